@@ -1,0 +1,780 @@
+//! Circuit breaker (SPEC §4), with resilience4j's defaults and state names.
+//!
+//! [`BreakerMachine`] is the state machine, driven by hand with explicit times: it is what the
+//! conformance vectors exercise. [`CircuitBreaker`] wraps it for concurrent use
+//! (`Send + Sync`), reads time from a [`Clock`](crate::clock::Clock), hands out permits and
+//! tells listeners about every transition.
+//!
+//! * Before any operation at `t`: `open` with `t ≥ opened_at + open_seconds` becomes
+//!   `half_open`, with no permits handed out yet.
+//! * `acquire`: permitted in `closed` and `disabled`; rejected in `open` and `forced_open`;
+//!   in `half_open`, permitted while fewer than `half_open_calls` permits were handed out.
+//! * `record`: a call is slow when `seconds > slow_call_seconds`. In `closed` it enters the
+//!   window; once the window holds ≥ `minimum_calls` and either rate reaches its threshold,
+//!   the breaker opens. In `half_open` outcomes are counted apart; after `half_open_calls`
+//!   of them the same rates decide: `open`, or `closed` with an empty window. Ignored in
+//!   `open`, `forced_open` and `disabled`.
+//!
+//! Rates come from running totals, so reading them is O(1).
+//!
+//! ```
+//! use liberation_gates::breaker::{BreakerConfig, BreakerMachine, BreakerState, Outcome, WindowConfig};
+//! let config = BreakerConfig { window: WindowConfig::Count { size: 4 }, minimum_calls: 4, ..Default::default() };
+//! let mut b = BreakerMachine::new(config).unwrap();
+//! for t in 0..4 { b.record(t as f64, Outcome::Failure, 0.1).unwrap(); }
+//! assert_eq!(b.state(), BreakerState::Open);
+//! assert!(!b.acquire(5.0).unwrap());
+//! ```
+
+use crate::clock::{Clock, SystemClock};
+use crate::error::BreakerError;
+use crate::num::Num;
+use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// The breaker's states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakerState {
+    Closed,
+    Open,
+    HalfOpen,
+    ForcedOpen,
+    Disabled,
+}
+
+impl BreakerState {
+    /// `"closed"`, `"open"`, `"half_open"`, `"forced_open"` or `"disabled"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BreakerState::Closed => "closed",
+            BreakerState::Open => "open",
+            BreakerState::HalfOpen => "half_open",
+            BreakerState::ForcedOpen => "forced_open",
+            BreakerState::Disabled => "disabled",
+        }
+    }
+}
+
+impl fmt::Display for BreakerState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The outcome of a protected call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Success,
+    Failure,
+}
+
+impl FromStr for Outcome {
+    type Err = BreakerError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "success" => Ok(Outcome::Success),
+            "failure" => Ok(Outcome::Failure),
+            other => Err(BreakerError::InvalidOp(format!(
+                "unknown outcome {other:?}: expected \"success\" or \"failure\""
+            ))),
+        }
+    }
+}
+
+/// The sliding window the failure and slow-call rates are computed over.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum WindowConfig {
+    /// The last `size` recorded calls.
+    Count { size: u64 },
+    /// Calls recorded at `t' > t − seconds`.
+    Time { seconds: f64 },
+}
+
+/// Breaker settings. [`Default`] is resilience4j's: count window of 100, failure rate 0.5,
+/// slow-call rate 1.0 over 60 s, 100 minimum calls, 60 s open, 10 half-open calls.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BreakerConfig {
+    pub window: WindowConfig,
+    /// Open when the failure rate reaches this, in (0, 1].
+    pub failure_rate_threshold: f64,
+    /// Open when the slow-call rate reaches this, in (0, 1].
+    pub slow_call_rate_threshold: f64,
+    /// A call longer than this (seconds, strictly) is slow.
+    pub slow_call_seconds: f64,
+    /// Rates are only judged once the window holds this many calls (≥ 1).
+    pub minimum_calls: u64,
+    /// How long `open` lasts before `half_open`, seconds.
+    pub open_seconds: f64,
+    /// Trial calls permitted, and judged, in `half_open` (≥ 1).
+    pub half_open_calls: u64,
+}
+
+impl Default for BreakerConfig {
+    fn default() -> Self {
+        BreakerConfig {
+            window: WindowConfig::Count { size: 100 },
+            failure_rate_threshold: 0.5,
+            slow_call_rate_threshold: 1.0,
+            slow_call_seconds: 60.0,
+            minimum_calls: 100,
+            open_seconds: 60.0,
+            half_open_calls: 10,
+        }
+    }
+}
+
+impl BreakerConfig {
+    /// `invalid_config` for a threshold outside (0, 1], a count window `size`,
+    /// `minimum_calls` or `half_open_calls` below 1, a time window of `seconds ≤ 0`, or a
+    /// negative `slow_call_seconds` or `open_seconds`.
+    pub fn validate(&self) -> Result<(), BreakerError> {
+        let bad = |m: String| Err(BreakerError::InvalidConfig(m));
+        for (name, v) in [("failure_rate_threshold", self.failure_rate_threshold), ("slow_call_rate_threshold", self.slow_call_rate_threshold)] {
+            if !(v > 0.0 && v <= 1.0) {
+                return bad(format!("{name} must be in (0, 1], got {v}"));
+            }
+        }
+        match self.window {
+            WindowConfig::Count { size } if size < 1 => return bad("count window size must be at least 1".into()),
+            WindowConfig::Time { seconds } if !(seconds.is_finite() && seconds > 0.0) => {
+                return bad(format!("time window seconds must be > 0, got {seconds}"))
+            }
+            _ => {}
+        }
+        if self.minimum_calls < 1 {
+            return bad("minimum_calls must be at least 1".into());
+        }
+        if self.half_open_calls < 1 {
+            return bad("half_open_calls must be at least 1".into());
+        }
+        for (name, v) in [("slow_call_seconds", self.slow_call_seconds), ("open_seconds", self.open_seconds)] {
+            if !(v.is_finite() && v >= 0.0) {
+                return bad(format!("{name} must be a finite number ≥ 0, got {v}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A breaker configuration as it arrives from JSON or a dynamic language: every field
+/// optional (defaults fill in), counts as [`Num`]. Convert with `BreakerConfig::try_from`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakerConfigInput {
+    #[serde(default)]
+    pub window: Option<WindowInput>,
+    #[serde(default)]
+    pub failure_rate_threshold: Option<f64>,
+    #[serde(default)]
+    pub slow_call_rate_threshold: Option<f64>,
+    #[serde(default)]
+    pub slow_call_seconds: Option<f64>,
+    #[serde(default)]
+    pub minimum_calls: Option<Num>,
+    #[serde(default)]
+    pub open_seconds: Option<f64>,
+    #[serde(default)]
+    pub half_open_calls: Option<Num>,
+}
+
+/// A window as it arrives from JSON: `{"type": "count", "size": N}` or
+/// `{"type": "time", "seconds": S}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowInput {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub size: Option<Num>,
+    #[serde(default)]
+    pub seconds: Option<f64>,
+}
+
+impl TryFrom<BreakerConfigInput> for BreakerConfig {
+    type Error = BreakerError;
+    fn try_from(i: BreakerConfigInput) -> Result<Self, BreakerError> {
+        let d = BreakerConfig::default();
+        let count = |name: &str, v: Option<Num>, default: u64| match v {
+            None => Ok(default),
+            Some(n) => n.as_count().ok_or_else(|| {
+                BreakerError::InvalidConfig(format!("{name} must be a whole number ≥ 1, got {}", n.as_f64()))
+            }),
+        };
+        let window = match i.window {
+            None => d.window,
+            Some(w) => match w.kind.as_str() {
+                "count" => WindowConfig::Count { size: count("window size", w.size, 100)? },
+                "time" => WindowConfig::Time {
+                    seconds: w.seconds.ok_or_else(|| BreakerError::InvalidConfig("a time window needs seconds".into()))?,
+                },
+                other => {
+                    return Err(BreakerError::InvalidConfig(format!(
+                        "unknown window type {other:?}: expected \"count\" or \"time\""
+                    )))
+                }
+            },
+        };
+        let c = BreakerConfig {
+            window,
+            failure_rate_threshold: i.failure_rate_threshold.unwrap_or(d.failure_rate_threshold),
+            slow_call_rate_threshold: i.slow_call_rate_threshold.unwrap_or(d.slow_call_rate_threshold),
+            slow_call_seconds: i.slow_call_seconds.unwrap_or(d.slow_call_seconds),
+            minimum_calls: count("minimum_calls", i.minimum_calls, d.minimum_calls)?,
+            open_seconds: i.open_seconds.unwrap_or(d.open_seconds),
+            half_open_calls: count("half_open_calls", i.half_open_calls, d.half_open_calls)?,
+        };
+        c.validate()?;
+        Ok(c)
+    }
+}
+
+/// Running totals over the recorded calls.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Totals {
+    calls: u64,
+    failures: u64,
+    slow: u64,
+}
+
+impl Totals {
+    fn add(&mut self, o: Totals) {
+        self.calls += o.calls;
+        self.failures += o.failures;
+        self.slow += o.slow;
+    }
+    fn sub(&mut self, o: Totals) {
+        self.calls -= o.calls;
+        self.failures -= o.failures;
+        self.slow -= o.slow;
+    }
+    fn one(failure: bool, slow: bool) -> Totals {
+        Totals { calls: 1, failures: failure as u64, slow: slow as u64 }
+    }
+    fn rates(&self) -> (f64, f64) {
+        if self.calls == 0 {
+            return (0.0, 0.0);
+        }
+        let n = self.calls as f64;
+        (self.failures as f64 / n, self.slow as f64 / n)
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Window {
+    /// Outcomes of the last `size` calls (bit 0 failure, bit 1 slow).
+    Count { size: u64, calls: VecDeque<u8> },
+    /// Buckets of calls sharing one `t`, oldest first.
+    Time { seconds: f64, buckets: VecDeque<(f64, Totals)> },
+}
+
+/// The breaker's state machine, driven with explicit times. Not thread-safe by itself; see
+/// [`CircuitBreaker`].
+#[derive(Debug, Clone)]
+pub struct BreakerMachine {
+    config: BreakerConfig,
+    state: BreakerState,
+    opened_at: f64,
+    window: Window,
+    totals: Totals,
+    half_open_permits: u64,
+    half_open: Totals,
+    last_t: Option<f64>,
+}
+
+/// A state change, as reported to listeners and `tracing`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Transition {
+    pub t: f64,
+    pub from: BreakerState,
+    pub to: BreakerState,
+}
+
+/// The operations of SPEC §4, for driving a machine from data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BreakerOp {
+    Acquire,
+    Record { outcome: Outcome, seconds: f64 },
+    ForceOpen,
+    Disable,
+    Reset,
+}
+
+impl BreakerOp {
+    /// Builds an operation from its name (`acquire`, `record`, `force_open`, `disable`,
+    /// `reset`); `invalid_op` for an unknown name or a `record` without a valid outcome.
+    pub fn parse(name: &str, outcome: Option<&str>, seconds: Option<f64>) -> Result<BreakerOp, BreakerError> {
+        Ok(match name {
+            "acquire" => BreakerOp::Acquire,
+            "record" => BreakerOp::Record {
+                outcome: outcome.ok_or_else(|| BreakerError::InvalidOp("record needs an outcome".into()))?.parse()?,
+                seconds: seconds.unwrap_or(0.0),
+            },
+            "force_open" => BreakerOp::ForceOpen,
+            "disable" => BreakerOp::Disable,
+            "reset" => BreakerOp::Reset,
+            other => return Err(BreakerError::InvalidOp(format!("unknown operation {other:?}"))),
+        })
+    }
+}
+
+impl BreakerMachine {
+    /// A closed breaker with an empty window. `invalid_config` for a bad config.
+    pub fn new(config: BreakerConfig) -> Result<Self, BreakerError> {
+        config.validate()?;
+        let window = match config.window {
+            WindowConfig::Count { size } => Window::Count { size, calls: VecDeque::new() },
+            WindowConfig::Time { seconds } => Window::Time { seconds, buckets: VecDeque::new() },
+        };
+        Ok(BreakerMachine {
+            config,
+            state: BreakerState::Closed,
+            opened_at: 0.0,
+            window,
+            totals: Totals::default(),
+            half_open_permits: 0,
+            half_open: Totals::default(),
+            last_t: None,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &BreakerConfig {
+        &self.config
+    }
+
+    /// The current state (as of the last operation).
+    pub fn state(&self) -> BreakerState {
+        self.state
+    }
+
+    /// Calls, failure rate and slow-call rate in the closed window.
+    pub fn window_rates(&self) -> (u64, f64, f64) {
+        let (f, s) = self.totals.rates();
+        (self.totals.calls, f, s)
+    }
+
+    /// When an `open` breaker will become `half_open`.
+    pub fn half_open_at(&self) -> Option<f64> {
+        (self.state == BreakerState::Open).then(|| self.opened_at + self.config.open_seconds)
+    }
+
+    /// Applies one operation at `t`; returns the transitions it caused (possibly none) and,
+    /// for `acquire`, whether the call is permitted.
+    pub fn apply(&mut self, t: f64, op: BreakerOp) -> Result<(Option<bool>, Vec<Transition>), BreakerError> {
+        let mut trans = Vec::new();
+        self.advance(t, &mut trans)?;
+        let permitted = match op {
+            BreakerOp::Acquire => Some(self.acquire_now()),
+            BreakerOp::Record { outcome, seconds } => {
+                self.record_now(t, outcome, seconds, &mut trans)?;
+                None
+            }
+            BreakerOp::ForceOpen => {
+                self.go(t, BreakerState::ForcedOpen, &mut trans);
+                None
+            }
+            BreakerOp::Disable => {
+                self.go(t, BreakerState::Disabled, &mut trans);
+                None
+            }
+            BreakerOp::Reset => {
+                self.go(t, BreakerState::Closed, &mut trans);
+                None
+            }
+        };
+        Ok((permitted, trans))
+    }
+
+    /// Applies an operation named by strings, as it arrives from data: the operation is
+    /// checked first (`invalid_op`), then the time (`out_of_order`).
+    pub fn apply_named(&mut self, t: f64, op: &str, outcome: Option<&str>, seconds: Option<f64>) -> Result<Option<bool>, BreakerError> {
+        let op = BreakerOp::parse(op, outcome, seconds)?;
+        Ok(self.apply(t, op)?.0)
+    }
+
+    /// `acquire` at `t`: whether a call may go ahead.
+    pub fn acquire(&mut self, t: f64) -> Result<bool, BreakerError> {
+        Ok(self.apply(t, BreakerOp::Acquire)?.0.unwrap_or(false))
+    }
+
+    /// `record` at `t` of a call that took `seconds`.
+    pub fn record(&mut self, t: f64, outcome: Outcome, seconds: f64) -> Result<BreakerState, BreakerError> {
+        self.apply(t, BreakerOp::Record { outcome, seconds })?;
+        Ok(self.state)
+    }
+
+    /// `force_open` at `t`: rejects every call until `reset` or `disable`.
+    pub fn force_open(&mut self, t: f64) -> Result<BreakerState, BreakerError> {
+        self.apply(t, BreakerOp::ForceOpen)?;
+        Ok(self.state)
+    }
+
+    /// `disable` at `t`: permits every call and records nothing.
+    pub fn disable(&mut self, t: f64) -> Result<BreakerState, BreakerError> {
+        self.apply(t, BreakerOp::Disable)?;
+        Ok(self.state)
+    }
+
+    /// `reset` at `t`: closed, with an empty window.
+    pub fn reset(&mut self, t: f64) -> Result<BreakerState, BreakerError> {
+        self.apply(t, BreakerOp::Reset)?;
+        Ok(self.state)
+    }
+
+    fn advance(&mut self, t: f64, trans: &mut Vec<Transition>) -> Result<(), BreakerError> {
+        if !t.is_finite() {
+            return Err(BreakerError::OutOfOrder(format!("time t must be finite, got {t}")));
+        }
+        if let Some(prev) = self.last_t {
+            if t < prev {
+                return Err(BreakerError::OutOfOrder(format!(
+                    "operation at t={t} is before the previous one at t={prev}"
+                )));
+            }
+        }
+        self.last_t = Some(t);
+        if self.state == BreakerState::Open && t >= self.opened_at + self.config.open_seconds {
+            self.go(t, BreakerState::HalfOpen, trans);
+        }
+        Ok(())
+    }
+
+    fn acquire_now(&mut self) -> bool {
+        match self.state {
+            BreakerState::Closed | BreakerState::Disabled => true,
+            BreakerState::Open | BreakerState::ForcedOpen => false,
+            BreakerState::HalfOpen => {
+                if self.half_open_permits < self.config.half_open_calls {
+                    self.half_open_permits += 1;
+                    true
+                } else {
+                    false
+                }
+            }
+        }
+    }
+
+    fn record_now(&mut self, t: f64, outcome: Outcome, seconds: f64, trans: &mut Vec<Transition>) -> Result<(), BreakerError> {
+        if !(seconds.is_finite() && seconds >= 0.0) {
+            return Err(BreakerError::InvalidOp(format!(
+                "a call's duration must be a finite number of seconds ≥ 0, got {seconds}"
+            )));
+        }
+        let one = Totals::one(outcome == Outcome::Failure, seconds > self.config.slow_call_seconds);
+        match self.state {
+            BreakerState::Closed => {
+                self.push(t, one);
+                if self.totals.calls >= self.config.minimum_calls && self.trips(self.totals) {
+                    self.go(t, BreakerState::Open, trans);
+                }
+            }
+            BreakerState::HalfOpen => {
+                self.half_open.add(one);
+                if self.half_open.calls >= self.config.half_open_calls {
+                    let to = if self.trips(self.half_open) { BreakerState::Open } else { BreakerState::Closed };
+                    self.go(t, to, trans);
+                }
+            }
+            BreakerState::Open | BreakerState::ForcedOpen | BreakerState::Disabled => {}
+        }
+        Ok(())
+    }
+
+    fn trips(&self, totals: Totals) -> bool {
+        let (f, s) = totals.rates();
+        f >= self.config.failure_rate_threshold || s >= self.config.slow_call_rate_threshold
+    }
+
+    fn push(&mut self, t: f64, one: Totals) {
+        self.totals.add(one);
+        match &mut self.window {
+            Window::Count { size, calls } => {
+                calls.push_back((one.failures as u8) | ((one.slow as u8) << 1));
+                if calls.len() as u64 > *size {
+                    if let Some(old) = calls.pop_front() {
+                        self.totals.sub(Totals::one(old & 1 != 0, old & 2 != 0));
+                    }
+                }
+            }
+            Window::Time { seconds, buckets } => {
+                match buckets.back_mut() {
+                    Some((bt, b)) if *bt == t => b.add(one),
+                    _ => buckets.push_back((t, one)),
+                }
+                let oldest_kept = t - *seconds;
+                while let Some(&(bt, b)) = buckets.front() {
+                    if bt > oldest_kept {
+                        break;
+                    }
+                    buckets.pop_front();
+                    self.totals.sub(b);
+                }
+            }
+        }
+    }
+
+    fn clear_window(&mut self) {
+        self.totals = Totals::default();
+        match &mut self.window {
+            Window::Count { calls, .. } => calls.clear(),
+            Window::Time { buckets, .. } => buckets.clear(),
+        }
+    }
+
+    fn go(&mut self, t: f64, to: BreakerState, trans: &mut Vec<Transition>) {
+        let from = self.state;
+        match to {
+            BreakerState::Open => self.opened_at = t,
+            BreakerState::HalfOpen => {
+                self.half_open_permits = 0;
+                self.half_open = Totals::default();
+            }
+            BreakerState::Closed => self.clear_window(),
+            BreakerState::ForcedOpen | BreakerState::Disabled => {}
+        }
+        self.state = to;
+        if from != to {
+            tracing::info!(target: "liberation_gates::breaker", t, from = from.as_str(), to = to.as_str(), "breaker transition");
+            trans.push(Transition { t, from, to });
+        }
+    }
+}
+
+/// A point-in-time view of a breaker for dashboards and health endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BreakerMetrics {
+    pub state: BreakerState,
+    /// Calls in the closed window.
+    pub calls: u64,
+    pub failure_rate: f64,
+    pub slow_call_rate: f64,
+    /// Seconds until an open breaker turns half-open (`None` unless open).
+    pub seconds_until_half_open: Option<f64>,
+}
+
+/// Returned when the breaker refuses a call. A value, not an error: rejecting is the
+/// breaker doing its job, and costs no allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rejected {
+    pub state: BreakerState,
+}
+
+impl fmt::Display for Rejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "call rejected: circuit breaker is {}", self.state)
+    }
+}
+
+impl std::error::Error for Rejected {}
+
+type Listener = Box<dyn Fn(&Transition) + Send + Sync>;
+
+/// A thread-safe circuit breaker reading time from a [`Clock`].
+///
+/// ```
+/// use liberation_gates::breaker::{BreakerConfig, CircuitBreaker};
+/// use liberation_gates::clock::ManualClock;
+/// use std::sync::Arc;
+/// let clock = Arc::new(ManualClock::new(0.0));
+/// let b = CircuitBreaker::with_clock(BreakerConfig::default(), clock.clone()).unwrap();
+/// let r: Result<Result<u32, &str>, _> = b.call(|| Ok(42));
+/// assert_eq!(r.unwrap(), Ok(42));
+/// ```
+pub struct CircuitBreaker {
+    machine: Mutex<BreakerMachine>,
+    clock: Arc<dyn Clock>,
+    listeners: Mutex<Vec<Listener>>,
+}
+
+impl fmt::Debug for CircuitBreaker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CircuitBreaker").field("machine", &*self.machine.lock()).finish_non_exhaustive()
+    }
+}
+
+/// Permission to make one call; report how it went with [`Permit::record`] (or
+/// [`CircuitBreaker::record`]). Dropping a permit without recording records nothing.
+#[derive(Debug)]
+#[must_use = "record the outcome of the call"]
+pub struct Permit<'a> {
+    breaker: &'a CircuitBreaker,
+    started: f64,
+}
+
+impl Permit<'_> {
+    /// Records the outcome, measuring the duration from when the permit was granted.
+    pub fn record(self, outcome: Outcome) -> BreakerState {
+        let now = self.breaker.clock.now();
+        self.breaker.record_at(now, outcome, (now - self.started).max(0.0))
+    }
+
+    /// When the permit was granted (clock seconds).
+    pub fn started(&self) -> f64 {
+        self.started
+    }
+}
+
+impl CircuitBreaker {
+    /// A breaker on the system monotonic clock.
+    pub fn new(config: BreakerConfig) -> Result<Self, BreakerError> {
+        Self::with_clock(config, Arc::new(SystemClock::new()))
+    }
+
+    /// A breaker on the given clock (a [`ManualClock`](crate::clock::ManualClock) in tests and
+    /// simulations).
+    pub fn with_clock(config: BreakerConfig, clock: Arc<dyn Clock>) -> Result<Self, BreakerError> {
+        Ok(CircuitBreaker { machine: Mutex::new(BreakerMachine::new(config)?), clock, listeners: Mutex::new(Vec::new()) })
+    }
+
+    /// Calls `f` on every transition (after the state changed, outside the breaker's lock).
+    pub fn on_transition(&self, f: impl Fn(&Transition) + Send + Sync + 'static) {
+        self.listeners.lock().push(Box::new(f));
+    }
+
+    fn run(&self, t: f64, op: BreakerOp) -> (Option<bool>, BreakerState) {
+        let (res, state) = {
+            let mut m = self.machine.lock();
+            // The clock is monotonic, but threads read it before taking the lock: a time a
+            // hair earlier than the last one is clamped to it rather than refused.
+            let t = m.last_t.map_or(t, |last| t.max(last));
+            let r = m.apply(t, op);
+            (r, m.state)
+        };
+        match res {
+            Ok((permitted, trans)) => {
+                if !trans.is_empty() {
+                    let ls = self.listeners.lock();
+                    for tr in &trans {
+                        for l in ls.iter() {
+                            l(tr);
+                        }
+                    }
+                }
+                (permitted, state)
+            }
+            // Only invalid durations can fail here, and they are clamped by callers.
+            Err(_) => (None, state),
+        }
+    }
+
+    /// Asks to make a call now.
+    pub fn try_acquire(&self) -> Result<Permit<'_>, Rejected> {
+        let now = self.clock.now();
+        match self.run(now, BreakerOp::Acquire) {
+            (Some(true), _) => Ok(Permit { breaker: self, started: now }),
+            (_, state) => Err(Rejected { state }),
+        }
+    }
+
+    /// Records the outcome of a call that took `seconds`, now.
+    pub fn record(&self, outcome: Outcome, seconds: f64) -> BreakerState {
+        self.record_at(self.clock.now(), outcome, seconds)
+    }
+
+    fn record_at(&self, t: f64, outcome: Outcome, seconds: f64) -> BreakerState {
+        let seconds = if seconds.is_finite() && seconds >= 0.0 { seconds } else { 0.0 };
+        self.run(t, BreakerOp::Record { outcome, seconds }).1
+    }
+
+    /// Runs `f` if permitted, recording `Err` as a failure and `Ok` as a success, with its
+    /// duration. `Err(Rejected)` when the breaker refuses the call.
+    pub fn call<T, E>(&self, f: impl FnOnce() -> Result<T, E>) -> Result<Result<T, E>, Rejected> {
+        self.call_filtered(f, |_| true)
+    }
+
+    /// As [`call`](Self::call), but only errors for which `is_failure` is true count as
+    /// failures (e.g. a 404 is the caller's problem, not the dependency's).
+    pub fn call_filtered<T, E>(&self, f: impl FnOnce() -> Result<T, E>, is_failure: impl FnOnce(&E) -> bool) -> Result<Result<T, E>, Rejected> {
+        let permit = self.try_acquire()?;
+        let r = f();
+        let outcome = match &r {
+            Err(e) if is_failure(e) => Outcome::Failure,
+            _ => Outcome::Success,
+        };
+        permit.record(outcome);
+        Ok(r)
+    }
+
+    /// Forces the breaker open until `reset`.
+    pub fn force_open(&self) -> BreakerState {
+        self.run(self.clock.now(), BreakerOp::ForceOpen).1
+    }
+
+    /// Disables the breaker: every call is permitted and nothing is recorded.
+    pub fn disable(&self) -> BreakerState {
+        self.run(self.clock.now(), BreakerOp::Disable).1
+    }
+
+    /// Closes the breaker with an empty window.
+    pub fn reset(&self) -> BreakerState {
+        self.run(self.clock.now(), BreakerOp::Reset).1
+    }
+
+    /// The state now (an open breaker whose open period has elapsed reports `half_open`).
+    pub fn state(&self) -> BreakerState {
+        self.metrics().state
+    }
+
+    /// A snapshot of the breaker now.
+    pub fn metrics(&self) -> BreakerMetrics {
+        let now = self.clock.now();
+        let m = self.machine.lock();
+        let (calls, failure_rate, slow_call_rate) = m.window_rates();
+        let half_open_at = m.half_open_at();
+        let state = match half_open_at {
+            Some(at) if now >= at => BreakerState::HalfOpen,
+            _ => m.state,
+        };
+        BreakerMetrics {
+            state,
+            calls,
+            failure_rate,
+            slow_call_rate,
+            seconds_until_half_open: half_open_at.filter(|&at| now < at).map(|at| at - now),
+        }
+    }
+}
+
+/// Named breakers (`ivor`, `events`, `newsroom`, …) sharing one clock.
+#[derive(Default)]
+pub struct BreakerRegistry {
+    breakers: HashMap<String, Arc<CircuitBreaker>>,
+}
+
+impl fmt::Debug for BreakerRegistry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BreakerRegistry").field("names", &self.names()).finish()
+    }
+}
+
+impl BreakerRegistry {
+    /// Builds one breaker per named config, all on `clock`.
+    pub fn new(configs: impl IntoIterator<Item = (String, BreakerConfig)>, clock: Arc<dyn Clock>) -> Result<Self, BreakerError> {
+        let mut breakers = HashMap::new();
+        for (name, c) in configs {
+            let b = CircuitBreaker::with_clock(c, clock.clone())
+                .map_err(|e| BreakerError::InvalidConfig(format!("breaker {name:?}: {}", e.message())))?;
+            breakers.insert(name, Arc::new(b));
+        }
+        Ok(BreakerRegistry { breakers })
+    }
+
+    /// The breaker called `name`; `unknown_breaker` if there is none.
+    pub fn get(&self, name: &str) -> Result<Arc<CircuitBreaker>, BreakerError> {
+        self.breakers.get(name).cloned().ok_or_else(|| BreakerError::UnknownBreaker(format!("no breaker named {name:?}")))
+    }
+
+    /// The names, sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut n: Vec<String> = self.breakers.keys().cloned().collect();
+        n.sort();
+        n
+    }
+}

@@ -1,0 +1,232 @@
+//! Errors: one enum per family, each variant with a stable snake_case [`kind`](Error::kind).
+//!
+//! Every binding exposes the kind unchanged: Rust as [`Error::kind`], Python as `.kind`,
+//! JavaScript as `.code`. The kinds are part of the public contract (SPEC.md) and never change
+//! spelling. Each variant carries a sentence for people that names what was wrong.
+
+use std::fmt;
+
+macro_rules! error_family {
+    (
+        $(#[$meta:meta])*
+        $name:ident, $family:literal {
+            $( $(#[$vmeta:meta])* $variant:ident => $kind:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* #[doc = concat!("Kind `", $kind, "`.")] $variant(String), )+
+        }
+
+        impl $name {
+            /// The family this error belongs to (also the module that raises it).
+            pub const FAMILY: &'static str = $family;
+
+            /// Every kind this family can report, in declaration order.
+            pub const KINDS: &'static [&'static str] = &[$($kind),+];
+
+            /// The stable snake_case kind, identical in every language.
+            pub fn kind(&self) -> &'static str {
+                match self { $( Self::$variant(_) => $kind, )+ }
+            }
+
+            /// The sentence for people describing what was wrong.
+            pub fn message(&self) -> &str {
+                match self { $( Self::$variant(m) => m, )+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}: {}", self.kind(), self.message())
+            }
+        }
+
+        impl std::error::Error for $name {}
+    };
+}
+
+error_family! {
+    /// Errors from [`crate::split`] and [`crate::money`].
+    SplitError, "split" {
+        UnknownCurrency => "unknown_currency",
+        InvalidAmount => "invalid_amount",
+        SovereigntyViolation => "sovereignty_violation",
+        InvalidShare => "invalid_share",
+        NoCreators => "no_creators",
+        DuplicateCreator => "duplicate_creator",
+        InvalidWeight => "invalid_weight",
+        InvalidFeeMode => "invalid_fee_mode",
+        FeeExceedsGross => "fee_exceeds_gross",
+        FeeExceedsPlatformShare => "fee_exceeds_platform_share",
+        RefundExceedsBalance => "refund_exceeds_balance",
+        InvalidStep => "invalid_step",
+        CurrencyMismatch => "currency_mismatch",
+        InvalidRecord => "invalid_record",
+    }
+}
+
+error_family! {
+    /// Errors from [`crate::threshold`].
+    ThresholdError, "threshold" {
+        InvalidRule => "invalid_rule",
+        OutOfOrder => "out_of_order",
+        InvalidSample => "invalid_sample",
+    }
+}
+
+error_family! {
+    /// Errors from [`crate::window`].
+    WindowError, "window_rate" {
+        InvalidConfig => "invalid_config",
+        OutOfOrder => "out_of_order",
+        InvalidSample => "invalid_sample",
+    }
+}
+
+error_family! {
+    /// Errors from [`crate::breaker`].
+    BreakerError, "breaker" {
+        InvalidConfig => "invalid_config",
+        InvalidOp => "invalid_op",
+        OutOfOrder => "out_of_order",
+        UnknownBreaker => "unknown_breaker",
+    }
+}
+
+error_family! {
+    /// Errors from [`crate::governance`]: whole-proposal errors and vote refusals.
+    GovernanceError, "governance" {
+        EmptyElectorate => "empty_electorate",
+        DuplicateMember => "duplicate_member",
+        InvalidQuorum => "invalid_quorum",
+        InvalidThreshold => "invalid_threshold",
+        InvalidPeriod => "invalid_period",
+        InvalidChoice => "invalid_choice",
+        NotAMember => "not_a_member",
+        VotingClosed => "voting_closed",
+        OutOfOrder => "out_of_order",
+        AlreadyVoted => "already_voted",
+        InvalidTime => "invalid_time",
+        InvalidStatus => "invalid_status",
+    }
+}
+
+error_family! {
+    /// Errors from [`crate::flags`].
+    FlagError, "flags" {
+        InvalidFlag => "invalid_flag",
+        UnknownFlag => "unknown_flag",
+        InvalidOp => "invalid_op",
+        InvalidIntensity => "invalid_intensity",
+        AlwaysOn => "always_on",
+        VoteRequired => "vote_required",
+        DecisionMismatch => "decision_mismatch",
+        DecisionNotPassed => "decision_not_passed",
+        RedeployNeedsApproval => "redeploy_needs_approval",
+    }
+}
+
+error_family! {
+    /// Errors from [`crate::policy`], [`crate::health`] and [`crate::plan`].
+    PolicyError, "policy" {
+        InvalidPolicy => "invalid_policy",
+        OutOfOrder => "out_of_order",
+        InvalidObservation => "invalid_observation",
+        InvalidPlan => "invalid_plan",
+    }
+}
+
+error_family! {
+    /// Errors from [`crate::rollout`].
+    RolloutError, "rollout" {
+        InvalidPlan => "invalid_plan",
+        OutOfOrder => "out_of_order",
+        InvalidEvent => "invalid_event",
+    }
+}
+
+error_family! {
+    /// Errors from [`crate::bucket`].
+    BucketError, "bucket" {
+        InvalidId => "invalid_id",
+        InvalidGroup => "invalid_group",
+        InvalidModulus => "invalid_modulus",
+    }
+}
+
+/// Any error of the library. Bindings map each family to its own exception class.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error(transparent)]
+    Split(#[from] SplitError),
+    #[error(transparent)]
+    Threshold(#[from] ThresholdError),
+    #[error(transparent)]
+    Window(#[from] WindowError),
+    #[error(transparent)]
+    Breaker(#[from] BreakerError),
+    #[error(transparent)]
+    Governance(#[from] GovernanceError),
+    #[error(transparent)]
+    Flag(#[from] FlagError),
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    #[error(transparent)]
+    Rollout(#[from] RolloutError),
+    #[error(transparent)]
+    Bucket(#[from] BucketError),
+}
+
+impl Error {
+    /// The stable snake_case kind (`"sovereignty_violation"`, `"out_of_order"`, …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Split(e) => e.kind(),
+            Error::Threshold(e) => e.kind(),
+            Error::Window(e) => e.kind(),
+            Error::Breaker(e) => e.kind(),
+            Error::Governance(e) => e.kind(),
+            Error::Flag(e) => e.kind(),
+            Error::Policy(e) => e.kind(),
+            Error::Rollout(e) => e.kind(),
+            Error::Bucket(e) => e.kind(),
+        }
+    }
+
+    /// The family (`"split"`, `"threshold"`, …); bindings pick the exception class from it.
+    pub fn family(&self) -> &'static str {
+        match self {
+            Error::Split(_) => SplitError::FAMILY,
+            Error::Threshold(_) => ThresholdError::FAMILY,
+            Error::Window(_) => WindowError::FAMILY,
+            Error::Breaker(_) => BreakerError::FAMILY,
+            Error::Governance(_) => GovernanceError::FAMILY,
+            Error::Flag(_) => FlagError::FAMILY,
+            Error::Policy(_) => PolicyError::FAMILY,
+            Error::Rollout(_) => RolloutError::FAMILY,
+            Error::Bucket(_) => BucketError::FAMILY,
+        }
+    }
+
+    /// The sentence for people.
+    pub fn message(&self) -> &str {
+        match self {
+            Error::Split(e) => e.message(),
+            Error::Threshold(e) => e.message(),
+            Error::Window(e) => e.message(),
+            Error::Breaker(e) => e.message(),
+            Error::Governance(e) => e.message(),
+            Error::Flag(e) => e.message(),
+            Error::Policy(e) => e.message(),
+            Error::Rollout(e) => e.message(),
+            Error::Bucket(e) => e.message(),
+        }
+    }
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

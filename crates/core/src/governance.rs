@@ -1,0 +1,411 @@
+//! One member, one vote (SPEC §5).
+//!
+//! A [`Proposal`] has an electorate, a `quorum` in [0, 1] and a `pass_threshold` in [0, 1),
+//! both exact decimals, and a voting period `[opens_at, closes_at)`. Votes are cast in order;
+//! a refused vote leaves the tally unchanged and does not count as having voted. Refusals,
+//! checked in this order: `invalid_choice`, `not_a_member`, `voting_closed`, `out_of_order`
+//! (earlier than the last accepted vote), `already_voted` (the first accepted vote stands).
+//!
+//! Status at `now`: `open` while `now < closes_at`; then `no_quorum` if
+//! `votes cast < quorum × |electorate|`; else `passed` if `yes > pass_threshold × (yes + no)`
+//! (strictly; abstentions count for quorum only); else `rejected`.
+//!
+//! ```
+//! use liberation_gates::governance::{Proposal, ProposalStatus};
+//! let mut p = Proposal::new(vec!["ana".into(), "ben".into(), "chi".into()], "0.5", "0.5", 0.0, 100.0).unwrap();
+//! p.cast(10.0, "ana", "yes").unwrap();
+//! p.cast(20.0, "ben", "yes").unwrap();
+//! assert_eq!(p.cast(30.0, "ana", "no").unwrap_err().kind(), "already_voted");
+//! assert_eq!(p.status(100.0), ProposalStatus::Passed);
+//! ```
+
+use crate::error::GovernanceError;
+use crate::money::DecimalStr;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::fmt;
+use std::str::FromStr;
+
+/// A vote's choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Choice {
+    Yes,
+    No,
+    Abstain,
+}
+
+impl FromStr for Choice {
+    type Err = GovernanceError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "yes" => Ok(Choice::Yes),
+            "no" => Ok(Choice::No),
+            "abstain" => Ok(Choice::Abstain),
+            other => Err(GovernanceError::InvalidChoice(format!(
+                "unknown choice {other:?}: expected \"yes\", \"no\" or \"abstain\""
+            ))),
+        }
+    }
+}
+
+/// Where a proposal stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalStatus {
+    Open,
+    Passed,
+    Rejected,
+    NoQuorum,
+}
+
+impl ProposalStatus {
+    /// `"open"`, `"passed"`, `"rejected"` or `"no_quorum"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposalStatus::Open => "open",
+            ProposalStatus::Passed => "passed",
+            ProposalStatus::Rejected => "rejected",
+            ProposalStatus::NoQuorum => "no_quorum",
+        }
+    }
+}
+
+impl fmt::Display for ProposalStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ProposalStatus {
+    type Err = GovernanceError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "open" => Ok(ProposalStatus::Open),
+            "passed" => Ok(ProposalStatus::Passed),
+            "rejected" => Ok(ProposalStatus::Rejected),
+            "no_quorum" => Ok(ProposalStatus::NoQuorum),
+            other => Err(GovernanceError::InvalidStatus(format!("unknown proposal status {other:?}"))),
+        }
+    }
+}
+
+/// An exact decimal in [0, 1]: `num / 10^scale`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fraction {
+    num: u128,
+    scale: u32,
+}
+
+impl Fraction {
+    fn parse(s: &str) -> Option<Fraction> {
+        let d = DecimalStr::parse(s)?;
+        if d.negative && !d.is_zero() {
+            return None;
+        }
+        let scale = d.significant_places();
+        if scale > 36 {
+            return None;
+        }
+        let num = d.to_scaled(scale).ok()?;
+        (num <= 10u128.pow(scale)).then_some(Fraction { num, scale })
+    }
+
+    fn is_one(&self) -> bool {
+        self.num == 10u128.pow(self.scale)
+    }
+
+    /// Whether `count < self × n`, exactly (256-bit products).
+    fn exceeds(&self, count: u128, n: u128) -> bool {
+        wide(count, 10u128.pow(self.scale)) < wide(self.num, n)
+    }
+
+    /// Whether `count > self × n`, exactly.
+    fn below(&self, count: u128, n: u128) -> bool {
+        wide(count, 10u128.pow(self.scale)) > wide(self.num, n)
+    }
+}
+
+fn wide(a: u128, b: u128) -> (u128, u128) {
+    const M: u128 = u64::MAX as u128;
+    let (a1, a0, b1, b0) = (a >> 64, a & M, b >> 64, b & M);
+    let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+    let mid = (p00 >> 64) + (p01 & M) + (p10 & M);
+    (p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64), (p00 & M) | (mid << 64))
+}
+
+/// Counts of accepted votes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    pub yes: u64,
+    pub no: u64,
+    pub abstain: u64,
+}
+
+impl Tally {
+    /// Every accepted vote, abstentions included.
+    pub fn cast(&self) -> u64 {
+        self.yes + self.no + self.abstain
+    }
+}
+
+/// An accepted vote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vote {
+    pub t: f64,
+    pub member: String,
+    pub choice: Choice,
+}
+
+/// A proposal and the votes accepted so far.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    electorate: Vec<String>,
+    members: HashSet<String>,
+    quorum: Fraction,
+    pass_threshold: Fraction,
+    quorum_text: String,
+    pass_threshold_text: String,
+    opens_at: f64,
+    closes_at: f64,
+    accepted: Vec<Vote>,
+    voted: HashSet<String>,
+}
+
+impl Proposal {
+    /// Validates and opens a proposal. Errors, the first in this order: `empty_electorate`,
+    /// `duplicate_member`, `invalid_quorum` (not a decimal in [0, 1]), `invalid_threshold`
+    /// (not a decimal in [0, 1)), `invalid_period` (`closes_at ≤ opens_at`).
+    pub fn new(electorate: Vec<String>, quorum: &str, pass_threshold: &str, opens_at: f64, closes_at: f64) -> Result<Self, GovernanceError> {
+        if electorate.is_empty() {
+            return Err(GovernanceError::EmptyElectorate("a proposal needs at least one member".into()));
+        }
+        let mut members = HashSet::with_capacity(electorate.len());
+        for m in &electorate {
+            if !members.insert(m.clone()) {
+                return Err(GovernanceError::DuplicateMember(format!("member {m:?} appears twice in the electorate")));
+            }
+        }
+        let q = Fraction::parse(quorum)
+            .ok_or_else(|| GovernanceError::InvalidQuorum(format!("quorum {quorum:?} must be a decimal in [0, 1]")))?;
+        let p = Fraction::parse(pass_threshold)
+            .filter(|f| !f.is_one())
+            .ok_or_else(|| GovernanceError::InvalidThreshold(format!("pass_threshold {pass_threshold:?} must be a decimal in [0, 1)")))?;
+        if !(opens_at.is_finite() && closes_at.is_finite() && closes_at > opens_at) {
+            return Err(GovernanceError::InvalidPeriod(format!(
+                "closes_at ({closes_at}) must be after opens_at ({opens_at})"
+            )));
+        }
+        Ok(Proposal {
+            electorate,
+            members,
+            quorum: q,
+            pass_threshold: p,
+            quorum_text: quorum.to_string(),
+            pass_threshold_text: pass_threshold.to_string(),
+            opens_at,
+            closes_at,
+            accepted: Vec::new(),
+            voted: HashSet::new(),
+        })
+    }
+
+    /// The electorate, in the order given.
+    pub fn electorate(&self) -> &[String] {
+        &self.electorate
+    }
+
+    /// `(quorum, pass_threshold)` as given.
+    pub fn ratios(&self) -> (&str, &str) {
+        (&self.quorum_text, &self.pass_threshold_text)
+    }
+
+    /// `(opens_at, closes_at)`.
+    pub fn period(&self) -> (f64, f64) {
+        (self.opens_at, self.closes_at)
+    }
+
+    /// The accepted votes, in order.
+    pub fn votes(&self) -> &[Vote] {
+        &self.accepted
+    }
+
+    /// Casts a vote at `t`. Refusals leave everything unchanged (see the module docs).
+    pub fn cast(&mut self, t: f64, member: &str, choice: &str) -> Result<Choice, GovernanceError> {
+        let choice: Choice = choice.parse()?;
+        if !self.members.contains(member) {
+            return Err(GovernanceError::NotAMember(format!("{member:?} is not in the electorate")));
+        }
+        if !t.is_finite() {
+            return Err(GovernanceError::InvalidTime(format!("vote time must be finite, got {t}")));
+        }
+        if t < self.opens_at || t >= self.closes_at {
+            return Err(GovernanceError::VotingClosed(format!(
+                "vote at t={t} is outside the voting period [{}, {})",
+                self.opens_at, self.closes_at
+            )));
+        }
+        if let Some(last) = self.accepted.last() {
+            if t < last.t {
+                return Err(GovernanceError::OutOfOrder(format!(
+                    "vote at t={t} is earlier than the last accepted vote at t={}",
+                    last.t
+                )));
+            }
+        }
+        if self.voted.contains(member) {
+            return Err(GovernanceError::AlreadyVoted(format!("{member:?} has already voted; the first vote stands")));
+        }
+        self.voted.insert(member.to_string());
+        self.accepted.push(Vote { t, member: member.to_string(), choice });
+        Ok(choice)
+    }
+
+    /// The tally of accepted votes cast at or before `now`.
+    pub fn tally(&self, now: f64) -> Tally {
+        let mut tally = Tally::default();
+        for v in self.accepted.iter().take_while(|v| v.t <= now) {
+            match v.choice {
+                Choice::Yes => tally.yes += 1,
+                Choice::No => tally.no += 1,
+                Choice::Abstain => tally.abstain += 1,
+            }
+        }
+        tally
+    }
+
+    /// The status at `now`.
+    pub fn status(&self, now: f64) -> ProposalStatus {
+        if now < self.closes_at {
+            return ProposalStatus::Open;
+        }
+        let t = self.tally(now);
+        if self.quorum.exceeds(t.cast() as u128, self.electorate.len() as u128) {
+            ProposalStatus::NoQuorum
+        } else if self.pass_threshold.below(t.yes as u128, (t.yes + t.no) as u128) {
+            ProposalStatus::Passed
+        } else {
+            ProposalStatus::Rejected
+        }
+    }
+
+    /// Participation at `now`: votes cast ÷ electorate size.
+    pub fn participation(&self, now: f64) -> f64 {
+        self.tally(now).cast() as f64 / self.electorate.len() as f64
+    }
+
+    /// The decision record at `now`, for `subject` and `action`.
+    pub fn decision(&self, subject: impl Into<String>, action: impl Into<String>, now: f64) -> Decision {
+        Decision {
+            subject: subject.into(),
+            action: action.into(),
+            status: self.status(now),
+            tally: Some(self.tally(now)),
+            closed_at: (now >= self.closes_at).then_some(self.closes_at),
+        }
+    }
+}
+
+/// A vote as it arrives from data, for [`read`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VoteInput {
+    pub t: f64,
+    pub member: String,
+    pub choice: String,
+}
+
+/// The reading of a proposal at `now` from its votes in the order cast.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reading {
+    pub status: ProposalStatus,
+    pub tally: Tally,
+    /// Refused votes: their index in the input and why.
+    pub refused: Vec<(usize, GovernanceError)>,
+}
+
+/// Reads a proposal at `now`: votes with `t > now` have not happened yet and are neither
+/// counted nor refused; the others are cast in order.
+pub fn read(mut proposal: Proposal, votes: &[VoteInput], now: f64) -> Reading {
+    let mut refused = Vec::new();
+    for (i, v) in votes.iter().enumerate() {
+        if v.t > now {
+            continue;
+        }
+        if let Err(e) = proposal.cast(v.t, &v.member, &v.choice) {
+            refused.push((i, e));
+        }
+    }
+    Reading { status: proposal.status(now), tally: proposal.tally(now), refused }
+}
+
+impl Serialize for GovernanceError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.kind())
+    }
+}
+
+/// The record of a proposal's outcome, accepted by other modules as proof of a community
+/// decision, e.g. `{"subject": "flag:creator_sovereignty_enforcement", "action": "disable",
+/// "status": "passed"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub subject: String,
+    pub action: String,
+    pub status: ProposalStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tally: Option<Tally>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<f64>,
+}
+
+impl Decision {
+    /// A decision record with no tally attached.
+    pub fn new(subject: impl Into<String>, action: impl Into<String>, status: ProposalStatus) -> Self {
+        Decision { subject: subject.into(), action: action.into(), status, tally: None, closed_at: None }
+    }
+
+    /// Whether the community passed it.
+    pub fn passed(&self) -> bool {
+        self.status == ProposalStatus::Passed
+    }
+}
+
+/// Participation across closed proposals, and the `governance_participation_drop` metric the
+/// default policy's `participation_drop` rule reads: the relative drop of the latest
+/// participation rate against the mean of the `baseline` proposals before it.
+#[derive(Debug, Clone, Default)]
+pub struct Participation {
+    rates: Vec<f64>,
+    baseline: usize,
+}
+
+impl Participation {
+    /// Tracks participation with a baseline of the `baseline` proposals before the latest.
+    pub fn new(baseline: usize) -> Self {
+        Participation { rates: Vec::new(), baseline: baseline.max(1) }
+    }
+
+    /// Adds a closed proposal's participation rate (votes cast ÷ electorate).
+    pub fn record(&mut self, rate: f64) {
+        if rate.is_finite() && rate >= 0.0 {
+            self.rates.push(rate);
+        }
+    }
+
+    /// Adds a proposal read at `now` (its participation at that time).
+    pub fn record_proposal(&mut self, p: &Proposal, now: f64) {
+        self.record(p.participation(now));
+    }
+
+    /// `(baseline − latest) / baseline`, or `None` with fewer than two proposals or a zero
+    /// baseline. Positive when participation fell; 0.6 means a 60% drop.
+    pub fn drop(&self) -> Option<f64> {
+        let (latest, before) = self.rates.split_last()?;
+        let window = &before[before.len().saturating_sub(self.baseline)..];
+        if window.is_empty() {
+            return None;
+        }
+        let base = window.iter().sum::<f64>() / window.len() as f64;
+        (base > 0.0).then(|| (base - latest) / base)
+    }
+}

@@ -1,0 +1,319 @@
+//! Currencies and amounts, exact to the minor unit. No floating point anywhere here.
+//!
+//! Amounts are held as integer minor units (`i128`: 10^15 CLF is 10^19 minor units, more than
+//! an `i64` holds) and written back with exactly the currency's minor-unit digits (`"12.50"`
+//! GBP, `"1250"` JPY, `"1.250"` KWD). Parsing is strict: a plain decimal string, no exponent,
+//! no sign but `-`, no separators. [`Money::to_decimal`] / [`Money::from_decimal`] convert to
+//! and from `rust_decimal::Decimal` exactly (no rounding happens: a value with more digits than
+//! the currency has is refused, not rounded).
+
+use crate::error::SplitError;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+/// The largest amount accepted, in major units: 10^15.
+pub const MAX_MAJOR_UNITS: u128 = 1_000_000_000_000_000;
+
+/// An ISO 4217 currency with defined minor units. Copy, 24 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Currency {
+    code: &'static str,
+    digits: u8,
+}
+
+impl Currency {
+    /// Looks up an ISO 4217 alphabetic code (upper case, exactly as ISO writes it). Codes
+    /// without minor units (XXX, XAU, XDR, …) are `unknown_currency`: they cannot be split.
+    ///
+    /// ```
+    /// use liberation_gates::money::Currency;
+    /// assert_eq!(Currency::from_code("JPY").unwrap().digits(), 0);
+    /// assert_eq!(Currency::from_code("KWD").unwrap().digits(), 3);
+    /// assert_eq!(Currency::from_code("CLF").unwrap().digits(), 4);
+    /// assert_eq!(Currency::from_code("gbp").unwrap_err().kind(), "unknown_currency");
+    /// ```
+    pub fn from_code(code: &str) -> Result<Currency, SplitError> {
+        // iso_currency's exponent is ISO's minor-unit column (JPY 0, KWD 3, CLF 4), not a
+        // "subunit fraction"; codes without one (XXX, metals, SDR) return None.
+        let c = iso_currency::Currency::from_code(code).ok_or_else(|| {
+            SplitError::UnknownCurrency(format!("{code:?} is not an ISO 4217 currency code"))
+        })?;
+        let digits = c.exponent().ok_or_else(|| {
+            SplitError::UnknownCurrency(format!("{code:?} has no minor unit defined by ISO 4217"))
+        })?;
+        Ok(Currency { code: c.code(), digits: digits as u8 })
+    }
+
+    /// The alphabetic code, e.g. `"GBP"`.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The number of minor-unit digits (ISO 4217's exponent).
+    pub fn digits(&self) -> u32 {
+        self.digits as u32
+    }
+
+    /// Minor units per major unit (10^digits).
+    pub fn minor_per_major(&self) -> u128 {
+        10u128.pow(self.digits as u32)
+    }
+
+    /// The largest accepted amount in minor units (10^15 major units).
+    pub fn max_minor(&self) -> u128 {
+        MAX_MAJOR_UNITS * self.minor_per_major()
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code)
+    }
+}
+
+impl FromStr for Currency {
+    type Err = SplitError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Currency::from_code(s)
+    }
+}
+
+impl Serialize for Currency {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code)
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Currency::from_code(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A decimal string split into its parts: `-?digits(.digits)?`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DecimalStr<'a> {
+    pub negative: bool,
+    int: &'a str,
+    frac: &'a str,
+}
+
+/// Why a decimal string does not fit a given scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ScaleError {
+    /// More significant fractional digits than the scale allows.
+    TooPrecise,
+    /// The value does not fit in 128 bits at that scale.
+    TooLarge,
+}
+
+impl<'a> DecimalStr<'a> {
+    /// Parses `-?[0-9]+(\.[0-9]+)?`; anything else (exponents, `+`, spaces, `_`) is `None`.
+    pub fn parse(s: &'a str) -> Option<Self> {
+        let (negative, body) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        let (int, frac) = match body.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (body, ""),
+        };
+        let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+        if int.is_empty() || !digits(int) || !digits(frac) || (body.contains('.') && frac.is_empty()) {
+            return None;
+        }
+        Some(DecimalStr { negative, int, frac })
+    }
+
+    /// Whether the value is zero.
+    pub fn is_zero(&self) -> bool {
+        self.int.bytes().all(|b| b == b'0') && self.frac.bytes().all(|b| b == b'0')
+    }
+
+    /// Number of significant fractional digits (trailing zeros do not count).
+    pub fn significant_places(&self) -> u32 {
+        self.frac.trim_end_matches('0').len() as u32
+    }
+
+    /// The absolute value as an integer count of `10^-scale` units.
+    pub fn to_scaled(&self, scale: u32) -> Result<u128, ScaleError> {
+        let frac = self.frac.trim_end_matches('0');
+        if frac.len() as u32 > scale {
+            return Err(ScaleError::TooPrecise);
+        }
+        let int = self.int.trim_start_matches('0');
+        if int.len() > 39 {
+            return Err(ScaleError::TooLarge);
+        }
+        let mut v: u128 = 0;
+        for b in int.bytes().chain(frac.bytes()) {
+            v = v
+                .checked_mul(10)
+                .and_then(|v| v.checked_add((b - b'0') as u128))
+                .ok_or(ScaleError::TooLarge)?;
+        }
+        let pad = scale - frac.len() as u32;
+        let factor = 10u128.checked_pow(pad).ok_or(ScaleError::TooLarge)?;
+        v.checked_mul(factor).ok_or(ScaleError::TooLarge)
+    }
+}
+
+/// A non-negative amount of one currency, at most 10^15 major units, held as minor units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money {
+    minor: u128,
+    currency: Currency,
+}
+
+impl Money {
+    /// Parses a decimal string in major units. `invalid_amount` when it is not a plain decimal,
+    /// negative, not a whole number of minor units (`"12.505"` GBP; `"12.500"` is fine), or
+    /// above 10^15 major units.
+    ///
+    /// ```
+    /// use liberation_gates::money::{Currency, Money};
+    /// let gbp = Currency::from_code("GBP").unwrap();
+    /// assert_eq!(Money::parse("12.5", gbp).unwrap().to_string(), "12.50");
+    /// assert_eq!(Money::parse("12.505", gbp).unwrap_err().kind(), "invalid_amount");
+    /// ```
+    pub fn parse(s: &str, currency: Currency) -> Result<Money, SplitError> {
+        Self::parse_named(s, currency, "amount")
+    }
+
+    pub(crate) fn parse_named(s: &str, currency: Currency, what: &str) -> Result<Money, SplitError> {
+        let bad = |why: String| SplitError::InvalidAmount(format!("{what} {s:?} {why}"));
+        let d = DecimalStr::parse(s).ok_or_else(|| bad("is not a decimal number such as \"12.50\"".into()))?;
+        if d.negative && !d.is_zero() {
+            return Err(bad("is negative".into()));
+        }
+        let minor = d.to_scaled(currency.digits()).map_err(|e| match e {
+            ScaleError::TooPrecise => bad(format!(
+                "is not a whole number of minor units ({} has {} decimal places)",
+                currency.code(),
+                currency.digits()
+            )),
+            ScaleError::TooLarge => bad("exceeds 10^15 major units".into()),
+        })?;
+        Money::from_minor(minor, currency).map_err(|_| bad("exceeds 10^15 major units".into()))
+    }
+
+    /// An amount from integer minor units; `invalid_amount` above 10^15 major units.
+    pub fn from_minor(minor: u128, currency: Currency) -> Result<Money, SplitError> {
+        if minor > currency.max_minor() {
+            return Err(SplitError::InvalidAmount(format!(
+                "{minor} minor units of {} exceeds 10^15 major units",
+                currency.code()
+            )));
+        }
+        Ok(Money { minor, currency })
+    }
+
+    /// An amount from signed minor units; negative is `invalid_amount`.
+    pub fn from_minor_signed(minor: i128, currency: Currency) -> Result<Money, SplitError> {
+        let m = u128::try_from(minor).map_err(|_| {
+            SplitError::InvalidAmount(format!("amount of {minor} minor units is negative"))
+        })?;
+        Money::from_minor(m, currency)
+    }
+
+    /// Zero of `currency`.
+    pub fn zero(currency: Currency) -> Money {
+        Money { minor: 0, currency }
+    }
+
+    /// Converts an exact `Decimal`; more digits than the currency has is `invalid_amount`
+    /// (never rounded).
+    pub fn from_decimal(d: Decimal, currency: Currency) -> Result<Money, SplitError> {
+        Money::parse(&d.to_string(), currency)
+    }
+
+    /// The amount as a `Decimal` with exactly the currency's digits (no rounding: exact).
+    pub fn to_decimal(&self) -> Decimal {
+        // ≤ 10^19 minor units always fits Decimal's 96-bit mantissa.
+        Decimal::from_i128_with_scale(self.minor as i128, self.currency.digits())
+    }
+
+    /// Integer minor units.
+    pub fn minor(&self) -> u128 {
+        self.minor
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// Whether the amount is zero.
+    pub fn is_zero(&self) -> bool {
+        self.minor == 0
+    }
+}
+
+impl fmt::Display for Money {
+    /// Major units with exactly the currency's minor-unit digits.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        format_minor(f, self.minor, self.currency.digits())
+    }
+}
+
+pub(crate) fn format_minor(f: &mut impl fmt::Write, minor: u128, digits: u32) -> fmt::Result {
+    if digits == 0 {
+        return write!(f, "{minor}");
+    }
+    let p = 10u128.pow(digits);
+    write!(f, "{}.{:0width$}", minor / p, minor % p, width = digits as usize)
+}
+
+impl PartialOrd for Money {
+    /// Amounts of different currencies are not ordered.
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        (self.currency == other.currency).then(|| self.minor.cmp(&other.minor))
+    }
+}
+
+impl Serialize for Money {
+    /// As the decimal string, e.g. `"12.50"`.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_strings_are_strict() {
+        for bad in ["", "-", ".5", "5.", "1e3", "+1", " 1", "1_000", "1.2.3", "١"] {
+            assert!(DecimalStr::parse(bad).is_none(), "{bad:?} should be refused");
+        }
+        assert_eq!(DecimalStr::parse("012.3400").unwrap().to_scaled(2), Ok(1234));
+        assert_eq!(DecimalStr::parse("0.001").unwrap().to_scaled(2), Err(ScaleError::TooPrecise));
+    }
+
+    #[test]
+    fn money_formats_with_exact_digits_and_round_trips_decimal() {
+        let kwd = Currency::from_code("KWD").unwrap();
+        let m = Money::parse("1.25", kwd).unwrap();
+        assert_eq!(m.to_string(), "1.250");
+        assert_eq!(m.to_decimal().to_string(), "1.250");
+        assert_eq!(Money::from_decimal(m.to_decimal(), kwd).unwrap(), m);
+        let jpy = Currency::from_code("JPY").unwrap();
+        assert_eq!(Money::parse("1250.00", jpy).unwrap().to_string(), "1250");
+        let clf = Currency::from_code("CLF").unwrap();
+        let max = Money::parse("1000000000000000", clf).unwrap();
+        assert_eq!(max.minor(), 10u128.pow(19));
+        assert_eq!(Money::parse("1000000000000000.0001", clf).unwrap_err().kind(), "invalid_amount");
+    }
+
+    #[test]
+    fn currencies_without_minor_units_are_unknown() {
+        for code in ["XXX", "XAU", "XDR", "ABC", "gbp", ""] {
+            assert_eq!(Currency::from_code(code).unwrap_err().kind(), "unknown_currency", "{code}");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! Numbers as they arrive from JSON, Python or JavaScript, before they become counts.
+//!
+//! SPEC: "A count (a size, a number of calls or requests) must be a whole number; an integral
+//! JSON number such as `2.0` counts as 2." [`Num`] carries either form to the core, and
+//! [`Num::as_count`] is the one place that decides what is a count.
+
+use serde::{Deserialize, Serialize};
+
+/// A number that may be an integer or a double, as JSON and dynamic languages hand it over.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Num {
+    /// An integer (JSON `2`, Python `int`, JS `bigint`).
+    Int(i128),
+    /// A double (JSON `2.0`, Python `float`, JS `number`).
+    Float(f64),
+}
+
+/// Largest double below which every integer is exactly representable (2^53).
+const EXACT_F64_INT: f64 = 9_007_199_254_740_992.0;
+
+impl Num {
+    /// The value as a whole, non-negative count, or `None` (negative, fractional, NaN,
+    /// infinite, or beyond `u64`). `2.0` is 2.
+    pub fn as_count(self) -> Option<u64> {
+        match self {
+            Num::Int(i) => u64::try_from(i).ok(),
+            Num::Float(f) => {
+                if f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f <= EXACT_F64_INT {
+                    Some(f as u64)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// The value as a double (integers beyond 2^53 lose precision).
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Num::Int(i) => i as f64,
+            Num::Float(f) => f,
+        }
+    }
+}
+
+macro_rules! num_from_int {
+    ($($t:ty),*) => { $( impl From<$t> for Num { fn from(v: $t) -> Self { Num::Int(v as i128) } } )* };
+}
+num_from_int!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
+
+impl From<i128> for Num {
+    fn from(v: i128) -> Self {
+        Num::Int(v)
+    }
+}
+
+impl From<f64> for Num {
+    fn from(v: f64) -> Self {
+        Num::Float(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_accept_integral_doubles_and_refuse_the_rest() {
+        assert_eq!(Num::Float(2.0).as_count(), Some(2));
+        assert_eq!(Num::Int(7).as_count(), Some(7));
+        assert_eq!(Num::Float(2.5).as_count(), None);
+        assert_eq!(Num::Float(-1.0).as_count(), None);
+        assert_eq!(Num::Int(-1).as_count(), None);
+        assert_eq!(Num::Float(f64::NAN).as_count(), None);
+        assert_eq!(Num::Float(f64::INFINITY).as_count(), None);
+        assert_eq!(Num::Float(1e300).as_count(), None);
+    }
+}

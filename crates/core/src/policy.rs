@@ -1,0 +1,705 @@
+//! Deployment-safety policies as data, and the decision after each observation (SPEC §7).
+//!
+//! A [`Policy`] is a list of rules, read from TOML, YAML or JSON (one model, three formats).
+//! Each rule is either a **threshold** rule over one metric (SPEC §2: `metric`, `op`,
+//! `threshold`, `for_seconds`, optional `keep_firing_for_seconds`, `max_gap_seconds`), a
+//! **check** rule (`checks = [...]`, fires as soon as a named check is `false`), or a
+//! **burn-rate** rule over raw request and error counts (see [`crate::window::BurnRateRule`]).
+//!
+//! After each observation the [`PolicyDecision`] is: the highest-precedence action among the
+//! firing rules (`rollback > gentle_rollback > consult > hold > alert > proceed`), the highest
+//! severity among them (`critical > high > medium > none`), and the firing rule ids sorted.
+//! A needed metric or check that is missing gives `hold` (unless something stronger fires) and
+//! a reason `missing:<name>`; rules over missing data keep their state.
+//!
+//! ```
+//! use liberation_gates::policy::{Action, Observation, Policy};
+//! let mut eval = Policy::builtin().evaluator();
+//! let obs = Observation::new(0.0)
+//!     .metric("http_error_rate", 0.02).metric("response_time_degradation", 0.1)
+//!     .metric("creator_share", 0.8).metric("governance_participation_drop", 0.0)
+//!     .metric("capacity_utilization", 0.5)
+//!     .checks(["database", "cache", "storage", "api_gateway", "auth", "business_logic",
+//!              "integration", "community_protection", "trauma_informed_ux"], true);
+//! let d = eval.observe(&obs).unwrap();
+//! assert_eq!(d.action, Action::Alert);
+//! assert_eq!(d.reasons, vec!["error_rate_alert"]);
+//! ```
+
+use crate::breaker::BreakerConfigInput;
+use crate::error::PolicyError;
+use crate::flags::FlagDef;
+use crate::num::Num;
+use crate::threshold::{AlertState, Op, Threshold, ThresholdRule};
+use crate::window::{BurnRate, BurnRateRule};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+/// What the deployment strategy prescribes, in increasing precedence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Proceed,
+    Alert,
+    Hold,
+    Consult,
+    GentleRollback,
+    Rollback,
+}
+
+impl Action {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Proceed => "proceed",
+            Action::Alert => "alert",
+            Action::Hold => "hold",
+            Action::Consult => "consult",
+            Action::GentleRollback => "gentle_rollback",
+            Action::Rollback => "rollback",
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Action {
+    type Err = PolicyError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "proceed" => Action::Proceed,
+            "alert" => Action::Alert,
+            "hold" => Action::Hold,
+            "consult" => Action::Consult,
+            "gentle_rollback" => Action::GentleRollback,
+            "rollback" => Action::Rollback,
+            other => {
+                return Err(PolicyError::InvalidPolicy(format!(
+                    "unknown action {other:?}: expected proceed, alert, hold, consult, gentle_rollback or rollback"
+                )))
+            }
+        })
+    }
+}
+
+/// How serious a decision is, in increasing order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    None,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::None => "none",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = PolicyError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "none" => Severity::None,
+            "medium" => Severity::Medium,
+            "high" => Severity::High,
+            "critical" => Severity::Critical,
+            other => {
+                return Err(PolicyError::InvalidPolicy(format!(
+                    "unknown severity {other:?}: expected none, medium, high or critical"
+                )))
+            }
+        })
+    }
+}
+
+/// A burn-rate rule as written in a policy file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BurnRateSpec {
+    /// The metric holding the interval's request count.
+    pub requests: String,
+    /// The metric holding the interval's error count.
+    pub errors: String,
+    #[serde(flatten)]
+    pub rule: BurnRateRule,
+}
+
+/// One rule as written in a policy file. Exactly one of `metric`, `checks` or `burn_rate`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_seconds: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_firing_for_seconds: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_gap_seconds: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burn_rate: Option<BurnRateSpec>,
+    pub action: String,
+    pub severity: String,
+    /// A rule guarding the platform's liberation values: a rollback it causes is announced to
+    /// the community, and redeploying afterwards needs a community decision.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub liberation: bool,
+}
+
+/// A policy file: rules, and optionally the breakers and flags configured beside them.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySpec {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default = "one")]
+    pub version: u32,
+    #[serde(default)]
+    pub rules: Vec<RuleSpec>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub breakers: BTreeMap<String, BreakerConfigInput>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<FlagDef>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// The formats a policy can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Toml,
+    Yaml,
+    Json,
+}
+
+impl FromStr for Format {
+    type Err = PolicyError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "toml" => Ok(Format::Toml),
+            "yaml" | "yml" => Ok(Format::Yaml),
+            "json" => Ok(Format::Json),
+            other => Err(PolicyError::InvalidPolicy(format!("unknown format {other:?}: expected toml, yaml or json"))),
+        }
+    }
+}
+
+/// The condition of a validated rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    Threshold { metric: String, rule: ThresholdRule },
+    Checks(Vec<String>),
+    BurnRate { requests: String, errors: String, rule: BurnRateRule },
+}
+
+/// A validated rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub id: String,
+    pub condition: Condition,
+    pub action: Action,
+    pub severity: Severity,
+    pub liberation: bool,
+    pub description: Option<String>,
+}
+
+/// A validated policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    spec: PolicySpec,
+    rules: Vec<Rule>,
+}
+
+/// The text of the built-in policy file.
+pub const BUILTIN_TOML: &str = include_str!("../policies/default.toml");
+
+impl Policy {
+    /// The built-in liberation-safe policy of SPEC §7.
+    pub fn builtin() -> Policy {
+        static BUILTIN: OnceLock<Policy> = OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                // The file ships inside the crate and a unit test parses it; failure here is a
+                // build defect, not an input error.
+                Policy::parse(BUILTIN_TOML, Format::Toml).expect("the built-in policy file is valid")
+            })
+            .clone()
+    }
+
+    /// Parses and validates a policy in `format`.
+    pub fn parse(text: &str, format: Format) -> Result<Policy, PolicyError> {
+        let bad = |e: String| PolicyError::InvalidPolicy(format!("could not read the {format:?} policy: {e}"));
+        let spec: PolicySpec = match format {
+            #[cfg(feature = "toml")]
+            Format::Toml => toml::from_str(text).map_err(|e| bad(e.to_string().trim_end().to_string()))?,
+            #[cfg(feature = "yaml")]
+            Format::Yaml => serde_norway::from_str(text).map_err(|e| bad(e.to_string()))?,
+            Format::Json => serde_json::from_str(text).map_err(|e| bad(e.to_string()))?,
+            #[allow(unreachable_patterns)]
+            other => return Err(PolicyError::InvalidPolicy(format!("{other:?} support is not compiled into this build"))),
+        };
+        Policy::from_spec(spec)
+    }
+
+    /// Reads a policy file, choosing the format from its extension (`.toml`, `.yaml`/`.yml`,
+    /// `.json`).
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Policy, PolicyError> {
+        let path = path.as_ref();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let format: Format = ext.parse().map_err(|_| {
+            PolicyError::InvalidPolicy(format!("{}: unknown policy file extension {ext:?} (use .toml, .yaml or .json)", path.display()))
+        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| PolicyError::InvalidPolicy(format!("{}: {e}", path.display())))?;
+        Policy::parse(&text, format).map_err(|e| PolicyError::InvalidPolicy(format!("{}: {}", path.display(), e.message())))
+    }
+
+    /// Validates a spec. Errors name the rule (by index and id) and the field.
+    pub fn from_spec(spec: PolicySpec) -> Result<Policy, PolicyError> {
+        let mut ids = HashSet::new();
+        let mut rules = Vec::with_capacity(spec.rules.len());
+        for (i, r) in spec.rules.iter().enumerate() {
+            let bad = |field: &str, why: String| {
+                PolicyError::InvalidPolicy(format!("rule {i} ({:?}): field `{field}`: {why}", r.id))
+            };
+            if r.id.is_empty() {
+                return Err(bad("id", "must not be empty".into()));
+            }
+            if !ids.insert(r.id.as_str()) {
+                return Err(bad("id", "is used by another rule".into()));
+            }
+            let action: Action = r.action.parse().map_err(|e: PolicyError| bad("action", e.message().into()))?;
+            let severity: Severity = r.severity.parse().map_err(|e: PolicyError| bad("severity", e.message().into()))?;
+            let kinds = r.metric.is_some() as u8 + r.checks.is_some() as u8 + r.burn_rate.is_some() as u8;
+            if kinds != 1 {
+                return Err(bad("metric", "a rule needs exactly one of `metric`, `checks` or `burn_rate`".into()));
+            }
+            let threshold_only = [
+                ("op", r.op.is_some()),
+                ("threshold", r.threshold.is_some()),
+                ("for_seconds", r.for_seconds.is_some()),
+                ("keep_firing_for_seconds", r.keep_firing_for_seconds.is_some()),
+                ("max_gap_seconds", r.max_gap_seconds.is_some()),
+            ];
+            let condition = if let Some(metric) = &r.metric {
+                if metric.is_empty() {
+                    return Err(bad("metric", "must not be empty".into()));
+                }
+                let op: Op = r.op.as_deref().ok_or_else(|| bad("op", "is required for a metric rule".into()))?
+                    .parse().map_err(|e: crate::error::ThresholdError| bad("op", e.message().into()))?;
+                let rule = ThresholdRule {
+                    op,
+                    threshold: r.threshold.ok_or_else(|| bad("threshold", "is required for a metric rule".into()))?,
+                    for_seconds: r.for_seconds.unwrap_or(0.0),
+                    keep_firing_for_seconds: r.keep_firing_for_seconds.unwrap_or(0.0),
+                    max_gap_seconds: r.max_gap_seconds,
+                };
+                rule.validate().map_err(|e| {
+                    let field = ["threshold", "for_seconds", "keep_firing_for_seconds", "max_gap_seconds"]
+                        .into_iter()
+                        .find(|f| e.message().starts_with(f))
+                        .unwrap_or("threshold");
+                    bad(field, e.message().into())
+                })?;
+                Condition::Threshold { metric: metric.clone(), rule }
+            } else {
+                if let Some((field, _)) = threshold_only.iter().find(|(_, set)| *set) {
+                    return Err(bad(field, "only applies to a metric rule".into()));
+                }
+                if let Some(checks) = &r.checks {
+                    if checks.is_empty() || checks.iter().any(|c| c.is_empty()) {
+                        return Err(bad("checks", "must list at least one non-empty check name".into()));
+                    }
+                    Condition::Checks(checks.clone())
+                } else {
+                    let b = r.burn_rate.as_ref().ok_or_else(|| bad("burn_rate", "missing".into()))?;
+                    b.rule.validate().map_err(|e| bad("burn_rate", e.message().into()))?;
+                    if b.requests.is_empty() || b.errors.is_empty() {
+                        return Err(bad("burn_rate", "`requests` and `errors` must name metrics".into()));
+                    }
+                    Condition::BurnRate { requests: b.requests.clone(), errors: b.errors.clone(), rule: b.rule }
+                }
+            };
+            rules.push(Rule { id: r.id.clone(), condition, action, severity, liberation: r.liberation, description: r.description.clone() });
+        }
+        for (name, b) in &spec.breakers {
+            crate::breaker::BreakerConfig::try_from(b.clone())
+                .map_err(|e| PolicyError::InvalidPolicy(format!("breaker {name:?}: {}", e.message())))?;
+        }
+        if !spec.flags.is_empty() {
+            crate::flags::FlagSet::new(spec.flags.clone()).map_err(|e| PolicyError::InvalidPolicy(format!("flags: {}", e.message())))?;
+        }
+        Ok(Policy { spec, rules })
+    }
+
+    /// The rules.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// The spec as read (for writing it back out).
+    pub fn spec(&self) -> &PolicySpec {
+        &self.spec
+    }
+
+    /// Writes the policy in `format`.
+    pub fn to_string_as(&self, format: Format) -> Result<String, PolicyError> {
+        let bad = |e: String| PolicyError::InvalidPolicy(format!("could not write the policy as {format:?}: {e}"));
+        match format {
+            #[cfg(feature = "toml")]
+            Format::Toml => toml::to_string_pretty(&self.spec).map_err(|e| bad(e.to_string())),
+            #[cfg(feature = "yaml")]
+            Format::Yaml => serde_norway::to_string(&self.spec).map_err(|e| bad(e.to_string())),
+            Format::Json => serde_json::to_string_pretty(&self.spec).map_err(|e| bad(e.to_string())),
+            #[allow(unreachable_patterns)]
+            other => Err(bad(format!("{other:?} support is not compiled into this build"))),
+        }
+    }
+
+    /// The breakers configured in the policy file, validated.
+    pub fn breakers(&self) -> Vec<(String, crate::breaker::BreakerConfig)> {
+        self.spec
+            .breakers
+            .iter()
+            .filter_map(|(n, b)| crate::breaker::BreakerConfig::try_from(b.clone()).ok().map(|c| (n.clone(), c)))
+            .collect()
+    }
+
+    /// The flags defined in the policy file.
+    pub fn flags(&self) -> Result<crate::flags::FlagSet, crate::error::FlagError> {
+        crate::flags::FlagSet::new(self.spec.flags.clone())
+    }
+
+    /// Every metric and check the policy reads, sorted: `(metrics, checks)`.
+    pub fn inputs(&self) -> (Vec<String>, Vec<String>) {
+        let (mut m, mut c) = (Vec::new(), Vec::new());
+        for r in &self.rules {
+            match &r.condition {
+                Condition::Threshold { metric, .. } => m.push(metric.clone()),
+                Condition::Checks(cs) => c.extend(cs.iter().cloned()),
+                Condition::BurnRate { requests, errors, .. } => {
+                    m.push(requests.clone());
+                    m.push(errors.clone());
+                }
+            }
+        }
+        for v in [&mut m, &mut c] {
+            v.sort();
+            v.dedup();
+        }
+        (m, c)
+    }
+
+    /// A fresh evaluator (all rules inactive).
+    pub fn evaluator(&self) -> Evaluator {
+        Evaluator::new(self.clone())
+    }
+}
+
+/// One observation of a service: metric values and health-check results at time `t`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Observation {
+    pub t: f64,
+    #[serde(default, deserialize_with = "nullable_map")]
+    pub metrics: HashMap<String, f64>,
+    #[serde(default, deserialize_with = "nullable_map")]
+    pub checks: HashMap<String, bool>,
+}
+
+/// A JSON `null` value in `metrics`/`checks` means the value is missing.
+fn nullable_map<'de, D, V>(d: D) -> Result<HashMap<String, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    let m: HashMap<String, Option<V>> = HashMap::deserialize(d)?;
+    Ok(m.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect())
+}
+
+impl Observation {
+    /// An empty observation at `t`.
+    pub fn new(t: f64) -> Self {
+        Observation { t, ..Default::default() }
+    }
+    /// Adds a metric.
+    pub fn metric(mut self, name: impl Into<String>, value: f64) -> Self {
+        self.metrics.insert(name.into(), value);
+        self
+    }
+    /// Adds a check result.
+    pub fn check(mut self, name: impl Into<String>, ok: bool) -> Self {
+        self.checks.insert(name.into(), ok);
+        self
+    }
+    /// Sets several checks to the same result.
+    pub fn checks<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>, ok: bool) -> Self {
+        for n in names {
+            self.checks.insert(n.into(), ok);
+        }
+        self
+    }
+
+    /// Parses one JSON line `{"t", "metrics", "checks"}`; `invalid_observation` naming what was
+    /// wrong.
+    pub fn from_json(line: &str) -> Result<Observation, PolicyError> {
+        let o: Observation = serde_json::from_str(line).map_err(|e| PolicyError::InvalidObservation(e.to_string()))?;
+        if !o.t.is_finite() {
+            return Err(PolicyError::InvalidObservation(format!("t must be finite, got {}", o.t)));
+        }
+        Ok(o)
+    }
+}
+
+/// A message the community must receive about a decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    /// Who must hear about it: `"community"`.
+    pub audience: String,
+    pub severity: Severity,
+    /// The rules involved, sorted.
+    pub rules: Vec<String>,
+    /// A plain-language message.
+    pub message: String,
+}
+
+/// The decision after one observation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyDecision {
+    pub t: f64,
+    pub action: Action,
+    pub severity: Severity,
+    /// Firing rule ids and `missing:<name>` entries, sorted.
+    pub reasons: Vec<String>,
+    /// Present when the decision must reach the community: a gentle rollback, a consultation,
+    /// or any rollback caused by a liberation rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notification: Option<Notification>,
+}
+
+#[derive(Debug, Clone)]
+enum RuleState {
+    Threshold(Threshold),
+    Checks(bool),
+    BurnRate(BurnRate),
+}
+
+/// Evaluates a policy over observations in time order.
+#[derive(Debug, Clone)]
+pub struct Evaluator {
+    policy: Policy,
+    states: Vec<RuleState>,
+    last_t: Option<f64>,
+    last_action: Option<Action>,
+}
+
+impl Evaluator {
+    /// An evaluator with every rule inactive.
+    pub fn new(policy: Policy) -> Self {
+        let states = policy
+            .rules
+            .iter()
+            .map(|r| match &r.condition {
+                Condition::Threshold { rule, .. } => RuleState::Threshold(Threshold::new(*rule)),
+                Condition::Checks(_) => RuleState::Checks(false),
+                Condition::BurnRate { rule, .. } => RuleState::BurnRate(BurnRate::from_valid(*rule)),
+            })
+            .collect();
+        Evaluator { policy, states, last_t: None, last_action: None }
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The state of each rule, by id.
+    pub fn rule_states(&self) -> Vec<(&str, AlertState)> {
+        self.policy
+            .rules
+            .iter()
+            .zip(&self.states)
+            .map(|(r, s)| {
+                let st = match s {
+                    RuleState::Threshold(t) => t.state(),
+                    RuleState::Checks(true) => AlertState::Firing,
+                    RuleState::BurnRate(b) if b.firing() => AlertState::Firing,
+                    _ => AlertState::Inactive,
+                };
+                (r.id.as_str(), st)
+            })
+            .collect()
+    }
+
+    /// Evaluates one observation. `out_of_order` when `t` is not strictly after the previous
+    /// observation; `invalid_observation` for a non-finite `t` or needed metric, or a burn-rate
+    /// count that is not a whole number. Errors change nothing.
+    pub fn observe(&mut self, obs: &Observation) -> Result<PolicyDecision, PolicyError> {
+        let t = obs.t;
+        if !t.is_finite() {
+            return Err(PolicyError::InvalidObservation(format!("t must be finite, got {t}")));
+        }
+        if let Some(prev) = self.last_t {
+            if t <= prev {
+                return Err(PolicyError::OutOfOrder(format!("observation at t={t} is not after the previous one at t={prev}")));
+            }
+        }
+        // Validate everything first so that an error changes nothing.
+        for r in &self.policy.rules {
+            let names: &[&String] = &match &r.condition {
+                Condition::Threshold { metric, .. } => vec![metric],
+                Condition::BurnRate { requests, errors, .. } => vec![requests, errors],
+                Condition::Checks(_) => vec![],
+            };
+            for n in names {
+                if let Some(v) = obs.metrics.get(n.as_str()) {
+                    if !v.is_finite() {
+                        return Err(PolicyError::InvalidObservation(format!("metric {n:?} must be a finite number, got {v}")));
+                    }
+                    if matches!(r.condition, Condition::BurnRate { .. }) && Num::Float(*v).as_count().is_none() {
+                        return Err(PolicyError::InvalidObservation(format!("metric {n:?} must be a whole count ≥ 0, got {v}")));
+                    }
+                }
+            }
+            if let Condition::BurnRate { requests, errors, .. } = &r.condition {
+                if let (Some(q), Some(e)) = (obs.metrics.get(requests.as_str()), obs.metrics.get(errors.as_str())) {
+                    if e > q {
+                        return Err(PolicyError::InvalidObservation(format!("metric {errors:?} ({e}) exceeds {requests:?} ({q})")));
+                    }
+                }
+            }
+        }
+        self.last_t = Some(t);
+        let mut firing: Vec<&Rule> = Vec::new();
+        let mut missing: Vec<&str> = Vec::new();
+        for (r, s) in self.policy.rules.iter().zip(self.states.iter_mut()) {
+            let is_firing = match (&r.condition, s) {
+                (Condition::Threshold { metric, .. }, RuleState::Threshold(th)) => match obs.metrics.get(metric.as_str()) {
+                    Some(&v) => th.observe(t, v).unwrap_or(th.state()) == AlertState::Firing,
+                    None => {
+                        missing.push(metric);
+                        th.state() == AlertState::Firing
+                    }
+                },
+                (Condition::Checks(names), RuleState::Checks(f)) => {
+                    let mut any_false = false;
+                    let mut any_missing = false;
+                    for n in names {
+                        match obs.checks.get(n.as_str()) {
+                            Some(false) => any_false = true,
+                            Some(true) => {}
+                            None => {
+                                any_missing = true;
+                                missing.push(n);
+                            }
+                        }
+                    }
+                    if any_false {
+                        *f = true;
+                    } else if !any_missing {
+                        *f = false;
+                    }
+                    *f
+                }
+                (Condition::BurnRate { requests, errors, .. }, RuleState::BurnRate(b)) => {
+                    match (obs.metrics.get(requests.as_str()), obs.metrics.get(errors.as_str())) {
+                        (Some(&q), Some(&e)) => b.push(t, q, e).unwrap_or(false),
+                        (q, e) => {
+                            if q.is_none() {
+                                missing.push(requests);
+                            }
+                            if e.is_none() {
+                                missing.push(errors);
+                            }
+                            b.firing()
+                        }
+                    }
+                }
+                _ => false,
+            };
+            if is_firing {
+                firing.push(r);
+            }
+        }
+        let mut action = firing.iter().map(|r| r.action).max().unwrap_or(Action::Proceed);
+        if !missing.is_empty() && action < Action::Hold {
+            action = Action::Hold;
+        }
+        let severity = firing.iter().map(|r| r.severity).max().unwrap_or(Severity::None);
+        let mut reasons: Vec<String> = firing.iter().map(|r| r.id.clone()).collect();
+        missing.sort_unstable();
+        missing.dedup();
+        reasons.extend(missing.iter().map(|m| format!("missing:{m}")));
+        reasons.sort();
+        let notification = notification(action, severity, &firing);
+        if self.last_action != Some(action) {
+            tracing::info!(target: "liberation_gates::policy", t, action = action.as_str(), severity = severity.as_str(), reasons = ?reasons, "decision changed");
+            self.last_action = Some(action);
+        }
+        Ok(PolicyDecision { t, action, severity, reasons, notification })
+    }
+}
+
+fn notification(action: Action, severity: Severity, firing: &[&Rule]) -> Option<Notification> {
+    let liberation: Vec<&&Rule> = firing.iter().filter(|r| r.liberation).collect();
+    let needed = match action {
+        Action::GentleRollback | Action::Consult => true,
+        Action::Rollback => liberation.iter().any(|r| r.action == Action::Rollback),
+        _ => false,
+    };
+    if !needed {
+        return None;
+    }
+    let mut rules: Vec<String> = firing.iter().filter(|r| r.liberation || r.action == action).map(|r| r.id.clone()).collect();
+    rules.sort();
+    let what = match action {
+        Action::Rollback => "The deployment is being rolled back because it broke a promise to the community",
+        Action::GentleRollback => "The deployment is being rolled back gently, with notice, to protect people using the platform",
+        _ => "The deployment is paused until the community is consulted",
+    };
+    let why: Vec<String> = firing
+        .iter()
+        .filter(|r| rules.contains(&r.id))
+        .map(|r| r.description.clone().unwrap_or_else(|| r.id.clone()))
+        .collect();
+    Some(Notification {
+        audience: "community".into(),
+        severity,
+        rules,
+        message: format!("{what}: {}.", why.join("; ")),
+    })
+}

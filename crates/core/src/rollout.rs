@@ -1,0 +1,379 @@
+//! Progressive canary with validation gates (SPEC §8), and blue-green promotion.
+//!
+//! A plan is a list of steps `{weight, bake_seconds, approval}`: whole percents, strictly
+//! increasing, the last 100. The default plan is 5% / 1 day / approval, 25% / 2 h / approval,
+//! 75% / 2 h / approval, 100% / 0 s.
+//!
+//! **Settling at `t`** (whenever `progressing`): while `t − step_started ≥ bake_seconds` the
+//! step is done — if it needs an approval not yet recorded the rollout awaits it; if it is the
+//! last step the rollout is completed; else the next step starts at `t`.
+//!
+//! ```
+//! use liberation_gates::policy::Action;
+//! use liberation_gates::rollout::{Rollout, RolloutPlan, RolloutStatus};
+//! let mut r = Rollout::start(RolloutPlan::default(), 0.0);
+//! assert_eq!(r.observe(86_400.0, Action::Proceed).unwrap().status, RolloutStatus::AwaitingApproval);
+//! let s = r.approve(86_500.0, 0).unwrap();
+//! assert_eq!((s.step, s.weight), (1, 25));
+//! ```
+
+use crate::error::RolloutError;
+use crate::num::Num;
+use crate::policy::Action;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// One step of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Step {
+    /// Percent of traffic on the new version during this step.
+    pub weight: u8,
+    /// How long the step must run, seconds.
+    pub bake_seconds: f64,
+    /// Whether the community must approve before moving on.
+    pub approval: bool,
+}
+
+/// A step as it arrives from data (`weight` may be `5` or `5.0`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepInput {
+    pub weight: Num,
+    pub bake_seconds: f64,
+    #[serde(default)]
+    pub approval: bool,
+}
+
+/// A validated plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RolloutPlan {
+    steps: Vec<Step>,
+}
+
+impl Default for RolloutPlan {
+    /// 5% for a day, then 25% and 75% for two hours each, each needing approval; then 100%.
+    fn default() -> Self {
+        let s = |weight, bake_seconds, approval| Step { weight, bake_seconds, approval };
+        RolloutPlan { steps: vec![s(5, 86_400.0, true), s(25, 7_200.0, true), s(75, 7_200.0, true), s(100, 0.0, false)] }
+    }
+}
+
+impl RolloutPlan {
+    /// `invalid_plan` unless there is at least one step, weights are whole percents in
+    /// 0..=100, strictly increasing, the last 100, and every `bake_seconds ≥ 0`.
+    pub fn new(steps: Vec<StepInput>) -> Result<Self, RolloutError> {
+        let bad = |m: String| RolloutError::InvalidPlan(m);
+        if steps.is_empty() {
+            return Err(bad("a plan needs at least one step".into()));
+        }
+        let mut out: Vec<Step> = Vec::with_capacity(steps.len());
+        for (i, s) in steps.iter().enumerate() {
+            let weight = s
+                .weight
+                .as_count()
+                .filter(|&w| w <= 100)
+                .ok_or_else(|| bad(format!("step {i}: weight {} is not a whole percent from 0 to 100", s.weight.as_f64())))? as u8;
+            if let Some(prev) = out.last() {
+                if weight <= prev.weight {
+                    return Err(bad(format!("step {i}: weight {weight} is not above the previous step's {}", prev.weight)));
+                }
+            }
+            if !(s.bake_seconds.is_finite() && s.bake_seconds >= 0.0) {
+                return Err(bad(format!("step {i}: bake_seconds must be ≥ 0, got {}", s.bake_seconds)));
+            }
+            out.push(Step { weight, bake_seconds: s.bake_seconds, approval: s.approval });
+        }
+        if out.last().map(|s| s.weight) != Some(100) {
+            return Err(bad("the last step must have weight 100".into()));
+        }
+        Ok(RolloutPlan { steps: out })
+    }
+
+    /// The steps.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+}
+
+/// Where a rollout stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RolloutStatus {
+    Progressing,
+    AwaitingApproval,
+    Paused,
+    Completed,
+    RolledBack,
+}
+
+impl RolloutStatus {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RolloutStatus::Progressing => "progressing",
+            RolloutStatus::AwaitingApproval => "awaiting_approval",
+            RolloutStatus::Paused => "paused",
+            RolloutStatus::Completed => "completed",
+            RolloutStatus::RolledBack => "rolled_back",
+        }
+    }
+
+    /// Completed and rolled back are final.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, RolloutStatus::Completed | RolloutStatus::RolledBack)
+    }
+}
+
+impl fmt::Display for RolloutStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a rollout reports after each event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RolloutState {
+    pub status: RolloutStatus,
+    pub step: usize,
+    /// `steps[step].weight`, or 0 once rolled back.
+    pub weight: u8,
+}
+
+/// An event, for driving a rollout from data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RolloutEvent {
+    Observe(Action),
+    /// Approval of a step index (any integer; one outside the plan is ignored).
+    Approve(i128),
+}
+
+impl RolloutEvent {
+    /// Builds an event from its type name and fields; `invalid_event` for an unknown type or
+    /// decision, or a missing/fractional step.
+    pub fn parse(kind: &str, decision: Option<&str>, step: Option<Num>) -> Result<RolloutEvent, RolloutError> {
+        match kind {
+            "observe" => {
+                let d = decision.ok_or_else(|| RolloutError::InvalidEvent("observe needs a decision".into()))?;
+                let a: Action = d.parse().map_err(|_| RolloutError::InvalidEvent(format!("unknown decision {d:?}")))?;
+                Ok(RolloutEvent::Observe(a))
+            }
+            "approve" => match step {
+                Some(Num::Int(i)) => Ok(RolloutEvent::Approve(i)),
+                Some(Num::Float(f)) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e18 => Ok(RolloutEvent::Approve(f as i128)),
+                Some(n) => Err(RolloutError::InvalidEvent(format!("approve step {} is not a whole number", n.as_f64()))),
+                None => Err(RolloutError::InvalidEvent("approve needs a step".into())),
+            },
+            other => Err(RolloutError::InvalidEvent(format!("unknown event type {other:?}: expected observe or approve"))),
+        }
+    }
+}
+
+/// A running progressive rollout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rollout {
+    plan: RolloutPlan,
+    started_at: f64,
+    step: usize,
+    step_started: f64,
+    status: RolloutStatus,
+    approved: Vec<bool>,
+    last_t: Option<f64>,
+}
+
+impl Rollout {
+    /// Starts on step 0 at `started_at`, progressing, and settles at once.
+    pub fn start(plan: RolloutPlan, started_at: f64) -> Rollout {
+        let n = plan.steps.len();
+        let mut r = Rollout { plan, started_at, step: 0, step_started: started_at, status: RolloutStatus::Progressing, approved: vec![false; n], last_t: None };
+        r.settle(started_at);
+        r
+    }
+
+    /// The plan.
+    pub fn plan(&self) -> &RolloutPlan {
+        &self.plan
+    }
+
+    /// The current state.
+    pub fn state(&self) -> RolloutState {
+        let weight = if self.status == RolloutStatus::RolledBack { 0 } else { self.plan.steps[self.step].weight };
+        RolloutState { status: self.status, step: self.step, weight }
+    }
+
+    /// When the current step started.
+    pub fn step_started(&self) -> f64 {
+        self.step_started
+    }
+
+    fn settle(&mut self, t: f64) {
+        while self.status == RolloutStatus::Progressing {
+            let s = self.plan.steps[self.step];
+            if t - self.step_started < s.bake_seconds {
+                break;
+            }
+            if s.approval && !self.approved[self.step] {
+                self.set_status(t, RolloutStatus::AwaitingApproval);
+            } else {
+                self.advance(t);
+            }
+        }
+    }
+
+    /// The current step is done: complete, or start the next one at `t`.
+    fn advance(&mut self, t: f64) {
+        if self.step + 1 == self.plan.steps.len() {
+            self.set_status(t, RolloutStatus::Completed);
+        } else {
+            self.step += 1;
+            self.step_started = t;
+            self.set_status(t, RolloutStatus::Progressing);
+            tracing::info!(target: "liberation_gates::rollout", t, step = self.step, weight = self.plan.steps[self.step].weight, "rollout step");
+        }
+    }
+
+    fn set_status(&mut self, t: f64, s: RolloutStatus) {
+        if self.status != s {
+            tracing::info!(target: "liberation_gates::rollout", t, from = self.status.as_str(), to = s.as_str(), step = self.step, "rollout status");
+        }
+        self.status = s;
+    }
+
+    fn check_time(&self, t: f64) -> Result<(), RolloutError> {
+        let ok = match self.last_t {
+            None => t >= self.started_at,
+            Some(prev) => t > prev,
+        };
+        if ok && t.is_finite() {
+            Ok(())
+        } else {
+            Err(RolloutError::OutOfOrder(format!(
+                "event at t={t} is not after the previous event (or before started_at={})",
+                self.started_at
+            )))
+        }
+    }
+
+    /// Applies an event at `t`. `out_of_order` when `t` is before `started_at` or not after
+    /// the previous event; an error changes nothing.
+    pub fn apply(&mut self, t: f64, event: RolloutEvent) -> Result<RolloutState, RolloutError> {
+        self.check_time(t)?;
+        self.last_t = Some(t);
+        if self.status.is_terminal() {
+            return Ok(self.state());
+        }
+        match event {
+            RolloutEvent::Observe(a) => match a {
+                Action::Rollback | Action::GentleRollback => self.set_status(t, RolloutStatus::RolledBack),
+                Action::Consult | Action::Hold => self.set_status(t, RolloutStatus::Paused),
+                Action::Proceed | Action::Alert => match self.status {
+                    RolloutStatus::Paused => {
+                        self.set_status(t, RolloutStatus::Progressing);
+                        self.step_started = t;
+                        self.settle(t);
+                    }
+                    RolloutStatus::Progressing => self.settle(t),
+                    _ => {}
+                },
+            },
+            RolloutEvent::Approve(step) => {
+                if step == self.step as i128 {
+                    self.approved[self.step] = true;
+                    match self.status {
+                        RolloutStatus::AwaitingApproval => {
+                            self.advance(t);
+                            self.settle(t);
+                        }
+                        RolloutStatus::Progressing => self.settle(t),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        Ok(self.state())
+    }
+
+    /// Applies an event named by strings, as it arrives from data: the time is checked first
+    /// (`out_of_order`), then the event (`invalid_event`), as SPEC §8 orders them.
+    pub fn apply_named(&mut self, t: f64, kind: &str, decision: Option<&str>, step: Option<Num>) -> Result<RolloutState, RolloutError> {
+        self.check_time(t)?;
+        let event = RolloutEvent::parse(kind, decision, step)?;
+        self.apply(t, event)
+    }
+
+    /// `observe {decision}` at `t`.
+    pub fn observe(&mut self, t: f64, decision: Action) -> Result<RolloutState, RolloutError> {
+        self.apply(t, RolloutEvent::Observe(decision))
+    }
+
+    /// `approve {step}` at `t`.
+    pub fn approve(&mut self, t: f64, step: usize) -> Result<RolloutState, RolloutError> {
+        self.apply(t, RolloutEvent::Approve(step as i128))
+    }
+}
+
+/// Where a blue-green deployment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlueGreenStatus {
+    /// Green is deployed beside blue; the pre-promotion gate has not passed yet.
+    Staged,
+    /// The pre-promotion gate failed: traffic never moved.
+    Aborted,
+    /// Traffic is on green; the post-promotion gate is watching.
+    Promoted,
+    /// The post-promotion gate failed: traffic is back on blue.
+    SwitchedBack,
+    /// The post-promotion gate held for its whole watch period.
+    Completed,
+}
+
+/// Blue-green promotion: a pre-promotion gate that must pass before the switch, and a
+/// post-promotion gate whose failure switches back. Gate results come from the caller (e.g. a
+/// [`crate::plan::Phase`] evaluation or a policy decision).
+///
+/// ```
+/// use liberation_gates::rollout::{BlueGreen, BlueGreenStatus};
+/// let mut bg = BlueGreen::new(600.0);
+/// assert_eq!(bg.pre_gate(0.0, true), BlueGreenStatus::Promoted);
+/// assert_eq!(bg.post_gate(60.0, false), BlueGreenStatus::SwitchedBack);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BlueGreen {
+    status: BlueGreenStatus,
+    watch_seconds: f64,
+    promoted_at: f64,
+}
+
+impl BlueGreen {
+    /// A staged deployment whose post-promotion gate watches for `watch_seconds`.
+    pub fn new(watch_seconds: f64) -> Self {
+        BlueGreen { status: BlueGreenStatus::Staged, watch_seconds: watch_seconds.max(0.0), promoted_at: 0.0 }
+    }
+
+    /// The status.
+    pub fn status(&self) -> BlueGreenStatus {
+        self.status
+    }
+
+    /// Reports the pre-promotion gate at `t`: pass promotes, fail aborts.
+    pub fn pre_gate(&mut self, t: f64, passed: bool) -> BlueGreenStatus {
+        if self.status == BlueGreenStatus::Staged {
+            self.status = if passed { BlueGreenStatus::Promoted } else { BlueGreenStatus::Aborted };
+            self.promoted_at = t;
+        }
+        self.status
+    }
+
+    /// Reports the post-promotion gate at `t`: a failure switches back; passing until the
+    /// watch period is over completes.
+    pub fn post_gate(&mut self, t: f64, passed: bool) -> BlueGreenStatus {
+        if self.status == BlueGreenStatus::Promoted {
+            if !passed {
+                self.status = BlueGreenStatus::SwitchedBack;
+            } else if t - self.promoted_at >= self.watch_seconds {
+                self.status = BlueGreenStatus::Completed;
+            }
+        }
+        self.status
+    }
+}

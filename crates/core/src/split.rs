@@ -1,0 +1,655 @@
+//! The revenue split with a creator floor (SPEC §1), and refunds against it.
+//!
+//! 1. The **creator pool** is `base × creator_share` rounded **up** to the minor unit (or to
+//!    the cash step), so creators are never rounded below their share; `creator_share ≥ 0.75`
+//!    always (`sovereignty_violation` otherwise).
+//! 2. The base is `gross` with [`FeeMode::Platform`] (the platform absorbs the fee) or
+//!    `gross − fee` with [`FeeMode::BeforeSplit`].
+//! 3. The pool is divided by weight with [`AllocationMethod::LargestRemainder`] in exact
+//!    integer arithmetic on minor units: creator *i* gets `floor(pool × wᵢ / Σw)`, and the units
+//!    left over go one each to the largest exact remainders, ties to the earlier creator.
+//!
+//! Nothing is lost or created: creators + platform + fee = gross, always.
+//!
+//! ```
+//! use liberation_gates::split::{split, SplitInput};
+//! let s = split(&SplitInput::new("99.99", "EUR").creator("a", "1")).unwrap();
+//! assert_eq!(s.creators[0].amount.to_string(), "75.00"); // 74.9925 rounded up
+//! assert_eq!(s.platform.to_string(), "24.99");
+//! ```
+
+use crate::error::SplitError;
+use crate::money::{Currency, DecimalStr, Money, ScaleError};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Who absorbs the payment processor's fee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeMode {
+    /// The platform absorbs the fee: base = gross, platform = gross − pool − fee.
+    #[default]
+    Platform,
+    /// The fee comes off the top: base = gross − fee, platform = base − pool.
+    BeforeSplit,
+}
+
+impl FeeMode {
+    /// `"platform"` or `"before_split"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeeMode::Platform => "platform",
+            FeeMode::BeforeSplit => "before_split",
+        }
+    }
+}
+
+impl FromStr for FeeMode {
+    type Err = SplitError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "platform" => Ok(FeeMode::Platform),
+            "before_split" => Ok(FeeMode::BeforeSplit),
+            other => Err(SplitError::InvalidFeeMode(format!(
+                "unknown fee_mode {other:?}: expected \"platform\" or \"before_split\""
+            ))),
+        }
+    }
+}
+
+/// How the pool is divided among creators. Named so reports can say how it was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllocationMethod {
+    /// Hamilton's method in integers: floors first, leftover units to the largest exact
+    /// remainders, ties to the earlier party.
+    #[default]
+    LargestRemainder,
+}
+
+impl AllocationMethod {
+    /// `"largest_remainder"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AllocationMethod::LargestRemainder => "largest_remainder",
+        }
+    }
+}
+
+/// The creators' share of the base: an exact decimal in `[0.75, 1]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Share {
+    /// The share is `num / 10^scale`.
+    num: u128,
+    scale: u32,
+}
+
+/// The most decimal places a share may have (so that `num` fits in 128 bits).
+pub const MAX_SHARE_PLACES: u32 = 36;
+
+impl Share {
+    /// The platform's constitutional floor, 0.75.
+    pub const FLOOR: Share = Share { num: 75, scale: 2 };
+
+    /// Parses and checks a share: `< 0.75` is `sovereignty_violation`, `> 1` is
+    /// `invalid_share`, and so is anything that is not a decimal string (or has more than
+    /// 36 significant decimal places).
+    pub fn parse(s: &str) -> Result<Share, SplitError> {
+        let d = DecimalStr::parse(s).ok_or_else(|| {
+            SplitError::InvalidShare(format!("creator_share {s:?} is not a decimal number such as \"0.8\""))
+        })?;
+        if d.negative && !d.is_zero() {
+            return Err(SplitError::SovereigntyViolation(format!(
+                "creator_share {s} is below the 0.75 floor"
+            )));
+        }
+        let scale = d.significant_places().max(2);
+        let num = match d.to_scaled(scale) {
+            Ok(n) if scale <= MAX_SHARE_PLACES => n,
+            Ok(_) | Err(ScaleError::TooPrecise) => {
+                return Err(SplitError::InvalidShare(format!(
+                    "creator_share {s:?} has more than {MAX_SHARE_PLACES} decimal places"
+                )))
+            }
+            Err(ScaleError::TooLarge) => {
+                return Err(SplitError::InvalidShare(format!("creator_share {s} is above 1")))
+            }
+        };
+        let one = 10u128.pow(scale);
+        if num * 100 < 75 * one {
+            return Err(SplitError::SovereigntyViolation(format!(
+                "creator_share {s} is below the 0.75 floor: creators keep at least 75%"
+            )));
+        }
+        if num > one {
+            return Err(SplitError::InvalidShare(format!("creator_share {s} is above 1")));
+        }
+        Ok(Share { num, scale })
+    }
+
+    /// `(numerator, denominator)` of the exact ratio.
+    pub fn ratio(&self) -> (u128, u128) {
+        (self.num, 10u128.pow(self.scale))
+    }
+}
+
+impl Default for Share {
+    fn default() -> Self {
+        Share::FLOOR
+    }
+}
+
+impl fmt::Display for Share {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        crate::money::format_minor(&mut s, self.num, self.scale)?;
+        f.write_str(&s)
+    }
+}
+
+impl FromStr for Share {
+    type Err = SplitError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Share::parse(s)
+    }
+}
+
+/// A creator's weight: a decimal in `(0, 10^9]`, a whole number of millionths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Weight(u64);
+
+impl Weight {
+    /// Parses a weight; `invalid_weight` when not a decimal > 0, more than six significant
+    /// decimal places, or above 10^9.
+    pub fn parse(s: &str) -> Result<Weight, SplitError> {
+        let bad = |why: &str| SplitError::InvalidWeight(format!("weight {s:?} {why}"));
+        let d = DecimalStr::parse(s).ok_or_else(|| bad("is not a decimal number such as \"1\" or \"0.25\""))?;
+        if d.negative || d.is_zero() {
+            return Err(bad("must be greater than 0"));
+        }
+        let micros = d.to_scaled(6).map_err(|e| match e {
+            ScaleError::TooPrecise => bad("is not a whole number of millionths (at most 6 decimal places)"),
+            ScaleError::TooLarge => bad("exceeds 10^9"),
+        })?;
+        if micros > 1_000_000_000_000_000 {
+            return Err(bad("exceeds 10^9"));
+        }
+        Ok(Weight(micros as u64))
+    }
+
+    /// The weight in millionths.
+    pub fn micros(&self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Weight {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        crate::money::format_minor(&mut s, self.0 as u128, 6)?;
+        let t = s.trim_end_matches('0').trim_end_matches('.');
+        f.write_str(t)
+    }
+}
+
+/// A split request as strings, exactly as it crosses a language boundary. [`split`] checks it
+/// in the SPEC's order: currency, gross, fee, fee_mode, creator_share, empty creators, then
+/// each creator in input order (its weight, then its id).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitInput {
+    pub gross: String,
+    pub currency: String,
+    pub creators: Vec<CreatorInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator_share: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_mode: Option<String>,
+    /// Cash step in major units (e.g. `"0.05"` CHF): the pool rounds up to whole steps and
+    /// creators receive whole steps. Absent: one minor unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+}
+
+/// One creator of a [`SplitInput`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreatorInput {
+    pub id: String,
+    pub weight: String,
+}
+
+impl SplitInput {
+    /// A request for `gross` of `currency` with the default share and no fee.
+    pub fn new(gross: impl Into<String>, currency: impl Into<String>) -> Self {
+        SplitInput { gross: gross.into(), currency: currency.into(), ..Default::default() }
+    }
+    /// Adds a creator.
+    pub fn creator(mut self, id: impl Into<String>, weight: impl Into<String>) -> Self {
+        self.creators.push(CreatorInput { id: id.into(), weight: weight.into() });
+        self
+    }
+    /// Sets the creator share.
+    pub fn share(mut self, share: impl Into<String>) -> Self {
+        self.creator_share = Some(share.into());
+        self
+    }
+    /// Sets the fee and its mode.
+    pub fn fee(mut self, fee: impl Into<String>, mode: impl Into<String>) -> Self {
+        self.fee = Some(fee.into());
+        self.fee_mode = Some(mode.into());
+        self
+    }
+    /// Sets a cash step.
+    pub fn step(mut self, step: impl Into<String>) -> Self {
+        self.step = Some(step.into());
+        self
+    }
+}
+
+/// Validated, reusable terms of a split: everything but the gross amount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitTerms {
+    currency: Currency,
+    share: Share,
+    fee: Money,
+    fee_mode: FeeMode,
+    step_minor: u128,
+    creators: Vec<(String, Weight)>,
+    weight_total: u128,
+}
+
+impl SplitTerms {
+    /// Terms for `creators` in `currency`. Checks, in order: empty creators, then each creator
+    /// (weight already parsed, then its id: `duplicate_creator`).
+    pub fn new(
+        currency: Currency,
+        share: Share,
+        fee: Money,
+        fee_mode: FeeMode,
+        creators: Vec<(String, Weight)>,
+    ) -> Result<SplitTerms, SplitError> {
+        if fee.currency() != currency {
+            return Err(SplitError::CurrencyMismatch(format!(
+                "fee is in {} but the split is in {}",
+                fee.currency(),
+                currency
+            )));
+        }
+        if creators.is_empty() {
+            return Err(SplitError::NoCreators("a split needs at least one creator".into()));
+        }
+        let mut seen = std::collections::HashSet::with_capacity(creators.len());
+        for (id, _) in &creators {
+            if !seen.insert(id.as_str()) {
+                return Err(SplitError::DuplicateCreator(format!("creator id {id:?} appears twice")));
+            }
+        }
+        let weight_total = creators.iter().map(|(_, w)| w.0 as u128).sum();
+        Ok(SplitTerms { currency, share, fee, fee_mode, step_minor: 1, creators, weight_total })
+    }
+
+    /// Allocate in cash steps (e.g. CHF 0.05): the pool rounds up to a whole step and every
+    /// creator receives whole steps. `invalid_step` unless a positive whole number of minor units.
+    pub fn with_step(mut self, step: Money) -> Result<SplitTerms, SplitError> {
+        if step.currency() != self.currency || step.is_zero() {
+            return Err(SplitError::InvalidStep(format!(
+                "cash step must be a positive amount of {}, got {} {}",
+                self.currency,
+                step,
+                step.currency()
+            )));
+        }
+        self.step_minor = step.minor();
+        Ok(self)
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// Splits `gross`. Errors: `currency_mismatch`, `fee_exceeds_gross` (before_split),
+    /// `fee_exceeds_platform_share`, `invalid_step` when a whole-step pool exceeds the base.
+    pub fn split(&self, gross: Money) -> Result<Split, SplitError> {
+        if gross.currency() != self.currency {
+            return Err(SplitError::CurrencyMismatch(format!(
+                "gross is in {} but the split is in {}",
+                gross.currency(),
+                self.currency
+            )));
+        }
+        let (g, fee) = (gross.minor(), self.fee.minor());
+        let base = match self.fee_mode {
+            FeeMode::Platform => g,
+            FeeMode::BeforeSplit => g.checked_sub(fee).ok_or_else(|| {
+                SplitError::FeeExceedsGross(format!("fee {} exceeds gross {}", self.fee, gross))
+            })?,
+        };
+        let (num, den) = self.share.ratio();
+        let mut pool = mul_div_ceil(base, num, den).ok_or_else(|| {
+            SplitError::InvalidAmount("amount too large for the creator share's precision".into())
+        })?;
+        let step = self.step_minor;
+        if step > 1 {
+            pool = pool.div_ceil(step) * step;
+            if pool > base {
+                return Err(SplitError::InvalidStep(format!(
+                    "the pool rounded up to a whole step of {} exceeds the base {}",
+                    Money::from_minor(step, self.currency)?,
+                    Money::from_minor(base, self.currency)?
+                )));
+            }
+        }
+        let platform = match self.fee_mode {
+            FeeMode::Platform => g.checked_sub(pool).and_then(|r| r.checked_sub(fee)),
+            FeeMode::BeforeSplit => base.checked_sub(pool),
+        }
+        .ok_or_else(|| {
+            SplitError::FeeExceedsPlatformShare(format!(
+                "fee {} exceeds the platform's share {} of gross {}",
+                self.fee,
+                Money::from_minor(g - pool, self.currency).map(|m| m.to_string()).unwrap_or_default(),
+                gross
+            ))
+        })?;
+        let mut units = vec![0u128; self.creators.len()];
+        largest_remainder(pool / step, self.creators.iter().map(|(_, w)| w.0 as u128), self.weight_total, &mut units);
+        let c = self.currency;
+        let creators = self
+            .creators
+            .iter()
+            .zip(units)
+            .map(|((id, _), u)| Payout { id: id.clone(), amount: money(u * step, c) })
+            .collect();
+        Ok(Split {
+            currency: c,
+            gross,
+            creators,
+            platform: money(platform, c),
+            fee: self.fee,
+            creator_total: money(pool, c),
+            creator_share: self.share,
+            fee_mode: self.fee_mode,
+            method: AllocationMethod::LargestRemainder,
+        })
+    }
+}
+
+/// An amount known to be within range (every part of a split is ≤ its gross).
+fn money(minor: u128, c: Currency) -> Money {
+    Money::from_minor(minor, c).unwrap_or_else(|_| Money::zero(c))
+}
+
+/// One creator's payout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Payout {
+    pub id: String,
+    pub amount: Money,
+}
+
+/// The result of a split. `creators` are in input order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Split {
+    pub currency: Currency,
+    pub gross: Money,
+    pub creators: Vec<Payout>,
+    pub platform: Money,
+    pub fee: Money,
+    pub creator_total: Money,
+    pub creator_share: Share,
+    pub fee_mode: FeeMode,
+    pub method: AllocationMethod,
+}
+
+impl Serialize for Share {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Splits a payment described as strings, checking inputs in the SPEC's order.
+pub fn split(input: &SplitInput) -> Result<Split, SplitError> {
+    let currency = Currency::from_code(&input.currency)?;
+    let gross = Money::parse_named(&input.gross, currency, "gross")?;
+    let fee = match &input.fee {
+        Some(f) => Money::parse_named(f, currency, "fee")?,
+        None => Money::zero(currency),
+    };
+    let fee_mode = match &input.fee_mode {
+        Some(m) => m.parse()?,
+        None => FeeMode::Platform,
+    };
+    let share = match &input.creator_share {
+        Some(s) => Share::parse(s)?,
+        None => Share::FLOOR,
+    };
+    if input.creators.is_empty() {
+        return Err(SplitError::NoCreators("a split needs at least one creator".into()));
+    }
+    let mut creators = Vec::with_capacity(input.creators.len());
+    let mut seen = std::collections::HashSet::with_capacity(input.creators.len());
+    for c in &input.creators {
+        let w = Weight::parse(&c.weight)?;
+        if !seen.insert(c.id.as_str()) {
+            return Err(SplitError::DuplicateCreator(format!("creator id {:?} appears twice", c.id)));
+        }
+        creators.push((c.id.clone(), w));
+    }
+    let mut terms = SplitTerms::new(currency, share, fee, fee_mode, creators)?;
+    if let Some(step) = &input.step {
+        terms = terms.with_step(Money::parse_named(step, currency, "step")?)?;
+    }
+    terms.split(gross)
+}
+
+/// Largest-remainder allocation of `total` units by `weights` (summing to `weight_total`):
+/// floors first, then one unit each to the largest exact remainders, ties to the lower index.
+/// `out` receives the amounts, in order. Exact in integers: `total × w` must fit in `u128`,
+/// which holds for every amount and weight this crate accepts (≤ 10^19 × 10^15, or
+/// 10^19 × 10^19 for refunds).
+pub fn largest_remainder(total: u128, weights: impl Iterator<Item = u128> + Clone, weight_total: u128, out: &mut [u128]) {
+    if weight_total == 0 {
+        out.iter_mut().for_each(|o| *o = 0);
+        return;
+    }
+    let mut given = 0u128;
+    for (o, w) in out.iter_mut().zip(weights.clone()) {
+        *o = total * w / weight_total;
+        given += *o;
+    }
+    let mut left = total - given;
+    if left == 0 {
+        return;
+    }
+    let mut order: Vec<(u128, usize)> =
+        weights.enumerate().map(|(i, w)| (total * w % weight_total, i)).collect();
+    // Largest remainder first; equal remainders in input order.
+    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for &(_, i) in &order {
+        if left == 0 {
+            break;
+        }
+        out[i] += 1;
+        left -= 1;
+    }
+}
+
+/// `ceil(a × b / d)` exactly, with a 256-bit intermediate when `a × b` overflows; `None` if
+/// the result does not fit in 128 bits.
+fn mul_div_ceil(a: u128, b: u128, d: u128) -> Option<u128> {
+    if let Some(p) = a.checked_mul(b) {
+        return Some(p.div_ceil(d));
+    }
+    let (hi, lo) = mul_wide(a, b);
+    if hi >= d {
+        return None;
+    }
+    let (q, r) = div_wide(hi, lo, d);
+    if r > 0 {
+        q.checked_add(1)
+    } else {
+        Some(q)
+    }
+}
+
+fn mul_wide(a: u128, b: u128) -> (u128, u128) {
+    const M: u128 = u64::MAX as u128;
+    let (a1, a0, b1, b0) = (a >> 64, a & M, b >> 64, b & M);
+    let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+    let mid = (p00 >> 64) + (p01 & M) + (p10 & M);
+    let lo = (p00 & M) | (mid << 64);
+    let hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+    (hi, lo)
+}
+
+/// `(hi·2^128 + lo) / d` by restoring binary division; requires `hi < d`.
+fn div_wide(hi: u128, lo: u128, d: u128) -> (u128, u128) {
+    let (mut r, mut q) = (hi, 0u128);
+    for i in (0..128).rev() {
+        let carry = r >> 127;
+        r = (r << 1) | ((lo >> i) & 1);
+        q <<= 1;
+        if carry == 1 || r >= d {
+            r = r.wrapping_sub(d);
+            q |= 1;
+        }
+    }
+    (q, r)
+}
+
+/// The unrefunded balances of one split, for refunds (SPEC §1 "Refunds").
+///
+/// A refund of `r` is taken from the parties (each creator, then the platform) in proportion
+/// to their **unrefunded balances**, by largest remainder in integers (ties by input order,
+/// platform last). Each party's share is ≥ 0 and ≤ its balance, and refunding the whole
+/// remaining balance returns every balance exactly, whatever the partial refunds before it.
+/// The processor's fee is outside the split and is never refunded here.
+///
+/// ```
+/// use liberation_gates::split::{split, Refundable, SplitInput};
+/// let s = split(&SplitInput::new("100.00", "GBP").creator("a", "1").creator("b", "1")).unwrap();
+/// let mut r = Refundable::new(&s);
+/// let part = r.refund_str("10.00").unwrap();
+/// assert_eq!(part.creators[0].amount.to_string(), "3.75");
+/// assert_eq!(part.platform.to_string(), "2.50");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refundable {
+    currency: Currency,
+    ids: Vec<String>,
+    /// Unrefunded balances: creators in order, then the platform.
+    balances: Vec<u128>,
+}
+
+/// How one refund was taken from the parties.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refund {
+    pub amount: Money,
+    pub creators: Vec<Payout>,
+    pub platform: Money,
+}
+
+impl Refundable {
+    /// The balances of a fresh split.
+    pub fn new(split: &Split) -> Self {
+        let mut balances: Vec<u128> = split.creators.iter().map(|p| p.amount.minor()).collect();
+        balances.push(split.platform.minor());
+        Refundable {
+            currency: split.currency,
+            ids: split.creators.iter().map(|p| p.id.clone()).collect(),
+            balances,
+        }
+    }
+
+    /// What remains refundable in total.
+    pub fn remaining(&self) -> Money {
+        money(self.balances.iter().sum(), self.currency)
+    }
+
+    /// The remaining balance of each creator (input order) and of the platform.
+    pub fn balances(&self) -> (Vec<Payout>, Money) {
+        let (c, p) = self.balances.split_at(self.ids.len());
+        let creators = self.ids.iter().zip(c).map(|(id, &m)| Payout { id: id.clone(), amount: money(m, self.currency) }).collect();
+        (creators, money(p[0], self.currency))
+    }
+
+    /// Parses `amount` in this split's currency and refunds it.
+    pub fn refund_str(&mut self, amount: &str) -> Result<Refund, SplitError> {
+        let m = Money::parse_named(amount, self.currency, "refund")?;
+        self.refund(m)
+    }
+
+    /// Takes `amount` from the parties. `refund_exceeds_balance` above the remaining total;
+    /// `currency_mismatch` for another currency. An error changes nothing.
+    pub fn refund(&mut self, amount: Money) -> Result<Refund, SplitError> {
+        if amount.currency() != self.currency {
+            return Err(SplitError::CurrencyMismatch(format!(
+                "refund is in {} but the split is in {}",
+                amount.currency(),
+                self.currency
+            )));
+        }
+        let total: u128 = self.balances.iter().sum();
+        if amount.minor() > total {
+            return Err(SplitError::RefundExceedsBalance(format!(
+                "refund {} exceeds the remaining balance {}",
+                amount,
+                money(total, self.currency)
+            )));
+        }
+        let mut parts = vec![0u128; self.balances.len()];
+        largest_remainder(amount.minor(), self.balances.iter().copied(), total, &mut parts);
+        for (b, p) in self.balances.iter_mut().zip(&parts) {
+            *b -= p;
+        }
+        let c = self.currency;
+        let creators = self.ids.iter().zip(&parts).map(|(id, &p)| Payout { id: id.clone(), amount: money(p, c) }).collect();
+        Ok(Refund { amount, creators, platform: money(parts[self.ids.len()], c) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_mul_div_matches_narrow() {
+        for (a, b, d) in [(7u128, 3u128, 2u128), (10u128.pow(19), 10u128.pow(19), 10u128.pow(20)), (u128::MAX / 3, 5, 7)] {
+            let (hi, lo) = mul_wide(a, b);
+            if hi < d {
+                let (q, r) = div_wide(hi, lo, d);
+                if let Some(p) = a.checked_mul(b) {
+                    assert_eq!((q, r), (p / d, p % d));
+                }
+            }
+        }
+        // 10^19 × (75×10^34) / 10^36 = 7.5×10^18 exactly.
+        assert_eq!(mul_div_ceil(10u128.pow(19), 75 * 10u128.pow(34), 10u128.pow(36)), Some(75 * 10u128.pow(17)));
+        assert_eq!(mul_div_ceil(10u128.pow(19) + 1, 75 * 10u128.pow(34), 10u128.pow(36)), Some(75 * 10u128.pow(17) + 1));
+    }
+
+    #[test]
+    fn share_bounds() {
+        assert_eq!(Share::parse("0.7499").unwrap_err().kind(), "sovereignty_violation");
+        assert_eq!(Share::parse("1.0001").unwrap_err().kind(), "invalid_share");
+        assert_eq!(Share::parse("abc").unwrap_err().kind(), "invalid_share");
+        assert_eq!(Share::parse("1.000").unwrap().to_string(), "1.00");
+        assert_eq!(Share::parse("0.75").unwrap(), Share::FLOOR);
+    }
+
+    #[test]
+    fn cash_steps_give_whole_steps() {
+        let s = split(&SplitInput::new("10.00", "CHF").creator("a", "1").creator("b", "1").creator("c", "1").step("0.05")).unwrap();
+        assert_eq!(s.creator_total.to_string(), "7.50");
+        for p in &s.creators {
+            assert_eq!(p.amount.minor() % 5, 0, "{p:?}");
+        }
+        let total: u128 = s.creators.iter().map(|p| p.amount.minor()).sum::<u128>() + s.platform.minor();
+        assert_eq!(total, 1000);
+        assert_eq!(split(&SplitInput::new("0.03", "CHF").creator("a", "1").step("0.05")).unwrap_err().kind(), "invalid_step");
+    }
+}
