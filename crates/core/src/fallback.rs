@@ -1,1 +1,159 @@
-//! (in progress)
+//! Fallbacks that keep the values: when a dependency's breaker is open (or the call fails),
+//! serve the last good answer together with who created it and how revenue was shared.
+//!
+//! The point, from the deployment strategy: when IVOR, the events API or the newsroom is
+//! down, cached answers still show creator attribution and revenue transparency. The cache is
+//! bounded (least recently stored evicted first) and entries expire after a TTL.
+//!
+//! ```
+//! use liberation_gates::breaker::{BreakerConfig, CircuitBreaker};
+//! use liberation_gates::clock::ManualClock;
+//! use liberation_gates::fallback::{Attribution, FallbackCache};
+//! use std::sync::Arc;
+//! let clock = Arc::new(ManualClock::new(0.0));
+//! let breaker = CircuitBreaker::with_clock(BreakerConfig::default(), clock.clone()).unwrap();
+//! let cache = FallbackCache::new(100, 3600.0, clock.clone());
+//! let attribution = Attribution { creators: vec!["amara".into()], revenue: Some("creators 75.00 / platform 25.00".into()), note: None };
+//! let fresh = cache.guard(&breaker, "event:42", || Ok::<_, String>(("Jazz night".to_string(), attribution.clone()))).unwrap();
+//! assert!(!fresh.from_cache);
+//! clock.advance(30.0);
+//! let served = cache.guard(&breaker, "event:42", || Err("timeout".to_string())).unwrap();
+//! assert!(served.from_cache);
+//! assert_eq!(served.age_seconds, 30.0);
+//! assert_eq!(served.attribution.creators, ["amara"]);
+//! ```
+
+use crate::breaker::{CircuitBreaker, Outcome, Rejected};
+use crate::clock::Clock;
+use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::sync::Arc;
+
+/// Who created a response and how its revenue was shared.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Attribution {
+    /// Creator ids credited for the content.
+    pub creators: Vec<String>,
+    /// Revenue-transparency figures for people, e.g. `"creators 75.00 / platform 25.00 GBP"`.
+    pub revenue: Option<String>,
+    /// Anything else to show with the content.
+    pub note: Option<String>,
+}
+
+/// A value served by [`FallbackCache::guard`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Served<T> {
+    pub value: T,
+    pub attribution: Attribution,
+    /// True when the dependency was not reached and this is the last good answer.
+    pub from_cache: bool,
+    /// How old the answer is, seconds (0 when fresh).
+    pub age_seconds: f64,
+}
+
+/// Why nothing could be served.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unavailable<E> {
+    /// The breaker refused the call and nothing was cached.
+    Rejected(Rejected),
+    /// The call failed and nothing was cached.
+    Failed(E),
+}
+
+impl<E: fmt::Display> fmt::Display for Unavailable<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unavailable::Rejected(r) => write!(f, "{r}, and no cached answer"),
+            Unavailable::Failed(e) => write!(f, "call failed ({e}), and no cached answer"),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for Unavailable<E> {}
+
+struct Entry<T> {
+    value: T,
+    attribution: Attribution,
+    stored_at: f64,
+}
+
+/// A bounded, expiring store of last good answers per key. Thread-safe.
+pub struct FallbackCache<T> {
+    capacity: usize,
+    ttl_seconds: f64,
+    clock: Arc<dyn Clock>,
+    inner: Mutex<(HashMap<String, Entry<T>>, VecDeque<String>)>,
+}
+
+impl<T> fmt::Debug for FallbackCache<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FallbackCache").field("capacity", &self.capacity).field("ttl_seconds", &self.ttl_seconds).field("len", &self.inner.lock().0.len()).finish()
+    }
+}
+
+impl<T: Clone> FallbackCache<T> {
+    /// A cache of at most `capacity` entries (at least 1) that expire after `ttl_seconds`.
+    pub fn new(capacity: usize, ttl_seconds: f64, clock: Arc<dyn Clock>) -> Self {
+        FallbackCache { capacity: capacity.max(1), ttl_seconds: ttl_seconds.max(0.0), clock, inner: Mutex::new((HashMap::new(), VecDeque::new())) }
+    }
+
+    /// Entries currently held (expired ones included until evicted).
+    pub fn len(&self) -> usize {
+        self.inner.lock().0.len()
+    }
+
+    /// Whether the cache is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Stores a good answer for `key` now.
+    pub fn store(&self, key: &str, value: T, attribution: Attribution) {
+        let now = self.clock.now();
+        let mut g = self.inner.lock();
+        let (map, order) = &mut *g;
+        if map.insert(key.to_string(), Entry { value, attribution, stored_at: now }).is_some() {
+            order.retain(|k| k != key);
+        }
+        order.push_back(key.to_string());
+        while map.len() > self.capacity {
+            match order.pop_front() {
+                Some(old) => {
+                    map.remove(&old);
+                }
+                None => break,
+            }
+        }
+    }
+
+    /// The last good answer for `key`, if stored within the TTL.
+    pub fn get(&self, key: &str) -> Option<Served<T>> {
+        let now = self.clock.now();
+        let g = self.inner.lock();
+        let e = g.0.get(key)?;
+        let age = (now - e.stored_at).max(0.0);
+        (age <= self.ttl_seconds).then(|| Served { value: e.value.clone(), attribution: e.attribution.clone(), from_cache: true, age_seconds: age })
+    }
+
+    /// Calls `f` through `breaker`. A success is stored and served fresh; a failure (recorded
+    /// as such) or a rejection serves the cached answer, marked as from the cache with its age.
+    pub fn guard<E>(&self, breaker: &CircuitBreaker, key: &str, f: impl FnOnce() -> Result<(T, Attribution), E>) -> Result<Served<T>, Unavailable<E>> {
+        let permit = match breaker.try_acquire() {
+            Ok(p) => p,
+            Err(r) => return self.get(key).ok_or(Unavailable::Rejected(r)),
+        };
+        match f() {
+            Ok((value, attribution)) => {
+                permit.record(Outcome::Success);
+                self.store(key, value.clone(), attribution.clone());
+                Ok(Served { value, attribution, from_cache: false, age_seconds: 0.0 })
+            }
+            Err(e) => {
+                permit.record(Outcome::Failure);
+                self.get(key).ok_or(Unavailable::Failed(e))
+            }
+        }
+    }
+}

@@ -1,1 +1,457 @@
-//! (in progress)
+//! The ledger of splits and refunds, the transparency report, and the creator-share metric.
+//!
+//! Every record carries an id, a time `t` (seconds since the Unix epoch, used for calendar
+//! periods), a currency and the parties' amounts. A split record is re-computed from its
+//! terms by [`crate::split`], so the ledger holds what the rules produce, not what a caller
+//! claims. The report groups by period and currency — amounts of different currencies are
+//! never added together — and states the creators' share exactly (a reduced fraction) and for
+//! display (a percentage truncated to two decimals, so it never overstates the creators'
+//! share), and whether the 75% floor held in every transaction and overall.
+//!
+//! ```
+//! use liberation_gates::ledger::{Ledger, Period};
+//! use liberation_gates::split::SplitInput;
+//! let mut l = Ledger::new();
+//! l.record_split("tx1", 0.0, &SplitInput::new("100.00", "GBP").creator("alice", "1")).unwrap();
+//! l.record_refund("r1", 10.0, "tx1", "10.00").unwrap();
+//! let report = l.report(Period::All);
+//! assert_eq!(report.rows[0].creator_total, "67.50");
+//! assert_eq!(report.rows[0].creator_share, "3/4");
+//! assert!(report.floor_held);
+//! ```
+
+use crate::error::SplitError;
+use crate::money::{format_minor, Currency, Money};
+use crate::split::{split, Refundable, Split, SplitInput};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// A record in the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Record {
+    pub id: String,
+    /// Seconds since the Unix epoch, as whole milliseconds (kept exact).
+    pub t_millis: i64,
+    pub kind: RecordKind,
+    pub currency: Currency,
+    /// The base of the creator share (gross, or gross − fee before split); negative for a refund.
+    pub base: i128,
+    pub fee: i128,
+    /// Per creator, in order (negative amounts for refunds).
+    pub creators: Vec<(String, i128)>,
+    pub platform: i128,
+    /// For refunds, the split refunded.
+    pub split_id: Option<String>,
+    /// Whether this transaction kept creators at or above 75% of its base.
+    pub floor_held: bool,
+}
+
+/// A split or a refund.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    Split,
+    Refund,
+}
+
+/// A line of a ledger file (JSON lines): a split's terms, or a refund of an earlier split.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LedgerLine {
+    Split {
+        id: String,
+        t: f64,
+        #[serde(flatten)]
+        input: SplitInput,
+    },
+    Refund {
+        id: String,
+        t: f64,
+        split: String,
+        amount: String,
+    },
+}
+
+/// The ledger.
+#[derive(Debug, Clone, Default)]
+pub struct Ledger {
+    records: Vec<Record>,
+    ids: HashMap<String, usize>,
+    open: HashMap<String, Refundable>,
+}
+
+/// How the report groups records in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Day,
+    Month,
+    All,
+}
+
+impl std::str::FromStr for Period {
+    type Err = SplitError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "day" => Ok(Period::Day),
+            "month" => Ok(Period::Month),
+            "all" => Ok(Period::All),
+            other => Err(SplitError::InvalidRecord(format!("unknown period {other:?}: expected day, month or all"))),
+        }
+    }
+}
+
+/// One row of the report: one period and one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportRow {
+    pub period: String,
+    pub currency: String,
+    pub transactions: u64,
+    pub refunds: u64,
+    pub gross: String,
+    pub fees: String,
+    pub refunded: String,
+    pub creator_total: String,
+    pub platform_total: String,
+    /// Net creator total ÷ net base, as a reduced fraction (`"3/4"`), or `"0/0"` with no base.
+    pub creator_share: String,
+    /// The same, as a percentage truncated to two decimals (`"75.00"`).
+    pub creator_share_percent: String,
+    /// Whether every transaction in the row kept creators at or above 75%.
+    pub floor_held_every_transaction: bool,
+    /// Whether the row's net totals keep creators at or above 75%.
+    pub floor_held_overall: bool,
+    /// Net per-creator totals, by id.
+    pub creators: BTreeMap<String, String>,
+}
+
+/// The transparency report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TransparencyReport {
+    pub period: Period,
+    pub allocation_method: &'static str,
+    pub rows: Vec<ReportRow>,
+    /// Every row held the floor in every transaction and overall.
+    pub floor_held: bool,
+}
+
+fn millis(t: f64) -> Result<i64, SplitError> {
+    if !t.is_finite() || t.abs() > 1e14 {
+        return Err(SplitError::InvalidRecord(format!("time t must be a finite number of seconds, got {t}")));
+    }
+    Ok((t * 1000.0).round() as i64)
+}
+
+fn floor_held(creators: i128, base: i128) -> bool {
+    creators * 100 >= base * 75
+}
+
+impl Ledger {
+    /// An empty ledger.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The records, in the order recorded.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    fn check_id(&self, id: &str) -> Result<(), SplitError> {
+        if id.is_empty() || self.ids.contains_key(id) {
+            return Err(SplitError::InvalidRecord(format!("record id {id:?} is empty or already used")));
+        }
+        Ok(())
+    }
+
+    /// Computes a split from its terms and records it.
+    pub fn record_split(&mut self, id: &str, t: f64, input: &SplitInput) -> Result<Split, SplitError> {
+        self.check_id(id)?;
+        let t_millis = millis(t)?;
+        let s = split(input)?;
+        let base = (s.creator_total.minor() + s.platform.minor()) as i128
+            + if s.fee_mode == crate::split::FeeMode::Platform { s.fee.minor() as i128 } else { 0 };
+        let creators: Vec<(String, i128)> = s.creators.iter().map(|p| (p.id.clone(), p.amount.minor() as i128)).collect();
+        let record = Record {
+            id: id.to_string(),
+            t_millis,
+            kind: RecordKind::Split,
+            currency: s.currency,
+            base,
+            fee: s.fee.minor() as i128,
+            platform: s.platform.minor() as i128,
+            floor_held: floor_held(s.creator_total.minor() as i128, base),
+            creators,
+            split_id: None,
+        };
+        self.ids.insert(id.to_string(), self.records.len());
+        self.records.push(record);
+        self.open.insert(id.to_string(), Refundable::new(&s));
+        Ok(s)
+    }
+
+    /// Refunds `amount` of split `split_id` (SPEC §1 refunds) and records it.
+    /// `invalid_record` for an unknown split, `refund_exceeds_balance` above what remains.
+    pub fn record_refund(&mut self, id: &str, t: f64, split_id: &str, amount: &str) -> Result<crate::split::Refund, SplitError> {
+        self.check_id(id)?;
+        let t_millis = millis(t)?;
+        let r = self
+            .open
+            .get_mut(split_id)
+            .ok_or_else(|| SplitError::InvalidRecord(format!("refund {id:?} names unknown split {split_id:?}")))?
+            .refund_str(amount)?;
+        let creators: Vec<(String, i128)> = r.creators.iter().map(|p| (p.id.clone(), -(p.amount.minor() as i128))).collect();
+        let record = Record {
+            id: id.to_string(),
+            t_millis,
+            kind: RecordKind::Refund,
+            currency: r.amount.currency(),
+            base: -(r.amount.minor() as i128),
+            fee: 0,
+            platform: -(r.platform.minor() as i128),
+            floor_held: true,
+            creators,
+            split_id: Some(split_id.to_string()),
+        };
+        self.ids.insert(id.to_string(), self.records.len());
+        self.records.push(record);
+        Ok(r)
+    }
+
+    /// Applies one parsed ledger line.
+    pub fn apply(&mut self, line: &LedgerLine) -> Result<(), SplitError> {
+        match line {
+            LedgerLine::Split { id, t, input } => self.record_split(id, *t, input).map(|_| ()),
+            LedgerLine::Refund { id, t, split, amount } => self.record_refund(id, *t, split, amount).map(|_| ()),
+        }
+    }
+
+    /// Reads a JSON-lines ledger. Errors name the line (1-based).
+    pub fn from_jsonl(text: &str) -> Result<Ledger, (usize, SplitError)> {
+        let mut l = Ledger::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let parsed: LedgerLine =
+                serde_json::from_str(line).map_err(|e| (i + 1, SplitError::InvalidRecord(e.to_string())))?;
+            l.apply(&parsed).map_err(|e| (i + 1, e))?;
+        }
+        Ok(l)
+    }
+
+    /// The creators' share of the base over records with `t` in `(now − window, now]`, in
+    /// `currency`: the `creator_share` metric the default policy's `creator_sovereignty` rule
+    /// reads. `None` when there is no base in the window.
+    pub fn creator_share(&self, now: f64, window_seconds: f64, currency: Currency) -> Option<f64> {
+        let (hi, lo) = (millis(now).ok()?, millis(now - window_seconds).ok()?);
+        let (mut c, mut b) = (0i128, 0i128);
+        for r in self.records.iter().filter(|r| r.currency == currency && r.t_millis > lo && r.t_millis <= hi) {
+            c += r.creators.iter().map(|(_, a)| a).sum::<i128>();
+            b += r.base;
+        }
+        (b > 0).then(|| c as f64 / b as f64)
+    }
+
+    /// The transparency report by `period`.
+    pub fn report(&self, period: Period) -> TransparencyReport {
+        #[derive(Default)]
+        struct Acc {
+            tx: u64,
+            refunds: u64,
+            gross: i128,
+            fees: i128,
+            refunded: i128,
+            creators: i128,
+            platform: i128,
+            base: i128,
+            every: bool,
+            per: BTreeMap<String, i128>,
+        }
+        let mut groups: BTreeMap<(String, Currency), Acc> = BTreeMap::new();
+        for r in &self.records {
+            let key = (period_label(period, r.t_millis), r.currency);
+            let a = groups.entry(key).or_insert_with(|| Acc { every: true, ..Default::default() });
+            let creators: i128 = r.creators.iter().map(|(_, x)| x).sum();
+            match r.kind {
+                RecordKind::Split => {
+                    a.tx += 1;
+                    a.gross += creators + r.platform + r.fee;
+                    a.fees += r.fee;
+                }
+                RecordKind::Refund => {
+                    a.refunds += 1;
+                    a.refunded -= r.base;
+                }
+            }
+            a.creators += creators;
+            a.platform += r.platform;
+            a.base += r.base;
+            a.every &= r.floor_held;
+            for (id, x) in &r.creators {
+                *a.per.entry(id.clone()).or_default() += x;
+            }
+        }
+        let mut all_held = true;
+        let rows = groups
+            .into_iter()
+            .map(|((period, c), a)| {
+                let m = |x: i128| {
+                    let mut s = String::new();
+                    if x < 0 {
+                        s.push('-');
+                    }
+                    let _ = format_minor(&mut s, x.unsigned_abs(), c.digits());
+                    s
+                };
+                let overall = floor_held(a.creators, a.base);
+                all_held &= overall && a.every;
+                ReportRow {
+                    period,
+                    currency: c.code().to_string(),
+                    transactions: a.tx,
+                    refunds: a.refunds,
+                    gross: m(a.gross),
+                    fees: m(a.fees),
+                    refunded: m(a.refunded),
+                    creator_total: m(a.creators),
+                    platform_total: m(a.platform),
+                    creator_share: fraction(a.creators, a.base),
+                    creator_share_percent: percent(a.creators, a.base),
+                    floor_held_every_transaction: a.every,
+                    floor_held_overall: overall,
+                    creators: a.per.into_iter().map(|(k, v)| (k, m(v))).collect(),
+                }
+            })
+            .collect();
+        TransparencyReport { period, allocation_method: "largest_remainder", rows, floor_held: all_held }
+    }
+}
+
+fn gcd(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+fn fraction(n: i128, d: i128) -> String {
+    if d <= 0 {
+        return "0/0".into();
+    }
+    let g = gcd(n.unsigned_abs(), d as u128).max(1);
+    format!("{}/{}", n / g as i128, d / g as i128)
+}
+
+/// `n / d` as a percentage with two decimals, truncated toward zero.
+fn percent(n: i128, d: i128) -> String {
+    if d <= 0 {
+        return "0.00".into();
+    }
+    let basis_points = n * 10_000 / d;
+    let mut s = String::new();
+    let _ = format_minor(&mut s, basis_points.max(0) as u128, 2);
+    s
+}
+
+/// `YYYY-MM-DD`, `YYYY-MM`, or `all`.
+fn period_label(p: Period, t_millis: i64) -> String {
+    if p == Period::All {
+        return "all".into();
+    }
+    let days = t_millis.div_euclid(86_400_000);
+    let (y, m, d) = civil_from_days(days);
+    match p {
+        Period::Day => format!("{y:04}-{m:02}-{d:02}"),
+        _ => format!("{y:04}-{m:02}"),
+    }
+}
+
+/// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to (year, month, day).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    (y, m, d)
+}
+
+impl TransparencyReport {
+    /// The report as CSV: one line per period and currency (per-creator totals are in the JSON
+    /// form and in [`creators_csv`](Self::creators_csv)).
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("period,currency,transactions,refunds,gross,fees,refunded,creator_total,platform_total,creator_share,creator_share_percent,floor_held_every_transaction,floor_held_overall\n");
+        for r in &self.rows {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                r.period, r.currency, r.transactions, r.refunds, r.gross, r.fees, r.refunded, r.creator_total, r.platform_total,
+                r.creator_share, r.creator_share_percent, r.floor_held_every_transaction, r.floor_held_overall
+            ));
+        }
+        out
+    }
+
+    /// Per-creator totals as CSV: `period,currency,creator,amount`.
+    pub fn creators_csv(&self) -> String {
+        let mut out = String::from("period,currency,creator,amount\n");
+        for r in &self.rows {
+            for (id, amount) in &r.creators {
+                out.push_str(&format!("{},{},{},{}\n", r.period, r.currency, csv_field(id), amount));
+            }
+        }
+        out
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Splits `gross` of `currency` for use where only a [`Money`] is at hand.
+pub fn money_of(s: &str, currency: &str) -> Result<Money, SplitError> {
+    Money::parse(s, Currency::from_code(currency)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+
+    #[test]
+    fn currencies_are_never_added_together() {
+        let mut l = Ledger::new();
+        l.record_split("a", 0.0, &SplitInput::new("10.00", "GBP").creator("x", "1")).unwrap();
+        l.record_split("b", 1.0, &SplitInput::new("1000", "JPY").creator("x", "1")).unwrap();
+        let r = l.report(Period::All);
+        assert_eq!(r.rows.len(), 2);
+        assert_eq!(r.rows.iter().map(|r| r.currency.as_str()).collect::<Vec<_>>(), ["GBP", "JPY"]);
+    }
+
+    #[test]
+    fn full_refund_zeroes_the_row() {
+        let mut l = Ledger::new();
+        l.record_split("a", 0.0, &SplitInput::new("10.00", "GBP").creator("x", "1").creator("y", "2").fee("0.30", "platform")).unwrap();
+        l.record_refund("r1", 1.0, "a", "3.33").unwrap();
+        l.record_refund("r2", 2.0, "a", "6.37").unwrap();
+        assert_eq!(l.record_refund("r3", 3.0, "a", "0.01").unwrap_err().kind(), "refund_exceeds_balance");
+        let row = &l.report(Period::All).rows[0];
+        assert_eq!(row.creator_total, "0.00");
+        assert_eq!(row.platform_total, "0.00");
+        assert_eq!(row.creators.values().collect::<Vec<_>>(), ["0.00", "0.00"]);
+    }
+}
