@@ -1,1 +1,487 @@
-fn main(){}
+//! `liberation-gates`: the rules of liberation-gates from the command line and in CI.
+//!
+//! Exit codes: 0 proceed / completed / passed; 1 tests or vectors failed; 2 usage or input
+//! error; 3 the last decision is a rollback; 4 hold, consult, paused, awaiting approval (or a
+//! proposal that is open or did not pass).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use liberation_gates::bucket;
+use liberation_gates::conformance;
+use liberation_gates::governance::{self, Proposal, ProposalStatus, VoteInput};
+use liberation_gates::ledger::{Ledger, Period};
+use liberation_gates::policy::{Action, Format, Policy, PolicyDecision};
+use liberation_gates::policytest::PolicyTest;
+use liberation_gates::rollout::{RolloutPlan, RolloutStatus, StepInput};
+use liberation_gates::simulate::{self, Simulation, Summary};
+use liberation_gates::split::{split, CreatorInput, SplitInput};
+use serde::Deserialize;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const EXIT_OK: u8 = 0;
+const EXIT_FAILED: u8 = 1;
+const EXIT_INPUT: u8 = 2;
+const EXIT_ROLLBACK: u8 = 3;
+const EXIT_HOLD: u8 = 4;
+
+#[derive(Parser)]
+#[command(name = "liberation-gates", version, about = "Deployment gates, the 75% creator split, circuit breakers and community governance: the same rules in every language.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run conformance vector files (or folders of them) through the public Rust API.
+    Conformance {
+        /// Files or folders (default: tests/vectors).
+        paths: Vec<PathBuf>,
+        /// One JSON object per failing case, then a summary object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print or check policy files.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+    /// Evaluate observations (JSON lines) with a policy; one decision per observation.
+    Evaluate {
+        /// Policy file (.toml, .yaml, .json); default: the built-in policy.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        observations: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Simulate a progressive canary rollout driven by the policy's decisions.
+    Simulate {
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Rollout plan: a JSON/TOML/YAML file with `steps = [{weight, bake_seconds, approval}]`.
+        #[arg(long)]
+        plan: Option<PathBuf>,
+        /// When the rollout starts (default: the first line's t).
+        #[arg(long)]
+        started_at: Option<f64>,
+        observations: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run policy unit tests (promtool style): series in, expected decisions out.
+    Test { files: Vec<PathBuf> },
+    /// Split a payment: creators keep at least 75%.
+    Split {
+        #[arg(long)]
+        gross: String,
+        #[arg(long)]
+        currency: String,
+        /// A creator as ID=WEIGHT (repeat for several).
+        #[arg(long = "creator", required = true)]
+        creators: Vec<String>,
+        /// The creators' share (default 0.75; never below).
+        #[arg(long)]
+        share: Option<String>,
+        #[arg(long)]
+        fee: Option<String>,
+        #[arg(long, value_parser = ["platform", "before_split"])]
+        fee_mode: Option<String>,
+        /// Cash step in major units (e.g. 0.05 for CHF cash).
+        #[arg(long)]
+        step: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The transparency report of a ledger (JSON lines of splits and refunds).
+    Report {
+        ledger: PathBuf,
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        #[arg(long)]
+        csv: bool,
+        #[arg(long, value_enum, default_value = "all")]
+        period: PeriodArg,
+    },
+    /// The Unleash-compatible bucket (1..=modulus) of a user in a group.
+    Bucket {
+        #[arg(long)]
+        group: String,
+        #[arg(long)]
+        id: String,
+        #[arg(long, default_value_t = 100)]
+        modulus: u32,
+        #[arg(long, default_value_t = 0)]
+        seed: u32,
+    },
+    /// Tally a proposal file and print its status.
+    Vote {
+        proposal: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Print the built-in policy.
+    Default {
+        #[arg(long, value_enum, default_value = "toml")]
+        format: FormatArg,
+    },
+    /// Validate a policy file; errors name the rule and the field.
+    Check { file: PathBuf },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Toml,
+    Yaml,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PeriodArg {
+    Day,
+    Month,
+    All,
+}
+
+/// An input or usage error: printed as `error: ...`, exit 2.
+struct Fail(String);
+
+impl<E: std::fmt::Display> From<E> for Fail {
+    fn from(e: E) -> Self {
+        Fail(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(Fail(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(EXIT_INPUT)
+        }
+    }
+}
+
+fn run(cmd: Command) -> Result<u8, Fail> {
+    match cmd {
+        Command::Conformance { paths, json } => cmd_conformance(paths, json),
+        Command::Policy { command: PolicyCommand::Default { format } } => {
+            print!("{}", Policy::builtin().to_string_as(format_of(format))?);
+            Ok(EXIT_OK)
+        }
+        Command::Policy { command: PolicyCommand::Check { file } } => {
+            let p = Policy::from_path(&file)?;
+            println!("{}: ok ({} rules)", file.display(), p.rules().len());
+            Ok(EXIT_OK)
+        }
+        Command::Evaluate { policy, observations, json } => cmd_evaluate(policy, &observations, json),
+        Command::Simulate { policy, plan, started_at, observations, json } => cmd_simulate(policy, plan, started_at, &observations, json),
+        Command::Test { files } => cmd_test(files),
+        Command::Split { gross, currency, creators, share, fee, fee_mode, step, json } => {
+            cmd_split(gross, currency, creators, share, fee, fee_mode, step, json)
+        }
+        Command::Report { ledger, json, csv, period } => cmd_report(&ledger, json, csv, period),
+        Command::Bucket { group, id, modulus, seed } => {
+            println!("{}", bucket::bucket(&id, &group, modulus, seed)?);
+            Ok(EXIT_OK)
+        }
+        Command::Vote { proposal, json } => cmd_vote(&proposal, json),
+    }
+}
+
+fn format_of(f: FormatArg) -> Format {
+    match f {
+        FormatArg::Toml => Format::Toml,
+        FormatArg::Yaml => Format::Yaml,
+        FormatArg::Json => Format::Json,
+    }
+}
+
+fn read(path: &Path) -> Result<String, Fail> {
+    std::fs::read_to_string(path).map_err(|e| Fail(format!("{}: {e}", path.display())))
+}
+
+fn load_policy(path: Option<PathBuf>) -> Result<Policy, Fail> {
+    Ok(match path {
+        Some(p) => Policy::from_path(p)?,
+        None => Policy::builtin(),
+    })
+}
+
+fn cmd_conformance(paths: Vec<PathBuf>, json: bool) -> Result<u8, Fail> {
+    let paths = if paths.is_empty() { vec![PathBuf::from("tests/vectors")] } else { paths };
+    let report = conformance::run_paths(&paths).map_err(Fail)?;
+    for c in report.failures() {
+        if json {
+            println!("{}", json!({"file": c.file, "family": c.family, "name": c.name, "diff": c.diff, "expected": c.expected, "actual": c.actual}));
+        } else {
+            println!("FAIL {} :: {}", c.family, c.name);
+            for line in c.diff.lines() {
+                println!("    {line}");
+            }
+        }
+    }
+    if json {
+        println!("{}", json!({"passed": report.passed(), "failed": report.failed()}));
+    }
+    println!("{} passed, {} failed", report.passed(), report.failed());
+    Ok(if report.failed() == 0 { EXIT_OK } else { EXIT_FAILED })
+}
+
+fn decision_json(d: &PolicyDecision) -> serde_json::Value {
+    let mut v = json!({"t": d.t, "action": d.action, "severity": d.severity, "reasons": d.reasons});
+    if let Some(n) = &d.notification {
+        v["notification"] = json!(n);
+    }
+    v
+}
+
+fn exit_for_action(a: Action) -> u8 {
+    match a {
+        Action::Rollback | Action::GentleRollback => EXIT_ROLLBACK,
+        Action::Hold | Action::Consult => EXIT_HOLD,
+        Action::Proceed | Action::Alert => EXIT_OK,
+    }
+}
+
+fn cmd_evaluate(policy: Option<PathBuf>, path: &Path, json: bool) -> Result<u8, Fail> {
+    let policy = load_policy(policy)?;
+    let lines = simulate::parse_lines(&read(path)?).map_err(|(n, e)| Fail(format!("{}:{n}: {e}", path.display())))?;
+    let mut eval = policy.evaluator();
+    let mut last = Action::Proceed;
+    for (n, input) in lines {
+        let obs = match input {
+            simulate::Input::Observe(o) => o,
+            simulate::Input::Approve { t, step } => {
+                if !json {
+                    println!("t={t:<10} (approval of step {step}: rollout only, not evaluated)");
+                }
+                continue;
+            }
+        };
+        let d = eval.observe(&obs).map_err(|e| Fail(format!("{}:{n}: {e}", path.display())))?;
+        if json {
+            println!("{}", decision_json(&d));
+        } else {
+            println!("t={:<10} {:<16} {:<9} {}", d.t, d.action.as_str(), d.severity.as_str(), d.reasons.join(", "));
+            if let Some(note) = &d.notification {
+                println!("{:13}notify {}: {}", "", note.audience, note.message);
+            }
+        }
+        last = d.action;
+    }
+    Ok(exit_for_action(last))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanFile {
+    steps: Vec<StepInput>,
+}
+
+fn load_plan(path: Option<PathBuf>) -> Result<RolloutPlan, Fail> {
+    let Some(path) = path else { return Ok(RolloutPlan::default()) };
+    let text = read(&path)?;
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let value = liberation_gates::policy::parse_value(&text, ext.parse()?).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    let file: PlanFile = serde_json::from_value(value).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    RolloutPlan::new(file.steps).map_err(|e| Fail(format!("{}: {e}", path.display())))
+}
+
+fn cmd_simulate(policy: Option<PathBuf>, plan: Option<PathBuf>, started_at: Option<f64>, path: &Path, json: bool) -> Result<u8, Fail> {
+    let policy = load_policy(policy)?;
+    let plan = load_plan(plan)?;
+    let lines = simulate::parse_lines(&read(path)?).map_err(|(n, e)| Fail(format!("{}:{n}: {e}", path.display())))?;
+    let start = started_at.or_else(|| lines.first().map(|(_, i)| i.t())).unwrap_or(0.0);
+    let mut sim = Simulation::new(policy, plan, start);
+    if !json {
+        println!("{:>10}  {:>4}  {:>6}  {:<18} decision", "t", "step", "weight", "status");
+    }
+    let mut steps = Vec::with_capacity(lines.len());
+    for (n, input) in &lines {
+        let st = sim.step(input).map_err(|e| Fail(format!("{}:{n}: {}: {}", path.display(), e.kind(), e.message())))?;
+        if json {
+            let mut v = json!({"t": st.t, "step": st.state.step, "weight": st.state.weight, "status": st.state.status});
+            if let Some(d) = &st.decision {
+                v["decision"] = decision_json(d);
+            }
+            if let Some(a) = st.approved {
+                v["approved"] = json!(a);
+            }
+            println!("{v}");
+        } else {
+            let what = match (&st.decision, st.approved) {
+                (Some(d), _) if d.reasons.is_empty() => d.action.to_string(),
+                (Some(d), _) => format!("{} ({})", d.action, d.reasons.join(", ")),
+                (None, Some(a)) => format!("approval of step {a}"),
+                (None, None) => String::new(),
+            };
+            println!("{:>10}  {:>4}  {:>5}%  {:<18} {}", st.t, st.state.step, st.state.weight, st.state.status.as_str(), what);
+        }
+        steps.push(st);
+    }
+    let state = sim.rollout().state();
+    let s = Summary::of(&steps);
+    if json {
+        println!("{}", json!({"summary": {"status": state.status, "step": state.step, "weight": state.weight, "observations": s.observations, "approvals": s.approvals, "pauses": s.pauses, "alerts": s.alerts}}));
+    } else {
+        println!(
+            "summary: {} at step {} ({}% of traffic) after {} observations, {} approvals, {} pauses, {} alerts",
+            state.status, state.step, state.weight, s.observations, s.approvals, s.pauses, s.alerts
+        );
+    }
+    Ok(match state.status {
+        RolloutStatus::Completed | RolloutStatus::Progressing => EXIT_OK,
+        RolloutStatus::RolledBack => EXIT_ROLLBACK,
+        RolloutStatus::Paused | RolloutStatus::AwaitingApproval => EXIT_HOLD,
+    })
+}
+
+fn cmd_test(files: Vec<PathBuf>) -> Result<u8, Fail> {
+    if files.is_empty() {
+        return Err(Fail("give at least one test file".into()));
+    }
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for f in files {
+        let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let test = PolicyTest::parse(&read(&f)?, ext.parse()?).map_err(|e| Fail(format!("{}: {e}", f.display())))?;
+        let policy = match &test.policy {
+            Some(p) => Policy::from_path(f.parent().unwrap_or(Path::new(".")).join(p))?,
+            None => Policy::builtin(),
+        };
+        let out = test.run(&policy).map_err(|e| Fail(format!("{}: {e}", f.display())))?;
+        let label = if out.name.is_empty() { f.display().to_string() } else { format!("{} ({})", f.display(), out.name) };
+        if out.mismatches.is_empty() {
+            println!("ok   {label}: {} expectations", out.checked);
+            passed += 1;
+        } else {
+            println!("FAIL {label}");
+            for m in &out.mismatches {
+                println!("    at t={}:\n      - expected: {}\n      + actual:   {}", m.at, m.expected, m.actual);
+            }
+            failed += 1;
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 { EXIT_OK } else { EXIT_FAILED })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cmd_split(gross: String, currency: String, creators: Vec<String>, share: Option<String>, fee: Option<String>, fee_mode: Option<String>, step: Option<String>, json: bool) -> Result<u8, Fail> {
+    let creators = creators
+        .iter()
+        .map(|c| {
+            c.split_once('=')
+                .map(|(id, w)| CreatorInput { id: id.to_string(), weight: w.to_string() })
+                .ok_or_else(|| Fail(format!("--creator {c:?}: expected ID=WEIGHT, e.g. alice=3")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let fee_mode = fee_mode.or_else(|| fee.as_ref().map(|_| "platform".to_string()));
+    let input = SplitInput { gross, currency, creators, creator_share: share, fee, fee_mode, step };
+    let s = split(&input).map_err(|e| Fail(format!("{}: {}", e.kind(), e.message())))?;
+    if json {
+        println!(
+            "{}",
+            json!({
+                "creators": s.creators.iter().map(|p| json!({"id": p.id, "amount": p.amount.to_string()})).collect::<Vec<_>>(),
+                "platform": s.platform.to_string(),
+                "fee": s.fee.to_string(),
+                "creator_total": s.creator_total.to_string(),
+            })
+        );
+    } else {
+        let c = s.currency.code();
+        println!("gross          {} {c}", s.gross);
+        for p in &s.creators {
+            println!("  creator {:<14} {} {c}", p.id, p.amount);
+        }
+        println!("creators total {} {c}  (share {}, pool rounded up; {})", s.creator_total, s.creator_share, s.method.as_str());
+        println!("platform       {} {c}", s.platform);
+        println!("fee            {} {c}  ({})", s.fee, s.fee_mode.as_str());
+    }
+    Ok(EXIT_OK)
+}
+
+fn cmd_report(path: &Path, json: bool, csv: bool, period: PeriodArg) -> Result<u8, Fail> {
+    let ledger = Ledger::from_jsonl(&read(path)?).map_err(|(n, e)| Fail(format!("{}:{n}: {}: {}", path.display(), e.kind(), e.message())))?;
+    let period = match period {
+        PeriodArg::Day => Period::Day,
+        PeriodArg::Month => Period::Month,
+        PeriodArg::All => Period::All,
+    };
+    let r = ledger.report(period);
+    if json {
+        println!("{}", serde_json::to_string(&r)?);
+    } else if csv {
+        print!("{}", r.to_csv());
+    } else {
+        for row in &r.rows {
+            println!("{} {}: {} transactions, {} refunds", row.period, row.currency, row.transactions, row.refunds);
+            println!("  gross {}  fees {}  refunded {}", row.gross, row.fees, row.refunded);
+            println!(
+                "  creators {}  platform {}  creator share {} = {}%  floor held: every transaction {}, overall {}",
+                row.creator_total, row.platform_total, row.creator_share, row.creator_share_percent, yes(row.floor_held_every_transaction), yes(row.floor_held_overall)
+            );
+            for (id, amount) in &row.creators {
+                println!("    {id:<16} {amount}");
+            }
+        }
+        println!("75% floor held throughout: {} (allocation: {})", yes(r.floor_held), r.allocation_method);
+    }
+    Ok(if r.floor_held { EXIT_OK } else { EXIT_FAILED })
+}
+
+fn yes(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "NO"
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProposalFile {
+    #[serde(default)]
+    subject: Option<String>,
+    #[serde(default)]
+    action: Option<String>,
+    electorate: Vec<String>,
+    quorum: String,
+    pass_threshold: String,
+    opens_at: f64,
+    closes_at: f64,
+    #[serde(default)]
+    votes: Vec<VoteInput>,
+    now: f64,
+}
+
+fn cmd_vote(path: &Path, json: bool) -> Result<u8, Fail> {
+    let f: ProposalFile = serde_json::from_str(&read(path)?).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    let p = Proposal::new(f.electorate, &f.quorum, &f.pass_threshold, f.opens_at, f.closes_at).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    let r = governance::read(p, &f.votes, f.now);
+    if json {
+        let mut v = json!({"status": r.status, "yes": r.tally.yes, "no": r.tally.no, "abstain": r.tally.abstain,
+            "refused": r.refused.iter().map(|(i, e)| json!({"index": i, "error": e.kind(), "message": e.message()})).collect::<Vec<_>>()});
+        if let (Some(s), Some(a)) = (&f.subject, &f.action) {
+            v["decision"] = json!({"subject": s, "action": a, "status": r.status});
+        }
+        println!("{v}");
+    } else {
+        println!("status: {}", r.status);
+        println!("yes {}  no {}  abstain {}", r.tally.yes, r.tally.no, r.tally.abstain);
+        for (i, e) in &r.refused {
+            println!("  vote {i} refused: {}: {}", e.kind(), e.message());
+        }
+        if let (Some(s), Some(a)) = (&f.subject, &f.action) {
+            println!("decision: {a} {s}: {}", r.status);
+        }
+    }
+    Ok(if r.status == ProposalStatus::Passed { EXIT_OK } else { EXIT_HOLD })
+}

@@ -218,6 +218,21 @@ impl FromStr for Format {
     }
 }
 
+/// Parses TOML, YAML or JSON text into a JSON value (for data files beside policies, such
+/// as rollout plans, so all three formats reach the same serde model).
+pub fn parse_value(text: &str, format: Format) -> Result<serde_json::Value, PolicyError> {
+    let bad = |e: String| PolicyError::InvalidPolicy(format!("could not read the {format:?} file: {e}"));
+    match format {
+        #[cfg(feature = "toml")]
+        Format::Toml => toml::from_str(text).map_err(|e| bad(e.to_string())),
+        #[cfg(feature = "yaml")]
+        Format::Yaml => serde_norway::from_str(text).map_err(|e| bad(e.to_string())),
+        Format::Json => serde_json::from_str(text).map_err(|e| bad(e.to_string())),
+        #[allow(unreachable_patterns)]
+        other => Err(bad(format!("{other:?} support is not compiled into this build"))),
+    }
+}
+
 /// The condition of a validated rule.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {

@@ -238,7 +238,9 @@ impl Rollout {
         self.status = s;
     }
 
-    fn check_time(&self, t: f64) -> Result<(), RolloutError> {
+    /// `Ok` when an event at `t` would be in order (at or after `started_at`, after the
+    /// previous event); `out_of_order` otherwise.
+    pub fn check_time(&self, t: f64) -> Result<(), RolloutError> {
         let ok = match self.last_t {
             None => t >= self.started_at,
             Some(prev) => t > prev,

@@ -1,0 +1,151 @@
+//! Observation files and the canary simulation: each observation goes through the policy,
+//! and its decision drives the progressive rollout.
+//!
+//! Files are JSON lines. An observation line is `{"t", "metrics", "checks"}`; in a simulation a
+//! line `{"t": T, "approve": STEP}` records a community approval instead. Blank lines and lines
+//! starting with `#` are skipped; any other bad line is an error naming its line number — no
+//! line after a bad one is silently skipped.
+//!
+//! ```
+//! use liberation_gates::policy::Policy;
+//! use liberation_gates::rollout::{RolloutPlan, RolloutStatus};
+//! use liberation_gates::simulate::{parse_lines, Simulation};
+//! let text = r#"{"t": 0, "metrics": {"http_error_rate": 0.001}, "checks": {}}"#;
+//! let lines = parse_lines(text).unwrap();
+//! let mut sim = Simulation::new(Policy::builtin(), RolloutPlan::default(), 0.0);
+//! let step = sim.step(&lines[0].1).unwrap();
+//! assert_eq!(step.state.status, RolloutStatus::Paused); // missing data holds
+//! ```
+
+use crate::error::{Error, PolicyError};
+use crate::policy::{Action, Evaluator, Observation, Policy, PolicyDecision};
+use crate::rollout::{Rollout, RolloutPlan, RolloutState};
+use serde::Serialize;
+
+/// One line of a simulation file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    Observe(Observation),
+    Approve { t: f64, step: usize },
+}
+
+impl Input {
+    /// The line's time.
+    pub fn t(&self) -> f64 {
+        match self {
+            Input::Observe(o) => o.t,
+            Input::Approve { t, .. } => *t,
+        }
+    }
+}
+
+fn parse_line(line: &str) -> Result<Input, PolicyError> {
+    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| PolicyError::InvalidObservation(format!("not JSON: {e}")))?;
+    if let Some(step) = v.get("approve") {
+        let t = v.get("t").and_then(|t| t.as_f64()).ok_or_else(|| PolicyError::InvalidObservation("an approval needs a numeric t".into()))?;
+        let step = step.as_u64().ok_or_else(|| PolicyError::InvalidObservation("approve must be a step index (a whole number ≥ 0)".into()))?;
+        if v.as_object().is_some_and(|o| o.len() != 2) {
+            return Err(PolicyError::InvalidObservation("an approval line has only t and approve".into()));
+        }
+        return Ok(Input::Approve { t, step: step as usize });
+    }
+    Observation::from_json(line).map(Input::Observe)
+}
+
+/// Parses an observation or simulation file; errors carry the 1-based line number.
+pub fn parse_lines(text: &str) -> Result<Vec<(usize, Input)>, (usize, PolicyError)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|(i, l)| parse_line(l).map(|x| (i + 1, x)).map_err(|e| (i + 1, e)))
+        .collect()
+}
+
+/// Parses a file of observations only (an approval line is an error).
+pub fn parse_observations(text: &str) -> Result<Vec<(usize, Observation)>, (usize, PolicyError)> {
+    parse_lines(text)?
+        .into_iter()
+        .map(|(n, i)| match i {
+            Input::Observe(o) => Ok((n, o)),
+            Input::Approve { .. } => Err((n, PolicyError::InvalidObservation("approvals belong in simulation files, not here".into()))),
+        })
+        .collect()
+}
+
+/// What happened at one line of a simulation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimStep {
+    pub t: f64,
+    /// The policy's decision (absent for an approval line).
+    pub decision: Option<PolicyDecision>,
+    /// Set for an approval line: the step approved.
+    pub approved: Option<usize>,
+    pub state: RolloutState,
+}
+
+/// A canary rollout driven by a policy.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    evaluator: Evaluator,
+    rollout: Rollout,
+}
+
+impl Simulation {
+    /// Starts the rollout at `started_at`.
+    pub fn new(policy: Policy, plan: RolloutPlan, started_at: f64) -> Self {
+        Simulation { evaluator: policy.evaluator(), rollout: Rollout::start(plan, started_at) }
+    }
+
+    /// The rollout.
+    pub fn rollout(&self) -> &Rollout {
+        &self.rollout
+    }
+
+    /// Applies one line. Errors (out of order, bad observation) change nothing.
+    pub fn step(&mut self, input: &Input) -> Result<SimStep, Error> {
+        match input {
+            Input::Observe(o) => {
+                // The rollout's time order is checked before the policy moves on, so an error
+                // leaves both unchanged.
+                self.rollout.check_time(o.t)?;
+                let d = self.evaluator.observe(o)?;
+                let state = self.rollout.observe(o.t, d.action)?;
+                Ok(SimStep { t: o.t, decision: Some(d), approved: None, state })
+            }
+            Input::Approve { t, step } => {
+                let state = self.rollout.approve(*t, *step)?;
+                Ok(SimStep { t: *t, decision: None, approved: Some(*step), state })
+            }
+        }
+    }
+}
+
+/// Counts for a summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub observations: usize,
+    pub approvals: usize,
+    pub pauses: usize,
+    pub alerts: usize,
+}
+
+impl Summary {
+    /// Tallies simulation steps.
+    pub fn of(steps: &[SimStep]) -> Summary {
+        let mut s = Summary::default();
+        let mut last_paused = false;
+        for st in steps {
+            match &st.decision {
+                Some(d) => {
+                    s.observations += 1;
+                    s.alerts += (d.action == Action::Alert) as usize;
+                }
+                None => s.approvals += 1,
+            }
+            let paused = st.state.status == crate::rollout::RolloutStatus::Paused;
+            s.pauses += (paused && !last_paused) as usize;
+            last_paused = paused;
+        }
+        s
+    }
+}
