@@ -332,7 +332,7 @@ fn cmd_simulate(policy: Option<PathBuf>, plan: Option<PathBuf>, started_at: Opti
         println!("{}", json!({"summary": {"status": state.status, "step": state.step, "weight": state.weight, "observations": s.observations, "approvals": s.approvals, "pauses": s.pauses, "alerts": s.alerts}}));
     } else {
         println!(
-            "summary: {} at step {} ({}% of traffic) after {} observations, {} approvals, {} pauses, {} alerts",
+            "summary: {} at step {} ({}% of traffic) after {} observations, {} approvals, {} pause(s), {} alert(s)",
             state.status, state.step, state.weight, s.observations, s.approvals, s.pauses, s.alerts
         );
     }

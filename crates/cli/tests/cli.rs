@@ -1,0 +1,202 @@
+//! The CLI as a user runs it: exit codes, output shapes and error messages.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_liberation-gates")).args(args).current_dir(root()).output().expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn tmp(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("lg-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn conformance_passes_every_vector_and_counts_them() {
+    let o = run(&["conformance"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let last = stdout(&o).lines().last().unwrap_or_default().to_string();
+    let n: usize = last.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(n >= 466, "{last}");
+    assert!(last.ends_with(" passed, 0 failed"), "{last}");
+}
+
+#[test]
+fn conformance_names_an_altered_case_and_exits_1() {
+    let text = std::fs::read_to_string(root().join("tests/vectors/rollout.json")).unwrap();
+    let altered = text.replacen("\"status\": \"awaiting_approval\"", "\"status\": \"completed\"", 1);
+    assert_ne!(text, altered);
+    let p = tmp("rollout.json", &altered);
+    let o = run(&["conformance", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("FAIL rollout :: default plan: bake done at exactly 86400 s waits for approval"), "{out}");
+    assert!(out.contains("expected \"completed\", got \"awaiting_approval\""), "{out}");
+    assert!(out.trim_end().ends_with("passed, 1 failed"), "{out}");
+}
+
+#[test]
+fn evaluate_gives_each_story_its_decision() {
+    for (file, code, last_action) in [
+        ("examples/clean-rollout.jsonl", 0, "proceed"),
+        ("examples/error-spike.jsonl", 3, "rollback"),
+        ("examples/creator-share-dip.jsonl", 3, "rollback"),
+        ("examples/participation-drop.jsonl", 4, "consult"),
+        ("examples/trauma-ux-failure.jsonl", 3, "gentle_rollback"),
+    ] {
+        let o = run(&["evaluate", "--json", file]);
+        assert_eq!(o.status.code(), Some(code), "{file}: {}", stderr(&o));
+        let last: serde_json::Value = serde_json::from_str(stdout(&o).lines().last().unwrap()).unwrap();
+        assert_eq!(last["action"], last_action, "{file}");
+    }
+}
+
+#[test]
+fn evaluate_json_lines_have_the_documented_fields() {
+    let o = run(&["evaluate", "--json", "examples/creator-share-dip.jsonl"]);
+    let last: serde_json::Value = serde_json::from_str(stdout(&o).lines().last().unwrap()).unwrap();
+    assert_eq!(last["t"], 360.0);
+    assert_eq!(last["severity"], "critical");
+    assert_eq!(last["reasons"], serde_json::json!(["creator_sovereignty"]));
+    assert_eq!(last["notification"]["audience"], "community");
+}
+
+#[test]
+fn a_malformed_line_exits_2_with_its_line_number() {
+    let p = tmp("bad.jsonl", "{\"t\": 0, \"metrics\": {}, \"checks\": {}}\n\n{\"t\": 60, \"metrics\": {\"http_error_rate\": \"high\"}}\n{\"t\": 120}\n");
+    let o = run(&["evaluate", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("bad.jsonl:3:"), "{err}");
+    assert!(err.contains("invalid_observation"), "{err}");
+    // Nothing after the bad line was evaluated.
+    assert!(!stdout(&o).contains("t=120"), "{}", stdout(&o));
+}
+
+#[test]
+fn out_of_order_observations_exit_2_naming_the_line() {
+    let p = tmp("ooo.jsonl", "{\"t\": 60}\n{\"t\": 30}\n");
+    let o = run(&["evaluate", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("ooo.jsonl:2: out_of_order"), "{}", stderr(&o));
+}
+
+#[test]
+fn simulate_prints_a_timeline_that_completes() {
+    let o = run(&["simulate", "examples/clean-rollout.jsonl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("awaiting_approval"), "{out}");
+    assert!(out.lines().last().unwrap().starts_with("summary: completed at step 3 (100% of traffic)"), "{out}");
+}
+
+#[test]
+fn simulate_with_a_plan_file_and_json() {
+    let o = run(&["simulate", "--json", "--plan", "examples/plans/fast.toml", "examples/participation-drop.jsonl"]);
+    assert_eq!(o.status.code(), Some(4));
+    let last: serde_json::Value = serde_json::from_str(stdout(&o).lines().last().unwrap()).unwrap();
+    assert_eq!(last["summary"]["status"], "paused");
+    // The consult at t=600 pauses before the 600 s bake of step 0 is settled (SPEC §8: only
+    // proceed, alert and approve settle).
+    assert_eq!(last["summary"]["weight"], 10);
+}
+
+#[test]
+fn split_matches_the_vector_shape_and_rounds_the_pool_up() {
+    let o = run(&["split", "--gross", "99.99", "--currency", "EUR", "--creator", "a=1", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v, serde_json::json!({"creators": [{"id": "a", "amount": "75.00"}], "platform": "24.99", "fee": "0.00", "creator_total": "75.00"}));
+}
+
+#[test]
+fn split_below_the_floor_exits_2_with_the_kind() {
+    let o = run(&["split", "--gross", "100.00", "--currency", "GBP", "--creator", "a=1", "--share", "0.7"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("sovereignty_violation"), "{}", stderr(&o));
+    let o = run(&["split", "--gross", "100.00", "--currency", "GBP", "--creator", "a"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("expected ID=WEIGHT"), "{}", stderr(&o));
+}
+
+#[test]
+fn bucket_matches_unleash() {
+    let o = run(&["bucket", "--group", "gr1", "--id", "123"]);
+    assert_eq!(stdout(&o).trim(), "73");
+    let o = run(&["bucket", "--group", "gr1", "--id", ""]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("invalid_id"));
+}
+
+#[test]
+fn policy_default_round_trips_through_every_format() {
+    for format in ["toml", "yaml", "json"] {
+        let o = run(&["policy", "default", "--format", format]);
+        assert_eq!(o.status.code(), Some(0));
+        let p = tmp(&format!("default.{format}"), &stdout(&o));
+        let o = run(&["policy", "check", p.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
+        assert!(stdout(&o).contains("ok (9 rules)"), "{}", stdout(&o));
+    }
+}
+
+#[test]
+fn policy_check_names_the_rule_and_the_field() {
+    let p = tmp("bad.toml", "[[rules]]\nid = \"ok\"\nmetric = \"m\"\nop = \">\"\nthreshold = 1\naction = \"alert\"\nseverity = \"high\"\n\n[[rules]]\nid = \"latency\"\nmetric = \"m\"\nop = \"==\"\nthreshold = 1\naction = \"alert\"\nseverity = \"high\"\n");
+    let o = run(&["policy", "check", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("rule 1 (\"latency\"): field `op`"), "{err}");
+}
+
+#[test]
+fn policy_tests_pass_and_a_wrong_expectation_fails_with_a_diff() {
+    let o = run(&["test", "examples/policy-tests/error-spike.yaml", "examples/policy-tests/missing-data.yaml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let wrong = std::fs::read_to_string(root().join("examples/policy-tests/error-spike.yaml")).unwrap().replace("action: rollback", "action: hold");
+    let p = tmp("wrong.yaml", &wrong);
+    let o = run(&["test", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("- expected: hold"), "{out}");
+    assert!(out.contains("+ actual:   rollback severity=critical"), "{out}");
+}
+
+#[test]
+fn report_reconciles_and_exports_csv() {
+    let o = run(&["report", "--json", "examples/ledger.jsonl"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["floor_held"], true);
+    assert_eq!(v["rows"].as_array().unwrap().len(), 2, "one row per currency");
+    let o = run(&["report", "--csv", "--period", "month", "examples/ledger.jsonl"]);
+    let csv = stdout(&o);
+    assert!(csv.starts_with("period,currency,"), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("2026-01,GBP,")), "{csv}");
+}
+
+#[test]
+fn vote_prints_the_tally_and_status() {
+    let o = run(&["vote", "--json", "examples/proposal.json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["status"], "passed");
+    assert_eq!((v["yes"].as_u64(), v["no"].as_u64(), v["abstain"].as_u64()), (Some(2), Some(1), Some(1)));
+    assert_eq!(v["refused"][0]["error"], "not_a_member");
+}
