@@ -274,6 +274,18 @@ enum Window {
     Time { seconds: f64, buckets: VecDeque<(f64, Totals)> },
 }
 
+/// Lifetime counters of a breaker: every acquire and every record lands in exactly one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BreakerStats {
+    pub permitted: u64,
+    pub rejected: u64,
+    /// Records that entered the window or the half-open trial.
+    pub successes: u64,
+    pub failures: u64,
+    /// Records ignored because the breaker was open, forced open or disabled.
+    pub ignored: u64,
+}
+
 /// The breaker's state machine, driven with explicit times. Not thread-safe by itself; see
 /// [`CircuitBreaker`].
 #[derive(Debug, Clone)]
@@ -286,6 +298,7 @@ pub struct BreakerMachine {
     half_open_permits: u64,
     half_open: Totals,
     last_t: Option<f64>,
+    stats: BreakerStats,
 }
 
 /// A state change, as reported to listeners and `tracing`.
@@ -341,6 +354,7 @@ impl BreakerMachine {
             half_open_permits: 0,
             half_open: Totals::default(),
             last_t: None,
+            stats: BreakerStats::default(),
         })
     }
 
@@ -446,7 +460,22 @@ impl BreakerMachine {
         Ok(())
     }
 
+    /// Lifetime counters.
+    pub fn stats(&self) -> BreakerStats {
+        self.stats
+    }
+
     fn acquire_now(&mut self) -> bool {
+        let permitted = self.permits();
+        if permitted {
+            self.stats.permitted += 1;
+        } else {
+            self.stats.rejected += 1;
+        }
+        permitted
+    }
+
+    fn permits(&mut self) -> bool {
         match self.state {
             BreakerState::Closed | BreakerState::Disabled => true,
             BreakerState::Open | BreakerState::ForcedOpen => false,
@@ -468,6 +497,14 @@ impl BreakerMachine {
             )));
         }
         let one = Totals::one(outcome == Outcome::Failure, seconds > self.config.slow_call_seconds);
+        if matches!(self.state, BreakerState::Closed | BreakerState::HalfOpen) {
+            match outcome {
+                Outcome::Success => self.stats.successes += 1,
+                Outcome::Failure => self.stats.failures += 1,
+            }
+        } else {
+            self.stats.ignored += 1;
+        }
         match self.state {
             BreakerState::Closed => {
                 self.push(t, one);
@@ -557,6 +594,8 @@ pub struct BreakerMetrics {
     pub slow_call_rate: f64,
     /// Seconds until an open breaker turns half-open (`None` unless open).
     pub seconds_until_half_open: Option<f64>,
+    /// Lifetime counters.
+    pub stats: BreakerStats,
 }
 
 /// Returned when the breaker refuses a call. A value, not an error: rejecting is the
@@ -591,6 +630,10 @@ pub struct CircuitBreaker {
     machine: Mutex<BreakerMachine>,
     clock: Arc<dyn Clock>,
     listeners: Mutex<Vec<Listener>>,
+    /// Transitions not yet delivered, in the order they happened (queued under `machine`).
+    pending: Mutex<VecDeque<Transition>>,
+    /// Held by the one thread delivering transitions, so listeners see them in order.
+    delivering: Mutex<()>,
 }
 
 impl fmt::Debug for CircuitBreaker {
@@ -630,37 +673,55 @@ impl CircuitBreaker {
     /// A breaker on the given clock (a [`ManualClock`](crate::clock::ManualClock) in tests and
     /// simulations).
     pub fn with_clock(config: BreakerConfig, clock: Arc<dyn Clock>) -> Result<Self, BreakerError> {
-        Ok(CircuitBreaker { machine: Mutex::new(BreakerMachine::new(config)?), clock, listeners: Mutex::new(Vec::new()) })
+        Ok(CircuitBreaker {
+            machine: Mutex::new(BreakerMachine::new(config)?),
+            clock,
+            listeners: Mutex::new(Vec::new()),
+            pending: Mutex::new(VecDeque::new()),
+            delivering: Mutex::new(()),
+        })
     }
 
-    /// Calls `f` on every transition (after the state changed, outside the breaker's lock).
+    /// Calls `f` on every transition, in the order transitions happened, outside the breaker's
+    /// lock. A listener may call the breaker (a transition it causes is delivered after it
+    /// returns) but must not register listeners.
     pub fn on_transition(&self, f: impl Fn(&Transition) + Send + Sync + 'static) {
         self.listeners.lock().push(Box::new(f));
     }
 
     fn run(&self, t: f64, op: BreakerOp) -> (Option<bool>, BreakerState) {
-        let (res, state) = {
+        let (permitted, state, moved) = {
             let mut m = self.machine.lock();
             // The clock is monotonic, but threads read it before taking the lock: a time a
             // hair earlier than the last one is clamped to it rather than refused.
             let t = m.last_t.map_or(t, |last| t.max(last));
-            let r = m.apply(t, op);
-            (r, m.state)
-        };
-        match res {
-            Ok((permitted, trans)) => {
-                if !trans.is_empty() {
-                    let ls = self.listeners.lock();
-                    for tr in &trans {
-                        for l in ls.iter() {
-                            l(tr);
-                        }
-                    }
-                }
-                (permitted, state)
+            // Only a bad duration can fail, and callers clamp durations before calling.
+            let (permitted, trans) = m.apply(t, op).unwrap_or((None, Vec::new()));
+            let moved = !trans.is_empty();
+            if moved {
+                self.pending.lock().extend(trans);
             }
-            // Only invalid durations can fail here, and they are clamped by callers.
-            Err(_) => (None, state),
+            (permitted, m.state, moved)
+        };
+        if moved {
+            self.deliver();
+        }
+        (permitted, state)
+    }
+
+    /// Delivers queued transitions in order. Whoever holds `delivering` drains the queue;
+    /// others leave their transitions to it (re-checking after it lets go, so none is stranded).
+    fn deliver(&self) {
+        while let Some(guard) = self.delivering.try_lock() {
+            while let Some(tr) = self.pending.lock().pop_front() {
+                for l in self.listeners.lock().iter() {
+                    l(&tr);
+                }
+            }
+            drop(guard);
+            if self.pending.lock().is_empty() {
+                return;
+            }
         }
     }
 
@@ -738,6 +799,7 @@ impl CircuitBreaker {
             failure_rate,
             slow_call_rate,
             seconds_until_half_open: half_open_at.filter(|&at| now < at).map(|at| at - now),
+            stats: m.stats,
         }
     }
 }

@@ -1,0 +1,96 @@
+//! A breaker shared by 8 threads for 100,000 calls each, on a manual clock moved by another
+//! thread: every acquire and record is counted exactly once, and every transition is legal.
+
+use liberation_gates::breaker::{BreakerConfig, BreakerState, CircuitBreaker, Outcome, Transition, WindowConfig};
+use liberation_gates::clock::ManualClock;
+use parking_lot::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+fn legal(t: &Transition) -> bool {
+    use BreakerState::*;
+    matches!(
+        (t.from, t.to),
+        (Closed, Open) | (Open, HalfOpen) | (HalfOpen, Open) | (HalfOpen, Closed) | (_, ForcedOpen) | (_, Disabled) | (_, Closed)
+    ) && t.from != t.to
+}
+
+#[test]
+fn counters_add_up_and_transitions_are_legal() {
+    const THREADS: u64 = 8;
+    const CALLS: u64 = 100_000;
+    let clock = Arc::new(ManualClock::new(0.0));
+    let config = BreakerConfig {
+        window: WindowConfig::Count { size: 50 },
+        minimum_calls: 20,
+        failure_rate_threshold: 0.5,
+        open_seconds: 0.01,
+        half_open_calls: 5,
+        slow_call_seconds: 1.0,
+        ..BreakerConfig::default()
+    };
+    let breaker = Arc::new(CircuitBreaker::with_clock(config, clock.clone()).unwrap());
+    let transitions = Arc::new(Mutex::new(Vec::new()));
+    let sink = transitions.clone();
+    breaker.on_transition(move |t| sink.lock().push(*t));
+    let done = Arc::new(AtomicBool::new(false));
+    let ticker = {
+        let (clock, done) = (clock.clone(), done.clone());
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                clock.advance(0.001);
+                std::thread::yield_now();
+            }
+        })
+    };
+    let workers: Vec<_> = (0..THREADS)
+        .map(|w| {
+            let b = breaker.clone();
+            std::thread::spawn(move || {
+                let (mut permitted, mut rejected, mut ok, mut failed) = (0u64, 0u64, 0u64, 0u64);
+                // A deterministic mix: phases of mostly failures and mostly successes.
+                for i in 0..CALLS {
+                    match b.try_acquire() {
+                        Ok(p) => {
+                            permitted += 1;
+                            let failing = ((i / 5_000) + w) % 2 == 0 && i % 3 != 0;
+                            if failing {
+                                failed += 1;
+                                p.record(Outcome::Failure);
+                            } else {
+                                ok += 1;
+                                p.record(Outcome::Success);
+                            }
+                        }
+                        Err(_) => rejected += 1,
+                    }
+                }
+                (permitted, rejected, ok, failed)
+            })
+        })
+        .collect();
+    let mut totals = (0u64, 0u64, 0u64, 0u64);
+    for h in workers {
+        let (p, r, o, f) = h.join().unwrap();
+        totals = (totals.0 + p, totals.1 + r, totals.2 + o, totals.3 + f);
+    }
+    done.store(true, Ordering::Relaxed);
+    ticker.join().unwrap();
+
+    let stats = breaker.metrics().stats;
+    assert_eq!(stats.permitted + stats.rejected, THREADS * CALLS, "every acquire counted once");
+    assert_eq!(stats.permitted, totals.0);
+    assert_eq!(stats.rejected, totals.1);
+    assert_eq!(stats.successes + stats.failures + stats.ignored, totals.2 + totals.3, "every record counted once");
+    assert!(stats.rejected > 0, "the breaker opened at some point: {stats:?}");
+
+    let ts = transitions.lock();
+    assert!(ts.len() > 2, "{} transitions", ts.len());
+    for pair in ts.windows(2) {
+        assert_eq!(pair[0].to, pair[1].from, "transitions chain: {pair:?}");
+        assert!(pair[0].t <= pair[1].t, "times never go back: {pair:?}");
+    }
+    for t in ts.iter() {
+        assert!(legal(t), "illegal transition {t:?}");
+    }
+}

@@ -1,0 +1,305 @@
+//! Properties of the rules, checked on random inputs with proptest.
+//!
+//! 1,000 cases per property by default; set `LG_PROPTEST_CASES` (e.g. 1000000) for a long run.
+
+use liberation_gates::flags::{FlagDef, FlagKind, FlagOp, FlagSet};
+use liberation_gates::governance::{Decision, Proposal, ProposalStatus};
+use liberation_gates::split::{split, Refundable, SplitInput};
+use liberation_gates::threshold::{AlertState, Op, Threshold, ThresholdRule};
+use proptest::prelude::*;
+
+fn cases() -> u32 {
+    std::env::var("LG_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000)
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() }
+}
+
+/// Samples: strictly increasing times (gaps 1..120 s) and breach / no breach.
+fn samples() -> impl Strategy<Value = Vec<(f64, bool)>> {
+    prop::collection::vec((1u32..120, any::<bool>()), 0..60).prop_map(|v| {
+        let mut t = 0.0;
+        v.into_iter()
+            .map(|(gap, breach)| {
+                t += gap as f64;
+                (t, breach)
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Never `firing` before `for_seconds` of uninterrupted breach (with no keep_firing_for).
+    #[test]
+    fn threshold_never_fires_early(for_seconds in 0u32..600, s in samples()) {
+        let mut th = Threshold::new(ThresholdRule::new(Op::Gt, 0.5, for_seconds as f64).unwrap());
+        for (k, &(t, breach)) in s.iter().enumerate() {
+            let st = th.observe(t, if breach { 1.0 } else { 0.0 }).unwrap();
+            if st == AlertState::Firing {
+                // Some run of consecutive breaching samples ending here spans ≥ for_seconds.
+                let start = s[..=k].iter().rposition(|&(_, b)| !b).map_or(0, |i| i + 1);
+                prop_assert!(start <= k, "firing on a non-breaching sample");
+                prop_assert!(t - s[start].0 >= for_seconds as f64);
+            }
+            if !breach {
+                prop_assert_eq!(st, AlertState::Inactive);
+            }
+        }
+    }
+
+    /// `for_seconds = 0` fires on the first breach; a pending rule fires exactly when the run
+    /// reaches `for_seconds`.
+    #[test]
+    fn threshold_fires_on_time(for_seconds in 0u32..600, s in samples()) {
+        let mut th = Threshold::new(ThresholdRule::new(Op::Gt, 0.5, for_seconds as f64).unwrap());
+        let mut run_start: Option<f64> = None;
+        for &(t, breach) in &s {
+            let st = th.observe(t, if breach { 1.0 } else { 0.0 }).unwrap();
+            run_start = if breach { run_start.or(Some(t)) } else { None };
+            let expected = match run_start {
+                None => AlertState::Inactive,
+                Some(since) if t - since >= for_seconds as f64 => AlertState::Firing,
+                Some(_) => AlertState::Pending,
+            };
+            prop_assert_eq!(st, expected);
+        }
+    }
+
+    /// keep_firing_for only ever extends firing; an erroring sample changes nothing.
+    #[test]
+    fn threshold_keep_firing_and_errors(for_seconds in 0u32..300, keep in 0u32..300, s in samples()) {
+        let base = ThresholdRule::new(Op::Gt, 0.5, for_seconds as f64).unwrap();
+        let mut plain = Threshold::new(base);
+        let mut kept = Threshold::new(base.with_keep_firing_for(keep as f64).unwrap());
+        let mut prev: Option<f64> = None;
+        for &(t, breach) in &s {
+            let v = if breach { 1.0 } else { 0.0 };
+            let a = plain.observe(t, v).unwrap();
+            let before = kept.clone();
+            prop_assert!(kept.observe(t, f64::NAN).is_err());
+            if let Some(p) = prev {
+                prop_assert!(kept.observe(p, v).is_err());
+            }
+            prop_assert_eq!(&kept, &before);
+            let b = kept.observe(t, v).unwrap();
+            prev = Some(t);
+            if a == AlertState::Firing {
+                prop_assert_eq!(b, AlertState::Firing);
+            }
+        }
+    }
+}
+
+/// A split request: currency, gross in minor units, creators' weights (in millionths), share.
+fn split_case() -> impl Strategy<Value = (&'static str, u32, u128, Vec<u64>, u32, u128, bool)> {
+    (
+        prop::sample::select(vec![("JPY", 0u32), ("GBP", 2), ("KWD", 3), ("CLF", 4)]),
+        prop_oneof![0u128..10_000, 0u128..10_000_000_000, 0u128..=1_000_000_000_000_000_000],
+        prop::collection::vec(prop_oneof![1u64..=10_000_000, 1u64..=1_000_000_000_000_000], 1..12),
+        7500u32..=10_000,
+        0u128..1_000,
+        any::<bool>(),
+    )
+        .prop_map(|((c, d), gross, weights, share, fee, before)| {
+            // At most 10^15 major units of the currency.
+            let gross = gross.min(10u128.pow(15 + d));
+            (c, d, gross, weights, share, fee, before)
+        })
+}
+
+fn minor_to_str(minor: u128, digits: u32) -> String {
+    if digits == 0 {
+        return minor.to_string();
+    }
+    let p = 10u128.pow(digits);
+    format!("{}.{:0w$}", minor / p, minor % p, w = digits as usize)
+}
+
+fn micros_to_str(m: u64) -> String {
+    format!("{}.{:06}", m / 1_000_000, m % 1_000_000)
+}
+
+fn request(c: &str, d: u32, gross: u128, weights: &[u64], share: u32, fee: u128, before: bool) -> SplitInput {
+    let mut req = SplitInput::new(minor_to_str(gross, d), c).share(format!("0.{share:04}").replace("0.10000", "1.0000"));
+    if share == 10_000 {
+        req.creator_share = Some("1".into());
+    }
+    for (i, w) in weights.iter().enumerate() {
+        req = req.creator(format!("c{i}"), micros_to_str(*w));
+    }
+    if fee > 0 {
+        req = req.fee(minor_to_str(fee.min(gross), d), if before { "before_split" } else { "platform" });
+    }
+    req
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Conservation, the floor, and each creator within one minor unit of its exact share.
+    #[test]
+    fn split_conserves_and_holds_the_floor((c, d, gross, weights, share, fee, before) in split_case()) {
+        let req = request(c, d, gross, &weights, share, fee, before);
+        let s = match split(&req) {
+            Ok(s) => s,
+            Err(e) => {
+                // Only a platform-mode fee larger than the platform's share may be refused.
+                prop_assert_eq!(e.kind(), "fee_exceeds_platform_share");
+                return Ok(());
+            }
+        };
+        let creators: u128 = s.creators.iter().map(|p| p.amount.minor()).sum();
+        prop_assert_eq!(creators, s.creator_total.minor());
+        prop_assert_eq!(creators + s.platform.minor() + s.fee.minor(), gross);
+        let base = if before { gross - s.fee.minor() } else { gross };
+        // creator_total ≥ share × base, and < share × base + 1 unit (rounded up, not more).
+        prop_assert!(creators * 10_000 >= base * share as u128);
+        prop_assert!(creators * 10_000 < base * share as u128 + 10_000);
+        let w_total: u128 = weights.iter().map(|&w| w as u128).sum();
+        for (p, &w) in s.creators.iter().zip(&weights) {
+            let exact_floor = creators * w as u128 / w_total;
+            prop_assert!(p.amount.minor() == exact_floor || p.amount.minor() == exact_floor + 1);
+        }
+    }
+
+    /// Reordering creators changes no amount, except between creators whose exact
+    /// remainders tie (where input order decides, by one minor unit at most).
+    #[test]
+    fn split_is_order_independent((c, d, gross, weights, share, _fee, _b) in split_case()) {
+        let fwd = split(&request(c, d, gross, &weights, share, 0, false)).unwrap();
+        let mut rev_w = weights.clone();
+        rev_w.reverse();
+        let mut rev_req = SplitInput::new(minor_to_str(gross, d), c);
+        rev_req.creator_share = request(c, d, gross, &weights, share, 0, false).creator_share;
+        let n = weights.len();
+        for (i, w) in rev_w.iter().enumerate() {
+            rev_req = rev_req.creator(format!("c{}", n - 1 - i), micros_to_str(*w));
+        }
+        let rev = split(&rev_req).unwrap();
+        let pool = fwd.creator_total.minor();
+        let w_total: u128 = weights.iter().map(|&w| w as u128).sum();
+        let rems: Vec<u128> = weights.iter().map(|&w| pool * w as u128 % w_total).collect();
+        for (i, p) in fwd.creators.iter().enumerate() {
+            let q = rev.creators.iter().find(|q| q.id == p.id).unwrap();
+            let tied = rems.iter().enumerate().any(|(j, r)| j != i && *r == rems[i]);
+            if tied {
+                prop_assert!(p.amount.minor().abs_diff(q.amount.minor()) <= 1);
+            } else {
+                prop_assert_eq!(p.amount, q.amount);
+            }
+        }
+    }
+
+    /// Refunds: never negative, never more than a party holds, and a full refund after any
+    /// sequence of partial ones returns every balance exactly.
+    #[test]
+    fn refunds_reverse_exactly((c, d, gross, weights, share, _fee, _b) in split_case(), cuts in prop::collection::vec(0u32..=1000, 0..8)) {
+        let s = split(&request(c, d, gross, &weights, share, 0, false)).unwrap();
+        let original: Vec<u128> = s.creators.iter().map(|p| p.amount.minor()).chain([s.platform.minor()]).collect();
+        let mut r = Refundable::new(&s);
+        let mut refunded = vec![0u128; original.len()];
+        for cut in cuts {
+            let remaining = r.remaining().minor();
+            let amount = remaining * cut as u128 / 1000;
+            let (before_c, before_p) = r.balances();
+            let before: Vec<u128> = before_c.iter().map(|p| p.amount.minor()).chain([before_p.minor()]).collect();
+            let part = r.refund(liberation_gates::money::Money::from_minor(amount, s.currency).unwrap()).unwrap();
+            let parts: Vec<u128> = part.creators.iter().map(|p| p.amount.minor()).chain([part.platform.minor()]).collect();
+            prop_assert_eq!(parts.iter().sum::<u128>(), amount);
+            for (i, (&p, &b)) in parts.iter().zip(&before).enumerate() {
+                prop_assert!(p <= b, "party {} refunded {} of {}", i, p, b);
+                refunded[i] += p;
+            }
+        }
+        let rest = r.remaining();
+        let last = r.refund(rest).unwrap();
+        let parts: Vec<u128> = last.creators.iter().map(|p| p.amount.minor()).chain([last.platform.minor()]).collect();
+        for (i, p) in parts.iter().enumerate() {
+            refunded[i] += p;
+        }
+        prop_assert_eq!(refunded, original);
+        prop_assert_eq!(r.remaining().minor(), 0);
+        let one = liberation_gates::money::Money::from_minor(1, s.currency).unwrap();
+        prop_assert_eq!(r.refund(one).unwrap_err().kind(), "refund_exceeds_balance");
+    }
+}
+
+fn vote_strategy() -> impl Strategy<Value = Vec<(u32, usize, u8)>> {
+    prop::collection::vec((0u32..200, 0usize..8, 0u8..4), 0..40)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A tally never counts a member twice, and the status is a pure function of the
+    /// accepted votes and `now`.
+    #[test]
+    fn governance_counts_each_member_once(votes in vote_strategy(), now in 0u32..250, quorum in 0u32..=100, thr in 0u32..100) {
+        let electorate: Vec<String> = (0..6).map(|i| format!("m{i}")).collect();
+        let mut p = Proposal::new(electorate.clone(), &format!("{}", quorum as f64 / 100.0), &format!("{}", thr as f64 / 100.0), 20.0, 150.0).unwrap();
+        for &(t, m, c) in &votes {
+            if t as f64 > now as f64 {
+                continue;
+            }
+            let choice = ["yes", "no", "abstain", "maybe"][c as usize];
+            let _ = p.cast(t as f64, &format!("m{m}"), choice);
+        }
+        let tally = p.tally(now as f64);
+        let accepted = p.votes();
+        let mut members: Vec<&str> = accepted.iter().map(|v| v.member.as_str()).collect();
+        members.sort_unstable();
+        members.dedup();
+        prop_assert_eq!(members.len(), accepted.len());
+        prop_assert_eq!(tally.cast() as usize, accepted.len());
+        prop_assert!(tally.cast() as usize <= electorate.len());
+        // Replaying only the accepted votes gives the same status.
+        let mut q = Proposal::new(electorate, &format!("{}", quorum as f64 / 100.0), &format!("{}", thr as f64 / 100.0), 20.0, 150.0).unwrap();
+        for v in accepted {
+            q.cast(v.t, &v.member, match v.choice { liberation_gates::governance::Choice::Yes => "yes", liberation_gates::governance::Choice::No => "no", _ => "abstain" }).unwrap();
+        }
+        prop_assert_eq!(q.status(now as f64), p.status(now as f64));
+        prop_assert_eq!(q.tally(now as f64), tally);
+    }
+}
+
+fn decision_strategy() -> impl Strategy<Value = Option<(u8, u8, u8)>> {
+    prop::option::of((0u8..3, 0u8..4, 0u8..4))
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A protected flag is never disabled (nor its intensity changed) without a passed,
+    /// matching decision, whatever the sequence of operations; every change is logged.
+    #[test]
+    fn protected_flags_need_the_community(ops in prop::collection::vec((0u8..3, 0u32..=10, decision_strategy()), 0..40)) {
+        let mut set = FlagSet::new(vec![FlagDef::new("sovereignty", FlagKind::Protected), FlagDef::new("other", FlagKind::Protected)]).unwrap();
+        let subjects = ["flag:sovereignty", "flag:other", "sovereignty"];
+        let actions = ["enable", "disable", "set_intensity", "delete"];
+        let statuses = [ProposalStatus::Passed, ProposalStatus::Rejected, ProposalStatus::NoQuorum, ProposalStatus::Open];
+        for (i, (op, value, d)) in ops.into_iter().enumerate() {
+            let op = [FlagOp::Enable, FlagOp::Disable, FlagOp::SetIntensity][op as usize];
+            let decision = d.map(|(s, a, st)| Decision::new(subjects[s as usize], actions[a as usize], statuses[st as usize]));
+            let before = set.state("sovereignty").unwrap();
+            let r = set.apply("sovereignty", op, Some(value as f64 / 10.0), decision.as_ref(), "prop", i as f64);
+            let after = set.state("sovereignty").unwrap();
+            let changed_off = before.enabled && !after.enabled;
+            let changed_intensity = before.intensity != after.intensity;
+            if changed_off || changed_intensity {
+                let d = decision.as_ref().expect("a decision was given");
+                prop_assert_eq!(d.subject.as_str(), "flag:sovereignty");
+                prop_assert_eq!(d.action.as_str(), op.as_str());
+                prop_assert!(d.passed());
+                let last = set.log().last().unwrap();
+                prop_assert_eq!(last.decision.as_ref(), Some(d));
+            }
+            if r.is_err() {
+                prop_assert_eq!(before, after);
+            }
+        }
+        prop_assert!(set.log().iter().all(|e| e.before != e.after));
+    }
+}
