@@ -26,7 +26,11 @@ const EXIT_ROLLBACK: u8 = 3;
 const EXIT_HOLD: u8 = 4;
 
 #[derive(Parser)]
-#[command(name = "liberation-gates", version, about = "Deployment gates, the 75% creator split, circuit breakers and community governance: the same rules in every language.")]
+#[command(
+    name = "liberation-gates",
+    version,
+    about = "Deployment gates, the 75% creator split, circuit breakers and community governance: the same rules in every language."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -171,23 +175,54 @@ fn main() -> ExitCode {
 fn run(cmd: Command) -> Result<u8, Fail> {
     match cmd {
         Command::Conformance { paths, json } => cmd_conformance(paths, json),
-        Command::Policy { command: PolicyCommand::Default { format } } => {
+        Command::Policy {
+            command: PolicyCommand::Default { format },
+        } => {
             print!("{}", Policy::builtin().to_string_as(format_of(format))?);
             Ok(EXIT_OK)
         }
-        Command::Policy { command: PolicyCommand::Check { file } } => {
+        Command::Policy {
+            command: PolicyCommand::Check { file },
+        } => {
             let p = Policy::from_path(&file)?;
             println!("{}: ok ({} rules)", file.display(), p.rules().len());
             Ok(EXIT_OK)
         }
-        Command::Evaluate { policy, observations, json } => cmd_evaluate(policy, &observations, json),
-        Command::Simulate { policy, plan, started_at, observations, json } => cmd_simulate(policy, plan, started_at, &observations, json),
+        Command::Evaluate {
+            policy,
+            observations,
+            json,
+        } => cmd_evaluate(policy, &observations, json),
+        Command::Simulate {
+            policy,
+            plan,
+            started_at,
+            observations,
+            json,
+        } => cmd_simulate(policy, plan, started_at, &observations, json),
         Command::Test { files } => cmd_test(files),
-        Command::Split { gross, currency, creators, share, fee, fee_mode, step, json } => {
-            cmd_split(gross, currency, creators, share, fee, fee_mode, step, json)
-        }
-        Command::Report { ledger, json, csv, period } => cmd_report(&ledger, json, csv, period),
-        Command::Bucket { group, id, modulus, seed } => {
+        Command::Split {
+            gross,
+            currency,
+            creators,
+            share,
+            fee,
+            fee_mode,
+            step,
+            json,
+        } => cmd_split(gross, currency, creators, share, fee, fee_mode, step, json),
+        Command::Report {
+            ledger,
+            json,
+            csv,
+            period,
+        } => cmd_report(&ledger, json, csv, period),
+        Command::Bucket {
+            group,
+            id,
+            modulus,
+            seed,
+        } => {
             println!("{}", bucket::bucket(&id, &group, modulus, seed)?);
             Ok(EXIT_OK)
         }
@@ -215,11 +250,18 @@ fn load_policy(path: Option<PathBuf>) -> Result<Policy, Fail> {
 }
 
 fn cmd_conformance(paths: Vec<PathBuf>, json: bool) -> Result<u8, Fail> {
-    let paths = if paths.is_empty() { vec![PathBuf::from("tests/vectors")] } else { paths };
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("tests/vectors")]
+    } else {
+        paths
+    };
     let report = conformance::run_paths(&paths).map_err(Fail)?;
     for c in report.failures() {
         if json {
-            println!("{}", json!({"file": c.file, "family": c.family, "name": c.name, "diff": c.diff, "expected": c.expected, "actual": c.actual}));
+            println!(
+                "{}",
+                json!({"file": c.file, "family": c.family, "name": c.name, "diff": c.diff, "expected": c.expected, "actual": c.actual})
+            );
         } else {
             println!("FAIL {} :: {}", c.family, c.name);
             for line in c.diff.lines() {
@@ -228,10 +270,17 @@ fn cmd_conformance(paths: Vec<PathBuf>, json: bool) -> Result<u8, Fail> {
         }
     }
     if json {
-        println!("{}", json!({"passed": report.passed(), "failed": report.failed()}));
+        println!(
+            "{}",
+            json!({"passed": report.passed(), "failed": report.failed()})
+        );
     }
     println!("{} passed, {} failed", report.passed(), report.failed());
-    Ok(if report.failed() == 0 { EXIT_OK } else { EXIT_FAILED })
+    Ok(if report.failed() == 0 {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    })
 }
 
 fn decision_json(d: &PolicyDecision) -> serde_json::Value {
@@ -252,7 +301,8 @@ fn exit_for_action(a: Action) -> u8 {
 
 fn cmd_evaluate(policy: Option<PathBuf>, path: &Path, json: bool) -> Result<u8, Fail> {
     let policy = load_policy(policy)?;
-    let lines = simulate::parse_lines(&read(path)?).map_err(|(n, e)| Fail(format!("{}:{n}: {e}", path.display())))?;
+    let lines = simulate::parse_lines(&read(path)?)
+        .map_err(|(n, e)| Fail(format!("{}:{n}: {e}", path.display())))?;
     let mut eval = policy.evaluator();
     let mut last = Action::Proceed;
     for (n, input) in lines {
@@ -265,11 +315,19 @@ fn cmd_evaluate(policy: Option<PathBuf>, path: &Path, json: bool) -> Result<u8, 
                 continue;
             }
         };
-        let d = eval.observe(&obs).map_err(|e| Fail(format!("{}:{n}: {e}", path.display())))?;
+        let d = eval
+            .observe(&obs)
+            .map_err(|e| Fail(format!("{}:{n}: {e}", path.display())))?;
         if json {
             println!("{}", decision_json(&d));
         } else {
-            println!("t={:<10} {:<16} {:<9} {}", d.t, d.action.as_str(), d.severity.as_str(), d.reasons.join(", "));
+            println!(
+                "t={:<10} {:<16} {:<9} {}",
+                d.t,
+                d.action.as_str(),
+                d.severity.as_str(),
+                d.reasons.join(", ")
+            );
             if let Some(note) = &d.notification {
                 println!("{:13}notify {}: {}", "", note.audience, note.message);
             }
@@ -286,26 +344,49 @@ struct PlanFile {
 }
 
 fn load_plan(path: Option<PathBuf>) -> Result<RolloutPlan, Fail> {
-    let Some(path) = path else { return Ok(RolloutPlan::default()) };
+    let Some(path) = path else {
+        return Ok(RolloutPlan::default());
+    };
     let text = read(&path)?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let value = liberation_gates::policy::parse_value(&text, ext.parse()?).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
-    let file: PlanFile = serde_json::from_value(value).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    let value = liberation_gates::policy::parse_value(&text, ext.parse()?)
+        .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    let file: PlanFile =
+        serde_json::from_value(value).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
     RolloutPlan::new(file.steps).map_err(|e| Fail(format!("{}: {e}", path.display())))
 }
 
-fn cmd_simulate(policy: Option<PathBuf>, plan: Option<PathBuf>, started_at: Option<f64>, path: &Path, json: bool) -> Result<u8, Fail> {
+fn cmd_simulate(
+    policy: Option<PathBuf>,
+    plan: Option<PathBuf>,
+    started_at: Option<f64>,
+    path: &Path,
+    json: bool,
+) -> Result<u8, Fail> {
     let policy = load_policy(policy)?;
     let plan = load_plan(plan)?;
-    let lines = simulate::parse_lines(&read(path)?).map_err(|(n, e)| Fail(format!("{}:{n}: {e}", path.display())))?;
-    let start = started_at.or_else(|| lines.first().map(|(_, i)| i.t())).unwrap_or(0.0);
+    let lines = simulate::parse_lines(&read(path)?)
+        .map_err(|(n, e)| Fail(format!("{}:{n}: {e}", path.display())))?;
+    let start = started_at
+        .or_else(|| lines.first().map(|(_, i)| i.t()))
+        .unwrap_or(0.0);
     let mut sim = Simulation::new(policy, plan, start);
     if !json {
-        println!("{:>10}  {:>4}  {:>6}  {:<18} decision", "t", "step", "weight", "status");
+        println!(
+            "{:>10}  {:>4}  {:>6}  {:<18} decision",
+            "t", "step", "weight", "status"
+        );
     }
     let mut steps = Vec::with_capacity(lines.len());
     for (n, input) in &lines {
-        let st = sim.step(input).map_err(|e| Fail(format!("{}:{n}: {}: {}", path.display(), e.kind(), e.message())))?;
+        let st = sim.step(input).map_err(|e| {
+            Fail(format!(
+                "{}:{n}: {}: {}",
+                path.display(),
+                e.kind(),
+                e.message()
+            ))
+        })?;
         if json {
             let mut v = json!({"t": st.t, "step": st.state.step, "weight": st.state.weight, "status": st.state.status});
             if let Some(d) = &st.decision {
@@ -322,14 +403,24 @@ fn cmd_simulate(policy: Option<PathBuf>, plan: Option<PathBuf>, started_at: Opti
                 (None, Some(a)) => format!("approval of step {a}"),
                 (None, None) => String::new(),
             };
-            println!("{:>10}  {:>4}  {:>5}%  {:<18} {}", st.t, st.state.step, st.state.weight, st.state.status.as_str(), what);
+            println!(
+                "{:>10}  {:>4}  {:>5}%  {:<18} {}",
+                st.t,
+                st.state.step,
+                st.state.weight,
+                st.state.status.as_str(),
+                what
+            );
         }
         steps.push(st);
     }
     let state = sim.rollout().state();
     let s = Summary::of(&steps);
     if json {
-        println!("{}", json!({"summary": {"status": state.status, "step": state.step, "weight": state.weight, "observations": s.observations, "approvals": s.approvals, "pauses": s.pauses, "alerts": s.alerts}}));
+        println!(
+            "{}",
+            json!({"summary": {"status": state.status, "step": state.step, "weight": state.weight, "observations": s.observations, "approvals": s.approvals, "pauses": s.pauses, "alerts": s.alerts}})
+        );
     } else {
         println!(
             "summary: {} at step {} ({}% of traffic) after {} observations, {} approvals, {} pause(s), {} alert(s)",
@@ -350,20 +441,30 @@ fn cmd_test(files: Vec<PathBuf>) -> Result<u8, Fail> {
     let (mut passed, mut failed) = (0usize, 0usize);
     for f in files {
         let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
-        let test = PolicyTest::parse(&read(&f)?, ext.parse()?).map_err(|e| Fail(format!("{}: {e}", f.display())))?;
+        let test = PolicyTest::parse(&read(&f)?, ext.parse()?)
+            .map_err(|e| Fail(format!("{}: {e}", f.display())))?;
         let policy = match &test.policy {
             Some(p) => Policy::from_path(f.parent().unwrap_or(Path::new(".")).join(p))?,
             None => Policy::builtin(),
         };
-        let out = test.run(&policy).map_err(|e| Fail(format!("{}: {e}", f.display())))?;
-        let label = if out.name.is_empty() { f.display().to_string() } else { format!("{} ({})", f.display(), out.name) };
+        let out = test
+            .run(&policy)
+            .map_err(|e| Fail(format!("{}: {e}", f.display())))?;
+        let label = if out.name.is_empty() {
+            f.display().to_string()
+        } else {
+            format!("{} ({})", f.display(), out.name)
+        };
         if out.mismatches.is_empty() {
             println!("ok   {label}: {} expectations", out.checked);
             passed += 1;
         } else {
             println!("FAIL {label}");
             for m in &out.mismatches {
-                println!("    at t={}:\n      - expected: {}\n      + actual:   {}", m.at, m.expected, m.actual);
+                println!(
+                    "    at t={}:\n      - expected: {}\n      + actual:   {}",
+                    m.at, m.expected, m.actual
+                );
             }
             failed += 1;
         }
@@ -373,17 +474,37 @@ fn cmd_test(files: Vec<PathBuf>) -> Result<u8, Fail> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn cmd_split(gross: String, currency: String, creators: Vec<String>, share: Option<String>, fee: Option<String>, fee_mode: Option<String>, step: Option<String>, json: bool) -> Result<u8, Fail> {
+fn cmd_split(
+    gross: String,
+    currency: String,
+    creators: Vec<String>,
+    share: Option<String>,
+    fee: Option<String>,
+    fee_mode: Option<String>,
+    step: Option<String>,
+    json: bool,
+) -> Result<u8, Fail> {
     let creators = creators
         .iter()
         .map(|c| {
             c.split_once('=')
-                .map(|(id, w)| CreatorInput { id: id.to_string(), weight: w.to_string() })
+                .map(|(id, w)| CreatorInput {
+                    id: id.to_string(),
+                    weight: w.to_string(),
+                })
                 .ok_or_else(|| Fail(format!("--creator {c:?}: expected ID=WEIGHT, e.g. alice=3")))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let fee_mode = fee_mode.or_else(|| fee.as_ref().map(|_| "platform".to_string()));
-    let input = SplitInput { gross, currency, creators, creator_share: share, fee, fee_mode, step };
+    let input = SplitInput {
+        gross,
+        currency,
+        creators,
+        creator_share: share,
+        fee,
+        fee_mode,
+        step,
+    };
     let s = split(&input).map_err(|e| Fail(format!("{}: {}", e.kind(), e.message())))?;
     if json {
         println!(
@@ -401,7 +522,12 @@ fn cmd_split(gross: String, currency: String, creators: Vec<String>, share: Opti
         for p in &s.creators {
             println!("  creator {:<14} {} {c}", p.id, p.amount);
         }
-        println!("creators total {} {c}  (share {}, pool rounded up; {})", s.creator_total, s.creator_share, s.method.as_str());
+        println!(
+            "creators total {} {c}  (share {}, pool rounded up; {})",
+            s.creator_total,
+            s.creator_share,
+            s.method.as_str()
+        );
         println!("platform       {} {c}", s.platform);
         println!("fee            {} {c}  ({})", s.fee, s.fee_mode.as_str());
     }
@@ -409,7 +535,14 @@ fn cmd_split(gross: String, currency: String, creators: Vec<String>, share: Opti
 }
 
 fn cmd_report(path: &Path, json: bool, csv: bool, period: PeriodArg) -> Result<u8, Fail> {
-    let ledger = Ledger::from_jsonl(&read(path)?).map_err(|(n, e)| Fail(format!("{}:{n}: {}: {}", path.display(), e.kind(), e.message())))?;
+    let ledger = Ledger::from_jsonl(&read(path)?).map_err(|(n, e)| {
+        Fail(format!(
+            "{}:{n}: {}: {}",
+            path.display(),
+            e.kind(),
+            e.message()
+        ))
+    })?;
     let period = match period {
         PeriodArg::Day => Period::Day,
         PeriodArg::Month => Period::Month,
@@ -422,8 +555,14 @@ fn cmd_report(path: &Path, json: bool, csv: bool, period: PeriodArg) -> Result<u
         print!("{}", r.to_csv());
     } else {
         for row in &r.rows {
-            println!("{} {}: {} transactions, {} refunds", row.period, row.currency, row.transactions, row.refunds);
-            println!("  gross {}  fees {}  refunded {}", row.gross, row.fees, row.refunded);
+            println!(
+                "{} {}: {} transactions, {} refunds",
+                row.period, row.currency, row.transactions, row.refunds
+            );
+            println!(
+                "  gross {}  fees {}  refunded {}",
+                row.gross, row.fees, row.refunded
+            );
             println!(
                 "  creators {}  platform {}  creator share {} = {}%  floor held: every transaction {}, overall {}",
                 row.creator_total, row.platform_total, row.creator_share, row.creator_share_percent, yes(row.floor_held_every_transaction), yes(row.floor_held_overall)
@@ -432,7 +571,11 @@ fn cmd_report(path: &Path, json: bool, csv: bool, period: PeriodArg) -> Result<u
                 println!("    {id:<16} {amount}");
             }
         }
-        println!("75% floor held throughout: {} (allocation: {})", yes(r.floor_held), r.allocation_method);
+        println!(
+            "75% floor held throughout: {} (allocation: {})",
+            yes(r.floor_held),
+            r.allocation_method
+        );
     }
     Ok(if r.floor_held { EXIT_OK } else { EXIT_FAILED })
 }
@@ -463,8 +606,16 @@ struct ProposalFile {
 }
 
 fn cmd_vote(path: &Path, json: bool) -> Result<u8, Fail> {
-    let f: ProposalFile = serde_json::from_str(&read(path)?).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
-    let p = Proposal::new(f.electorate, &f.quorum, &f.pass_threshold, f.opens_at, f.closes_at).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    let f: ProposalFile =
+        serde_json::from_str(&read(path)?).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    let p = Proposal::new(
+        f.electorate,
+        &f.quorum,
+        &f.pass_threshold,
+        f.opens_at,
+        f.closes_at,
+    )
+    .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
     let r = governance::read(p, &f.votes, f.now);
     if json {
         let mut v = json!({"status": r.status, "yes": r.tally.yes, "no": r.tally.no, "abstain": r.tally.abstain,
@@ -475,7 +626,10 @@ fn cmd_vote(path: &Path, json: bool) -> Result<u8, Fail> {
         println!("{v}");
     } else {
         println!("status: {}", r.status);
-        println!("yes {}  no {}  abstain {}", r.tally.yes, r.tally.no, r.tally.abstain);
+        println!(
+            "yes {}  no {}  abstain {}",
+            r.tally.yes, r.tally.no, r.tally.abstain
+        );
         for (i, e) in &r.refused {
             println!("  vote {i} refused: {}: {}", e.kind(), e.message());
         }
@@ -483,5 +637,9 @@ fn cmd_vote(path: &Path, json: bool) -> Result<u8, Fail> {
             println!("decision: {a} {s}: {}", r.status);
         }
     }
-    Ok(if r.status == ProposalStatus::Passed { EXIT_OK } else { EXIT_HOLD })
+    Ok(if r.status == ProposalStatus::Passed {
+        EXIT_OK
+    } else {
+        EXIT_HOLD
+    })
 }

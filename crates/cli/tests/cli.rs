@@ -8,7 +8,11 @@ fn root() -> PathBuf {
 }
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_liberation-gates")).args(args).current_dir(root()).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_liberation-gates"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -40,14 +44,26 @@ fn conformance_passes_every_vector_and_counts_them() {
 #[test]
 fn conformance_names_an_altered_case_and_exits_1() {
     let text = std::fs::read_to_string(root().join("tests/vectors/rollout.json")).unwrap();
-    let altered = text.replacen("\"status\": \"awaiting_approval\"", "\"status\": \"completed\"", 1);
+    let altered = text.replacen(
+        "\"status\": \"awaiting_approval\"",
+        "\"status\": \"completed\"",
+        1,
+    );
     assert_ne!(text, altered);
     let p = tmp("rollout.json", &altered);
     let o = run(&["conformance", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains("FAIL rollout :: default plan: bake done at exactly 86400 s waits for approval"), "{out}");
-    assert!(out.contains("expected \"completed\", got \"awaiting_approval\""), "{out}");
+    assert!(
+        out.contains(
+            "FAIL rollout :: default plan: bake done at exactly 86400 s waits for approval"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("expected \"completed\", got \"awaiting_approval\""),
+        "{out}"
+    );
     assert!(out.trim_end().ends_with("passed, 1 failed"), "{out}");
 }
 
@@ -62,7 +78,8 @@ fn evaluate_gives_each_story_its_decision() {
     ] {
         let o = run(&["evaluate", "--json", file]);
         assert_eq!(o.status.code(), Some(code), "{file}: {}", stderr(&o));
-        let last: serde_json::Value = serde_json::from_str(stdout(&o).lines().last().unwrap()).unwrap();
+        let last: serde_json::Value =
+            serde_json::from_str(stdout(&o).lines().last().unwrap()).unwrap();
         assert_eq!(last["action"], last_action, "{file}");
     }
 }
@@ -94,7 +111,11 @@ fn out_of_order_observations_exit_2_naming_the_line() {
     let p = tmp("ooo.jsonl", "{\"t\": 60}\n{\"t\": 30}\n");
     let o = run(&["evaluate", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("ooo.jsonl:2: out_of_order"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("ooo.jsonl:2: out_of_order"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -103,12 +124,24 @@ fn simulate_prints_a_timeline_that_completes() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("awaiting_approval"), "{out}");
-    assert!(out.lines().last().unwrap().starts_with("summary: completed at step 3 (100% of traffic)"), "{out}");
+    assert!(
+        out.lines()
+            .last()
+            .unwrap()
+            .starts_with("summary: completed at step 3 (100% of traffic)"),
+        "{out}"
+    );
 }
 
 #[test]
 fn simulate_with_a_plan_file_and_json() {
-    let o = run(&["simulate", "--json", "--plan", "examples/plans/fast.toml", "examples/participation-drop.jsonl"]);
+    let o = run(&[
+        "simulate",
+        "--json",
+        "--plan",
+        "examples/plans/fast.toml",
+        "examples/participation-drop.jsonl",
+    ]);
     assert_eq!(o.status.code(), Some(4));
     let last: serde_json::Value = serde_json::from_str(stdout(&o).lines().last().unwrap()).unwrap();
     assert_eq!(last["summary"]["status"], "paused");
@@ -119,18 +152,52 @@ fn simulate_with_a_plan_file_and_json() {
 
 #[test]
 fn split_matches_the_vector_shape_and_rounds_the_pool_up() {
-    let o = run(&["split", "--gross", "99.99", "--currency", "EUR", "--creator", "a=1", "--json"]);
+    let o = run(&[
+        "split",
+        "--gross",
+        "99.99",
+        "--currency",
+        "EUR",
+        "--creator",
+        "a=1",
+        "--json",
+    ]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(v, serde_json::json!({"creators": [{"id": "a", "amount": "75.00"}], "platform": "24.99", "fee": "0.00", "creator_total": "75.00"}));
+    assert_eq!(
+        v,
+        serde_json::json!({"creators": [{"id": "a", "amount": "75.00"}], "platform": "24.99", "fee": "0.00", "creator_total": "75.00"})
+    );
 }
 
 #[test]
 fn split_below_the_floor_exits_2_with_the_kind() {
-    let o = run(&["split", "--gross", "100.00", "--currency", "GBP", "--creator", "a=1", "--share", "0.7"]);
+    let o = run(&[
+        "split",
+        "--gross",
+        "100.00",
+        "--currency",
+        "GBP",
+        "--creator",
+        "a=1",
+        "--share",
+        "0.7",
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("sovereignty_violation"), "{}", stderr(&o));
-    let o = run(&["split", "--gross", "100.00", "--currency", "GBP", "--creator", "a"]);
+    assert!(
+        stderr(&o).contains("sovereignty_violation"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "split",
+        "--gross",
+        "100.00",
+        "--currency",
+        "GBP",
+        "--creator",
+        "a",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("expected ID=WEIGHT"), "{}", stderr(&o));
 }
@@ -167,15 +234,24 @@ fn policy_check_names_the_rule_and_the_field() {
 
 #[test]
 fn policy_tests_pass_and_a_wrong_expectation_fails_with_a_diff() {
-    let o = run(&["test", "examples/policy-tests/error-spike.yaml", "examples/policy-tests/missing-data.yaml"]);
+    let o = run(&[
+        "test",
+        "examples/policy-tests/error-spike.yaml",
+        "examples/policy-tests/missing-data.yaml",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    let wrong = std::fs::read_to_string(root().join("examples/policy-tests/error-spike.yaml")).unwrap().replace("action: rollback", "action: hold");
+    let wrong = std::fs::read_to_string(root().join("examples/policy-tests/error-spike.yaml"))
+        .unwrap()
+        .replace("action: rollback", "action: hold");
     let p = tmp("wrong.yaml", &wrong);
     let o = run(&["test", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.contains("- expected: hold"), "{out}");
-    assert!(out.contains("+ actual:   rollback severity=critical"), "{out}");
+    assert!(
+        out.contains("+ actual:   rollback severity=critical"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -184,8 +260,18 @@ fn report_reconciles_and_exports_csv() {
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["floor_held"], true);
-    assert_eq!(v["rows"].as_array().unwrap().len(), 2, "one row per currency");
-    let o = run(&["report", "--csv", "--period", "month", "examples/ledger.jsonl"]);
+    assert_eq!(
+        v["rows"].as_array().unwrap().len(),
+        2,
+        "one row per currency"
+    );
+    let o = run(&[
+        "report",
+        "--csv",
+        "--period",
+        "month",
+        "examples/ledger.jsonl",
+    ]);
     let csv = stdout(&o);
     assert!(csv.starts_with("period,currency,"), "{csv}");
     assert!(csv.lines().any(|l| l.starts_with("2026-01,GBP,")), "{csv}");
@@ -197,6 +283,9 @@ fn vote_prints_the_tally_and_status() {
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["status"], "passed");
-    assert_eq!((v["yes"].as_u64(), v["no"].as_u64(), v["abstain"].as_u64()), (Some(2), Some(1), Some(1)));
+    assert_eq!(
+        (v["yes"].as_u64(), v["no"].as_u64(), v["abstain"].as_u64()),
+        (Some(2), Some(1), Some(1))
+    );
     assert_eq!(v["refused"][0]["error"], "not_a_member");
 }

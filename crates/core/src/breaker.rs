@@ -136,13 +136,18 @@ impl BreakerConfig {
     /// negative `slow_call_seconds` or `open_seconds`.
     pub fn validate(&self) -> Result<(), BreakerError> {
         let bad = |m: String| Err(BreakerError::InvalidConfig(m));
-        for (name, v) in [("failure_rate_threshold", self.failure_rate_threshold), ("slow_call_rate_threshold", self.slow_call_rate_threshold)] {
+        for (name, v) in [
+            ("failure_rate_threshold", self.failure_rate_threshold),
+            ("slow_call_rate_threshold", self.slow_call_rate_threshold),
+        ] {
             if !(v > 0.0 && v <= 1.0) {
                 return bad(format!("{name} must be in (0, 1], got {v}"));
             }
         }
         match self.window {
-            WindowConfig::Count { size } if size < 1 => return bad("count window size must be at least 1".into()),
+            WindowConfig::Count { size } if size < 1 => {
+                return bad("count window size must be at least 1".into())
+            }
             WindowConfig::Time { seconds } if !(seconds.is_finite() && seconds > 0.0) => {
                 return bad(format!("time window seconds must be > 0, got {seconds}"))
             }
@@ -154,7 +159,10 @@ impl BreakerConfig {
         if self.half_open_calls < 1 {
             return bad("half_open_calls must be at least 1".into());
         }
-        for (name, v) in [("slow_call_seconds", self.slow_call_seconds), ("open_seconds", self.open_seconds)] {
+        for (name, v) in [
+            ("slow_call_seconds", self.slow_call_seconds),
+            ("open_seconds", self.open_seconds),
+        ] {
             if !(v.is_finite() && v >= 0.0) {
                 return bad(format!("{name} must be a finite number ≥ 0, got {v}"));
             }
@@ -204,15 +212,22 @@ impl TryFrom<BreakerConfigInput> for BreakerConfig {
         let count = |name: &str, v: Option<Num>, default: u64| match v {
             None => Ok(default),
             Some(n) => n.as_count().ok_or_else(|| {
-                BreakerError::InvalidConfig(format!("{name} must be a whole number ≥ 1, got {}", n.as_f64()))
+                BreakerError::InvalidConfig(format!(
+                    "{name} must be a whole number ≥ 1, got {}",
+                    n.as_f64()
+                ))
             }),
         };
         let window = match i.window {
             None => d.window,
             Some(w) => match w.kind.as_str() {
-                "count" => WindowConfig::Count { size: count("window size", w.size, 100)? },
+                "count" => WindowConfig::Count {
+                    size: count("window size", w.size, 100)?,
+                },
                 "time" => WindowConfig::Time {
-                    seconds: w.seconds.ok_or_else(|| BreakerError::InvalidConfig("a time window needs seconds".into()))?,
+                    seconds: w.seconds.ok_or_else(|| {
+                        BreakerError::InvalidConfig("a time window needs seconds".into())
+                    })?,
                 },
                 other => {
                     return Err(BreakerError::InvalidConfig(format!(
@@ -224,7 +239,9 @@ impl TryFrom<BreakerConfigInput> for BreakerConfig {
         let c = BreakerConfig {
             window,
             failure_rate_threshold: i.failure_rate_threshold.unwrap_or(d.failure_rate_threshold),
-            slow_call_rate_threshold: i.slow_call_rate_threshold.unwrap_or(d.slow_call_rate_threshold),
+            slow_call_rate_threshold: i
+                .slow_call_rate_threshold
+                .unwrap_or(d.slow_call_rate_threshold),
             slow_call_seconds: i.slow_call_seconds.unwrap_or(d.slow_call_seconds),
             minimum_calls: count("minimum_calls", i.minimum_calls, d.minimum_calls)?,
             open_seconds: i.open_seconds.unwrap_or(d.open_seconds),
@@ -255,7 +272,11 @@ impl Totals {
         self.slow -= o.slow;
     }
     fn one(failure: bool, slow: bool) -> Totals {
-        Totals { calls: 1, failures: failure as u64, slow: slow as u64 }
+        Totals {
+            calls: 1,
+            failures: failure as u64,
+            slow: slow as u64,
+        }
     }
     fn rates(&self) -> (f64, f64) {
         if self.calls == 0 {
@@ -271,7 +292,10 @@ enum Window {
     /// Outcomes of the last `size` calls (bit 0 failure, bit 1 slow).
     Count { size: u64, calls: VecDeque<u8> },
     /// Buckets of calls sharing one `t`, oldest first.
-    Time { seconds: f64, buckets: VecDeque<(f64, Totals)> },
+    Time {
+        seconds: f64,
+        buckets: VecDeque<(f64, Totals)>,
+    },
 }
 
 /// Lifetime counters of a breaker: every acquire and every record lands in exactly one.
@@ -322,17 +346,27 @@ pub enum BreakerOp {
 impl BreakerOp {
     /// Builds an operation from its name (`acquire`, `record`, `force_open`, `disable`,
     /// `reset`); `invalid_op` for an unknown name or a `record` without a valid outcome.
-    pub fn parse(name: &str, outcome: Option<&str>, seconds: Option<f64>) -> Result<BreakerOp, BreakerError> {
+    pub fn parse(
+        name: &str,
+        outcome: Option<&str>,
+        seconds: Option<f64>,
+    ) -> Result<BreakerOp, BreakerError> {
         Ok(match name {
             "acquire" => BreakerOp::Acquire,
             "record" => BreakerOp::Record {
-                outcome: outcome.ok_or_else(|| BreakerError::InvalidOp("record needs an outcome".into()))?.parse()?,
+                outcome: outcome
+                    .ok_or_else(|| BreakerError::InvalidOp("record needs an outcome".into()))?
+                    .parse()?,
                 seconds: seconds.unwrap_or(0.0),
             },
             "force_open" => BreakerOp::ForceOpen,
             "disable" => BreakerOp::Disable,
             "reset" => BreakerOp::Reset,
-            other => return Err(BreakerError::InvalidOp(format!("unknown operation {other:?}"))),
+            other => {
+                return Err(BreakerError::InvalidOp(format!(
+                    "unknown operation {other:?}"
+                )))
+            }
         })
     }
 }
@@ -342,8 +376,14 @@ impl BreakerMachine {
     pub fn new(config: BreakerConfig) -> Result<Self, BreakerError> {
         config.validate()?;
         let window = match config.window {
-            WindowConfig::Count { size } => Window::Count { size, calls: VecDeque::new() },
-            WindowConfig::Time { seconds } => Window::Time { seconds, buckets: VecDeque::new() },
+            WindowConfig::Count { size } => Window::Count {
+                size,
+                calls: VecDeque::new(),
+            },
+            WindowConfig::Time { seconds } => Window::Time {
+                seconds,
+                buckets: VecDeque::new(),
+            },
         };
         Ok(BreakerMachine {
             config,
@@ -376,12 +416,16 @@ impl BreakerMachine {
 
     /// When an `open` breaker will become `half_open`.
     pub fn half_open_at(&self) -> Option<f64> {
-        (self.state == BreakerState::Open).then(|| self.opened_at + self.config.open_seconds)
+        (self.state == BreakerState::Open).then_some(self.opened_at + self.config.open_seconds)
     }
 
     /// Applies one operation at `t`; returns the transitions it caused (possibly none) and,
     /// for `acquire`, whether the call is permitted.
-    pub fn apply(&mut self, t: f64, op: BreakerOp) -> Result<(Option<bool>, Vec<Transition>), BreakerError> {
+    pub fn apply(
+        &mut self,
+        t: f64,
+        op: BreakerOp,
+    ) -> Result<(Option<bool>, Vec<Transition>), BreakerError> {
         let mut trans = Vec::new();
         self.advance(t, &mut trans)?;
         let permitted = match op {
@@ -408,7 +452,13 @@ impl BreakerMachine {
 
     /// Applies an operation named by strings, as it arrives from data: the operation is
     /// checked first (`invalid_op`), then the time (`out_of_order`).
-    pub fn apply_named(&mut self, t: f64, op: &str, outcome: Option<&str>, seconds: Option<f64>) -> Result<Option<bool>, BreakerError> {
+    pub fn apply_named(
+        &mut self,
+        t: f64,
+        op: &str,
+        outcome: Option<&str>,
+        seconds: Option<f64>,
+    ) -> Result<Option<bool>, BreakerError> {
         let op = BreakerOp::parse(op, outcome, seconds)?;
         Ok(self.apply(t, op)?.0)
     }
@@ -419,7 +469,12 @@ impl BreakerMachine {
     }
 
     /// `record` at `t` of a call that took `seconds`.
-    pub fn record(&mut self, t: f64, outcome: Outcome, seconds: f64) -> Result<BreakerState, BreakerError> {
+    pub fn record(
+        &mut self,
+        t: f64,
+        outcome: Outcome,
+        seconds: f64,
+    ) -> Result<BreakerState, BreakerError> {
         self.apply(t, BreakerOp::Record { outcome, seconds })?;
         Ok(self.state)
     }
@@ -444,7 +499,9 @@ impl BreakerMachine {
 
     fn advance(&mut self, t: f64, trans: &mut Vec<Transition>) -> Result<(), BreakerError> {
         if !t.is_finite() {
-            return Err(BreakerError::OutOfOrder(format!("time t must be finite, got {t}")));
+            return Err(BreakerError::OutOfOrder(format!(
+                "time t must be finite, got {t}"
+            )));
         }
         if let Some(prev) = self.last_t {
             if t < prev {
@@ -490,13 +547,22 @@ impl BreakerMachine {
         }
     }
 
-    fn record_now(&mut self, t: f64, outcome: Outcome, seconds: f64, trans: &mut Vec<Transition>) -> Result<(), BreakerError> {
+    fn record_now(
+        &mut self,
+        t: f64,
+        outcome: Outcome,
+        seconds: f64,
+        trans: &mut Vec<Transition>,
+    ) -> Result<(), BreakerError> {
         if !(seconds.is_finite() && seconds >= 0.0) {
             return Err(BreakerError::InvalidOp(format!(
                 "a call's duration must be a finite number of seconds ≥ 0, got {seconds}"
             )));
         }
-        let one = Totals::one(outcome == Outcome::Failure, seconds > self.config.slow_call_seconds);
+        let one = Totals::one(
+            outcome == Outcome::Failure,
+            seconds > self.config.slow_call_seconds,
+        );
         if matches!(self.state, BreakerState::Closed | BreakerState::HalfOpen) {
             match outcome {
                 Outcome::Success => self.stats.successes += 1,
@@ -515,7 +581,11 @@ impl BreakerMachine {
             BreakerState::HalfOpen => {
                 self.half_open.add(one);
                 if self.half_open.calls >= self.config.half_open_calls {
-                    let to = if self.trips(self.half_open) { BreakerState::Open } else { BreakerState::Closed };
+                    let to = if self.trips(self.half_open) {
+                        BreakerState::Open
+                    } else {
+                        BreakerState::Closed
+                    };
                     self.go(t, to, trans);
                 }
             }
@@ -638,7 +708,9 @@ pub struct CircuitBreaker {
 
 impl fmt::Debug for CircuitBreaker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CircuitBreaker").field("machine", &*self.machine.lock()).finish_non_exhaustive()
+        f.debug_struct("CircuitBreaker")
+            .field("machine", &*self.machine.lock())
+            .finish_non_exhaustive()
     }
 }
 
@@ -655,7 +727,8 @@ impl Permit<'_> {
     /// Records the outcome, measuring the duration from when the permit was granted.
     pub fn record(self, outcome: Outcome) -> BreakerState {
         let now = self.breaker.clock.now();
-        self.breaker.record_at(now, outcome, (now - self.started).max(0.0))
+        self.breaker
+            .record_at(now, outcome, (now - self.started).max(0.0))
     }
 
     /// When the permit was granted (clock seconds).
@@ -729,7 +802,10 @@ impl CircuitBreaker {
     pub fn try_acquire(&self) -> Result<Permit<'_>, Rejected> {
         let now = self.clock.now();
         match self.run(now, BreakerOp::Acquire) {
-            (Some(true), _) => Ok(Permit { breaker: self, started: now }),
+            (Some(true), _) => Ok(Permit {
+                breaker: self,
+                started: now,
+            }),
             (_, state) => Err(Rejected { state }),
         }
     }
@@ -740,7 +816,11 @@ impl CircuitBreaker {
     }
 
     fn record_at(&self, t: f64, outcome: Outcome, seconds: f64) -> BreakerState {
-        let seconds = if seconds.is_finite() && seconds >= 0.0 { seconds } else { 0.0 };
+        let seconds = if seconds.is_finite() && seconds >= 0.0 {
+            seconds
+        } else {
+            0.0
+        };
         self.run(t, BreakerOp::Record { outcome, seconds }).1
     }
 
@@ -752,7 +832,11 @@ impl CircuitBreaker {
 
     /// As [`call`](Self::call), but only errors for which `is_failure` is true count as
     /// failures (e.g. a 404 is the caller's problem, not the dependency's).
-    pub fn call_filtered<T, E>(&self, f: impl FnOnce() -> Result<T, E>, is_failure: impl FnOnce(&E) -> bool) -> Result<Result<T, E>, Rejected> {
+    pub fn call_filtered<T, E>(
+        &self,
+        f: impl FnOnce() -> Result<T, E>,
+        is_failure: impl FnOnce(&E) -> bool,
+    ) -> Result<Result<T, E>, Rejected> {
         let permit = self.try_acquire()?;
         let r = f();
         let outcome = match &r {
@@ -812,17 +896,23 @@ pub struct BreakerRegistry {
 
 impl fmt::Debug for BreakerRegistry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BreakerRegistry").field("names", &self.names()).finish()
+        f.debug_struct("BreakerRegistry")
+            .field("names", &self.names())
+            .finish()
     }
 }
 
 impl BreakerRegistry {
     /// Builds one breaker per named config, all on `clock`.
-    pub fn new(configs: impl IntoIterator<Item = (String, BreakerConfig)>, clock: Arc<dyn Clock>) -> Result<Self, BreakerError> {
+    pub fn new(
+        configs: impl IntoIterator<Item = (String, BreakerConfig)>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, BreakerError> {
         let mut breakers = HashMap::new();
         for (name, c) in configs {
-            let b = CircuitBreaker::with_clock(c, clock.clone())
-                .map_err(|e| BreakerError::InvalidConfig(format!("breaker {name:?}: {}", e.message())))?;
+            let b = CircuitBreaker::with_clock(c, clock.clone()).map_err(|e| {
+                BreakerError::InvalidConfig(format!("breaker {name:?}: {}", e.message()))
+            })?;
             breakers.insert(name, Arc::new(b));
         }
         Ok(BreakerRegistry { breakers })
@@ -830,7 +920,10 @@ impl BreakerRegistry {
 
     /// The breaker called `name`; `unknown_breaker` if there is none.
     pub fn get(&self, name: &str) -> Result<Arc<CircuitBreaker>, BreakerError> {
-        self.breakers.get(name).cloned().ok_or_else(|| BreakerError::UnknownBreaker(format!("no breaker named {name:?}")))
+        self.breakers
+            .get(name)
+            .cloned()
+            .ok_or_else(|| BreakerError::UnknownBreaker(format!("no breaker named {name:?}")))
     }
 
     /// The names, sorted.

@@ -27,7 +27,9 @@ pub fn bucket(id: &str, group: &str, modulus: u32, seed: u32) -> Result<u32, Buc
         return Err(BucketError::InvalidGroup("group must not be empty".into()));
     }
     if modulus == 0 {
-        return Err(BucketError::InvalidModulus("modulus must be at least 1".into()));
+        return Err(BucketError::InvalidModulus(
+            "modulus must be at least 1".into(),
+        ));
     }
     let key = format!("{group}:{id}");
     // murmur3 reads from an io::Read; reading a byte slice cannot fail.

@@ -2,7 +2,7 @@
 //! argument, and the conveniences that need "now" take a [`Clock`] so tests and simulations
 //! drive time by hand with a [`ManualClock`].
 
-use parking_lot::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// A monotonic clock in seconds (`f64`).
@@ -20,7 +20,9 @@ pub struct SystemClock {
 impl SystemClock {
     /// A clock starting at 0 now.
     pub fn new() -> Self {
-        SystemClock { origin: Instant::now() }
+        SystemClock {
+            origin: Instant::now(),
+        }
     }
 }
 
@@ -36,7 +38,8 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that moves only when told to.
+/// A clock that moves only when told to. Reading it is lock-free (the time is an `f64` held
+/// as its bits in an atomic).
 ///
 /// ```
 /// use liberation_gates::clock::{Clock, ManualClock};
@@ -46,33 +49,38 @@ impl Clock for SystemClock {
 /// ```
 #[derive(Debug, Default)]
 pub struct ManualClock {
-    now: Mutex<f64>,
+    bits: AtomicU64,
 }
 
 impl ManualClock {
     /// A clock reading `t`.
     pub fn new(t: f64) -> Self {
-        ManualClock { now: Mutex::new(t) }
+        ManualClock {
+            bits: AtomicU64::new(t.to_bits()),
+        }
     }
 
-    /// Sets the time; a time earlier than now is ignored (the clock is monotonic).
+    fn update(&self, f: impl Fn(f64) -> Option<f64>) {
+        let _ = self
+            .bits
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |b| {
+                f(f64::from_bits(b)).map(f64::to_bits)
+            });
+    }
+
+    /// Sets the time; a time earlier than now (or not finite) is ignored: the clock is monotonic.
     pub fn set(&self, t: f64) {
-        let mut n = self.now.lock();
-        if t > *n {
-            *n = t;
-        }
+        self.update(|now| (t.is_finite() && t > now).then_some(t));
     }
 
-    /// Moves the clock forward by `seconds` (negative values are ignored).
+    /// Moves the clock forward by `seconds` (negative or non-finite values are ignored).
     pub fn advance(&self, seconds: f64) {
-        if seconds > 0.0 {
-            *self.now.lock() += seconds;
-        }
+        self.update(|now| (seconds.is_finite() && seconds > 0.0).then_some(now + seconds));
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> f64 {
-        *self.now.lock()
+        f64::from_bits(self.bits.load(Ordering::Acquire))
     }
 }

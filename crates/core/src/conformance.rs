@@ -20,7 +20,17 @@ use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 
 /// The families, in the order files are usually listed.
-pub const FAMILIES: &[&str] = &["split", "threshold", "window_rate", "breaker", "governance", "flags", "policy", "rollout", "bucket"];
+pub const FAMILIES: &[&str] = &[
+    "split",
+    "threshold",
+    "window_rate",
+    "breaker",
+    "governance",
+    "flags",
+    "policy",
+    "rollout",
+    "bucket",
+];
 
 /// The outcome of one case.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -90,26 +100,45 @@ pub fn run_paths(paths: &[PathBuf]) -> Result<Report, String> {
 /// Runs one vector file.
 pub fn run_file(path: &Path) -> Result<Vec<CaseResult>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let doc: Value = serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    let doc: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
     run_document(&doc, &path.display().to_string())
 }
 
 /// Runs a parsed vector document.
 pub fn run_document(doc: &Value, file: &str) -> Result<Vec<CaseResult>, String> {
-    let family = doc.get("family").and_then(Value::as_str).ok_or_else(|| format!("{file}: no \"family\""))?;
+    let family = doc
+        .get("family")
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("{file}: no \"family\""))?;
     if !FAMILIES.contains(&family) {
         return Err(format!("{file}: unknown family {family:?}"));
     }
-    let cases = doc.get("cases").and_then(Value::as_array).ok_or_else(|| format!("{file}: no \"cases\" list"))?;
+    let cases = doc
+        .get("cases")
+        .and_then(Value::as_array)
+        .ok_or_else(|| format!("{file}: no \"cases\" list"))?;
     Ok(cases
         .iter()
         .map(|c| {
-            let name = c.get("name").and_then(Value::as_str).unwrap_or("(unnamed)").to_string();
+            let name = c
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("(unnamed)")
+                .to_string();
             let input = c.get("input").cloned().unwrap_or(Value::Null);
             let expected = c.get("expect").cloned().unwrap_or(Value::Null);
             let actual = run_case(family, &input);
             let diff = diff(&expected, &actual, family == "window_rate", "");
-            CaseResult { file: file.to_string(), family: family.to_string(), name, passed: diff.is_empty(), diff, expected, actual }
+            CaseResult {
+                file: file.to_string(),
+                family: family.to_string(),
+                name,
+                passed: diff.is_empty(),
+                diff,
+                expected,
+                actual,
+            }
         })
         .collect())
 }
@@ -149,11 +178,15 @@ fn s<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 fn num(v: &Value, key: &str) -> Option<Num> {
-    v.get(key).and_then(|x| serde_json::from_value::<Num>(x.clone()).ok())
+    v.get(key)
+        .and_then(|x| serde_json::from_value::<Num>(x.clone()).ok())
 }
 
 fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 
 /// A decimal given as a string, or a JSON number taken by its written form.
@@ -171,7 +204,10 @@ fn run_split(input: &Value) -> Value {
         currency: s(input, "currency").unwrap_or_default().to_string(),
         creators: list(input, "creators")
             .iter()
-            .map(|c| CreatorInput { id: s(c, "id").unwrap_or_default().to_string(), weight: decimal_text(c, "weight").unwrap_or_default() })
+            .map(|c| CreatorInput {
+                id: s(c, "id").unwrap_or_default().to_string(),
+                weight: decimal_text(c, "weight").unwrap_or_default(),
+            })
             .collect(),
         creator_share: decimal_text(input, "creator_share"),
         fee: decimal_text(input, "fee"),
@@ -193,7 +229,11 @@ fn run_threshold(input: &Value) -> Value {
     let r = input.get("rule").cloned().unwrap_or(Value::Null);
     let rule = (|| {
         let op: Op = s(&r, "op").unwrap_or("").parse()?;
-        let mut rule = ThresholdRule::new(op, f(&r, "threshold").unwrap_or(f64::NAN), f(&r, "for_seconds").unwrap_or(f64::NAN))?;
+        let mut rule = ThresholdRule::new(
+            op,
+            f(&r, "threshold").unwrap_or(f64::NAN),
+            f(&r, "for_seconds").unwrap_or(f64::NAN),
+        )?;
         if let Some(k) = f(&r, "keep_firing_for_seconds") {
             rule = rule.with_keep_firing_for(k)?;
         }
@@ -229,7 +269,11 @@ fn run_window(input: &Value) -> Value {
     let mut rates = Vec::new();
     for (i, smp) in list(input, "samples").iter().enumerate() {
         let count = |k| num(smp, k).unwrap_or(Num::Float(f64::NAN));
-        match w.push(f(smp, "t").unwrap_or(f64::NAN), count("requests"), count("errors")) {
+        match w.push(
+            f(smp, "t").unwrap_or(f64::NAN),
+            count("requests"),
+            count("errors"),
+        ) {
             Ok(r) => rates.push(json!(r)),
             Err(e) => return seq_error(obj([("rates", json!(rates))]), e.kind(), i),
         }
@@ -249,7 +293,12 @@ fn run_breaker(input: &Value) -> Value {
     };
     let mut steps = Vec::new();
     for (i, op) in list(input, "ops").iter().enumerate() {
-        match m.apply_named(f(op, "t").unwrap_or(f64::NAN), s(op, "op").unwrap_or(""), s(op, "outcome"), f(op, "seconds")) {
+        match m.apply_named(
+            f(op, "t").unwrap_or(f64::NAN),
+            s(op, "op").unwrap_or(""),
+            s(op, "outcome"),
+            f(op, "seconds"),
+        ) {
             Ok(permitted) => {
                 let mut step = obj([("state", json!(m.state().as_str()))]);
                 if let Some(p) = permitted {
@@ -264,7 +313,10 @@ fn run_breaker(input: &Value) -> Value {
 }
 
 fn run_governance(input: &Value) -> Value {
-    let electorate = list(input, "electorate").iter().map(|m| m.as_str().unwrap_or_default().to_string()).collect();
+    let electorate = list(input, "electorate")
+        .iter()
+        .map(|m| m.as_str().unwrap_or_default().to_string())
+        .collect();
     let proposal = Proposal::new(
         electorate,
         &decimal_text(input, "quorum").unwrap_or_default(),
@@ -295,16 +347,29 @@ fn run_governance(input: &Value) -> Value {
 }
 
 fn run_flags(input: &Value) -> Value {
-    let defs: Result<Vec<FlagDef>, _> = serde_json::from_value(input.get("flags").cloned().unwrap_or(json!([])));
-    let mut set = match defs.map_err(|e| crate::error::FlagError::InvalidFlag(e.to_string())).and_then(FlagSet::new) {
+    let defs: Result<Vec<FlagDef>, _> =
+        serde_json::from_value(input.get("flags").cloned().unwrap_or(json!([])));
+    let mut set = match defs
+        .map_err(|e| crate::error::FlagError::InvalidFlag(e.to_string()))
+        .and_then(FlagSet::new)
+    {
         Ok(s) => s,
         Err(e) => return err(e.kind()),
     };
     let mut steps = Vec::new();
     for op in list(input, "ops") {
-        let decision: Option<Decision> = op.get("decision").and_then(|d| serde_json::from_value(d.clone()).ok());
+        let decision: Option<Decision> = op
+            .get("decision")
+            .and_then(|d| serde_json::from_value(d.clone()).ok());
         let key = s(op, "key").unwrap_or_default();
-        let r = set.apply_named(key, s(op, "op").unwrap_or_default(), f(op, "value"), decision.as_ref(), "conformance", 0.0);
+        let r = set.apply_named(
+            key,
+            s(op, "op").unwrap_or_default(),
+            f(op, "value"),
+            decision.as_ref(),
+            "conformance",
+            0.0,
+        );
         steps.push(match r {
             Ok(st) => json!({"ok": true, "enabled": st.enabled, "intensity": st.intensity}),
             Err(e) => json!({"ok": false, "error": e.kind()}),
@@ -342,8 +407,14 @@ fn run_rollout(input: &Value) -> Value {
     let mut r = Rollout::start(plan, f(input, "started_at").unwrap_or(0.0));
     let mut states = Vec::new();
     for (i, e) in list(input, "events").iter().enumerate() {
-        match r.apply_named(f(e, "t").unwrap_or(f64::NAN), s(e, "type").unwrap_or_default(), s(e, "decision"), num(e, "step")) {
-            Ok(st) => states.push(json!({"status": st.status.as_str(), "step": st.step, "weight": st.weight})),
+        match r.apply_named(
+            f(e, "t").unwrap_or(f64::NAN),
+            s(e, "type").unwrap_or_default(),
+            s(e, "decision"),
+            num(e, "step"),
+        ) {
+            Ok(st) => states
+                .push(json!({"status": st.status.as_str(), "step": st.step, "weight": st.weight})),
             Err(err) => return seq_error(obj([("states", json!(states))]), err.kind(), i),
         }
     }
@@ -353,10 +424,18 @@ fn run_rollout(input: &Value) -> Value {
 fn run_bucket(input: &Value) -> Value {
     let modulus = num(input, "modulus").map_or(Some(bucket::DEFAULT_MODULUS as u64), Num::as_count);
     let seed = num(input, "seed").map_or(Some(0), Num::as_count);
-    let (Some(modulus), Some(seed)) = (modulus.and_then(|m| u32::try_from(m).ok()), seed.and_then(|s| u32::try_from(s).ok())) else {
+    let (Some(modulus), Some(seed)) = (
+        modulus.and_then(|m| u32::try_from(m).ok()),
+        seed.and_then(|s| u32::try_from(s).ok()),
+    ) else {
         return err("invalid_modulus");
     };
-    match bucket::bucket(s(input, "id").unwrap_or_default(), s(input, "group").unwrap_or_default(), modulus, seed) {
+    match bucket::bucket(
+        s(input, "id").unwrap_or_default(),
+        s(input, "group").unwrap_or_default(),
+        modulus,
+        seed,
+    ) {
         Ok(b) => json!({ "bucket": b }),
         Err(e) => err(e.kind()),
     }
@@ -367,8 +446,15 @@ fn diff(expected: &Value, actual: &Value, tolerant: bool, path: &str) -> String 
     let here = if path.is_empty() { "$" } else { path };
     match (expected, actual) {
         (Value::Number(a), Value::Number(b)) => {
-            let (a, b) = (a.as_f64().unwrap_or(f64::NAN), b.as_f64().unwrap_or(f64::NAN));
-            let same = if tolerant { a == b || (a - b).abs() <= 1e-12 * a.abs().max(b.abs()) } else { a == b };
+            let (a, b) = (
+                a.as_f64().unwrap_or(f64::NAN),
+                b.as_f64().unwrap_or(f64::NAN),
+            );
+            let same = if tolerant {
+                a == b || (a - b).abs() <= 1e-12 * a.abs().max(b.abs())
+            } else {
+                a == b
+            };
             if same {
                 String::new()
             } else {
@@ -378,7 +464,11 @@ fn diff(expected: &Value, actual: &Value, tolerant: bool, path: &str) -> String 
         (Value::Array(a), Value::Array(b)) => {
             let mut out = String::new();
             if a.len() != b.len() {
-                out.push_str(&format!("{here}: expected {} items, got {}\n", a.len(), b.len()));
+                out.push_str(&format!(
+                    "{here}: expected {} items, got {}\n",
+                    a.len(),
+                    b.len()
+                ));
             }
             for (i, (x, y)) in a.iter().zip(b).enumerate() {
                 out.push_str(&diff(x, y, tolerant, &format!("{here}[{i}]")));

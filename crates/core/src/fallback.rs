@@ -73,6 +73,9 @@ impl<E: fmt::Display> fmt::Display for Unavailable<E> {
 
 impl<E: fmt::Debug + fmt::Display> std::error::Error for Unavailable<E> {}
 
+/// The entries by key, and the keys in the order stored (oldest first, for eviction).
+type Store<T> = (HashMap<String, Entry<T>>, VecDeque<String>);
+
 struct Entry<T> {
     value: T,
     attribution: Attribution,
@@ -84,19 +87,28 @@ pub struct FallbackCache<T> {
     capacity: usize,
     ttl_seconds: f64,
     clock: Arc<dyn Clock>,
-    inner: Mutex<(HashMap<String, Entry<T>>, VecDeque<String>)>,
+    inner: Mutex<Store<T>>,
 }
 
 impl<T> fmt::Debug for FallbackCache<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FallbackCache").field("capacity", &self.capacity).field("ttl_seconds", &self.ttl_seconds).field("len", &self.inner.lock().0.len()).finish()
+        f.debug_struct("FallbackCache")
+            .field("capacity", &self.capacity)
+            .field("ttl_seconds", &self.ttl_seconds)
+            .field("len", &self.inner.lock().0.len())
+            .finish()
     }
 }
 
 impl<T: Clone> FallbackCache<T> {
     /// A cache of at most `capacity` entries (at least 1) that expire after `ttl_seconds`.
     pub fn new(capacity: usize, ttl_seconds: f64, clock: Arc<dyn Clock>) -> Self {
-        FallbackCache { capacity: capacity.max(1), ttl_seconds: ttl_seconds.max(0.0), clock, inner: Mutex::new((HashMap::new(), VecDeque::new())) }
+        FallbackCache {
+            capacity: capacity.max(1),
+            ttl_seconds: ttl_seconds.max(0.0),
+            clock,
+            inner: Mutex::new((HashMap::new(), VecDeque::new())),
+        }
     }
 
     /// Entries currently held (expired ones included until evicted).
@@ -114,7 +126,17 @@ impl<T: Clone> FallbackCache<T> {
         let now = self.clock.now();
         let mut g = self.inner.lock();
         let (map, order) = &mut *g;
-        if map.insert(key.to_string(), Entry { value, attribution, stored_at: now }).is_some() {
+        if map
+            .insert(
+                key.to_string(),
+                Entry {
+                    value,
+                    attribution,
+                    stored_at: now,
+                },
+            )
+            .is_some()
+        {
             order.retain(|k| k != key);
         }
         order.push_back(key.to_string());
@@ -134,12 +156,22 @@ impl<T: Clone> FallbackCache<T> {
         let g = self.inner.lock();
         let e = g.0.get(key)?;
         let age = (now - e.stored_at).max(0.0);
-        (age <= self.ttl_seconds).then(|| Served { value: e.value.clone(), attribution: e.attribution.clone(), from_cache: true, age_seconds: age })
+        (age <= self.ttl_seconds).then(|| Served {
+            value: e.value.clone(),
+            attribution: e.attribution.clone(),
+            from_cache: true,
+            age_seconds: age,
+        })
     }
 
     /// Calls `f` through `breaker`. A success is stored and served fresh; a failure (recorded
     /// as such) or a rejection serves the cached answer, marked as from the cache with its age.
-    pub fn guard<E>(&self, breaker: &CircuitBreaker, key: &str, f: impl FnOnce() -> Result<(T, Attribution), E>) -> Result<Served<T>, Unavailable<E>> {
+    pub fn guard<E>(
+        &self,
+        breaker: &CircuitBreaker,
+        key: &str,
+        f: impl FnOnce() -> Result<(T, Attribution), E>,
+    ) -> Result<Served<T>, Unavailable<E>> {
         let permit = match breaker.try_acquire() {
             Ok(p) => p,
             Err(r) => return self.get(key).ok_or(Unavailable::Rejected(r)),
@@ -148,7 +180,12 @@ impl<T: Clone> FallbackCache<T> {
             Ok((value, attribution)) => {
                 permit.record(Outcome::Success);
                 self.store(key, value.clone(), attribution.clone());
-                Ok(Served { value, attribution, from_cache: false, age_seconds: 0.0 })
+                Ok(Served {
+                    value,
+                    attribution,
+                    from_cache: false,
+                    age_seconds: 0.0,
+                })
             }
             Err(e) => {
                 permit.record(Outcome::Failure);

@@ -145,7 +145,14 @@ pub struct FlagDef {
 impl FlagDef {
     /// A flag of `kind` with its default state.
     pub fn new(key: impl Into<String>, kind: FlagKind) -> Self {
-        FlagDef { key: key.into(), kind: kind.as_str().into(), enabled: None, intensity: None, rollout_percent: None, description: None }
+        FlagDef {
+            key: key.into(),
+            kind: kind.as_str().into(),
+            enabled: None,
+            intensity: None,
+            rollout_percent: None,
+            description: None,
+        }
     }
 }
 
@@ -192,27 +199,53 @@ impl FlagSet {
         let mut order = Vec::with_capacity(defs.len());
         let mut flags = HashMap::with_capacity(defs.len());
         for d in defs {
-            let kind: FlagKind = d.kind.parse().map_err(|e: FlagError| FlagError::InvalidFlag(format!("flag {:?}: {}", d.key, e.message())))?;
+            let kind: FlagKind = d.kind.parse().map_err(|e: FlagError| {
+                FlagError::InvalidFlag(format!("flag {:?}: {}", d.key, e.message()))
+            })?;
             if flags.contains_key(&d.key) {
-                return Err(FlagError::InvalidFlag(format!("flag {:?} is defined twice", d.key)));
+                return Err(FlagError::InvalidFlag(format!(
+                    "flag {:?} is defined twice",
+                    d.key
+                )));
             }
             let intensity = d.intensity.unwrap_or(1.0);
             if !check_intensity(intensity) {
-                return Err(FlagError::InvalidFlag(format!("flag {:?}: intensity {intensity} is outside [0, 1]", d.key)));
+                return Err(FlagError::InvalidFlag(format!(
+                    "flag {:?}: intensity {intensity} is outside [0, 1]",
+                    d.key
+                )));
             }
             if let Some(p) = d.rollout_percent {
                 if !(0.0..=100.0).contains(&p) {
-                    return Err(FlagError::InvalidFlag(format!("flag {:?}: rollout_percent {p} is outside [0, 100]", d.key)));
+                    return Err(FlagError::InvalidFlag(format!(
+                        "flag {:?}: rollout_percent {p} is outside [0, 100]",
+                        d.key
+                    )));
                 }
             }
             if kind == FlagKind::AlwaysOn && d.enabled == Some(false) {
-                return Err(FlagError::InvalidFlag(format!("flag {:?} is always_on and cannot be declared disabled", d.key)));
+                return Err(FlagError::InvalidFlag(format!(
+                    "flag {:?} is always_on and cannot be declared disabled",
+                    d.key
+                )));
             }
             let enabled = d.enabled.unwrap_or(kind.default_enabled());
             order.push(d.key.clone());
-            flags.insert(d.key, FlagState { kind, enabled, intensity, rollout_percent: d.rollout_percent });
+            flags.insert(
+                d.key,
+                FlagState {
+                    kind,
+                    enabled,
+                    intensity,
+                    rollout_percent: d.rollout_percent,
+                },
+            );
         }
-        Ok(FlagSet { order, flags, log: Vec::new() })
+        Ok(FlagSet {
+            order,
+            flags,
+            log: Vec::new(),
+        })
     }
 
     /// The platform's flags: creator sovereignty enforcement (protected), democratic
@@ -224,16 +257,25 @@ impl FlagSet {
             FlagDef::new("creator_sovereignty_enforcement", FlagKind::Protected),
             FlagDef::new("democratic_governance", FlagKind::Community),
             FlagDef::new("community_protection", FlagKind::AlwaysOn),
-            FlagDef { intensity: Some(1.0), ..FlagDef::new("trauma_informed_ux", FlagKind::AlwaysOn) },
+            FlagDef {
+                intensity: Some(1.0),
+                ..FlagDef::new("trauma_informed_ux", FlagKind::AlwaysOn)
+            },
             FlagDef::new("cultural_celebration", FlagKind::Standard),
         ];
         // The built-in definitions are valid by construction; an empty set is the only
         // alternative and is never returned in practice (covered by a unit test).
-        FlagSet::new(defs).unwrap_or_else(|_| FlagSet { order: vec![], flags: HashMap::new(), log: vec![] })
+        FlagSet::new(defs).unwrap_or_else(|_| FlagSet {
+            order: vec![],
+            flags: HashMap::new(),
+            log: vec![],
+        })
     }
 
     fn get(&self, key: &str) -> Result<&FlagState, FlagError> {
-        self.flags.get(key).ok_or_else(|| FlagError::UnknownFlag(format!("no flag named {key:?}")))
+        self.flags
+            .get(key)
+            .ok_or_else(|| FlagError::UnknownFlag(format!("no flag named {key:?}")))
     }
 
     /// The state of `key`.
@@ -255,9 +297,12 @@ impl FlagSet {
         }
         match f.rollout_percent {
             None => Ok(true),
-            Some(p) => bucket::PercentageRollout { group: key.to_string(), percent: p }
-                .includes(user_id)
-                .map_err(|e| FlagError::InvalidOp(e.message().to_string())),
+            Some(p) => bucket::PercentageRollout {
+                group: key.to_string(),
+                percent: p,
+            }
+            .includes(user_id)
+            .map_err(|e| FlagError::InvalidOp(e.message().to_string())),
         }
     }
 
@@ -272,51 +317,95 @@ impl FlagSet {
     }
 
     /// `enable`.
-    pub fn enable(&mut self, key: &str, decision: Option<&Decision>, actor: &str, t: f64) -> Result<FlagState, FlagError> {
+    pub fn enable(
+        &mut self,
+        key: &str,
+        decision: Option<&Decision>,
+        actor: &str,
+        t: f64,
+    ) -> Result<FlagState, FlagError> {
         self.apply(key, FlagOp::Enable, None, decision, actor, t)
     }
 
     /// `disable`.
-    pub fn disable(&mut self, key: &str, decision: Option<&Decision>, actor: &str, t: f64) -> Result<FlagState, FlagError> {
+    pub fn disable(
+        &mut self,
+        key: &str,
+        decision: Option<&Decision>,
+        actor: &str,
+        t: f64,
+    ) -> Result<FlagState, FlagError> {
         self.apply(key, FlagOp::Disable, None, decision, actor, t)
     }
 
     /// `set_intensity {value}`.
-    pub fn set_intensity(&mut self, key: &str, value: f64, decision: Option<&Decision>, actor: &str, t: f64) -> Result<FlagState, FlagError> {
+    pub fn set_intensity(
+        &mut self,
+        key: &str,
+        value: f64,
+        decision: Option<&Decision>,
+        actor: &str,
+        t: f64,
+    ) -> Result<FlagState, FlagError> {
         self.apply(key, FlagOp::SetIntensity, Some(value), decision, actor, t)
     }
 
     /// Applies an operation named by a string (`unknown_flag` is checked before `invalid_op`).
-    pub fn apply_named(&mut self, key: &str, op: &str, value: Option<f64>, decision: Option<&Decision>, actor: &str, t: f64) -> Result<FlagState, FlagError> {
+    pub fn apply_named(
+        &mut self,
+        key: &str,
+        op: &str,
+        value: Option<f64>,
+        decision: Option<&Decision>,
+        actor: &str,
+        t: f64,
+    ) -> Result<FlagState, FlagError> {
         self.get(key)?;
         let op: FlagOp = op.parse()?;
         self.apply(key, op, value, decision, actor, t)
     }
 
     /// Applies an operation; a refused operation changes nothing.
-    pub fn apply(&mut self, key: &str, op: FlagOp, value: Option<f64>, decision: Option<&Decision>, actor: &str, t: f64) -> Result<FlagState, FlagError> {
+    pub fn apply(
+        &mut self,
+        key: &str,
+        op: FlagOp,
+        value: Option<f64>,
+        decision: Option<&Decision>,
+        actor: &str,
+        t: f64,
+    ) -> Result<FlagState, FlagError> {
         let before = *self.get(key)?;
         let mut after = before;
         match op {
             FlagOp::Enable => after.enabled = true,
             FlagOp::Disable => after.enabled = false,
             FlagOp::SetIntensity => {
-                let v = value.ok_or_else(|| FlagError::InvalidIntensity("set_intensity needs a value".into()))?;
+                let v = value.ok_or_else(|| {
+                    FlagError::InvalidIntensity("set_intensity needs a value".into())
+                })?;
                 if !check_intensity(v) {
-                    return Err(FlagError::InvalidIntensity(format!("intensity {v} is outside [0, 1]")));
+                    return Err(FlagError::InvalidIntensity(format!(
+                        "intensity {v} is outside [0, 1]"
+                    )));
                 }
                 after.intensity = v;
             }
         }
         if before.kind == FlagKind::AlwaysOn && op == FlagOp::Disable {
-            return Err(FlagError::AlwaysOn(format!("flag {key:?} is always on and can never be disabled")));
+            return Err(FlagError::AlwaysOn(format!(
+                "flag {key:?} is always on and can never be disabled"
+            )));
         }
         if after == before {
             return Ok(after);
         }
         if before.kind.needs_decision(op) {
             let d = decision.ok_or_else(|| {
-                FlagError::VoteRequired(format!("{op} on {} flag {key:?} needs a passed community decision", before.kind.as_str()))
+                FlagError::VoteRequired(format!(
+                    "{op} on {} flag {key:?} needs a passed community decision",
+                    before.kind.as_str()
+                ))
             })?;
             let subject = format!("flag:{key}");
             if d.subject != subject || d.action != op.as_str() {
@@ -328,13 +417,25 @@ impl FlagSet {
                 )));
             }
             if !d.passed() {
-                return Err(FlagError::DecisionNotPassed(format!("decision on {subject:?} is {}, not passed", d.status)));
+                return Err(FlagError::DecisionNotPassed(format!(
+                    "decision on {subject:?} is {}, not passed",
+                    d.status
+                )));
             }
         }
         self.flags.insert(key.to_string(), after);
         let seq = self.log.len() as u64 + 1;
         tracing::info!(target: "liberation_gates::flags", key, op = op.as_str(), actor, t, enabled = after.enabled, intensity = after.intensity, "flag changed");
-        self.log.push(AuditEntry { seq, t, actor: actor.to_string(), key: key.to_string(), op, before, after, decision: decision.cloned() });
+        self.log.push(AuditEntry {
+            seq,
+            t,
+            actor: actor.to_string(),
+            key: key.to_string(),
+            op,
+            before,
+            after,
+            decision: decision.cloned(),
+        });
         Ok(after)
     }
 }

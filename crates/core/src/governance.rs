@@ -85,7 +85,9 @@ impl FromStr for ProposalStatus {
             "passed" => Ok(ProposalStatus::Passed),
             "rejected" => Ok(ProposalStatus::Rejected),
             "no_quorum" => Ok(ProposalStatus::NoQuorum),
-            other => Err(GovernanceError::InvalidStatus(format!("unknown proposal status {other:?}"))),
+            other => Err(GovernanceError::InvalidStatus(format!(
+                "unknown proposal status {other:?}"
+            ))),
         }
     }
 }
@@ -131,7 +133,10 @@ fn wide(a: u128, b: u128) -> (u128, u128) {
     let (a1, a0, b1, b0) = (a >> 64, a & M, b >> 64, b & M);
     let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
     let mid = (p00 >> 64) + (p01 & M) + (p10 & M);
-    (p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64), (p00 & M) | (mid << 64))
+    (
+        p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64),
+        (p00 & M) | (mid << 64),
+    )
 }
 
 /// Counts of accepted votes.
@@ -176,21 +181,36 @@ impl Proposal {
     /// Validates and opens a proposal. Errors, the first in this order: `empty_electorate`,
     /// `duplicate_member`, `invalid_quorum` (not a decimal in [0, 1]), `invalid_threshold`
     /// (not a decimal in [0, 1)), `invalid_period` (`closes_at ≤ opens_at`).
-    pub fn new(electorate: Vec<String>, quorum: &str, pass_threshold: &str, opens_at: f64, closes_at: f64) -> Result<Self, GovernanceError> {
+    pub fn new(
+        electorate: Vec<String>,
+        quorum: &str,
+        pass_threshold: &str,
+        opens_at: f64,
+        closes_at: f64,
+    ) -> Result<Self, GovernanceError> {
         if electorate.is_empty() {
-            return Err(GovernanceError::EmptyElectorate("a proposal needs at least one member".into()));
+            return Err(GovernanceError::EmptyElectorate(
+                "a proposal needs at least one member".into(),
+            ));
         }
         let mut members = HashSet::with_capacity(electorate.len());
         for m in &electorate {
             if !members.insert(m.clone()) {
-                return Err(GovernanceError::DuplicateMember(format!("member {m:?} appears twice in the electorate")));
+                return Err(GovernanceError::DuplicateMember(format!(
+                    "member {m:?} appears twice in the electorate"
+                )));
             }
         }
-        let q = Fraction::parse(quorum)
-            .ok_or_else(|| GovernanceError::InvalidQuorum(format!("quorum {quorum:?} must be a decimal in [0, 1]")))?;
+        let q = Fraction::parse(quorum).ok_or_else(|| {
+            GovernanceError::InvalidQuorum(format!("quorum {quorum:?} must be a decimal in [0, 1]"))
+        })?;
         let p = Fraction::parse(pass_threshold)
             .filter(|f| !f.is_one())
-            .ok_or_else(|| GovernanceError::InvalidThreshold(format!("pass_threshold {pass_threshold:?} must be a decimal in [0, 1)")))?;
+            .ok_or_else(|| {
+                GovernanceError::InvalidThreshold(format!(
+                    "pass_threshold {pass_threshold:?} must be a decimal in [0, 1)"
+                ))
+            })?;
         if !(opens_at.is_finite() && closes_at.is_finite() && closes_at > opens_at) {
             return Err(GovernanceError::InvalidPeriod(format!(
                 "closes_at ({closes_at}) must be after opens_at ({opens_at})"
@@ -234,10 +254,14 @@ impl Proposal {
     pub fn cast(&mut self, t: f64, member: &str, choice: &str) -> Result<Choice, GovernanceError> {
         let choice: Choice = choice.parse()?;
         if !self.members.contains(member) {
-            return Err(GovernanceError::NotAMember(format!("{member:?} is not in the electorate")));
+            return Err(GovernanceError::NotAMember(format!(
+                "{member:?} is not in the electorate"
+            )));
         }
         if !t.is_finite() {
-            return Err(GovernanceError::InvalidTime(format!("vote time must be finite, got {t}")));
+            return Err(GovernanceError::InvalidTime(format!(
+                "vote time must be finite, got {t}"
+            )));
         }
         if t < self.opens_at || t >= self.closes_at {
             return Err(GovernanceError::VotingClosed(format!(
@@ -254,10 +278,16 @@ impl Proposal {
             }
         }
         if self.voted.contains(member) {
-            return Err(GovernanceError::AlreadyVoted(format!("{member:?} has already voted; the first vote stands")));
+            return Err(GovernanceError::AlreadyVoted(format!(
+                "{member:?} has already voted; the first vote stands"
+            )));
         }
         self.voted.insert(member.to_string());
-        self.accepted.push(Vote { t, member: member.to_string(), choice });
+        self.accepted.push(Vote {
+            t,
+            member: member.to_string(),
+            choice,
+        });
         Ok(choice)
     }
 
@@ -280,9 +310,15 @@ impl Proposal {
             return ProposalStatus::Open;
         }
         let t = self.tally(now);
-        if self.quorum.exceeds(t.cast() as u128, self.electorate.len() as u128) {
+        if self
+            .quorum
+            .exceeds(t.cast() as u128, self.electorate.len() as u128)
+        {
             ProposalStatus::NoQuorum
-        } else if self.pass_threshold.below(t.yes as u128, (t.yes + t.no) as u128) {
+        } else if self
+            .pass_threshold
+            .below(t.yes as u128, (t.yes + t.no) as u128)
+        {
             ProposalStatus::Passed
         } else {
             ProposalStatus::Rejected
@@ -295,7 +331,12 @@ impl Proposal {
     }
 
     /// The decision record at `now`, for `subject` and `action`.
-    pub fn decision(&self, subject: impl Into<String>, action: impl Into<String>, now: f64) -> Decision {
+    pub fn decision(
+        &self,
+        subject: impl Into<String>,
+        action: impl Into<String>,
+        now: f64,
+    ) -> Decision {
         Decision {
             subject: subject.into(),
             action: action.into(),
@@ -335,7 +376,11 @@ pub fn read(mut proposal: Proposal, votes: &[VoteInput], now: f64) -> Reading {
             refused.push((i, e));
         }
     }
-    Reading { status: proposal.status(now), tally: proposal.tally(now), refused }
+    Reading {
+        status: proposal.status(now),
+        tally: proposal.tally(now),
+        refused,
+    }
 }
 
 impl Serialize for GovernanceError {
@@ -360,8 +405,18 @@ pub struct Decision {
 
 impl Decision {
     /// A decision record with no tally attached.
-    pub fn new(subject: impl Into<String>, action: impl Into<String>, status: ProposalStatus) -> Self {
-        Decision { subject: subject.into(), action: action.into(), status, tally: None, closed_at: None }
+    pub fn new(
+        subject: impl Into<String>,
+        action: impl Into<String>,
+        status: ProposalStatus,
+    ) -> Self {
+        Decision {
+            subject: subject.into(),
+            action: action.into(),
+            status,
+            tally: None,
+            closed_at: None,
+        }
     }
 
     /// Whether the community passed it.
@@ -382,7 +437,10 @@ pub struct Participation {
 impl Participation {
     /// Tracks participation with a baseline of the `baseline` proposals before the latest.
     pub fn new(baseline: usize) -> Self {
-        Participation { rates: Vec::new(), baseline: baseline.max(1) }
+        Participation {
+            rates: Vec::new(),
+            baseline: baseline.max(1),
+        }
     }
 
     /// Adds a closed proposal's participation rate (votes cast ÷ electorate).

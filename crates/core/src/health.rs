@@ -145,7 +145,10 @@ pub struct HealthReport {
 impl HealthReport {
     /// The status of `level`, if the model has checks there.
     pub fn level(&self, level: Level) -> Option<HealthStatus> {
-        self.levels.iter().find(|l| l.level == level).map(|l| l.status)
+        self.levels
+            .iter()
+            .find(|l| l.level == level)
+            .map(|l| l.status)
     }
 }
 
@@ -155,7 +158,10 @@ impl HealthModel {
         let mut seen = std::collections::HashSet::new();
         for c in &checks {
             if c.name.is_empty() || !seen.insert(c.name.as_str()) {
-                return Err(PolicyError::InvalidPolicy(format!("health check name {:?} is empty or repeated", c.name)));
+                return Err(PolicyError::InvalidPolicy(format!(
+                    "health check name {:?} is empty or repeated",
+                    c.name
+                )));
             }
         }
         Ok(HealthModel { checks })
@@ -163,7 +169,11 @@ impl HealthModel {
 
     /// The checks the default policy reads, at the levels the strategy gives them.
     pub fn builtin() -> Self {
-        let c = |name: &str, level| CheckDef { name: name.into(), level, criticality: Criticality::Critical };
+        let c = |name: &str, level| CheckDef {
+            name: name.into(),
+            level,
+            criticality: Criticality::Critical,
+        };
         HealthModel {
             checks: vec![
                 c("database", Level::L1),
@@ -194,31 +204,52 @@ impl HealthModel {
             if defs.is_empty() {
                 continue;
             }
-            let checks: Vec<(String, HealthStatus)> =
-                defs.iter().map(|c| (c.name.clone(), results.get(&c.name).copied().unwrap_or(HealthStatus::Unknown))).collect();
+            let checks: Vec<(String, HealthStatus)> = defs
+                .iter()
+                .map(|c| {
+                    (
+                        c.name.clone(),
+                        results
+                            .get(&c.name)
+                            .copied()
+                            .unwrap_or(HealthStatus::Unknown),
+                    )
+                })
+                .collect();
             let status = if below_down {
                 HealthStatus::Skipped
             } else {
-                defs.iter().zip(&checks).fold(HealthStatus::Unknown, |acc, (d, (_, s))| {
-                    let effective = match (s, d.criticality) {
-                        (HealthStatus::Down, Criticality::NonCritical) => HealthStatus::Degraded,
-                        (s, _) => *s,
-                    };
-                    acc.worst(effective)
-                })
+                defs.iter()
+                    .zip(&checks)
+                    .fold(HealthStatus::Unknown, |acc, (d, (_, s))| {
+                        let effective = match (s, d.criticality) {
+                            (HealthStatus::Down, Criticality::NonCritical) => {
+                                HealthStatus::Degraded
+                            }
+                            (s, _) => *s,
+                        };
+                        acc.worst(effective)
+                    })
             };
             if status == HealthStatus::Down {
                 below_down = true;
             }
             overall = overall.worst(status);
-            levels.push(LevelReport { level, status, checks });
+            levels.push(LevelReport {
+                level,
+                status,
+                checks,
+            });
         }
         HealthReport { levels, overall }
     }
 
     /// Aggregates boolean results (`true` up, `false` down), as observations carry them.
     pub fn evaluate_bools(&self, checks: &HashMap<String, bool>) -> HealthReport {
-        let results = checks.iter().map(|(k, &v)| (k.clone(), HealthStatus::from_bool(v))).collect();
+        let results = checks
+            .iter()
+            .map(|(k, &v)| (k.clone(), HealthStatus::from_bool(v)))
+            .collect();
         self.evaluate(&results)
     }
 }

@@ -96,7 +96,9 @@ impl std::str::FromStr for Period {
             "day" => Ok(Period::Day),
             "month" => Ok(Period::Month),
             "all" => Ok(Period::All),
-            other => Err(SplitError::InvalidRecord(format!("unknown period {other:?}: expected day, month or all"))),
+            other => Err(SplitError::InvalidRecord(format!(
+                "unknown period {other:?}: expected day, month or all"
+            ))),
         }
     }
 }
@@ -137,7 +139,9 @@ pub struct TransparencyReport {
 
 fn millis(t: f64) -> Result<i64, SplitError> {
     if !t.is_finite() || t.abs() > 1e14 {
-        return Err(SplitError::InvalidRecord(format!("time t must be a finite number of seconds, got {t}")));
+        return Err(SplitError::InvalidRecord(format!(
+            "time t must be a finite number of seconds, got {t}"
+        )));
     }
     Ok((t * 1000.0).round() as i64)
 }
@@ -159,19 +163,34 @@ impl Ledger {
 
     fn check_id(&self, id: &str) -> Result<(), SplitError> {
         if id.is_empty() || self.ids.contains_key(id) {
-            return Err(SplitError::InvalidRecord(format!("record id {id:?} is empty or already used")));
+            return Err(SplitError::InvalidRecord(format!(
+                "record id {id:?} is empty or already used"
+            )));
         }
         Ok(())
     }
 
     /// Computes a split from its terms and records it.
-    pub fn record_split(&mut self, id: &str, t: f64, input: &SplitInput) -> Result<Split, SplitError> {
+    pub fn record_split(
+        &mut self,
+        id: &str,
+        t: f64,
+        input: &SplitInput,
+    ) -> Result<Split, SplitError> {
         self.check_id(id)?;
         let t_millis = millis(t)?;
         let s = split(input)?;
         let base = (s.creator_total.minor() + s.platform.minor()) as i128
-            + if s.fee_mode == crate::split::FeeMode::Platform { s.fee.minor() as i128 } else { 0 };
-        let creators: Vec<(String, i128)> = s.creators.iter().map(|p| (p.id.clone(), p.amount.minor() as i128)).collect();
+            + if s.fee_mode == crate::split::FeeMode::Platform {
+                s.fee.minor() as i128
+            } else {
+                0
+            };
+        let creators: Vec<(String, i128)> = s
+            .creators
+            .iter()
+            .map(|p| (p.id.clone(), p.amount.minor() as i128))
+            .collect();
         let record = Record {
             id: id.to_string(),
             t_millis,
@@ -192,15 +211,27 @@ impl Ledger {
 
     /// Refunds `amount` of split `split_id` (SPEC §1 refunds) and records it.
     /// `invalid_record` for an unknown split, `refund_exceeds_balance` above what remains.
-    pub fn record_refund(&mut self, id: &str, t: f64, split_id: &str, amount: &str) -> Result<crate::split::Refund, SplitError> {
+    pub fn record_refund(
+        &mut self,
+        id: &str,
+        t: f64,
+        split_id: &str,
+        amount: &str,
+    ) -> Result<crate::split::Refund, SplitError> {
         self.check_id(id)?;
         let t_millis = millis(t)?;
         let r = self
             .open
             .get_mut(split_id)
-            .ok_or_else(|| SplitError::InvalidRecord(format!("refund {id:?} names unknown split {split_id:?}")))?
+            .ok_or_else(|| {
+                SplitError::InvalidRecord(format!("refund {id:?} names unknown split {split_id:?}"))
+            })?
             .refund_str(amount)?;
-        let creators: Vec<(String, i128)> = r.creators.iter().map(|p| (p.id.clone(), -(p.amount.minor() as i128))).collect();
+        let creators: Vec<(String, i128)> = r
+            .creators
+            .iter()
+            .map(|p| (p.id.clone(), -(p.amount.minor() as i128)))
+            .collect();
         let record = Record {
             id: id.to_string(),
             t_millis,
@@ -222,7 +253,12 @@ impl Ledger {
     pub fn apply(&mut self, line: &LedgerLine) -> Result<(), SplitError> {
         match line {
             LedgerLine::Split { id, t, input } => self.record_split(id, *t, input).map(|_| ()),
-            LedgerLine::Refund { id, t, split, amount } => self.record_refund(id, *t, split, amount).map(|_| ()),
+            LedgerLine::Refund {
+                id,
+                t,
+                split,
+                amount,
+            } => self.record_refund(id, *t, split, amount).map(|_| ()),
         }
     }
 
@@ -233,8 +269,8 @@ impl Ledger {
             if line.trim().is_empty() {
                 continue;
             }
-            let parsed: LedgerLine =
-                serde_json::from_str(line).map_err(|e| (i + 1, SplitError::InvalidRecord(e.to_string())))?;
+            let parsed: LedgerLine = serde_json::from_str(line)
+                .map_err(|e| (i + 1, SplitError::InvalidRecord(e.to_string())))?;
             l.apply(&parsed).map_err(|e| (i + 1, e))?;
         }
         Ok(l)
@@ -246,7 +282,11 @@ impl Ledger {
     pub fn creator_share(&self, now: f64, window_seconds: f64, currency: Currency) -> Option<f64> {
         let (hi, lo) = (millis(now).ok()?, millis(now - window_seconds).ok()?);
         let (mut c, mut b) = (0i128, 0i128);
-        for r in self.records.iter().filter(|r| r.currency == currency && r.t_millis > lo && r.t_millis <= hi) {
+        for r in self
+            .records
+            .iter()
+            .filter(|r| r.currency == currency && r.t_millis > lo && r.t_millis <= hi)
+        {
             c += r.creators.iter().map(|(_, a)| a).sum::<i128>();
             b += r.base;
         }
@@ -271,7 +311,10 @@ impl Ledger {
         let mut groups: BTreeMap<(String, Currency), Acc> = BTreeMap::new();
         for r in &self.records {
             let key = (period_label(period, r.t_millis), r.currency);
-            let a = groups.entry(key).or_insert_with(|| Acc { every: true, ..Default::default() });
+            let a = groups.entry(key).or_insert_with(|| Acc {
+                every: true,
+                ..Default::default()
+            });
             let creators: i128 = r.creators.iter().map(|(_, x)| x).sum();
             match r.kind {
                 RecordKind::Split => {
@@ -324,7 +367,12 @@ impl Ledger {
                 }
             })
             .collect();
-        TransparencyReport { period, allocation_method: "largest_remainder", rows, floor_held: all_held }
+        TransparencyReport {
+            period,
+            allocation_method: "largest_remainder",
+            rows,
+            floor_held: all_held,
+        }
     }
 }
 
@@ -389,8 +437,19 @@ impl TransparencyReport {
         for r in &self.rows {
             out.push_str(&format!(
                 "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                r.period, r.currency, r.transactions, r.refunds, r.gross, r.fees, r.refunded, r.creator_total, r.platform_total,
-                r.creator_share, r.creator_share_percent, r.floor_held_every_transaction, r.floor_held_overall
+                r.period,
+                r.currency,
+                r.transactions,
+                r.refunds,
+                r.gross,
+                r.fees,
+                r.refunded,
+                r.creator_total,
+                r.platform_total,
+                r.creator_share,
+                r.creator_share_percent,
+                r.floor_held_every_transaction,
+                r.floor_held_overall
             ));
         }
         out
@@ -401,7 +460,13 @@ impl TransparencyReport {
         let mut out = String::from("period,currency,creator,amount\n");
         for r in &self.rows {
             for (id, amount) in &r.creators {
-                out.push_str(&format!("{},{},{},{}\n", r.period, r.currency, csv_field(id), amount));
+                out.push_str(&format!(
+                    "{},{},{},{}\n",
+                    r.period,
+                    r.currency,
+                    csv_field(id),
+                    amount
+                ));
             }
         }
         out
@@ -435,20 +500,39 @@ mod tests {
     #[test]
     fn currencies_are_never_added_together() {
         let mut l = Ledger::new();
-        l.record_split("a", 0.0, &SplitInput::new("10.00", "GBP").creator("x", "1")).unwrap();
-        l.record_split("b", 1.0, &SplitInput::new("1000", "JPY").creator("x", "1")).unwrap();
+        l.record_split("a", 0.0, &SplitInput::new("10.00", "GBP").creator("x", "1"))
+            .unwrap();
+        l.record_split("b", 1.0, &SplitInput::new("1000", "JPY").creator("x", "1"))
+            .unwrap();
         let r = l.report(Period::All);
         assert_eq!(r.rows.len(), 2);
-        assert_eq!(r.rows.iter().map(|r| r.currency.as_str()).collect::<Vec<_>>(), ["GBP", "JPY"]);
+        assert_eq!(
+            r.rows
+                .iter()
+                .map(|r| r.currency.as_str())
+                .collect::<Vec<_>>(),
+            ["GBP", "JPY"]
+        );
     }
 
     #[test]
     fn full_refund_zeroes_the_row() {
         let mut l = Ledger::new();
-        l.record_split("a", 0.0, &SplitInput::new("10.00", "GBP").creator("x", "1").creator("y", "2").fee("0.30", "platform")).unwrap();
+        l.record_split(
+            "a",
+            0.0,
+            &SplitInput::new("10.00", "GBP")
+                .creator("x", "1")
+                .creator("y", "2")
+                .fee("0.30", "platform"),
+        )
+        .unwrap();
         l.record_refund("r1", 1.0, "a", "3.33").unwrap();
         l.record_refund("r2", 2.0, "a", "6.37").unwrap();
-        assert_eq!(l.record_refund("r3", 3.0, "a", "0.01").unwrap_err().kind(), "refund_exceeds_balance");
+        assert_eq!(
+            l.record_refund("r3", 3.0, "a", "0.01").unwrap_err().kind(),
+            "refund_exceeds_balance"
+        );
         let row = &l.report(Period::All).rows[0];
         assert_eq!(row.creator_total, "0.00");
         assert_eq!(row.platform_total, "0.00");

@@ -44,4 +44,9 @@ pub mod threshold;
 pub mod window;
 
 pub use error::{Error, Result};
+
+/// The README's code blocks, compiled and run as doc tests so they cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
 pub use num::Num;

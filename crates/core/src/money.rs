@@ -44,7 +44,10 @@ impl Currency {
         let digits = c.exponent().ok_or_else(|| {
             SplitError::UnknownCurrency(format!("{code:?} has no minor unit defined by ISO 4217"))
         })?;
-        Ok(Currency { code: c.code(), digits: digits as u8 })
+        Ok(Currency {
+            code: c.code(),
+            digits: digits as u8,
+        })
     }
 
     /// The alphabetic code, e.g. `"GBP"`.
@@ -123,24 +126,32 @@ impl<'a> DecimalStr<'a> {
             None => (body, ""),
         };
         let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
-        if int.is_empty() || !digits(int) || !digits(frac) || (body.contains('.') && frac.is_empty()) {
+        if int.is_empty()
+            || !digits(int)
+            || !digits(frac)
+            || (body.contains('.') && frac.is_empty())
+        {
             return None;
         }
-        Some(DecimalStr { negative, int, frac })
+        Some(DecimalStr {
+            negative,
+            int,
+            frac,
+        })
     }
 
     /// Whether the value is zero.
-    pub fn is_zero(&self) -> bool {
+    pub fn is_zero(self) -> bool {
         self.int.bytes().all(|b| b == b'0') && self.frac.bytes().all(|b| b == b'0')
     }
 
     /// Number of significant fractional digits (trailing zeros do not count).
-    pub fn significant_places(&self) -> u32 {
+    pub fn significant_places(self) -> u32 {
         self.frac.trim_end_matches('0').len() as u32
     }
 
     /// The absolute value as an integer count of `10^-scale` units.
-    pub fn to_scaled(&self, scale: u32) -> Result<u128, ScaleError> {
+    pub fn to_scaled(self, scale: u32) -> Result<u128, ScaleError> {
         let frac = self.frac.trim_end_matches('0');
         if frac.len() as u32 > scale {
             return Err(ScaleError::TooPrecise);
@@ -184,9 +195,14 @@ impl Money {
         Self::parse_named(s, currency, "amount")
     }
 
-    pub(crate) fn parse_named(s: &str, currency: Currency, what: &str) -> Result<Money, SplitError> {
+    pub(crate) fn parse_named(
+        s: &str,
+        currency: Currency,
+        what: &str,
+    ) -> Result<Money, SplitError> {
         let bad = |why: String| SplitError::InvalidAmount(format!("{what} {s:?} {why}"));
-        let d = DecimalStr::parse(s).ok_or_else(|| bad("is not a decimal number such as \"12.50\"".into()))?;
+        let d = DecimalStr::parse(s)
+            .ok_or_else(|| bad("is not a decimal number such as \"12.50\"".into()))?;
         if d.negative && !d.is_zero() {
             return Err(bad("is negative".into()));
         }
@@ -265,7 +281,13 @@ pub(crate) fn format_minor(f: &mut impl fmt::Write, minor: u128, digits: u32) ->
         return write!(f, "{minor}");
     }
     let p = 10u128.pow(digits);
-    write!(f, "{}.{:0width$}", minor / p, minor % p, width = digits as usize)
+    write!(
+        f,
+        "{}.{:0width$}",
+        minor / p,
+        minor % p,
+        width = digits as usize
+    )
 }
 
 impl PartialOrd for Money {
@@ -288,11 +310,22 @@ mod tests {
 
     #[test]
     fn decimal_strings_are_strict() {
-        for bad in ["", "-", ".5", "5.", "1e3", "+1", " 1", "1_000", "1.2.3", "١"] {
-            assert!(DecimalStr::parse(bad).is_none(), "{bad:?} should be refused");
+        for bad in [
+            "", "-", ".5", "5.", "1e3", "+1", " 1", "1_000", "1.2.3", "١",
+        ] {
+            assert!(
+                DecimalStr::parse(bad).is_none(),
+                "{bad:?} should be refused"
+            );
         }
-        assert_eq!(DecimalStr::parse("012.3400").unwrap().to_scaled(2), Ok(1234));
-        assert_eq!(DecimalStr::parse("0.001").unwrap().to_scaled(2), Err(ScaleError::TooPrecise));
+        assert_eq!(
+            DecimalStr::parse("012.3400").unwrap().to_scaled(2),
+            Ok(1234)
+        );
+        assert_eq!(
+            DecimalStr::parse("0.001").unwrap().to_scaled(2),
+            Err(ScaleError::TooPrecise)
+        );
     }
 
     #[test]
@@ -307,13 +340,22 @@ mod tests {
         let clf = Currency::from_code("CLF").unwrap();
         let max = Money::parse("1000000000000000", clf).unwrap();
         assert_eq!(max.minor(), 10u128.pow(19));
-        assert_eq!(Money::parse("1000000000000000.0001", clf).unwrap_err().kind(), "invalid_amount");
+        assert_eq!(
+            Money::parse("1000000000000000.0001", clf)
+                .unwrap_err()
+                .kind(),
+            "invalid_amount"
+        );
     }
 
     #[test]
     fn currencies_without_minor_units_are_unknown() {
         for code in ["XXX", "XAU", "XDR", "ABC", "gbp", ""] {
-            assert_eq!(Currency::from_code(code).unwrap_err().kind(), "unknown_currency", "{code}");
+            assert_eq!(
+                Currency::from_code(code).unwrap_err().kind(),
+                "unknown_currency",
+                "{code}"
+            );
         }
     }
 }

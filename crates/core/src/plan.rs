@@ -28,8 +28,14 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged, deny_unknown_fields)]
 pub enum GateCheck {
-    Check { check: String },
-    Metric { metric: String, op: Op, threshold: f64 },
+    Check {
+        check: String,
+    },
+    Metric {
+        metric: String,
+        op: Op,
+        threshold: f64,
+    },
 }
 
 impl GateCheck {
@@ -37,7 +43,11 @@ impl GateCheck {
     pub fn label(&self) -> String {
         match self {
             GateCheck::Check { check } => check.clone(),
-            GateCheck::Metric { metric, op, threshold } => format!("{metric} {op} {threshold}"),
+            GateCheck::Metric {
+                metric,
+                op,
+                threshold,
+            } => format!("{metric} {op} {threshold}"),
         }
     }
 
@@ -45,9 +55,15 @@ impl GateCheck {
     pub fn evaluate(&self, obs: &Observation) -> Option<bool> {
         match self {
             GateCheck::Check { check } => obs.checks.get(check).copied(),
-            GateCheck::Metric { metric, op, threshold } => {
-                obs.metrics.get(metric).filter(|v| v.is_finite()).map(|&v| op.holds(v, *threshold))
-            }
+            GateCheck::Metric {
+                metric,
+                op,
+                threshold,
+            } => obs
+                .metrics
+                .get(metric)
+                .filter(|v| v.is_finite())
+                .map(|&v| op.holds(v, *threshold)),
         }
     }
 }
@@ -119,7 +135,14 @@ impl Phase {
         } else {
             GateAction::Proceed
         };
-        PhaseResult { phase: self.name.clone(), passed: action == GateAction::Proceed, action, failed, missing, liberation_failed }
+        PhaseResult {
+            phase: self.name.clone(),
+            passed: action == GateAction::Proceed,
+            action,
+            failed,
+            missing,
+            liberation_failed,
+        }
     }
 }
 
@@ -148,7 +171,8 @@ impl DeploymentPlan {
     /// The strategy's six phases.
     pub fn builtin() -> Self {
         // Shipped inside the crate and parsed by a unit test.
-        DeploymentPlan::parse(BUILTIN_PLAN_TOML, Format::Toml).expect("the built-in plan file is valid")
+        DeploymentPlan::parse(BUILTIN_PLAN_TOML, Format::Toml)
+            .expect("the built-in plan file is valid")
     }
 
     /// Parses and validates a plan: `invalid_plan` for unreadable text, no phases, or a phase
@@ -162,14 +186,27 @@ impl DeploymentPlan {
             Format::Yaml => serde_norway::from_str(text).map_err(|e| bad(e.to_string()))?,
             Format::Json => serde_json::from_str(text).map_err(|e| bad(e.to_string()))?,
             #[allow(unreachable_patterns)]
-            other => return Err(bad(format!("{other:?} support is not compiled into this build"))),
+            other => {
+                return Err(bad(format!(
+                    "{other:?} support is not compiled into this build"
+                )))
+            }
         };
         if plan.phases.is_empty() {
-            return Err(PolicyError::InvalidPlan("a plan needs at least one phase".into()));
+            return Err(PolicyError::InvalidPlan(
+                "a plan needs at least one phase".into(),
+            ));
         }
         for (i, p) in plan.phases.iter().enumerate() {
-            if p.name.is_empty() || p.technical.is_empty() && p.liberation.is_empty() && plan.liberation.checks.is_empty() {
-                return Err(PolicyError::InvalidPlan(format!("phase {i} ({:?}) needs a name and at least one check", p.name)));
+            if p.name.is_empty()
+                || p.technical.is_empty()
+                    && p.liberation.is_empty()
+                    && plan.liberation.checks.is_empty()
+            {
+                return Err(PolicyError::InvalidPlan(format!(
+                    "phase {i} ({:?}) needs a name and at least one check",
+                    p.name
+                )));
             }
         }
         Ok(plan)
@@ -177,12 +214,21 @@ impl DeploymentPlan {
 
     /// The phase called `name`.
     pub fn phase(&self, name: &str) -> Option<PhaseView<'_>> {
-        self.phases.iter().find(|p| p.name == name).map(|phase| PhaseView { phase, shared: &self.liberation.checks })
+        self.phases
+            .iter()
+            .find(|p| p.name == name)
+            .map(|phase| PhaseView {
+                phase,
+                shared: &self.liberation.checks,
+            })
     }
 
     /// Evaluates every phase against one observation, in order.
     pub fn evaluate_all(&self, obs: &Observation) -> Vec<PhaseResult> {
-        self.phases.iter().map(|p| p.evaluate_with(obs, &self.liberation.checks)).collect()
+        self.phases
+            .iter()
+            .map(|p| p.evaluate_with(obs, &self.liberation.checks))
+            .collect()
     }
 }
 

@@ -213,7 +213,9 @@ impl FromStr for Format {
             "toml" => Ok(Format::Toml),
             "yaml" | "yml" => Ok(Format::Yaml),
             "json" => Ok(Format::Json),
-            other => Err(PolicyError::InvalidPolicy(format!("unknown format {other:?}: expected toml, yaml or json"))),
+            other => Err(PolicyError::InvalidPolicy(format!(
+                "unknown format {other:?}: expected toml, yaml or json"
+            ))),
         }
     }
 }
@@ -221,7 +223,8 @@ impl FromStr for Format {
 /// Parses TOML, YAML or JSON text into a JSON value (for data files beside policies, such
 /// as rollout plans, so all three formats reach the same serde model).
 pub fn parse_value(text: &str, format: Format) -> Result<serde_json::Value, PolicyError> {
-    let bad = |e: String| PolicyError::InvalidPolicy(format!("could not read the {format:?} file: {e}"));
+    let bad =
+        |e: String| PolicyError::InvalidPolicy(format!("could not read the {format:?} file: {e}"));
     match format {
         #[cfg(feature = "toml")]
         Format::Toml => toml::from_str(text).map_err(|e| bad(e.to_string())),
@@ -229,16 +232,25 @@ pub fn parse_value(text: &str, format: Format) -> Result<serde_json::Value, Poli
         Format::Yaml => serde_norway::from_str(text).map_err(|e| bad(e.to_string())),
         Format::Json => serde_json::from_str(text).map_err(|e| bad(e.to_string())),
         #[allow(unreachable_patterns)]
-        other => Err(bad(format!("{other:?} support is not compiled into this build"))),
+        other => Err(bad(format!(
+            "{other:?} support is not compiled into this build"
+        ))),
     }
 }
 
 /// The condition of a validated rule.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
-    Threshold { metric: String, rule: ThresholdRule },
+    Threshold {
+        metric: String,
+        rule: ThresholdRule,
+    },
     Checks(Vec<String>),
-    BurnRate { requests: String, errors: String, rule: BurnRateRule },
+    BurnRate {
+        requests: String,
+        errors: String,
+        rule: BurnRateRule,
+    },
 }
 
 /// A validated rule.
@@ -270,22 +282,31 @@ impl Policy {
             .get_or_init(|| {
                 // The file ships inside the crate and a unit test parses it; failure here is a
                 // build defect, not an input error.
-                Policy::parse(BUILTIN_TOML, Format::Toml).expect("the built-in policy file is valid")
+                Policy::parse(BUILTIN_TOML, Format::Toml)
+                    .expect("the built-in policy file is valid")
             })
             .clone()
     }
 
     /// Parses and validates a policy in `format`.
     pub fn parse(text: &str, format: Format) -> Result<Policy, PolicyError> {
-        let bad = |e: String| PolicyError::InvalidPolicy(format!("could not read the {format:?} policy: {e}"));
+        let bad = |e: String| {
+            PolicyError::InvalidPolicy(format!("could not read the {format:?} policy: {e}"))
+        };
         let spec: PolicySpec = match format {
             #[cfg(feature = "toml")]
-            Format::Toml => toml::from_str(text).map_err(|e| bad(e.to_string().trim_end().to_string()))?,
+            Format::Toml => {
+                toml::from_str(text).map_err(|e| bad(e.to_string().trim_end().to_string()))?
+            }
             #[cfg(feature = "yaml")]
             Format::Yaml => serde_norway::from_str(text).map_err(|e| bad(e.to_string()))?,
             Format::Json => serde_json::from_str(text).map_err(|e| bad(e.to_string()))?,
             #[allow(unreachable_patterns)]
-            other => return Err(PolicyError::InvalidPolicy(format!("{other:?} support is not compiled into this build"))),
+            other => {
+                return Err(PolicyError::InvalidPolicy(format!(
+                    "{other:?} support is not compiled into this build"
+                )))
+            }
         };
         Policy::from_spec(spec)
     }
@@ -296,11 +317,15 @@ impl Policy {
         let path = path.as_ref();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         let format: Format = ext.parse().map_err(|_| {
-            PolicyError::InvalidPolicy(format!("{}: unknown policy file extension {ext:?} (use .toml, .yaml or .json)", path.display()))
+            PolicyError::InvalidPolicy(format!(
+                "{}: unknown policy file extension {ext:?} (use .toml, .yaml or .json)",
+                path.display()
+            ))
         })?;
         let text = std::fs::read_to_string(path)
             .map_err(|e| PolicyError::InvalidPolicy(format!("{}: {e}", path.display())))?;
-        Policy::parse(&text, format).map_err(|e| PolicyError::InvalidPolicy(format!("{}: {}", path.display(), e.message())))
+        Policy::parse(&text, format)
+            .map_err(|e| PolicyError::InvalidPolicy(format!("{}: {}", path.display(), e.message())))
     }
 
     /// Validates a spec. Errors name the rule (by index and id) and the field.
@@ -317,66 +342,116 @@ impl Policy {
             if !ids.insert(r.id.as_str()) {
                 return Err(bad("id", "is used by another rule".into()));
             }
-            let action: Action = r.action.parse().map_err(|e: PolicyError| bad("action", e.message().into()))?;
-            let severity: Severity = r.severity.parse().map_err(|e: PolicyError| bad("severity", e.message().into()))?;
-            let kinds = r.metric.is_some() as u8 + r.checks.is_some() as u8 + r.burn_rate.is_some() as u8;
+            let action: Action = r
+                .action
+                .parse()
+                .map_err(|e: PolicyError| bad("action", e.message().into()))?;
+            let severity: Severity = r
+                .severity
+                .parse()
+                .map_err(|e: PolicyError| bad("severity", e.message().into()))?;
+            let kinds =
+                r.metric.is_some() as u8 + r.checks.is_some() as u8 + r.burn_rate.is_some() as u8;
             if kinds != 1 {
-                return Err(bad("metric", "a rule needs exactly one of `metric`, `checks` or `burn_rate`".into()));
+                return Err(bad(
+                    "metric",
+                    "a rule needs exactly one of `metric`, `checks` or `burn_rate`".into(),
+                ));
             }
             let threshold_only = [
                 ("op", r.op.is_some()),
                 ("threshold", r.threshold.is_some()),
                 ("for_seconds", r.for_seconds.is_some()),
-                ("keep_firing_for_seconds", r.keep_firing_for_seconds.is_some()),
+                (
+                    "keep_firing_for_seconds",
+                    r.keep_firing_for_seconds.is_some(),
+                ),
                 ("max_gap_seconds", r.max_gap_seconds.is_some()),
             ];
             let condition = if let Some(metric) = &r.metric {
                 if metric.is_empty() {
                     return Err(bad("metric", "must not be empty".into()));
                 }
-                let op: Op = r.op.as_deref().ok_or_else(|| bad("op", "is required for a metric rule".into()))?
-                    .parse().map_err(|e: crate::error::ThresholdError| bad("op", e.message().into()))?;
+                let op: Op =
+                    r.op.as_deref()
+                        .ok_or_else(|| bad("op", "is required for a metric rule".into()))?
+                        .parse()
+                        .map_err(|e: crate::error::ThresholdError| bad("op", e.message().into()))?;
                 let rule = ThresholdRule {
                     op,
-                    threshold: r.threshold.ok_or_else(|| bad("threshold", "is required for a metric rule".into()))?,
+                    threshold: r
+                        .threshold
+                        .ok_or_else(|| bad("threshold", "is required for a metric rule".into()))?,
                     for_seconds: r.for_seconds.unwrap_or(0.0),
                     keep_firing_for_seconds: r.keep_firing_for_seconds.unwrap_or(0.0),
                     max_gap_seconds: r.max_gap_seconds,
                 };
                 rule.validate().map_err(|e| {
-                    let field = ["threshold", "for_seconds", "keep_firing_for_seconds", "max_gap_seconds"]
-                        .into_iter()
-                        .find(|f| e.message().starts_with(f))
-                        .unwrap_or("threshold");
+                    let field = [
+                        "threshold",
+                        "for_seconds",
+                        "keep_firing_for_seconds",
+                        "max_gap_seconds",
+                    ]
+                    .into_iter()
+                    .find(|f| e.message().starts_with(f))
+                    .unwrap_or("threshold");
                     bad(field, e.message().into())
                 })?;
-                Condition::Threshold { metric: metric.clone(), rule }
+                Condition::Threshold {
+                    metric: metric.clone(),
+                    rule,
+                }
             } else {
                 if let Some((field, _)) = threshold_only.iter().find(|(_, set)| *set) {
                     return Err(bad(field, "only applies to a metric rule".into()));
                 }
                 if let Some(checks) = &r.checks {
                     if checks.is_empty() || checks.iter().any(|c| c.is_empty()) {
-                        return Err(bad("checks", "must list at least one non-empty check name".into()));
+                        return Err(bad(
+                            "checks",
+                            "must list at least one non-empty check name".into(),
+                        ));
                     }
                     Condition::Checks(checks.clone())
                 } else {
-                    let b = r.burn_rate.as_ref().ok_or_else(|| bad("burn_rate", "missing".into()))?;
-                    b.rule.validate().map_err(|e| bad("burn_rate", e.message().into()))?;
+                    let b = r
+                        .burn_rate
+                        .as_ref()
+                        .ok_or_else(|| bad("burn_rate", "missing".into()))?;
+                    b.rule
+                        .validate()
+                        .map_err(|e| bad("burn_rate", e.message().into()))?;
                     if b.requests.is_empty() || b.errors.is_empty() {
-                        return Err(bad("burn_rate", "`requests` and `errors` must name metrics".into()));
+                        return Err(bad(
+                            "burn_rate",
+                            "`requests` and `errors` must name metrics".into(),
+                        ));
                     }
-                    Condition::BurnRate { requests: b.requests.clone(), errors: b.errors.clone(), rule: b.rule }
+                    Condition::BurnRate {
+                        requests: b.requests.clone(),
+                        errors: b.errors.clone(),
+                        rule: b.rule,
+                    }
                 }
             };
-            rules.push(Rule { id: r.id.clone(), condition, action, severity, liberation: r.liberation, description: r.description.clone() });
+            rules.push(Rule {
+                id: r.id.clone(),
+                condition,
+                action,
+                severity,
+                liberation: r.liberation,
+                description: r.description.clone(),
+            });
         }
         for (name, b) in &spec.breakers {
-            crate::breaker::BreakerConfig::try_from(b.clone())
-                .map_err(|e| PolicyError::InvalidPolicy(format!("breaker {name:?}: {}", e.message())))?;
+            crate::breaker::BreakerConfig::try_from(b.clone()).map_err(|e| {
+                PolicyError::InvalidPolicy(format!("breaker {name:?}: {}", e.message()))
+            })?;
         }
         if !spec.flags.is_empty() {
-            crate::flags::FlagSet::new(spec.flags.clone()).map_err(|e| PolicyError::InvalidPolicy(format!("flags: {}", e.message())))?;
+            crate::flags::FlagSet::new(spec.flags.clone())
+                .map_err(|e| PolicyError::InvalidPolicy(format!("flags: {}", e.message())))?;
         }
         Ok(Policy { spec, rules })
     }
@@ -393,15 +468,21 @@ impl Policy {
 
     /// Writes the policy in `format`.
     pub fn to_string_as(&self, format: Format) -> Result<String, PolicyError> {
-        let bad = |e: String| PolicyError::InvalidPolicy(format!("could not write the policy as {format:?}: {e}"));
+        let bad = |e: String| {
+            PolicyError::InvalidPolicy(format!("could not write the policy as {format:?}: {e}"))
+        };
         match format {
             #[cfg(feature = "toml")]
             Format::Toml => toml::to_string_pretty(&self.spec).map_err(|e| bad(e.to_string())),
             #[cfg(feature = "yaml")]
             Format::Yaml => serde_norway::to_string(&self.spec).map_err(|e| bad(e.to_string())),
-            Format::Json => serde_json::to_string_pretty(&self.spec).map_err(|e| bad(e.to_string())),
+            Format::Json => {
+                serde_json::to_string_pretty(&self.spec).map_err(|e| bad(e.to_string()))
+            }
             #[allow(unreachable_patterns)]
-            other => Err(bad(format!("{other:?} support is not compiled into this build"))),
+            other => Err(bad(format!(
+                "{other:?} support is not compiled into this build"
+            ))),
         }
     }
 
@@ -410,7 +491,11 @@ impl Policy {
         self.spec
             .breakers
             .iter()
-            .filter_map(|(n, b)| crate::breaker::BreakerConfig::try_from(b.clone()).ok().map(|c| (n.clone(), c)))
+            .filter_map(|(n, b)| {
+                crate::breaker::BreakerConfig::try_from(b.clone())
+                    .ok()
+                    .map(|c| (n.clone(), c))
+            })
             .collect()
     }
 
@@ -426,7 +511,9 @@ impl Policy {
             match &r.condition {
                 Condition::Threshold { metric, .. } => m.push(metric.clone()),
                 Condition::Checks(cs) => c.extend(cs.iter().cloned()),
-                Condition::BurnRate { requests, errors, .. } => {
+                Condition::BurnRate {
+                    requests, errors, ..
+                } => {
                     m.push(requests.clone());
                     m.push(errors.clone());
                 }
@@ -463,13 +550,18 @@ where
     V: Deserialize<'de>,
 {
     let m: HashMap<String, Option<V>> = HashMap::deserialize(d)?;
-    Ok(m.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect())
+    Ok(m.into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect())
 }
 
 impl Observation {
     /// An empty observation at `t`.
     pub fn new(t: f64) -> Self {
-        Observation { t, ..Default::default() }
+        Observation {
+            t,
+            ..Default::default()
+        }
     }
     /// Adds a metric.
     pub fn metric(mut self, name: impl Into<String>, value: f64) -> Self {
@@ -492,9 +584,13 @@ impl Observation {
     /// Parses one JSON line `{"t", "metrics", "checks"}`; `invalid_observation` naming what was
     /// wrong.
     pub fn from_json(line: &str) -> Result<Observation, PolicyError> {
-        let o: Observation = serde_json::from_str(line).map_err(|e| PolicyError::InvalidObservation(e.to_string()))?;
+        let o: Observation = serde_json::from_str(line)
+            .map_err(|e| PolicyError::InvalidObservation(e.to_string()))?;
         if !o.t.is_finite() {
-            return Err(PolicyError::InvalidObservation(format!("t must be finite, got {}", o.t)));
+            return Err(PolicyError::InvalidObservation(format!(
+                "t must be finite, got {}",
+                o.t
+            )));
         }
         Ok(o)
     }
@@ -551,10 +647,17 @@ impl Evaluator {
             .map(|r| match &r.condition {
                 Condition::Threshold { rule, .. } => RuleState::Threshold(Threshold::new(*rule)),
                 Condition::Checks(_) => RuleState::Checks(false),
-                Condition::BurnRate { rule, .. } => RuleState::BurnRate(BurnRate::from_valid(*rule)),
+                Condition::BurnRate { rule, .. } => {
+                    RuleState::BurnRate(BurnRate::from_valid(*rule))
+                }
             })
             .collect();
-        Evaluator { policy, states, last_t: None, last_action: None }
+        Evaluator {
+            policy,
+            states,
+            last_t: None,
+            last_action: None,
+        }
     }
 
     /// The policy.
@@ -586,34 +689,54 @@ impl Evaluator {
     pub fn observe(&mut self, obs: &Observation) -> Result<PolicyDecision, PolicyError> {
         let t = obs.t;
         if !t.is_finite() {
-            return Err(PolicyError::InvalidObservation(format!("t must be finite, got {t}")));
+            return Err(PolicyError::InvalidObservation(format!(
+                "t must be finite, got {t}"
+            )));
         }
         if let Some(prev) = self.last_t {
             if t <= prev {
-                return Err(PolicyError::OutOfOrder(format!("observation at t={t} is not after the previous one at t={prev}")));
+                return Err(PolicyError::OutOfOrder(format!(
+                    "observation at t={t} is not after the previous one at t={prev}"
+                )));
             }
         }
         // Validate everything first so that an error changes nothing.
         for r in &self.policy.rules {
             let names: &[&String] = &match &r.condition {
                 Condition::Threshold { metric, .. } => vec![metric],
-                Condition::BurnRate { requests, errors, .. } => vec![requests, errors],
+                Condition::BurnRate {
+                    requests, errors, ..
+                } => vec![requests, errors],
                 Condition::Checks(_) => vec![],
             };
             for n in names {
                 if let Some(v) = obs.metrics.get(n.as_str()) {
                     if !v.is_finite() {
-                        return Err(PolicyError::InvalidObservation(format!("metric {n:?} must be a finite number, got {v}")));
+                        return Err(PolicyError::InvalidObservation(format!(
+                            "metric {n:?} must be a finite number, got {v}"
+                        )));
                     }
-                    if matches!(r.condition, Condition::BurnRate { .. }) && Num::Float(*v).as_count().is_none() {
-                        return Err(PolicyError::InvalidObservation(format!("metric {n:?} must be a whole count ≥ 0, got {v}")));
+                    if matches!(r.condition, Condition::BurnRate { .. })
+                        && Num::Float(*v).as_count().is_none()
+                    {
+                        return Err(PolicyError::InvalidObservation(format!(
+                            "metric {n:?} must be a whole count ≥ 0, got {v}"
+                        )));
                     }
                 }
             }
-            if let Condition::BurnRate { requests, errors, .. } = &r.condition {
-                if let (Some(q), Some(e)) = (obs.metrics.get(requests.as_str()), obs.metrics.get(errors.as_str())) {
+            if let Condition::BurnRate {
+                requests, errors, ..
+            } = &r.condition
+            {
+                if let (Some(q), Some(e)) = (
+                    obs.metrics.get(requests.as_str()),
+                    obs.metrics.get(errors.as_str()),
+                ) {
                     if e > q {
-                        return Err(PolicyError::InvalidObservation(format!("metric {errors:?} ({e}) exceeds {requests:?} ({q})")));
+                        return Err(PolicyError::InvalidObservation(format!(
+                            "metric {errors:?} ({e}) exceeds {requests:?} ({q})"
+                        )));
                     }
                 }
             }
@@ -623,13 +746,15 @@ impl Evaluator {
         let mut missing: Vec<&str> = Vec::new();
         for (r, s) in self.policy.rules.iter().zip(self.states.iter_mut()) {
             let is_firing = match (&r.condition, s) {
-                (Condition::Threshold { metric, .. }, RuleState::Threshold(th)) => match obs.metrics.get(metric.as_str()) {
-                    Some(&v) => th.observe(t, v).unwrap_or(th.state()) == AlertState::Firing,
-                    None => {
-                        missing.push(metric);
-                        th.state() == AlertState::Firing
+                (Condition::Threshold { metric, .. }, RuleState::Threshold(th)) => {
+                    match obs.metrics.get(metric.as_str()) {
+                        Some(&v) => th.observe(t, v).unwrap_or(th.state()) == AlertState::Firing,
+                        None => {
+                            missing.push(metric);
+                            th.state() == AlertState::Firing
+                        }
                     }
-                },
+                }
                 (Condition::Checks(names), RuleState::Checks(f)) => {
                     let mut any_false = false;
                     let mut any_missing = false;
@@ -650,8 +775,16 @@ impl Evaluator {
                     }
                     *f
                 }
-                (Condition::BurnRate { requests, errors, .. }, RuleState::BurnRate(b)) => {
-                    match (obs.metrics.get(requests.as_str()), obs.metrics.get(errors.as_str())) {
+                (
+                    Condition::BurnRate {
+                        requests, errors, ..
+                    },
+                    RuleState::BurnRate(b),
+                ) => {
+                    match (
+                        obs.metrics.get(requests.as_str()),
+                        obs.metrics.get(errors.as_str()),
+                    ) {
                         (Some(&q), Some(&e)) => b.push(t, q, e).unwrap_or(false),
                         (q, e) => {
                             if q.is_none() {
@@ -670,11 +803,19 @@ impl Evaluator {
                 firing.push(r);
             }
         }
-        let mut action = firing.iter().map(|r| r.action).max().unwrap_or(Action::Proceed);
+        let mut action = firing
+            .iter()
+            .map(|r| r.action)
+            .max()
+            .unwrap_or(Action::Proceed);
         if !missing.is_empty() && action < Action::Hold {
             action = Action::Hold;
         }
-        let severity = firing.iter().map(|r| r.severity).max().unwrap_or(Severity::None);
+        let severity = firing
+            .iter()
+            .map(|r| r.severity)
+            .max()
+            .unwrap_or(Severity::None);
         let mut reasons: Vec<String> = firing.iter().map(|r| r.id.clone()).collect();
         missing.sort_unstable();
         missing.dedup();
@@ -685,7 +826,13 @@ impl Evaluator {
             tracing::info!(target: "liberation_gates::policy", t, action = action.as_str(), severity = severity.as_str(), reasons = ?reasons, "decision changed");
             self.last_action = Some(action);
         }
-        Ok(PolicyDecision { t, action, severity, reasons, notification })
+        Ok(PolicyDecision {
+            t,
+            action,
+            severity,
+            reasons,
+            notification,
+        })
     }
 }
 
@@ -699,7 +846,11 @@ fn notification(action: Action, severity: Severity, firing: &[&Rule]) -> Option<
     if !needed {
         return None;
     }
-    let mut rules: Vec<String> = firing.iter().filter(|r| r.liberation || r.action == action).map(|r| r.id.clone()).collect();
+    let mut rules: Vec<String> = firing
+        .iter()
+        .filter(|r| r.liberation || r.action == action)
+        .map(|r| r.id.clone())
+        .collect();
     rules.sort();
     let what = match action {
         Action::Rollback => "The deployment is being rolled back because it broke a promise to the community",

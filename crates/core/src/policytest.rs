@@ -82,19 +82,31 @@ pub struct TestOutcome {
 }
 
 /// Expands `"0.06x3 _ 0.1"` into `[Some(0.06), Some(0.06), Some(0.06), None, Some(0.1)]`.
-pub fn expand<T: Copy>(notation: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Vec<Option<T>>, String> {
+pub fn expand<T: Copy>(
+    notation: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<Option<T>>, String> {
     let mut out = Vec::new();
     for token in notation.split_whitespace() {
         let (value, count) = match token.rsplit_once('x') {
-            Some((v, n)) if !v.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty() => {
-                (v, n.parse::<usize>().map_err(|e| format!("{token:?}: {e}"))?)
+            Some((v, n))
+                if !v.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty() =>
+            {
+                (
+                    v,
+                    n.parse::<usize>().map_err(|e| format!("{token:?}: {e}"))?,
+                )
             }
             _ => (token, 1),
         };
         if count > 10_000_000 {
             return Err(format!("{token:?}: more than 10,000,000 samples"));
         }
-        let v = if value == "_" { None } else { Some(parse(value).ok_or_else(|| format!("{token:?} is not a valid sample"))?) };
+        let v = if value == "_" {
+            None
+        } else {
+            Some(parse(value).ok_or_else(|| format!("{token:?} is not a valid sample"))?)
+        };
         out.extend(std::iter::repeat_n(v, count));
     }
     Ok(out)
@@ -103,7 +115,8 @@ pub fn expand<T: Copy>(notation: &str, parse: impl Fn(&str) -> Option<T>) -> Res
 impl PolicyTest {
     /// Parses a test file in `format`.
     pub fn parse(text: &str, format: Format) -> Result<PolicyTest, PolicyError> {
-        let bad = |e: String| PolicyError::InvalidPolicy(format!("could not read the policy test: {e}"));
+        let bad =
+            |e: String| PolicyError::InvalidPolicy(format!("could not read the policy test: {e}"));
         match format {
             #[cfg(feature = "toml")]
             Format::Toml => toml::from_str(text).map_err(|e| bad(e.to_string())),
@@ -111,25 +124,43 @@ impl PolicyTest {
             Format::Yaml => serde_norway::from_str(text).map_err(|e| bad(e.to_string())),
             Format::Json => serde_json::from_str(text).map_err(|e| bad(e.to_string())),
             #[allow(unreachable_patterns)]
-            other => Err(bad(format!("{other:?} support is not compiled into this build"))),
+            other => Err(bad(format!(
+                "{other:?} support is not compiled into this build"
+            ))),
         }
     }
 
     /// The observations the series describe.
     pub fn observations(&self, policy: &Policy) -> Result<Vec<Observation>, PolicyError> {
         if !(self.interval.is_finite() && self.interval > 0.0) {
-            return Err(PolicyError::InvalidPolicy(format!("interval must be > 0, got {}", self.interval)));
+            return Err(PolicyError::InvalidPolicy(format!(
+                "interval must be > 0, got {}",
+                self.interval
+            )));
         }
-        let bad = |name: &str, e: String| PolicyError::InvalidPolicy(format!("series {name:?}: {e}"));
+        let bad =
+            |name: &str, e: String| PolicyError::InvalidPolicy(format!("series {name:?}: {e}"));
         let mut metrics = BTreeMap::new();
         for (k, v) in &self.series {
-            metrics.insert(k.clone(), expand(v, |s| s.parse::<f64>().ok().filter(|f| f.is_finite())).map_err(|e| bad(k, e))?);
+            metrics.insert(
+                k.clone(),
+                expand(v, |s| s.parse::<f64>().ok().filter(|f| f.is_finite()))
+                    .map_err(|e| bad(k, e))?,
+            );
         }
         let mut checks = BTreeMap::new();
         for (k, v) in &self.checks {
-            checks.insert(k.clone(), expand(v, |s| s.parse::<bool>().ok()).map_err(|e| bad(k, e))?);
+            checks.insert(
+                k.clone(),
+                expand(v, |s| s.parse::<bool>().ok()).map_err(|e| bad(k, e))?,
+            );
         }
-        let n = metrics.values().map(Vec::len).chain(checks.values().map(Vec::len)).max().unwrap_or(0);
+        let n = metrics
+            .values()
+            .map(Vec::len)
+            .chain(checks.values().map(Vec::len))
+            .max()
+            .unwrap_or(0);
         let (used_metrics, used_checks) = policy.inputs();
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
@@ -174,18 +205,30 @@ impl PolicyTest {
         for e in &self.expect {
             let expected = describe(e.action, e.severity, e.reasons.as_deref());
             match decisions.iter().find(|d| d.t == e.at) {
-                None => mismatches.push(Mismatch { at: e.at, expected, actual: "no observation at this time".into() }),
+                None => mismatches.push(Mismatch {
+                    at: e.at,
+                    expected,
+                    actual: "no observation at this time".into(),
+                }),
                 Some(d) => {
                     let ok = d.action == e.action
                         && e.severity.is_none_or(|s| s == d.severity)
                         && e.reasons.as_ref().is_none_or(|r| *r == d.reasons);
                     if !ok {
-                        mismatches.push(Mismatch { at: e.at, expected, actual: describe(d.action, Some(d.severity), Some(&d.reasons)) });
+                        mismatches.push(Mismatch {
+                            at: e.at,
+                            expected,
+                            actual: describe(d.action, Some(d.severity), Some(&d.reasons)),
+                        });
                     }
                 }
             }
         }
-        Ok(TestOutcome { name: self.name.clone(), checked: self.expect.len(), mismatches })
+        Ok(TestOutcome {
+            name: self.name.clone(),
+            checked: self.expect.len(),
+            mismatches,
+        })
     }
 }
 

@@ -53,8 +53,19 @@ pub struct RolloutPlan {
 impl Default for RolloutPlan {
     /// 5% for a day, then 25% and 75% for two hours each, each needing approval; then 100%.
     fn default() -> Self {
-        let s = |weight, bake_seconds, approval| Step { weight, bake_seconds, approval };
-        RolloutPlan { steps: vec![s(5, 86_400.0, true), s(25, 7_200.0, true), s(75, 7_200.0, true), s(100, 0.0, false)] }
+        let s = |weight, bake_seconds, approval| Step {
+            weight,
+            bake_seconds,
+            approval,
+        };
+        RolloutPlan {
+            steps: vec![
+                s(5, 86_400.0, true),
+                s(25, 7_200.0, true),
+                s(75, 7_200.0, true),
+                s(100, 0.0, false),
+            ],
+        }
     }
 }
 
@@ -68,20 +79,31 @@ impl RolloutPlan {
         }
         let mut out: Vec<Step> = Vec::with_capacity(steps.len());
         for (i, s) in steps.iter().enumerate() {
-            let weight = s
-                .weight
-                .as_count()
-                .filter(|&w| w <= 100)
-                .ok_or_else(|| bad(format!("step {i}: weight {} is not a whole percent from 0 to 100", s.weight.as_f64())))? as u8;
+            let weight = s.weight.as_count().filter(|&w| w <= 100).ok_or_else(|| {
+                bad(format!(
+                    "step {i}: weight {} is not a whole percent from 0 to 100",
+                    s.weight.as_f64()
+                ))
+            })? as u8;
             if let Some(prev) = out.last() {
                 if weight <= prev.weight {
-                    return Err(bad(format!("step {i}: weight {weight} is not above the previous step's {}", prev.weight)));
+                    return Err(bad(format!(
+                        "step {i}: weight {weight} is not above the previous step's {}",
+                        prev.weight
+                    )));
                 }
             }
             if !(s.bake_seconds.is_finite() && s.bake_seconds >= 0.0) {
-                return Err(bad(format!("step {i}: bake_seconds must be ≥ 0, got {}", s.bake_seconds)));
+                return Err(bad(format!(
+                    "step {i}: bake_seconds must be ≥ 0, got {}",
+                    s.bake_seconds
+                )));
             }
-            out.push(Step { weight, bake_seconds: s.bake_seconds, approval: s.approval });
+            out.push(Step {
+                weight,
+                bake_seconds: s.bake_seconds,
+                approval: s.approval,
+            });
         }
         if out.last().map(|s| s.weight) != Some(100) {
             return Err(bad("the last step must have weight 100".into()));
@@ -150,20 +172,34 @@ pub enum RolloutEvent {
 impl RolloutEvent {
     /// Builds an event from its type name and fields; `invalid_event` for an unknown type or
     /// decision, or a missing/fractional step.
-    pub fn parse(kind: &str, decision: Option<&str>, step: Option<Num>) -> Result<RolloutEvent, RolloutError> {
+    pub fn parse(
+        kind: &str,
+        decision: Option<&str>,
+        step: Option<Num>,
+    ) -> Result<RolloutEvent, RolloutError> {
         match kind {
             "observe" => {
-                let d = decision.ok_or_else(|| RolloutError::InvalidEvent("observe needs a decision".into()))?;
-                let a: Action = d.parse().map_err(|_| RolloutError::InvalidEvent(format!("unknown decision {d:?}")))?;
+                let d = decision
+                    .ok_or_else(|| RolloutError::InvalidEvent("observe needs a decision".into()))?;
+                let a: Action = d
+                    .parse()
+                    .map_err(|_| RolloutError::InvalidEvent(format!("unknown decision {d:?}")))?;
                 Ok(RolloutEvent::Observe(a))
             }
             "approve" => match step {
                 Some(Num::Int(i)) => Ok(RolloutEvent::Approve(i)),
-                Some(Num::Float(f)) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e18 => Ok(RolloutEvent::Approve(f as i128)),
-                Some(n) => Err(RolloutError::InvalidEvent(format!("approve step {} is not a whole number", n.as_f64()))),
+                Some(Num::Float(f)) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e18 => {
+                    Ok(RolloutEvent::Approve(f as i128))
+                }
+                Some(n) => Err(RolloutError::InvalidEvent(format!(
+                    "approve step {} is not a whole number",
+                    n.as_f64()
+                ))),
                 None => Err(RolloutError::InvalidEvent("approve needs a step".into())),
             },
-            other => Err(RolloutError::InvalidEvent(format!("unknown event type {other:?}: expected observe or approve"))),
+            other => Err(RolloutError::InvalidEvent(format!(
+                "unknown event type {other:?}: expected observe or approve"
+            ))),
         }
     }
 }
@@ -184,7 +220,15 @@ impl Rollout {
     /// Starts on step 0 at `started_at`, progressing, and settles at once.
     pub fn start(plan: RolloutPlan, started_at: f64) -> Rollout {
         let n = plan.steps.len();
-        let mut r = Rollout { plan, started_at, step: 0, step_started: started_at, status: RolloutStatus::Progressing, approved: vec![false; n], last_t: None };
+        let mut r = Rollout {
+            plan,
+            started_at,
+            step: 0,
+            step_started: started_at,
+            status: RolloutStatus::Progressing,
+            approved: vec![false; n],
+            last_t: None,
+        };
         r.settle(started_at);
         r
     }
@@ -196,8 +240,16 @@ impl Rollout {
 
     /// The current state.
     pub fn state(&self) -> RolloutState {
-        let weight = if self.status == RolloutStatus::RolledBack { 0 } else { self.plan.steps[self.step].weight };
-        RolloutState { status: self.status, step: self.step, weight }
+        let weight = if self.status == RolloutStatus::RolledBack {
+            0
+        } else {
+            self.plan.steps[self.step].weight
+        };
+        RolloutState {
+            status: self.status,
+            step: self.step,
+            weight,
+        }
     }
 
     /// When the current step started.
@@ -265,7 +317,9 @@ impl Rollout {
         }
         match event {
             RolloutEvent::Observe(a) => match a {
-                Action::Rollback | Action::GentleRollback => self.set_status(t, RolloutStatus::RolledBack),
+                Action::Rollback | Action::GentleRollback => {
+                    self.set_status(t, RolloutStatus::RolledBack)
+                }
                 Action::Consult | Action::Hold => self.set_status(t, RolloutStatus::Paused),
                 Action::Proceed | Action::Alert => match self.status {
                     RolloutStatus::Paused => {
@@ -296,7 +350,13 @@ impl Rollout {
 
     /// Applies an event named by strings, as it arrives from data: the time is checked first
     /// (`out_of_order`), then the event (`invalid_event`), as SPEC §8 orders them.
-    pub fn apply_named(&mut self, t: f64, kind: &str, decision: Option<&str>, step: Option<Num>) -> Result<RolloutState, RolloutError> {
+    pub fn apply_named(
+        &mut self,
+        t: f64,
+        kind: &str,
+        decision: Option<&str>,
+        step: Option<Num>,
+    ) -> Result<RolloutState, RolloutError> {
         self.check_time(t)?;
         let event = RolloutEvent::parse(kind, decision, step)?;
         self.apply(t, event)
@@ -349,7 +409,11 @@ pub struct BlueGreen {
 impl BlueGreen {
     /// A staged deployment whose post-promotion gate watches for `watch_seconds`.
     pub fn new(watch_seconds: f64) -> Self {
-        BlueGreen { status: BlueGreenStatus::Staged, watch_seconds: watch_seconds.max(0.0), promoted_at: 0.0 }
+        BlueGreen {
+            status: BlueGreenStatus::Staged,
+            watch_seconds: watch_seconds.max(0.0),
+            promoted_at: 0.0,
+        }
     }
 
     /// The status.
@@ -360,7 +424,11 @@ impl BlueGreen {
     /// Reports the pre-promotion gate at `t`: pass promotes, fail aborts.
     pub fn pre_gate(&mut self, t: f64, passed: bool) -> BlueGreenStatus {
         if self.status == BlueGreenStatus::Staged {
-            self.status = if passed { BlueGreenStatus::Promoted } else { BlueGreenStatus::Aborted };
+            self.status = if passed {
+                BlueGreenStatus::Promoted
+            } else {
+                BlueGreenStatus::Aborted
+            };
             self.promoted_at = t;
         }
         self.status

@@ -40,14 +40,26 @@ impl Input {
 }
 
 fn parse_line(line: &str) -> Result<Input, PolicyError> {
-    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| PolicyError::InvalidObservation(format!("not JSON: {e}")))?;
+    let v: serde_json::Value = serde_json::from_str(line)
+        .map_err(|e| PolicyError::InvalidObservation(format!("not JSON: {e}")))?;
     if let Some(step) = v.get("approve") {
-        let t = v.get("t").and_then(|t| t.as_f64()).ok_or_else(|| PolicyError::InvalidObservation("an approval needs a numeric t".into()))?;
-        let step = step.as_u64().ok_or_else(|| PolicyError::InvalidObservation("approve must be a step index (a whole number ≥ 0)".into()))?;
+        let t = v.get("t").and_then(|t| t.as_f64()).ok_or_else(|| {
+            PolicyError::InvalidObservation("an approval needs a numeric t".into())
+        })?;
+        let step = step.as_u64().ok_or_else(|| {
+            PolicyError::InvalidObservation(
+                "approve must be a step index (a whole number ≥ 0)".into(),
+            )
+        })?;
         if v.as_object().is_some_and(|o| o.len() != 2) {
-            return Err(PolicyError::InvalidObservation("an approval line has only t and approve".into()));
+            return Err(PolicyError::InvalidObservation(
+                "an approval line has only t and approve".into(),
+            ));
         }
-        return Ok(Input::Approve { t, step: step as usize });
+        return Ok(Input::Approve {
+            t,
+            step: step as usize,
+        });
     }
     Observation::from_json(line).map(Input::Observe)
 }
@@ -67,7 +79,12 @@ pub fn parse_observations(text: &str) -> Result<Vec<(usize, Observation)>, (usiz
         .into_iter()
         .map(|(n, i)| match i {
             Input::Observe(o) => Ok((n, o)),
-            Input::Approve { .. } => Err((n, PolicyError::InvalidObservation("approvals belong in simulation files, not here".into()))),
+            Input::Approve { .. } => Err((
+                n,
+                PolicyError::InvalidObservation(
+                    "approvals belong in simulation files, not here".into(),
+                ),
+            )),
         })
         .collect()
 }
@@ -93,7 +110,10 @@ pub struct Simulation {
 impl Simulation {
     /// Starts the rollout at `started_at`.
     pub fn new(policy: Policy, plan: RolloutPlan, started_at: f64) -> Self {
-        Simulation { evaluator: policy.evaluator(), rollout: Rollout::start(plan, started_at) }
+        Simulation {
+            evaluator: policy.evaluator(),
+            rollout: Rollout::start(plan, started_at),
+        }
     }
 
     /// The rollout.
@@ -110,11 +130,21 @@ impl Simulation {
                 self.rollout.check_time(o.t)?;
                 let d = self.evaluator.observe(o)?;
                 let state = self.rollout.observe(o.t, d.action)?;
-                Ok(SimStep { t: o.t, decision: Some(d), approved: None, state })
+                Ok(SimStep {
+                    t: o.t,
+                    decision: Some(d),
+                    approved: None,
+                    state,
+                })
             }
             Input::Approve { t, step } => {
                 let state = self.rollout.approve(*t, *step)?;
-                Ok(SimStep { t: *t, decision: None, approved: Some(*step), state })
+                Ok(SimStep {
+                    t: *t,
+                    decision: None,
+                    approved: Some(*step),
+                    state,
+                })
             }
         }
     }

@@ -97,7 +97,9 @@ impl Share {
     /// 36 significant decimal places).
     pub fn parse(s: &str) -> Result<Share, SplitError> {
         let d = DecimalStr::parse(s).ok_or_else(|| {
-            SplitError::InvalidShare(format!("creator_share {s:?} is not a decimal number such as \"0.8\""))
+            SplitError::InvalidShare(format!(
+                "creator_share {s:?} is not a decimal number such as \"0.8\""
+            ))
         })?;
         if d.negative && !d.is_zero() {
             return Err(SplitError::SovereigntyViolation(format!(
@@ -113,7 +115,9 @@ impl Share {
                 )))
             }
             Err(ScaleError::TooLarge) => {
-                return Err(SplitError::InvalidShare(format!("creator_share {s} is above 1")))
+                return Err(SplitError::InvalidShare(format!(
+                    "creator_share {s} is above 1"
+                )))
             }
         };
         let one = 10u128.pow(scale);
@@ -123,7 +127,9 @@ impl Share {
             )));
         }
         if num > one {
-            return Err(SplitError::InvalidShare(format!("creator_share {s} is above 1")));
+            return Err(SplitError::InvalidShare(format!(
+                "creator_share {s} is above 1"
+            )));
         }
         Ok(Share { num, scale })
     }
@@ -164,12 +170,15 @@ impl Weight {
     /// decimal places, or above 10^9.
     pub fn parse(s: &str) -> Result<Weight, SplitError> {
         let bad = |why: &str| SplitError::InvalidWeight(format!("weight {s:?} {why}"));
-        let d = DecimalStr::parse(s).ok_or_else(|| bad("is not a decimal number such as \"1\" or \"0.25\""))?;
+        let d = DecimalStr::parse(s)
+            .ok_or_else(|| bad("is not a decimal number such as \"1\" or \"0.25\""))?;
         if d.negative || d.is_zero() {
             return Err(bad("must be greater than 0"));
         }
         let micros = d.to_scaled(6).map_err(|e| match e {
-            ScaleError::TooPrecise => bad("is not a whole number of millionths (at most 6 decimal places)"),
+            ScaleError::TooPrecise => {
+                bad("is not a whole number of millionths (at most 6 decimal places)")
+            }
             ScaleError::TooLarge => bad("exceeds 10^9"),
         })?;
         if micros > 1_000_000_000_000_000 {
@@ -225,11 +234,18 @@ pub struct CreatorInput {
 impl SplitInput {
     /// A request for `gross` of `currency` with the default share and no fee.
     pub fn new(gross: impl Into<String>, currency: impl Into<String>) -> Self {
-        SplitInput { gross: gross.into(), currency: currency.into(), ..Default::default() }
+        SplitInput {
+            gross: gross.into(),
+            currency: currency.into(),
+            ..Default::default()
+        }
     }
     /// Adds a creator.
     pub fn creator(mut self, id: impl Into<String>, weight: impl Into<String>) -> Self {
-        self.creators.push(CreatorInput { id: id.into(), weight: weight.into() });
+        self.creators.push(CreatorInput {
+            id: id.into(),
+            weight: weight.into(),
+        });
         self
     }
     /// Sets the creator share.
@@ -280,16 +296,28 @@ impl SplitTerms {
             )));
         }
         if creators.is_empty() {
-            return Err(SplitError::NoCreators("a split needs at least one creator".into()));
+            return Err(SplitError::NoCreators(
+                "a split needs at least one creator".into(),
+            ));
         }
         let mut seen = std::collections::HashSet::with_capacity(creators.len());
         for (id, _) in &creators {
             if !seen.insert(id.as_str()) {
-                return Err(SplitError::DuplicateCreator(format!("creator id {id:?} appears twice")));
+                return Err(SplitError::DuplicateCreator(format!(
+                    "creator id {id:?} appears twice"
+                )));
             }
         }
         let weight_total = creators.iter().map(|(_, w)| w.0 as u128).sum();
-        Ok(SplitTerms { currency, share, fee, fee_mode, step_minor: 1, creators, weight_total })
+        Ok(SplitTerms {
+            currency,
+            share,
+            fee,
+            fee_mode,
+            step_minor: 1,
+            creators,
+            weight_total,
+        })
     }
 
     /// Allocate in cash steps (e.g. CHF 0.05): the pool rounds up to a whole step and every
@@ -352,18 +380,28 @@ impl SplitTerms {
             SplitError::FeeExceedsPlatformShare(format!(
                 "fee {} exceeds the platform's share {} of gross {}",
                 self.fee,
-                Money::from_minor(g - pool, self.currency).map(|m| m.to_string()).unwrap_or_default(),
+                Money::from_minor(g - pool, self.currency)
+                    .map(|m| m.to_string())
+                    .unwrap_or_default(),
                 gross
             ))
         })?;
         let mut units = vec![0u128; self.creators.len()];
-        largest_remainder(pool / step, self.creators.iter().map(|(_, w)| w.0 as u128), self.weight_total, &mut units);
+        largest_remainder(
+            pool / step,
+            self.creators.iter().map(|(_, w)| w.0 as u128),
+            self.weight_total,
+            &mut units,
+        );
         let c = self.currency;
         let creators = self
             .creators
             .iter()
             .zip(units)
-            .map(|((id, _), u)| Payout { id: id.clone(), amount: money(u * step, c) })
+            .map(|((id, _), u)| Payout {
+                id: id.clone(),
+                amount: money(u * step, c),
+            })
             .collect();
         Ok(Split {
             currency: c,
@@ -428,14 +466,19 @@ pub fn split(input: &SplitInput) -> Result<Split, SplitError> {
         None => Share::FLOOR,
     };
     if input.creators.is_empty() {
-        return Err(SplitError::NoCreators("a split needs at least one creator".into()));
+        return Err(SplitError::NoCreators(
+            "a split needs at least one creator".into(),
+        ));
     }
     let mut creators = Vec::with_capacity(input.creators.len());
     let mut seen = std::collections::HashSet::with_capacity(input.creators.len());
     for c in &input.creators {
         let w = Weight::parse(&c.weight)?;
         if !seen.insert(c.id.as_str()) {
-            return Err(SplitError::DuplicateCreator(format!("creator id {:?} appears twice", c.id)));
+            return Err(SplitError::DuplicateCreator(format!(
+                "creator id {:?} appears twice",
+                c.id
+            )));
         }
         creators.push((c.id.clone(), w));
     }
@@ -451,7 +494,12 @@ pub fn split(input: &SplitInput) -> Result<Split, SplitError> {
 /// `out` receives the amounts, in order. Exact in integers: `total × w` must fit in `u128`,
 /// which holds for every amount and weight this crate accepts (≤ 10^19 × 10^15, or
 /// 10^19 × 10^19 for refunds).
-pub fn largest_remainder(total: u128, weights: impl Iterator<Item = u128> + Clone, weight_total: u128, out: &mut [u128]) {
+pub fn largest_remainder(
+    total: u128,
+    weights: impl Iterator<Item = u128> + Clone,
+    weight_total: u128,
+    out: &mut [u128],
+) {
     if weight_total == 0 {
         out.iter_mut().for_each(|o| *o = 0);
         return;
@@ -465,8 +513,10 @@ pub fn largest_remainder(total: u128, weights: impl Iterator<Item = u128> + Clon
     if left == 0 {
         return;
     }
-    let mut order: Vec<(u128, usize)> =
-        weights.enumerate().map(|(i, w)| (total * w % weight_total, i)).collect();
+    let mut order: Vec<(u128, usize)> = weights
+        .enumerate()
+        .map(|(i, w)| (total * w % weight_total, i))
+        .collect();
     // Largest remainder first; equal remainders in input order.
     order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     for &(_, i) in &order {
@@ -573,7 +623,15 @@ impl Refundable {
     /// The remaining balance of each creator (input order) and of the platform.
     pub fn balances(&self) -> (Vec<Payout>, Money) {
         let (c, p) = self.balances.split_at(self.ids.len());
-        let creators = self.ids.iter().zip(c).map(|(id, &m)| Payout { id: id.clone(), amount: money(m, self.currency) }).collect();
+        let creators = self
+            .ids
+            .iter()
+            .zip(c)
+            .map(|(id, &m)| Payout {
+                id: id.clone(),
+                amount: money(m, self.currency),
+            })
+            .collect();
         (creators, money(p[0], self.currency))
     }
 
@@ -602,13 +660,30 @@ impl Refundable {
             )));
         }
         let mut parts = vec![0u128; self.balances.len()];
-        largest_remainder(amount.minor(), self.balances.iter().copied(), total, &mut parts);
+        largest_remainder(
+            amount.minor(),
+            self.balances.iter().copied(),
+            total,
+            &mut parts,
+        );
         for (b, p) in self.balances.iter_mut().zip(&parts) {
             *b -= p;
         }
         let c = self.currency;
-        let creators = self.ids.iter().zip(&parts).map(|(id, &p)| Payout { id: id.clone(), amount: money(p, c) }).collect();
-        Ok(Refund { amount, creators, platform: money(parts[self.ids.len()], c) })
+        let creators = self
+            .ids
+            .iter()
+            .zip(&parts)
+            .map(|(id, &p)| Payout {
+                id: id.clone(),
+                amount: money(p, c),
+            })
+            .collect();
+        Ok(Refund {
+            amount,
+            creators,
+            platform: money(parts[self.ids.len()], c),
+        })
     }
 }
 
@@ -618,7 +693,11 @@ mod tests {
 
     #[test]
     fn wide_mul_div_matches_narrow() {
-        for (a, b, d) in [(7u128, 3u128, 2u128), (10u128.pow(19), 10u128.pow(19), 10u128.pow(20)), (u128::MAX / 3, 5, 7)] {
+        for (a, b, d) in [
+            (7u128, 3u128, 2u128),
+            (10u128.pow(19), 10u128.pow(19), 10u128.pow(20)),
+            (u128::MAX / 3, 5, 7),
+        ] {
             let (hi, lo) = mul_wide(a, b);
             if hi < d {
                 let (q, r) = div_wide(hi, lo, d);
@@ -628,13 +707,22 @@ mod tests {
             }
         }
         // 10^19 × (75×10^34) / 10^36 = 7.5×10^18 exactly.
-        assert_eq!(mul_div_ceil(10u128.pow(19), 75 * 10u128.pow(34), 10u128.pow(36)), Some(75 * 10u128.pow(17)));
-        assert_eq!(mul_div_ceil(10u128.pow(19) + 1, 75 * 10u128.pow(34), 10u128.pow(36)), Some(75 * 10u128.pow(17) + 1));
+        assert_eq!(
+            mul_div_ceil(10u128.pow(19), 75 * 10u128.pow(34), 10u128.pow(36)),
+            Some(75 * 10u128.pow(17))
+        );
+        assert_eq!(
+            mul_div_ceil(10u128.pow(19) + 1, 75 * 10u128.pow(34), 10u128.pow(36)),
+            Some(75 * 10u128.pow(17) + 1)
+        );
     }
 
     #[test]
     fn share_bounds() {
-        assert_eq!(Share::parse("0.7499").unwrap_err().kind(), "sovereignty_violation");
+        assert_eq!(
+            Share::parse("0.7499").unwrap_err().kind(),
+            "sovereignty_violation"
+        );
         assert_eq!(Share::parse("1.0001").unwrap_err().kind(), "invalid_share");
         assert_eq!(Share::parse("abc").unwrap_err().kind(), "invalid_share");
         assert_eq!(Share::parse("1.000").unwrap().to_string(), "1.00");
@@ -643,13 +731,30 @@ mod tests {
 
     #[test]
     fn cash_steps_give_whole_steps() {
-        let s = split(&SplitInput::new("10.00", "CHF").creator("a", "1").creator("b", "1").creator("c", "1").step("0.05")).unwrap();
+        let s = split(
+            &SplitInput::new("10.00", "CHF")
+                .creator("a", "1")
+                .creator("b", "1")
+                .creator("c", "1")
+                .step("0.05"),
+        )
+        .unwrap();
         assert_eq!(s.creator_total.to_string(), "7.50");
         for p in &s.creators {
             assert_eq!(p.amount.minor() % 5, 0, "{p:?}");
         }
-        let total: u128 = s.creators.iter().map(|p| p.amount.minor()).sum::<u128>() + s.platform.minor();
+        let total: u128 =
+            s.creators.iter().map(|p| p.amount.minor()).sum::<u128>() + s.platform.minor();
         assert_eq!(total, 1000);
-        assert_eq!(split(&SplitInput::new("0.03", "CHF").creator("a", "1").step("0.05")).unwrap_err().kind(), "invalid_step");
+        assert_eq!(
+            split(
+                &SplitInput::new("0.03", "CHF")
+                    .creator("a", "1")
+                    .step("0.05")
+            )
+            .unwrap_err()
+            .kind(),
+            "invalid_step"
+        );
     }
 }

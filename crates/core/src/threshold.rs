@@ -202,7 +202,11 @@ impl Threshold {
     /// A machine in state `inactive`, with no sample seen. The rule must be valid
     /// ([`ThresholdRule::new`] guarantees it; a deserialized one should be validated).
     pub fn new(rule: ThresholdRule) -> Self {
-        Threshold { rule, phase: Phase::Inactive, last_t: None }
+        Threshold {
+            rule,
+            phase: Phase::Inactive,
+            last_t: None,
+        }
     }
 
     /// Validates `rule` and builds the machine.
@@ -237,7 +241,9 @@ impl Threshold {
     /// (or not finite), `invalid_sample` when `value` is not finite. Errors change nothing.
     pub fn observe(&mut self, t: f64, value: f64) -> Result<AlertState, ThresholdError> {
         if !t.is_finite() {
-            return Err(ThresholdError::InvalidSample(format!("time t must be finite, got {t}")));
+            return Err(ThresholdError::InvalidSample(format!(
+                "time t must be finite, got {t}"
+            )));
         }
         if let Some(prev) = self.last_t {
             if t <= prev {
@@ -255,7 +261,11 @@ impl Threshold {
     }
 
     /// Feeds a sample whose value may be absent (`None` is `invalid_sample`).
-    pub fn observe_opt(&mut self, t: f64, value: Option<f64>) -> Result<AlertState, ThresholdError> {
+    pub fn observe_opt(
+        &mut self,
+        t: f64,
+        value: Option<f64>,
+    ) -> Result<AlertState, ThresholdError> {
         match value {
             Some(v) => self.observe(t, v),
             None => {
@@ -267,7 +277,9 @@ impl Threshold {
                         )));
                     }
                 }
-                Err(ThresholdError::InvalidSample("the sample has no value".into()))
+                Err(ThresholdError::InvalidSample(
+                    "the sample has no value".into(),
+                ))
             }
         }
     }
@@ -285,7 +297,9 @@ impl Threshold {
         self.phase = match (self.phase, cond) {
             (Phase::Inactive, true) => {
                 if self.rule.for_seconds == 0.0 {
-                    Phase::Firing { cooling_since: None }
+                    Phase::Firing {
+                        cooling_since: None,
+                    }
                 } else {
                     Phase::Pending { since: t }
                 }
@@ -293,17 +307,23 @@ impl Threshold {
             (Phase::Inactive, false) => Phase::Inactive,
             (Phase::Pending { since }, true) => {
                 if t - since >= self.rule.for_seconds {
-                    Phase::Firing { cooling_since: None }
+                    Phase::Firing {
+                        cooling_since: None,
+                    }
                 } else {
                     Phase::Pending { since }
                 }
             }
             (Phase::Pending { .. }, false) => Phase::Inactive,
-            (Phase::Firing { .. }, true) => Phase::Firing { cooling_since: None },
+            (Phase::Firing { .. }, true) => Phase::Firing {
+                cooling_since: None,
+            },
             (Phase::Firing { cooling_since }, false) => {
                 let first_false = cooling_since.unwrap_or(t);
                 if t - first_false < self.rule.keep_firing_for_seconds {
-                    Phase::Firing { cooling_since: Some(first_false) }
+                    Phase::Firing {
+                        cooling_since: Some(first_false),
+                    }
                 } else {
                     Phase::Inactive
                 }

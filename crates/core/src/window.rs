@@ -70,7 +70,9 @@ impl WindowRate {
         errors: impl Into<Num>,
     ) -> Result<Option<f64>, WindowError> {
         if !t.is_finite() {
-            return Err(WindowError::InvalidSample(format!("time t must be finite, got {t}")));
+            return Err(WindowError::InvalidSample(format!(
+                "time t must be finite, got {t}"
+            )));
         }
         if let Some(prev) = self.last_t {
             if t <= prev {
@@ -152,12 +154,18 @@ impl BurnRateRule {
     pub fn validate(&self) -> Result<(), WindowError> {
         let bad = |m: String| Err(WindowError::InvalidConfig(m));
         if !(self.objective > 0.0 && self.objective < 1.0) {
-            return bad(format!("objective must be in (0, 1), got {}", self.objective));
+            return bad(format!(
+                "objective must be in (0, 1), got {}",
+                self.objective
+            ));
         }
         if !(self.burn_rate.is_finite() && self.burn_rate > 0.0) {
             return bad(format!("burn_rate must be > 0, got {}", self.burn_rate));
         }
-        for (name, w) in [("long_window_seconds", self.long_window_seconds), ("short_window_seconds", self.short_window_seconds)] {
+        for (name, w) in [
+            ("long_window_seconds", self.long_window_seconds),
+            ("short_window_seconds", self.short_window_seconds),
+        ] {
             if !(w.is_finite() && w > 0.0) {
                 return bad(format!("{name} must be > 0, got {w}"));
             }
@@ -206,11 +214,20 @@ impl BurnRate {
             errors: 0,
             last_t: None,
         };
-        BurnRate { long: window(rule.long_window_seconds), short: window(rule.short_window_seconds), rule }
+        BurnRate {
+            long: window(rule.long_window_seconds),
+            short: window(rule.short_window_seconds),
+            rule,
+        }
     }
 
     /// Adds one interval's counts; returns whether both windows burn too fast.
-    pub fn push(&mut self, t: f64, requests: impl Into<Num>, errors: impl Into<Num>) -> Result<bool, WindowError> {
+    pub fn push(
+        &mut self,
+        t: f64,
+        requests: impl Into<Num>,
+        errors: impl Into<Num>,
+    ) -> Result<bool, WindowError> {
         let (requests, errors) = (requests.into(), errors.into());
         // Both windows validate identically and share their last `t`, so when the first
         // accepts the sample the second does too: an error leaves both unchanged.

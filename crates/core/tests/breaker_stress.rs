@@ -1,7 +1,9 @@
 //! A breaker shared by 8 threads for 100,000 calls each, on a manual clock moved by another
 //! thread: every acquire and record is counted exactly once, and every transition is legal.
 
-use liberation_gates::breaker::{BreakerConfig, BreakerState, CircuitBreaker, Outcome, Transition, WindowConfig};
+use liberation_gates::breaker::{
+    BreakerConfig, BreakerState, CircuitBreaker, Outcome, Transition, WindowConfig,
+};
 use liberation_gates::clock::ManualClock;
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,7 +13,13 @@ fn legal(t: &Transition) -> bool {
     use BreakerState::*;
     matches!(
         (t.from, t.to),
-        (Closed, Open) | (Open, HalfOpen) | (HalfOpen, Open) | (HalfOpen, Closed) | (_, ForcedOpen) | (_, Disabled) | (_, Closed)
+        (Closed, Open)
+            | (Open, HalfOpen)
+            | (HalfOpen, Open)
+            | (HalfOpen, Closed)
+            | (_, ForcedOpen)
+            | (_, Disabled)
+            | (_, Closed)
     ) && t.from != t.to
 }
 
@@ -78,11 +86,22 @@ fn counters_add_up_and_transitions_are_legal() {
     ticker.join().unwrap();
 
     let stats = breaker.metrics().stats;
-    assert_eq!(stats.permitted + stats.rejected, THREADS * CALLS, "every acquire counted once");
+    assert_eq!(
+        stats.permitted + stats.rejected,
+        THREADS * CALLS,
+        "every acquire counted once"
+    );
     assert_eq!(stats.permitted, totals.0);
     assert_eq!(stats.rejected, totals.1);
-    assert_eq!(stats.successes + stats.failures + stats.ignored, totals.2 + totals.3, "every record counted once");
-    assert!(stats.rejected > 0, "the breaker opened at some point: {stats:?}");
+    assert_eq!(
+        stats.successes + stats.failures + stats.ignored,
+        totals.2 + totals.3,
+        "every record counted once"
+    );
+    assert!(
+        stats.rejected > 0,
+        "the breaker opened at some point: {stats:?}"
+    );
 
     let ts = transitions.lock();
     assert!(ts.len() > 2, "{} transitions", ts.len());

@@ -9,11 +9,18 @@ use liberation_gates::threshold::{AlertState, Op, Threshold, ThresholdRule};
 use proptest::prelude::*;
 
 fn cases() -> u32 {
-    std::env::var("LG_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000)
+    std::env::var("LG_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000)
 }
 
 fn config() -> ProptestConfig {
-    ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases: cases(),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
 }
 
 /// Samples: strictly increasing times (gaps 1..120 s) and breach / no breach.
@@ -97,8 +104,15 @@ proptest! {
 fn split_case() -> impl Strategy<Value = (&'static str, u32, u128, Vec<u64>, u32, u128, bool)> {
     (
         prop::sample::select(vec![("JPY", 0u32), ("GBP", 2), ("KWD", 3), ("CLF", 4)]),
-        prop_oneof![0u128..10_000, 0u128..10_000_000_000, 0u128..=1_000_000_000_000_000_000],
-        prop::collection::vec(prop_oneof![1u64..=10_000_000, 1u64..=1_000_000_000_000_000], 1..12),
+        prop_oneof![
+            0u128..10_000,
+            0u128..10_000_000_000,
+            0u128..=1_000_000_000_000_000_000
+        ],
+        prop::collection::vec(
+            prop_oneof![1u64..=10_000_000, 1u64..=1_000_000_000_000_000],
+            1..12,
+        ),
         7500u32..=10_000,
         0u128..1_000,
         any::<bool>(),
@@ -122,8 +136,17 @@ fn micros_to_str(m: u64) -> String {
     format!("{}.{:06}", m / 1_000_000, m % 1_000_000)
 }
 
-fn request(c: &str, d: u32, gross: u128, weights: &[u64], share: u32, fee: u128, before: bool) -> SplitInput {
-    let mut req = SplitInput::new(minor_to_str(gross, d), c).share(format!("0.{share:04}").replace("0.10000", "1.0000"));
+fn request(
+    c: &str,
+    d: u32,
+    gross: u128,
+    weights: &[u64],
+    share: u32,
+    fee: u128,
+    before: bool,
+) -> SplitInput {
+    let mut req = SplitInput::new(minor_to_str(gross, d), c)
+        .share(format!("0.{share:04}").replace("0.10000", "1.0000"));
     if share == 10_000 {
         req.creator_share = Some("1".into());
     }
@@ -131,7 +154,10 @@ fn request(c: &str, d: u32, gross: u128, weights: &[u64], share: u32, fee: u128,
         req = req.creator(format!("c{i}"), micros_to_str(*w));
     }
     if fee > 0 {
-        req = req.fee(minor_to_str(fee.min(gross), d), if before { "before_split" } else { "platform" });
+        req = req.fee(
+            minor_to_str(fee.min(gross), d),
+            if before { "before_split" } else { "platform" },
+        );
     }
     req
 }
