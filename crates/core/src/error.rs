@@ -125,7 +125,6 @@ error_family! {
         VoteRequired => "vote_required",
         DecisionMismatch => "decision_mismatch",
         DecisionNotPassed => "decision_not_passed",
-        RedeployNeedsApproval => "redeploy_needs_approval",
     }
 }
 
@@ -145,6 +144,7 @@ error_family! {
         InvalidPlan => "invalid_plan",
         OutOfOrder => "out_of_order",
         InvalidEvent => "invalid_event",
+        RedeployNeedsApproval => "redeploy_needs_approval",
     }
 }
 

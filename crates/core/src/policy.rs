@@ -526,6 +526,24 @@ impl Policy {
         (m, c)
     }
 
+    /// The liberation rules behind a rollback decision (sorted ids): the firing rules marked
+    /// `liberation` whose own action is a rollback. Empty for a technical rollback or any
+    /// other decision.
+    pub fn liberation_cause(&self, d: &PolicyDecision) -> Vec<String> {
+        if !matches!(d.action, Action::Rollback | Action::GentleRollback) {
+            return Vec::new();
+        }
+        self.rules
+            .iter()
+            .filter(|r| {
+                r.liberation
+                    && matches!(r.action, Action::Rollback | Action::GentleRollback)
+                    && d.reasons.contains(&r.id)
+            })
+            .map(|r| r.id.clone())
+            .collect()
+    }
+
     /// A fresh evaluator (all rules inactive).
     pub fn evaluator(&self) -> Evaluator {
         Evaluator::new(self.clone())
@@ -629,6 +647,17 @@ enum RuleState {
     BurnRate(BurnRate),
 }
 
+impl RuleState {
+    fn state(&self) -> AlertState {
+        match self {
+            RuleState::Threshold(t) => t.state(),
+            RuleState::Checks(true) => AlertState::Firing,
+            RuleState::BurnRate(b) if b.firing() => AlertState::Firing,
+            _ => AlertState::Inactive,
+        }
+    }
+}
+
 /// Evaluates a policy over observations in time order.
 #[derive(Debug, Clone)]
 pub struct Evaluator {
@@ -672,12 +701,7 @@ impl Evaluator {
             .iter()
             .zip(&self.states)
             .map(|(r, s)| {
-                let st = match s {
-                    RuleState::Threshold(t) => t.state(),
-                    RuleState::Checks(true) => AlertState::Firing,
-                    RuleState::BurnRate(b) if b.firing() => AlertState::Firing,
-                    _ => AlertState::Inactive,
-                };
+                let st = s.state();
                 (r.id.as_str(), st)
             })
             .collect()
@@ -745,7 +769,8 @@ impl Evaluator {
         let mut firing: Vec<&Rule> = Vec::new();
         let mut missing: Vec<&str> = Vec::new();
         for (r, s) in self.policy.rules.iter().zip(self.states.iter_mut()) {
-            let is_firing = match (&r.condition, s) {
+            let before = s.state();
+            let is_firing = match (&r.condition, &mut *s) {
                 (Condition::Threshold { metric, .. }, RuleState::Threshold(th)) => {
                     match obs.metrics.get(metric.as_str()) {
                         Some(&v) => th.observe(t, v).unwrap_or(th.state()) == AlertState::Firing,
@@ -799,6 +824,10 @@ impl Evaluator {
                 }
                 _ => false,
             };
+            let after = s.state();
+            if after != before {
+                tracing::info!(target: "liberation_gates::policy", t, rule = r.id.as_str(), from = before.as_str(), to = after.as_str(), "rule state change");
+            }
             if is_firing {
                 firing.push(r);
             }

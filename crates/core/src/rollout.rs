@@ -18,9 +18,11 @@
 //! ```
 
 use crate::error::RolloutError;
+use crate::governance::Decision;
 use crate::num::Num;
-use crate::policy::Action;
+use crate::policy::{Action, Policy, PolicyDecision};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::fmt;
 
 /// One step of a plan.
@@ -445,5 +447,94 @@ impl BlueGreen {
             }
         }
         self.status
+    }
+}
+
+/// Community validation before redeployment.
+///
+/// The recovery protocol: after a rollback caused by a liberation rule (`creator_sovereignty`,
+/// `community_protection`, `trauma_informed_ux`, or any rule marked `liberation`), a new
+/// rollout of that service starts only with a passed community decision whose subject is
+/// `redeploy:<service>` (and, when it records a closing time, closed after the rollback).
+/// Technical rollbacks do not need one.
+///
+/// ```
+/// use liberation_gates::governance::{Decision, ProposalStatus};
+/// use liberation_gates::policy::{Action, Policy, PolicyDecision, Severity};
+/// use liberation_gates::rollout::{RedeployGuard, RolloutPlan};
+/// let policy = Policy::builtin();
+/// let rollback = PolicyDecision { t: 60.0, action: Action::Rollback, severity: Severity::Critical,
+///     reasons: vec!["creator_sovereignty".into()], notification: None };
+/// let mut guard = RedeployGuard::new();
+/// guard.record(&policy, "events", &rollback);
+/// let err = guard.start("events", RolloutPlan::default(), 100.0, None).unwrap_err();
+/// assert_eq!(err.kind(), "redeploy_needs_approval");
+/// let ok = Decision::new("redeploy:events", "redeploy", ProposalStatus::Passed);
+/// assert!(guard.start("events", RolloutPlan::default(), 200.0, Some(&ok)).is_ok());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct RedeployGuard {
+    /// Services rolled back by liberation rules: when, and which rules.
+    blocked: HashMap<String, (f64, Vec<String>)>,
+}
+
+impl RedeployGuard {
+    /// A guard with no service blocked.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Notes a decision about `service`; a rollback caused by a liberation rule blocks
+    /// redeployment until the community approves it.
+    pub fn record(&mut self, policy: &Policy, service: &str, decision: &PolicyDecision) {
+        let rules = policy.liberation_cause(decision);
+        if !rules.is_empty() {
+            tracing::warn!(target: "liberation_gates::rollout", service, t = decision.t, rules = ?rules, "redeploy now needs community approval");
+            self.blocked
+                .insert(service.to_string(), (decision.t, rules));
+        }
+    }
+
+    /// The liberation rules that blocked `service`, if it is blocked.
+    pub fn blocked_by(&self, service: &str) -> Option<&[String]> {
+        self.blocked.get(service).map(|(_, r)| r.as_slice())
+    }
+
+    /// Starts a rollout of `service`. A blocked service needs a passed decision with subject
+    /// `redeploy:<service>`: `redeploy_needs_approval` otherwise (naming what was missing or
+    /// wrong). A successful start lifts the block.
+    pub fn start(
+        &mut self,
+        service: &str,
+        plan: RolloutPlan,
+        started_at: f64,
+        decision: Option<&Decision>,
+    ) -> Result<Rollout, RolloutError> {
+        if let Some((at, rules)) = self.blocked.get(service) {
+            let subject = format!("redeploy:{service}");
+            let why = match decision {
+                None => Some(format!("needs a passed community decision {subject:?}")),
+                Some(d) if d.subject != subject => Some(format!(
+                    "the decision is about {:?}, not {subject:?}",
+                    d.subject
+                )),
+                Some(d) if !d.passed() => Some(format!(
+                    "the decision on {subject:?} is {}, not passed",
+                    d.status
+                )),
+                Some(d) if d.closed_at.is_some_and(|c| c < *at) => Some(format!(
+                    "the decision on {subject:?} closed before the rollback at t={at}"
+                )),
+                Some(_) => None,
+            };
+            if let Some(why) = why {
+                return Err(RolloutError::RedeployNeedsApproval(format!(
+                    "{service} was rolled back by {} at t={at}; redeploying {why}",
+                    rules.join(", ")
+                )));
+            }
+        }
+        self.blocked.remove(service);
+        Ok(Rollout::start(plan, started_at))
     }
 }

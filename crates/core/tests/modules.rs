@@ -1,0 +1,446 @@
+//! Behaviour of the modules the shared vectors do not cover.
+
+use liberation_gates::breaker::{
+    BreakerConfig, BreakerRegistry, CircuitBreaker, Outcome, WindowConfig,
+};
+use liberation_gates::clock::ManualClock;
+use liberation_gates::fallback::{Attribution, FallbackCache, Unavailable};
+use liberation_gates::governance::{Decision, Participation, ProposalStatus};
+use liberation_gates::health::{CheckDef, Criticality, HealthModel, HealthStatus, Level};
+use liberation_gates::plan::{DeploymentPlan, GateAction};
+use liberation_gates::policy::{Action, Format, Observation, Policy, PolicyDecision, Severity};
+use liberation_gates::rollout::{BlueGreen, BlueGreenStatus, RedeployGuard, RolloutPlan};
+use liberation_gates::window::{BurnRate, BurnRateRule};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+const CHECKS: [&str; 9] = [
+    "database",
+    "cache",
+    "storage",
+    "api_gateway",
+    "auth",
+    "business_logic",
+    "integration",
+    "community_protection",
+    "trauma_informed_ux",
+];
+
+fn healthy(t: f64) -> Observation {
+    Observation::new(t)
+        .metric("http_error_rate", 0.001)
+        .metric("response_time_degradation", 0.1)
+        .metric("creator_share", 0.8)
+        .metric("governance_participation_drop", 0.0)
+        .metric("capacity_utilization", 0.5)
+        .checks(CHECKS, true)
+}
+
+#[test]
+fn health_worst_wins_and_levels_above_a_down_level_are_skipped() {
+    let model = HealthModel::builtin();
+    let all_up: HashMap<String, bool> = CHECKS.iter().map(|c| (c.to_string(), true)).collect();
+    let r = model.evaluate_bools(&all_up);
+    assert_eq!(r.overall, HealthStatus::Up);
+    assert!(r.levels.iter().all(|l| l.status == HealthStatus::Up));
+
+    let mut auth_down = all_up.clone();
+    auth_down.insert("auth".into(), false);
+    let r = model.evaluate_bools(&auth_down);
+    assert_eq!(r.level(Level::L1), Some(HealthStatus::Up));
+    assert_eq!(r.level(Level::L2), Some(HealthStatus::Down));
+    for l in [Level::L3, Level::L4, Level::L5] {
+        assert_eq!(r.level(l), Some(HealthStatus::Skipped), "{l:?}");
+    }
+    assert_eq!(r.overall, HealthStatus::Down);
+
+    // Missing results are unknown; up beats unknown within a level.
+    let mut partial = all_up.clone();
+    partial.remove("cache");
+    let r = model.evaluate_bools(&partial);
+    assert_eq!(r.level(Level::L1), Some(HealthStatus::Up));
+    assert!(r.levels[0]
+        .checks
+        .contains(&("cache".to_string(), HealthStatus::Unknown)));
+}
+
+#[test]
+fn a_non_critical_failure_degrades_its_level() {
+    let model = HealthModel::new(vec![
+        CheckDef {
+            name: "db".into(),
+            level: Level::L1,
+            criticality: Criticality::Critical,
+        },
+        CheckDef {
+            name: "thumbnails".into(),
+            level: Level::L3,
+            criticality: Criticality::NonCritical,
+        },
+        CheckDef {
+            name: "celebration".into(),
+            level: Level::L5,
+            criticality: Criticality::NonCritical,
+        },
+    ])
+    .unwrap();
+    let results = HashMap::from([
+        ("db".to_string(), HealthStatus::Up),
+        ("thumbnails".to_string(), HealthStatus::Down),
+        ("celebration".to_string(), HealthStatus::Up),
+    ]);
+    let r = model.evaluate(&results);
+    assert_eq!(r.level(Level::L3), Some(HealthStatus::Degraded));
+    assert_eq!(
+        r.level(Level::L5),
+        Some(HealthStatus::Up),
+        "degraded is not down: nothing is skipped"
+    );
+    assert_eq!(r.overall, HealthStatus::Degraded);
+    assert_eq!(
+        HealthModel::new(vec![
+            CheckDef {
+                name: "x".into(),
+                level: Level::L1,
+                criticality: Criticality::Critical
+            };
+            2
+        ])
+        .unwrap_err()
+        .kind(),
+        "invalid_policy"
+    );
+}
+
+#[test]
+fn the_plan_rolls_back_on_any_failed_check_and_holds_on_missing_data() {
+    let plan = DeploymentPlan::builtin();
+    assert_eq!(
+        plan.phases
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "infrastructure",
+            "api_gateway",
+            "business_logic",
+            "integration",
+            "canary",
+            "full_launch"
+        ]
+    );
+    let base = Observation::new(0.0)
+        .metric("creator_share", 0.8)
+        .check("governance", true)
+        .check("community_protection", true);
+    let infra = plan.phase("infrastructure").unwrap();
+    let ok = base.clone().checks(
+        [
+            "database",
+            "database_replica",
+            "cache",
+            "storage",
+            "monitoring",
+        ],
+        true,
+    );
+    assert_eq!(infra.evaluate(&ok).action, GateAction::Proceed);
+    let r = infra.evaluate(&ok.clone().metric("creator_share", 0.74));
+    assert_eq!(r.action, GateAction::Rollback);
+    assert!(r.liberation_failed);
+    assert_eq!(r.failed, ["creator_share >= 0.75"]);
+    let r = infra.evaluate(&base.clone().check("database", true));
+    assert_eq!(r.action, GateAction::Hold);
+    assert!(r.missing.contains(&"monitoring".to_string()));
+    let r = plan.phase("canary").unwrap().evaluate(
+        &base
+            .metric("page_load_seconds", 1.2)
+            .metric("http_error_rate", 0.006),
+    );
+    assert_eq!(
+        (r.action, r.failed.clone()),
+        (
+            GateAction::Rollback,
+            vec!["http_error_rate < 0.005".to_string()]
+        )
+    );
+    assert_eq!(
+        DeploymentPlan::parse("phases = []", Format::Toml)
+            .unwrap_err()
+            .kind(),
+        "invalid_plan"
+    );
+}
+
+#[test]
+fn burn_rate_needs_both_windows() {
+    let rule = BurnRateRule {
+        objective: 0.999,
+        long_window_seconds: 3600.0,
+        short_window_seconds: 300.0,
+        burn_rate: 14.4,
+        min_requests: 0,
+    };
+    let mut b = BurnRate::new(rule).unwrap();
+    assert!((rule.error_rate_threshold() - 0.0144).abs() < 1e-12);
+    // An hour at 1% errors: below 1.44%, never fires.
+    for t in (0..3600).step_by(60) {
+        assert!(!b.push(t as f64, 1000u64, 10u64).unwrap());
+    }
+    // A short burst at 20%: the short window fires at once, but the long one needs time.
+    assert!(!b.push(3600.0, 1000u64, 200u64).unwrap());
+    let mut fired_at = None;
+    for t in (3660..7200).step_by(60) {
+        if b.push(t as f64, 1000u64, 200u64).unwrap() {
+            fired_at = Some(t);
+            break;
+        }
+    }
+    assert!(fired_at.is_some_and(|t| t < 3900), "{fired_at:?}");
+    assert_eq!(
+        b.push(3000.0, 1u64, 0u64).unwrap_err().kind(),
+        "out_of_order"
+    );
+    assert_eq!(
+        BurnRate::new(BurnRateRule {
+            short_window_seconds: 7200.0,
+            ..rule
+        })
+        .unwrap_err()
+        .kind(),
+        "invalid_config"
+    );
+}
+
+#[test]
+fn burn_rate_rules_work_in_a_policy_file() {
+    let policy = Policy::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/policies/service.yaml"
+    ))
+    .unwrap();
+    assert_eq!(policy.breakers().len(), 2);
+    assert_eq!(policy.flags().unwrap().keys().len(), 4);
+    let mut eval = policy.evaluator();
+    let obs = |t: f64, errors: f64| {
+        Observation::new(t)
+            .metric("http_requests", 1000.0)
+            .metric("http_errors", errors)
+            .metric("creator_share", 0.8)
+            .metric("gateway_latency_ms", 20.0)
+    };
+    for t in (0..600).step_by(60) {
+        assert_eq!(
+            eval.observe(&obs(t as f64, 1.0)).unwrap().action,
+            Action::Proceed
+        );
+    }
+    let d = eval.observe(&obs(600.0, 500.0)).unwrap();
+    assert_eq!(
+        (d.action, d.reasons.clone()),
+        (Action::Rollback, vec!["fast_burn".to_string()])
+    );
+    assert_eq!(
+        eval.observe(&obs(660.0, 2.5)).unwrap_err().kind(),
+        "invalid_observation",
+        "counts must be whole"
+    );
+}
+
+#[test]
+fn policy_validation_names_the_rule_and_field() {
+    let cases = [
+        ("[[rules]]\nid = \"a\"\nmetric = \"m\"\nop = \">\"\nthreshold = 1\naction = \"explode\"\nseverity = \"high\"", "rule 0 (\"a\"): field `action`"),
+        ("[[rules]]\nid = \"a\"\nmetric = \"m\"\nop = \">\"\nthreshold = 1\nfor_seconds = -5\naction = \"alert\"\nseverity = \"high\"", "field `for_seconds`"),
+        ("[[rules]]\nid = \"a\"\nchecks = []\naction = \"alert\"\nseverity = \"high\"", "field `checks`"),
+        ("[[rules]]\nid = \"a\"\nchecks = [\"x\"]\nthreshold = 2\naction = \"alert\"\nseverity = \"high\"", "field `threshold`: only applies to a metric rule"),
+        ("[[rules]]\nid = \"a\"\nchecks = [\"x\"]\naction = \"alert\"\nseverity = \"high\"\n[[rules]]\nid = \"a\"\nchecks = [\"y\"]\naction = \"alert\"\nseverity = \"high\"", "rule 1 (\"a\"): field `id`"),
+        ("[[rules]]\nid = \"a\"\nmetric = \"m\"\nop = \">\"\nthreshold = 1\naction = \"alert\"\nseverity = \"high\"\ncolour = \"red\"", "unknown field `colour`"),
+    ];
+    for (text, needle) in cases {
+        let e = Policy::parse(text, Format::Toml).unwrap_err();
+        assert_eq!(e.kind(), "invalid_policy");
+        assert!(
+            e.message().contains(needle),
+            "{needle:?} not in {:?}",
+            e.message()
+        );
+    }
+}
+
+#[test]
+fn one_model_three_formats() {
+    let p = Policy::builtin();
+    for f in [Format::Toml, Format::Yaml, Format::Json] {
+        let text = p.to_string_as(f).unwrap();
+        assert_eq!(Policy::parse(&text, f).unwrap(), p, "{f:?}");
+    }
+}
+
+#[test]
+fn community_notifications_follow_the_strategy() {
+    let mut eval = Policy::builtin().evaluator();
+    let d = eval
+        .observe(&healthy(0.0).check("trauma_informed_ux", false))
+        .unwrap();
+    assert_eq!(d.action, Action::GentleRollback);
+    let n = d.notification.unwrap();
+    assert_eq!(
+        (n.audience.as_str(), n.severity, n.rules.clone()),
+        (
+            "community",
+            Severity::High,
+            vec!["trauma_informed_ux".to_string()]
+        )
+    );
+    assert!(n.message.contains("gently"), "{}", n.message);
+    // A technical rollback carries no community notification.
+    let mut eval = Policy::builtin().evaluator();
+    let d = eval
+        .observe(&healthy(0.0).check("database", false))
+        .unwrap();
+    assert_eq!(d.action, Action::Rollback);
+    assert!(d.notification.is_none());
+    // An alert alone, none either.
+    let d = eval
+        .observe(&healthy(60.0).metric("http_error_rate", 0.02))
+        .unwrap();
+    assert!(d.notification.is_none());
+}
+
+#[test]
+fn redeploy_after_a_liberation_rollback_needs_the_community() {
+    let policy = Policy::builtin();
+    let decision = |action, reasons: &[&str]| PolicyDecision {
+        t: 100.0,
+        action,
+        severity: Severity::Critical,
+        reasons: reasons.iter().map(|s| s.to_string()).collect(),
+        notification: None,
+    };
+    let mut guard = RedeployGuard::new();
+    guard.record(
+        &policy,
+        "newsroom",
+        &decision(
+            Action::Rollback,
+            &["error_rate_rollback", "health_critical"],
+        ),
+    );
+    assert!(
+        guard.blocked_by("newsroom").is_none(),
+        "technical rollbacks need no vote"
+    );
+    assert!(guard
+        .start("newsroom", RolloutPlan::default(), 200.0, None)
+        .is_ok());
+
+    guard.record(
+        &policy,
+        "events",
+        &decision(Action::GentleRollback, &["trauma_informed_ux"]),
+    );
+    assert_eq!(
+        guard.blocked_by("events"),
+        Some(&["trauma_informed_ux".to_string()][..])
+    );
+    let wrong = Decision::new("redeploy:newsroom", "redeploy", ProposalStatus::Passed);
+    let rejected = Decision::new("redeploy:events", "redeploy", ProposalStatus::Rejected);
+    let mut stale = Decision::new("redeploy:events", "redeploy", ProposalStatus::Passed);
+    stale.closed_at = Some(50.0);
+    for d in [None, Some(&wrong), Some(&rejected), Some(&stale)] {
+        assert_eq!(
+            guard
+                .start("events", RolloutPlan::default(), 300.0, d)
+                .unwrap_err()
+                .kind(),
+            "redeploy_needs_approval",
+            "{d:?}"
+        );
+    }
+    let ok = Decision::new("redeploy:events", "redeploy", ProposalStatus::Passed);
+    assert!(guard
+        .start("events", RolloutPlan::default(), 300.0, Some(&ok))
+        .is_ok());
+    assert!(guard.blocked_by("events").is_none());
+}
+
+#[test]
+fn blue_green_switches_back_when_the_post_gate_fails() {
+    let mut bg = BlueGreen::new(300.0);
+    assert_eq!(
+        bg.post_gate(0.0, true),
+        BlueGreenStatus::Staged,
+        "nothing to watch before promotion"
+    );
+    assert_eq!(bg.pre_gate(0.0, true), BlueGreenStatus::Promoted);
+    assert_eq!(bg.post_gate(100.0, true), BlueGreenStatus::Promoted);
+    assert_eq!(bg.post_gate(300.0, true), BlueGreenStatus::Completed);
+    let mut bg = BlueGreen::new(300.0);
+    assert_eq!(bg.pre_gate(0.0, false), BlueGreenStatus::Aborted);
+    assert_eq!(bg.pre_gate(10.0, true), BlueGreenStatus::Aborted, "final");
+}
+
+#[test]
+fn registry_and_fallback_cache() {
+    let clock = Arc::new(ManualClock::new(0.0));
+    let policy = Policy::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/policies/service.yaml"
+    ))
+    .unwrap();
+    let reg = BreakerRegistry::new(policy.breakers(), clock.clone()).unwrap();
+    assert_eq!(reg.names(), ["ivor", "newsroom"]);
+    assert_eq!(reg.get("ivor").unwrap().metrics().calls, 0);
+    assert_eq!(reg.get("nope").unwrap_err().kind(), "unknown_breaker");
+
+    let breaker = CircuitBreaker::with_clock(
+        BreakerConfig {
+            window: WindowConfig::Count { size: 2 },
+            minimum_calls: 2,
+            ..Default::default()
+        },
+        clock.clone(),
+    )
+    .unwrap();
+    let cache: FallbackCache<String> = FallbackCache::new(2, 60.0, clock.clone());
+    let credit = Attribution {
+        creators: vec!["kofi".into()],
+        revenue: None,
+        note: None,
+    };
+    // Nothing cached yet: the failure is returned.
+    assert!(matches!(
+        cache.guard(&breaker, "a", || Err::<(String, Attribution), _>("down")),
+        Err(Unavailable::Failed("down"))
+    ));
+    cache.store("a", "A".into(), credit.clone());
+    cache.store("b", "B".into(), credit.clone());
+    cache.store("c", "C".into(), credit.clone());
+    assert_eq!(cache.len(), 2, "bounded: the oldest entry was evicted");
+    assert!(cache.get("a").is_none());
+    assert_eq!(
+        breaker.record(Outcome::Failure, 0.1),
+        liberation_gates::breaker::BreakerState::Open
+    );
+    let served = cache
+        .guard(&breaker, "b", || -> Result<(String, Attribution), &str> {
+            panic!("not called while open")
+        })
+        .unwrap();
+    assert!(served.from_cache);
+    clock.advance(61.0);
+    assert!(cache.get("b").is_none(), "expired after the TTL");
+}
+
+#[test]
+fn participation_drop_against_recent_proposals() {
+    let mut p = Participation::new(3);
+    assert_eq!(p.drop(), None);
+    for r in [0.6, 0.5, 0.7] {
+        p.record(r);
+    }
+    p.record(0.24);
+    let d = p.drop().unwrap();
+    assert!((d - 0.6).abs() < 1e-12, "{d}");
+}
