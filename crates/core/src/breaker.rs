@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 
 /// The breaker's states.
@@ -704,6 +705,21 @@ pub struct CircuitBreaker {
     pending: Mutex<VecDeque<Transition>>,
     /// Held by the one thread delivering transitions, so listeners see them in order.
     delivering: Mutex<()>,
+    /// The machine's state, mirrored after every operation, so that acquiring in `closed`
+    /// or `disabled` (which changes nothing but a counter) needs no lock.
+    state_hint: AtomicU8,
+    /// Permits granted on that lock-free path.
+    fast_permits: AtomicU64,
+}
+
+fn state_code(s: BreakerState) -> u8 {
+    match s {
+        BreakerState::Closed => 0,
+        BreakerState::Disabled => 1,
+        BreakerState::Open => 2,
+        BreakerState::HalfOpen => 3,
+        BreakerState::ForcedOpen => 4,
+    }
 }
 
 impl fmt::Debug for CircuitBreaker {
@@ -752,6 +768,8 @@ impl CircuitBreaker {
             listeners: Mutex::new(Vec::new()),
             pending: Mutex::new(VecDeque::new()),
             delivering: Mutex::new(()),
+            state_hint: AtomicU8::new(state_code(BreakerState::Closed)),
+            fast_permits: AtomicU64::new(0),
         })
     }
 
@@ -774,6 +792,7 @@ impl CircuitBreaker {
             if moved {
                 self.pending.lock().extend(trans);
             }
+            self.state_hint.store(state_code(m.state), Ordering::Release);
             (permitted, m.state, moved)
         };
         if moved {
@@ -799,8 +818,17 @@ impl CircuitBreaker {
     }
 
     /// Asks to make a call now.
+    ///
+    /// In `closed` and `disabled` the answer is always yes and nothing but a counter changes,
+    /// so it is given without taking the lock (a call racing with a transition to `open` is
+    /// ordered just before it). Every other state takes the lock.
     pub fn try_acquire(&self) -> Result<Permit<'_>, Rejected> {
         let now = self.clock.now();
+        let hint = self.state_hint.load(Ordering::Acquire);
+        if hint <= state_code(BreakerState::Disabled) {
+            self.fast_permits.fetch_add(1, Ordering::Relaxed);
+            return Ok(Permit { breaker: self, started: now });
+        }
         match self.run(now, BreakerOp::Acquire) {
             (Some(true), _) => Ok(Permit {
                 breaker: self,
@@ -883,7 +911,7 @@ impl CircuitBreaker {
             failure_rate,
             slow_call_rate,
             seconds_until_half_open: half_open_at.filter(|&at| now < at).map(|at| at - now),
-            stats: m.stats,
+            stats: BreakerStats { permitted: m.stats.permitted + self.fast_permits.load(Ordering::Relaxed), ..m.stats },
         }
     }
 }
