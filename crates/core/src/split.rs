@@ -513,6 +513,18 @@ pub fn largest_remainder(
     if left == 0 {
         return;
     }
+    if left == 1 {
+        // One unit: the first largest remainder takes it (no allocation, no sort).
+        let mut best = (0u128, 0usize);
+        for (i, w) in weights.enumerate() {
+            let r = total * w % weight_total;
+            if i == 0 || r > best.0 {
+                best = (r, i);
+            }
+        }
+        out[best.1] += 1;
+        return;
+    }
     let mut order: Vec<(u128, usize)> = weights
         .enumerate()
         .map(|(i, w)| (total * w % weight_total, i))
