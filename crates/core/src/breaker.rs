@@ -684,6 +684,12 @@ impl fmt::Display for Rejected {
 
 impl std::error::Error for Rejected {}
 
+impl From<Rejected> for BreakerError {
+    fn from(r: Rejected) -> Self {
+        BreakerError::CallRejected(format!("call rejected: circuit breaker is {}", r.state))
+    }
+}
+
 type Listener = Box<dyn Fn(&Transition) + Send + Sync>;
 
 /// A thread-safe circuit breaker reading time from a [`Clock`].
@@ -792,7 +798,8 @@ impl CircuitBreaker {
             if moved {
                 self.pending.lock().extend(trans);
             }
-            self.state_hint.store(state_code(m.state), Ordering::Release);
+            self.state_hint
+                .store(state_code(m.state), Ordering::Release);
             (permitted, m.state, moved)
         };
         if moved {
@@ -817,6 +824,11 @@ impl CircuitBreaker {
         }
     }
 
+    /// The breaker's clock, now.
+    pub fn now(&self) -> f64 {
+        self.clock.now()
+    }
+
     /// Asks to make a call now.
     ///
     /// In `closed` and `disabled` the answer is always yes and nothing but a counter changes,
@@ -827,7 +839,10 @@ impl CircuitBreaker {
         let hint = self.state_hint.load(Ordering::Acquire);
         if hint <= state_code(BreakerState::Disabled) {
             self.fast_permits.fetch_add(1, Ordering::Relaxed);
-            return Ok(Permit { breaker: self, started: now });
+            return Ok(Permit {
+                breaker: self,
+                started: now,
+            });
         }
         match self.run(now, BreakerOp::Acquire) {
             (Some(true), _) => Ok(Permit {
@@ -843,7 +858,9 @@ impl CircuitBreaker {
         self.record_at(self.clock.now(), outcome, seconds)
     }
 
-    fn record_at(&self, t: f64, outcome: Outcome, seconds: f64) -> BreakerState {
+    /// Records at clock time `t` the outcome of a call that took `seconds` (negative or
+    /// non-finite durations count as 0).
+    pub fn record_at(&self, t: f64, outcome: Outcome, seconds: f64) -> BreakerState {
         let seconds = if seconds.is_finite() && seconds >= 0.0 {
             seconds
         } else {
@@ -911,7 +928,10 @@ impl CircuitBreaker {
             failure_rate,
             slow_call_rate,
             seconds_until_half_open: half_open_at.filter(|&at| now < at).map(|at| at - now),
-            stats: BreakerStats { permitted: m.stats.permitted + self.fast_permits.load(Ordering::Relaxed), ..m.stats },
+            stats: BreakerStats {
+                permitted: m.stats.permitted + self.fast_permits.load(Ordering::Relaxed),
+                ..m.stats
+            },
         }
     }
 }

@@ -32,6 +32,14 @@ macro_rules! error_family {
                 match self { $( Self::$variant(_) => $kind, )+ }
             }
 
+            /// Builds the error of `kind` with `message`; `None` for a kind not in this family.
+            pub fn from_kind(kind: &str, message: impl Into<String>) -> Option<Self> {
+                match kind {
+                    $( $kind => Some(Self::$variant(message.into())), )+
+                    _ => None,
+                }
+            }
+
             /// The sentence for people describing what was wrong.
             pub fn message(&self) -> &str {
                 match self { $( Self::$variant(m) => m, )+ }
@@ -93,6 +101,8 @@ error_family! {
         InvalidOp => "invalid_op",
         OutOfOrder => "out_of_order",
         UnknownBreaker => "unknown_breaker",
+        /// The breaker refused a call (for languages where a refusal is raised, not returned).
+        CallRejected => "call_rejected",
     }
 }
 

@@ -172,6 +172,19 @@ impl<T: Clone> FallbackCache<T> {
         key: &str,
         f: impl FnOnce() -> Result<(T, Attribution), E>,
     ) -> Result<Served<T>, Unavailable<E>> {
+        self.guard_filtered(breaker, key, f, |_| true)
+    }
+
+    /// As [`guard`](Self::guard), but an error for which `is_failure` is false is recorded as a
+    /// success (the dependency answered; the caller asked for something wrong) and returned
+    /// as it is, without serving the cache.
+    pub fn guard_filtered<E>(
+        &self,
+        breaker: &CircuitBreaker,
+        key: &str,
+        f: impl FnOnce() -> Result<(T, Attribution), E>,
+        is_failure: impl FnOnce(&E) -> bool,
+    ) -> Result<Served<T>, Unavailable<E>> {
         let permit = match breaker.try_acquire() {
             Ok(p) => p,
             Err(r) => return self.get(key).ok_or(Unavailable::Rejected(r)),
@@ -186,6 +199,10 @@ impl<T: Clone> FallbackCache<T> {
                     from_cache: false,
                     age_seconds: 0.0,
                 })
+            }
+            Err(e) if !is_failure(&e) => {
+                permit.record(Outcome::Success);
+                Err(Unavailable::Failed(e))
             }
             Err(e) => {
                 permit.record(Outcome::Failure);

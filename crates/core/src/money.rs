@@ -276,6 +276,19 @@ impl fmt::Display for Money {
     }
 }
 
+/// Writes signed integer minor units as a decimal string with the currency's digits, without
+/// checking the range (`-1250` JPY is `"-1250"`, `1250` GBP is `"12.50"`). Bindings use it to
+/// turn integer minor units into the text the core parses, so range errors come from the core
+/// in the SPEC's order.
+pub fn minor_units_text(minor: i128, currency: Currency) -> String {
+    let mut s = String::new();
+    if minor < 0 {
+        s.push('-');
+    }
+    let _ = format_minor(&mut s, minor.unsigned_abs(), currency.digits());
+    s
+}
+
 pub(crate) fn format_minor(f: &mut impl fmt::Write, minor: u128, digits: u32) -> fmt::Result {
     if digits == 0 {
         return write!(f, "{minor}");

@@ -1,0 +1,148 @@
+"""liberation-gates: the platform's shared rules, from the one Rust core.
+
+Deployment gates (:class:`Policy`, :class:`Rollout`, :class:`Threshold`, :class:`WindowRate`,
+:class:`DeploymentPlan`, :func:`health`), the 75% creator split (:func:`split`,
+:class:`Ledger`), circuit breakers (:class:`CircuitBreaker`, :class:`FallbackCache`), and
+community control (:class:`Proposal`, :class:`Decision`, :class:`FlagSet`, :func:`bucket`).
+The rules are the Rust core's, so they mean exactly what they mean in every other language.
+
+Money goes in as ``str``, :class:`decimal.Decimal` or ``int`` minor units, and comes out as
+:class:`decimal.Decimal`; a ``float`` amount is refused with ``TypeError``. Errors are
+subclasses of :class:`LiberationGatesError` with ``.kind`` equal to the core's error kind.
+
+>>> import liberation_gates as lg
+>>> s = lg.split("99.99", "EUR", [("amara", "1")])
+>>> s.creators["amara"], s.platform
+(Decimal('75.00'), Decimal('24.99'))
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Mapping, Optional, Sequence, Tuple, Union
+
+from . import _native
+from ._native import (
+    BreakerMachine,
+    Decision,
+    DeploymentPlan,
+    Evaluator,
+    FlagSet,
+    Ledger,
+    Policy,
+    PolicyDecision,
+    Proposal,
+    Refundable,
+    Rollout,
+    RolloutPlan,
+    Split,
+    Threshold,
+    WindowRate,
+    bucket,
+    degradation,
+    error_kinds,
+    health,
+    simulate,
+)
+from .breaker import Attribution, CircuitBreaker, FallbackCache, Served
+from .errors import (
+    BreakerError,
+    BucketError,
+    CircuitOpenError,
+    FlagError,
+    GovernanceError,
+    LiberationGatesError,
+    PolicyError,
+    RolloutError,
+    SplitError,
+    ThresholdError,
+    WindowError,
+)
+
+__version__: str = _native.__version__
+
+#: An amount of money: a decimal string in major units ("12.50"), a Decimal, or int minor units.
+Money = Union[str, Decimal, int]
+#: An exact ratio or weight: a decimal string, a Decimal, or an int.
+Exact = Union[str, Decimal, int]
+#: Creators and their weights: ``[(id, weight)]``, ``[{"id": .., "weight": ..}]`` or ``{id: weight}``.
+Creators = Union[Sequence[Tuple[str, Exact]], Sequence[Mapping[str, Exact]], Mapping[str, Exact]]
+
+
+def split(
+    gross: Money,
+    currency: str,
+    creators: Creators,
+    *,
+    creator_share: Optional[Exact] = None,
+    fee: Optional[Money] = None,
+    fee_mode: Optional[str] = None,
+    step: Optional[Money] = None,
+) -> Split:
+    """Split a payment so creators keep at least ``creator_share`` (default 0.75) of it.
+
+    The creator pool is ``base × creator_share`` rounded **up** to the currency's minor unit
+    (or to ``step``, for cash), so creators are never rounded below their share. It is divided
+    by weight with the largest-remainder method in exact integers: leftover minor units go to
+    the largest remainders, ties to the earlier creator. ``fee_mode="platform"`` (default): the
+    platform absorbs ``fee``; ``"before_split"``: the fee comes off the top first.
+
+    Nothing is lost or created: ``sum(creators) + platform + fee == gross``.
+
+    Raises :class:`SplitError` with ``.kind`` ``unknown_currency``, ``invalid_amount``,
+    ``sovereignty_violation`` (share below 0.75), ``invalid_share``, ``no_creators``,
+    ``duplicate_creator``, ``invalid_weight``, ``invalid_fee_mode``, ``fee_exceeds_gross`` or
+    ``fee_exceeds_platform_share``; ``TypeError`` for a ``float`` amount.
+
+    >>> s = split("100.00", "GBP", [("alice", "3"), ("bob", "1")], fee="1.20")
+    >>> s.creators
+    {'alice': Decimal('56.25'), 'bob': Decimal('18.75')}
+    >>> s.platform, s.fee
+    (Decimal('23.80'), Decimal('1.20'))
+    >>> split(10000, "GBP", {"alice": 1}).creator_total  # int = minor units (pence)
+    Decimal('75.00')
+    """
+    return _native.split(gross, currency, creators, creator_share=creator_share, fee=fee, fee_mode=fee_mode, step=step)
+
+
+__all__ = [
+    "split",
+    "Split",
+    "Refundable",
+    "Ledger",
+    "Threshold",
+    "WindowRate",
+    "degradation",
+    "Policy",
+    "PolicyDecision",
+    "Evaluator",
+    "RolloutPlan",
+    "Rollout",
+    "DeploymentPlan",
+    "health",
+    "simulate",
+    "Decision",
+    "Proposal",
+    "FlagSet",
+    "bucket",
+    "BreakerMachine",
+    "CircuitBreaker",
+    "FallbackCache",
+    "Attribution",
+    "Served",
+    "error_kinds",
+    "LiberationGatesError",
+    "SplitError",
+    "ThresholdError",
+    "WindowError",
+    "BreakerError",
+    "CircuitOpenError",
+    "GovernanceError",
+    "FlagError",
+    "PolicyError",
+    "RolloutError",
+    "BucketError",
+    "Money",
+    "Exact",
+    "Creators",
+]

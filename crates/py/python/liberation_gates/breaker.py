@@ -1,0 +1,236 @@
+"""Circuit breakers the Python way: a decorator for plain and ``async def`` functions, a
+context manager (sync and async), exception filters, and a fallback cache that keeps creator
+attribution. The state machine is the Rust core's (SPEC §4), shared by every thread.
+
+>>> from liberation_gates import CircuitBreaker
+>>> breaker = CircuitBreaker({"minimum_calls": 2, "window": {"type": "count", "size": 2}})
+>>> @breaker(fallback=lambda user: {"user": user, "from": "fallback"})
+... def profile(user: str) -> dict:
+...     raise TimeoutError("IVOR is down")
+>>> profile("amara")
+{'user': 'amara', 'from': 'fallback'}
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import inspect
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Mapping, Optional, Tuple, Type, TypeVar, cast, overload
+
+from . import _native
+from .errors import CircuitOpenError
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+Clock = Callable[[], float]
+ExceptionTypes = Tuple[Type[BaseException], ...]
+
+
+class CircuitBreaker:
+    """A circuit breaker with resilience4j's defaults (count window 100, failure rate 0.5,
+    slow calls over 60 s at rate 1.0, 100 minimum calls, 60 s open, 10 half-open calls).
+
+    ``config`` takes the SPEC's keys (``window``, ``failure_rate_threshold``,
+    ``slow_call_rate_threshold``, ``slow_call_seconds``, ``minimum_calls``, ``open_seconds``,
+    ``half_open_calls``). Time comes from the system's monotonic clock (the one
+    ``time.monotonic()`` reads) unless ``clock`` is given.
+
+    An exception counts as a failure when it is an instance of ``failure_exceptions`` and not
+    of ``ignore_exceptions``; other exceptions pass through and count as successes (the
+    dependency answered). A refused call raises :class:`CircuitOpenError`, or calls the
+    fallback when there is one.
+    """
+
+    def __init__(
+        self,
+        config: Optional[Mapping[str, Any]] = None,
+        *,
+        name: str = "breaker",
+        clock: Optional[Clock] = None,
+        failure_exceptions: ExceptionTypes = (Exception,),
+        ignore_exceptions: ExceptionTypes = (),
+        fallback: Optional[Callable[..., Any]] = None,
+    ) -> None:
+        self.name = name
+        self.failure_exceptions = failure_exceptions
+        self.ignore_exceptions = ignore_exceptions
+        self.fallback = fallback
+        self._native = _native.CircuitBreaker(dict(config) if config is not None else None, clock)
+        self._entered: contextvars.ContextVar[Tuple[float, ...]] = contextvars.ContextVar(f"lg_breaker_{id(self)}", default=())
+
+    # -- state -------------------------------------------------------------------------
+    @property
+    def state(self) -> str:
+        """``closed``, ``open``, ``half_open``, ``forced_open`` or ``disabled``."""
+        return self._native.state
+
+    def metrics(self) -> dict[str, Any]:
+        """State, calls, failure and slow-call rates, time until half-open, lifetime stats."""
+        return self._native.metrics()
+
+    def force_open(self) -> str:
+        """Reject every call until :meth:`reset`."""
+        return self._native.force_open()
+
+    def disable(self) -> str:
+        """Permit every call and record nothing."""
+        return self._native.disable()
+
+    def reset(self) -> str:
+        """Close the breaker with an empty window."""
+        return self._native.reset()
+
+    def on_transition(self, listener: Callable[[float, str, str], Any]) -> None:
+        """Call ``listener(t, from_state, to_state)`` on every transition, in order."""
+        self._native.on_transition(listener)
+
+    def is_failure(self, exc: BaseException) -> bool:
+        """Whether ``exc`` counts against the dependency."""
+        return isinstance(exc, self.failure_exceptions) and not isinstance(exc, self.ignore_exceptions)
+
+    # -- calling -----------------------------------------------------------------------
+    def call(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Call ``func`` through the breaker (raises CircuitOpenError when refused)."""
+        started = self._native.acquire()
+        try:
+            result = func(*args, **kwargs)
+        except BaseException as exc:
+            self._native.record(self.is_failure(exc), started)
+            raise
+        self._native.record(False, started)
+        return result
+
+    async def call_async(self, func: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
+        """Await ``func(*args, **kwargs)`` through the breaker."""
+        started = self._native.acquire()
+        try:
+            result = await func(*args, **kwargs)
+        except BaseException as exc:
+            self._native.record(self.is_failure(exc), started)
+            raise
+        self._native.record(False, started)
+        return result
+
+    @overload
+    def __call__(self, func: F, /) -> F: ...
+
+    @overload
+    def __call__(self, func: None = None, /, *, fallback: Optional[Callable[..., Any]] = None) -> Callable[[F], F]: ...
+
+    def __call__(self, func: Optional[F] = None, /, *, fallback: Optional[Callable[..., Any]] = None) -> Any:
+        """Use as ``@breaker`` or ``@breaker(fallback=...)`` on plain or ``async def`` functions."""
+        if func is None:
+            chosen = fallback if fallback is not None else self.fallback
+            return lambda f: self._decorate(f, chosen)
+        return self._decorate(func, fallback if fallback is not None else self.fallback)
+
+    def _falls_back(self, exc: BaseException, fallback: Optional[Callable[..., Any]]) -> bool:
+        return fallback is not None and (isinstance(exc, CircuitOpenError) or self.is_failure(exc))
+
+    def _decorate(self, func: F, fallback: Optional[Callable[..., Any]]) -> F:
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                try:
+                    return await self.call_async(func, *args, **kwargs)
+                except BaseException as exc:
+                    if not self._falls_back(exc, fallback):
+                        raise
+                    result = cast(Callable[..., Any], fallback)(*args, **kwargs)
+                    return await result if inspect.isawaitable(result) else result
+
+            return cast(F, async_wrapper)
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return self.call(func, *args, **kwargs)
+            except BaseException as exc:
+                if not self._falls_back(exc, fallback):
+                    raise
+                return cast(Callable[..., Any], fallback)(*args, **kwargs)
+
+        return cast(F, wrapper)
+
+    # -- context managers --------------------------------------------------------------
+    def __enter__(self) -> "CircuitBreaker":
+        started = self._native.acquire()
+        self._entered.set(self._entered.get() + (started,))
+        return self
+
+    def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Any) -> None:
+        stack = self._entered.get()
+        self._entered.set(stack[:-1])
+        self._native.record(exc is not None and self.is_failure(exc), stack[-1])
+
+    async def __aenter__(self) -> "CircuitBreaker":
+        return self.__enter__()
+
+    async def __aexit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Any) -> None:
+        self.__exit__(exc_type, exc, tb)
+
+    def __repr__(self) -> str:
+        return f"CircuitBreaker(name={self.name!r}, state={self.state!r})"
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who created a response and how its revenue was shared."""
+
+    creators: Tuple[str, ...] = ()
+    revenue: Optional[str] = None
+    note: Optional[str] = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"creators": list(self.creators), "revenue": self.revenue, "note": self.note}
+
+
+@dataclass(frozen=True)
+class Served:
+    """An answer served by :meth:`FallbackCache.guard`."""
+
+    value: Any
+    attribution: Attribution
+    from_cache: bool
+    age_seconds: float
+
+
+def _served(d: Mapping[str, Any]) -> Served:
+    a = d["attribution"]
+    return Served(d["value"], Attribution(tuple(a["creators"]), a.get("revenue"), a.get("note")), d["from_cache"], d["age_seconds"])
+
+
+class FallbackCache:
+    """Last good answers per key, with attribution, served while a dependency is down.
+
+    Bounded (``capacity`` entries, the oldest evicted first) and expiring (``ttl_seconds``).
+    """
+
+    def __init__(self, capacity: int = 1024, ttl_seconds: float = 3600.0, *, clock: Optional[Clock] = None) -> None:
+        self._native = _native.FallbackCache(capacity, ttl_seconds, clock)
+
+    def store(self, key: str, value: Any, attribution: Attribution = Attribution()) -> None:
+        self._native.store(key, value, attribution.to_dict())
+
+    def get(self, key: str) -> Optional[Served]:
+        d = self._native.get(key)
+        return None if d is None else _served(d)
+
+    def guard(self, breaker: CircuitBreaker, key: str, func: Callable[[], Tuple[Any, Attribution]]) -> Served:
+        """Call ``func()`` (returning ``(value, Attribution)``) through ``breaker``; on a failure
+        or a refusal serve the cached answer for ``key`` (``from_cache=True`` with its age)."""
+
+        def call() -> Tuple[Any, dict[str, Any]]:
+            value, attribution = func()
+            return value, attribution.to_dict()
+
+        return _served(self._native.guard(breaker._native, key, call, breaker.is_failure))
+
+    def __len__(self) -> int:
+        return len(self._native)
+
+
+__all__ = ["CircuitBreaker", "FallbackCache", "Attribution", "Served"]

@@ -1,0 +1,1492 @@
+//! `liberation_gates._native`: the pyo3 layer over `crates/core`.
+//!
+//! This crate converts types and errors and nothing else. Money arrives as `str`,
+//! `decimal.Decimal` or `int` minor units and leaves as `Decimal`; a `float` is refused with a
+//! `TypeError`. Every core error becomes the exception class of its family (defined in
+//! `liberation_gates/errors.py`) with `.kind` equal to the core's kind, through the single
+//! function [`err`]. No panic crosses into Python: pyo3 turns one into `PanicException`, and the
+//! core is written so that none happens on any input.
+
+use liberation_gates as core;
+use liberation_gates::breaker::{BreakerConfig, BreakerConfigInput, Outcome};
+use liberation_gates::clock::{Clock, SystemClock};
+use liberation_gates::fallback::{Attribution, Unavailable};
+use liberation_gates::governance::{ProposalStatus, VoteInput};
+use liberation_gates::money::{Currency, Money};
+use liberation_gates::policy::Format;
+use liberation_gates::split::{CreatorInput, SplitInput};
+use liberation_gates::Num;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyModule, PyString};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+// ---------------------------------------------------------------------------------------
+// Errors: the one conversion.
+
+static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+/// Turns any core error into the Python exception of its family, with `.kind`.
+fn err(e: impl Into<core::Error>) -> PyErr {
+    let e: core::Error = e.into();
+    Python::attach(|py| {
+        let module = ERRORS.get_or_try_init(py, || {
+            py.import("liberation_gates.errors").map(Bound::unbind)
+        })?;
+        let class = match (e.kind(), e.family()) {
+            ("call_rejected", _) => "CircuitOpenError",
+            (_, "split") => "SplitError",
+            (_, "threshold") => "ThresholdError",
+            (_, "window_rate") => "WindowError",
+            (_, "breaker") => "BreakerError",
+            (_, "governance") => "GovernanceError",
+            (_, "flags") => "FlagError",
+            (_, "policy") => "PolicyError",
+            (_, "rollout") => "RolloutError",
+            (_, "bucket") => "BucketError",
+            _ => "LiberationGatesError",
+        };
+        let exc = module
+            .bind(py)
+            .getattr(class)?
+            .call1((e.kind(), e.message()))?;
+        Ok::<_, PyErr>(PyErr::from_value(exc))
+    })
+    .unwrap_or_else(|import_failed| import_failed)
+}
+
+// ---------------------------------------------------------------------------------------
+// Conversions in.
+
+/// A money argument as the decimal string the core parses. `int` is minor units of
+/// `currency`; `float` and `bool` are refused.
+fn money_text(ob: &Bound<'_, PyAny>, currency: &str, what: &str) -> PyResult<String> {
+    if ob.is_instance_of::<PyBool>() || ob.is_instance_of::<PyFloat>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a str, decimal.Decimal or int minor units, not {}: a binary float cannot hold an amount of money exactly",
+            ob.get_type().name()?
+        )));
+    }
+    if ob.is_instance_of::<PyInt>() {
+        let minor: i128 = ob
+            .extract()
+            .map_err(|_| PyValueError::new_err(format!("{what}: integer out of range")))?;
+        // The currency is checked first by the core; an unknown one leaves the text as it is.
+        return Ok(match Currency::from_code(currency) {
+            Ok(c) => core::money::minor_units_text(minor, c),
+            Err(_) => minor.to_string(),
+        });
+    }
+    decimal_text(ob, what)
+}
+
+/// A decimal argument (`str` or `decimal.Decimal`; `int` as a whole number) as text.
+fn decimal_text(ob: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    if ob.is_instance_of::<PyBool>() || ob.is_instance_of::<PyFloat>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a str, decimal.Decimal or int, not {}: a binary float is not an exact decimal",
+            ob.get_type().name()?
+        )));
+    }
+    if let Ok(s) = ob.cast::<PyString>() {
+        return Ok(s.to_string());
+    }
+    if ob.is_instance_of::<PyInt>() {
+        return Ok(ob.str()?.to_string());
+    }
+    let decimal = ob.py().import("decimal")?.getattr("Decimal")?;
+    if ob.is_instance(&decimal)? {
+        // Fixed-point form: Decimal("1E+3") is written "1000".
+        return ob
+            .py()
+            .import("builtins")?
+            .getattr("format")?
+            .call1((ob, "f"))?
+            .extract();
+    }
+    Err(PyTypeError::new_err(format!(
+        "{what} must be a str, decimal.Decimal or int, not {}",
+        ob.get_type().name()?
+    )))
+}
+
+fn opt_decimal(ob: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<String>> {
+    ob.filter(|o| !o.is_none())
+        .map(|o| decimal_text(o, what))
+        .transpose()
+}
+
+/// A count or number as the core's `Num` (`bool` refused).
+fn num(ob: &Bound<'_, PyAny>, what: &str) -> PyResult<Num> {
+    if ob.is_instance_of::<PyBool>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a number, not bool"
+        )));
+    }
+    if ob.is_instance_of::<PyInt>() {
+        return ob
+            .extract::<i128>()
+            .map(Num::Int)
+            .map_err(|_| PyValueError::new_err(format!("{what}: integer out of range")));
+    }
+    ob.extract::<f64>().map(Num::Float).map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{what} must be a number, not {}",
+            ob.get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        ))
+    })
+}
+
+/// Creators as `[(id, weight)]`, `[{"id": .., "weight": ..}]` or `{id: weight}`.
+fn parse_creators(ob: &Bound<'_, PyAny>) -> PyResult<Vec<CreatorInput>> {
+    let one = |id: &Bound<'_, PyAny>, w: &Bound<'_, PyAny>| -> PyResult<CreatorInput> {
+        Ok(CreatorInput {
+            id: id
+                .extract()
+                .map_err(|_| PyTypeError::new_err("a creator id must be a str"))?,
+            weight: decimal_text(w, "weight")?,
+        })
+    };
+    if let Ok(d) = ob.cast::<PyDict>() {
+        return d.iter().map(|(k, v)| one(&k, &v)).collect();
+    }
+    let mut out = Vec::new();
+    for item in ob.try_iter()? {
+        let item = item?;
+        if let Ok(d) = item.cast::<PyDict>() {
+            let id = d
+                .get_item("id")?
+                .ok_or_else(|| PyTypeError::new_err("a creator mapping needs \"id\""))?;
+            let w = d
+                .get_item("weight")?
+                .ok_or_else(|| PyTypeError::new_err("a creator mapping needs \"weight\""))?;
+            out.push(one(&id, &w)?);
+        } else {
+            let (id, w): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
+                PyTypeError::new_err(
+                    "each creator must be (id, weight) or {\"id\": .., \"weight\": ..}",
+                )
+            })?;
+            out.push(one(&id, &w)?);
+        }
+    }
+    Ok(out)
+}
+
+fn format_arg(f: &str) -> PyResult<Format> {
+    f.parse().map_err(err)
+}
+
+/// A Python object given as `json`-like data, via `json.dumps` (for configs and definitions).
+fn via_json<T: serde::de::DeserializeOwned>(ob: &Bound<'_, PyAny>, what: &str) -> PyResult<T> {
+    let text: String = ob
+        .py()
+        .import("json")?
+        .getattr("dumps")?
+        .call1((ob,))?
+        .extract()?;
+    serde_json::from_str(&text).map_err(|e| PyValueError::new_err(format!("{what}: {e}")))
+}
+
+// Conversions out.
+
+fn dec(m: Money) -> Decimal {
+    m.to_decimal()
+}
+
+fn json_to_py<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+    let text = serde_json::to_string(v).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    py.import("json")?.getattr("loads")?.call1((text,))
+}
+
+fn to_py<'py, T: serde::Serialize>(py: Python<'py>, v: &T) -> PyResult<Bound<'py, PyAny>> {
+    json_to_py(
+        py,
+        &serde_json::to_value(v).map_err(|e| PyValueError::new_err(e.to_string()))?,
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Money: split, refunds, ledger.
+
+/// The result of a split. Amounts are `decimal.Decimal` with the currency's digits.
+#[pyclass(frozen, module = "liberation_gates._native")]
+struct Split {
+    inner: core::split::Split,
+}
+
+#[pymethods]
+impl Split {
+    #[getter]
+    fn currency(&self) -> &'static str {
+        self.inner.currency.code()
+    }
+    #[getter]
+    fn gross(&self) -> Decimal {
+        dec(self.inner.gross)
+    }
+    /// Each creator's amount, in input order.
+    #[getter]
+    fn creators<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for p in &self.inner.creators {
+            d.set_item(&p.id, dec(p.amount))?;
+        }
+        Ok(d)
+    }
+    #[getter]
+    fn platform(&self) -> Decimal {
+        dec(self.inner.platform)
+    }
+    #[getter]
+    fn fee(&self) -> Decimal {
+        dec(self.inner.fee)
+    }
+    #[getter]
+    fn creator_total(&self) -> Decimal {
+        dec(self.inner.creator_total)
+    }
+    #[getter]
+    fn creator_share(&self) -> String {
+        self.inner.creator_share.to_string()
+    }
+    #[getter]
+    fn fee_mode(&self) -> &'static str {
+        self.inner.fee_mode.as_str()
+    }
+    /// How the pool was divided: `"largest_remainder"`.
+    #[getter]
+    fn method(&self) -> &'static str {
+        self.inner.method.as_str()
+    }
+    /// The split in the conformance vectors' shape: amounts as strings.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let s = &self.inner;
+        json_to_py(
+            py,
+            &serde_json::json!({
+                "creators": s.creators.iter().map(|p| serde_json::json!({"id": p.id, "amount": p.amount.to_string()})).collect::<Vec<_>>(),
+                "platform": s.platform.to_string(),
+                "fee": s.fee.to_string(),
+                "creator_total": s.creator_total.to_string(),
+            }),
+        )
+    }
+    /// Balances to take refunds from.
+    fn refundable(&self) -> Refundable {
+        Refundable {
+            inner: parking_lot_mutex(core::split::Refundable::new(&self.inner)),
+        }
+    }
+    fn __repr__(&self) -> String {
+        let c = self.inner.currency.code();
+        let parts: Vec<String> = self
+            .inner
+            .creators
+            .iter()
+            .map(|p| format!("{}={}", p.id, p.amount))
+            .collect();
+        format!(
+            "Split({c} {}: creators [{}], platform {}, fee {})",
+            self.inner.gross,
+            parts.join(", "),
+            self.inner.platform,
+            self.inner.fee
+        )
+    }
+}
+
+fn parking_lot_mutex<T>(t: T) -> std::sync::Mutex<T> {
+    std::sync::Mutex::new(t)
+}
+
+/// Splits a payment: creators keep at least 75% (SPEC §1).
+#[pyfunction]
+#[pyo3(signature = (gross, currency, creators, *, creator_share=None, fee=None, fee_mode=None, step=None))]
+#[allow(clippy::too_many_arguments)]
+fn split(
+    gross: &Bound<'_, PyAny>,
+    currency: &str,
+    creators: &Bound<'_, PyAny>,
+    creator_share: Option<&Bound<'_, PyAny>>,
+    fee: Option<&Bound<'_, PyAny>>,
+    fee_mode: Option<String>,
+    step: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Split> {
+    let input = SplitInput {
+        gross: money_text(gross, currency, "gross")?,
+        currency: currency.to_string(),
+        creators: parse_creators(creators)?,
+        creator_share: opt_decimal(creator_share, "creator_share")?,
+        fee: fee
+            .filter(|f| !f.is_none())
+            .map(|f| money_text(f, currency, "fee"))
+            .transpose()?,
+        fee_mode,
+        step: step
+            .filter(|f| !f.is_none())
+            .map(|f| money_text(f, currency, "step"))
+            .transpose()?,
+    };
+    core::split::split(&input)
+        .map(|inner| Split { inner })
+        .map_err(err)
+}
+
+/// Unrefunded balances of one split.
+#[pyclass(frozen, module = "liberation_gates._native")]
+struct Refundable {
+    inner: std::sync::Mutex<core::split::Refundable>,
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[pymethods]
+impl Refundable {
+    /// Takes `amount` from the parties in proportion to their unrefunded balances. Returns
+    /// `(creators: dict[str, Decimal], platform: Decimal)`.
+    fn refund<'py>(
+        &self,
+        py: Python<'py>,
+        amount: &Bound<'py, PyAny>,
+    ) -> PyResult<(Bound<'py, PyDict>, Decimal)> {
+        let mut r = lock(&self.inner);
+        let code = r.remaining().currency().code();
+        let text = money_text(amount, code, "amount")?;
+        let refund = r.refund_str(&text).map_err(err)?;
+        let d = PyDict::new(py);
+        for p in &refund.creators {
+            d.set_item(&p.id, dec(p.amount))?;
+        }
+        Ok((d, dec(refund.platform)))
+    }
+    /// What remains refundable.
+    #[getter]
+    fn remaining(&self) -> Decimal {
+        dec(lock(&self.inner).remaining())
+    }
+    /// `(creators, platform)` balances.
+    fn balances<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyDict>, Decimal)> {
+        let (c, p) = lock(&self.inner).balances();
+        let d = PyDict::new(py);
+        for x in &c {
+            d.set_item(&x.id, dec(x.amount))?;
+        }
+        Ok((d, dec(p)))
+    }
+}
+
+/// The ledger of splits and refunds, and its transparency report.
+#[pyclass(module = "liberation_gates._native")]
+struct Ledger {
+    inner: core::ledger::Ledger,
+}
+
+#[pymethods]
+impl Ledger {
+    #[new]
+    fn new() -> Self {
+        Ledger {
+            inner: core::ledger::Ledger::new(),
+        }
+    }
+    /// Reads a JSON-lines ledger (the GIL is released while parsing).
+    #[staticmethod]
+    fn from_jsonl(py: Python<'_>, text: String) -> PyResult<Ledger> {
+        py.detach(|| core::ledger::Ledger::from_jsonl(&text))
+            .map(|inner| Ledger { inner })
+            .map_err(|(line, e)| {
+                let e = core::error::SplitError::InvalidRecord(format!(
+                    "line {line}: {}: {}",
+                    e.kind(),
+                    e.message()
+                ));
+                err(e)
+            })
+    }
+    /// Computes and records a split.
+    #[pyo3(signature = (id, t, gross, currency, creators, *, creator_share=None, fee=None, fee_mode=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn record_split(
+        &mut self,
+        id: &str,
+        t: f64,
+        gross: &Bound<'_, PyAny>,
+        currency: &str,
+        creators: &Bound<'_, PyAny>,
+        creator_share: Option<&Bound<'_, PyAny>>,
+        fee: Option<&Bound<'_, PyAny>>,
+        fee_mode: Option<String>,
+    ) -> PyResult<Split> {
+        let input = SplitInput {
+            gross: money_text(gross, currency, "gross")?,
+            currency: currency.to_string(),
+            creators: parse_creators(creators)?,
+            creator_share: opt_decimal(creator_share, "creator_share")?,
+            fee: fee
+                .filter(|f| !f.is_none())
+                .map(|f| money_text(f, currency, "fee"))
+                .transpose()?,
+            fee_mode,
+            step: None,
+        };
+        self.inner
+            .record_split(id, t, &input)
+            .map(|inner| Split { inner })
+            .map_err(err)
+    }
+    /// Refunds part of a recorded split and records it.
+    fn record_refund(
+        &mut self,
+        id: &str,
+        t: f64,
+        split_id: &str,
+        amount: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let currency = self
+            .inner
+            .records()
+            .iter()
+            .find(|r| r.id == split_id)
+            .map(|r| r.currency.code())
+            .unwrap_or("");
+        let text = money_text(amount, currency, "amount")?;
+        self.inner
+            .record_refund(id, t, split_id, &text)
+            .map(|_| ())
+            .map_err(err)
+    }
+    /// Number of records.
+    fn __len__(&self) -> usize {
+        self.inner.records().len()
+    }
+    /// The transparency report (`period`: "day", "month" or "all") as a dict; amounts as
+    /// strings. The GIL is released while it is computed.
+    #[pyo3(signature = (period="all"))]
+    fn report<'py>(&self, py: Python<'py>, period: &str) -> PyResult<Bound<'py, PyAny>> {
+        let p: core::ledger::Period = period.parse().map_err(err)?;
+        let r = py.detach(|| self.inner.report(p));
+        to_py(py, &r)
+    }
+    /// The report as CSV.
+    #[pyo3(signature = (period="all"))]
+    fn report_csv(&self, py: Python<'_>, period: &str) -> PyResult<String> {
+        let p: core::ledger::Period = period.parse().map_err(err)?;
+        Ok(py.detach(|| self.inner.report(p).to_csv()))
+    }
+    /// Creators' share of the base over `(now - window_seconds, now]` in `currency`.
+    fn creator_share(
+        &self,
+        now: f64,
+        window_seconds: f64,
+        currency: &str,
+    ) -> PyResult<Option<f64>> {
+        let c = Currency::from_code(currency).map_err(err)?;
+        Ok(self.inner.creator_share(now, window_seconds, c))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Thresholds and windows.
+
+/// Prometheus-style sustained condition (SPEC §2).
+#[pyclass(module = "liberation_gates._native")]
+struct Threshold {
+    inner: core::threshold::Threshold,
+}
+
+#[pymethods]
+impl Threshold {
+    #[new]
+    #[pyo3(signature = (op, threshold, for_seconds, *, keep_firing_for_seconds=0.0, max_gap_seconds=None))]
+    fn new(
+        op: &str,
+        threshold: f64,
+        for_seconds: f64,
+        keep_firing_for_seconds: f64,
+        max_gap_seconds: Option<f64>,
+    ) -> PyResult<Self> {
+        let rule = core::threshold::ThresholdRule {
+            op: op.parse().map_err(err)?,
+            threshold,
+            for_seconds,
+            keep_firing_for_seconds,
+            max_gap_seconds,
+        };
+        core::threshold::Threshold::try_new(rule)
+            .map(|inner| Threshold { inner })
+            .map_err(err)
+    }
+    /// Feeds a sample; returns "inactive", "pending" or "firing". `value=None` is invalid_sample.
+    fn observe(&mut self, t: f64, value: Option<f64>) -> PyResult<&'static str> {
+        self.inner
+            .observe_opt(t, value)
+            .map(|s| s.as_str())
+            .map_err(err)
+    }
+    #[getter]
+    fn state(&self) -> &'static str {
+        self.inner.state().as_str()
+    }
+}
+
+/// `(current - baseline) / baseline`.
+#[pyfunction]
+fn degradation(current: f64, baseline: f64) -> PyResult<f64> {
+    core::threshold::degradation(current, baseline).map_err(err)
+}
+
+/// Error rate over a sliding window of per-interval counts (SPEC §3).
+#[pyclass(module = "liberation_gates._native")]
+struct WindowRate {
+    inner: core::window::WindowRate,
+}
+
+#[pymethods]
+impl WindowRate {
+    #[new]
+    #[pyo3(signature = (window_seconds, min_requests=None))]
+    fn new(window_seconds: f64, min_requests: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let min = match min_requests {
+            Some(m) => num(m, "min_requests")?,
+            None => Num::Int(0),
+        };
+        core::window::WindowRate::new(window_seconds, min)
+            .map(|inner| WindowRate { inner })
+            .map_err(err)
+    }
+    /// Adds one interval's counts; returns the rate, or None below min_requests.
+    fn push(
+        &mut self,
+        t: f64,
+        requests: &Bound<'_, PyAny>,
+        errors: &Bound<'_, PyAny>,
+    ) -> PyResult<Option<f64>> {
+        self.inner
+            .push(t, num(requests, "requests")?, num(errors, "errors")?)
+            .map_err(err)
+    }
+    #[getter]
+    fn rate(&self) -> Option<f64> {
+        self.inner.rate()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Policy, simulation, plan, health, rollout.
+
+/// A deployment-safety policy (SPEC §7).
+#[pyclass(frozen, module = "liberation_gates._native")]
+struct Policy {
+    inner: core::policy::Policy,
+}
+
+#[pymethods]
+impl Policy {
+    /// The built-in liberation-safe policy.
+    #[staticmethod]
+    fn builtin() -> Self {
+        Policy {
+            inner: core::policy::Policy::builtin(),
+        }
+    }
+    /// Reads a policy file (.toml, .yaml/.yml, .json).
+    #[staticmethod]
+    fn from_path(path: std::path::PathBuf) -> PyResult<Self> {
+        core::policy::Policy::from_path(path)
+            .map(|inner| Policy { inner })
+            .map_err(err)
+    }
+    /// Parses policy text in `format` ("toml", "yaml" or "json").
+    #[staticmethod]
+    fn parse(text: &str, format: &str) -> PyResult<Self> {
+        core::policy::Policy::parse(text, format_arg(format)?)
+            .map(|inner| Policy { inner })
+            .map_err(err)
+    }
+    /// Writes the policy in `format`.
+    #[pyo3(signature = (format="toml"))]
+    fn dumps(&self, format: &str) -> PyResult<String> {
+        self.inner.to_string_as(format_arg(format)?).map_err(err)
+    }
+    /// Rule ids, in order.
+    #[getter]
+    fn rule_ids(&self) -> Vec<String> {
+        self.inner.rules().iter().map(|r| r.id.clone()).collect()
+    }
+    /// `(metrics, checks)` the policy reads.
+    fn inputs(&self) -> (Vec<String>, Vec<String>) {
+        self.inner.inputs()
+    }
+    /// A fresh evaluator.
+    fn evaluator(&self) -> Evaluator {
+        Evaluator {
+            inner: self.inner.evaluator(),
+        }
+    }
+    /// Liberation rules behind a rollback decision (empty for a technical one).
+    fn liberation_cause(&self, decision: &PolicyDecision) -> Vec<String> {
+        self.inner.liberation_cause(&decision.inner)
+    }
+}
+
+/// The decision after one observation.
+#[pyclass(frozen, module = "liberation_gates._native")]
+struct PolicyDecision {
+    inner: core::policy::PolicyDecision,
+}
+
+#[pymethods]
+impl PolicyDecision {
+    #[getter]
+    fn t(&self) -> f64 {
+        self.inner.t
+    }
+    #[getter]
+    fn action(&self) -> &'static str {
+        self.inner.action.as_str()
+    }
+    #[getter]
+    fn severity(&self) -> &'static str {
+        self.inner.severity.as_str()
+    }
+    #[getter]
+    fn reasons(&self) -> Vec<String> {
+        self.inner.reasons.clone()
+    }
+    /// The community notification, as a dict, when the decision must reach the community.
+    #[getter]
+    fn notification<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner
+            .notification
+            .as_ref()
+            .map(|n| to_py(py, n))
+            .transpose()
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "PolicyDecision(t={}, action={:?}, severity={:?}, reasons={:?})",
+            self.inner.t,
+            self.inner.action.as_str(),
+            self.inner.severity.as_str(),
+            self.inner.reasons
+        )
+    }
+}
+
+fn observation(
+    t: f64,
+    metrics: Option<&Bound<'_, PyAny>>,
+    checks: Option<&Bound<'_, PyAny>>,
+) -> PyResult<core::policy::Observation> {
+    let mut o = core::policy::Observation::new(t);
+    if let Some(m) = metrics.filter(|m| !m.is_none()) {
+        let m: HashMap<String, Option<f64>> = m.extract().map_err(|_| {
+            PyTypeError::new_err("metrics must be a dict of str to float (or None)")
+        })?;
+        o.metrics = m
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect();
+    }
+    if let Some(c) = checks.filter(|c| !c.is_none()) {
+        let c: HashMap<String, Option<bool>> = c
+            .extract()
+            .map_err(|_| PyTypeError::new_err("checks must be a dict of str to bool (or None)"))?;
+        o.checks = c
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect();
+    }
+    Ok(o)
+}
+
+/// Evaluates a policy over observations in time order.
+#[pyclass(module = "liberation_gates._native")]
+struct Evaluator {
+    inner: core::policy::Evaluator,
+}
+
+#[pymethods]
+impl Evaluator {
+    /// One observation; a metric or check given as None is missing.
+    #[pyo3(signature = (t, metrics=None, checks=None))]
+    fn observe(
+        &mut self,
+        t: f64,
+        metrics: Option<&Bound<'_, PyAny>>,
+        checks: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PolicyDecision> {
+        let o = observation(t, metrics, checks)?;
+        self.inner
+            .observe(&o)
+            .map(|inner| PolicyDecision { inner })
+            .map_err(err)
+    }
+    /// Evaluates a JSON-lines observation file's text (GIL released). Errors name the line.
+    fn observe_jsonl(&mut self, py: Python<'_>, text: String) -> PyResult<Vec<PolicyDecision>> {
+        let inner = &mut self.inner;
+        let r: Result<Vec<core::policy::PolicyDecision>, (usize, core::Error)> = py.detach(|| {
+            let lines =
+                core::simulate::parse_observations(&text).map_err(|(n, e)| (n, e.into()))?;
+            lines
+                .into_iter()
+                .map(|(n, o)| inner.observe(&o).map_err(|e| (n, e.into())))
+                .collect()
+        });
+        r.map(|v| {
+            v.into_iter()
+                .map(|inner| PolicyDecision { inner })
+                .collect()
+        })
+        .map_err(|(n, e)| {
+            let msg = format!("line {n}: {}", e.message());
+            err(match e {
+                core::Error::Policy(core::error::PolicyError::OutOfOrder(_)) => {
+                    core::error::PolicyError::OutOfOrder(msg)
+                }
+                _ => core::error::PolicyError::InvalidObservation(msg),
+            })
+        })
+    }
+}
+
+/// A progressive-rollout plan.
+#[pyclass(frozen, module = "liberation_gates._native")]
+#[derive(Clone)]
+struct RolloutPlan {
+    inner: core::rollout::RolloutPlan,
+}
+
+#[pymethods]
+impl RolloutPlan {
+    /// `steps`: a list of `{"weight", "bake_seconds", "approval"}`; None for the default plan.
+    #[new]
+    #[pyo3(signature = (steps=None))]
+    fn new(steps: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        match steps.filter(|s| !s.is_none()) {
+            None => Ok(RolloutPlan {
+                inner: core::rollout::RolloutPlan::default(),
+            }),
+            Some(s) => {
+                let steps: Vec<core::rollout::StepInput> = via_json(s, "steps")
+                    .map_err(|e| err(core::error::RolloutError::InvalidPlan(e.to_string())))?;
+                core::rollout::RolloutPlan::new(steps)
+                    .map(|inner| RolloutPlan { inner })
+                    .map_err(err)
+            }
+        }
+    }
+    /// The steps as `(weight, bake_seconds, approval)`.
+    #[getter]
+    fn steps(&self) -> Vec<(u8, f64, bool)> {
+        self.inner
+            .steps()
+            .iter()
+            .map(|s| (s.weight, s.bake_seconds, s.approval))
+            .collect()
+    }
+}
+
+/// A running canary rollout (SPEC §8). States are `(status, step, weight)`.
+#[pyclass(module = "liberation_gates._native")]
+struct Rollout {
+    inner: core::rollout::Rollout,
+}
+
+fn rstate(s: core::rollout::RolloutState) -> (&'static str, usize, u8) {
+    (s.status.as_str(), s.step, s.weight)
+}
+
+#[pymethods]
+impl Rollout {
+    #[new]
+    #[pyo3(signature = (plan=None, started_at=0.0))]
+    fn new(plan: Option<PyRef<'_, RolloutPlan>>, started_at: f64) -> Self {
+        Rollout {
+            inner: core::rollout::Rollout::start(
+                plan.map(|p| p.inner.clone()).unwrap_or_default(),
+                started_at,
+            ),
+        }
+    }
+    /// `observe {decision}` at `t` (decision: a policy action name).
+    fn observe(&mut self, t: f64, decision: &str) -> PyResult<(&'static str, usize, u8)> {
+        self.inner
+            .apply_named(t, "observe", Some(decision), None)
+            .map(rstate)
+            .map_err(err)
+    }
+    /// `approve {step}` at `t`.
+    fn approve(&mut self, t: f64, step: &Bound<'_, PyAny>) -> PyResult<(&'static str, usize, u8)> {
+        let step = num(step, "step")?;
+        self.inner
+            .apply_named(t, "approve", None, Some(step))
+            .map(rstate)
+            .map_err(err)
+    }
+    /// An event by name, as in the vectors.
+    #[pyo3(signature = (t, kind, decision=None, step=None))]
+    fn apply(
+        &mut self,
+        t: f64,
+        kind: &str,
+        decision: Option<&str>,
+        step: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<(&'static str, usize, u8)> {
+        let step = step
+            .filter(|s| !s.is_none())
+            .map(|s| num(s, "step"))
+            .transpose()?;
+        self.inner
+            .apply_named(t, kind, decision, step)
+            .map(rstate)
+            .map_err(err)
+    }
+    #[getter]
+    fn state(&self) -> (&'static str, usize, u8) {
+        rstate(self.inner.state())
+    }
+}
+
+/// The six-phase deployment plan.
+#[pyclass(frozen, module = "liberation_gates._native")]
+struct DeploymentPlan {
+    inner: core::plan::DeploymentPlan,
+}
+
+#[pymethods]
+impl DeploymentPlan {
+    #[staticmethod]
+    fn builtin() -> Self {
+        DeploymentPlan {
+            inner: core::plan::DeploymentPlan::builtin(),
+        }
+    }
+    #[staticmethod]
+    fn parse(text: &str, format: &str) -> PyResult<Self> {
+        core::plan::DeploymentPlan::parse(text, format_arg(format)?)
+            .map(|inner| DeploymentPlan { inner })
+            .map_err(err)
+    }
+    /// Phase names, in order.
+    #[getter]
+    fn phases(&self) -> Vec<String> {
+        self.inner.phases.iter().map(|p| p.name.clone()).collect()
+    }
+    /// Evaluates one phase: a dict with passed, action, failed, missing, liberation_failed.
+    #[pyo3(signature = (phase, metrics=None, checks=None))]
+    fn evaluate<'py>(
+        &self,
+        py: Python<'py>,
+        phase: &str,
+        metrics: Option<&Bound<'py, PyAny>>,
+        checks: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let o = observation(0.0, metrics, checks)?;
+        let p = self.inner.phase(phase).ok_or_else(|| {
+            err(core::error::PolicyError::InvalidPlan(format!(
+                "no phase named {phase:?}"
+            )))
+        })?;
+        to_py(py, &p.evaluate(&o))
+    }
+}
+
+/// L1–L5 health aggregation.
+#[pyfunction]
+fn health(py: Python<'_>, checks: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    let c: HashMap<String, bool> = checks
+        .extract()
+        .map_err(|_| PyTypeError::new_err("checks must be a dict of str to bool"))?;
+    Ok(to_py(py, &core::health::HealthModel::builtin().evaluate_bools(&c))?.unbind())
+}
+
+// ---------------------------------------------------------------------------------------
+// Governance, flags, bucketing.
+
+/// A community decision: `subject`, `action`, `status`.
+#[pyclass(frozen, module = "liberation_gates._native")]
+#[derive(Clone)]
+struct Decision {
+    inner: core::governance::Decision,
+}
+
+#[pymethods]
+impl Decision {
+    #[new]
+    fn new(subject: String, action: String, status: &str) -> PyResult<Self> {
+        let status: ProposalStatus = status.parse().map_err(err)?;
+        Ok(Decision {
+            inner: core::governance::Decision::new(subject, action, status),
+        })
+    }
+    #[getter]
+    fn subject(&self) -> &str {
+        &self.inner.subject
+    }
+    #[getter]
+    fn action(&self) -> &str {
+        &self.inner.action
+    }
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.inner.status.as_str()
+    }
+    #[getter]
+    fn passed(&self) -> bool {
+        self.inner.passed()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Decision(subject={:?}, action={:?}, status={:?})",
+            self.inner.subject,
+            self.inner.action,
+            self.inner.status.as_str()
+        )
+    }
+}
+
+/// `(status, tally, [(index, kind)])`: a proposal read at a time.
+type ReadingTuple = (
+    &'static str,
+    HashMap<&'static str, u64>,
+    Vec<(usize, &'static str)>,
+);
+
+/// One member, one vote (SPEC §5).
+#[pyclass(module = "liberation_gates._native")]
+struct Proposal {
+    inner: core::governance::Proposal,
+}
+
+#[pymethods]
+impl Proposal {
+    #[new]
+    fn new(
+        electorate: Vec<String>,
+        quorum: &Bound<'_, PyAny>,
+        pass_threshold: &Bound<'_, PyAny>,
+        opens_at: f64,
+        closes_at: f64,
+    ) -> PyResult<Self> {
+        let q = decimal_text(quorum, "quorum")?;
+        let p = decimal_text(pass_threshold, "pass_threshold")?;
+        core::governance::Proposal::new(electorate, &q, &p, opens_at, closes_at)
+            .map(|inner| Proposal { inner })
+            .map_err(err)
+    }
+    /// Casts a vote; a refusal raises GovernanceError with its kind and changes nothing.
+    fn cast(&mut self, t: f64, member: &str, choice: &str) -> PyResult<()> {
+        self.inner.cast(t, member, choice).map(|_| ()).map_err(err)
+    }
+    /// `{"yes", "no", "abstain"}` of accepted votes cast at or before `now`.
+    fn tally(&self, now: f64) -> HashMap<&'static str, u64> {
+        let t = self.inner.tally(now);
+        HashMap::from([("yes", t.yes), ("no", t.no), ("abstain", t.abstain)])
+    }
+    /// "open", "passed", "rejected" or "no_quorum".
+    fn status(&self, now: f64) -> &'static str {
+        self.inner.status(now).as_str()
+    }
+    /// The decision record at `now`.
+    fn decision(&self, subject: String, action: String, now: f64) -> Decision {
+        Decision {
+            inner: self.inner.decision(subject, action, now),
+        }
+    }
+    /// Reads a proposal at `now` from votes `[(t, member, choice)]` in the order cast: votes
+    /// after `now` are neither counted nor refused. Returns
+    /// `(status, {"yes", "no", "abstain"}, [(index, kind)])`.
+    #[staticmethod]
+    fn read(
+        electorate: Vec<String>,
+        quorum: &Bound<'_, PyAny>,
+        pass_threshold: &Bound<'_, PyAny>,
+        opens_at: f64,
+        closes_at: f64,
+        votes: Vec<(f64, String, String)>,
+        now: f64,
+    ) -> PyResult<ReadingTuple> {
+        let p = Proposal::new(electorate, quorum, pass_threshold, opens_at, closes_at)?;
+        let votes: Vec<VoteInput> = votes
+            .into_iter()
+            .map(|(t, member, choice)| VoteInput { t, member, choice })
+            .collect();
+        let r = core::governance::read(p.inner, &votes, now);
+        let tally = HashMap::from([
+            ("yes", r.tally.yes),
+            ("no", r.tally.no),
+            ("abstain", r.tally.abstain),
+        ]);
+        Ok((
+            r.status.as_str(),
+            tally,
+            r.refused.iter().map(|(i, e)| (*i, e.kind())).collect(),
+        ))
+    }
+}
+
+/// Feature flags under community control (SPEC §6). States are `(enabled, intensity)`.
+#[pyclass(module = "liberation_gates._native")]
+struct FlagSet {
+    inner: core::flags::FlagSet,
+}
+
+#[pymethods]
+impl FlagSet {
+    /// `flags`: a list of `{"key", "kind", "enabled"?, "intensity"?, "rollout_percent"?}`.
+    #[new]
+    fn new(flags: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let defs: Vec<core::flags::FlagDef> = via_json(flags, "flags")
+            .map_err(|e| err(core::error::FlagError::InvalidFlag(e.to_string())))?;
+        core::flags::FlagSet::new(defs)
+            .map(|inner| FlagSet { inner })
+            .map_err(err)
+    }
+    /// The platform's built-in flags.
+    #[staticmethod]
+    fn builtin() -> Self {
+        FlagSet {
+            inner: core::flags::FlagSet::builtin(),
+        }
+    }
+    /// Applies `op` ("enable", "disable", "set_intensity"); raises FlagError on refusal.
+    #[pyo3(signature = (key, op, value=None, decision=None, actor="", t=0.0))]
+    fn apply(
+        &mut self,
+        key: &str,
+        op: &str,
+        value: Option<f64>,
+        decision: Option<PyRef<'_, Decision>>,
+        actor: &str,
+        t: f64,
+    ) -> PyResult<(bool, f64)> {
+        self.inner
+            .apply_named(
+                key,
+                op,
+                value,
+                decision.as_ref().map(|d| &d.inner),
+                actor,
+                t,
+            )
+            .map(|s| (s.enabled, s.intensity))
+            .map_err(err)
+    }
+    #[pyo3(signature = (key, decision=None, actor="", t=0.0))]
+    fn enable(
+        &mut self,
+        key: &str,
+        decision: Option<PyRef<'_, Decision>>,
+        actor: &str,
+        t: f64,
+    ) -> PyResult<(bool, f64)> {
+        self.apply(key, "enable", None, decision, actor, t)
+    }
+    #[pyo3(signature = (key, decision=None, actor="", t=0.0))]
+    fn disable(
+        &mut self,
+        key: &str,
+        decision: Option<PyRef<'_, Decision>>,
+        actor: &str,
+        t: f64,
+    ) -> PyResult<(bool, f64)> {
+        self.apply(key, "disable", None, decision, actor, t)
+    }
+    #[pyo3(signature = (key, value, decision=None, actor="", t=0.0))]
+    fn set_intensity(
+        &mut self,
+        key: &str,
+        value: f64,
+        decision: Option<PyRef<'_, Decision>>,
+        actor: &str,
+        t: f64,
+    ) -> PyResult<(bool, f64)> {
+        self.apply(key, "set_intensity", Some(value), decision, actor, t)
+    }
+    fn is_enabled(&self, key: &str) -> PyResult<bool> {
+        self.inner.is_enabled(key).map_err(err)
+    }
+    /// Enabled, and inside the flag's rollout percentage for `user_id`.
+    fn is_enabled_for(&self, key: &str, user_id: &str) -> PyResult<bool> {
+        self.inner.is_enabled_for(key, user_id).map_err(err)
+    }
+    fn intensity(&self, key: &str) -> PyResult<f64> {
+        self.inner.state(key).map(|s| s.intensity).map_err(err)
+    }
+    #[getter]
+    fn keys(&self) -> Vec<String> {
+        self.inner.keys().to_vec()
+    }
+    /// The audit log as a list of dicts.
+    #[getter]
+    fn log<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.log())
+    }
+}
+
+/// Unleash-compatible bucket of `id` in `group`: 1..=modulus.
+#[pyfunction]
+#[pyo3(signature = (id, group, modulus=100, seed=0))]
+fn bucket(id: &str, group: &str, modulus: i64, seed: i64) -> PyResult<u32> {
+    let modulus = u32::try_from(modulus).map_err(|_| {
+        err(core::error::BucketError::InvalidModulus(format!(
+            "modulus must be 1..=4294967295, got {modulus}"
+        )))
+    })?;
+    let seed = u32::try_from(seed)
+        .map_err(|_| PyValueError::new_err(format!("seed must be 0..=4294967295, got {seed}")))?;
+    core::bucket::bucket(id, group, modulus, seed).map_err(err)
+}
+
+// ---------------------------------------------------------------------------------------
+// Breakers and fallbacks.
+
+fn breaker_config(config: Option<&Bound<'_, PyAny>>) -> PyResult<BreakerConfig> {
+    let input: BreakerConfigInput = match config.filter(|c| !c.is_none()) {
+        None => BreakerConfigInput::default(),
+        Some(c) => via_json(c, "config")
+            .map_err(|e| err(core::error::BreakerError::InvalidConfig(e.to_string())))?,
+    };
+    BreakerConfig::try_from(input).map_err(err)
+}
+
+/// The breaker state machine driven with explicit times (SPEC §4), as the vectors use it.
+#[pyclass(module = "liberation_gates._native")]
+struct BreakerMachine {
+    inner: core::breaker::BreakerMachine,
+}
+
+#[pymethods]
+impl BreakerMachine {
+    #[new]
+    #[pyo3(signature = (config=None))]
+    fn new(config: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        core::breaker::BreakerMachine::new(breaker_config(config)?)
+            .map(|inner| BreakerMachine { inner })
+            .map_err(err)
+    }
+    /// Applies `op` at `t`; returns whether an `acquire` was permitted (None for other ops).
+    #[pyo3(signature = (t, op, outcome=None, seconds=None))]
+    fn apply(
+        &mut self,
+        t: f64,
+        op: &str,
+        outcome: Option<&str>,
+        seconds: Option<f64>,
+    ) -> PyResult<Option<bool>> {
+        self.inner.apply_named(t, op, outcome, seconds).map_err(err)
+    }
+    #[getter]
+    fn state(&self) -> &'static str {
+        self.inner.state().as_str()
+    }
+}
+
+/// A clock that calls a Python callable (e.g. `time.monotonic`). A clock that raises or
+/// returns a non-number reads as not having moved.
+struct PyClock(Py<PyAny>);
+
+impl Clock for PyClock {
+    fn now(&self) -> f64 {
+        Python::attach(|py| {
+            self.0
+                .call0(py)
+                .and_then(|v| v.extract::<f64>(py))
+                .unwrap_or(f64::NAN)
+        })
+    }
+}
+
+fn clock_of(clock: Option<Py<PyAny>>) -> Arc<dyn Clock> {
+    match clock {
+        Some(c) => Arc::new(PyClock(c)),
+        None => Arc::new(SystemClock::new()),
+    }
+}
+
+/// A thread-safe circuit breaker (the Python wrapper adds decorators and context managers).
+#[pyclass(frozen, module = "liberation_gates._native")]
+struct CircuitBreaker {
+    inner: Arc<core::breaker::CircuitBreaker>,
+}
+
+#[pymethods]
+impl CircuitBreaker {
+    #[new]
+    #[pyo3(signature = (config=None, clock=None))]
+    fn new(config: Option<&Bound<'_, PyAny>>, clock: Option<Py<PyAny>>) -> PyResult<Self> {
+        let b = core::breaker::CircuitBreaker::with_clock(breaker_config(config)?, clock_of(clock))
+            .map_err(err)?;
+        Ok(CircuitBreaker { inner: Arc::new(b) })
+    }
+    /// Asks to make a call now; returns the start time, or raises CircuitOpenError.
+    fn acquire(&self) -> PyResult<f64> {
+        match self.inner.try_acquire() {
+            Ok(p) => Ok(p.started()),
+            Err(r) => Err(err(core::error::BreakerError::from(r))),
+        }
+    }
+    /// Records a call that started at `started` (from `acquire`) and ended now.
+    fn record(&self, failure: bool, started: f64) -> &'static str {
+        let now = self.inner.now();
+        let outcome = if failure {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        };
+        self.inner
+            .record_at(now, outcome, (now - started).max(0.0))
+            .as_str()
+    }
+    /// Records a call of `seconds`, now.
+    fn record_duration(&self, failure: bool, seconds: f64) -> &'static str {
+        let outcome = if failure {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        };
+        self.inner.record(outcome, seconds).as_str()
+    }
+    fn force_open(&self) -> &'static str {
+        self.inner.force_open().as_str()
+    }
+    fn disable(&self) -> &'static str {
+        self.inner.disable().as_str()
+    }
+    fn reset(&self) -> &'static str {
+        self.inner.reset().as_str()
+    }
+    #[getter]
+    fn state(&self) -> &'static str {
+        self.inner.state().as_str()
+    }
+    /// A snapshot: state, calls, failure_rate, slow_call_rate, seconds_until_half_open, stats.
+    fn metrics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.metrics())
+    }
+    /// Calls `listener(t, from_state, to_state)` on every transition.
+    fn on_transition(&self, listener: Py<PyAny>) {
+        self.inner.on_transition(move |tr| {
+            Python::attach(|py| {
+                if let Err(e) = listener.call1(py, (tr.t, tr.from.as_str(), tr.to.as_str())) {
+                    e.write_unraisable(py, None);
+                }
+            })
+        });
+    }
+}
+
+/// Last good answers with attribution, served while a dependency is unavailable.
+#[pyclass(frozen, module = "liberation_gates._native")]
+struct FallbackCache {
+    inner: core::fallback::FallbackCache<Arc<Py<PyAny>>>,
+}
+
+fn attribution(ob: Option<&Bound<'_, PyAny>>) -> PyResult<Attribution> {
+    match ob.filter(|o| !o.is_none()) {
+        None => Ok(Attribution::default()),
+        Some(o) => via_json(o, "attribution"),
+    }
+}
+
+fn served<'py>(
+    py: Python<'py>,
+    s: core::fallback::Served<Arc<Py<PyAny>>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("value", s.value.clone_ref(py))?;
+    d.set_item("attribution", to_py(py, &s.attribution)?)?;
+    d.set_item("from_cache", s.from_cache)?;
+    d.set_item("age_seconds", s.age_seconds)?;
+    Ok(d)
+}
+
+#[pymethods]
+impl FallbackCache {
+    #[new]
+    #[pyo3(signature = (capacity=1024, ttl_seconds=3600.0, clock=None))]
+    fn new(capacity: usize, ttl_seconds: f64, clock: Option<Py<PyAny>>) -> Self {
+        FallbackCache {
+            inner: core::fallback::FallbackCache::new(capacity, ttl_seconds, clock_of(clock)),
+        }
+    }
+    /// Stores a good answer and its attribution (`{"creators": [...], "revenue": str?, "note": str?}`).
+    #[pyo3(signature = (key, value, attribution_=None))]
+    fn store(
+        &self,
+        key: &str,
+        value: Py<PyAny>,
+        attribution_: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        self.inner
+            .store(key, Arc::new(value), attribution(attribution_)?);
+        Ok(())
+    }
+    /// The cached answer for `key` (a dict with value, attribution, from_cache, age_seconds).
+    fn get<'py>(&self, py: Python<'py>, key: &str) -> PyResult<Option<Bound<'py, PyDict>>> {
+        self.inner.get(key).map(|s| served(py, s)).transpose()
+    }
+    /// Calls `func()` through `breaker`: it returns `(value, attribution)`. On success the
+    /// answer is stored and served fresh; on a failure (an exception that `is_failure(exc)`
+    /// accepts) or a rejection, the cached answer is served; with nothing cached the exception
+    /// (or CircuitOpenError) is raised.
+    #[pyo3(signature = (breaker, key, func, is_failure=None))]
+    fn guard<'py>(
+        &self,
+        py: Python<'py>,
+        breaker: &CircuitBreaker,
+        key: &str,
+        func: Bound<'py, PyAny>,
+        is_failure: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let call = || -> Result<(Arc<Py<PyAny>>, Attribution), PyErr> {
+            let r = func.call0()?;
+            let (value, attr): (Bound<'py, PyAny>, Bound<'py, PyAny>) =
+                r.extract().map_err(|_| {
+                    PyTypeError::new_err("the guarded function must return (value, attribution)")
+                })?;
+            Ok((Arc::new(value.unbind()), attribution(Some(&attr))?))
+        };
+        let classify = |e: &PyErr| match &is_failure {
+            None => true,
+            Some(f) => f
+                .call1((e.value(py),))
+                .and_then(|v| v.is_truthy())
+                .unwrap_or(true),
+        };
+        match self
+            .inner
+            .guard_filtered(&breaker.inner, key, call, classify)
+        {
+            Ok(s) => served(py, s),
+            Err(Unavailable::Rejected(r)) => Err(err(core::error::BreakerError::from(r))),
+            Err(Unavailable::Failed(e)) => Err(e),
+        }
+    }
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Simulation and conformance helpers.
+
+/// Runs a simulation file's text (observations and approvals) through the policy and a
+/// rollout; returns one dict per line and the final state.
+#[pyfunction]
+#[pyo3(signature = (text, policy=None, plan=None, started_at=None))]
+fn simulate<'py>(
+    py: Python<'py>,
+    text: String,
+    policy: Option<&Policy>,
+    plan: Option<&RolloutPlan>,
+    started_at: Option<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let policy = policy
+        .map(|p| p.inner.clone())
+        .unwrap_or_else(core::policy::Policy::builtin);
+    let plan = plan.map(|p| p.inner.clone()).unwrap_or_default();
+    let r: Result<Vec<core::simulate::SimStep>, String> = py.detach(|| {
+        let lines =
+            core::simulate::parse_lines(&text).map_err(|(n, e)| format!("line {n}: {e}"))?;
+        let start = started_at
+            .or_else(|| lines.first().map(|(_, i)| i.t()))
+            .unwrap_or(0.0);
+        let mut sim = core::simulate::Simulation::new(policy, plan, start);
+        lines
+            .iter()
+            .map(|(n, i)| {
+                sim.step(i)
+                    .map_err(|e| format!("line {n}: {}: {}", e.kind(), e.message()))
+            })
+            .collect()
+    });
+    let steps = r.map_err(|m| err(core::error::PolicyError::InvalidObservation(m)))?;
+    to_py(py, &steps)
+}
+
+/// Every error kind of every family, as `{family: [kinds]}`.
+#[pyfunction]
+fn error_kinds() -> BTreeMap<&'static str, Vec<&'static str>> {
+    use core::error::*;
+    BTreeMap::from([
+        (SplitError::FAMILY, SplitError::KINDS.to_vec()),
+        (ThresholdError::FAMILY, ThresholdError::KINDS.to_vec()),
+        (WindowError::FAMILY, WindowError::KINDS.to_vec()),
+        (BreakerError::FAMILY, BreakerError::KINDS.to_vec()),
+        (GovernanceError::FAMILY, GovernanceError::KINDS.to_vec()),
+        (FlagError::FAMILY, FlagError::KINDS.to_vec()),
+        (PolicyError::FAMILY, PolicyError::KINDS.to_vec()),
+        (RolloutError::FAMILY, RolloutError::KINDS.to_vec()),
+        (BucketError::FAMILY, BucketError::KINDS.to_vec()),
+    ])
+}
+
+/// Raises the exception the binding maps `family`/`kind` to (for tests of the mapping).
+#[pyfunction]
+fn _raise(family: &str, kind: &str) -> PyResult<()> {
+    use core::error::*;
+    let m = format!("raised for a test of the {family}/{kind} mapping");
+    macro_rules! pick {
+        ($t:ident) => {{
+            let e = $t::from_kind(kind, m)
+                .ok_or_else(|| PyValueError::new_err(format!("unknown kind {kind}")))?;
+            Err(err(e))
+        }};
+    }
+    match family {
+        "split" => pick!(SplitError),
+        "threshold" => pick!(ThresholdError),
+        "window_rate" => pick!(WindowError),
+        "breaker" => pick!(BreakerError),
+        "governance" => pick!(GovernanceError),
+        "flags" => pick!(FlagError),
+        "policy" => pick!(PolicyError),
+        "rollout" => pick!(RolloutError),
+        "bucket" => pick!(BucketError),
+        other => Err(PyValueError::new_err(format!("unknown family {other}"))),
+    }
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(split, m)?)?;
+    m.add_function(wrap_pyfunction!(degradation, m)?)?;
+    m.add_function(wrap_pyfunction!(health, m)?)?;
+    m.add_function(wrap_pyfunction!(bucket, m)?)?;
+    m.add_function(wrap_pyfunction!(simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(_raise, m)?)?;
+    m.add_class::<Split>()?;
+    m.add_class::<Refundable>()?;
+    m.add_class::<Ledger>()?;
+    m.add_class::<Threshold>()?;
+    m.add_class::<WindowRate>()?;
+    m.add_class::<Policy>()?;
+    m.add_class::<PolicyDecision>()?;
+    m.add_class::<Evaluator>()?;
+    m.add_class::<RolloutPlan>()?;
+    m.add_class::<Rollout>()?;
+    m.add_class::<DeploymentPlan>()?;
+    m.add_class::<Decision>()?;
+    m.add_class::<Proposal>()?;
+    m.add_class::<FlagSet>()?;
+    m.add_class::<BreakerMachine>()?;
+    m.add_class::<CircuitBreaker>()?;
+    m.add_class::<FallbackCache>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,200 @@
+"""Circuit breakers the Python way: decorator (sync and async), context managers, filters,
+threads, and the fallback cache with attribution."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any, Dict, List, Tuple
+
+import pytest
+
+import liberation_gates as lg
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+SMALL = {"window": {"type": "count", "size": 4}, "minimum_calls": 4, "open_seconds": 30, "half_open_calls": 1}
+
+
+def test_decorator_opens_after_failures_and_uses_the_fallback() -> None:
+    clock = FakeClock()
+    breaker = lg.CircuitBreaker(SMALL, clock=clock)
+    calls: List[str] = []
+
+    @breaker(fallback=lambda user: f"cached:{user}")
+    def profile(user: str) -> str:
+        calls.append(user)
+        raise TimeoutError("down")
+
+    assert [profile("a") for _ in range(4)] == ["cached:a"] * 4
+    assert breaker.state == "open"
+    assert profile("b") == "cached:b"
+    assert calls == ["a"] * 4, "the open breaker did not call through"
+    clock.now = 30.0
+    assert breaker.metrics()["state"] == "half_open"
+
+
+def test_plain_decorator_raises_circuit_open_error() -> None:
+    breaker = lg.CircuitBreaker(SMALL)
+
+    @breaker
+    def fail() -> None:
+        raise ConnectionError("no")
+
+    for _ in range(4):
+        with pytest.raises(ConnectionError):
+            fail()
+    with pytest.raises(lg.CircuitOpenError) as info:
+        fail()
+    assert info.value.kind == "call_rejected"
+
+
+def test_ignored_exceptions_do_not_count() -> None:
+    breaker = lg.CircuitBreaker(SMALL, ignore_exceptions=(KeyError,))
+
+    @breaker
+    def lookup() -> None:
+        raise KeyError("not found is the caller's problem")
+
+    for _ in range(10):
+        with pytest.raises(KeyError):
+            lookup()
+    assert breaker.state == "closed"
+    stats = breaker.metrics()["stats"]
+    assert stats["successes"] == 10 and stats["failures"] == 0
+
+
+def test_failure_exceptions_narrow_what_counts() -> None:
+    breaker = lg.CircuitBreaker(SMALL, failure_exceptions=(TimeoutError,))
+    for exc in [ValueError(), ValueError(), ValueError(), ValueError()]:
+        with pytest.raises(ValueError):
+            breaker.call(_raise, exc)
+    assert breaker.state == "closed"
+
+
+def _raise(exc: BaseException) -> None:
+    raise exc
+
+
+async def test_async_decorator_and_async_context_manager() -> None:
+    breaker = lg.CircuitBreaker(SMALL)
+
+    async def fallback(x: int) -> int:
+        return -x
+
+    @breaker(fallback=fallback)
+    async def fetch(x: int) -> int:
+        await asyncio.sleep(0)
+        if x < 0:
+            raise TimeoutError()
+        return x * 2
+
+    assert await fetch(21) == 42
+    results = await asyncio.gather(*(fetch(-i) for i in range(1, 5)))
+    assert results == [1, 2, 3, 4]
+    assert breaker.state == "open"
+    with pytest.raises(lg.CircuitOpenError):
+        async with breaker:
+            pass
+
+
+def test_sync_context_manager_records_outcomes() -> None:
+    breaker = lg.CircuitBreaker(SMALL)
+    with breaker:
+        pass
+    # One success and three failures fill the 4-call window at 75% failures: it opens.
+    for _ in range(3):
+        with pytest.raises(RuntimeError):
+            with breaker:
+                raise RuntimeError("boom")
+    assert breaker.state == "open"
+    stats = breaker.metrics()["stats"]
+    assert (stats["successes"], stats["failures"]) == (1, 3)
+    with pytest.raises(lg.CircuitOpenError):
+        with breaker:
+            raise AssertionError("not entered while open")
+
+
+def test_transitions_reach_listeners_in_order() -> None:
+    clock = FakeClock()
+    breaker = lg.CircuitBreaker(SMALL, clock=clock)
+    seen: List[Tuple[float, str, str]] = []
+    breaker.on_transition(lambda t, a, b: seen.append((t, a, b)))
+    for _ in range(4):
+        with pytest.raises(OSError):
+            breaker.call(_raise, OSError())
+    clock.now = 31.0
+    breaker.call(lambda: None)
+    assert seen == [(0.0, "closed", "open"), (31.0, "open", "half_open"), (31.0, "half_open", "closed")]
+
+
+def test_a_breaker_shared_by_threads_counts_every_call() -> None:
+    breaker = lg.CircuitBreaker({"window": {"type": "count", "size": 50}, "minimum_calls": 10, "open_seconds": 0.001})
+    per_thread, threads = 2000, 8
+    tallies: Dict[int, Dict[str, int]] = {}
+
+    def work(n: int) -> None:
+        t = {"ok": 0, "failed": 0, "rejected": 0}
+        for i in range(per_thread):
+            try:
+                breaker.call(_maybe_fail, (i + n) % 3 == 0)
+                t["ok"] += 1
+            except lg.CircuitOpenError:
+                t["rejected"] += 1
+            except RuntimeError:
+                t["failed"] += 1
+        tallies[n] = t
+
+    ts = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    total = {k: sum(t[k] for t in tallies.values()) for k in ("ok", "failed", "rejected")}
+    stats: Dict[str, Any] = breaker.metrics()["stats"]
+    assert sum(total.values()) == per_thread * threads
+    assert stats["permitted"] + stats["rejected"] == per_thread * threads
+    assert stats["rejected"] == total["rejected"]
+    assert stats["successes"] + stats["failures"] + stats["ignored"] == total["ok"] + total["failed"]
+
+
+def _maybe_fail(fail: bool) -> None:
+    if fail:
+        raise RuntimeError("flaky")
+
+
+def test_fallback_cache_serves_attributed_answers() -> None:
+    clock = FakeClock()
+    breaker = lg.CircuitBreaker(SMALL, clock=clock)
+    cache = lg.FallbackCache(10, 60.0, clock=clock)
+    credit = lg.Attribution(("amara", "kofi"), "creators 75% / platform 25%")
+    fresh = cache.guard(breaker, "event:1", lambda: ({"title": "Jazz"}, credit))
+    assert (fresh.from_cache, fresh.value) == (False, {"title": "Jazz"})
+    clock.now = 12.0
+
+    def down() -> Tuple[Any, lg.Attribution]:
+        raise TimeoutError("events API down")
+
+    served = cache.guard(breaker, "event:1", down)
+    assert served.from_cache and served.age_seconds == 12.0
+    assert served.attribution == credit
+    with pytest.raises(TimeoutError):
+        cache.guard(breaker, "event:2", down)
+    clock.now = 100.0
+    assert cache.get("event:1") is None, "expired"
+    assert len(cache) == 1
+
+
+def test_bad_config_is_a_breaker_error() -> None:
+    with pytest.raises(lg.BreakerError) as info:
+        lg.CircuitBreaker({"failure_rate_threshold": 0})
+    assert info.value.kind == "invalid_config"
+    with pytest.raises(lg.BreakerError):
+        lg.CircuitBreaker({"colour": "red"})

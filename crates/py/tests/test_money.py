@@ -1,0 +1,92 @@
+"""Money crosses the boundary exactly: str, Decimal or int minor units in; Decimal out."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import liberation_gates as lg
+
+
+def test_amounts_come_back_as_decimals_with_the_currency_digits() -> None:
+    s = lg.split("1.25", "KWD", [("a", "1")])
+    assert s.creators == {"a": Decimal("0.938")}
+    assert str(s.platform) == "0.312"
+    assert lg.split("1250", "JPY", [("a", "1")]).creator_total == Decimal("938")
+
+
+def test_int_is_minor_units_and_decimal_is_major_units() -> None:
+    assert lg.split(10000, "GBP", [("a", 1)]).gross == Decimal("100.00")
+    assert lg.split(Decimal("100"), "GBP", [("a", Decimal("1"))]).gross == Decimal("100.00")
+    assert lg.split(Decimal("1E+2"), "GBP", {"a": "1"}).gross == Decimal("100.00")
+    assert lg.split(1250, "JPY", [{"id": "a", "weight": "1"}]).gross == Decimal("1250")
+
+
+@pytest.mark.parametrize("bad", [100.0, 0.1, float("nan"), True])
+def test_floats_and_bools_are_refused_as_money(bad: object) -> None:
+    with pytest.raises(TypeError, match="float|bool"):
+        lg.split(bad, "GBP", [("a", "1")])  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        lg.split("10.00", "GBP", [("a", "1")], fee=bad)  # type: ignore[arg-type]
+
+
+def test_float_weights_and_shares_are_refused() -> None:
+    with pytest.raises(TypeError):
+        lg.split("10.00", "GBP", [("a", 0.5)])  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        lg.split("10.00", "GBP", [("a", "1")], creator_share=0.8)  # type: ignore[arg-type]
+
+
+def test_the_issue_example_raises_a_sovereignty_violation() -> None:
+    with pytest.raises(lg.LiberationGatesError) as info:
+        lg.split("100.00", "GBP", [("a", 1)], creator_share="0.7")
+    assert isinstance(info.value, lg.SplitError)
+    assert isinstance(info.value, ValueError)
+    assert info.value.kind == "sovereignty_violation"
+
+
+def test_negative_int_minor_units_are_an_invalid_amount() -> None:
+    with pytest.raises(lg.SplitError) as info:
+        lg.split(-1, "GBP", [("a", "1")])
+    assert info.value.kind == "invalid_amount"
+
+
+def test_refunds_reverse_exactly() -> None:
+    s = lg.split("10.00", "GBP", [("a", "1"), ("b", "2")])
+    r = s.refundable()
+    creators, platform = r.refund("3.33")
+    assert sum(creators.values()) + platform == Decimal("3.33")
+    r.refund(r.remaining)
+    assert r.remaining == Decimal("0.00")
+    with pytest.raises(lg.SplitError) as info:
+        r.refund(1)
+    assert info.value.kind == "refund_exceeds_balance"
+
+
+def test_ledger_report_reconciles() -> None:
+    ledger = lg.Ledger()
+    ledger.record_split("t1", 0.0, "100.00", "GBP", [("a", "1")], fee="2.00", fee_mode="before_split")
+    ledger.record_split("t2", 86400.0, "1000", "JPY", [("a", "1")])
+    ledger.record_refund("r1", 90000.0, "t1", "9.80")
+    report = ledger.report("day")
+    assert report["floor_held"] is True
+    assert [(r["period"], r["currency"]) for r in report["rows"]] == [("1970-01-01", "GBP"), ("1970-01-02", "GBP"), ("1970-01-02", "JPY")]
+    assert ledger.report_csv().splitlines()[0].startswith("period,currency")
+    assert len(ledger) == 3
+    assert ledger.creator_share(86400.0, 86400.0, "JPY") == pytest.approx(0.75)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    gross=st.integers(min_value=0, max_value=10**17),
+    weights=st.lists(st.integers(min_value=1, max_value=10**6), min_size=1, max_size=8),
+    share=st.integers(min_value=7500, max_value=10000),
+)
+def test_conservation_across_the_boundary(gross: int, weights: list[int], share: int) -> None:
+    creators = [(f"c{i}", str(w)) for i, w in enumerate(weights)]
+    s = lg.split(gross, "GBP", creators, creator_share=Decimal(share) / 10000)
+    assert sum(s.creators.values()) + s.platform + s.fee == s.gross
+    assert s.creator_total * 10000 >= s.gross * share
