@@ -836,19 +836,22 @@ impl CircuitBreaker {
     /// ordered just before it). Every other state takes the lock.
     pub fn try_acquire(&self) -> Result<Permit<'_>, Rejected> {
         let now = self.clock.now();
+        self.acquire_at(now).map(|()| Permit {
+            breaker: self,
+            started: now,
+        })
+    }
+
+    /// As [`try_acquire`](Self::try_acquire) at clock time `t` given by the caller (for
+    /// bindings whose language owns the clock); record with [`record_at`](Self::record_at).
+    pub fn acquire_at(&self, t: f64) -> Result<(), Rejected> {
         let hint = self.state_hint.load(Ordering::Acquire);
         if hint <= state_code(BreakerState::Disabled) {
             self.fast_permits.fetch_add(1, Ordering::Relaxed);
-            return Ok(Permit {
-                breaker: self,
-                started: now,
-            });
+            return Ok(());
         }
-        match self.run(now, BreakerOp::Acquire) {
-            (Some(true), _) => Ok(Permit {
-                breaker: self,
-                started: now,
-            }),
+        match self.run(t, BreakerOp::Acquire) {
+            (Some(true), _) => Ok(()),
             (_, state) => Err(Rejected { state }),
         }
     }
@@ -894,17 +897,32 @@ impl CircuitBreaker {
 
     /// Forces the breaker open until `reset`.
     pub fn force_open(&self) -> BreakerState {
-        self.run(self.clock.now(), BreakerOp::ForceOpen).1
+        self.force_open_at(self.clock.now())
+    }
+
+    /// As [`force_open`](Self::force_open) at clock time `t` given by the caller.
+    pub fn force_open_at(&self, t: f64) -> BreakerState {
+        self.run(t, BreakerOp::ForceOpen).1
     }
 
     /// Disables the breaker: every call is permitted and nothing is recorded.
     pub fn disable(&self) -> BreakerState {
-        self.run(self.clock.now(), BreakerOp::Disable).1
+        self.disable_at(self.clock.now())
+    }
+
+    /// As [`disable`](Self::disable) at clock time `t` given by the caller.
+    pub fn disable_at(&self, t: f64) -> BreakerState {
+        self.run(t, BreakerOp::Disable).1
     }
 
     /// Closes the breaker with an empty window.
     pub fn reset(&self) -> BreakerState {
-        self.run(self.clock.now(), BreakerOp::Reset).1
+        self.reset_at(self.clock.now())
+    }
+
+    /// As [`reset`](Self::reset) at clock time `t` given by the caller.
+    pub fn reset_at(&self, t: f64) -> BreakerState {
+        self.run(t, BreakerOp::Reset).1
     }
 
     /// The state now (an open breaker whose open period has elapsed reports `half_open`).
@@ -914,7 +932,11 @@ impl CircuitBreaker {
 
     /// A snapshot of the breaker now.
     pub fn metrics(&self) -> BreakerMetrics {
-        let now = self.clock.now();
+        self.metrics_at(self.clock.now())
+    }
+
+    /// A snapshot of the breaker at clock time `now` given by the caller.
+    pub fn metrics_at(&self, now: f64) -> BreakerMetrics {
         let m = self.machine.lock();
         let (calls, failure_rate, slow_call_rate) = m.window_rates();
         let half_open_at = m.half_open_at();

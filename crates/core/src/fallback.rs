@@ -123,7 +123,11 @@ impl<T: Clone> FallbackCache<T> {
 
     /// Stores a good answer for `key` now.
     pub fn store(&self, key: &str, value: T, attribution: Attribution) {
-        let now = self.clock.now();
+        self.store_at(key, value, attribution, self.clock.now())
+    }
+
+    /// Stores a good answer at clock time `now` given by the caller.
+    pub fn store_at(&self, key: &str, value: T, attribution: Attribution, now: f64) {
         let mut g = self.inner.lock();
         let (map, order) = &mut *g;
         if map
@@ -152,7 +156,11 @@ impl<T: Clone> FallbackCache<T> {
 
     /// The last good answer for `key`, if stored within the TTL.
     pub fn get(&self, key: &str) -> Option<Served<T>> {
-        let now = self.clock.now();
+        self.get_at(key, self.clock.now())
+    }
+
+    /// The last good answer for `key` as of clock time `now` given by the caller.
+    pub fn get_at(&self, key: &str, now: f64) -> Option<Served<T>> {
         let g = self.inner.lock();
         let e = g.0.get(key)?;
         let age = (now - e.stored_at).max(0.0);

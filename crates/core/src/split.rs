@@ -627,6 +627,44 @@ impl Refundable {
         }
     }
 
+    /// Balances from a split's parts as they were paid out (e.g. read back from storage or
+    /// from another language): creators in order, then the platform. `currency_mismatch`
+    /// when an amount is in another currency; `duplicate_creator` for a repeated id.
+    pub fn from_parts(
+        currency: Currency,
+        creators: Vec<Payout>,
+        platform: Money,
+    ) -> Result<Self, SplitError> {
+        let mismatch = |m: &Money| {
+            SplitError::CurrencyMismatch(format!("{m} is in {}, not {currency}", m.currency()))
+        };
+        if platform.currency() != currency {
+            return Err(mismatch(&platform));
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut ids = Vec::with_capacity(creators.len());
+        let mut balances = Vec::with_capacity(creators.len() + 1);
+        for p in creators {
+            if p.amount.currency() != currency {
+                return Err(mismatch(&p.amount));
+            }
+            if !seen.insert(p.id.clone()) {
+                return Err(SplitError::DuplicateCreator(format!(
+                    "creator id {:?} appears twice",
+                    p.id
+                )));
+            }
+            balances.push(p.amount.minor());
+            ids.push(p.id);
+        }
+        balances.push(platform.minor());
+        Ok(Refundable {
+            currency,
+            ids,
+            balances,
+        })
+    }
+
     /// What remains refundable in total.
     pub fn remaining(&self) -> Money {
         money(self.balances.iter().sum(), self.currency)

@@ -1,0 +1,353 @@
+'use strict';
+/**
+ * liberation-gates for Node: the Rust core's rules (creator split, deployment gates,
+ * breakers, governance, flags) with JavaScript's idioms.
+ *
+ * This file converts errors and argument types, and adds the opossum-style breaker API;
+ * every rule lives in the Rust core (native.cjs loads it).
+ */
+const native = require('./native.cjs');
+const { EventEmitter } = require('node:events');
+const { performance } = require('node:perf_hooks');
+
+// -- Errors ----------------------------------------------------------------------------------
+
+/** Base of every error of the library; `code` is the core's stable error kind. */
+class LiberationGatesError extends Error {
+  constructor(code, message, family) {
+    super(message ? `${code}: ${message}` : code);
+    this.name = new.target.name;
+    this.code = code;
+    this.family = family;
+    this.detail = message;
+  }
+}
+class SplitError extends LiberationGatesError {}
+class ThresholdError extends LiberationGatesError {}
+class WindowError extends LiberationGatesError {}
+class BreakerError extends LiberationGatesError {}
+class GovernanceError extends LiberationGatesError {}
+class FlagError extends LiberationGatesError {}
+class PolicyError extends LiberationGatesError {}
+class RolloutError extends LiberationGatesError {}
+class BucketError extends LiberationGatesError {}
+/** The breaker refused the call (code `call_rejected`). */
+class CircuitOpenError extends LiberationGatesError {}
+
+const FAMILIES = {
+  split: SplitError,
+  threshold: ThresholdError,
+  window_rate: WindowError,
+  breaker: BreakerError,
+  governance: GovernanceError,
+  flags: FlagError,
+  policy: PolicyError,
+  rollout: RolloutError,
+  bucket: BucketError,
+};
+
+/** Native errors carry `code = "family/kind"`; argument-shape errors become TypeErrors. */
+function translate(e) {
+  if (!(e instanceof Error) || typeof e.code !== 'string' || e instanceof LiberationGatesError) return e;
+  const slash = e.code.indexOf('/');
+  if (slash > 0) {
+    const family = e.code.slice(0, slash);
+    const kind = e.code.slice(slash + 1);
+    const Cls = kind === 'call_rejected' ? CircuitOpenError : FAMILIES[family] || LiberationGatesError;
+    return new Cls(kind, e.message, family);
+  }
+  const t = new TypeError(e.message);
+  t.code = e.code;
+  return t;
+}
+
+function guarded(fn) {
+  return function (...args) {
+    try {
+      return fn.apply(this, args);
+    } catch (e) {
+      throw translate(e);
+    }
+  };
+}
+
+/** Wraps a native class: its constructor, statics, methods and getters translate errors. */
+function wrapClass(C) {
+  const proto = C.prototype;
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    if (name === 'constructor') continue;
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    if (typeof d.value === 'function') d.value = guarded(d.value);
+    if (typeof d.get === 'function') d.get = guarded(d.get);
+    Object.defineProperty(proto, name, d);
+  }
+  const W = {
+    [C.name]: function (...args) {
+      if (!new.target) throw new TypeError(`Class constructor ${C.name} cannot be invoked without 'new'`);
+      try {
+        return Reflect.construct(C, args, C);
+      } catch (e) {
+        throw translate(e);
+      }
+    },
+  }[C.name];
+  W.prototype = proto;
+  for (const name of Object.getOwnPropertyNames(C)) {
+    if (['length', 'name', 'prototype'].includes(name)) continue;
+    const v = C[name];
+    if (typeof v === 'function') W[name] = guarded(v);
+  }
+  return W;
+}
+
+// -- Money -----------------------------------------------------------------------------------
+
+function money(value, what) {
+  if (typeof value === 'number') {
+    throw new TypeError(`${what} must be a decimal string (e.g. "12.50") or a bigint of minor units, not a number: a binary float cannot hold an amount of money exactly`);
+  }
+  return value;
+}
+
+function moneyOptions(options) {
+  if (options) {
+    if (options.fee !== undefined && options.fee !== null) money(options.fee, 'fee');
+    if (options.step !== undefined && options.step !== null) money(options.step, 'step');
+  }
+  return options;
+}
+
+const nativeSplit = guarded(native.split);
+/** Splits a payment so creators keep at least 75% (see README). */
+function split(gross, currency, creators, options) {
+  return nativeSplit(money(gross, 'gross'), currency, creators, moneyOptions(options));
+}
+
+const Ledger = wrapClass(native.Ledger);
+{
+  const { recordSplit, recordRefund } = Ledger.prototype;
+  Ledger.prototype.recordSplit = function (id, t, gross, currency, creators, options) {
+    return recordSplit.call(this, id, t, money(gross, 'gross'), currency, creators, moneyOptions(options));
+  };
+  Ledger.prototype.recordRefund = function (id, t, splitId, amount) {
+    return recordRefund.call(this, id, t, splitId, money(amount, 'amount'));
+  };
+}
+const Refundable = wrapClass(native.Refundable);
+{
+  const { refund } = Refundable.prototype;
+  Refundable.prototype.refund = function (amount) {
+    return refund.call(this, money(amount, 'amount'));
+  };
+}
+
+// -- Breakers ----------------------------------------------------------------------------------
+
+const EVENT_OF_STATE = { open: 'open', half_open: 'halfOpen', closed: 'close', forced_open: 'forcedOpen', disabled: 'disabled' };
+const NativeBreaker = wrapClass(native.NativeBreaker);
+const NativeFallbackCache = wrapClass(native.NativeFallbackCache);
+
+function timeoutError(ms) {
+  const e = new Error(`Timed out after ${ms} ms`);
+  e.code = 'ETIMEDOUT';
+  return e;
+}
+
+/**
+ * A circuit breaker with an opossum-like API on the core's state machine (SPEC §4,
+ * resilience4j's defaults).
+ *
+ * `options`: the SPEC's config keys (`window`, `failure_rate_threshold`, ...), plus
+ * `timeout` (ms; a timed-out call fails and counts as slow), `errorFilter(err)` (true: the
+ * error does not count against the dependency), `fallback(...args)`, and `clock()` in
+ * milliseconds (default `performance.now`).
+ *
+ * Events: `open`, `halfOpen`, `close`, `forcedOpen`, `disabled` (transitions, in order),
+ * `success`, `failure`, `timeout`, `reject`, `fallback`.
+ */
+class CircuitBreaker extends EventEmitter {
+  constructor(options = {}) {
+    super();
+    const { timeout, errorFilter, fallback, clock, name, ...config } = options;
+    if (timeout !== undefined && config.slow_call_seconds === undefined) config.slow_call_seconds = timeout / 1000;
+    this.name = name || 'breaker';
+    this.timeout = timeout;
+    this.errorFilter = errorFilter;
+    this.fallbackFn = fallback;
+    this.clock = clock || (() => performance.now());
+    this._native = new NativeBreaker(Object.keys(config).length ? config : undefined);
+  }
+
+  _now() {
+    return this.clock() / 1000;
+  }
+
+  _transitions(bits) {
+    if (bits & 2) {
+      for (const t of this._native.takeTransitions()) this.emit(EVENT_OF_STATE[t.to], t);
+    }
+  }
+
+  /** Whether `err` counts against the dependency. */
+  isFailure(err) {
+    return !(this.errorFilter && this.errorFilter(err));
+  }
+
+  /** Calls `fn(...args)` through the breaker; resolves with its result or the fallback's. */
+  async fire(fn, ...args) {
+    const started = this._now();
+    const bits = this._native.acquire(started);
+    this._transitions(bits);
+    if (!(bits & 1)) {
+      const err = new CircuitOpenError('call_rejected', `call rejected: circuit breaker ${this.name} is ${this.state}`, 'breaker');
+      this.emit('reject', err);
+      return this._fallback(err, args);
+    }
+    let timer;
+    try {
+      let pending = Promise.resolve(fn(...args));
+      if (this.timeout !== undefined) {
+        pending = Promise.race([pending, new Promise((_, reject) => { timer = setTimeout(() => reject(timeoutError(this.timeout)), this.timeout); })]);
+      }
+      const result = await pending;
+      const ended = this._now();
+      const recorded = this._native.record(ended, false, ended - started);
+      this.emit('success', result, (ended - started) * 1000);
+      this._transitions(recorded);
+      return result;
+    } catch (err) {
+      const ended = this._now();
+      const failure = this.isFailure(err);
+      const recorded = this._native.record(ended, failure, ended - started);
+      if (err && err.code === 'ETIMEDOUT') this.emit('timeout', err);
+      if (failure) this.emit('failure', err, (ended - started) * 1000);
+      // The outcome is reported before the transition it caused (as opossum does).
+      this._transitions(recorded);
+      if (!failure) throw err;
+      return this._fallback(err, args);
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  async _fallback(err, args) {
+    if (!this.fallbackFn) throw err;
+    this.emit('fallback', err);
+    return this.fallbackFn(...args, err);
+  }
+
+  /** Sets the function used when a call is rejected or fails. */
+  fallback(fn) {
+    this.fallbackFn = fn;
+    return this;
+  }
+
+  get state() {
+    return this._native.metrics(this._now()).state;
+  }
+  get opened() {
+    return this.state === 'open' || this.state === 'forced_open';
+  }
+  get halfOpen() {
+    return this.state === 'half_open';
+  }
+  get closed() {
+    return this.state === 'closed';
+  }
+  /** State, calls, failure and slow-call rates, time until half-open, lifetime stats. */
+  get stats() {
+    return this._native.metrics(this._now());
+  }
+  /** Rejects every call until `close()`. */
+  open() {
+    const s = this._native.forceOpen(this._now());
+    this._transitions(2);
+    return s;
+  }
+  /** Closes the breaker with an empty window. */
+  close() {
+    const s = this._native.reset(this._now());
+    this._transitions(2);
+    return s;
+  }
+  /** Permits every call and records nothing. */
+  disable() {
+    const s = this._native.disable(this._now());
+    this._transitions(2);
+    return s;
+  }
+}
+
+/**
+ * Last good answers per key with their attribution, served while a dependency is down.
+ * Bounded (`capacity`, oldest evicted first) and expiring (`ttlSeconds`).
+ */
+class FallbackCache {
+  constructor(capacity = 1024, ttlSeconds = 3600, clock) {
+    this.clock = clock || (() => performance.now());
+    this._native = new NativeFallbackCache(capacity, ttlSeconds);
+  }
+  _now() {
+    return this.clock() / 1000;
+  }
+  store(key, value, attribution) {
+    this._native.store(key, value, attribution || null, this._now());
+  }
+  get(key) {
+    return this._native.get(key, this._now()) || undefined;
+  }
+  get size() {
+    return this._native.size;
+  }
+  /**
+   * Fires `fn(...args)` (resolving to `{value, attribution}`) through `breaker`: a success is
+   * stored and returned fresh; a rejection or a counted failure serves the cached answer
+   * (`fromCache: true`, with its `ageSeconds`); with nothing cached the error is thrown.
+   */
+  async fire(breaker, key, fn, ...args) {
+    try {
+      const { value, attribution } = await breaker.fire(fn, ...args);
+      this.store(key, value, attribution);
+      return { value, attribution: attribution || null, fromCache: false, ageSeconds: 0 };
+    } catch (err) {
+      const cached = (err instanceof CircuitOpenError || breaker.isFailure(err)) && this.get(key);
+      if (cached) return cached;
+      throw err;
+    }
+  }
+}
+
+module.exports = {
+  split,
+  Refundable,
+  Ledger,
+  Threshold: wrapClass(native.Threshold),
+  WindowRate: wrapClass(native.WindowRate),
+  degradation: guarded(native.degradation),
+  Policy: wrapClass(native.Policy),
+  Evaluator: wrapClass(native.Evaluator),
+  RolloutPlan: wrapClass(native.RolloutPlan),
+  Rollout: wrapClass(native.Rollout),
+  DeploymentPlan: wrapClass(native.DeploymentPlan),
+  health: guarded(native.health),
+  simulate: guarded(native.simulate),
+  Proposal: wrapClass(native.Proposal),
+  FlagSet: wrapClass(native.FlagSet),
+  bucket: guarded(native.bucket),
+  BreakerMachine: wrapClass(native.BreakerMachine),
+  CircuitBreaker,
+  FallbackCache,
+  errorKinds: native.errorKinds,
+  raiseForTest: guarded(native.raiseForTest),
+  LiberationGatesError,
+  SplitError,
+  ThresholdError,
+  WindowError,
+  BreakerError,
+  GovernanceError,
+  FlagError,
+  PolicyError,
+  RolloutError,
+  BucketError,
+  CircuitOpenError,
+};

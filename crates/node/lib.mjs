@@ -1,0 +1,10 @@
+// ESM entry: the same objects as lib.cjs.
+import lg from './lib.cjs';
+
+export const {
+  split, Refundable, Ledger, Threshold, WindowRate, degradation, Policy, Evaluator, RolloutPlan, Rollout,
+  DeploymentPlan, health, simulate, Proposal, FlagSet, bucket, BreakerMachine, CircuitBreaker, FallbackCache,
+  errorKinds, raiseForTest, LiberationGatesError, SplitError, ThresholdError, WindowError, BreakerError,
+  GovernanceError, FlagError, PolicyError, RolloutError, BucketError, CircuitOpenError,
+} = lg;
+export default lg;

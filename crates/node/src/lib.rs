@@ -1,0 +1,1306 @@
+//! The napi-rs layer over `crates/core` for Node.
+//!
+//! Type conversions and errors only. Money crosses as decimal strings or `bigint` minor units
+//! (the JS wrapper refuses `number` money with a `TypeError` before it gets here). Every core
+//! error is thrown with `code = "<family>/<kind>"`, through the single function [`err`]; the JS
+//! wrapper (`lib.cjs`) turns it into the family's `LiberationGatesError` subclass with
+//! `.code = kind`. Time is passed in by the caller (the wrapper reads `performance.now()` or
+//! an injected clock), so no JavaScript is ever called from Rust.
+
+#![deny(clippy::all)]
+
+use liberation_gates as core;
+use liberation_gates::breaker::{BreakerConfig, BreakerConfigInput, Outcome, Transition};
+use liberation_gates::fallback::Attribution;
+use liberation_gates::governance::{ProposalStatus, VoteInput};
+use liberation_gates::money::{Currency, Money};
+use liberation_gates::policy::Format;
+use liberation_gates::split::{CreatorInput, Payout, SplitInput};
+use liberation_gates::Num;
+use napi::bindgen_prelude::{BigInt, Either};
+use napi_derive::napi;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+type Result<T> = napi::Result<T, String>;
+
+/// The one error conversion: status `family/kind`, reason the core's sentence.
+fn err(e: impl Into<core::Error>) -> napi::Error<String> {
+    let e: core::Error = e.into();
+    napi::Error::new(format!("{}/{}", e.family(), e.kind()), e.message())
+}
+
+/// A non-core argument problem (a wrong shape), thrown as `InvalidArg`.
+fn arg(msg: impl Into<String>) -> napi::Error<String> {
+    napi::Error::new("InvalidArg".to_string(), msg.into())
+}
+
+// Conversions in ----------------------------------------------------------------------------
+
+fn money_text(m: &Either<String, BigInt>, currency: &str) -> Result<String> {
+    match m {
+        Either::A(s) => Ok(s.clone()),
+        Either::B(b) => {
+            let (minor, lossless) = b.get_i128();
+            if !lossless {
+                return Err(err(core::error::SplitError::InvalidAmount(
+                    "bigint amount does not fit in 128 bits".into(),
+                )));
+            }
+            Ok(match Currency::from_code(currency) {
+                Ok(c) => core::money::minor_units_text(minor, c),
+                Err(_) => minor.to_string(),
+            })
+        }
+    }
+}
+
+/// An exact decimal given as a string, or a JS number taken by its shortest written form.
+fn exact_text(x: &Either<String, f64>) -> String {
+    match x {
+        Either::A(s) => s.clone(),
+        Either::B(f) if f.is_finite() => format!("{f}"),
+        Either::B(f) => f.to_string(),
+    }
+}
+
+fn json<T: serde::de::DeserializeOwned>(v: Value, what: &str) -> std::result::Result<T, String> {
+    serde_json::from_value(v).map_err(|e| format!("{what}: {e}"))
+}
+
+fn format_arg(f: &str) -> Result<Format> {
+    f.parse().map_err(err)
+}
+
+fn to_value<T: serde::Serialize>(v: &T) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| arg(e.to_string()))
+}
+
+// Money -------------------------------------------------------------------------------------
+
+/// A creator and its weight (a decimal string, or a number).
+#[napi(object)]
+pub struct CreatorArg {
+    pub id: String,
+    pub weight: Either<String, f64>,
+}
+
+/// Options of a split.
+#[napi(object)]
+pub struct SplitOptions {
+    /// The creators' share, a decimal string (default "0.75", never below).
+    pub creator_share: Option<Either<String, f64>>,
+    /// The processor's fee (decimal string or bigint minor units).
+    pub fee: Option<Either<String, BigInt>>,
+    /// "platform" (default: the platform absorbs the fee) or "before_split".
+    pub fee_mode: Option<String>,
+    /// A cash step (e.g. "0.05" CHF): creators receive whole steps.
+    pub step: Option<Either<String, BigInt>>,
+}
+
+/// One party's amount.
+#[napi(object)]
+pub struct PayoutObject {
+    pub id: String,
+    pub amount: String,
+}
+
+/// The result of a split; amounts are decimal strings with the currency's digits.
+#[napi(object)]
+pub struct SplitResult {
+    pub currency: String,
+    pub gross: String,
+    pub creators: Vec<PayoutObject>,
+    pub platform: String,
+    pub fee: String,
+    pub creator_total: String,
+    pub creator_share: String,
+    pub fee_mode: String,
+    pub method: String,
+}
+
+fn split_input(
+    gross: &Either<String, BigInt>,
+    currency: String,
+    creators: Vec<CreatorArg>,
+    options: Option<SplitOptions>,
+) -> Result<SplitInput> {
+    let o = options.unwrap_or(SplitOptions {
+        creator_share: None,
+        fee: None,
+        fee_mode: None,
+        step: None,
+    });
+    Ok(SplitInput {
+        gross: money_text(gross, &currency)?,
+        creators: creators
+            .iter()
+            .map(|c| CreatorInput {
+                id: c.id.clone(),
+                weight: exact_text(&c.weight),
+            })
+            .collect(),
+        creator_share: o.creator_share.as_ref().map(exact_text),
+        fee: o
+            .fee
+            .as_ref()
+            .map(|f| money_text(f, &currency))
+            .transpose()?,
+        fee_mode: o.fee_mode,
+        step: o
+            .step
+            .as_ref()
+            .map(|f| money_text(f, &currency))
+            .transpose()?,
+        currency,
+    })
+}
+
+fn split_result(s: &core::split::Split) -> SplitResult {
+    SplitResult {
+        currency: s.currency.code().to_string(),
+        gross: s.gross.to_string(),
+        creators: s
+            .creators
+            .iter()
+            .map(|p| PayoutObject {
+                id: p.id.clone(),
+                amount: p.amount.to_string(),
+            })
+            .collect(),
+        platform: s.platform.to_string(),
+        fee: s.fee.to_string(),
+        creator_total: s.creator_total.to_string(),
+        creator_share: s.creator_share.to_string(),
+        fee_mode: s.fee_mode.as_str().to_string(),
+        method: s.method.as_str().to_string(),
+    }
+}
+
+/// Splits a payment so creators keep at least 75% (SPEC §1).
+#[napi]
+pub fn split(
+    gross: Either<String, BigInt>,
+    currency: String,
+    creators: Vec<CreatorArg>,
+    options: Option<SplitOptions>,
+) -> Result<SplitResult> {
+    let input = split_input(&gross, currency, creators, options)?;
+    core::split::split(&input)
+        .map(|s| split_result(&s))
+        .map_err(err)
+}
+
+/// How a refund was taken from the parties.
+#[napi(object)]
+pub struct RefundResult {
+    pub creators: Vec<PayoutObject>,
+    pub platform: String,
+}
+
+/// The unrefunded balances of one split.
+#[napi]
+pub struct Refundable {
+    inner: core::split::Refundable,
+}
+
+#[napi]
+impl Refundable {
+    /// Balances of a split result as returned by `split()`.
+    #[napi(constructor)]
+    pub fn new(split: SplitResult) -> Result<Self> {
+        let c = Currency::from_code(&split.currency).map_err(err)?;
+        let m = |s: &str| Money::parse(s, c).map_err(err);
+        let creators = split
+            .creators
+            .iter()
+            .map(|p| {
+                Ok(Payout {
+                    id: p.id.clone(),
+                    amount: m(&p.amount)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let inner =
+            core::split::Refundable::from_parts(c, creators, m(&split.platform)?).map_err(err)?;
+        Ok(Refundable { inner })
+    }
+    /// Takes `amount` from the parties in proportion to their unrefunded balances.
+    #[napi]
+    pub fn refund(&mut self, amount: Either<String, BigInt>) -> Result<RefundResult> {
+        let text = money_text(&amount, self.inner.remaining().currency().code())?;
+        let r = self.inner.refund_str(&text).map_err(err)?;
+        Ok(RefundResult {
+            creators: r
+                .creators
+                .iter()
+                .map(|p| PayoutObject {
+                    id: p.id.clone(),
+                    amount: p.amount.to_string(),
+                })
+                .collect(),
+            platform: r.platform.to_string(),
+        })
+    }
+    /// What remains refundable.
+    #[napi(getter)]
+    pub fn remaining(&self) -> String {
+        self.inner.remaining().to_string()
+    }
+}
+
+/// The ledger of splits and refunds, and its transparency report.
+#[napi]
+pub struct Ledger {
+    inner: core::ledger::Ledger,
+}
+
+#[napi]
+impl Ledger {
+    #[napi(constructor)]
+    pub fn new() -> Self {
+        Ledger {
+            inner: core::ledger::Ledger::new(),
+        }
+    }
+    /// Reads a JSON-lines ledger; errors name the line.
+    #[napi(factory)]
+    pub fn from_jsonl(text: String) -> Result<Self> {
+        core::ledger::Ledger::from_jsonl(&text)
+            .map(|inner| Ledger { inner })
+            .map_err(|(n, e)| {
+                err(core::error::SplitError::InvalidRecord(format!(
+                    "line {n}: {}: {}",
+                    e.kind(),
+                    e.message()
+                )))
+            })
+    }
+    /// Computes and records a split.
+    #[napi]
+    pub fn record_split(
+        &mut self,
+        id: String,
+        t: f64,
+        gross: Either<String, BigInt>,
+        currency: String,
+        creators: Vec<CreatorArg>,
+        options: Option<SplitOptions>,
+    ) -> Result<SplitResult> {
+        let input = split_input(&gross, currency, creators, options)?;
+        self.inner
+            .record_split(&id, t, &input)
+            .map(|s| split_result(&s))
+            .map_err(err)
+    }
+    /// Refunds part of a recorded split and records it.
+    #[napi]
+    pub fn record_refund(
+        &mut self,
+        id: String,
+        t: f64,
+        split_id: String,
+        amount: Either<String, BigInt>,
+    ) -> Result<()> {
+        let currency = self
+            .inner
+            .records()
+            .iter()
+            .find(|r| r.id == split_id)
+            .map(|r| r.currency.code())
+            .unwrap_or("");
+        let text = money_text(&amount, currency)?;
+        self.inner
+            .record_refund(&id, t, &split_id, &text)
+            .map(|_| ())
+            .map_err(err)
+    }
+    /// Number of records.
+    #[napi(getter)]
+    pub fn length(&self) -> u32 {
+        self.inner.records().len() as u32
+    }
+    /// The transparency report ("day", "month" or "all").
+    #[napi]
+    pub fn report(&self, period: Option<String>) -> Result<Value> {
+        let p: core::ledger::Period = period.as_deref().unwrap_or("all").parse().map_err(err)?;
+        to_value(&self.inner.report(p))
+    }
+    /// The report as CSV.
+    #[napi]
+    pub fn report_csv(&self, period: Option<String>) -> Result<String> {
+        let p: core::ledger::Period = period.as_deref().unwrap_or("all").parse().map_err(err)?;
+        Ok(self.inner.report(p).to_csv())
+    }
+    /// Creators' share of the base over `(now - windowSeconds, now]` in `currency`.
+    #[napi]
+    pub fn creator_share(
+        &self,
+        now: f64,
+        window_seconds: f64,
+        currency: String,
+    ) -> Result<Option<f64>> {
+        let c = Currency::from_code(&currency).map_err(err)?;
+        Ok(self.inner.creator_share(now, window_seconds, c))
+    }
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+// Thresholds and windows --------------------------------------------------------------------
+
+#[napi(object)]
+pub struct ThresholdOptions {
+    pub keep_firing_for_seconds: Option<f64>,
+    pub max_gap_seconds: Option<f64>,
+}
+
+/// Prometheus-style sustained condition (SPEC §2).
+#[napi]
+pub struct Threshold {
+    inner: core::threshold::Threshold,
+}
+
+#[napi]
+impl Threshold {
+    #[napi(constructor)]
+    pub fn new(
+        op: String,
+        threshold: f64,
+        for_seconds: f64,
+        options: Option<ThresholdOptions>,
+    ) -> Result<Self> {
+        let o = options.unwrap_or(ThresholdOptions {
+            keep_firing_for_seconds: None,
+            max_gap_seconds: None,
+        });
+        let rule = core::threshold::ThresholdRule {
+            op: op.parse().map_err(err)?,
+            threshold,
+            for_seconds,
+            keep_firing_for_seconds: o.keep_firing_for_seconds.unwrap_or(0.0),
+            max_gap_seconds: o.max_gap_seconds,
+        };
+        core::threshold::Threshold::try_new(rule)
+            .map(|inner| Threshold { inner })
+            .map_err(err)
+    }
+    /// Feeds a sample: "inactive", "pending" or "firing". A null value is invalid_sample.
+    #[napi]
+    pub fn observe(&mut self, t: f64, value: Option<f64>) -> Result<String> {
+        self.inner
+            .observe_opt(t, value)
+            .map(|s| s.as_str().to_string())
+            .map_err(err)
+    }
+    #[napi(getter)]
+    pub fn state(&self) -> String {
+        self.inner.state().as_str().to_string()
+    }
+}
+
+/// `(current - baseline) / baseline`.
+#[napi]
+pub fn degradation(current: f64, baseline: f64) -> Result<f64> {
+    core::threshold::degradation(current, baseline).map_err(err)
+}
+
+fn count(x: &Either<f64, BigInt>) -> Num {
+    match x {
+        Either::A(f) => Num::Float(*f),
+        Either::B(b) => {
+            let (i, lossless) = b.get_i128();
+            if lossless {
+                Num::Int(i)
+            } else {
+                Num::Float(f64::NAN)
+            }
+        }
+    }
+}
+
+/// Error rate over a sliding window of per-interval counts (SPEC §3).
+#[napi]
+pub struct WindowRate {
+    inner: core::window::WindowRate,
+}
+
+#[napi]
+impl WindowRate {
+    #[napi(constructor)]
+    pub fn new(window_seconds: f64, min_requests: Option<Either<f64, BigInt>>) -> Result<Self> {
+        let min = min_requests.as_ref().map(count).unwrap_or(Num::Int(0));
+        core::window::WindowRate::new(window_seconds, min)
+            .map(|inner| WindowRate { inner })
+            .map_err(err)
+    }
+    /// Adds one interval's counts; returns the rate, or null below minRequests.
+    #[napi]
+    pub fn push(
+        &mut self,
+        t: f64,
+        requests: Either<f64, BigInt>,
+        errors: Either<f64, BigInt>,
+    ) -> Result<Option<f64>> {
+        self.inner
+            .push(t, count(&requests), count(&errors))
+            .map_err(err)
+    }
+}
+
+// Policy, plan, health, rollout --------------------------------------------------------------
+
+/// A community notification attached to a decision.
+#[napi(object)]
+pub struct NotificationObject {
+    pub audience: String,
+    pub severity: String,
+    pub rules: Vec<String>,
+    pub message: String,
+}
+
+/// The decision after one observation.
+#[napi(object)]
+pub struct PolicyDecision {
+    pub t: f64,
+    pub action: String,
+    pub severity: String,
+    pub reasons: Vec<String>,
+    pub notification: Option<NotificationObject>,
+}
+
+fn decision_out(d: core::policy::PolicyDecision) -> PolicyDecision {
+    PolicyDecision {
+        t: d.t,
+        action: d.action.as_str().to_string(),
+        severity: d.severity.as_str().to_string(),
+        notification: d.notification.map(|n| NotificationObject {
+            audience: n.audience,
+            severity: n.severity.as_str().to_string(),
+            rules: n.rules,
+            message: n.message,
+        }),
+        reasons: d.reasons,
+    }
+}
+
+fn decision_in(d: &PolicyDecision) -> Result<core::policy::PolicyDecision> {
+    Ok(core::policy::PolicyDecision {
+        t: d.t,
+        action: d.action.parse().map_err(err)?,
+        severity: d.severity.parse().map_err(err)?,
+        reasons: d.reasons.clone(),
+        notification: None,
+    })
+}
+
+fn observation(
+    t: f64,
+    metrics: Option<HashMap<String, Option<f64>>>,
+    checks: Option<HashMap<String, Option<bool>>>,
+) -> core::policy::Observation {
+    let mut o = core::policy::Observation::new(t);
+    o.metrics = metrics
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+    o.checks = checks
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+    o
+}
+
+/// A deployment-safety policy (SPEC §7).
+#[napi]
+pub struct Policy {
+    inner: core::policy::Policy,
+}
+
+#[napi]
+impl Policy {
+    /// The built-in liberation-safe policy.
+    #[napi(factory)]
+    pub fn builtin() -> Self {
+        Policy {
+            inner: core::policy::Policy::builtin(),
+        }
+    }
+    /// Reads a policy file (.toml, .yaml/.yml, .json).
+    #[napi(factory)]
+    pub fn from_path(path: String) -> Result<Self> {
+        core::policy::Policy::from_path(path)
+            .map(|inner| Policy { inner })
+            .map_err(err)
+    }
+    /// Parses policy text in `format` ("toml", "yaml" or "json").
+    #[napi(factory)]
+    pub fn parse(text: String, format: String) -> Result<Self> {
+        core::policy::Policy::parse(&text, format_arg(&format)?)
+            .map(|inner| Policy { inner })
+            .map_err(err)
+    }
+    /// Writes the policy in `format` (default "toml").
+    #[napi]
+    pub fn dumps(&self, format: Option<String>) -> Result<String> {
+        self.inner
+            .to_string_as(format_arg(format.as_deref().unwrap_or("toml"))?)
+            .map_err(err)
+    }
+    #[napi(getter)]
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.inner.rules().iter().map(|r| r.id.clone()).collect()
+    }
+    /// A fresh evaluator.
+    #[napi]
+    pub fn evaluator(&self) -> Evaluator {
+        Evaluator {
+            inner: self.inner.evaluator(),
+        }
+    }
+    /// Liberation rules behind a rollback decision (empty for a technical one).
+    #[napi]
+    pub fn liberation_cause(&self, decision: PolicyDecision) -> Result<Vec<String>> {
+        Ok(self.inner.liberation_cause(&decision_in(&decision)?))
+    }
+}
+
+/// Evaluates a policy over observations in time order.
+#[napi]
+pub struct Evaluator {
+    inner: core::policy::Evaluator,
+}
+
+#[napi]
+impl Evaluator {
+    /// One observation; a metric or check given as null is missing.
+    #[napi]
+    pub fn observe(
+        &mut self,
+        t: f64,
+        metrics: Option<HashMap<String, Option<f64>>>,
+        checks: Option<HashMap<String, Option<bool>>>,
+    ) -> Result<PolicyDecision> {
+        self.inner
+            .observe(&observation(t, metrics, checks))
+            .map(decision_out)
+            .map_err(err)
+    }
+    /// Evaluates a JSON-lines observation file's text; errors name the line.
+    #[napi]
+    pub fn observe_jsonl(&mut self, text: String) -> Result<Vec<PolicyDecision>> {
+        let lines = core::simulate::parse_observations(&text).map_err(|(n, e)| {
+            err(core::error::PolicyError::InvalidObservation(format!(
+                "line {n}: {}",
+                e.message()
+            )))
+        })?;
+        let mut out = Vec::with_capacity(lines.len());
+        for (n, o) in lines {
+            let d = self.inner.observe(&o).map_err(|e| {
+                let msg = format!("line {n}: {}", e.message());
+                err(match e {
+                    core::error::PolicyError::OutOfOrder(_) => {
+                        core::error::PolicyError::OutOfOrder(msg)
+                    }
+                    _ => core::error::PolicyError::InvalidObservation(msg),
+                })
+            })?;
+            out.push(decision_out(d));
+        }
+        Ok(out)
+    }
+}
+
+/// A rollout's state.
+#[napi(object)]
+pub struct RolloutState {
+    pub status: String,
+    pub step: u32,
+    pub weight: u32,
+}
+
+fn rstate(s: core::rollout::RolloutState) -> RolloutState {
+    RolloutState {
+        status: s.status.as_str().to_string(),
+        step: s.step as u32,
+        weight: s.weight as u32,
+    }
+}
+
+/// A progressive-rollout plan.
+#[napi]
+pub struct RolloutPlan {
+    inner: core::rollout::RolloutPlan,
+}
+
+#[napi]
+impl RolloutPlan {
+    /// `steps`: `[{weight, bake_seconds, approval}]`; omitted for the default plan.
+    #[napi(constructor)]
+    pub fn new(steps: Option<Value>) -> Result<Self> {
+        match steps {
+            None | Some(Value::Null) => Ok(RolloutPlan {
+                inner: core::rollout::RolloutPlan::default(),
+            }),
+            Some(v) => {
+                let steps: Vec<core::rollout::StepInput> =
+                    json(v, "steps").map_err(|m| err(core::error::RolloutError::InvalidPlan(m)))?;
+                core::rollout::RolloutPlan::new(steps)
+                    .map(|inner| RolloutPlan { inner })
+                    .map_err(err)
+            }
+        }
+    }
+    #[napi(getter)]
+    pub fn steps(&self) -> Result<Value> {
+        to_value(&self.inner.steps())
+    }
+}
+
+/// A running canary rollout (SPEC §8).
+#[napi]
+pub struct Rollout {
+    inner: core::rollout::Rollout,
+}
+
+fn step_num(step: Option<f64>) -> Option<Num> {
+    step.map(|s| {
+        if s.fract() == 0.0 && s.abs() < 1e15 {
+            Num::Int(s as i128)
+        } else {
+            Num::Float(s)
+        }
+    })
+}
+
+#[napi]
+impl Rollout {
+    #[napi(constructor)]
+    pub fn new(plan: Option<&RolloutPlan>, started_at: Option<f64>) -> Self {
+        Rollout {
+            inner: core::rollout::Rollout::start(
+                plan.map(|p| p.inner.clone()).unwrap_or_default(),
+                started_at.unwrap_or(0.0),
+            ),
+        }
+    }
+    /// `observe {decision}` at `t`.
+    #[napi]
+    pub fn observe(&mut self, t: f64, decision: String) -> Result<RolloutState> {
+        self.inner
+            .apply_named(t, "observe", Some(&decision), None)
+            .map(rstate)
+            .map_err(err)
+    }
+    /// `approve {step}` at `t`.
+    #[napi]
+    pub fn approve(&mut self, t: f64, step: f64) -> Result<RolloutState> {
+        self.inner
+            .apply_named(t, "approve", None, step_num(Some(step)))
+            .map(rstate)
+            .map_err(err)
+    }
+    /// An event by name, as in the vectors.
+    #[napi]
+    pub fn apply(
+        &mut self,
+        t: f64,
+        kind: String,
+        decision: Option<String>,
+        step: Option<f64>,
+    ) -> Result<RolloutState> {
+        self.inner
+            .apply_named(t, &kind, decision.as_deref(), step_num(step))
+            .map(rstate)
+            .map_err(err)
+    }
+    #[napi(getter)]
+    pub fn state(&self) -> RolloutState {
+        rstate(self.inner.state())
+    }
+}
+
+/// The six-phase deployment plan.
+#[napi]
+pub struct DeploymentPlan {
+    inner: core::plan::DeploymentPlan,
+}
+
+#[napi]
+impl DeploymentPlan {
+    #[napi(factory)]
+    pub fn builtin() -> Self {
+        DeploymentPlan {
+            inner: core::plan::DeploymentPlan::builtin(),
+        }
+    }
+    #[napi(getter)]
+    pub fn phases(&self) -> Vec<String> {
+        self.inner.phases.iter().map(|p| p.name.clone()).collect()
+    }
+    /// Evaluates one phase: `{phase, passed, action, failed, missing, liberation_failed}`.
+    #[napi]
+    pub fn evaluate(
+        &self,
+        phase: String,
+        metrics: Option<HashMap<String, Option<f64>>>,
+        checks: Option<HashMap<String, Option<bool>>>,
+    ) -> Result<Value> {
+        let p = self.inner.phase(&phase).ok_or_else(|| {
+            err(core::error::PolicyError::InvalidPlan(format!(
+                "no phase named {phase:?}"
+            )))
+        })?;
+        to_value(&p.evaluate(&observation(0.0, metrics, checks)))
+    }
+}
+
+/// L1–L5 health aggregation of boolean check results.
+#[napi]
+pub fn health(checks: HashMap<String, bool>) -> Result<Value> {
+    to_value(&core::health::HealthModel::builtin().evaluate_bools(&checks))
+}
+
+/// Runs a simulation file's text through a policy (default: built-in) and a rollout.
+#[napi]
+pub fn simulate(
+    text: String,
+    policy: Option<&Policy>,
+    plan: Option<&RolloutPlan>,
+    started_at: Option<f64>,
+) -> Result<Value> {
+    let policy = policy
+        .map(|p| p.inner.clone())
+        .unwrap_or_else(core::policy::Policy::builtin);
+    let plan = plan.map(|p| p.inner.clone()).unwrap_or_default();
+    let lines = core::simulate::parse_lines(&text).map_err(|(n, e)| {
+        err(core::error::PolicyError::InvalidObservation(format!(
+            "line {n}: {}",
+            e.message()
+        )))
+    })?;
+    let start = started_at
+        .or_else(|| lines.first().map(|(_, i)| i.t()))
+        .unwrap_or(0.0);
+    let mut sim = core::simulate::Simulation::new(policy, plan, start);
+    let mut steps = Vec::with_capacity(lines.len());
+    for (_, i) in &lines {
+        steps.push(sim.step(i).map_err(err)?);
+    }
+    to_value(&steps)
+}
+
+// Governance, flags, bucketing ---------------------------------------------------------------
+
+/// A community decision.
+#[napi(object)]
+#[derive(Clone)]
+pub struct DecisionObject {
+    pub subject: String,
+    pub action: String,
+    /// "open", "passed", "rejected" or "no_quorum".
+    pub status: String,
+}
+
+fn decision_core(d: &DecisionObject) -> Result<core::governance::Decision> {
+    let status: ProposalStatus = d.status.parse().map_err(err)?;
+    Ok(core::governance::Decision::new(
+        d.subject.clone(),
+        d.action.clone(),
+        status,
+    ))
+}
+
+#[napi(object)]
+pub struct Tally {
+    pub yes: u32,
+    pub no: u32,
+    pub abstain: u32,
+}
+
+#[napi(object)]
+pub struct Refusal {
+    pub index: u32,
+    pub error: String,
+}
+
+#[napi(object)]
+pub struct Reading {
+    pub status: String,
+    pub yes: u32,
+    pub no: u32,
+    pub abstain: u32,
+    pub refused: Vec<Refusal>,
+}
+
+#[napi(object)]
+pub struct VoteArg {
+    pub t: f64,
+    pub member: String,
+    pub choice: String,
+}
+
+/// One member, one vote (SPEC §5).
+#[napi]
+pub struct Proposal {
+    inner: core::governance::Proposal,
+}
+
+#[napi]
+impl Proposal {
+    #[napi(constructor)]
+    pub fn new(
+        electorate: Vec<String>,
+        quorum: Either<String, f64>,
+        pass_threshold: Either<String, f64>,
+        opens_at: f64,
+        closes_at: f64,
+    ) -> Result<Self> {
+        core::governance::Proposal::new(
+            electorate,
+            &exact_text(&quorum),
+            &exact_text(&pass_threshold),
+            opens_at,
+            closes_at,
+        )
+        .map(|inner| Proposal { inner })
+        .map_err(err)
+    }
+    /// Casts a vote; a refusal throws GovernanceError with its code and changes nothing.
+    #[napi]
+    pub fn cast(&mut self, t: f64, member: String, choice: String) -> Result<()> {
+        self.inner
+            .cast(t, &member, &choice)
+            .map(|_| ())
+            .map_err(err)
+    }
+    #[napi]
+    pub fn tally(&self, now: f64) -> Tally {
+        let t = self.inner.tally(now);
+        Tally {
+            yes: t.yes as u32,
+            no: t.no as u32,
+            abstain: t.abstain as u32,
+        }
+    }
+    #[napi]
+    pub fn status(&self, now: f64) -> String {
+        self.inner.status(now).as_str().to_string()
+    }
+    #[napi]
+    pub fn decision(&self, subject: String, action: String, now: f64) -> DecisionObject {
+        let d = self.inner.decision(subject, action, now);
+        DecisionObject {
+            subject: d.subject,
+            action: d.action,
+            status: d.status.as_str().to_string(),
+        }
+    }
+    /// Reads a proposal at `now` from votes in the order cast (votes after `now` are neither
+    /// counted nor refused).
+    #[napi]
+    pub fn read(
+        electorate: Vec<String>,
+        quorum: Either<String, f64>,
+        pass_threshold: Either<String, f64>,
+        opens_at: f64,
+        closes_at: f64,
+        votes: Vec<VoteArg>,
+        now: f64,
+    ) -> Result<Reading> {
+        let p = Proposal::new(electorate, quorum, pass_threshold, opens_at, closes_at)?;
+        let votes: Vec<VoteInput> = votes
+            .into_iter()
+            .map(|v| VoteInput {
+                t: v.t,
+                member: v.member,
+                choice: v.choice,
+            })
+            .collect();
+        let r = core::governance::read(p.inner, &votes, now);
+        Ok(Reading {
+            status: r.status.as_str().to_string(),
+            yes: r.tally.yes as u32,
+            no: r.tally.no as u32,
+            abstain: r.tally.abstain as u32,
+            refused: r
+                .refused
+                .iter()
+                .map(|(i, e)| Refusal {
+                    index: *i as u32,
+                    error: e.kind().to_string(),
+                })
+                .collect(),
+        })
+    }
+}
+
+#[napi(object)]
+pub struct FlagStateObject {
+    pub enabled: bool,
+    pub intensity: f64,
+}
+
+fn flag_out(s: core::flags::FlagState) -> FlagStateObject {
+    FlagStateObject {
+        enabled: s.enabled,
+        intensity: s.intensity,
+    }
+}
+
+#[napi(object)]
+pub struct FlagOptions {
+    pub decision: Option<DecisionObject>,
+    pub actor: Option<String>,
+    pub t: Option<f64>,
+}
+
+/// Feature flags under community control (SPEC §6).
+#[napi]
+pub struct FlagSet {
+    inner: core::flags::FlagSet,
+}
+
+#[napi]
+impl FlagSet {
+    /// `flags`: `[{key, kind, enabled?, intensity?, rollout_percent?}]`.
+    #[napi(constructor)]
+    pub fn new(flags: Value) -> Result<Self> {
+        let defs: Vec<core::flags::FlagDef> =
+            json(flags, "flags").map_err(|m| err(core::error::FlagError::InvalidFlag(m)))?;
+        core::flags::FlagSet::new(defs)
+            .map(|inner| FlagSet { inner })
+            .map_err(err)
+    }
+    /// The platform's built-in flags.
+    #[napi(factory)]
+    pub fn builtin() -> Self {
+        FlagSet {
+            inner: core::flags::FlagSet::builtin(),
+        }
+    }
+    /// Applies "enable", "disable" or "set_intensity".
+    #[napi]
+    pub fn apply(
+        &mut self,
+        key: String,
+        op: String,
+        value: Option<f64>,
+        options: Option<FlagOptions>,
+    ) -> Result<FlagStateObject> {
+        let o = options.unwrap_or(FlagOptions {
+            decision: None,
+            actor: None,
+            t: None,
+        });
+        let decision = o.decision.as_ref().map(decision_core).transpose()?;
+        self.inner
+            .apply_named(
+                &key,
+                &op,
+                value,
+                decision.as_ref(),
+                o.actor.as_deref().unwrap_or(""),
+                o.t.unwrap_or(0.0),
+            )
+            .map(flag_out)
+            .map_err(err)
+    }
+    #[napi]
+    pub fn enable(&mut self, key: String, options: Option<FlagOptions>) -> Result<FlagStateObject> {
+        self.apply(key, "enable".into(), None, options)
+    }
+    #[napi]
+    pub fn disable(
+        &mut self,
+        key: String,
+        options: Option<FlagOptions>,
+    ) -> Result<FlagStateObject> {
+        self.apply(key, "disable".into(), None, options)
+    }
+    #[napi]
+    pub fn set_intensity(
+        &mut self,
+        key: String,
+        value: f64,
+        options: Option<FlagOptions>,
+    ) -> Result<FlagStateObject> {
+        self.apply(key, "set_intensity".into(), Some(value), options)
+    }
+    #[napi]
+    pub fn is_enabled(&self, key: String) -> Result<bool> {
+        self.inner.is_enabled(&key).map_err(err)
+    }
+    /// Enabled, and inside the flag's rollout percentage for `userId`.
+    #[napi]
+    pub fn is_enabled_for(&self, key: String, user_id: String) -> Result<bool> {
+        self.inner.is_enabled_for(&key, &user_id).map_err(err)
+    }
+    #[napi]
+    pub fn intensity(&self, key: String) -> Result<f64> {
+        self.inner.state(&key).map(|s| s.intensity).map_err(err)
+    }
+    #[napi(getter)]
+    pub fn keys(&self) -> Vec<String> {
+        self.inner.keys().to_vec()
+    }
+    /// The audit log.
+    #[napi(getter)]
+    pub fn log(&self) -> Result<Value> {
+        to_value(&self.inner.log())
+    }
+}
+
+/// Unleash-compatible bucket of `id` in `group`: 1..=modulus.
+#[napi]
+pub fn bucket(id: String, group: String, modulus: Option<f64>, seed: Option<f64>) -> Result<u32> {
+    let whole =
+        |x: f64, max: f64| (x.fract() == 0.0 && (0.0..=max).contains(&x)).then_some(x as u32);
+    let modulus = whole(modulus.unwrap_or(100.0), u32::MAX as f64).ok_or_else(|| {
+        err(core::error::BucketError::InvalidModulus(
+            "modulus must be a whole number from 1 to 4294967295".into(),
+        ))
+    })?;
+    let seed = whole(seed.unwrap_or(0.0), u32::MAX as f64)
+        .ok_or_else(|| arg("seed must be a whole number from 0 to 4294967295"))?;
+    core::bucket::bucket(&id, &group, modulus, seed).map_err(err)
+}
+
+// Breakers and fallbacks ---------------------------------------------------------------------
+
+fn breaker_config(config: Option<Value>) -> Result<BreakerConfig> {
+    let input: BreakerConfigInput = match config {
+        None | Some(Value::Null) => BreakerConfigInput::default(),
+        Some(v) => {
+            json(v, "config").map_err(|m| err(core::error::BreakerError::InvalidConfig(m)))?
+        }
+    };
+    BreakerConfig::try_from(input).map_err(err)
+}
+
+/// The breaker state machine driven with explicit times (SPEC §4), as the vectors use it.
+#[napi]
+pub struct BreakerMachine {
+    inner: core::breaker::BreakerMachine,
+}
+
+#[napi]
+impl BreakerMachine {
+    #[napi(constructor)]
+    pub fn new(config: Option<Value>) -> Result<Self> {
+        core::breaker::BreakerMachine::new(breaker_config(config)?)
+            .map(|inner| BreakerMachine { inner })
+            .map_err(err)
+    }
+    /// Applies `op` at `t`; for `acquire`, whether it was permitted (else null).
+    #[napi]
+    pub fn apply(
+        &mut self,
+        t: f64,
+        op: String,
+        outcome: Option<String>,
+        seconds: Option<f64>,
+    ) -> Result<Option<bool>> {
+        self.inner
+            .apply_named(t, &op, outcome.as_deref(), seconds)
+            .map_err(err)
+    }
+    #[napi(getter)]
+    pub fn state(&self) -> String {
+        self.inner.state().as_str().to_string()
+    }
+}
+
+#[napi(object)]
+pub struct TransitionObject {
+    pub t: f64,
+    pub from: String,
+    pub to: String,
+}
+
+/// A thread-safe circuit breaker driven with the caller's clock; `acquire` and `record` return
+/// a bit set: 1 = permitted (acquire only), 2 = transitions are waiting in `takeTransitions()`.
+#[napi]
+pub struct NativeBreaker {
+    inner: core::breaker::CircuitBreaker,
+    transitions: Arc<Mutex<Vec<Transition>>>,
+}
+
+#[napi]
+impl NativeBreaker {
+    #[napi(constructor)]
+    pub fn new(config: Option<Value>) -> Result<Self> {
+        let inner = core::breaker::CircuitBreaker::new(breaker_config(config)?).map_err(err)?;
+        let transitions: Arc<Mutex<Vec<Transition>>> = Arc::default();
+        let sink = transitions.clone();
+        inner.on_transition(move |t| sink.lock().unwrap_or_else(|p| p.into_inner()).push(*t));
+        Ok(NativeBreaker { inner, transitions })
+    }
+    fn pending(&self) -> u32 {
+        if self
+            .transitions
+            .lock()
+            .map(|v| v.is_empty())
+            .unwrap_or(true)
+        {
+            0
+        } else {
+            2
+        }
+    }
+    #[napi]
+    pub fn acquire(&self, t: f64) -> u32 {
+        (self.inner.acquire_at(t).is_ok() as u32) | self.pending()
+    }
+    #[napi]
+    pub fn record(&self, t: f64, failure: bool, seconds: f64) -> u32 {
+        self.inner.record_at(
+            t,
+            if failure {
+                Outcome::Failure
+            } else {
+                Outcome::Success
+            },
+            seconds,
+        );
+        self.pending()
+    }
+    /// Transitions since the last call, in order.
+    #[napi]
+    pub fn take_transitions(&self) -> Vec<TransitionObject> {
+        let mut v = self.transitions.lock().unwrap_or_else(|p| p.into_inner());
+        v.drain(..)
+            .map(|t| TransitionObject {
+                t: t.t,
+                from: t.from.as_str().to_string(),
+                to: t.to.as_str().to_string(),
+            })
+            .collect()
+    }
+    #[napi]
+    pub fn force_open(&self, t: f64) -> String {
+        self.inner.force_open_at(t).as_str().to_string()
+    }
+    #[napi]
+    pub fn disable(&self, t: f64) -> String {
+        self.inner.disable_at(t).as_str().to_string()
+    }
+    #[napi]
+    pub fn reset(&self, t: f64) -> String {
+        self.inner.reset_at(t).as_str().to_string()
+    }
+    /// A snapshot at `t`: state, calls, failure_rate, slow_call_rate, seconds_until_half_open, stats.
+    #[napi]
+    pub fn metrics(&self, t: f64) -> Result<Value> {
+        to_value(&self.inner.metrics_at(t))
+    }
+}
+
+/// Served answer of a fallback cache.
+#[napi(object)]
+pub struct ServedObject {
+    pub value: Value,
+    pub attribution: Value,
+    pub from_cache: bool,
+    pub age_seconds: f64,
+}
+
+/// Last good answers (JSON values) with attribution, bounded and expiring; times from the caller.
+#[napi]
+pub struct NativeFallbackCache {
+    inner: core::fallback::FallbackCache<Value>,
+}
+
+#[napi]
+impl NativeFallbackCache {
+    #[napi(constructor)]
+    pub fn new(capacity: Option<u32>, ttl_seconds: Option<f64>) -> Self {
+        let clock = Arc::new(core::clock::ManualClock::new(0.0));
+        NativeFallbackCache {
+            inner: core::fallback::FallbackCache::new(
+                capacity.unwrap_or(1024) as usize,
+                ttl_seconds.unwrap_or(3600.0),
+                clock,
+            ),
+        }
+    }
+    #[napi]
+    pub fn store(
+        &self,
+        key: String,
+        value: Value,
+        attribution: Option<Value>,
+        t: f64,
+    ) -> Result<()> {
+        let a: Attribution = match attribution {
+            None | Some(Value::Null) => Attribution::default(),
+            Some(v) => json(v, "attribution").map_err(arg)?,
+        };
+        self.inner.store_at(&key, value, a, t);
+        Ok(())
+    }
+    #[napi]
+    pub fn get(&self, key: String, t: f64) -> Result<Option<ServedObject>> {
+        match self.inner.get_at(&key, t) {
+            None => Ok(None),
+            Some(s) => Ok(Some(ServedObject {
+                value: s.value,
+                attribution: to_value(&s.attribution)?,
+                from_cache: true,
+                age_seconds: s.age_seconds,
+            })),
+        }
+    }
+    #[napi(getter)]
+    pub fn size(&self) -> u32 {
+        self.inner.len() as u32
+    }
+}
+
+/// Every error kind of every family: `{family: [kinds]}`.
+#[napi]
+pub fn error_kinds() -> HashMap<String, Vec<String>> {
+    use core::error::*;
+    let f = |fam: &str, ks: &[&str]| (fam.to_string(), ks.iter().map(|k| k.to_string()).collect());
+    HashMap::from([
+        f(SplitError::FAMILY, SplitError::KINDS),
+        f(ThresholdError::FAMILY, ThresholdError::KINDS),
+        f(WindowError::FAMILY, WindowError::KINDS),
+        f(BreakerError::FAMILY, BreakerError::KINDS),
+        f(GovernanceError::FAMILY, GovernanceError::KINDS),
+        f(FlagError::FAMILY, FlagError::KINDS),
+        f(PolicyError::FAMILY, PolicyError::KINDS),
+        f(RolloutError::FAMILY, RolloutError::KINDS),
+        f(BucketError::FAMILY, BucketError::KINDS),
+    ])
+}
+
+/// Throws the error the binding maps `family`/`kind` to (for tests of the mapping).
+#[napi]
+pub fn raise_for_test(family: String, kind: String) -> Result<()> {
+    use core::error::*;
+    let m = format!("raised for a test of the {family}/{kind} mapping");
+    let e: Option<core::Error> = match family.as_str() {
+        "split" => SplitError::from_kind(&kind, m).map(Into::into),
+        "threshold" => ThresholdError::from_kind(&kind, m).map(Into::into),
+        "window_rate" => WindowError::from_kind(&kind, m).map(Into::into),
+        "breaker" => BreakerError::from_kind(&kind, m).map(Into::into),
+        "governance" => GovernanceError::from_kind(&kind, m).map(Into::into),
+        "flags" => FlagError::from_kind(&kind, m).map(Into::into),
+        "policy" => PolicyError::from_kind(&kind, m).map(Into::into),
+        "rollout" => RolloutError::from_kind(&kind, m).map(Into::into),
+        "bucket" => BucketError::from_kind(&kind, m).map(Into::into),
+        _ => None,
+    };
+    Err(e
+        .map(err)
+        .unwrap_or_else(|| arg(format!("unknown family/kind {family}/{kind}"))))
+}

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as lg from '../lib.mjs';
+
+const SMALL = { window: { type: 'count', size: 4 }, minimum_calls: 4, open_seconds: 30, half_open_calls: 1 };
+const fakeClock = () => {
+  const c = () => c.ms;
+  c.ms = 0;
+  return c;
+};
+
+test('fire resolves real async functions and opens after failures', async () => {
+  const clock = fakeClock();
+  const b = new lg.CircuitBreaker({ ...SMALL, clock });
+  assert.equal(await b.fire(async (x) => x * 2, 21), 42);
+  for (let i = 0; i < 3; i++) {
+    await assert.rejects(b.fire(async () => { throw new Error('down'); }), /down/);
+  }
+  assert.equal(b.state, 'open');
+  await assert.rejects(b.fire(async () => 1), (e) => e instanceof lg.CircuitOpenError && e.code === 'call_rejected');
+  clock.ms = 30_000;
+  assert.equal(b.state, 'half_open');
+  assert.equal(await b.fire(async () => 'ok'), 'ok');
+  assert.equal(b.state, 'closed');
+});
+
+test('events arrive in order: open, halfOpen, close', async () => {
+  const clock = fakeClock();
+  const b = new lg.CircuitBreaker({ ...SMALL, clock });
+  const seen = [];
+  for (const ev of ['open', 'halfOpen', 'close', 'reject', 'failure', 'success']) b.on(ev, () => seen.push(ev));
+  for (let i = 0; i < 4; i++) await b.fire(async () => { throw new Error('x'); }).catch(() => {});
+  await b.fire(async () => 1).catch(() => {});
+  clock.ms = 31_000;
+  await b.fire(async () => 1);
+  assert.deepEqual(seen, ['failure', 'failure', 'failure', 'failure', 'open', 'reject', 'halfOpen', 'success', 'close']);
+});
+
+test('the fallback receives the arguments and the error', async () => {
+  const b = new lg.CircuitBreaker({ ...SMALL, fallback: (user, err) => `cached:${user}:${err.code ?? err.message}` });
+  const fallbacks = [];
+  b.on('fallback', () => fallbacks.push(1));
+  assert.equal(await b.fire(async (u) => { throw new Error(`no ${u}`); }, 'amara'), 'cached:amara:no amara');
+  for (let i = 0; i < 3; i++) await b.fire(async () => { throw new Error('x'); }, 'sol');
+  assert.equal(await b.fire(async () => 'live', 'kofi'), 'cached:kofi:call_rejected');
+  assert.equal(fallbacks.length, 5);
+});
+
+test('timeouts fail the call and count as slow', async () => {
+  const b = new lg.CircuitBreaker({ window: { type: 'count', size: 2 }, minimum_calls: 2, slow_call_rate_threshold: 1, timeout: 20 });
+  const timeouts = [];
+  b.on('timeout', (e) => timeouts.push(e.code));
+  for (let i = 0; i < 2; i++) {
+    await assert.rejects(b.fire(() => sleep(200)), (e) => e.code === 'ETIMEDOUT');
+  }
+  assert.deepEqual(timeouts, ['ETIMEDOUT', 'ETIMEDOUT']);
+  assert.equal(b.state, 'open');
+  const s = b.stats;
+  assert.equal(s.stats.failures, 2);
+});
+
+test('errorFilter keeps caller errors from counting', async () => {
+  const b = new lg.CircuitBreaker({ ...SMALL, errorFilter: (e) => e.status === 404 });
+  for (let i = 0; i < 10; i++) {
+    await assert.rejects(b.fire(async () => { throw Object.assign(new Error('not found'), { status: 404 }); }));
+  }
+  assert.equal(b.state, 'closed');
+  assert.equal(b.stats.stats.successes, 10);
+});
+
+test('10,000 concurrent promises are counted exactly', async () => {
+  const b = new lg.CircuitBreaker({ window: { type: 'count', size: 100 }, minimum_calls: 50, open_seconds: 0.001 });
+  const results = await Promise.allSettled(
+    Array.from({ length: 10_000 }, (_, i) => b.fire(async () => { await Promise.resolve(); if (i % 3 === 0) throw new Error('flaky'); return i; })),
+  );
+  const s = b.stats.stats;
+  assert.equal(s.permitted + s.rejected, 10_000);
+  assert.equal(results.filter((r) => r.status === 'rejected' && r.reason instanceof lg.CircuitOpenError).length, s.rejected);
+  assert.equal(s.successes + s.failures + s.ignored, s.permitted);
+});
+
+test('the fallback cache serves attributed answers while the dependency is down', async () => {
+  const clock = fakeClock();
+  const b = new lg.CircuitBreaker({ ...SMALL, clock });
+  const cache = new lg.FallbackCache(10, 60, clock);
+  const credit = { creators: ['amara', 'kofi'], revenue: 'creators 75% / platform 25%' };
+  const fresh = await cache.fire(b, 'event:1', async () => ({ value: { title: 'Jazz' }, attribution: credit }));
+  assert.deepEqual([fresh.fromCache, fresh.value], [false, { title: 'Jazz' }]);
+  clock.ms = 12_000;
+  const served = await cache.fire(b, 'event:1', async () => { throw new Error('down'); });
+  assert.equal(served.fromCache, true);
+  assert.equal(served.ageSeconds, 12);
+  assert.deepEqual(served.attribution.creators, ['amara', 'kofi']);
+  await assert.rejects(cache.fire(b, 'event:2', async () => { throw new Error('down'); }), /down/);
+  clock.ms = 100_000;
+  assert.equal(cache.get('event:1'), undefined);
+});

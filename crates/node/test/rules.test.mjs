@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as lg from '../lib.mjs';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const CHECKS = Object.fromEntries(['database', 'cache', 'storage', 'api_gateway', 'auth', 'business_logic', 'integration', 'community_protection', 'trauma_informed_ux'].map((c) => [c, true]));
+const METRICS = { http_error_rate: 0.001, response_time_degradation: 0.1, creator_share: 0.8, governance_participation_drop: 0, capacity_utilization: 0.5 };
+
+test('split, refunds and the ledger stay exact', () => {
+  const s = lg.split('100.00', 'GBP', [{ id: 'alice', weight: '3' }, { id: 'bob', weight: 1 }], { fee: '1.20' });
+  assert.deepEqual(s.creators, [{ id: 'alice', amount: '56.25' }, { id: 'bob', amount: '18.75' }]);
+  assert.equal(s.platform, '23.80');
+  const r = new lg.Refundable(s);
+  // Taken in proportion to every unrefunded balance, the platform's 23.80 included.
+  const part = r.refund('10.00');
+  assert.deepEqual(part.creators.map((p) => p.amount), ['5.69', '1.90']);
+  assert.equal(part.platform, '2.41');
+  r.refund(r.remaining);
+  assert.equal(r.remaining, '0.00');
+  assert.throws(() => r.refund(1n), (e) => e.code === 'refund_exceeds_balance');
+  const ledger = lg.Ledger.fromJsonl(readFileSync(`${root}examples/ledger.jsonl`, 'utf8'));
+  assert.equal(ledger.length, 7);
+  assert.equal(ledger.report('all').floor_held, true);
+  assert.match(ledger.reportCsv('month'), /^period,currency/);
+});
+
+test('policy decisions, notifications and observation files', () => {
+  const ev = lg.Policy.builtin().evaluator();
+  assert.equal(ev.observe(0, METRICS, CHECKS).action, 'proceed');
+  const d = ev.observe(60, METRICS, { ...CHECKS, trauma_informed_ux: false });
+  assert.deepEqual([d.action, d.severity, d.reasons], ['gentle_rollback', 'high', ['trauma_informed_ux']]);
+  assert.equal(d.notification.audience, 'community');
+  assert.throws(() => ev.observe(60, METRICS, CHECKS), (e) => e instanceof lg.PolicyError && e.code === 'out_of_order');
+  const decisions = lg.Policy.builtin().evaluator().observeJsonl(readFileSync(`${root}examples/error-spike.jsonl`, 'utf8'));
+  assert.equal(decisions.at(-1).action, 'rollback');
+  const service = lg.Policy.fromPath(`${root}examples/policies/service.yaml`);
+  assert.deepEqual(service.ruleIds, ['fast_burn', 'creator_sovereignty', 'slow_gateway']);
+});
+
+test('rollouts, simulations, plans and health', () => {
+  const r = new lg.Rollout(new lg.RolloutPlan(), 0);
+  assert.deepEqual(r.observe(86400, 'proceed'), { status: 'awaiting_approval', step: 0, weight: 5 });
+  assert.deepEqual(r.approve(86401, 0), { status: 'progressing', step: 1, weight: 25 });
+  const steps = lg.simulate(readFileSync(`${root}examples/clean-rollout.jsonl`, 'utf8'));
+  assert.deepEqual(steps.at(-1).state, { status: 'completed', step: 3, weight: 100 });
+  const plan = lg.DeploymentPlan.builtin();
+  assert.equal(plan.phases.length, 6);
+  assert.equal(plan.evaluate('canary', { page_load_seconds: 1.5, http_error_rate: 0.01, creator_share: 0.8 }, { governance: true, community_protection: true }).action, 'rollback');
+  const h = lg.health({ ...CHECKS, auth: false });
+  assert.deepEqual(h.levels.map((l) => l.status), ['up', 'down', 'skipped', 'skipped', 'skipped']);
+});
+
+test('governance decisions unlock protected flags; bucketing matches Unleash', () => {
+  const p = new lg.Proposal(['ana', 'ben', 'chi'], '0.5', '0.5', 0, 100);
+  p.cast(1, 'ana', 'yes');
+  p.cast(2, 'ben', 'yes');
+  assert.throws(() => p.cast(3, 'ana', 'no'), (e) => e instanceof lg.GovernanceError && e.code === 'already_voted');
+  const flags = lg.FlagSet.builtin();
+  const key = 'creator_sovereignty_enforcement';
+  assert.throws(() => flags.disable(key), (e) => e.code === 'vote_required');
+  assert.deepEqual(flags.disable(key, { decision: p.decision(`flag:${key}`, 'disable', 100), actor: 'council', t: 100 }), { enabled: false, intensity: 1 });
+  assert.equal(flags.log.at(-1).actor, 'council');
+  assert.equal(lg.bucket('123', 'gr1'), 73);
+  assert.equal(lg.bucket('999', 'groupX'), 25);
+});
