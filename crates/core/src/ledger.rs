@@ -376,6 +376,83 @@ impl Ledger {
     }
 }
 
+/// What a creator-facing page shows for one currency: the creators' share against the 75%
+/// floor, and what each creator received (net of refunds).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SovereigntySummary {
+    pub currency: String,
+    pub transactions: u64,
+    pub refunds: u64,
+    pub gross: String,
+    pub creator_total: String,
+    pub platform_total: String,
+    /// The creators' share of the base, exact (a reduced fraction such as `"3/4"`).
+    pub creator_share: String,
+    /// The same as a percentage truncated to two decimals (`"81.39"`).
+    pub creator_share_percent: String,
+    /// The floor, `"75.00"` percent.
+    pub floor_percent: String,
+    /// The floor held in every transaction and overall.
+    pub floor_held: bool,
+    /// Per creator: id, net amount, and share of the creators' total (percent, truncated).
+    pub creators: Vec<CreatorLine>,
+}
+
+/// One creator in a [`SovereigntySummary`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreatorLine {
+    pub id: String,
+    pub amount: String,
+    pub share_of_creators_percent: String,
+}
+
+impl Ledger {
+    /// The sovereignty summary of all records in `currency` (`None` if there are none).
+    pub fn sovereignty_summary(&self, currency: Currency) -> Option<SovereigntySummary> {
+        let report = self.report(Period::All);
+        let row = report
+            .rows
+            .into_iter()
+            .find(|r| r.currency == currency.code())?;
+        let minor = |s: &str| {
+            Money::parse(s.trim_start_matches('-'), currency)
+                .map(|m| m.minor() as i128)
+                .unwrap_or(0)
+        };
+        let total = minor(&row.creator_total);
+        let creators = row
+            .creators
+            .iter()
+            .map(|(id, amount)| CreatorLine {
+                id: id.clone(),
+                amount: amount.clone(),
+                share_of_creators_percent: percent(minor(amount), total),
+            })
+            .collect();
+        Some(SovereigntySummary {
+            currency: row.currency,
+            transactions: row.transactions,
+            refunds: row.refunds,
+            gross: row.gross,
+            creator_total: row.creator_total,
+            platform_total: row.platform_total,
+            creator_share: row.creator_share,
+            creator_share_percent: row.creator_share_percent,
+            floor_percent: "75.00".into(),
+            floor_held: row.floor_held_every_transaction && row.floor_held_overall,
+            creators,
+        })
+    }
+
+    /// The currencies present, sorted.
+    pub fn currencies(&self) -> Vec<Currency> {
+        let mut c: Vec<Currency> = self.records.iter().map(|r| r.currency).collect();
+        c.sort();
+        c.dedup();
+        c
+    }
+}
+
 fn gcd(mut a: u128, mut b: u128) -> u128 {
     while b != 0 {
         (a, b) = (b, a % b);

@@ -164,14 +164,17 @@ pub struct DeploymentPlan {
     liberation: SharedLiberation,
 }
 
-/// The text of the built-in plan.
+/// The text of the built-in plan, as shipped (TOML, with its comments).
 pub const BUILTIN_PLAN_TOML: &str = include_str!("../plans/default.toml");
+
+/// The same plan as JSON, converted from the TOML by the build script.
+const BUILTIN_PLAN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/default_plan.json"));
 
 impl DeploymentPlan {
     /// The strategy's six phases.
     pub fn builtin() -> Self {
         // Shipped inside the crate and parsed by a unit test.
-        DeploymentPlan::parse(BUILTIN_PLAN_TOML, Format::Toml)
+        DeploymentPlan::parse(BUILTIN_PLAN_JSON, Format::Json)
             .expect("the built-in plan file is valid")
     }
 

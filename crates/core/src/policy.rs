@@ -271,8 +271,11 @@ pub struct Policy {
     rules: Vec<Rule>,
 }
 
-/// The text of the built-in policy file.
+/// The text of the built-in policy file, as shipped (TOML, with its comments).
 pub const BUILTIN_TOML: &str = include_str!("../policies/default.toml");
+
+/// The same policy as JSON, converted from the TOML by the build script.
+const BUILTIN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/default_policy.json"));
 
 impl Policy {
     /// The built-in liberation-safe policy of SPEC §7.
@@ -282,7 +285,7 @@ impl Policy {
             .get_or_init(|| {
                 // The file ships inside the crate and a unit test parses it; failure here is a
                 // build defect, not an input error.
-                Policy::parse(BUILTIN_TOML, Format::Toml)
+                Policy::parse(BUILTIN_JSON, Format::Json)
                     .expect("the built-in policy file is valid")
             })
             .clone()

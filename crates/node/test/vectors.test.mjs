@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCase, run } from '../conformance.mjs';
+import { RUNNERS, run } from '../conformance.mjs';
+import { runCase } from '../runner.mjs';
 
 const dir = new URL('../../../tests/vectors/', import.meta.url).pathname;
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
@@ -12,7 +13,7 @@ for (const f of files) {
   test(`vectors: ${doc.family} (${doc.cases.length} cases)`, async (t) => {
     for (const c of doc.cases) {
       await t.test(c.name, () => {
-        const { actual, problems } = runCase(doc.family, c);
+        const { actual, problems } = runCase(RUNNERS, doc.family, c);
         assert.deepEqual(problems, [], `actual: ${JSON.stringify(actual)}`);
       });
     }
@@ -21,11 +22,11 @@ for (const f of files) {
 
 test('the runner counts every case and names an altered one', () => {
   const lines = [];
-  const { passed, failed } = run([dir], (l) => lines.push(l));
+  const { passed, failed } = run([dir], RUNNERS, (l) => lines.push(l));
   assert.equal(failed, 0);
   assert.ok(passed >= 466, `${passed}`);
   const doc = JSON.parse(readFileSync(join(dir, 'split.json'), 'utf8'));
   doc.cases[0].expect.platform = '25.01';
-  const { problems } = runCase('split', doc.cases[0]);
+  const { problems } = runCase(RUNNERS, 'split', doc.cases[0]);
   assert.deepEqual(problems, ['$.platform: expected "25.01", got "25.00"']);
 });

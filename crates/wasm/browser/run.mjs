@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// Browser tests in Debian's Chromium (never a downloaded browser), driven by playwright-core:
+// 1. every conformance vector through the WASM package inside the page;
+// 2. the sovereignty dashboard end to end: its figures against the same ledger computed by the
+//    WASM package under Node, the calculator driven by the keyboard, a screenshot saved under
+//    target/ for people to look at.
+// Pages are served from 127.0.0.1 by a small static server started here.
+import http from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { extname, join, normalize } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const require = createRequire(import.meta.url);
+const wasm = require('../pkg-node/liberation_gates_wasm.js');
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.jsonl': 'text/plain', '.wasm': 'application/wasm', '.png': 'image/png' };
+
+const server = http.createServer(async (req, res) => {
+  let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  if (path.endsWith('/')) path += 'index.html';
+  const file = normalize(join(root, path));
+  if (!file.startsWith(root)) return res.writeHead(403).end();
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+  } catch {
+    res.writeHead(404).end('not found');
+  }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let checks = 0;
+let failures = 0;
+const check = (ok, what) => {
+  checks++;
+  if (!ok) {
+    failures++;
+    console.log(`FAIL ${what}`);
+  }
+};
+
+try {
+  // 1. Vectors.
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${base}/crates/wasm/browser/vectors.html`);
+  await page.waitForFunction(() => window.__result, null, { timeout: 60_000 });
+  const r = await page.evaluate(() => window.__result);
+  for (const l of r.lines) console.log(l);
+  console.log(`browser vectors: ${r.passed} passed, ${r.failed} failed`);
+  check(r.failed === 0 && r.passed >= 466 && errors.length === 0, `vectors in the browser (${errors.join('; ')})`);
+
+  // 2. The dashboard.
+  const dash = await browser.newPage({ viewport: { width: 1100, height: 1350 }, reducedMotion: 'reduce' });
+  dash.on('pageerror', (e) => errors.push(String(e)));
+  await dash.goto(`${base}/examples/sovereignty-dashboard/`);
+  await dash.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  const ledger = wasm.Ledger.fromJsonl(await readFile(join(root, 'examples/sovereignty-dashboard/ledger.jsonl'), 'utf8'));
+  const text = async (sel) => (await dash.textContent(sel))?.trim();
+  // The figures of each currency, as the page shows them, against the WASM package in Node.
+  for (const currency of ledger.currencies()) {
+    await dash.selectOption('#currency', currency);
+    const expected = ledger.sovereigntySummary(currency);
+    check((await text('#share-percent')) === expected.creator_share_percent, `${currency} gauge percent ${await text('#share-percent')} vs ${expected.creator_share_percent}`);
+    check((await text('#share-exact')) === expected.creator_share, `${currency} exact share`);
+    check((await dash.getAttribute('#gauge', 'aria-valuenow')) === String(Number(expected.creator_share_percent)), `${currency} gauge aria-valuenow`);
+    check((await text('#floor-status')) === (expected.floor_held ? 'The 75% floor held in every transaction.' : 'The 75% floor did NOT hold.'), `${currency} floor status`);
+    const rows = await dash.$$eval('#payouts tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+    check(JSON.stringify(rows) === JSON.stringify(expected.creators.map((c) => [c.id, `${c.amount} ${currency}`, `${c.share_of_creators_percent}%`])), `${currency} payout rows ${JSON.stringify(rows)}`);
+  }
+  const gbp = ledger.sovereigntySummary('GBP');
+  check(Number(gbp.creator_share_percent) > 75 && gbp.creators.length >= 4 && gbp.refunds === 1, 'the sample ledger tells a real story');
+
+  // The calculator, by keyboard: focus the amount, type, submit with Enter.
+  await dash.focus('#amount');
+  await dash.keyboard.press('Control+A');
+  await dash.keyboard.type('49.99');
+  await dash.keyboard.press('Enter');
+  await dash.waitForFunction(() => document.querySelector('#split-table caption')?.textContent.includes('49.99'));
+  const shown = await dash.$$eval('#split-table tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+  const s = wasm.split('49.99', 'GBP', [{ id: 'Amara Okafor', weight: '2' }, { id: 'Kofi Mensah', weight: '1' }], { creatorShare: '0.75' });
+  const want = [...s.creators.map((p) => [p.id, `${p.amount} GBP`]), ['Platform', `${s.platform} GBP`], ['All creators', `${s.creatorTotal} GBP`]];
+  check(JSON.stringify(shown) === JSON.stringify(want), `calculator rows ${JSON.stringify(shown)} vs ${JSON.stringify(want)}`);
+  check(JSON.stringify(want.slice(0, 3)) === JSON.stringify([['Amara Okafor', '25.00 GBP'], ['Kofi Mensah', '12.50 GBP'], ['Platform', '12.49 GBP']]), 'calculator figures by hand: pool 37.4925 rounds up to 37.50');
+
+  // A share below the floor is refused with its kind, announced to screen readers.
+  await dash.fill('#share', '0.7');
+  await dash.click('button[type=submit]');
+  await dash.waitForFunction(() => document.getElementById('split-error').textContent.length > 0);
+  check((await text('#split-error')).startsWith('sovereignty_violation'), 'the floor is enforced in the page');
+  await dash.fill('#share', '0.75');
+  await dash.keyboard.press('Enter');
+  await dash.waitForFunction(() => document.getElementById('split-error').textContent === '');
+
+  // Every input has a label; the gauge has a text equivalent.
+  const unlabelled = await dash.$$eval('input, select, textarea', (els) => els.filter((el) => !(el.labels && el.labels.length)).map((el) => el.id));
+  check(unlabelled.length === 0, `unlabelled inputs: ${unlabelled}`);
+  check(((await dash.getAttribute('#gauge', 'aria-valuetext')) ?? '').includes('75'), 'gauge aria-valuetext');
+  check(errors.length === 0, `page errors: ${errors.join('; ')}`);
+
+  await mkdir(join(root, 'target'), { recursive: true });
+  await dash.screenshot({ path: join(root, 'target/sovereignty-dashboard.png'), fullPage: true });
+  console.log('screenshot: target/sovereignty-dashboard.png');
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(`browser: ${checks - failures} passed, ${failures} failed`);
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,704 @@
+//! The wasm-bindgen layer over `crates/core` for frontends.
+//!
+//! Type conversions and errors only, with the same names and result shapes as the Node
+//! package. Money crosses as decimal strings (or `bigint` minor units); a JS `number` given as
+//! money is refused with a `TypeError`. Every core error becomes a JS `Error` named
+//! `LiberationGatesError` with `.code` (the core's kind) and `.family`, through the single
+//! function [`err`]. A panic hook reports to the console, but nothing here panics on any
+//! input: every fallible step returns an error.
+
+use liberation_gates as core;
+use liberation_gates::governance::{ProposalStatus, VoteInput};
+use liberation_gates::money::Currency;
+use liberation_gates::split::{CreatorInput, SplitInput};
+use liberation_gates::Num;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use wasm_bindgen::prelude::*;
+
+type Result<T> = std::result::Result<T, JsValue>;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// The one error conversion: an `Error` with `.code` = kind and `.family`.
+fn err(e: impl Into<core::Error>) -> JsValue {
+    let e: core::Error = e.into();
+    let js = js_sys::Error::new(&format!("{}: {}", e.kind(), e.message()));
+    js.set_name("LiberationGatesError");
+    let _ = js_sys::Reflect::set(&js, &"code".into(), &e.kind().into());
+    let _ = js_sys::Reflect::set(&js, &"family".into(), &e.family().into());
+    let _ = js_sys::Reflect::set(&js, &"detail".into(), &e.message().into());
+    js.into()
+}
+
+fn type_error(msg: &str) -> JsValue {
+    js_sys::TypeError::new(msg).into()
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T> {
+    serde_wasm_bindgen::from_value(v).map_err(|e| type_error(&format!("{what}: {e}")))
+}
+
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| type_error(&e.to_string()))
+}
+
+fn opt(v: &JsValue) -> bool {
+    !(v.is_undefined() || v.is_null())
+}
+
+/// Money: a decimal string, or a bigint of minor units; a number is a TypeError.
+fn money_text(v: &JsValue, currency: &str, what: &str) -> Result<String> {
+    if let Some(s) = v.as_string() {
+        return Ok(s);
+    }
+    if v.is_bigint() {
+        let text: String = js_sys::BigInt::from(v.clone())
+            .to_string(10)
+            .map(String::from)
+            .unwrap_or_default();
+        let minor: i128 = text.parse().map_err(|_| {
+            err(core::error::SplitError::InvalidAmount(format!(
+                "{what}: bigint does not fit in 128 bits"
+            )))
+        })?;
+        return Ok(match Currency::from_code(currency) {
+            Ok(c) => core::money::minor_units_text(minor, c),
+            Err(_) => minor.to_string(),
+        });
+    }
+    Err(type_error(&format!(
+        "{what} must be a decimal string (e.g. \"12.50\") or a bigint of minor units, not a number: a binary float cannot hold an amount of money exactly"
+    )))
+}
+
+/// An exact decimal: a string, or a number taken by its shortest written form.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Exact {
+    Text(String),
+    Number(f64),
+}
+
+impl Exact {
+    fn text(&self) -> String {
+        match self {
+            Exact::Text(s) => s.clone(),
+            Exact::Number(f) => format!("{f}"),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CreatorArg {
+    id: String,
+    weight: Exact,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct SplitOptions {
+    creator_share: Option<Exact>,
+    fee_mode: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PayoutObject {
+    id: String,
+    amount: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SplitResult {
+    currency: String,
+    gross: String,
+    creators: Vec<PayoutObject>,
+    platform: String,
+    fee: String,
+    creator_total: String,
+    creator_share: String,
+    fee_mode: String,
+    method: String,
+}
+
+fn split_input(
+    gross: &JsValue,
+    currency: &str,
+    creators: JsValue,
+    options: JsValue,
+) -> Result<SplitInput> {
+    let creators: Vec<CreatorArg> = from_js(creators, "creators")?;
+    let get = |k: &str| js_sys::Reflect::get(&options, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    let (fee, step) = if opt(&options) {
+        (get("fee"), get("step"))
+    } else {
+        (JsValue::UNDEFINED, JsValue::UNDEFINED)
+    };
+    let o: SplitOptions = if opt(&options) {
+        from_js(options, "options")?
+    } else {
+        SplitOptions::default()
+    };
+    Ok(SplitInput {
+        gross: money_text(gross, currency, "gross")?,
+        currency: currency.to_string(),
+        creators: creators
+            .iter()
+            .map(|c| CreatorInput {
+                id: c.id.clone(),
+                weight: c.weight.text(),
+            })
+            .collect(),
+        creator_share: o.creator_share.as_ref().map(Exact::text),
+        fee: if opt(&fee) {
+            Some(money_text(&fee, currency, "fee")?)
+        } else {
+            None
+        },
+        fee_mode: o.fee_mode,
+        step: if opt(&step) {
+            Some(money_text(&step, currency, "step")?)
+        } else {
+            None
+        },
+    })
+}
+
+/// Splits a payment so creators keep at least 75% (SPEC §1). Returns
+/// `{currency, gross, creators: [{id, amount}], platform, fee, creatorTotal, creatorShare, feeMode, method}`.
+#[wasm_bindgen]
+pub fn split(
+    gross: JsValue,
+    currency: &str,
+    creators: JsValue,
+    options: JsValue,
+) -> Result<JsValue> {
+    let input = split_input(&gross, currency, creators, options)?;
+    let s = core::split::split(&input).map_err(err)?;
+    to_js(&SplitResult {
+        currency: s.currency.code().into(),
+        gross: s.gross.to_string(),
+        creators: s
+            .creators
+            .iter()
+            .map(|p| PayoutObject {
+                id: p.id.clone(),
+                amount: p.amount.to_string(),
+            })
+            .collect(),
+        platform: s.platform.to_string(),
+        fee: s.fee.to_string(),
+        creator_total: s.creator_total.to_string(),
+        creator_share: s.creator_share.to_string(),
+        fee_mode: s.fee_mode.as_str().into(),
+        method: s.method.as_str().into(),
+    })
+}
+
+/// A ledger of splits and refunds: the transparency report and the sovereignty summary.
+#[wasm_bindgen]
+pub struct Ledger {
+    inner: core::ledger::Ledger,
+}
+
+#[wasm_bindgen]
+impl Ledger {
+    /// Reads a JSON-lines ledger; errors name the line.
+    #[wasm_bindgen(js_name = fromJsonl)]
+    pub fn from_jsonl(text: &str) -> Result<Ledger> {
+        core::ledger::Ledger::from_jsonl(text)
+            .map(|inner| Ledger { inner })
+            .map_err(|(n, e)| {
+                err(core::error::SplitError::InvalidRecord(format!(
+                    "line {n}: {}: {}",
+                    e.kind(),
+                    e.message()
+                )))
+            })
+    }
+    /// The transparency report ("day", "month" or "all").
+    pub fn report(&self, period: Option<String>) -> Result<JsValue> {
+        let p: core::ledger::Period = period.as_deref().unwrap_or("all").parse().map_err(err)?;
+        to_js(&self.inner.report(p))
+    }
+    /// The creators' share against the 75% floor, and each creator's amount, for `currency`.
+    #[wasm_bindgen(js_name = sovereigntySummary)]
+    pub fn sovereignty_summary(&self, currency: &str) -> Result<JsValue> {
+        let c = Currency::from_code(currency).map_err(err)?;
+        to_js(&self.inner.sovereignty_summary(c))
+    }
+    /// The currencies in the ledger, sorted.
+    pub fn currencies(&self) -> Vec<String> {
+        self.inner
+            .currencies()
+            .iter()
+            .map(|c| c.code().to_string())
+            .collect()
+    }
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> u32 {
+        self.inner.records().len() as u32
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ThresholdOptions {
+    keep_firing_for_seconds: Option<f64>,
+    max_gap_seconds: Option<f64>,
+}
+
+/// Prometheus-style sustained condition (SPEC §2).
+#[wasm_bindgen]
+pub struct Threshold {
+    inner: core::threshold::Threshold,
+}
+
+#[wasm_bindgen]
+impl Threshold {
+    #[wasm_bindgen(constructor)]
+    pub fn new(op: &str, threshold: f64, for_seconds: f64, options: JsValue) -> Result<Threshold> {
+        let o: ThresholdOptions = if opt(&options) {
+            from_js(options, "options")?
+        } else {
+            ThresholdOptions::default()
+        };
+        let rule = core::threshold::ThresholdRule {
+            op: op.parse().map_err(err)?,
+            threshold,
+            for_seconds,
+            keep_firing_for_seconds: o.keep_firing_for_seconds.unwrap_or(0.0),
+            max_gap_seconds: o.max_gap_seconds,
+        };
+        core::threshold::Threshold::try_new(rule)
+            .map(|inner| Threshold { inner })
+            .map_err(err)
+    }
+    /// Feeds a sample: "inactive", "pending" or "firing". A null value is invalid_sample.
+    pub fn observe(&mut self, t: f64, value: Option<f64>) -> Result<String> {
+        self.inner
+            .observe_opt(t, value)
+            .map(|s| s.as_str().to_string())
+            .map_err(err)
+    }
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> String {
+        self.inner.state().as_str().to_string()
+    }
+}
+
+/// Error rate over a sliding window of per-interval counts (SPEC §3).
+#[wasm_bindgen]
+pub struct WindowRate {
+    inner: core::window::WindowRate,
+}
+
+#[wasm_bindgen]
+impl WindowRate {
+    #[wasm_bindgen(constructor)]
+    pub fn new(window_seconds: f64, min_requests: Option<f64>) -> Result<WindowRate> {
+        core::window::WindowRate::new(window_seconds, Num::Float(min_requests.unwrap_or(0.0)))
+            .map(|inner| WindowRate { inner })
+            .map_err(err)
+    }
+    /// Adds one interval's counts; the rate, or `null` (not `undefined`) below minRequests.
+    pub fn push(&mut self, t: f64, requests: f64, errors: f64) -> Result<JsValue> {
+        let rate = self
+            .inner
+            .push(t, Num::Float(requests), Num::Float(errors))
+            .map_err(err)?;
+        Ok(rate.map_or(JsValue::NULL, JsValue::from))
+    }
+}
+
+/// A deployment-safety policy (SPEC §7); JSON only in the browser build.
+#[wasm_bindgen]
+pub struct Policy {
+    inner: core::policy::Policy,
+}
+
+#[wasm_bindgen]
+impl Policy {
+    /// The built-in liberation-safe policy.
+    pub fn builtin() -> Policy {
+        Policy {
+            inner: core::policy::Policy::builtin(),
+        }
+    }
+    /// Parses a policy written as JSON.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(text: &str) -> Result<Policy> {
+        core::policy::Policy::parse(text, core::policy::Format::Json)
+            .map(|inner| Policy { inner })
+            .map_err(err)
+    }
+    #[wasm_bindgen(getter, js_name = ruleIds)]
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.inner.rules().iter().map(|r| r.id.clone()).collect()
+    }
+    /// A fresh evaluator.
+    pub fn evaluator(&self) -> Evaluator {
+        Evaluator {
+            inner: self.inner.evaluator(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DecisionObject<'a> {
+    t: f64,
+    action: &'a str,
+    severity: &'a str,
+    reasons: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notification: Option<&'a core::policy::Notification>,
+}
+
+/// Evaluates a policy over observations in time order (for dashboards).
+#[wasm_bindgen]
+pub struct Evaluator {
+    inner: core::policy::Evaluator,
+}
+
+#[wasm_bindgen]
+impl Evaluator {
+    /// One observation: `metrics` `{name: number|null}`, `checks` `{name: boolean|null}`.
+    pub fn observe(&mut self, t: f64, metrics: JsValue, checks: JsValue) -> Result<JsValue> {
+        let mut o = core::policy::Observation::new(t);
+        if opt(&metrics) {
+            let m: HashMap<String, Option<f64>> = from_js(metrics, "metrics")?;
+            o.metrics = m
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k, v)))
+                .collect();
+        }
+        if opt(&checks) {
+            let c: HashMap<String, Option<bool>> = from_js(checks, "checks")?;
+            o.checks = c
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k, v)))
+                .collect();
+        }
+        let d = self.inner.observe(&o).map_err(err)?;
+        to_js(&DecisionObject {
+            t: d.t,
+            action: d.action.as_str(),
+            severity: d.severity.as_str(),
+            reasons: &d.reasons,
+            notification: d.notification.as_ref(),
+        })
+    }
+}
+
+/// A progressive-rollout plan.
+#[wasm_bindgen]
+pub struct RolloutPlan {
+    inner: core::rollout::RolloutPlan,
+}
+
+#[wasm_bindgen]
+impl RolloutPlan {
+    /// `steps`: `[{weight, bake_seconds, approval}]`, or null for the default plan.
+    #[wasm_bindgen(constructor)]
+    pub fn new(steps: JsValue) -> Result<RolloutPlan> {
+        if !opt(&steps) {
+            return Ok(RolloutPlan {
+                inner: core::rollout::RolloutPlan::default(),
+            });
+        }
+        let steps: Vec<core::rollout::StepInput> = serde_wasm_bindgen::from_value(steps)
+            .map_err(|e| err(core::error::RolloutError::InvalidPlan(e.to_string())))?;
+        core::rollout::RolloutPlan::new(steps)
+            .map(|inner| RolloutPlan { inner })
+            .map_err(err)
+    }
+}
+
+#[derive(Serialize)]
+struct RolloutStateObject {
+    status: &'static str,
+    step: usize,
+    weight: u8,
+}
+
+fn rstate(s: core::rollout::RolloutState) -> Result<JsValue> {
+    to_js(&RolloutStateObject {
+        status: s.status.as_str(),
+        step: s.step,
+        weight: s.weight,
+    })
+}
+
+/// A running canary rollout (SPEC §8).
+#[wasm_bindgen]
+pub struct Rollout {
+    inner: core::rollout::Rollout,
+}
+
+#[wasm_bindgen]
+impl Rollout {
+    #[wasm_bindgen(constructor)]
+    pub fn new(plan: &RolloutPlan, started_at: Option<f64>) -> Rollout {
+        Rollout {
+            inner: core::rollout::Rollout::start(plan.inner.clone(), started_at.unwrap_or(0.0)),
+        }
+    }
+    /// An event by name: "observe" with a decision, or "approve" with a step.
+    pub fn apply(
+        &mut self,
+        t: f64,
+        kind: &str,
+        decision: Option<String>,
+        step: Option<f64>,
+    ) -> Result<JsValue> {
+        let step = step.map(|s| {
+            if s.fract() == 0.0 && s.abs() < 1e15 {
+                Num::Int(s as i128)
+            } else {
+                Num::Float(s)
+            }
+        });
+        self.inner
+            .apply_named(t, kind, decision.as_deref(), step)
+            .map_err(err)
+            .and_then(rstate)
+    }
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> Result<JsValue> {
+        rstate(self.inner.state())
+    }
+}
+
+/// The breaker state machine driven with explicit times (SPEC §4).
+#[wasm_bindgen]
+pub struct BreakerMachine {
+    inner: core::breaker::BreakerMachine,
+}
+
+#[wasm_bindgen]
+impl BreakerMachine {
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<BreakerMachine> {
+        let input: core::breaker::BreakerConfigInput = if opt(&config) {
+            serde_wasm_bindgen::from_value(config)
+                .map_err(|e| err(core::error::BreakerError::InvalidConfig(e.to_string())))?
+        } else {
+            Default::default()
+        };
+        let config = core::breaker::BreakerConfig::try_from(input).map_err(err)?;
+        core::breaker::BreakerMachine::new(config)
+            .map(|inner| BreakerMachine { inner })
+            .map_err(err)
+    }
+    /// Applies `op` at `t`; for `acquire`, whether it was permitted (else undefined).
+    pub fn apply(
+        &mut self,
+        t: f64,
+        op: &str,
+        outcome: Option<String>,
+        seconds: Option<f64>,
+    ) -> Result<Option<bool>> {
+        self.inner
+            .apply_named(t, op, outcome.as_deref(), seconds)
+            .map_err(err)
+    }
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> String {
+        self.inner.state().as_str().to_string()
+    }
+}
+
+#[derive(Deserialize)]
+struct VoteArg {
+    t: f64,
+    member: String,
+    choice: String,
+}
+
+#[derive(Serialize)]
+struct Refusal {
+    index: usize,
+    error: &'static str,
+}
+
+#[derive(Serialize)]
+struct Reading {
+    status: &'static str,
+    yes: u64,
+    no: u64,
+    abstain: u64,
+    refused: Vec<Refusal>,
+}
+
+/// One member, one vote (SPEC §5).
+#[wasm_bindgen]
+pub struct Proposal;
+
+#[wasm_bindgen]
+impl Proposal {
+    /// Reads a proposal at `now` from votes `[{t, member, choice}]` in the order cast.
+    pub fn read(
+        electorate: Vec<String>,
+        quorum: &str,
+        pass_threshold: &str,
+        opens_at: f64,
+        closes_at: f64,
+        votes: JsValue,
+        now: f64,
+    ) -> Result<JsValue> {
+        let p = core::governance::Proposal::new(
+            electorate,
+            quorum,
+            pass_threshold,
+            opens_at,
+            closes_at,
+        )
+        .map_err(err)?;
+        let votes: Vec<VoteArg> = from_js(votes, "votes")?;
+        let votes: Vec<VoteInput> = votes
+            .into_iter()
+            .map(|v| VoteInput {
+                t: v.t,
+                member: v.member,
+                choice: v.choice,
+            })
+            .collect();
+        let r = core::governance::read(p, &votes, now);
+        to_js(&Reading {
+            status: r.status.as_str(),
+            yes: r.tally.yes,
+            no: r.tally.no,
+            abstain: r.tally.abstain,
+            refused: r
+                .refused
+                .iter()
+                .map(|(i, e)| Refusal {
+                    index: *i,
+                    error: e.kind(),
+                })
+                .collect(),
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct DecisionArg {
+    subject: String,
+    action: String,
+    status: String,
+}
+
+#[derive(Deserialize, Default)]
+struct FlagOptions {
+    decision: Option<DecisionArg>,
+    actor: Option<String>,
+    t: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct FlagStateObject {
+    enabled: bool,
+    intensity: f64,
+}
+
+/// Feature flags under community control (SPEC §6), for client-side rollouts.
+#[wasm_bindgen]
+pub struct FlagSet {
+    inner: core::flags::FlagSet,
+}
+
+#[wasm_bindgen]
+impl FlagSet {
+    /// `flags`: `[{key, kind, enabled?, intensity?, rollout_percent?}]`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(flags: JsValue) -> Result<FlagSet> {
+        let defs: Vec<core::flags::FlagDef> = serde_wasm_bindgen::from_value(flags)
+            .map_err(|e| err(core::error::FlagError::InvalidFlag(e.to_string())))?;
+        core::flags::FlagSet::new(defs)
+            .map(|inner| FlagSet { inner })
+            .map_err(err)
+    }
+    /// Applies "enable", "disable" or "set_intensity" with `{decision?, actor?, t?}`.
+    pub fn apply(
+        &mut self,
+        key: &str,
+        op: &str,
+        value: Option<f64>,
+        options: JsValue,
+    ) -> Result<JsValue> {
+        let o: FlagOptions = if opt(&options) {
+            from_js(options, "options")?
+        } else {
+            FlagOptions::default()
+        };
+        let decision = match &o.decision {
+            None => None,
+            Some(d) => {
+                let status: ProposalStatus = d.status.parse().map_err(err)?;
+                Some(core::governance::Decision::new(
+                    d.subject.clone(),
+                    d.action.clone(),
+                    status,
+                ))
+            }
+        };
+        let s = self
+            .inner
+            .apply_named(
+                key,
+                op,
+                value,
+                decision.as_ref(),
+                o.actor.as_deref().unwrap_or(""),
+                o.t.unwrap_or(0.0),
+            )
+            .map_err(err)?;
+        to_js(&FlagStateObject {
+            enabled: s.enabled,
+            intensity: s.intensity,
+        })
+    }
+    /// Enabled, and inside the flag's rollout percentage for `userId`.
+    #[wasm_bindgen(js_name = isEnabledFor)]
+    pub fn is_enabled_for(&self, key: &str, user_id: &str) -> Result<bool> {
+        self.inner.is_enabled_for(key, user_id).map_err(err)
+    }
+}
+
+/// Unleash-compatible bucket of `id` in `group`: 1..=modulus.
+#[wasm_bindgen]
+pub fn bucket(id: &str, group: &str, modulus: Option<f64>, seed: Option<f64>) -> Result<u32> {
+    let whole =
+        |x: f64| (x.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&x)).then_some(x as u32);
+    let modulus = whole(modulus.unwrap_or(100.0)).ok_or_else(|| {
+        err(core::error::BucketError::InvalidModulus(
+            "modulus must be a whole number from 1 to 4294967295".into(),
+        ))
+    })?;
+    let seed = whole(seed.unwrap_or(0.0))
+        .ok_or_else(|| type_error("seed must be a whole number from 0 to 4294967295"))?;
+    core::bucket::bucket(id, group, modulus, seed).map_err(err)
+}
+
+/// Every error kind of every family: `{family: [kinds]}`.
+#[wasm_bindgen(js_name = errorKinds)]
+pub fn error_kinds() -> Result<JsValue> {
+    use core::error::*;
+    let m: HashMap<&str, &[&str]> = HashMap::from([
+        (SplitError::FAMILY, SplitError::KINDS),
+        (ThresholdError::FAMILY, ThresholdError::KINDS),
+        (WindowError::FAMILY, WindowError::KINDS),
+        (BreakerError::FAMILY, BreakerError::KINDS),
+        (GovernanceError::FAMILY, GovernanceError::KINDS),
+        (FlagError::FAMILY, FlagError::KINDS),
+        (PolicyError::FAMILY, PolicyError::KINDS),
+        (RolloutError::FAMILY, RolloutError::KINDS),
+        (BucketError::FAMILY, BucketError::KINDS),
+    ]);
+    to_js(&m)
+}

@@ -1,0 +1,92 @@
+// The dashboard's logic is display only: every figure comes from the WASM package.
+import init, { Ledger, split } from '../../crates/wasm/pkg/liberation_gates_wasm.js';
+
+const $ = (id) => document.getElementById(id);
+let ledger;
+
+function showSummary() {
+  const currency = $('currency').value;
+  const s = ledger.sovereigntySummary(currency);
+  if (!s) return;
+  const pct = Number(s.creator_share_percent);
+  $('gauge-fill').style.width = `${Math.min(pct, 100)}%`;
+  $('gauge').setAttribute('aria-valuenow', String(pct));
+  $('gauge').setAttribute('aria-valuetext', `${s.creator_share_percent}% to creators; the floor is ${s.floor_percent}%`);
+  $('share-percent').textContent = s.creator_share_percent;
+  $('share-exact').textContent = s.creator_share;
+  const status = $('floor-status');
+  status.textContent = s.floor_held ? 'The 75% floor held in every transaction.' : 'The 75% floor did NOT hold.';
+  status.className = s.floor_held ? 'held' : 'broken';
+  $('gross').textContent = `${s.gross} ${currency}`;
+  $('creator-total').textContent = `${s.creator_total} ${currency}`;
+  $('platform-total').textContent = `${s.platform_total} ${currency}`;
+  $('transactions').textContent = `${s.transactions} (${s.refunds} refunded)`;
+  const body = $('payouts').querySelector('tbody');
+  body.replaceChildren(
+    ...s.creators.map((c) => {
+      const tr = document.createElement('tr');
+      tr.append(cell('th', c.id, { scope: 'row' }), cell('td', `${c.amount} ${currency}`, { class: 'num' }), cell('td', `${c.share_of_creators_percent}%`, { class: 'num' }));
+      return tr;
+    }),
+  );
+  document.body.dataset.ready = 'true';
+}
+
+function cell(tag, text, attrs = {}) {
+  const el = document.createElement(tag);
+  el.textContent = text;
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  return el;
+}
+
+function loadLedger(text) {
+  ledger = Ledger.fromJsonl(text);
+  const select = $('currency');
+  select.replaceChildren(...ledger.currencies().map((c) => cell('option', c)));
+  showSummary();
+}
+
+function calculate(event) {
+  event?.preventDefault();
+  const out = $('split-result');
+  $('split-error').textContent = '';
+  const currency = $('calc-currency').value;
+  const creators = $('creators').value.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
+    const [id, weight = '1'] = l.split('=').map((x) => x.trim());
+    return { id, weight };
+  });
+  try {
+    const s = split($('amount').value.trim(), currency, creators, { creatorShare: $('share').value.trim() || undefined });
+    const table = document.createElement('table');
+    table.id = 'split-table';
+    table.append(cell('caption', `Split of ${s.gross} ${currency} (creators' pool rounded up; leftover cents by largest remainder)`));
+    for (const p of s.creators) table.append(row(p.id, p.amount));
+    table.append(row('Platform', s.platform), row('All creators', s.creatorTotal));
+    out.replaceChildren(table);
+  } catch (e) {
+    out.replaceChildren();
+    $('split-error').textContent = e.code ? `${e.code}: ${e.detail ?? e.message}` : String(e.message ?? e);
+  }
+
+  function row(label, amount) {
+    const tr = document.createElement('tr');
+    tr.append(cell('th', label, { scope: 'row' }), cell('td', `${amount} ${currency}`, { class: 'num' }));
+    return tr;
+  }
+}
+
+await init();
+$('reduce-motion').addEventListener('change', (e) => document.body.classList.toggle('reduce-motion', e.target.checked));
+$('currency').addEventListener('change', showSummary);
+$('calculator').addEventListener('submit', calculate);
+$('ledger-file').addEventListener('change', async (e) => {
+  const file = e.target.files?.[0];
+  if (!file) return;
+  try {
+    loadLedger(await file.text());
+  } catch (err) {
+    $('split-error').textContent = `${err.code ?? 'error'}: ${err.detail ?? err.message}`;
+  }
+});
+loadLedger(await (await fetch('ledger.jsonl')).text());
+calculate();
