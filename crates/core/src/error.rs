@@ -167,6 +167,20 @@ error_family! {
     }
 }
 
+/// Every family with its kinds, in a fixed order: what bindings list and test their mapping
+/// against.
+pub const FAMILIES: &[(&str, &[&str])] = &[
+    (SplitError::FAMILY, SplitError::KINDS),
+    (ThresholdError::FAMILY, ThresholdError::KINDS),
+    (WindowError::FAMILY, WindowError::KINDS),
+    (BreakerError::FAMILY, BreakerError::KINDS),
+    (GovernanceError::FAMILY, GovernanceError::KINDS),
+    (FlagError::FAMILY, FlagError::KINDS),
+    (PolicyError::FAMILY, PolicyError::KINDS),
+    (RolloutError::FAMILY, RolloutError::KINDS),
+    (BucketError::FAMILY, BucketError::KINDS),
+];
+
 /// Any error of the library. Bindings map each family to its own exception class.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -219,6 +233,24 @@ impl Error {
             Error::Policy(_) => PolicyError::FAMILY,
             Error::Rollout(_) => RolloutError::FAMILY,
             Error::Bucket(_) => BucketError::FAMILY,
+        }
+    }
+
+    /// Builds the error of `family` and `kind` with `message` (`None` for an unknown pair);
+    /// bindings use it to test that every kind reaches their language intact.
+    pub fn from_family_kind(family: &str, kind: &str, message: impl Into<String>) -> Option<Error> {
+        let m = message.into();
+        match family {
+            SplitError::FAMILY => SplitError::from_kind(kind, m).map(Error::from),
+            ThresholdError::FAMILY => ThresholdError::from_kind(kind, m).map(Error::from),
+            WindowError::FAMILY => WindowError::from_kind(kind, m).map(Error::from),
+            BreakerError::FAMILY => BreakerError::from_kind(kind, m).map(Error::from),
+            GovernanceError::FAMILY => GovernanceError::from_kind(kind, m).map(Error::from),
+            FlagError::FAMILY => FlagError::from_kind(kind, m).map(Error::from),
+            PolicyError::FAMILY => PolicyError::from_kind(kind, m).map(Error::from),
+            RolloutError::FAMILY => RolloutError::from_kind(kind, m).map(Error::from),
+            BucketError::FAMILY => BucketError::from_kind(kind, m).map(Error::from),
+            _ => None,
         }
     }
 

@@ -181,20 +181,8 @@ impl DeploymentPlan {
     /// Parses and validates a plan: `invalid_plan` for unreadable text, no phases, or a phase
     /// without a name or without checks.
     pub fn parse(text: &str, format: Format) -> Result<Self, PolicyError> {
-        let bad = |e: String| PolicyError::InvalidPlan(format!("could not read the plan: {e}"));
-        let plan: DeploymentPlan = match format {
-            #[cfg(feature = "toml")]
-            Format::Toml => toml::from_str(text).map_err(|e| bad(e.to_string()))?,
-            #[cfg(feature = "yaml")]
-            Format::Yaml => serde_norway::from_str(text).map_err(|e| bad(e.to_string()))?,
-            Format::Json => serde_json::from_str(text).map_err(|e| bad(e.to_string()))?,
-            #[allow(unreachable_patterns)]
-            other => {
-                return Err(bad(format!(
-                    "{other:?} support is not compiled into this build"
-                )))
-            }
-        };
+        let plan: DeploymentPlan = crate::policy::parse_as(text, format)
+            .map_err(|e| PolicyError::InvalidPlan(format!("could not read the plan: {e}")))?;
         if plan.phases.is_empty() {
             return Err(PolicyError::InvalidPlan(
                 "a plan needs at least one phase".into(),

@@ -220,22 +220,26 @@ impl FromStr for Format {
     }
 }
 
+/// Parses TOML, YAML or JSON text into any serde model: the one place that knows the three
+/// formats (policies, plans, policy tests and data files beside them all go through it).
+/// The error is the parser's sentence (with its line and column where it gives them).
+pub fn parse_as<T: serde::de::DeserializeOwned>(text: &str, format: Format) -> Result<T, String> {
+    match format {
+        #[cfg(feature = "toml")]
+        Format::Toml => toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string()),
+        #[cfg(feature = "yaml")]
+        Format::Yaml => serde_norway::from_str(text).map_err(|e| e.to_string()),
+        Format::Json => serde_json::from_str(text).map_err(|e| e.to_string()),
+        #[allow(unreachable_patterns)]
+        other => Err(format!("{other:?} support is not compiled into this build")),
+    }
+}
+
 /// Parses TOML, YAML or JSON text into a JSON value (for data files beside policies, such
 /// as rollout plans, so all three formats reach the same serde model).
 pub fn parse_value(text: &str, format: Format) -> Result<serde_json::Value, PolicyError> {
-    let bad =
-        |e: String| PolicyError::InvalidPolicy(format!("could not read the {format:?} file: {e}"));
-    match format {
-        #[cfg(feature = "toml")]
-        Format::Toml => toml::from_str(text).map_err(|e| bad(e.to_string())),
-        #[cfg(feature = "yaml")]
-        Format::Yaml => serde_norway::from_str(text).map_err(|e| bad(e.to_string())),
-        Format::Json => serde_json::from_str(text).map_err(|e| bad(e.to_string())),
-        #[allow(unreachable_patterns)]
-        other => Err(bad(format!(
-            "{other:?} support is not compiled into this build"
-        ))),
-    }
+    parse_as(text, format)
+        .map_err(|e| PolicyError::InvalidPolicy(format!("could not read the {format:?} file: {e}")))
 }
 
 /// The condition of a validated rule.
@@ -293,24 +297,9 @@ impl Policy {
 
     /// Parses and validates a policy in `format`.
     pub fn parse(text: &str, format: Format) -> Result<Policy, PolicyError> {
-        let bad = |e: String| {
+        let spec: PolicySpec = parse_as(text, format).map_err(|e| {
             PolicyError::InvalidPolicy(format!("could not read the {format:?} policy: {e}"))
-        };
-        let spec: PolicySpec = match format {
-            #[cfg(feature = "toml")]
-            Format::Toml => {
-                toml::from_str(text).map_err(|e| bad(e.to_string().trim_end().to_string()))?
-            }
-            #[cfg(feature = "yaml")]
-            Format::Yaml => serde_norway::from_str(text).map_err(|e| bad(e.to_string()))?,
-            Format::Json => serde_json::from_str(text).map_err(|e| bad(e.to_string()))?,
-            #[allow(unreachable_patterns)]
-            other => {
-                return Err(PolicyError::InvalidPolicy(format!(
-                    "{other:?} support is not compiled into this build"
-                )))
-            }
-        };
+        })?;
         Policy::from_spec(spec)
     }
 

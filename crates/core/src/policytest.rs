@@ -115,19 +115,8 @@ pub fn expand<T: Copy>(
 impl PolicyTest {
     /// Parses a test file in `format`.
     pub fn parse(text: &str, format: Format) -> Result<PolicyTest, PolicyError> {
-        let bad =
-            |e: String| PolicyError::InvalidPolicy(format!("could not read the policy test: {e}"));
-        match format {
-            #[cfg(feature = "toml")]
-            Format::Toml => toml::from_str(text).map_err(|e| bad(e.to_string())),
-            #[cfg(feature = "yaml")]
-            Format::Yaml => serde_norway::from_str(text).map_err(|e| bad(e.to_string())),
-            Format::Json => serde_json::from_str(text).map_err(|e| bad(e.to_string())),
-            #[allow(unreachable_patterns)]
-            other => Err(bad(format!(
-                "{other:?} support is not compiled into this build"
-            ))),
-        }
+        crate::policy::parse_as(text, format)
+            .map_err(|e| PolicyError::InvalidPolicy(format!("could not read the policy test: {e}")))
     }
 
     /// The observations the series describe.

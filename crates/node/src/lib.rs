@@ -1268,38 +1268,20 @@ impl NativeFallbackCache {
 /// Every error kind of every family: `{family: [kinds]}`.
 #[napi]
 pub fn error_kinds() -> HashMap<String, Vec<String>> {
-    use core::error::*;
-    let f = |fam: &str, ks: &[&str]| (fam.to_string(), ks.iter().map(|k| k.to_string()).collect());
-    HashMap::from([
-        f(SplitError::FAMILY, SplitError::KINDS),
-        f(ThresholdError::FAMILY, ThresholdError::KINDS),
-        f(WindowError::FAMILY, WindowError::KINDS),
-        f(BreakerError::FAMILY, BreakerError::KINDS),
-        f(GovernanceError::FAMILY, GovernanceError::KINDS),
-        f(FlagError::FAMILY, FlagError::KINDS),
-        f(PolicyError::FAMILY, PolicyError::KINDS),
-        f(RolloutError::FAMILY, RolloutError::KINDS),
-        f(BucketError::FAMILY, BucketError::KINDS),
-    ])
+    core::error::FAMILIES
+        .iter()
+        .map(|(f, ks)| (f.to_string(), ks.iter().map(|k| k.to_string()).collect()))
+        .collect()
 }
 
 /// Throws the error the binding maps `family`/`kind` to (for tests of the mapping).
 #[napi]
 pub fn raise_for_test(family: String, kind: String) -> Result<()> {
-    use core::error::*;
-    let m = format!("raised for a test of the {family}/{kind} mapping");
-    let e: Option<core::Error> = match family.as_str() {
-        "split" => SplitError::from_kind(&kind, m).map(Into::into),
-        "threshold" => ThresholdError::from_kind(&kind, m).map(Into::into),
-        "window_rate" => WindowError::from_kind(&kind, m).map(Into::into),
-        "breaker" => BreakerError::from_kind(&kind, m).map(Into::into),
-        "governance" => GovernanceError::from_kind(&kind, m).map(Into::into),
-        "flags" => FlagError::from_kind(&kind, m).map(Into::into),
-        "policy" => PolicyError::from_kind(&kind, m).map(Into::into),
-        "rollout" => RolloutError::from_kind(&kind, m).map(Into::into),
-        "bucket" => BucketError::from_kind(&kind, m).map(Into::into),
-        _ => None,
-    };
+    let e = core::Error::from_family_kind(
+        &family,
+        &kind,
+        format!("raised for a test of the {family}/{kind} mapping"),
+    );
     Err(e
         .map(err)
         .unwrap_or_else(|| arg(format!("unknown family/kind {family}/{kind}"))))

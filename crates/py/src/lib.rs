@@ -306,6 +306,32 @@ fn parking_lot_mutex<T>(t: T) -> std::sync::Mutex<T> {
     std::sync::Mutex::new(t)
 }
 
+/// The core's split request from Python arguments (money and exact decimals converted).
+fn split_input(
+    gross: &Bound<'_, PyAny>,
+    currency: &str,
+    creators: &Bound<'_, PyAny>,
+    creator_share: Option<&Bound<'_, PyAny>>,
+    fee: Option<&Bound<'_, PyAny>>,
+    fee_mode: Option<String>,
+    step: Option<&Bound<'_, PyAny>>,
+) -> PyResult<SplitInput> {
+    let money = |m: Option<&Bound<'_, PyAny>>, what: &str| {
+        m.filter(|m| !m.is_none())
+            .map(|m| money_text(m, currency, what))
+            .transpose()
+    };
+    Ok(SplitInput {
+        gross: money_text(gross, currency, "gross")?,
+        currency: currency.to_string(),
+        creators: parse_creators(creators)?,
+        creator_share: opt_decimal(creator_share, "creator_share")?,
+        fee: money(fee, "fee")?,
+        fee_mode,
+        step: money(step, "step")?,
+    })
+}
+
 /// Splits a payment: creators keep at least 75% (SPEC §1).
 #[pyfunction]
 #[pyo3(signature = (gross, currency, creators, *, creator_share=None, fee=None, fee_mode=None, step=None))]
@@ -319,21 +345,15 @@ fn split(
     fee_mode: Option<String>,
     step: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Split> {
-    let input = SplitInput {
-        gross: money_text(gross, currency, "gross")?,
-        currency: currency.to_string(),
-        creators: parse_creators(creators)?,
-        creator_share: opt_decimal(creator_share, "creator_share")?,
-        fee: fee
-            .filter(|f| !f.is_none())
-            .map(|f| money_text(f, currency, "fee"))
-            .transpose()?,
+    let input = split_input(
+        gross,
+        currency,
+        creators,
+        creator_share,
+        fee,
         fee_mode,
-        step: step
-            .filter(|f| !f.is_none())
-            .map(|f| money_text(f, currency, "step"))
-            .transpose()?,
-    };
+        step,
+    )?;
     core::split::split(&input)
         .map(|inner| Split { inner })
         .map_err(err)
@@ -426,18 +446,15 @@ impl Ledger {
         fee: Option<&Bound<'_, PyAny>>,
         fee_mode: Option<String>,
     ) -> PyResult<Split> {
-        let input = SplitInput {
-            gross: money_text(gross, currency, "gross")?,
-            currency: currency.to_string(),
-            creators: parse_creators(creators)?,
-            creator_share: opt_decimal(creator_share, "creator_share")?,
-            fee: fee
-                .filter(|f| !f.is_none())
-                .map(|f| money_text(f, currency, "fee"))
-                .transpose()?,
+        let input = split_input(
+            gross,
+            currency,
+            creators,
+            creator_share,
+            fee,
             fee_mode,
-            step: None,
-        };
+            None,
+        )?;
         self.inner
             .record_split(id, t, &input)
             .map(|inner| Split { inner })
@@ -1421,44 +1438,22 @@ fn simulate<'py>(
 /// Every error kind of every family, as `{family: [kinds]}`.
 #[pyfunction]
 fn error_kinds() -> BTreeMap<&'static str, Vec<&'static str>> {
-    use core::error::*;
-    BTreeMap::from([
-        (SplitError::FAMILY, SplitError::KINDS.to_vec()),
-        (ThresholdError::FAMILY, ThresholdError::KINDS.to_vec()),
-        (WindowError::FAMILY, WindowError::KINDS.to_vec()),
-        (BreakerError::FAMILY, BreakerError::KINDS.to_vec()),
-        (GovernanceError::FAMILY, GovernanceError::KINDS.to_vec()),
-        (FlagError::FAMILY, FlagError::KINDS.to_vec()),
-        (PolicyError::FAMILY, PolicyError::KINDS.to_vec()),
-        (RolloutError::FAMILY, RolloutError::KINDS.to_vec()),
-        (BucketError::FAMILY, BucketError::KINDS.to_vec()),
-    ])
+    core::error::FAMILIES
+        .iter()
+        .map(|(f, ks)| (*f, ks.to_vec()))
+        .collect()
 }
 
 /// Raises the exception the binding maps `family`/`kind` to (for tests of the mapping).
 #[pyfunction]
 fn _raise(family: &str, kind: &str) -> PyResult<()> {
-    use core::error::*;
-    let m = format!("raised for a test of the {family}/{kind} mapping");
-    macro_rules! pick {
-        ($t:ident) => {{
-            let e = $t::from_kind(kind, m)
-                .ok_or_else(|| PyValueError::new_err(format!("unknown kind {kind}")))?;
-            Err(err(e))
-        }};
-    }
-    match family {
-        "split" => pick!(SplitError),
-        "threshold" => pick!(ThresholdError),
-        "window_rate" => pick!(WindowError),
-        "breaker" => pick!(BreakerError),
-        "governance" => pick!(GovernanceError),
-        "flags" => pick!(FlagError),
-        "policy" => pick!(PolicyError),
-        "rollout" => pick!(RolloutError),
-        "bucket" => pick!(BucketError),
-        other => Err(PyValueError::new_err(format!("unknown family {other}"))),
-    }
+    let e = core::Error::from_family_kind(
+        family,
+        kind,
+        format!("raised for a test of the {family}/{kind} mapping"),
+    )
+    .ok_or_else(|| PyValueError::new_err(format!("unknown family/kind {family}/{kind}")))?;
+    Err(err(e))
 }
 
 #[pymodule]

@@ -688,17 +688,6 @@ pub fn bucket(id: &str, group: &str, modulus: Option<f64>, seed: Option<f64>) ->
 /// Every error kind of every family: `{family: [kinds]}`.
 #[wasm_bindgen(js_name = errorKinds)]
 pub fn error_kinds() -> Result<JsValue> {
-    use core::error::*;
-    let m: HashMap<&str, &[&str]> = HashMap::from([
-        (SplitError::FAMILY, SplitError::KINDS),
-        (ThresholdError::FAMILY, ThresholdError::KINDS),
-        (WindowError::FAMILY, WindowError::KINDS),
-        (BreakerError::FAMILY, BreakerError::KINDS),
-        (GovernanceError::FAMILY, GovernanceError::KINDS),
-        (FlagError::FAMILY, FlagError::KINDS),
-        (PolicyError::FAMILY, PolicyError::KINDS),
-        (RolloutError::FAMILY, RolloutError::KINDS),
-        (BucketError::FAMILY, BucketError::KINDS),
-    ]);
+    let m: HashMap<&str, &[&str]> = core::error::FAMILIES.iter().copied().collect();
     to_js(&m)
 }
