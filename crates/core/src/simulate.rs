@@ -40,28 +40,35 @@ impl Input {
 }
 
 fn parse_line(line: &str) -> Result<Input, PolicyError> {
-    let v: serde_json::Value = serde_json::from_str(line)
-        .map_err(|e| PolicyError::InvalidObservation(format!("not JSON: {e}")))?;
-    if let Some(step) = v.get("approve") {
-        let t = v.get("t").and_then(|t| t.as_f64()).ok_or_else(|| {
-            PolicyError::InvalidObservation("an approval needs a numeric t".into())
-        })?;
-        let step = step.as_u64().ok_or_else(|| {
-            PolicyError::InvalidObservation(
-                "approve must be a step index (a whole number ≥ 0)".into(),
-            )
-        })?;
-        if v.as_object().is_some_and(|o| o.len() != 2) {
-            return Err(PolicyError::InvalidObservation(
-                "an approval line has only t and approve".into(),
-            ));
+    // Observations are the common case: parse straight into the typed model, and only look
+    // for an approval line when that fails (so each line is parsed once, not twice).
+    match Observation::from_json(line) {
+        Ok(o) => Ok(Input::Observe(o)),
+        Err(observation_error) => {
+            let v: serde_json::Value = serde_json::from_str(line)
+                .map_err(|e| PolicyError::InvalidObservation(format!("not JSON: {e}")))?;
+            let Some(step) = v.get("approve") else {
+                return Err(observation_error);
+            };
+            let t = v.get("t").and_then(|t| t.as_f64()).ok_or_else(|| {
+                PolicyError::InvalidObservation("an approval needs a numeric t".into())
+            })?;
+            let step = step.as_u64().ok_or_else(|| {
+                PolicyError::InvalidObservation(
+                    "approve must be a step index (a whole number ≥ 0)".into(),
+                )
+            })?;
+            if v.as_object().is_some_and(|o| o.len() != 2) {
+                return Err(PolicyError::InvalidObservation(
+                    "an approval line has only t and approve".into(),
+                ));
+            }
+            Ok(Input::Approve {
+                t,
+                step: step as usize,
+            })
         }
-        return Ok(Input::Approve {
-            t,
-            step: step as usize,
-        });
     }
-    Observation::from_json(line).map(Input::Observe)
 }
 
 /// Parses an observation or simulation file; errors carry the 1-based line number.

@@ -144,14 +144,27 @@ class CircuitBreaker:
 
             return cast(F, async_wrapper)
 
+        native, is_failure = self._native, self.is_failure
+
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            # The body of call(), inlined: one Python frame less on every protected call.
             try:
-                return self.call(func, *args, **kwargs)
-            except BaseException as exc:
-                if not self._falls_back(exc, fallback):
+                started = native.acquire()
+            except CircuitOpenError:
+                if fallback is None:
                     raise
-                return cast(Callable[..., Any], fallback)(*args, **kwargs)
+                return fallback(*args, **kwargs)
+            try:
+                result = func(*args, **kwargs)
+            except BaseException as exc:
+                failed = is_failure(exc)
+                native.record(failed, started)
+                if fallback is None or not failed:
+                    raise
+                return fallback(*args, **kwargs)
+            native.record(False, started)
+            return result
 
         return cast(F, wrapper)
 

@@ -1,0 +1,65 @@
+// Node side by side (issue 8): our breaker's fire() against opossum and cockatiel on a trivial
+// async function, and our split against dinero.js's allocate. Medians of repeated timed
+// batches, in nanoseconds per call.
+//   node benches/node/bench.mjs [--smoke] [--json benches/results/node.json]
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import CircuitBreakerOpossum from 'opossum';
+import { circuitBreaker, handleAll, ConsecutiveBreaker } from 'cockatiel';
+import { dinero, allocate, toDecimal, GBP } from 'dinero.js';
+import * as lg from '../../crates/node/lib.mjs';
+
+const smoke = process.argv.includes('--smoke');
+const jsonAt = process.argv.indexOf('--json');
+const [batch, repeat] = smoke ? [200, 3] : [20_000, 15];
+
+async function measure(fn) {
+  for (let i = 0; i < batch; i++) await fn(); // warm up
+  const runs = [];
+  for (let r = 0; r < repeat; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < batch; i++) await fn();
+    runs.push(((performance.now() - t0) * 1e6) / batch);
+  }
+  runs.sort((a, b) => a - b);
+  return runs[Math.floor(runs.length / 2)];
+}
+
+function measureSync(fn) {
+  for (let i = 0; i < batch; i++) fn();
+  const runs = [];
+  for (let r = 0; r < repeat; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < batch; i++) fn();
+    runs.push(((performance.now() - t0) * 1e6) / batch);
+  }
+  runs.sort((a, b) => a - b);
+  return runs[Math.floor(runs.length / 2)];
+}
+
+const trivial = async () => 1;
+const ours = new lg.CircuitBreaker();
+const opossum = new CircuitBreakerOpossum(trivial);
+const cockatiel = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) });
+
+// Both splits must agree before they are timed: 1234.57 GBP, 80% to creators 3:1 (dinero's
+// allocate of the pool, the pool computed the same way).
+const s = lg.split('1234.57', 'GBP', [{ id: 'a', weight: '3' }, { id: 'b', weight: '1' }], { creatorShare: '0.8' });
+const [da, db] = allocate(dinero({ amount: 98766, currency: GBP }), [3, 1]);
+const fmt = (d) => toDecimal(d);
+if (JSON.stringify([s.creators[0].amount, s.creators[1].amount]) !== JSON.stringify([fmt(da), fmt(db)])) {
+  throw new Error(`the splits disagree: ${s.creators.map((c) => c.amount)} vs ${fmt(da)}, ${fmt(db)}`);
+}
+
+const results = [];
+const add = (group, name, ns) => results.push({ group, name, ns: Math.round(ns * 10) / 10 });
+add('breaker_fire', 'liberation_gates fire()', await measure(() => ours.fire(trivial)));
+add('breaker_fire', 'opossum fire()', await measure(() => opossum.fire()));
+add('breaker_fire', 'cockatiel execute()', await measure(() => cockatiel.execute(trivial)));
+add('split_2_creators', 'liberation_gates split()', measureSync(() => lg.split('1234.57', 'GBP', [{ id: 'a', weight: '3' }, { id: 'b', weight: '1' }], { creatorShare: '0.8' })));
+add('split_2_creators', 'dinero.js allocate()', measureSync(() => allocate(dinero({ amount: 98766, currency: GBP }), [3, 1])));
+add('core_call_overhead', 'liberation_gates bucket()', measureSync(() => lg.bucket('user-42', 'new_event_cards')));
+add('core_call_overhead', 'javascript no-op function', measureSync(() => undefined));
+
+for (const r of results) console.log(`${r.group.padEnd(20)} ${r.name.padEnd(30)} ${r.ns.toFixed(1).padStart(10)} ns`);
+if (jsonAt > 0) writeFileSync(process.argv[jsonAt + 1], JSON.stringify({ language: 'node', node: process.version, smoke, results }, null, 2));

@@ -1,0 +1,248 @@
+//! Side by side with the libraries people would use instead (issue 8), in one criterion run:
+//! `cargo bench -p liberation-gates-benches --bench peers`.
+//!
+//! Every breaker here reads the real monotonic clock (`Instant`), as each peer does.
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use liberation_gates::breaker::{BreakerConfig, CircuitBreaker, Outcome, WindowConfig};
+use liberation_gates::money::{Currency, Money};
+use liberation_gates::split::{FeeMode, Share, SplitTerms, Weight};
+use rust_decimal::prelude::*;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn ours() -> CircuitBreaker {
+    CircuitBreaker::new(BreakerConfig::default()).expect("the default config is valid")
+}
+
+/// Wall time per call with two threads sharing one breaker.
+fn two_threads(iters: u64, call: Arc<dyn Fn() + Send + Sync>) -> Duration {
+    let per_thread = iters.div_ceil(2);
+    let start = Instant::now();
+    let hs: Vec<_> = (0..2)
+        .map(|_| {
+            let c = call.clone();
+            std::thread::spawn(move || {
+                for _ in 0..per_thread {
+                    c();
+                }
+            })
+        })
+        .collect();
+    for h in hs {
+        h.join().expect("a benchmark thread panicked");
+    }
+    let d = start.elapsed();
+    Duration::from_nanos((d.as_nanos() as u64 * iters) / (2 * per_thread).max(1))
+}
+
+fn breakers(c: &mut Criterion) {
+    let mut g = c.benchmark_group("breaker_protected_call");
+    let lg = ours();
+    g.bench_function("liberation_gates", |b| {
+        b.iter(|| black_box(lg.call(|| Ok::<u32, ()>(black_box(1))).is_ok()))
+    });
+    // The same breaker on a manual clock: what the two monotonic-clock reads per call cost.
+    let manual = CircuitBreaker::with_clock(
+        BreakerConfig::default(),
+        Arc::new(liberation_gates::clock::ManualClock::new(0.0)),
+    )
+    .expect("valid");
+    g.bench_function("liberation_gates_manual_clock", |b| {
+        b.iter(|| black_box(manual.call(|| Ok::<u32, ()>(black_box(1))).is_ok()))
+    });
+    g.bench_function("instant_now_alone", |b| {
+        b.iter(|| black_box(Instant::now()))
+    });
+    let rc = recloser::Recloser::default();
+    g.bench_function("recloser", |b| {
+        b.iter(|| black_box(rc.call(|| Ok::<u32, ()>(black_box(1))).is_ok()))
+    });
+    let fs = failsafe::Config::new().build();
+    g.bench_function("failsafe", |b| {
+        use failsafe::CircuitBreaker as _;
+        b.iter(|| black_box(fs.call(|| Ok::<u32, ()>(black_box(1))).is_ok()))
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("breaker_protected_call_2_threads");
+    let lg = Arc::new(ours());
+    g.bench_function("liberation_gates", |b| {
+        let lg = lg.clone();
+        b.iter_custom(move |n| {
+            let lg = lg.clone();
+            two_threads(
+                n,
+                Arc::new(move || {
+                    black_box(lg.call(|| Ok::<u32, ()>(1)).is_ok());
+                }),
+            )
+        })
+    });
+    let rc = Arc::new(recloser::Recloser::default());
+    g.bench_function("recloser", |b| {
+        let rc = rc.clone();
+        b.iter_custom(move |n| {
+            let rc = rc.clone();
+            two_threads(
+                n,
+                Arc::new(move || {
+                    black_box(rc.call(|| Ok::<u32, ()>(1)).is_ok());
+                }),
+            )
+        })
+    });
+    let fs = Arc::new(failsafe::Config::new().build());
+    g.bench_function("failsafe", |b| {
+        let fs = fs.clone();
+        b.iter_custom(move |n| {
+            let fs = fs.clone();
+            two_threads(
+                n,
+                Arc::new(move || {
+                    use failsafe::CircuitBreaker as _;
+                    black_box(fs.call(|| Ok::<u32, ()>(1)).is_ok());
+                }),
+            )
+        })
+    });
+    g.finish();
+
+    // Open: every breaker opened by failures, with a long open period, then rejecting.
+    let mut g = c.benchmark_group("breaker_open_rejection");
+    let lg = CircuitBreaker::new(BreakerConfig {
+        window: WindowConfig::Count { size: 1 },
+        minimum_calls: 1,
+        open_seconds: 1e9,
+        ..BreakerConfig::default()
+    })
+    .expect("valid config");
+    lg.record(Outcome::Failure, 0.0);
+    g.bench_function("liberation_gates", |b| {
+        b.iter(|| black_box(lg.call(|| Ok::<u32, ()>(1)).is_err()))
+    });
+    let rc = recloser::Recloser::custom()
+        .closed_len(1)
+        .open_wait(Duration::from_secs(1_000_000))
+        .build();
+    for _ in 0..3 {
+        let _ = rc.call(|| Err::<u32, ()>(()));
+    }
+    g.bench_function("recloser", |b| {
+        b.iter(|| black_box(rc.call(|| Ok::<u32, ()>(1)).is_err()))
+    });
+    let fs = failsafe::Config::new()
+        .failure_policy(failsafe::failure_policy::consecutive_failures(
+            1,
+            failsafe::backoff::constant(Duration::from_secs(1_000_000)),
+        ))
+        .build();
+    {
+        use failsafe::CircuitBreaker as _;
+        let _ = fs.call(|| Err::<u32, ()>(()));
+        g.bench_function("failsafe", |b| {
+            b.iter(|| black_box(fs.call(|| Ok::<u32, ()>(1)).is_err()))
+        });
+    }
+    g.finish();
+}
+
+/// The same rule written directly with rust_decimal: pool rounded up to the cent, floors by
+/// weight, leftover cents to the largest remainders (what a user would write by hand).
+fn by_hand(gross: Decimal, share: Decimal, weights: &[Decimal]) -> (Vec<Decimal>, Decimal) {
+    let cent = Decimal::new(1, 2);
+    let pool = (gross * share).round_dp_with_strategy(2, RoundingStrategy::ToPositiveInfinity);
+    let total: Decimal = weights.iter().sum();
+    let mut amounts = Vec::with_capacity(weights.len());
+    let mut remainders = Vec::with_capacity(weights.len());
+    for (i, w) in weights.iter().enumerate() {
+        let exact = pool * w / total;
+        let floor = exact.round_dp_with_strategy(2, RoundingStrategy::ToNegativeInfinity);
+        amounts.push(floor);
+        remainders.push((exact - floor, i));
+    }
+    let mut left = ((pool - amounts.iter().sum::<Decimal>()) / cent)
+        .to_i64()
+        .unwrap_or(0);
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, i) in remainders {
+        if left == 0 {
+            break;
+        }
+        amounts[i] += cent;
+        left -= 1;
+    }
+    (amounts, gross - pool)
+}
+
+fn splits(c: &mut Criterion) {
+    let mut g = c.benchmark_group("split_2_creators");
+    let gbp = Currency::from_code("GBP").expect("GBP");
+    let terms = SplitTerms::new(
+        gbp,
+        Share::parse("0.8").expect("share"),
+        Money::zero(gbp),
+        FeeMode::Platform,
+        vec![
+            ("a".into(), Weight::parse("3").expect("w")),
+            ("b".into(), Weight::parse("1").expect("w")),
+        ],
+    )
+    .expect("terms");
+    let gross = Money::parse("1234.57", gbp).expect("gross");
+    g.bench_function("liberation_gates", |b| {
+        b.iter(|| black_box(terms.split(black_box(gross)).is_ok()))
+    });
+    let rm =
+        rusty_money::Money::from_str("1234.57", rusty_money::iso::GBP).expect("rusty-money parses");
+    g.bench_function("rusty_money_allocate", |b| {
+        b.iter(|| black_box(black_box(&rm).allocate(vec![3, 1]).is_ok()))
+    });
+    let (g_dec, s_dec, ws) = (
+        Decimal::from_str("1234.57").expect("d"),
+        Decimal::from_str("0.8").expect("d"),
+        [Decimal::from(3), Decimal::from(1)],
+    );
+    g.bench_function("rust_decimal_by_hand", |b| {
+        b.iter(|| black_box(by_hand(black_box(g_dec), black_box(s_dec), &ws)))
+    });
+    g.finish();
+}
+
+fn policy_day(c: &mut Criterion) {
+    // A day of one-second observations as a JSON-lines file, end to end: parse + evaluate.
+    let mut text = String::new();
+    for t in 0..86_400 {
+        text.push_str(&format!(
+            "{{\"t\":{t},\"metrics\":{{\"http_error_rate\":{},\"response_time_degradation\":0.1,\"creator_share\":0.8,\"governance_participation_drop\":0.0,\"capacity_utilization\":0.5}},\"checks\":{{\"database\":true,\"cache\":true,\"storage\":true,\"api_gateway\":true,\"auth\":true,\"business_logic\":true,\"integration\":true,\"community_protection\":true,\"trauma_informed_ux\":true}}}}\n",
+            if t % 3600 < 60 { 0.02 } else { 0.001 }
+        ));
+    }
+    let mut g = c.benchmark_group("policy_day_of_observations");
+    g.sample_size(10);
+    g.bench_function("liberation_gates_parse_and_evaluate_86400", |b| {
+        b.iter(|| {
+            let lines = liberation_gates::simulate::parse_observations(black_box(&text))
+                .expect("valid file");
+            let mut ev = liberation_gates::policy::Policy::builtin().evaluator();
+            let mut last = None;
+            for (_, o) in &lines {
+                last = ev.observe(o).ok();
+            }
+            black_box(last)
+        })
+    });
+    g.bench_function("serde_json_parse_only_86400", |b| {
+        b.iter(|| {
+            black_box(
+                text.lines()
+                    .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                    .count(),
+            )
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, breakers, splits, policy_day);
+criterion_main!(benches);
