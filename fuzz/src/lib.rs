@@ -1,0 +1,351 @@
+//! Fuzz targets for liberation-gates. Each asserts the rules' invariants, not just "no
+//! crash": conservation of money and the 75% floor, no firing before `for`, legal breaker
+//! transitions, one vote per member, no protected flag disabled without a decision.
+//! The same functions run under libFuzzer (`scripts/fuzz`) and over the committed corpus
+//! (`replay`, in `scripts/test`).
+
+use arbitrary::{Arbitrary, Unstructured};
+use liberation_gates::breaker::{
+    BreakerConfig, BreakerMachine, BreakerOp, BreakerState, Outcome, WindowConfig,
+};
+use liberation_gates::flags::{FlagDef, FlagKind, FlagOp, FlagSet};
+use liberation_gates::governance::{Decision, Proposal, ProposalStatus};
+use liberation_gates::policy::{Action, Format, Policy};
+use liberation_gates::split::{split, Refundable, SplitInput};
+use liberation_gates::threshold::{AlertState, Op, Threshold, ThresholdRule};
+
+/// Every target, by name, for the replay runner.
+pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+    ("policy_parser", policy_parser),
+    ("observation_line", observation_line),
+    ("split_refunds", split_refunds),
+    ("breaker_ops", breaker_ops),
+    ("governance_flags", governance_flags),
+];
+
+/// Any text as a policy in each format: never a panic; a policy that parses writes back and
+/// parses to the same policy.
+pub fn policy_parser(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for format in [Format::Toml, Format::Yaml, Format::Json] {
+        if let Ok(p) = Policy::parse(&text, format) {
+            let written = p
+                .to_string_as(format)
+                .expect("a valid policy can be written");
+            let again = Policy::parse(&written, format).expect("a written policy parses");
+            assert_eq!(again.rules(), p.rules(), "round trip through {format:?}");
+        }
+    }
+}
+
+/// Any text as observation lines through the built-in policy: never a panic; every decision is
+/// well formed (sorted reasons; proceed only with no reasons; severity none unless a rule fires).
+pub fn observation_line(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let Ok(lines) = liberation_gates::simulate::parse_observations(&text) else {
+        return;
+    };
+    let mut eval = Policy::builtin().evaluator();
+    for (_, o) in lines {
+        let Ok(d) = eval.observe(&o) else { continue };
+        let mut sorted = d.reasons.clone();
+        sorted.sort();
+        assert_eq!(sorted, d.reasons, "reasons are sorted");
+        assert_eq!(
+            d.action == Action::Proceed,
+            d.reasons.is_empty(),
+            "proceed exactly when nothing is wrong: {d:?}"
+        );
+        let firing = d.reasons.iter().any(|r| !r.starts_with("missing:"));
+        assert_eq!(
+            firing,
+            d.severity != liberation_gates::policy::Severity::None,
+            "{d:?}"
+        );
+    }
+}
+
+#[derive(Debug, Arbitrary)]
+struct SplitCase {
+    currency: u8,
+    gross: u64,
+    weights: Vec<(u32, u8)>,
+    share_extra: u16,
+    fee: u32,
+    before_split: bool,
+    refunds: Vec<u16>,
+}
+
+/// Splits and refund sequences: conservation, the floor, refunds never above a balance, and a
+/// final full refund that returns every balance.
+pub fn split_refunds(data: &[u8]) {
+    let Ok(c) = SplitCase::arbitrary(&mut Unstructured::new(data)) else {
+        return;
+    };
+    let (code, digits) =
+        [("JPY", 0u32), ("GBP", 2), ("KWD", 3), ("CLF", 4)][c.currency as usize % 4];
+    let p = 10u128.pow(digits);
+    let text = |minor: u128| {
+        if digits == 0 {
+            minor.to_string()
+        } else {
+            format!("{}.{:0w$}", minor / p, minor % p, w = digits as usize)
+        }
+    };
+    let gross = c.gross as u128;
+    let share = 7500 + (c.share_extra % 2501) as u128;
+    let mut req =
+        SplitInput::new(text(gross), code).share(format!("{}.{:04}", share / 10000, share % 10000));
+    for (i, (w, frac)) in c.weights.iter().take(20).enumerate() {
+        req = req.creator(
+            format!("c{i}"),
+            format!("{}.{:02}", w % 1_000_000, frac % 100),
+        );
+    }
+    if c.fee > 0 {
+        req = req.fee(
+            text(c.fee as u128),
+            if c.before_split {
+                "before_split"
+            } else {
+                "platform"
+            },
+        );
+    }
+    let Ok(s) = split(&req) else { return };
+    let creators: u128 = s.creators.iter().map(|x| x.amount.minor()).sum();
+    assert_eq!(
+        creators + s.platform.minor() + s.fee.minor(),
+        gross,
+        "conservation"
+    );
+    let base = if c.before_split && c.fee > 0 {
+        gross - s.fee.minor()
+    } else {
+        gross
+    };
+    assert!(creators * 10000 >= base * share, "the floor holds");
+    let original: Vec<u128> = s
+        .creators
+        .iter()
+        .map(|x| x.amount.minor())
+        .chain([s.platform.minor()])
+        .collect();
+    let mut r = Refundable::new(&s);
+    let mut refunded = vec![0u128; original.len()];
+    for cut in c.refunds.iter().take(10) {
+        let amount = r.remaining().minor() * (*cut as u128 % 1001) / 1000;
+        let part = r
+            .refund(
+                liberation_gates::money::Money::from_minor(amount, s.currency)
+                    .expect("within range"),
+            )
+            .expect("within balance");
+        let parts: Vec<u128> = part
+            .creators
+            .iter()
+            .map(|x| x.amount.minor())
+            .chain([part.platform.minor()])
+            .collect();
+        assert_eq!(parts.iter().sum::<u128>(), amount);
+        for (i, x) in parts.iter().enumerate() {
+            refunded[i] += x;
+            assert!(refunded[i] <= original[i], "never more than a party held");
+        }
+    }
+    let rest = r.remaining();
+    let last = r.refund(rest).expect("the remaining balance is refundable");
+    for (i, x) in last
+        .creators
+        .iter()
+        .map(|x| x.amount.minor())
+        .chain([last.platform.minor()])
+        .enumerate()
+    {
+        refunded[i] += x;
+    }
+    assert_eq!(refunded, original, "a full refund returns every balance");
+}
+
+#[derive(Debug, Arbitrary)]
+struct BreakerCase {
+    size: u8,
+    minimum: u8,
+    half_open: u8,
+    open_seconds: u8,
+    time_window: bool,
+    ops: Vec<(u8, u8, u8)>,
+}
+
+/// Breaker operation sequences: no panic; only legal transitions; acquire permitted exactly
+/// where the SPEC says; half-open permits never exceed half_open_calls.
+pub fn breaker_ops(data: &[u8]) {
+    let Ok(c) = BreakerCase::arbitrary(&mut Unstructured::new(data)) else {
+        return;
+    };
+    let config = BreakerConfig {
+        window: if c.time_window {
+            WindowConfig::Time {
+                seconds: 1.0 + c.size as f64,
+            }
+        } else {
+            WindowConfig::Count {
+                size: 1 + c.size as u64 % 20,
+            }
+        },
+        minimum_calls: 1 + c.minimum as u64 % 10,
+        half_open_calls: 1 + c.half_open as u64 % 5,
+        open_seconds: c.open_seconds as f64 % 30.0,
+        slow_call_seconds: 2.0,
+        ..BreakerConfig::default()
+    };
+    let Ok(mut m) = BreakerMachine::new(config) else {
+        return;
+    };
+    let mut t = 0.0;
+    let mut half_open_permits = 0;
+    for (dt, kind, x) in c.ops.iter().take(200) {
+        t += (*dt % 8) as f64 * 0.5;
+        let op = match kind % 8 {
+            0..=2 => BreakerOp::Acquire,
+            3..=5 => BreakerOp::Record {
+                outcome: if x % 2 == 0 {
+                    Outcome::Success
+                } else {
+                    Outcome::Failure
+                },
+                seconds: (*x % 5) as f64,
+            },
+            6 => [BreakerOp::ForceOpen, BreakerOp::Disable][*x as usize % 2],
+            _ => BreakerOp::Reset,
+        };
+        let before = m.state();
+        let Ok((permitted, transitions)) = m.apply(t, op) else {
+            panic!("in-order operations never fail")
+        };
+        for tr in &transitions {
+            use BreakerState::*;
+            assert!(
+                matches!(
+                    (tr.from, tr.to),
+                    (Closed, Open)
+                        | (Open, HalfOpen)
+                        | (HalfOpen, Open)
+                        | (HalfOpen, Closed)
+                        | (_, ForcedOpen)
+                        | (_, Disabled)
+                        | (_, Closed)
+                ),
+                "{tr:?}"
+            );
+        }
+        if transitions.iter().any(|tr| tr.to == BreakerState::HalfOpen)
+            || before != BreakerState::HalfOpen
+        {
+            half_open_permits = 0;
+        }
+        if let Some(p) = permitted {
+            let state = m.state();
+            match state {
+                BreakerState::Closed | BreakerState::Disabled => assert!(p),
+                BreakerState::Open | BreakerState::ForcedOpen => assert!(!p),
+                BreakerState::HalfOpen => {
+                    half_open_permits += p as u64;
+                    assert!(half_open_permits <= m.config().half_open_calls);
+                }
+            }
+        }
+    }
+    if !c.ops.is_empty() {
+        assert!(m.acquire(t - 1.0).is_err(), "time never goes back");
+    }
+}
+
+#[derive(Debug, Arbitrary)]
+struct CommunityCase {
+    votes: Vec<(u8, u8, u8)>,
+    now: u8,
+    ops: Vec<(u8, u8, Option<(u8, u8, u8)>)>,
+}
+
+/// Votes: one member, one vote, whatever the sequence. Flags: a protected flag is never
+/// disabled, nor its intensity changed, without a passed decision naming it and the operation.
+pub fn governance_flags(data: &[u8]) {
+    let Ok(c) = CommunityCase::arbitrary(&mut Unstructured::new(data)) else {
+        return;
+    };
+    let electorate: Vec<String> = (0..5).map(|i| format!("m{i}")).collect();
+    let mut p =
+        Proposal::new(electorate.clone(), "0.4", "0.5", 10.0, 200.0).expect("valid proposal");
+    for (t, m, choice) in c.votes.iter().take(50) {
+        let _ = p.cast(
+            *t as f64,
+            &format!("m{}", m % 7),
+            ["yes", "no", "abstain", "maybe"][*choice as usize % 4],
+        );
+    }
+    let tally = p.tally(c.now as f64);
+    assert!(tally.cast() as usize <= electorate.len());
+    let mut members: Vec<&str> = p.votes().iter().map(|v| v.member.as_str()).collect();
+    members.sort_unstable();
+    members.dedup();
+    assert_eq!(members.len(), p.votes().len(), "one member, one vote");
+
+    let mut flags = FlagSet::new(vec![
+        FlagDef::new("guard", FlagKind::Protected),
+        FlagDef::new("free", FlagKind::Standard),
+    ])
+    .expect("valid flags");
+    let subjects = ["flag:guard", "flag:free", "guard"];
+    let actions = ["enable", "disable", "set_intensity"];
+    let statuses = [
+        ProposalStatus::Passed,
+        ProposalStatus::Rejected,
+        ProposalStatus::NoQuorum,
+        ProposalStatus::Open,
+    ];
+    for (i, (op, value, d)) in c.ops.iter().take(50).enumerate() {
+        let op = [FlagOp::Enable, FlagOp::Disable, FlagOp::SetIntensity][*op as usize % 3];
+        let decision = d.map(|(s, a, st)| {
+            Decision::new(
+                subjects[s as usize % 3],
+                actions[a as usize % 3],
+                statuses[st as usize % 4],
+            )
+        });
+        let before = flags.state("guard").expect("defined");
+        let _ = flags.apply(
+            "guard",
+            op,
+            Some((*value % 11) as f64 / 10.0),
+            decision.as_ref(),
+            "fuzz",
+            i as f64,
+        );
+        let after = flags.state("guard").expect("defined");
+        if (before.enabled && !after.enabled) || before.intensity != after.intensity {
+            let d = decision.expect("a change needs a decision");
+            assert!(
+                d.passed() && d.subject == "flag:guard" && d.action == op.as_str(),
+                "{d:?}"
+            );
+        }
+    }
+    // No firing before `for`, on a threshold fed from the vote times.
+    let mut th = Threshold::new(ThresholdRule::new(Op::Gt, 127.0, 30.0).expect("valid rule"));
+    let mut since: Option<f64> = None;
+    let mut last = -1.0;
+    for (t, m, _) in c.votes.iter() {
+        let t = *t as f64;
+        if t <= last {
+            continue;
+        }
+        last = t;
+        let breach = *m > 127;
+        since = if breach { since.or(Some(t)) } else { None };
+        let st = th.observe(t, *m as f64).expect("in order");
+        if st == AlertState::Firing {
+            assert!(since.is_some_and(|s| t - s >= 30.0), "fired early");
+        }
+    }
+}
