@@ -14,8 +14,11 @@ use liberation_gates::policy::{Action, Format, Policy};
 use liberation_gates::split::{split, Refundable, SplitInput};
 use liberation_gates::threshold::{AlertState, Op, Threshold, ThresholdRule};
 
+/// A fuzz target: takes the raw input, panics when an invariant breaks.
+pub type Target = fn(&[u8]);
+
 /// Every target, by name, for the replay runner.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("policy_parser", policy_parser),
     ("observation_line", observation_line),
     ("split_refunds", split_refunds),
@@ -261,11 +264,14 @@ pub fn breaker_ops(data: &[u8]) {
     }
 }
 
+/// A flag operation: (operation, intensity value, optional decision (subject, action, status)).
+type FlagOpCase = (u8, u8, Option<(u8, u8, u8)>);
+
 #[derive(Debug, Arbitrary)]
 struct CommunityCase {
     votes: Vec<(u8, u8, u8)>,
     now: u8,
-    ops: Vec<(u8, u8, Option<(u8, u8, u8)>)>,
+    ops: Vec<FlagOpCase>,
 }
 
 /// Votes: one member, one vote, whatever the sequence. Flags: a protected flag is never
