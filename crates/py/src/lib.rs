@@ -71,9 +71,11 @@ fn money_text(ob: &Bound<'_, PyAny>, currency: &str, what: &str) -> PyResult<Str
         )));
     }
     if ob.is_instance_of::<PyInt>() {
-        let minor: i128 = ob
-            .extract()
-            .map_err(|_| PyValueError::new_err(format!("{what}: integer out of range")))?;
+        let Ok(minor) = ob.extract::<i128>() else {
+            return Err(err(core::error::SplitError::InvalidAmount(format!(
+                "{what} does not fit in 128 bits of minor units"
+            ))));
+        };
         // The currency is checked first by the core; an unknown one leaves the text as it is.
         return Ok(match Currency::from_code(currency) {
             Ok(c) => core::money::minor_units_text(minor, c),
@@ -127,10 +129,11 @@ fn num(ob: &Bound<'_, PyAny>, what: &str) -> PyResult<Num> {
         )));
     }
     if ob.is_instance_of::<PyInt>() {
-        return ob
+        // Beyond 128 bits a count is outside any range the core accepts: the core reports it.
+        return Ok(ob
             .extract::<i128>()
             .map(Num::Int)
-            .map_err(|_| PyValueError::new_err(format!("{what}: integer out of range")));
+            .unwrap_or(Num::Float(f64::INFINITY)));
     }
     ob.extract::<f64>().map(Num::Float).map_err(|_| {
         PyTypeError::new_err(format!(
