@@ -198,3 +198,21 @@ def test_bad_config_is_a_breaker_error() -> None:
     assert info.value.kind == "invalid_config"
     with pytest.raises(lg.BreakerError):
         lg.CircuitBreaker({"colour": "red"})
+
+
+async def test_10000_concurrent_tasks_are_counted_exactly() -> None:
+    breaker = lg.CircuitBreaker({"window": {"type": "count", "size": 100}, "minimum_calls": 50, "open_seconds": 0.001})
+
+    @breaker
+    async def flaky(i: int) -> int:
+        await asyncio.sleep(0)
+        if i % 3 == 0:
+            raise RuntimeError("flaky")
+        return i
+
+    results = await asyncio.gather(*(flaky(i) for i in range(10_000)), return_exceptions=True)
+    stats = breaker.metrics()["stats"]
+    rejected = sum(isinstance(r, lg.CircuitOpenError) for r in results)
+    assert stats["permitted"] + stats["rejected"] == 10_000
+    assert stats["rejected"] == rejected
+    assert stats["successes"] + stats["failures"] + stats["ignored"] == stats["permitted"]
