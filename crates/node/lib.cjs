@@ -305,15 +305,17 @@ class FallbackCache {
    * (`fromCache: true`, with its `ageSeconds`); with nothing cached the error is thrown.
    */
   async fire(breaker, key, fn, ...args) {
+    let answer;
     try {
-      const { value, attribution } = await breaker.fire(fn, ...args);
-      this.store(key, value, attribution);
-      return { value, attribution: attribution || null, fromCache: false, ageSeconds: 0 };
+      answer = await breaker.fire(fn, ...args);
     } catch (err) {
-      const cached = (err instanceof CircuitOpenError || breaker.isFailure(err)) && this.get(key);
+      // Errors the breaker does not count are the caller's: they pass through untouched.
+      if (!(err instanceof CircuitOpenError) && !breaker.isFailure(err)) throw err;
+      const cached = this._native.settle(key, false, null, null, this._now());
       if (cached) return cached;
       throw err;
     }
+    return this._native.settle(key, true, answer.value, answer.attribution ?? null, this._now());
   }
 }
 

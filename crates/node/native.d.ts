@@ -94,6 +94,11 @@ export declare class NativeFallbackCache {
   constructor(capacity?: number | undefined | null, ttlSeconds?: number | undefined | null)
   store(key: string, value: any, attribution: any | undefined | null, t: number): void
   get(key: string, t: number): ServedObject | null
+  /**
+   * What to serve once a call has settled (the core's rule): `succeeded` stores `value` and
+   * serves it fresh; otherwise the cached answer within the TTL, if any.
+   */
+  settle(key: string, succeeded: boolean, value: any, attribution: any | undefined | null, t: number): ServedObject | null
   get size(): number
 }
 

@@ -172,6 +172,38 @@ impl<T: Clone> FallbackCache<T> {
         })
     }
 
+    /// What to serve once a call through the breaker has settled — the cache's one rule, for
+    /// callers that make the call themselves (e.g. asynchronously, in another language): a
+    /// good answer is stored and served fresh; `None` (the call was refused or failed) serves
+    /// the last good answer within the TTL, marked as from the cache with its age, if any.
+    pub fn settle_at(
+        &self,
+        key: &str,
+        answer: Option<(T, Attribution)>,
+        now: f64,
+    ) -> Option<Served<T>> {
+        match answer {
+            Some((value, attribution)) => Some(self.fresh(key, value, attribution, now)),
+            None => self.get_at(key, now),
+        }
+    }
+
+    /// Stores a good answer and serves it fresh.
+    fn fresh(&self, key: &str, value: T, attribution: Attribution, now: f64) -> Served<T> {
+        self.store_at(key, value.clone(), attribution.clone(), now);
+        Served {
+            value,
+            attribution,
+            from_cache: false,
+            age_seconds: 0.0,
+        }
+    }
+
+    /// As [`settle_at`](Self::settle_at), now.
+    pub fn settle(&self, key: &str, answer: Option<(T, Attribution)>) -> Option<Served<T>> {
+        self.settle_at(key, answer, self.clock.now())
+    }
+
     /// Calls `f` through `breaker`. A success is stored and served fresh; a failure (recorded
     /// as such) or a rejection serves the cached answer, marked as from the cache with its age.
     pub fn guard<E>(
@@ -195,18 +227,13 @@ impl<T: Clone> FallbackCache<T> {
     ) -> Result<Served<T>, Unavailable<E>> {
         let permit = match breaker.try_acquire() {
             Ok(p) => p,
-            Err(r) => return self.get(key).ok_or(Unavailable::Rejected(r)),
+            Err(r) => return self.settle(key, None).ok_or(Unavailable::Rejected(r)),
         };
         match f() {
-            Ok((value, attribution)) => {
+            Ok(answer) => {
                 permit.record(Outcome::Success);
-                self.store(key, value.clone(), attribution.clone());
-                Ok(Served {
-                    value,
-                    attribution,
-                    from_cache: false,
-                    age_seconds: 0.0,
-                })
+                let (value, attribution) = answer;
+                Ok(self.fresh(key, value, attribution, self.clock.now()))
             }
             Err(e) if !is_failure(&e) => {
                 permit.record(Outcome::Success);
@@ -214,7 +241,7 @@ impl<T: Clone> FallbackCache<T> {
             }
             Err(e) => {
                 permit.record(Outcome::Failure);
-                self.get(key).ok_or(Unavailable::Failed(e))
+                self.settle(key, None).ok_or(Unavailable::Failed(e))
             }
         }
     }

@@ -1219,6 +1219,22 @@ pub struct NativeFallbackCache {
     inner: core::fallback::FallbackCache<Value>,
 }
 
+fn attribution_in(a: Option<Value>) -> Result<Attribution> {
+    match a {
+        None | Some(Value::Null) => Ok(Attribution::default()),
+        Some(v) => json(v, "attribution").map_err(arg),
+    }
+}
+
+fn served(s: core::fallback::Served<Value>) -> Result<ServedObject> {
+    Ok(ServedObject {
+        attribution: to_value(&s.attribution)?,
+        value: s.value,
+        from_cache: s.from_cache,
+        age_seconds: s.age_seconds,
+    })
+}
+
 #[napi]
 impl NativeFallbackCache {
     #[napi(constructor)]
@@ -1240,24 +1256,34 @@ impl NativeFallbackCache {
         attribution: Option<Value>,
         t: f64,
     ) -> Result<()> {
-        let a: Attribution = match attribution {
-            None | Some(Value::Null) => Attribution::default(),
-            Some(v) => json(v, "attribution").map_err(arg)?,
-        };
-        self.inner.store_at(&key, value, a, t);
+        self.inner
+            .store_at(&key, value, attribution_in(attribution)?, t);
         Ok(())
     }
     #[napi]
     pub fn get(&self, key: String, t: f64) -> Result<Option<ServedObject>> {
-        match self.inner.get_at(&key, t) {
-            None => Ok(None),
-            Some(s) => Ok(Some(ServedObject {
-                value: s.value,
-                attribution: to_value(&s.attribution)?,
-                from_cache: true,
-                age_seconds: s.age_seconds,
-            })),
-        }
+        self.inner.get_at(&key, t).map(served).transpose()
+    }
+    /// What to serve once a call has settled (the core's rule): `succeeded` stores `value` and
+    /// serves it fresh; otherwise the cached answer within the TTL, if any.
+    #[napi]
+    pub fn settle(
+        &self,
+        key: String,
+        succeeded: bool,
+        value: Value,
+        attribution: Option<Value>,
+        t: f64,
+    ) -> Result<Option<ServedObject>> {
+        let answer = if succeeded {
+            Some((value, attribution_in(attribution)?))
+        } else {
+            None
+        };
+        self.inner
+            .settle_at(&key, answer, t)
+            .map(served)
+            .transpose()
     }
     #[napi(getter)]
     pub fn size(&self) -> u32 {
