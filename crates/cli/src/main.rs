@@ -495,7 +495,6 @@ fn cmd_split(
                 .ok_or_else(|| Fail(format!("--creator {c:?}: expected ID=WEIGHT, e.g. alice=3")))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let fee_mode = fee_mode.or_else(|| fee.as_ref().map(|_| "platform".to_string()));
     let input = SplitInput {
         gross,
         currency,

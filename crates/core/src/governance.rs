@@ -21,6 +21,7 @@
 
 use crate::error::GovernanceError;
 use crate::money::DecimalStr;
+use crate::split::mul_wide;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fmt;
@@ -119,24 +120,13 @@ impl Fraction {
 
     /// Whether `count < self × n`, exactly (256-bit products).
     fn exceeds(&self, count: u128, n: u128) -> bool {
-        wide(count, 10u128.pow(self.scale)) < wide(self.num, n)
+        mul_wide(count, 10u128.pow(self.scale)) < mul_wide(self.num, n)
     }
 
     /// Whether `count > self × n`, exactly.
     fn below(&self, count: u128, n: u128) -> bool {
-        wide(count, 10u128.pow(self.scale)) > wide(self.num, n)
+        mul_wide(count, 10u128.pow(self.scale)) > mul_wide(self.num, n)
     }
-}
-
-fn wide(a: u128, b: u128) -> (u128, u128) {
-    const M: u128 = u64::MAX as u128;
-    let (a1, a0, b1, b0) = (a >> 64, a & M, b >> 64, b & M);
-    let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
-    let mid = (p00 >> 64) + (p01 & M) + (p10 & M);
-    (
-        p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64),
-        (p00 & M) | (mid << 64),
-    )
 }
 
 /// Counts of accepted votes.

@@ -558,11 +558,6 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// Splits `gross` of `currency` for use where only a [`Money`] is at hand.
-pub fn money_of(s: &str, currency: &str) -> Result<Money, SplitError> {
-    Money::parse(s, Currency::from_code(currency)?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -558,7 +558,8 @@ fn mul_div_ceil(a: u128, b: u128, d: u128) -> Option<u128> {
     }
 }
 
-fn mul_wide(a: u128, b: u128) -> (u128, u128) {
+/// The full 256-bit product `a × b` as `(high, low)` 128-bit halves.
+pub(crate) fn mul_wide(a: u128, b: u128) -> (u128, u128) {
     const M: u128 = u64::MAX as u128;
     let (a1, a0, b1, b0) = (a >> 64, a & M, b >> 64, b & M);
     let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);

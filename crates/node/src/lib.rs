@@ -671,16 +671,6 @@ pub struct Rollout {
     inner: core::rollout::Rollout,
 }
 
-fn step_num(step: Option<f64>) -> Option<Num> {
-    step.map(|s| {
-        if s.fract() == 0.0 && s.abs() < 1e15 {
-            Num::Int(s as i128)
-        } else {
-            Num::Float(s)
-        }
-    })
-}
-
 #[napi]
 impl Rollout {
     #[napi(constructor)]
@@ -704,7 +694,7 @@ impl Rollout {
     #[napi]
     pub fn approve(&mut self, t: f64, step: f64) -> Result<RolloutState> {
         self.inner
-            .apply_named(t, "approve", None, step_num(Some(step)))
+            .apply_named(t, "approve", None, Some(Num::Float(step)))
             .map(rstate)
             .map_err(err)
     }
@@ -718,7 +708,7 @@ impl Rollout {
         step: Option<f64>,
     ) -> Result<RolloutState> {
         self.inner
-            .apply_named(t, &kind, decision.as_deref(), step_num(step))
+            .apply_named(t, &kind, decision.as_deref(), step.map(Num::Float))
             .map(rstate)
             .map_err(err)
     }

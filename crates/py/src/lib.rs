@@ -284,7 +284,7 @@ impl Split {
     /// Balances to take refunds from.
     fn refundable(&self) -> Refundable {
         Refundable {
-            inner: parking_lot_mutex(core::split::Refundable::new(&self.inner)),
+            inner: std::sync::Mutex::new(core::split::Refundable::new(&self.inner)),
         }
     }
     fn __repr__(&self) -> String {
@@ -303,10 +303,6 @@ impl Split {
             self.inner.fee
         )
     }
-}
-
-fn parking_lot_mutex<T>(t: T) -> std::sync::Mutex<T> {
-    std::sync::Mutex::new(t)
 }
 
 /// The core's split request from Python arguments (money and exact decimals converted).

@@ -456,13 +456,8 @@ impl Rollout {
         decision: Option<String>,
         step: Option<f64>,
     ) -> Result<JsValue> {
-        let step = step.map(|s| {
-            if s.fract() == 0.0 && s.abs() < 1e15 {
-                Num::Int(s as i128)
-            } else {
-                Num::Float(s)
-            }
-        });
+        // The core takes integral numbers as step indices (SPEC §8).
+        let step = step.map(Num::Float);
         self.inner
             .apply_named(t, kind, decision.as_deref(), step)
             .map_err(err)
