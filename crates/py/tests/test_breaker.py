@@ -56,6 +56,65 @@ def test_plain_decorator_raises_circuit_open_error() -> None:
     assert info.value.kind == "call_rejected"
 
 
+def test_decorated_function_keeps_its_name_docs_and_signature() -> None:
+    breaker = lg.CircuitBreaker(SMALL)
+
+    @breaker
+    def greet(name: str, *, punctuation: str = "!") -> str:
+        """Says hello."""
+        return f"hello {name}{punctuation}"
+
+    assert greet("amara") == "hello amara!"
+    assert greet(name="ivor", punctuation="?") == "hello ivor?"
+    assert greet.__name__ == "greet"
+    assert greet.__doc__ == "Says hello."
+    assert getattr(greet, "__wrapped__") is not None
+    import inspect
+
+    assert list(inspect.signature(greet).parameters) == ["name", "punctuation"]
+
+
+def test_decorated_methods_bind_to_their_instance() -> None:
+    breaker = lg.CircuitBreaker(SMALL, fallback=lambda self, x: ("fallback", x))
+
+    class Client:
+        def __init__(self, base: int) -> None:
+            self.base = base
+
+        @breaker
+        def fetch(self, x: int) -> Tuple[str, int]:
+            if x < 0:
+                raise ConnectionError("down")
+            return ("ok", self.base + x)
+
+    c = Client(10)
+    assert c.fetch(1) == ("ok", 11)
+    assert Client.fetch(c, 2) == ("ok", 12)
+    assert c.fetch(-1) == ("fallback", -1), "a failed call falls back with the same arguments"
+    assert breaker.metrics()["stats"]["failures"] == 1
+
+
+def test_a_subclass_deciding_failures_is_asked_on_every_call() -> None:
+    class OnlyTimeouts(lg.CircuitBreaker):
+        def is_failure(self, exc: BaseException) -> bool:
+            return isinstance(exc, TimeoutError)
+
+    breaker = OnlyTimeouts(SMALL)
+
+    @breaker
+    def call(exc: BaseException) -> None:
+        raise exc
+
+    for _ in range(4):
+        with pytest.raises(KeyError):
+            call(KeyError("not the dependency's fault"))
+    assert breaker.state == "closed", "KeyError is not a failure for this subclass"
+    for _ in range(2):  # 2 of the last 4 calls failed: rate 0.5 reaches the threshold
+        with pytest.raises(TimeoutError):
+            call(TimeoutError())
+    assert breaker.state == "open"
+
+
 def test_ignored_exceptions_do_not_count() -> None:
     breaker = lg.CircuitBreaker(SMALL, ignore_exceptions=(KeyError,))
 

@@ -2,14 +2,14 @@
 
 from decimal import Decimal
 from os import PathLike
-from typing import Any, Callable, Mapping, Optional, Sequence, Tuple, Union, final
+from typing import Any, Callable, Mapping, Optional, Sequence, Tuple, Type, Union, final
 
 __version__: str
 __all__ = [
     "split", "degradation", "health", "bucket", "simulate", "error_kinds", "_raise",
     "Split", "Refundable", "Ledger", "Threshold", "WindowRate", "Policy", "PolicyDecision",
     "Evaluator", "RolloutPlan", "Rollout", "DeploymentPlan", "Decision", "Proposal", "FlagSet",
-    "BreakerMachine", "CircuitBreaker", "FallbackCache", "__version__",
+    "BreakerMachine", "CircuitBreaker", "Guarded", "FallbackCache", "__version__",
 ]
 
 _Money = Union[str, Decimal, int]
@@ -227,6 +227,18 @@ class CircuitBreaker:
     def state(self) -> str: ...
     def metrics(self) -> dict[str, Any]: ...
     def on_transition(self, listener: Callable[[float, str, str], Any]) -> None: ...
+    def guard(
+        self,
+        func: Callable[..., Any],
+        failure_exceptions: Tuple[Type[BaseException], ...],
+        ignore_exceptions: Tuple[Type[BaseException], ...],
+        fallback: Optional[Callable[..., Any]] = None,
+    ) -> Guarded: ...
+
+@final
+class Guarded:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
+    def __get__(self, instance: Any, owner: Any = None, /) -> Any: ...
 
 @final
 class FallbackCache:

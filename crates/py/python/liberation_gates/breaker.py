@@ -144,11 +144,17 @@ class CircuitBreaker:
 
             return cast(F, async_wrapper)
 
+        if type(self).is_failure is CircuitBreaker.is_failure:
+            # The whole per-call path in one native call (acquire, call, classify, record,
+            # fall back). The exception tuples are read now, when decorating.
+            guarded = self._native.guard(func, self.failure_exceptions, self.ignore_exceptions, fallback)
+            return cast(F, functools.update_wrapper(guarded, func))
+
+        # A subclass decides what a failure is: keep its is_failure in the loop.
         native, is_failure = self._native, self.is_failure
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            # The body of call(), inlined: one Python frame less on every protected call.
             try:
                 started = native.acquire()
             except CircuitOpenError:
