@@ -191,12 +191,12 @@ fn splits(c: &mut Criterion) {
     .expect("terms");
     let gross = Money::parse("1234.57", gbp).expect("gross");
     g.bench_function("liberation_gates", |b| {
-        b.iter(|| black_box(terms.split(black_box(gross)).is_ok()))
+        b.iter(|| black_box(terms.split(black_box(gross))))
     });
     let rm =
         rusty_money::Money::from_str("1234.57", rusty_money::iso::GBP).expect("rusty-money parses");
     g.bench_function("rusty_money_allocate", |b| {
-        b.iter(|| black_box(black_box(&rm).allocate(vec![3, 1]).is_ok()))
+        b.iter(|| black_box(black_box(&rm).allocate(black_box(vec![3, 1]))))
     });
     let (g_dec, s_dec, ws) = (
         Decimal::from_str("1234.57").expect("d"),

@@ -36,6 +36,7 @@ COMPARISONS: List[Tuple[str, str, str, str, Optional[float]]] = [
     ("node", "breaker_fire", "liberation_gates fire()", "cockatiel execute()", 1.0),
     ("node", "split_2_creators", "liberation_gates split()", "dinero.js allocate()", 0.2),
     ("node", "core_call_overhead", "liberation_gates bucket()", "javascript no-op function", None),
+    ("node", "napi_call", "NativeBreaker#acquire(t) method", "breakerAcquire(handle, t) function", None),
 ]
 
 

@@ -3,6 +3,7 @@
 // batches, in nanoseconds per call.
 //   node benches/node/bench.mjs [--smoke] [--json benches/results/node.json]
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import CircuitBreakerOpossum from 'opossum';
 import { circuitBreaker, handleAll, ConsecutiveBreaker } from 'cockatiel';
@@ -60,6 +61,15 @@ add('split_2_creators', 'liberation_gates split()', measureSync(() => lg.split('
 add('split_2_creators', 'dinero.js allocate()', measureSync(() => allocate(dinero({ amount: 98766, currency: GBP }), [3, 1])));
 add('core_call_overhead', 'liberation_gates bucket()', measureSync(() => lg.bucket('user-42', 'new_event_cards')));
 add('core_call_overhead', 'javascript no-op function', measureSync(() => undefined));
+// Where fire()'s time goes: the same acquire as a napi class method and as a free function
+// on an External handle (fire() uses the latter), and the clock it reads twice per call.
+const native = createRequire(import.meta.url)('../../crates/node/native.cjs');
+const nb = new native.NativeBreaker();
+const handle = nb.handle();
+let t = 0;
+add('napi_call', 'NativeBreaker#acquire(t) method', measureSync(() => nb.acquire((t += 1e-6))));
+add('napi_call', 'breakerAcquire(handle, t) function', measureSync(() => native.breakerAcquire(handle, (t += 1e-6))));
+add('napi_call', 'performance.now()', measureSync(() => performance.now()));
 
 for (const r of results) console.log(`${r.group.padEnd(20)} ${r.name.padEnd(30)} ${r.ns.toFixed(1).padStart(10)} ns`);
 if (jsonAt > 0) writeFileSync(process.argv[jsonAt + 1], JSON.stringify({ language: 'node', node: process.version, smoke, results }, null, 2));

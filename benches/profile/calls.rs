@@ -1,0 +1,82 @@
+//! Loops of one operation, for `valgrind --tool=callgrind`, which counts instructions
+//! reproducibly (criterion's times move with the machine's load). BENCHMARKS.md's "What
+//! limits us" quotes these counts; not a benchmark by itself.
+//!
+//!   cargo build --release -p liberation-gates-benches --example calls
+//!   valgrind --tool=callgrind target/release/examples/calls OPERATION [CALLS]
+//!
+//! OPERATION: breaker-system, breaker-manual (our protected call on the system / a manual
+//! clock), recloser, failsafe, split (ours, terms prepared), rusty-money (its `allocate`).
+use liberation_gates::breaker::{BreakerConfig, CircuitBreaker};
+use liberation_gates::clock::{Clock, ManualClock, SystemClock};
+use liberation_gates::money::{Currency, Money};
+use liberation_gates::split::{FeeMode, Share, SplitTerms, Weight};
+use std::hint::black_box;
+use std::sync::Arc;
+
+fn our_breaker(clock: Arc<dyn Clock>, calls: u64) -> u64 {
+    let b = CircuitBreaker::with_clock(BreakerConfig::default(), clock).expect("valid");
+    (0..calls)
+        .filter(|_| b.call(|| Ok::<u32, ()>(black_box(1))).is_ok())
+        .count() as u64
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let op = args.next().unwrap_or_else(|| "breaker-system".into());
+    let calls: u64 = match args.next().map(|s| s.parse()) {
+        None => 1_000_000,
+        Some(Ok(n)) => n,
+        Some(Err(e)) => {
+            eprintln!("CALLS must be a whole number: {e}");
+            std::process::exit(2);
+        }
+    };
+    let ok = match op.as_str() {
+        "breaker-system" => our_breaker(Arc::new(SystemClock::new()), calls),
+        "breaker-manual" => our_breaker(Arc::new(ManualClock::new(0.0)), calls),
+        "recloser" => {
+            let rc = recloser::Recloser::default();
+            (0..calls)
+                .filter(|_| rc.call(|| Ok::<u32, ()>(black_box(1))).is_ok())
+                .count() as u64
+        }
+        "failsafe" => {
+            use failsafe::CircuitBreaker as _;
+            let fs = failsafe::Config::new().build();
+            (0..calls)
+                .filter(|_| fs.call(|| Ok::<u32, ()>(black_box(1))).is_ok())
+                .count() as u64
+        }
+        "split" => {
+            let gbp = Currency::from_code("GBP").expect("GBP");
+            let terms = SplitTerms::new(
+                gbp,
+                Share::parse("0.8").expect("share"),
+                Money::zero(gbp),
+                FeeMode::Platform,
+                vec![
+                    ("a".into(), Weight::parse("3").expect("w")),
+                    ("b".into(), Weight::parse("1").expect("w")),
+                ],
+            )
+            .expect("terms");
+            let gross = Money::parse("1234.57", gbp).expect("gross");
+            (0..calls)
+                .filter(|_| black_box(terms.split(black_box(gross))).is_ok())
+                .count() as u64
+        }
+        "rusty-money" => {
+            let rm = rusty_money::Money::from_str("1234.57", rusty_money::iso::GBP)
+                .expect("rusty-money parses");
+            (0..calls)
+                .filter(|_| black_box(black_box(&rm).allocate(black_box(vec![3, 1]))).is_ok())
+                .count() as u64
+        }
+        other => {
+            eprintln!("unknown OPERATION {other:?}; see the file's header");
+            std::process::exit(2);
+        }
+    };
+    println!("{op}: {ok} of {calls} calls succeeded");
+}
