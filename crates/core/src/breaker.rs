@@ -254,7 +254,7 @@ impl TryFrom<BreakerConfigInput> for BreakerConfig {
 }
 
 /// Running totals over the recorded calls.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct Totals {
     calls: u64,
     failures: u64,
@@ -288,7 +288,7 @@ impl Totals {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 enum Window {
     /// Outcomes of the last `size` calls (bit 0 failure, bit 1 slow).
     Count { size: u64, calls: VecDeque<u8> },
@@ -300,7 +300,7 @@ enum Window {
 }
 
 /// Lifetime counters of a breaker: every acquire and every record lands in exactly one.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BreakerStats {
     pub permitted: u64,
     pub rejected: u64,
@@ -312,8 +312,9 @@ pub struct BreakerStats {
 }
 
 /// The breaker's state machine, driven with explicit times. Not thread-safe by itself; see
-/// [`CircuitBreaker`].
-#[derive(Debug, Clone)]
+/// [`CircuitBreaker`]. It serializes whole (config, state, window, counters), which is how
+/// breakers of the same name in several processes share it (see `store::shared`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BreakerMachine {
     config: BreakerConfig,
     state: BreakerState,
@@ -413,6 +414,25 @@ impl BreakerMachine {
     pub fn window_rates(&self) -> (u64, f64, f64) {
         let (f, s) = self.totals.rates();
         (self.totals.calls, f, s)
+    }
+
+    /// The time of the last operation, if any (later operations must not be earlier).
+    pub fn last_time(&self) -> Option<f64> {
+        self.last_t
+    }
+
+    /// The whole machine (config, state, window, counters) as JSON, for sharing.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// A machine written by [`to_json`](Self::to_json). `invalid_config` for text that is not
+    /// one, or whose config is invalid.
+    pub fn from_json(text: &str) -> Result<Self, BreakerError> {
+        let m: BreakerMachine = serde_json::from_str(text)
+            .map_err(|e| BreakerError::InvalidConfig(format!("not a breaker machine: {e}")))?;
+        m.config.validate()?;
+        Ok(m)
     }
 
     /// When an `open` breaker will become `half_open`.

@@ -84,3 +84,17 @@ impl Clock for ManualClock {
         f64::from_bits(self.bits.load(Ordering::Acquire))
     }
 }
+
+/// Wall-clock time, seconds since the Unix epoch: the one clock that several processes (or
+/// machines, kept in sync by NTP) agree on, used by breakers that share state. It can step
+/// backwards; a breaker clamps a time earlier than its last operation to that operation's.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WallClock;
+
+impl Clock for WallClock {
+    fn now(&self) -> f64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64())
+    }
+}

@@ -167,6 +167,23 @@ error_family! {
     }
 }
 
+error_family! {
+    /// Errors from [`crate::store`]: durable records and shared breaker state.
+    StoreError, "store" {
+        /// A store URL that is not `memory:`, `sqlite:PATH` or `postgres://…` (or a backend
+        /// this build leaves out).
+        InvalidUrl => "invalid_url",
+        /// A record with an empty stream or id, or a stored body that no longer applies.
+        InvalidRecord => "invalid_record",
+        /// The stream already holds a record with this id.
+        DuplicateId => "duplicate_id",
+        /// The history does not match its checksum chain, or is shorter than its head says.
+        Tampered => "tampered",
+        /// The backend could not be reached or failed (I/O, connection, database error).
+        Unavailable => "unavailable",
+    }
+}
+
 /// Every family with its kinds, in a fixed order: what bindings list and test their mapping
 /// against.
 pub const FAMILIES: &[(&str, &[&str])] = &[
@@ -179,6 +196,7 @@ pub const FAMILIES: &[(&str, &[&str])] = &[
     (PolicyError::FAMILY, PolicyError::KINDS),
     (RolloutError::FAMILY, RolloutError::KINDS),
     (BucketError::FAMILY, BucketError::KINDS),
+    (StoreError::FAMILY, StoreError::KINDS),
 ];
 
 /// Any error of the library. Bindings map each family to its own exception class.
@@ -203,6 +221,8 @@ pub enum Error {
     Rollout(#[from] RolloutError),
     #[error(transparent)]
     Bucket(#[from] BucketError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl Error {
@@ -218,6 +238,7 @@ impl Error {
             Error::Policy(e) => e.kind(),
             Error::Rollout(e) => e.kind(),
             Error::Bucket(e) => e.kind(),
+            Error::Store(e) => e.kind(),
         }
     }
 
@@ -233,6 +254,7 @@ impl Error {
             Error::Policy(_) => PolicyError::FAMILY,
             Error::Rollout(_) => RolloutError::FAMILY,
             Error::Bucket(_) => BucketError::FAMILY,
+            Error::Store(_) => StoreError::FAMILY,
         }
     }
 
@@ -250,6 +272,7 @@ impl Error {
             PolicyError::FAMILY => PolicyError::from_kind(kind, m).map(Error::from),
             RolloutError::FAMILY => RolloutError::from_kind(kind, m).map(Error::from),
             BucketError::FAMILY => BucketError::from_kind(kind, m).map(Error::from),
+            StoreError::FAMILY => StoreError::from_kind(kind, m).map(Error::from),
             _ => None,
         }
     }
@@ -266,6 +289,7 @@ impl Error {
             Error::Policy(e) => e.message(),
             Error::Rollout(e) => e.message(),
             Error::Bucket(e) => e.message(),
+            Error::Store(e) => e.message(),
         }
     }
 }

@@ -72,6 +72,21 @@ pub enum LedgerLine {
     },
 }
 
+/// A ledger line checked and computed by [`Ledger::prepare`], not yet recorded.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    record: Record,
+    /// The split's balances after this line (a new split's, or a refunded split's).
+    open: Refundable,
+}
+
+impl Prepared {
+    /// The record that [`Ledger::commit`] will add.
+    pub fn record(&self) -> &Record {
+        &self.record
+    }
+}
+
 /// The ledger.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
@@ -177,6 +192,18 @@ impl Ledger {
         t: f64,
         input: &SplitInput,
     ) -> Result<Split, SplitError> {
+        let (record, s) = self.prepare_split(id, t, input)?;
+        let open = Refundable::new(&s);
+        self.commit(Prepared { record, open });
+        Ok(s)
+    }
+
+    fn prepare_split(
+        &self,
+        id: &str,
+        t: f64,
+        input: &SplitInput,
+    ) -> Result<(Record, Split), SplitError> {
         self.check_id(id)?;
         let t_millis = millis(t)?;
         let s = split(input)?;
@@ -203,10 +230,7 @@ impl Ledger {
             creators,
             split_id: None,
         };
-        self.ids.insert(id.to_string(), self.records.len());
-        self.records.push(record);
-        self.open.insert(id.to_string(), Refundable::new(&s));
-        Ok(s)
+        Ok((record, s))
     }
 
     /// Refunds `amount` of split `split_id` (SPEC §1 refunds) and records it.
@@ -218,15 +242,29 @@ impl Ledger {
         split_id: &str,
         amount: &str,
     ) -> Result<crate::split::Refund, SplitError> {
+        let (prepared, r) = self.prepare_refund(id, t, split_id, amount)?;
+        self.commit(prepared);
+        Ok(r)
+    }
+
+    fn prepare_refund(
+        &self,
+        id: &str,
+        t: f64,
+        split_id: &str,
+        amount: &str,
+    ) -> Result<(Prepared, crate::split::Refund), SplitError> {
         self.check_id(id)?;
         let t_millis = millis(t)?;
-        let r = self
+        // Refunded on a copy of the balances: nothing changes until the record is committed.
+        let mut open = self
             .open
-            .get_mut(split_id)
+            .get(split_id)
             .ok_or_else(|| {
                 SplitError::InvalidRecord(format!("refund {id:?} names unknown split {split_id:?}"))
             })?
-            .refund_str(amount)?;
+            .clone();
+        let r = open.refund_str(amount)?;
         let creators: Vec<(String, i128)> = r
             .creators
             .iter()
@@ -244,22 +282,47 @@ impl Ledger {
             creators,
             split_id: Some(split_id.to_string()),
         };
-        self.ids.insert(id.to_string(), self.records.len());
-        self.records.push(record);
-        Ok(r)
+        Ok((Prepared { record, open }, r))
     }
 
-    /// Applies one parsed ledger line.
-    pub fn apply(&mut self, line: &LedgerLine) -> Result<(), SplitError> {
+    /// Checks a line against the ledger and computes its record without recording it;
+    /// [`commit`](Self::commit) records it. A durable store writes the line between the two,
+    /// so a line is in the store if and only if it is in the ledger.
+    pub fn prepare(&self, line: &LedgerLine) -> Result<Prepared, SplitError> {
         match line {
-            LedgerLine::Split { id, t, input } => self.record_split(id, *t, input).map(|_| ()),
+            LedgerLine::Split { id, t, input } => {
+                let (record, s) = self.prepare_split(id, *t, input)?;
+                Ok(Prepared {
+                    record,
+                    open: Refundable::new(&s),
+                })
+            }
             LedgerLine::Refund {
                 id,
                 t,
                 split,
                 amount,
-            } => self.record_refund(id, *t, split, amount).map(|_| ()),
+            } => self.prepare_refund(id, *t, split, amount).map(|(p, _)| p),
         }
+    }
+
+    /// Records a line prepared by [`prepare`](Self::prepare) on this ledger, with no record
+    /// added in between.
+    pub fn commit(&mut self, p: Prepared) {
+        let open_key = match p.record.kind {
+            RecordKind::Split => p.record.id.clone(),
+            RecordKind::Refund => p.record.split_id.clone().unwrap_or_default(),
+        };
+        self.open.insert(open_key, p.open);
+        self.ids.insert(p.record.id.clone(), self.records.len());
+        self.records.push(p.record);
+    }
+
+    /// Applies one parsed ledger line.
+    pub fn apply(&mut self, line: &LedgerLine) -> Result<(), SplitError> {
+        let p = self.prepare(line)?;
+        self.commit(p);
+        Ok(())
     }
 
     /// Reads a JSON-lines ledger. Errors name the line (1-based).

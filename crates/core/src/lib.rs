@@ -40,6 +40,7 @@ pub mod policytest;
 pub mod rollout;
 pub mod simulate;
 pub mod split;
+pub mod store;
 pub mod threshold;
 pub mod window;
 

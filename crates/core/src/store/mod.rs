@@ -1,0 +1,713 @@
+//! Durable, append-only records: the ledger, the governance record, the flag audit log and
+//! rollout state, kept by a [`Store`] so that they survive crashes and are the same for every
+//! replica of a service (issue 10).
+//!
+//! A store holds **streams** of records (`"ledger"`, `"governance"`, `"flags"`,
+//! `"decisions"`, …), each record a JSON body under an id unique in its stream, plus a small
+//! key → value table for state that changes in place (a rollout's current step). Every record
+//! carries a SHA-256 **checksum chain**: its checksum covers the previous record's checksum
+//! and its own sequence number, stream, id and body, and a head row (last sequence number and
+//! checksum) is written in the same transaction. Opening a store recomputes the chain: an
+//! edited, reordered, removed or truncated history is reported as `tampered`, never repaired
+//! or dropped.
+//!
+//! Backends, chosen by URL with [`open`]:
+//!
+//! | URL | backend | feature |
+//! |---|---|---|
+//! | `memory:` | in this process only (tests, dry runs) | always |
+//! | `sqlite:PATH` | embedded SQLite file, WAL mode, one transaction per append | `sqlite` |
+//! | `postgres://…` / `postgresql://…` | PostgreSQL, writers from many processes serialised on the head row | `postgres` |
+//!
+//! ```
+//! use liberation_gates::store::{open, Store};
+//! let mut s = open("memory:").unwrap();
+//! let r = s.append("governance", "vote-1", r#"{"member":"amara","choice":"yes"}"#).unwrap();
+//! assert_eq!(r.seq, 1);
+//! assert_eq!(s.append("governance", "vote-1", "{}").unwrap_err().kind(), "duplicate_id");
+//! assert_eq!(s.records(Some("governance")).unwrap().len(), 1);
+//! ```
+//!
+//! [`DurableLedger`] keeps a [`Ledger`] in a store: a line is written to the store only after
+//! the ledger has accepted it, and the ledger records it only after the store has it.
+
+use crate::error::{Error, StoreError};
+use crate::ledger::{Ledger, LedgerLine};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+
+/// The checksum before the first record: 64 zeros.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A stored record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredRecord {
+    /// 1, 2, 3, … across all streams of the store, in the order appended.
+    pub seq: u64,
+    pub stream: String,
+    pub id: String,
+    /// The record itself, as JSON text.
+    pub body: String,
+    /// SHA-256 (hex) over the previous record's checksum and this record's fields.
+    pub checksum: String,
+}
+
+/// The checksum of record `seq` following `prev`: SHA-256 over each field's length (8 bytes,
+/// little-endian) and bytes, in the order prev, seq (decimal), stream, id, body — so that no
+/// two different records hash the same text.
+pub fn checksum(prev: &str, seq: u64, stream: &str, id: &str, body: &str) -> String {
+    let mut h = Sha256::new();
+    let seq = seq.to_string();
+    for part in [prev, seq.as_str(), stream, id, body] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Checks a whole history, as read back from a backend in sequence order, against its head
+/// (the last sequence number and checksum written with it). `tampered` names the first record
+/// that does not chain, or the gap between the records and the head.
+pub fn verify_chain(records: &[StoredRecord], head: (u64, &str)) -> Result<(), StoreError> {
+    let mut prev = GENESIS.to_string();
+    for (i, r) in records.iter().enumerate() {
+        let expected_seq = i as u64 + 1;
+        if r.seq != expected_seq {
+            return Err(StoreError::Tampered(format!(
+                "record {expected_seq} is missing (found record {} in its place)",
+                r.seq
+            )));
+        }
+        let c = checksum(&prev, r.seq, &r.stream, &r.id, &r.body);
+        if c != r.checksum {
+            return Err(StoreError::Tampered(format!(
+                "record {} ({} {:?}) does not match its checksum: it was changed after it was written",
+                r.seq, r.stream, r.id
+            )));
+        }
+        prev = c;
+    }
+    let (head_seq, head_sum) = head;
+    let n = records.len() as u64;
+    if head_seq != n {
+        return Err(StoreError::Tampered(format!(
+            "the head says {head_seq} records were written, the history holds {n}: it was truncated or extended outside the store"
+        )));
+    }
+    if head_sum != prev {
+        return Err(StoreError::Tampered(
+            "the last record's checksum differs from the head's".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+fn check_names(stream: &str, id: &str) -> Result<(), StoreError> {
+    if stream.is_empty() || id.is_empty() {
+        return Err(StoreError::InvalidRecord(format!(
+            "a record needs a non-empty stream and id (got stream {stream:?}, id {id:?})"
+        )));
+    }
+    Ok(())
+}
+
+/// Append-only records with a checksum chain, and a key → value table for state.
+///
+/// Every backend passes the same conformance suite (`crates/core/tests/store.rs`).
+pub trait Store: Send {
+    /// The backend's name: `memory`, `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+
+    /// Appends a record durably (committed before it returns). `invalid_record` for an empty
+    /// stream or id, `duplicate_id` when the stream already has `id`, `unavailable` when the
+    /// backend fails.
+    fn append(&mut self, stream: &str, id: &str, body: &str) -> Result<StoredRecord, StoreError>;
+
+    /// The records of `stream` (all streams for `None`), in the order appended.
+    fn records(&mut self, stream: Option<&str>) -> Result<Vec<StoredRecord>, StoreError>;
+
+    /// Recomputes the whole checksum chain (as opening does); the number of records.
+    fn verify(&mut self) -> Result<u64, StoreError>;
+
+    /// Sets `key` to `value` (state that changes in place, e.g. a rollout's step).
+    fn put_state(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
+
+    /// The value of `key`, if set.
+    fn state(&mut self, key: &str) -> Result<Option<String>, StoreError>;
+}
+
+impl std::fmt::Debug for dyn Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Store({})", self.backend())
+    }
+}
+
+/// Opens the store a URL names: `memory:`, `sqlite:PATH` or `postgres://…`. The history is
+/// verified before it is returned (`tampered`). `invalid_url` for anything else, or for a
+/// backend this build was compiled without.
+pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
+    if url == "memory:" {
+        return Ok(Box::new(MemoryStore::new()));
+    }
+    if let Some(path) = url.strip_prefix("sqlite:") {
+        if path.is_empty() {
+            return Err(StoreError::InvalidUrl(
+                "sqlite: needs a file path, e.g. sqlite:ledger.db".to_string(),
+            ));
+        }
+        #[cfg(feature = "sqlite")]
+        return Ok(Box::new(sqlite::SqliteStore::open(path)?));
+        #[cfg(not(feature = "sqlite"))]
+        return Err(StoreError::InvalidUrl(
+            "this build has no SQLite backend (feature \"sqlite\")".to_string(),
+        ));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        #[cfg(feature = "postgres")]
+        return Ok(Box::new(postgres::PostgresStore::open(url)?));
+        #[cfg(not(feature = "postgres"))]
+        return Err(StoreError::InvalidUrl(
+            "this build has no PostgreSQL backend (feature \"postgres\")".to_string(),
+        ));
+    }
+    Err(StoreError::InvalidUrl(format!(
+        "unknown store {url:?}: use memory:, sqlite:PATH or postgres://USER@HOST:PORT/DB"
+    )))
+}
+
+/// A store in this process's memory: the reference the durable backends are tested against.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    records: Vec<StoredRecord>,
+    ids: HashSet<(String, String)>,
+    state: HashMap<String, String>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Store for MemoryStore {
+    fn backend(&self) -> &'static str {
+        "memory"
+    }
+
+    fn append(&mut self, stream: &str, id: &str, body: &str) -> Result<StoredRecord, StoreError> {
+        check_names(stream, id)?;
+        if self.ids.contains(&(stream.to_string(), id.to_string())) {
+            return Err(duplicate(stream, id));
+        }
+        let prev = self.records.last().map_or(GENESIS, |r| r.checksum.as_str());
+        let seq = self.records.len() as u64 + 1;
+        let r = StoredRecord {
+            seq,
+            stream: stream.to_string(),
+            id: id.to_string(),
+            body: body.to_string(),
+            checksum: checksum(prev, seq, stream, id, body),
+        };
+        self.ids.insert((stream.to_string(), id.to_string()));
+        self.records.push(r.clone());
+        Ok(r)
+    }
+
+    fn records(&mut self, stream: Option<&str>) -> Result<Vec<StoredRecord>, StoreError> {
+        Ok(self
+            .records
+            .iter()
+            .filter(|r| stream.is_none_or(|s| r.stream == s))
+            .cloned()
+            .collect())
+    }
+
+    fn verify(&mut self) -> Result<u64, StoreError> {
+        let head = self
+            .records
+            .last()
+            .map_or((0, GENESIS), |r| (r.seq, r.checksum.as_str()));
+        verify_chain(&self.records, head)?;
+        Ok(self.records.len() as u64)
+    }
+
+    fn put_state(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.state.insert(key.to_string(), value.to_string());
+        Ok(())
+    }
+
+    fn state(&mut self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.state.get(key).cloned())
+    }
+}
+
+fn duplicate(stream: &str, id: &str) -> StoreError {
+    StoreError::DuplicateId(format!("stream {stream:?} already has a record {id:?}"))
+}
+
+/// The stream a [`DurableLedger`] keeps its lines in.
+pub const LEDGER_STREAM: &str = "ledger";
+
+/// A [`Ledger`] whose lines are kept in a [`Store`]: opening replays the stored lines, and
+/// [`append`](Self::append) writes a line to the store only once the ledger has accepted it.
+pub struct DurableLedger {
+    ledger: Ledger,
+    store: Box<dyn Store>,
+}
+
+impl std::fmt::Debug for DurableLedger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DurableLedger")
+            .field("backend", &self.store.backend())
+            .field("records", &self.ledger.records().len())
+            .finish()
+    }
+}
+
+impl DurableLedger {
+    /// Opens the store at `url` and replays its ledger stream. A stored line that no longer
+    /// parses or applies is `invalid_record`, naming its sequence number.
+    pub fn open(url: &str) -> Result<DurableLedger, Error> {
+        Self::from_store(open(url)?)
+    }
+
+    /// Replays the ledger stream of an open store.
+    pub fn from_store(mut store: Box<dyn Store>) -> Result<DurableLedger, Error> {
+        let mut ledger = Ledger::new();
+        for r in store.records(Some(LEDGER_STREAM))? {
+            let line: LedgerLine = serde_json::from_str(&r.body).map_err(|e| {
+                StoreError::InvalidRecord(format!(
+                    "stored ledger record {} is not a ledger line: {e}",
+                    r.seq
+                ))
+            })?;
+            ledger.apply(&line).map_err(|e| {
+                StoreError::InvalidRecord(format!(
+                    "stored ledger record {} no longer applies: {e}",
+                    r.seq
+                ))
+            })?;
+        }
+        Ok(DurableLedger { ledger, store })
+    }
+
+    /// Checks `line` against the ledger, writes it to the store, then records it. On any
+    /// error neither the ledger nor the store has changed.
+    pub fn append(&mut self, line: &LedgerLine) -> Result<(), Error> {
+        let prepared = self.ledger.prepare(line)?;
+        let body = serde_json::to_string(line).map_err(|e| {
+            StoreError::InvalidRecord(format!("ledger line cannot be written as JSON: {e}"))
+        })?;
+        self.store
+            .append(LEDGER_STREAM, &prepared.record().id, &body)?;
+        self.ledger.commit(prepared);
+        Ok(())
+    }
+
+    /// The ledger as stored.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// The store, for other streams (votes, decisions, flag changes) and state.
+    pub fn store(&mut self) -> &mut dyn Store {
+        self.store.as_mut()
+    }
+}
+
+#[cfg(feature = "sqlite")]
+pub mod sqlite {
+    //! The embedded backend: one SQLite file (bundled library, nothing to install), WAL
+    //! journal, `synchronous=FULL`, every append in an `IMMEDIATE` transaction (which also
+    //! serialises writers from several processes on the same file).
+    use super::{check_names, checksum, duplicate, verify_chain, Store, StoredRecord, GENESIS};
+    use crate::error::StoreError;
+    use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
+    use std::time::Duration;
+
+    const SCHEMA: &str = "
+        CREATE TABLE IF NOT EXISTS lg_records (
+            seq INTEGER PRIMARY KEY,
+            stream TEXT NOT NULL,
+            id TEXT NOT NULL,
+            body TEXT NOT NULL,
+            checksum TEXT NOT NULL,
+            UNIQUE (stream, id)
+        );
+        CREATE TABLE IF NOT EXISTS lg_head (
+            one INTEGER PRIMARY KEY CHECK (one = 1),
+            seq INTEGER NOT NULL,
+            checksum TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS lg_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    ";
+
+    fn unavailable(what: &str, e: rusqlite::Error) -> StoreError {
+        StoreError::Unavailable(format!("sqlite: {what}: {e}"))
+    }
+
+    /// A store in one SQLite file.
+    #[derive(Debug)]
+    pub struct SqliteStore {
+        conn: Connection,
+    }
+
+    impl SqliteStore {
+        /// Opens (creating if needed) the file at `path` and verifies its history.
+        pub fn open(path: &str) -> Result<SqliteStore, StoreError> {
+            let conn = Connection::open(path).map_err(|e| unavailable(path, e))?;
+            conn.busy_timeout(Duration::from_secs(30))
+                .map_err(|e| unavailable("busy_timeout", e))?;
+            conn.pragma_update(None, "journal_mode", "WAL")
+                .map_err(|e| unavailable("journal_mode=WAL", e))?;
+            conn.pragma_update(None, "synchronous", "FULL")
+                .map_err(|e| unavailable("synchronous=FULL", e))?;
+            let mut s = SqliteStore { conn };
+            {
+                let tx = s
+                    .conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(|e| unavailable("begin", e))?;
+                tx.execute_batch(SCHEMA)
+                    .map_err(|e| unavailable("not a liberation-gates store, or unreadable", e))?;
+                // A new store gets its head; a history without one is reported, not re-headed.
+                tx.execute(
+                    "INSERT INTO lg_head (one, seq, checksum) SELECT 1, 0, ?1
+                     WHERE NOT EXISTS (SELECT 1 FROM lg_head) AND NOT EXISTS (SELECT 1 FROM lg_records)",
+                    params![GENESIS],
+                )
+                .map_err(|e| unavailable("head", e))?;
+                tx.commit().map_err(|e| unavailable("commit", e))?;
+            }
+            s.verify()?;
+            Ok(s)
+        }
+
+        fn head(conn: &Connection) -> Result<(u64, String), StoreError> {
+            conn.query_row("SELECT seq, checksum FROM lg_head WHERE one = 1", [], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
+            })
+            .optional()
+            .map_err(|e| unavailable("head", e))?
+            .ok_or_else(|| StoreError::Tampered("the head row is missing".to_string()))
+        }
+    }
+
+    impl Store for SqliteStore {
+        fn backend(&self) -> &'static str {
+            "sqlite"
+        }
+
+        fn append(
+            &mut self,
+            stream: &str,
+            id: &str,
+            body: &str,
+        ) -> Result<StoredRecord, StoreError> {
+            check_names(stream, id)?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(|e| unavailable("begin", e))?;
+            let (seq, prev) = SqliteStore::head(&tx)?;
+            let seq = seq + 1;
+            let sum = checksum(&prev, seq, stream, id, body);
+            match tx.execute(
+                "INSERT INTO lg_records (seq, stream, id, body, checksum) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![seq as i64, stream, id, body, sum],
+            ) {
+                Ok(_) => {}
+                Err(rusqlite::Error::SqliteFailure(f, _))
+                    if f.code == ErrorCode::ConstraintViolation =>
+                {
+                    return Err(duplicate(stream, id));
+                }
+                Err(e) => return Err(unavailable("insert", e)),
+            }
+            tx.execute(
+                "UPDATE lg_head SET seq = ?1, checksum = ?2 WHERE one = 1",
+                params![seq as i64, sum],
+            )
+            .map_err(|e| unavailable("head", e))?;
+            tx.commit().map_err(|e| unavailable("commit", e))?;
+            Ok(StoredRecord {
+                seq,
+                stream: stream.to_string(),
+                id: id.to_string(),
+                body: body.to_string(),
+                checksum: sum,
+            })
+        }
+
+        fn records(&mut self, stream: Option<&str>) -> Result<Vec<StoredRecord>, StoreError> {
+            let sql = match stream {
+                Some(_) => "SELECT seq, stream, id, body, checksum FROM lg_records WHERE stream = ?1 ORDER BY seq",
+                None => "SELECT seq, stream, id, body, checksum FROM lg_records WHERE ?1 IS NULL ORDER BY seq",
+            };
+            let mut st = self
+                .conn
+                .prepare_cached(sql)
+                .map_err(|e| unavailable("read", e))?;
+            let rows = st
+                .query_map(params![stream], |r| {
+                    Ok(StoredRecord {
+                        seq: r.get::<_, i64>(0)? as u64,
+                        stream: r.get(1)?,
+                        id: r.get(2)?,
+                        body: r.get(3)?,
+                        checksum: r.get(4)?,
+                    })
+                })
+                .map_err(|e| unavailable("read", e))?;
+            rows.collect::<Result<Vec<_>, _>>()
+                .map_err(|e| unavailable("read", e))
+        }
+
+        fn verify(&mut self) -> Result<u64, StoreError> {
+            // One read transaction, so the head and the records are the same snapshot.
+            let tx = self
+                .conn
+                .transaction()
+                .map_err(|e| unavailable("begin", e))?;
+            let head = SqliteStore::head(&tx)?;
+            let records = {
+                let mut st = tx
+                    .prepare("SELECT seq, stream, id, body, checksum FROM lg_records ORDER BY seq")
+                    .map_err(|e| unavailable("read", e))?;
+                let rows = st
+                    .query_map([], |r| {
+                        Ok(StoredRecord {
+                            seq: r.get::<_, i64>(0)? as u64,
+                            stream: r.get(1)?,
+                            id: r.get(2)?,
+                            body: r.get(3)?,
+                            checksum: r.get(4)?,
+                        })
+                    })
+                    .map_err(|e| unavailable("read", e))?;
+                rows.collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| unavailable("read", e))?
+            };
+            tx.finish().map_err(|e| unavailable("end", e))?;
+            verify_chain(&records, (head.0, &head.1))?;
+            Ok(records.len() as u64)
+        }
+
+        fn put_state(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+            self.conn
+                .execute(
+                    "INSERT INTO lg_state (key, value) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![key, value],
+                )
+                .map(|_| ())
+                .map_err(|e| unavailable("state", e))
+        }
+
+        fn state(&mut self, key: &str) -> Result<Option<String>, StoreError> {
+            self.conn
+                .query_row(
+                    "SELECT value FROM lg_state WHERE key = ?1",
+                    params![key],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(|e| unavailable("state", e))
+        }
+    }
+}
+
+#[cfg(feature = "postgres")]
+pub mod postgres {
+    //! The fleet backend: PostgreSQL. Writers in any number of processes are serialised on the
+    //! head row (`SELECT … FOR UPDATE` in each append's transaction), so sequence numbers have
+    //! no gaps, no record is lost and none is written twice. Migrations ship with the crate
+    //! (`migrations/postgres/*.sql`) and are applied on open under an advisory lock.
+    use super::{check_names, checksum, duplicate, verify_chain, Store, StoredRecord};
+    use crate::error::StoreError;
+    use ::postgres::error::SqlState;
+    use ::postgres::{Client, IsolationLevel, NoTls};
+
+    /// Every migration, in order: (version, SQL).
+    pub const MIGRATIONS: &[(i32, &str)] =
+        &[(1, include_str!("../../migrations/postgres/0001_init.sql"))];
+
+    /// Any 64-bit number identifying "liberation-gates migrations" to `pg_advisory_xact_lock`.
+    const MIGRATION_LOCK: i64 = 0x6c67_6d69_6772_6174;
+
+    fn unavailable(what: &str, e: ::postgres::Error) -> StoreError {
+        StoreError::Unavailable(format!("postgres: {what}: {e}"))
+    }
+
+    /// A store in a PostgreSQL database.
+    pub struct PostgresStore {
+        client: Client,
+    }
+
+    impl std::fmt::Debug for PostgresStore {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("PostgresStore").finish_non_exhaustive()
+        }
+    }
+
+    fn row(r: &::postgres::Row) -> StoredRecord {
+        StoredRecord {
+            seq: r.get::<_, i64>(0) as u64,
+            stream: r.get(1),
+            id: r.get(2),
+            body: r.get(3),
+            checksum: r.get(4),
+        }
+    }
+
+    impl PostgresStore {
+        /// Connects (`postgres://USER[:PASSWORD]@HOST:PORT/DB`), migrates and verifies.
+        pub fn open(url: &str) -> Result<PostgresStore, StoreError> {
+            let mut client = Client::connect(url, NoTls).map_err(|e| unavailable("connect", e))?;
+            let mut tx = client.transaction().map_err(|e| unavailable("begin", e))?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+                .map_err(|e| unavailable("migration lock", e))?;
+            tx.batch_execute(
+                "CREATE TABLE IF NOT EXISTS lg_migrations (version INTEGER PRIMARY KEY)",
+            )
+            .map_err(|e| unavailable("migrations", e))?;
+            for (version, sql) in MIGRATIONS {
+                let done = tx
+                    .query_opt("SELECT 1 FROM lg_migrations WHERE version = $1", &[version])
+                    .map_err(|e| unavailable("migrations", e))?
+                    .is_some();
+                if !done {
+                    tx.batch_execute(sql)
+                        .map_err(|e| unavailable(&format!("migration {version}"), e))?;
+                    tx.execute(
+                        "INSERT INTO lg_migrations (version) VALUES ($1)",
+                        &[version],
+                    )
+                    .map_err(|e| unavailable("migrations", e))?;
+                }
+            }
+            tx.commit().map_err(|e| unavailable("commit", e))?;
+            let mut s = PostgresStore { client };
+            s.verify()?;
+            Ok(s)
+        }
+    }
+
+    impl Store for PostgresStore {
+        fn backend(&self) -> &'static str {
+            "postgres"
+        }
+
+        fn append(
+            &mut self,
+            stream: &str,
+            id: &str,
+            body: &str,
+        ) -> Result<StoredRecord, StoreError> {
+            check_names(stream, id)?;
+            let mut tx = self
+                .client
+                .transaction()
+                .map_err(|e| unavailable("begin", e))?;
+            let head = tx
+                .query_opt(
+                    "SELECT seq, checksum FROM lg_head WHERE one = 1 FOR UPDATE",
+                    &[],
+                )
+                .map_err(|e| unavailable("head", e))?
+                .ok_or_else(|| StoreError::Tampered("the head row is missing".to_string()))?;
+            let seq = head.get::<_, i64>(0) as u64 + 1;
+            let prev: String = head.get(1);
+            let sum = checksum(&prev, seq, stream, id, body);
+            if let Err(e) = tx.execute(
+                "INSERT INTO lg_records (seq, stream, id, body, checksum) VALUES ($1, $2, $3, $4, $5)",
+                &[&(seq as i64), &stream, &id, &body, &sum],
+            ) {
+                return Err(if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+                    duplicate(stream, id)
+                } else {
+                    unavailable("insert", e)
+                });
+            }
+            tx.execute(
+                "UPDATE lg_head SET seq = $1, checksum = $2 WHERE one = 1",
+                &[&(seq as i64), &sum],
+            )
+            .map_err(|e| unavailable("head", e))?;
+            tx.commit().map_err(|e| unavailable("commit", e))?;
+            Ok(StoredRecord {
+                seq,
+                stream: stream.to_string(),
+                id: id.to_string(),
+                body: body.to_string(),
+                checksum: sum,
+            })
+        }
+
+        fn records(&mut self, stream: Option<&str>) -> Result<Vec<StoredRecord>, StoreError> {
+            let rows = match stream {
+                Some(s) => self.client.query(
+                    "SELECT seq, stream, id, body, checksum FROM lg_records WHERE stream = $1 ORDER BY seq",
+                    &[&s],
+                ),
+                None => self.client.query(
+                    "SELECT seq, stream, id, body, checksum FROM lg_records ORDER BY seq",
+                    &[],
+                ),
+            }
+            .map_err(|e| unavailable("read", e))?;
+            Ok(rows.iter().map(row).collect())
+        }
+
+        fn verify(&mut self) -> Result<u64, StoreError> {
+            // One snapshot for the head and the records.
+            let mut tx = self
+                .client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .map_err(|e| unavailable("begin", e))?;
+            let head = tx
+                .query_opt("SELECT seq, checksum FROM lg_head WHERE one = 1", &[])
+                .map_err(|e| unavailable("head", e))?
+                .ok_or_else(|| StoreError::Tampered("the head row is missing".to_string()))?;
+            let records: Vec<StoredRecord> = tx
+                .query(
+                    "SELECT seq, stream, id, body, checksum FROM lg_records ORDER BY seq",
+                    &[],
+                )
+                .map_err(|e| unavailable("read", e))?
+                .iter()
+                .map(row)
+                .collect();
+            tx.commit().map_err(|e| unavailable("end", e))?;
+            let head_sum: String = head.get(1);
+            verify_chain(&records, (head.get::<_, i64>(0) as u64, &head_sum))?;
+            Ok(records.len() as u64)
+        }
+
+        fn put_state(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+            self.client
+                .execute(
+                    "INSERT INTO lg_state (key, value) VALUES ($1, $2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    &[&key, &value],
+                )
+                .map(|_| ())
+                .map_err(|e| unavailable("state", e))
+        }
+
+        fn state(&mut self, key: &str) -> Result<Option<String>, StoreError> {
+            self.client
+                .query_opt("SELECT value FROM lg_state WHERE key = $1", &[&key])
+                .map(|r| r.map(|r| r.get(0)))
+                .map_err(|e| unavailable("state", e))
+        }
+    }
+}
+
+#[cfg(feature = "redis")]
+pub mod shared;

@@ -1,0 +1,352 @@
+//! The store conformance suite (issue 10): the same tests against every backend — memory,
+//! SQLite and PostgreSQL — plus tampering and truncation of each durable backend's history.
+//!
+//! PostgreSQL runs when `LG_TEST_POSTGRES_URL` names a database the tests may create databases
+//! next to (scripts/test starts a throw-away server and sets it). Without it the PostgreSQL
+//! tests say so and pass, unless `LG_REQUIRE_SERVERS=1` (set by scripts/test), when they fail.
+#![cfg(all(feature = "sqlite", feature = "postgres"))]
+
+use liberation_gates::ledger::{Ledger, LedgerLine, Period};
+use liberation_gates::store::{self, DurableLedger, GENESIS};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A backend under test: a fresh, empty store's URL, and raw SQL on it for the tamper tests.
+trait Backend {
+    fn fresh(&self) -> String;
+    fn raw(&self, url: &str, sql: &str);
+}
+
+struct Memory;
+impl Backend for Memory {
+    fn fresh(&self) -> String {
+        "memory:".to_string()
+    }
+    fn raw(&self, _url: &str, _sql: &str) {
+        unreachable!("the memory backend is not durable")
+    }
+}
+
+struct Sqlite;
+static SQLITE_N: AtomicUsize = AtomicUsize::new(0);
+impl Backend for Sqlite {
+    fn fresh(&self) -> String {
+        let dir = std::env::temp_dir().join(format!("lg-store-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let n = SQLITE_N.fetch_add(1, Ordering::SeqCst);
+        let path = dir.join(format!("t{n}.db"));
+        let _ = std::fs::remove_file(&path);
+        format!("sqlite:{}", path.display())
+    }
+    fn raw(&self, url: &str, sql: &str) {
+        let c = rusqlite_connection(url.strip_prefix("sqlite:").unwrap());
+        c.execute_batch(sql).unwrap();
+    }
+}
+
+fn rusqlite_connection(path: &str) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).unwrap()
+}
+
+struct Postgres {
+    base: String,
+}
+static PG_N: AtomicUsize = AtomicUsize::new(0);
+impl Postgres {
+    fn from_env() -> Option<Postgres> {
+        match std::env::var("LG_TEST_POSTGRES_URL") {
+            Ok(base) if !base.is_empty() => Some(Postgres { base }),
+            _ => {
+                assert!(
+                    std::env::var("LG_REQUIRE_SERVERS").as_deref() != Ok("1"),
+                    "LG_REQUIRE_SERVERS=1 but LG_TEST_POSTGRES_URL is not set"
+                );
+                eprintln!("PostgreSQL store tests skipped: LG_TEST_POSTGRES_URL is not set");
+                None
+            }
+        }
+    }
+}
+impl Backend for Postgres {
+    fn fresh(&self) -> String {
+        let name = format!(
+            "lg_t_{}_{}",
+            std::process::id(),
+            PG_N.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut admin = postgres::Client::connect(&self.base, postgres::NoTls).unwrap();
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+            .unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let (prefix, _db) = self.base.rsplit_once('/').unwrap();
+        format!("{prefix}/{name}")
+    }
+    fn raw(&self, url: &str, sql: &str) {
+        let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+        c.batch_execute(sql).unwrap();
+    }
+}
+
+const LINES: &str = r#"{"type":"split","id":"tx-1","t":1767225600,"gross":"12.00","currency":"GBP","creators":[{"id":"amara","weight":"1"}]}
+{"type":"split","id":"tx-2","t":1767229200,"gross":"30.00","currency":"GBP","creators":[{"id":"amara","weight":"2"},{"id":"kofi","weight":"1"}],"fee":"0.75"}
+{"type":"refund","id":"rf-1","t":1767232800,"split":"tx-2","amount":"10.00"}
+{"type":"split","id":"tx-3","t":1767315600,"gross":"99.99","currency":"EUR","creators":[{"id":"kofi","weight":"1"},{"id":"lena","weight":"1"}],"creator_share":"0.8"}"#;
+
+// -- the suite: every backend --------------------------------------------------------------
+
+fn appends_are_numbered_chained_and_read_back_by_stream(b: &dyn Backend) {
+    let mut s = store::open(&b.fresh()).unwrap();
+    let r1 = s
+        .append("governance", "vote-1", r#"{"choice":"yes"}"#)
+        .unwrap();
+    let r2 = s.append("flags", "change-1", r#"{"flag":"x"}"#).unwrap();
+    let r3 = s
+        .append("governance", "vote-2", r#"{"choice":"no"}"#)
+        .unwrap();
+    assert_eq!((r1.seq, r2.seq, r3.seq), (1, 2, 3));
+    assert_eq!(
+        r1.checksum,
+        store::checksum(GENESIS, 1, "governance", "vote-1", r#"{"choice":"yes"}"#)
+    );
+    assert_eq!(
+        r2.checksum,
+        store::checksum(&r1.checksum, 2, "flags", "change-1", r#"{"flag":"x"}"#)
+    );
+    let gov = s.records(Some("governance")).unwrap();
+    assert_eq!(gov, vec![r1.clone(), r3.clone()]);
+    assert_eq!(s.records(None).unwrap(), vec![r1, r2, r3]);
+    assert!(s.records(Some("nothing")).unwrap().is_empty());
+    assert_eq!(s.verify().unwrap(), 3);
+}
+
+fn duplicate_ids_are_refused_per_stream_and_change_nothing(b: &dyn Backend) {
+    let mut s = store::open(&b.fresh()).unwrap();
+    s.append("ledger", "tx-1", "{}").unwrap();
+    let e = s.append("ledger", "tx-1", r#"{"again":true}"#).unwrap_err();
+    assert_eq!(e.kind(), "duplicate_id");
+    // The same id in another stream is another record.
+    assert_eq!(s.append("flags", "tx-1", "{}").unwrap().seq, 2);
+    assert_eq!(s.verify().unwrap(), 2);
+    assert_eq!(s.records(Some("ledger")).unwrap()[0].body, "{}");
+}
+
+fn empty_names_are_invalid_records(b: &dyn Backend) {
+    let mut s = store::open(&b.fresh()).unwrap();
+    assert_eq!(
+        s.append("", "x", "{}").unwrap_err().kind(),
+        "invalid_record"
+    );
+    assert_eq!(
+        s.append("ledger", "", "{}").unwrap_err().kind(),
+        "invalid_record"
+    );
+    assert_eq!(s.verify().unwrap(), 0);
+}
+
+fn state_is_set_and_replaced(b: &dyn Backend) {
+    let mut s = store::open(&b.fresh()).unwrap();
+    assert_eq!(s.state("rollout").unwrap(), None);
+    s.put_state("rollout", r#"{"step":1}"#).unwrap();
+    s.put_state("rollout", r#"{"step":2}"#).unwrap();
+    assert_eq!(
+        s.state("rollout").unwrap().as_deref(),
+        Some(r#"{"step":2}"#)
+    );
+}
+
+fn a_durable_ledger_reports_what_its_lines_report(b: &dyn Backend) {
+    let expected = Ledger::from_jsonl(LINES).unwrap().report(Period::Day);
+    let url = b.fresh();
+    let mut d = DurableLedger::open(&url).unwrap();
+    for line in LINES.lines() {
+        d.append(&serde_json::from_str::<LedgerLine>(line).unwrap())
+            .unwrap();
+    }
+    assert_eq!(d.ledger().report(Period::Day), expected);
+    // A refused line changes neither the ledger nor the store.
+    let bad: LedgerLine = serde_json::from_str(
+        r#"{"type":"split","id":"tx-9","t":1767400000,"gross":"10.00","currency":"GBP","creators":[{"id":"amara","weight":"1"}],"creator_share":"0.7"}"#,
+    )
+    .unwrap();
+    assert_eq!(d.append(&bad).unwrap_err().kind(), "sovereignty_violation");
+    let over: LedgerLine = serde_json::from_str(
+        r#"{"type":"refund","id":"rf-2","t":1767400000,"split":"tx-1","amount":"12.01"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        d.append(&over).unwrap_err().kind(),
+        "refund_exceeds_balance"
+    );
+    assert_eq!(d.ledger().records().len(), 4);
+    assert_eq!(d.store().verify().unwrap(), 4);
+    if url != "memory:" {
+        drop(d);
+        let again = DurableLedger::open(&url).unwrap();
+        assert_eq!(again.ledger().report(Period::Day), expected);
+        assert_eq!(
+            again.ledger().records(),
+            Ledger::from_jsonl(LINES).unwrap().records()
+        );
+    }
+}
+
+// -- durable backends: history survives, tampering is reported ------------------------------
+
+fn history_survives_reopening(b: &dyn Backend) {
+    let url = b.fresh();
+    {
+        let mut s = store::open(&url).unwrap();
+        for i in 0..50 {
+            s.append("ledger", &format!("tx-{i}"), &format!("{{\"n\":{i}}}"))
+                .unwrap();
+        }
+        s.put_state("rollout", "step 3").unwrap();
+    }
+    let mut s = store::open(&url).unwrap();
+    assert_eq!(s.verify().unwrap(), 50);
+    let rs = s.records(Some("ledger")).unwrap();
+    assert_eq!(rs.len(), 50);
+    assert_eq!(rs[49].body, "{\"n\":49}");
+    assert_eq!(s.state("rollout").unwrap().as_deref(), Some("step 3"));
+    assert_eq!(s.append("ledger", "tx-50", "{}").unwrap().seq, 51);
+}
+
+fn three_records(b: &dyn Backend) -> String {
+    let url = b.fresh();
+    let mut s = store::open(&url).unwrap();
+    for id in ["a", "b", "c"] {
+        s.append("ledger", id, &format!("{{\"id\":\"{id}\"}}"))
+            .unwrap();
+    }
+    url
+}
+
+fn tampered(url: &str) -> String {
+    let e = store::open(url).unwrap_err();
+    assert_eq!(e.kind(), "tampered", "{e}");
+    e.message().to_string()
+}
+
+fn an_edited_record_is_reported(b: &dyn Backend) {
+    let url = three_records(b);
+    b.raw(
+        &url,
+        "UPDATE lg_records SET body = '{\"id\":\"B\"}' WHERE seq = 2",
+    );
+    assert!(tampered(&url).contains("record 2"));
+}
+
+fn a_removed_last_record_is_reported(b: &dyn Backend) {
+    let url = three_records(b);
+    b.raw(&url, "DELETE FROM lg_records WHERE seq = 3");
+    assert!(tampered(&url).contains("head says 3"));
+}
+
+fn a_removed_middle_record_is_reported(b: &dyn Backend) {
+    let url = three_records(b);
+    b.raw(&url, "DELETE FROM lg_records WHERE seq = 2");
+    assert!(tampered(&url).contains("record 2 is missing"));
+}
+
+fn a_rewritten_chain_without_its_head_is_reported(b: &dyn Backend) {
+    // Whoever rewrites a record and recomputes the chain must also rewrite the head.
+    let url = three_records(b);
+    let mut prev = GENESIS.to_string();
+    let mut sql = String::new();
+    for (seq, id) in [(1u64, "a"), (2, "b"), (3, "c")] {
+        let body = if seq == 2 {
+            "{\"id\":\"X\"}".to_string()
+        } else {
+            format!("{{\"id\":\"{id}\"}}")
+        };
+        let sum = store::checksum(&prev, seq, "ledger", id, &body);
+        sql.push_str(&format!(
+            "UPDATE lg_records SET body = '{body}', checksum = '{sum}' WHERE seq = {seq};"
+        ));
+        prev = sum;
+    }
+    b.raw(&url, &sql);
+    assert!(tampered(&url).contains("head"));
+}
+
+fn a_missing_head_is_reported(b: &dyn Backend) {
+    let url = three_records(b);
+    b.raw(&url, "DELETE FROM lg_head");
+    assert!(tampered(&url).contains("head row is missing"));
+}
+
+macro_rules! suite {
+    ($m:ident, $backend:expr, durable: [$($d:ident),*]) => {
+        mod $m {
+            use super::*;
+            fn backend() -> Option<Box<dyn Backend>> {
+                $backend
+            }
+            suite!(@tests [
+                appends_are_numbered_chained_and_read_back_by_stream,
+                duplicate_ids_are_refused_per_stream_and_change_nothing,
+                empty_names_are_invalid_records,
+                state_is_set_and_replaced,
+                a_durable_ledger_reports_what_its_lines_report
+                $(, $d)*
+            ]);
+        }
+    };
+    (@tests [$($t:ident),*]) => {
+        $(
+            #[test]
+            fn $t() {
+                if let Some(b) = backend() {
+                    super::$t(b.as_ref());
+                }
+            }
+        )*
+    };
+}
+
+suite!(memory, Some(Box::new(Memory)), durable: []);
+suite!(sqlite, Some(Box::new(Sqlite)), durable: [
+    history_survives_reopening,
+    an_edited_record_is_reported,
+    a_removed_last_record_is_reported,
+    a_removed_middle_record_is_reported,
+    a_rewritten_chain_without_its_head_is_reported,
+    a_missing_head_is_reported
+]);
+suite!(postgres_backend, Postgres::from_env().map(|b| Box::new(b) as Box<dyn Backend>), durable: [
+    history_survives_reopening,
+    an_edited_record_is_reported,
+    a_removed_last_record_is_reported,
+    a_removed_middle_record_is_reported,
+    a_rewritten_chain_without_its_head_is_reported,
+    a_missing_head_is_reported
+]);
+
+#[test]
+fn unknown_urls_are_invalid() {
+    for url in ["", "mysql://x", "sqlite:", "file:ledger.db", "memory"] {
+        assert_eq!(
+            store::open(url).unwrap_err().kind(),
+            "invalid_url",
+            "{url:?}"
+        );
+    }
+}
+
+#[test]
+fn a_file_that_is_not_a_store_is_unavailable_not_overwritten() {
+    let dir = std::env::temp_dir().join(format!("lg-store-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("not-a-db.txt");
+    std::fs::write(
+        &path,
+        "this is a text file, not SQLite, and it must stay as it is\n".repeat(100),
+    )
+    .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let e = store::open(&format!("sqlite:{}", path.display())).unwrap_err();
+    assert_eq!(e.kind(), "unavailable", "{e}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
