@@ -7,13 +7,15 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use liberation_gates::bucket;
 use liberation_gates::conformance;
+use liberation_gates::error::SplitError;
 use liberation_gates::governance::{self, Proposal, ProposalStatus, VoteInput};
-use liberation_gates::ledger::{Ledger, Period};
+use liberation_gates::ledger::{Ledger, LedgerLine, Period};
 use liberation_gates::policy::{Action, Format, Policy, PolicyDecision};
 use liberation_gates::policytest::PolicyTest;
 use liberation_gates::rollout::{RolloutPlan, RolloutStatus, StepInput};
 use liberation_gates::simulate::{self, Simulation, Summary};
 use liberation_gates::split::{split, CreatorInput, SplitInput};
+use liberation_gates::store::{self, DurableLedger};
 use serde::Deserialize;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -70,6 +72,13 @@ enum Command {
         /// When the rollout starts (default: the first line's t).
         #[arg(long)]
         started_at: Option<f64>,
+        /// Also keep each decision (stream "decisions") and the final rollout state (state
+        /// "rollout/RUN") in this store.
+        #[arg(long)]
+        store: Option<String>,
+        /// The run's name in the store (default: the observation file's name).
+        #[arg(long, requires = "store")]
+        run: Option<String>,
         observations: PathBuf,
         #[arg(long)]
         json: bool,
@@ -99,8 +108,16 @@ enum Command {
         json: bool,
     },
     /// The transparency report of a ledger (JSON lines of splits and refunds).
+    ///
+    /// With `--store`, the ledger's lines are first added to the store (lines it already has
+    /// are skipped), and the report is of everything the store holds; without a file, of the
+    /// store alone.
     Report {
-        ledger: PathBuf,
+        #[arg(required_unless_present = "store")]
+        ledger: Option<PathBuf>,
+        /// A durable store: sqlite:PATH or postgres://USER@HOST:PORT/DB.
+        #[arg(long)]
+        store: Option<String>,
         #[arg(long, conflicts_with = "csv")]
         json: bool,
         #[arg(long)]
@@ -122,8 +139,43 @@ enum Command {
     /// Tally a proposal file and print its status.
     Vote {
         proposal: PathBuf,
+        /// Also keep the votes and the decision in this store (stream "governance").
+        #[arg(long)]
+        store: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// Check or fill a durable store.
+    Store {
+        #[command(subcommand)]
+        command: StoreCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum StoreCommand {
+    /// Recompute the checksum chain of a store; prints the number of records.
+    Verify {
+        /// sqlite:PATH or postgres://USER@HOST:PORT/DB.
+        #[arg(long)]
+        store: String,
+    },
+    /// Append the JSON lines of a file to a stream (each line an object with a string "id").
+    /// Lines the stream already has are skipped; the "ledger" stream takes ledger lines and
+    /// checks them as `report` does.
+    Load {
+        #[arg(long)]
+        store: String,
+        #[arg(long)]
+        stream: String,
+        file: PathBuf,
+    },
+    /// Print a stream's records as JSON lines (seq, stream, id, body, checksum).
+    Dump {
+        #[arg(long)]
+        store: String,
+        #[arg(long)]
+        stream: Option<String>,
     },
 }
 
@@ -162,6 +214,13 @@ impl<E: std::fmt::Display> From<E> for Fail {
 }
 
 fn main() -> ExitCode {
+    // Piped into `head`, stop quietly when the reader goes away, as other Unix tools do,
+    // rather than panicking on a failed write.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(code) => ExitCode::from(code),
@@ -197,9 +256,11 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             policy,
             plan,
             started_at,
+            store,
+            run,
             observations,
             json,
-        } => cmd_simulate(policy, plan, started_at, &observations, json),
+        } => cmd_simulate(policy, plan, started_at, store, run, &observations, json),
         Command::Test { files } => cmd_test(files),
         Command::Split {
             gross,
@@ -213,10 +274,11 @@ fn run(cmd: Command) -> Result<u8, Fail> {
         } => cmd_split(gross, currency, creators, share, fee, fee_mode, step, json),
         Command::Report {
             ledger,
+            store,
             json,
             csv,
             period,
-        } => cmd_report(&ledger, json, csv, period),
+        } => cmd_report(ledger.as_deref(), store, json, csv, period),
         Command::Bucket {
             group,
             id,
@@ -226,7 +288,12 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             println!("{}", bucket::bucket(&id, &group, modulus, seed)?);
             Ok(EXIT_OK)
         }
-        Command::Vote { proposal, json } => cmd_vote(&proposal, json),
+        Command::Vote {
+            proposal,
+            store,
+            json,
+        } => cmd_vote(&proposal, store, json),
+        Command::Store { command } => cmd_store(command),
     }
 }
 
@@ -360,9 +427,22 @@ fn cmd_simulate(
     policy: Option<PathBuf>,
     plan: Option<PathBuf>,
     started_at: Option<f64>,
+    store: Option<String>,
+    run: Option<String>,
     path: &Path,
     json: bool,
 ) -> Result<u8, Fail> {
+    let mut kept = match &store {
+        Some(url) => Some((
+            url.clone(),
+            store::open(url).map_err(|e| store_fail(url, e))?,
+        )),
+        None => None,
+    };
+    let run = run.unwrap_or_else(|| {
+        path.file_stem()
+            .map_or("simulation".into(), |s| s.to_string_lossy().into_owned())
+    });
     let policy = load_policy(policy)?;
     let plan = load_plan(plan)?;
     let lines = simulate::parse_lines(&read(path)?)
@@ -387,7 +467,7 @@ fn cmd_simulate(
                 e.message()
             ))
         })?;
-        if json {
+        let line = || {
             let mut v = json!({"t": st.t, "step": st.state.step, "weight": st.state.weight, "status": st.state.status});
             if let Some(d) = &st.decision {
                 v["decision"] = decision_json(d);
@@ -395,7 +475,21 @@ fn cmd_simulate(
             if let Some(a) = st.approved {
                 v["approved"] = json!(a);
             }
-            println!("{v}");
+            v
+        };
+        if let Some((url, s)) = &mut kept {
+            // One record per observation, named by the run and its time: a rerun of the same
+            // file adds nothing, a different decision at a stored time is refused.
+            store::append_once(
+                s.as_mut(),
+                "decisions",
+                &format!("{run}/t={}", st.t),
+                &line().to_string(),
+            )
+            .map_err(|e| store_fail(url, e))?;
+        }
+        if json {
+            println!("{}", line());
         } else {
             let what = match (&st.decision, st.approved) {
                 (Some(d), _) if d.reasons.is_empty() => d.action.to_string(),
@@ -415,6 +509,11 @@ fn cmd_simulate(
         steps.push(st);
     }
     let state = sim.rollout().state();
+    if let Some((url, s)) = &mut kept {
+        let v = json!({"status": state.status, "step": state.step, "weight": state.weight});
+        s.put_state(&format!("rollout/{run}"), &v.to_string())
+            .map_err(|e| store_fail(url, e))?;
+    }
     let s = Summary::of(&steps);
     if json {
         println!(
@@ -533,15 +632,73 @@ fn cmd_split(
     Ok(EXIT_OK)
 }
 
-fn cmd_report(path: &Path, json: bool, csv: bool, period: PeriodArg) -> Result<u8, Fail> {
-    let ledger = Ledger::from_jsonl(&read(path)?).map_err(|(n, e)| {
-        Fail(format!(
-            "{}:{n}: {}: {}",
-            path.display(),
-            e.kind(),
-            e.message()
-        ))
-    })?;
+fn ledger_error(path: &Path, n: usize, e: &liberation_gates::error::Error) -> Fail {
+    Fail(format!(
+        "{}:{n}: {}: {}",
+        path.display(),
+        e.kind(),
+        e.message()
+    ))
+}
+
+fn store_fail(url: &str, e: impl Into<liberation_gates::error::Error>) -> Fail {
+    let e = e.into();
+    Fail(format!("store {url}: {}: {}", e.kind(), e.message()))
+}
+
+/// Adds a ledger file's lines to a durable ledger (skipping lines it has); how many were new.
+fn load_ledger_lines(d: &mut DurableLedger, path: &Path) -> Result<usize, Fail> {
+    let mut added = 0;
+    for (i, line) in read(path)?.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parsed: LedgerLine = serde_json::from_str(line).map_err(|e| {
+            ledger_error(
+                path,
+                i + 1,
+                &SplitError::InvalidRecord(e.to_string()).into(),
+            )
+        })?;
+        if d.append_once(&parsed)
+            .map_err(|e| ledger_error(path, i + 1, &e))?
+        {
+            added += 1;
+        }
+    }
+    Ok(added)
+}
+
+fn cmd_report(
+    path: Option<&Path>,
+    store: Option<String>,
+    json: bool,
+    csv: bool,
+    period: PeriodArg,
+) -> Result<u8, Fail> {
+    let durable;
+    let from_file;
+    let ledger = match (store, path) {
+        (Some(url), path) => {
+            let mut d = DurableLedger::open(&url).map_err(|e| store_fail(&url, e))?;
+            if let Some(path) = path {
+                let added = load_ledger_lines(&mut d, path)?;
+                eprintln!(
+                    "{}: {added} new line(s) added to {url} ({} in all)",
+                    path.display(),
+                    d.ledger().records().len()
+                );
+            }
+            durable = d;
+            durable.ledger()
+        }
+        (None, Some(path)) => {
+            from_file = Ledger::from_jsonl(&read(path)?)
+                .map_err(|(n, e)| ledger_error(path, n, &e.into()))?;
+            &from_file
+        }
+        (None, None) => return Err(Fail("give a ledger file or --store".into())),
+    };
     let period = match period {
         PeriodArg::Day => Period::Day,
         PeriodArg::Month => Period::Month,
@@ -604,7 +761,7 @@ struct ProposalFile {
     now: f64,
 }
 
-fn cmd_vote(path: &Path, json: bool) -> Result<u8, Fail> {
+fn cmd_vote(path: &Path, store: Option<String>, json: bool) -> Result<u8, Fail> {
     let f: ProposalFile =
         serde_json::from_str(&read(path)?).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
     let p = Proposal::new(
@@ -616,6 +773,34 @@ fn cmd_vote(path: &Path, json: bool) -> Result<u8, Fail> {
     )
     .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
     let r = governance::read(p, &f.votes, f.now);
+    if let Some(url) = store {
+        let mut s = store::open(&url).map_err(|e| store_fail(&url, e))?;
+        // The proposal is named by its subject, else by its file.
+        let name = f.subject.clone().unwrap_or_else(|| {
+            path.file_stem()
+                .map_or("proposal".into(), |s| s.to_string_lossy().into_owned())
+        });
+        let refused: std::collections::HashMap<usize, &str> =
+            r.refused.iter().map(|(i, e)| (*i, e.kind())).collect();
+        for (i, v) in f.votes.iter().enumerate() {
+            let body = json!({"proposal": name, "index": i, "vote": v, "refused": refused.get(&i)});
+            store::append_once(
+                s.as_mut(),
+                "governance",
+                &format!("{name}/vote/{i}"),
+                &body.to_string(),
+            )
+            .map_err(|e| store_fail(&url, e))?;
+        }
+        let body = json!({"proposal": name, "now": f.now, "status": r.status, "yes": r.tally.yes, "no": r.tally.no, "abstain": r.tally.abstain, "subject": f.subject, "action": f.action});
+        store::append_once(
+            s.as_mut(),
+            "governance",
+            &format!("{name}/decision/{}", f.now),
+            &body.to_string(),
+        )
+        .map_err(|e| store_fail(&url, e))?;
+    }
     if json {
         let mut v = json!({"status": r.status, "yes": r.tally.yes, "no": r.tally.no, "abstain": r.tally.abstain,
             "refused": r.refused.iter().map(|(i, e)| json!({"index": i, "error": e.kind(), "message": e.message()})).collect::<Vec<_>>()});
@@ -641,4 +826,76 @@ fn cmd_vote(path: &Path, json: bool) -> Result<u8, Fail> {
     } else {
         EXIT_HOLD
     })
+}
+
+fn cmd_store(command: StoreCommand) -> Result<u8, Fail> {
+    match command {
+        StoreCommand::Verify { store: url } => {
+            let mut s = store::open(&url).map_err(|e| store_fail(&url, e))?;
+            let n = s.verify().map_err(|e| store_fail(&url, e))?;
+            println!(
+                "{url}: {n} records, checksum chain intact ({})",
+                s.backend()
+            );
+            Ok(EXIT_OK)
+        }
+        StoreCommand::Load {
+            store: url,
+            stream,
+            file,
+        } => {
+            if stream == store::LEDGER_STREAM {
+                let mut d = DurableLedger::open(&url).map_err(|e| store_fail(&url, e))?;
+                let added = load_ledger_lines(&mut d, &file)?;
+                println!(
+                    "{}: {added} new record(s) in {url} stream ledger",
+                    file.display()
+                );
+                return Ok(EXIT_OK);
+            }
+            let mut s = store::open(&url).map_err(|e| store_fail(&url, e))?;
+            let mut added = 0;
+            for (i, line) in read(&file)?.lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty() {
+                    continue;
+                }
+                let v: serde_json::Value = serde_json::from_str(line)
+                    .map_err(|e| Fail(format!("{}:{}: {e}", file.display(), i + 1)))?;
+                let Some(id) = v.get("id").and_then(|id| id.as_str()) else {
+                    return Err(Fail(format!(
+                        "{}:{}: each line needs a string \"id\"",
+                        file.display(),
+                        i + 1
+                    )));
+                };
+                if store::append_once(s.as_mut(), &stream, id, line).map_err(|e| {
+                    Fail(format!(
+                        "{}:{}: {}: {}",
+                        file.display(),
+                        i + 1,
+                        e.kind(),
+                        e.message()
+                    ))
+                })? {
+                    added += 1;
+                }
+            }
+            println!(
+                "{}: {added} new record(s) in {url} stream {stream}",
+                file.display()
+            );
+            Ok(EXIT_OK)
+        }
+        StoreCommand::Dump { store: url, stream } => {
+            let mut s = store::open(&url).map_err(|e| store_fail(&url, e))?;
+            for r in s
+                .records(stream.as_deref())
+                .map_err(|e| store_fail(&url, e))?
+            {
+                println!("{}", serde_json::to_string(&r)?);
+            }
+            Ok(EXIT_OK)
+        }
+    }
 }

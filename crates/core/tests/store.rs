@@ -132,6 +132,21 @@ fn duplicate_ids_are_refused_per_stream_and_change_nothing(b: &dyn Backend) {
     assert_eq!(s.records(Some("ledger")).unwrap()[0].body, "{}");
 }
 
+fn a_record_is_found_by_id_and_appending_it_again_is_harmless(b: &dyn Backend) {
+    let mut s = store::open(&b.fresh()).unwrap();
+    assert_eq!(s.record("decisions", "t-1").unwrap(), None);
+    assert!(store::append_once(s.as_mut(), "decisions", "t-1", r#"{"action":"proceed"}"#).unwrap());
+    assert!(
+        !store::append_once(s.as_mut(), "decisions", "t-1", r#"{"action":"proceed"}"#).unwrap()
+    );
+    let e =
+        store::append_once(s.as_mut(), "decisions", "t-1", r#"{"action":"rollback"}"#).unwrap_err();
+    assert_eq!(e.kind(), "duplicate_id");
+    let r = s.record("decisions", "t-1").unwrap().unwrap();
+    assert_eq!((r.seq, r.body.as_str()), (1, r#"{"action":"proceed"}"#));
+    assert_eq!(s.verify().unwrap(), 1);
+}
+
 fn empty_names_are_invalid_records(b: &dyn Backend) {
     let mut s = store::open(&b.fresh()).unwrap();
     assert_eq!(
@@ -180,6 +195,18 @@ fn a_durable_ledger_reports_what_its_lines_report(b: &dyn Backend) {
         "refund_exceeds_balance"
     );
     assert_eq!(d.ledger().records().len(), 4);
+    assert_eq!(d.store().verify().unwrap(), 4);
+    // Loading the same lines again adds nothing; a changed line under a stored id is refused.
+    for line in LINES.lines() {
+        assert!(!d
+            .append_once(&serde_json::from_str::<LedgerLine>(line).unwrap())
+            .unwrap());
+    }
+    let changed: LedgerLine = serde_json::from_str(
+        r#"{"type":"split","id":"tx-1","t":1767225600,"gross":"13.00","currency":"GBP","creators":[{"id":"amara","weight":"1"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(d.append_once(&changed).unwrap_err().kind(), "duplicate_id");
     assert_eq!(d.store().verify().unwrap(), 4);
     if url != "memory:" {
         drop(d);
@@ -288,6 +315,7 @@ macro_rules! suite {
                 appends_are_numbered_chained_and_read_back_by_stream,
                 duplicate_ids_are_refused_per_stream_and_change_nothing,
                 empty_names_are_invalid_records,
+                a_record_is_found_by_id_and_appending_it_again_is_harmless,
                 state_is_set_and_replaced,
                 a_durable_ledger_reports_what_its_lines_report
                 $(, $d)*

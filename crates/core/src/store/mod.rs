@@ -127,6 +127,9 @@ pub trait Store: Send {
     /// The records of `stream` (all streams for `None`), in the order appended.
     fn records(&mut self, stream: Option<&str>) -> Result<Vec<StoredRecord>, StoreError>;
 
+    /// The record `id` of `stream`, if any.
+    fn record(&mut self, stream: &str, id: &str) -> Result<Option<StoredRecord>, StoreError>;
+
     /// Recomputes the whole checksum chain (as opening does); the number of records.
     fn verify(&mut self) -> Result<u64, StoreError>;
 
@@ -176,6 +179,25 @@ pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
     )))
 }
 
+/// Appends a record unless the stream already has it: `Ok(true)` when appended, `Ok(false)`
+/// when a record with this id and the same body is there (loading the same file twice is
+/// harmless), `duplicate_id` when the id is there with a different body.
+pub fn append_once(
+    store: &mut dyn Store,
+    stream: &str,
+    id: &str,
+    body: &str,
+) -> Result<bool, StoreError> {
+    match store.record(stream, id)? {
+        Some(r) if r.body == body => Ok(false),
+        Some(r) => Err(StoreError::DuplicateId(format!(
+            "stream {stream:?} already has a different record {id:?} (record {})",
+            r.seq
+        ))),
+        None => store.append(stream, id, body).map(|_| true),
+    }
+}
+
 /// A store in this process's memory: the reference the durable backends are tested against.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
@@ -222,6 +244,14 @@ impl Store for MemoryStore {
             .filter(|r| stream.is_none_or(|s| r.stream == s))
             .cloned()
             .collect())
+    }
+
+    fn record(&mut self, stream: &str, id: &str) -> Result<Option<StoredRecord>, StoreError> {
+        Ok(self
+            .records
+            .iter()
+            .find(|r| r.stream == stream && r.id == id)
+            .cloned())
     }
 
     fn verify(&mut self) -> Result<u64, StoreError> {
@@ -304,6 +334,25 @@ impl DurableLedger {
             .append(LEDGER_STREAM, &prepared.record().id, &body)?;
         self.ledger.commit(prepared);
         Ok(())
+    }
+
+    /// As [`append`](Self::append), unless the store already has this line: `Ok(false)` for
+    /// the same line again (loading a file twice is harmless), `duplicate_id` for a different
+    /// line under a stored id.
+    pub fn append_once(&mut self, line: &LedgerLine) -> Result<bool, Error> {
+        let (LedgerLine::Split { id, .. } | LedgerLine::Refund { id, .. }) = line;
+        let body = serde_json::to_string(line).map_err(|e| {
+            StoreError::InvalidRecord(format!("ledger line cannot be written as JSON: {e}"))
+        })?;
+        match self.store.record(LEDGER_STREAM, id)? {
+            Some(r) if r.body == body => Ok(false),
+            Some(r) => Err(StoreError::DuplicateId(format!(
+                "the ledger already has a different line {id:?} (record {})",
+                r.seq
+            ))
+            .into()),
+            None => self.append(line).map(|()| true),
+        }
     }
 
     /// The ledger as stored.
@@ -462,6 +511,25 @@ pub mod sqlite {
                 })
                 .map_err(|e| unavailable("read", e))?;
             rows.collect::<Result<Vec<_>, _>>()
+                .map_err(|e| unavailable("read", e))
+        }
+
+        fn record(&mut self, stream: &str, id: &str) -> Result<Option<StoredRecord>, StoreError> {
+            self.conn
+                .query_row(
+                    "SELECT seq, stream, id, body, checksum FROM lg_records WHERE stream = ?1 AND id = ?2",
+                    params![stream, id],
+                    |r| {
+                        Ok(StoredRecord {
+                            seq: r.get::<_, i64>(0)? as u64,
+                            stream: r.get(1)?,
+                            id: r.get(2)?,
+                            body: r.get(3)?,
+                            checksum: r.get(4)?,
+                        })
+                    },
+                )
+                .optional()
                 .map_err(|e| unavailable("read", e))
         }
 
@@ -659,6 +727,16 @@ pub mod postgres {
             }
             .map_err(|e| unavailable("read", e))?;
             Ok(rows.iter().map(row).collect())
+        }
+
+        fn record(&mut self, stream: &str, id: &str) -> Result<Option<StoredRecord>, StoreError> {
+            self.client
+                .query_opt(
+                    "SELECT seq, stream, id, body, checksum FROM lg_records WHERE stream = $1 AND id = $2",
+                    &[&stream, &id],
+                )
+                .map(|r| r.as_ref().map(row))
+                .map_err(|e| unavailable("read", e))
         }
 
         fn verify(&mut self) -> Result<u64, StoreError> {
