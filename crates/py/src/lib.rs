@@ -47,6 +47,7 @@ fn err(e: impl Into<core::Error>) -> PyErr {
             (_, "policy") => "PolicyError",
             (_, "rollout") => "RolloutError",
             (_, "bucket") => "BucketError",
+            (_, "store") => "StoreError",
             _ => "LiberationGatesError",
         };
         let exc = module
@@ -406,22 +407,53 @@ impl Refundable {
 /// The ledger of splits and refunds, and its transparency report.
 #[pyclass(module = "liberation_gates._native")]
 struct Ledger {
-    inner: core::ledger::Ledger,
+    inner: LedgerKind,
+}
+
+/// A ledger in memory, or one kept in a durable store (behind a mutex only to make it
+/// `Sync`; methods take `&mut self`, so it is never contended).
+enum LedgerKind {
+    Plain(core::ledger::Ledger),
+    Durable(std::sync::Mutex<core::store::DurableLedger>),
+}
+
+impl Ledger {
+    fn ledger(&mut self) -> &core::ledger::Ledger {
+        match &mut self.inner {
+            LedgerKind::Plain(l) => l,
+            LedgerKind::Durable(d) => lock_mut(d).ledger(),
+        }
+    }
+}
+
+fn lock_mut<T>(m: &mut std::sync::Mutex<T>) -> &mut T {
+    m.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[pymethods]
 impl Ledger {
+    /// An empty ledger in memory, or the ledger kept in `store` (`"sqlite:PATH"` or
+    /// `"postgres://…"`), replayed from it; every record is then written there first.
     #[new]
-    fn new() -> Self {
-        Ledger {
-            inner: core::ledger::Ledger::new(),
-        }
+    #[pyo3(signature = (store=None))]
+    fn new(py: Python<'_>, store: Option<String>) -> PyResult<Self> {
+        Ok(Ledger {
+            inner: match store {
+                None => LedgerKind::Plain(core::ledger::Ledger::new()),
+                Some(url) => LedgerKind::Durable(std::sync::Mutex::new(
+                    py.detach(|| core::store::DurableLedger::open(&url))
+                        .map_err(err)?,
+                )),
+            },
+        })
     }
     /// Reads a JSON-lines ledger (the GIL is released while parsing).
     #[staticmethod]
     fn from_jsonl(py: Python<'_>, text: String) -> PyResult<Ledger> {
         py.detach(|| core::ledger::Ledger::from_jsonl(&text))
-            .map(|inner| Ledger { inner })
+            .map(|l| Ledger {
+                inner: LedgerKind::Plain(l),
+            })
             .map_err(|(line, e)| {
                 let e = core::error::SplitError::InvalidRecord(format!(
                     "line {line}: {}: {}",
@@ -454,10 +486,11 @@ impl Ledger {
             fee_mode,
             None,
         )?;
-        self.inner
-            .record_split(id, t, &input)
-            .map(|inner| Split { inner })
-            .map_err(err)
+        match &mut self.inner {
+            LedgerKind::Plain(l) => l.record_split(id, t, &input).map_err(err),
+            LedgerKind::Durable(d) => lock_mut(d).record_split(id, t, &input).map_err(err),
+        }
+        .map(|inner| Split { inner })
     }
     /// Refunds part of a recorded split and records it.
     fn record_refund(
@@ -468,45 +501,147 @@ impl Ledger {
         amount: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         let currency = self
-            .inner
+            .ledger()
             .records()
             .iter()
             .find(|r| r.id == split_id)
             .map(|r| r.currency.code())
             .unwrap_or("");
         let text = money_text(amount, currency, "amount")?;
-        self.inner
-            .record_refund(id, t, split_id, &text)
-            .map(|_| ())
-            .map_err(err)
+        match &mut self.inner {
+            LedgerKind::Plain(l) => l
+                .record_refund(id, t, split_id, &text)
+                .map(|_| ())
+                .map_err(err),
+            LedgerKind::Durable(d) => lock_mut(d)
+                .record_refund(id, t, split_id, &text)
+                .map_err(err),
+        }
     }
     /// Number of records.
-    fn __len__(&self) -> usize {
-        self.inner.records().len()
+    fn __len__(&mut self) -> usize {
+        self.ledger().records().len()
+    }
+    /// The store's backend (`"sqlite"`, `"postgres"`), or None for a ledger in memory.
+    #[getter]
+    fn store_backend(&mut self) -> Option<&'static str> {
+        match &mut self.inner {
+            LedgerKind::Plain(_) => None,
+            LedgerKind::Durable(d) => Some(lock_mut(d).store().backend()),
+        }
     }
     /// The transparency report (`period`: "day", "month" or "all") as a dict; amounts as
     /// strings. The GIL is released while it is computed.
     #[pyo3(signature = (period="all"))]
-    fn report<'py>(&self, py: Python<'py>, period: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn report<'py>(&mut self, py: Python<'py>, period: &str) -> PyResult<Bound<'py, PyAny>> {
         let p: core::ledger::Period = period.parse().map_err(err)?;
-        let r = py.detach(|| self.inner.report(p));
+        let ledger = self.ledger();
+        let r = py.detach(|| ledger.report(p));
         to_py(py, &r)
     }
     /// The report as CSV.
     #[pyo3(signature = (period="all"))]
-    fn report_csv(&self, py: Python<'_>, period: &str) -> PyResult<String> {
+    fn report_csv(&mut self, py: Python<'_>, period: &str) -> PyResult<String> {
         let p: core::ledger::Period = period.parse().map_err(err)?;
-        Ok(py.detach(|| self.inner.report(p).to_csv()))
+        let ledger = self.ledger();
+        Ok(py.detach(|| ledger.report(p).to_csv()))
     }
     /// Creators' share of the base over `(now - window_seconds, now]` in `currency`.
     fn creator_share(
-        &self,
+        &mut self,
         now: f64,
         window_seconds: f64,
         currency: &str,
     ) -> PyResult<Option<f64>> {
         let c = Currency::from_code(currency).map_err(err)?;
-        Ok(self.inner.creator_share(now, window_seconds, c))
+        Ok(self.ledger().creator_share(now, window_seconds, c))
+    }
+}
+
+/// Append-only records with a checksum chain, and state, in a durable store.
+#[pyclass(module = "liberation_gates._native")]
+struct Store {
+    /// Behind a mutex only to make it `Sync`; methods take `&mut self`.
+    inner: std::sync::Mutex<Box<dyn core::store::Store>>,
+}
+
+fn stored_record<'py>(
+    py: Python<'py>,
+    r: &core::store::StoredRecord,
+) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, r)
+}
+
+#[pymethods]
+impl Store {
+    /// Opens `url` (`"memory:"`, `"sqlite:PATH"`, `"postgres://…"`) and verifies its history.
+    #[new]
+    fn new(py: Python<'_>, url: String) -> PyResult<Self> {
+        py.detach(|| core::store::open(&url))
+            .map(|inner| Store {
+                inner: std::sync::Mutex::new(inner),
+            })
+            .map_err(err)
+    }
+    /// The backend's name.
+    #[getter]
+    fn backend(&mut self) -> &'static str {
+        lock_mut(&mut self.inner).backend()
+    }
+    /// Appends a record (`body`: JSON text, or anything JSON can hold); returns it as a dict.
+    fn append<'py>(
+        &mut self,
+        py: Python<'py>,
+        stream: &str,
+        id: &str,
+        body: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let text = match body.cast::<PyString>() {
+            Ok(s) => s.to_cow()?.into_owned(),
+            Err(_) => via_json::<serde_json::Value>(body, "body")?.to_string(),
+        };
+        let inner = lock_mut(&mut self.inner);
+        let r = py.detach(|| inner.append(stream, id, &text)).map_err(err)?;
+        stored_record(py, &r)
+    }
+    /// The records of `stream` (every stream for None), oldest first.
+    #[pyo3(signature = (stream=None))]
+    fn records<'py>(
+        &mut self,
+        py: Python<'py>,
+        stream: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let inner = lock_mut(&mut self.inner);
+        let rs = py.detach(|| inner.records(stream)).map_err(err)?;
+        to_py(py, &rs)
+    }
+    /// The record `id` of `stream`, or None.
+    fn record<'py>(
+        &mut self,
+        py: Python<'py>,
+        stream: &str,
+        id: &str,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let inner = lock_mut(&mut self.inner);
+        match py.detach(|| inner.record(stream, id)).map_err(err)? {
+            Some(r) => stored_record(py, &r).map(Some),
+            None => Ok(None),
+        }
+    }
+    /// Recomputes the checksum chain; the number of records (StoreError `tampered` if broken).
+    fn verify(&mut self, py: Python<'_>) -> PyResult<u64> {
+        let inner = lock_mut(&mut self.inner);
+        py.detach(|| inner.verify()).map_err(err)
+    }
+    /// Sets `key` to `value`.
+    fn put_state(&mut self, py: Python<'_>, key: &str, value: &str) -> PyResult<()> {
+        let inner = lock_mut(&mut self.inner);
+        py.detach(|| inner.put_state(key, value)).map_err(err)
+    }
+    /// The value of `key`, or None.
+    fn state(&mut self, py: Python<'_>, key: &str) -> PyResult<Option<String>> {
+        let inner = lock_mut(&mut self.inner);
+        py.detach(|| inner.state(key)).map_err(err)
     }
 }
 
@@ -1581,6 +1716,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<BreakerMachine>()?;
     m.add_class::<CircuitBreaker>()?;
     m.add_class::<Guarded>()?;
+    m.add_class::<Store>()?;
     m.add_class::<FallbackCache>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -33,6 +33,7 @@
 
 use crate::error::{Error, StoreError};
 use crate::ledger::{Ledger, LedgerLine};
+use crate::split::{split, Split, SplitInput};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -334,6 +335,35 @@ impl DurableLedger {
             .append(LEDGER_STREAM, &prepared.record().id, &body)?;
         self.ledger.commit(prepared);
         Ok(())
+    }
+
+    /// Computes a split from its terms, stores it and records it (as
+    /// [`Ledger::record_split`], durably).
+    pub fn record_split(&mut self, id: &str, t: f64, input: &SplitInput) -> Result<Split, Error> {
+        self.append(&LedgerLine::Split {
+            id: id.to_string(),
+            t,
+            input: input.clone(),
+        })?;
+        // Accepted, so the same terms split again the same way (the split is a pure function).
+        Ok(split(input)?)
+    }
+
+    /// Refunds `amount` of split `split_id`, stores it and records it (as
+    /// [`Ledger::record_refund`], durably).
+    pub fn record_refund(
+        &mut self,
+        id: &str,
+        t: f64,
+        split_id: &str,
+        amount: &str,
+    ) -> Result<(), Error> {
+        self.append(&LedgerLine::Refund {
+            id: id.to_string(),
+            t,
+            split: split_id.to_string(),
+            amount: amount.to_string(),
+        })
     }
 
     /// As [`append`](Self::append), unless the store already has this line: `Ok(false)` for

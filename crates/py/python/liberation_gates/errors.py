@@ -3,7 +3,8 @@
 Every error carries ``.kind``: the stable snake_case kind of the Rust core (the same string
 JavaScript sees as ``.code``), so callers can branch on it. One subclass per family; all are
 ``ValueError`` subclasses too, since each reports an argument the caller got wrong — except
-:class:`CircuitOpenError`, which is a breaker refusing a call.
+:class:`CircuitOpenError`, which is a breaker refusing a call, and :class:`StoreError`, which
+is about a durable store (a tampered history, a database that cannot be reached).
 
 >>> import liberation_gates as lg
 >>> try:
@@ -71,6 +72,11 @@ class BucketError(LiberationGatesError, ValueError):
     """Bucketing (``invalid_id``, ``invalid_group``, ``invalid_modulus``)."""
 
 
+class StoreError(LiberationGatesError):
+    """Durable stores (``invalid_url``, ``invalid_record``, ``duplicate_id``, ``tampered``,
+    ``unavailable``)."""
+
+
 FAMILY_CLASSES: dict[str, type[LiberationGatesError]] = {
     "split": SplitError,
     "threshold": ThresholdError,
@@ -81,6 +87,7 @@ FAMILY_CLASSES: dict[str, type[LiberationGatesError]] = {
     "policy": PolicyError,
     "rollout": RolloutError,
     "bucket": BucketError,
+    "store": StoreError,
 }
 
 __all__ = [
@@ -95,5 +102,6 @@ __all__ = [
     "PolicyError",
     "RolloutError",
     "BucketError",
+    "StoreError",
     "FAMILY_CLASSES",
 ]
