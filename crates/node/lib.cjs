@@ -31,6 +31,8 @@ class FlagError extends LiberationGatesError {}
 class PolicyError extends LiberationGatesError {}
 class RolloutError extends LiberationGatesError {}
 class BucketError extends LiberationGatesError {}
+/** Durable stores (`invalid_url`, `duplicate_id`, `tampered`, `unavailable`, ...). */
+class StoreError extends LiberationGatesError {}
 /** The breaker refused the call (code `call_rejected`). */
 class CircuitOpenError extends LiberationGatesError {}
 
@@ -44,6 +46,7 @@ const FAMILIES = {
   policy: PolicyError,
   rollout: RolloutError,
   bucket: BucketError,
+  store: StoreError,
 };
 
 /** Native errors carry `code = "family/kind"`; argument-shape errors become TypeErrors. */
@@ -339,6 +342,7 @@ module.exports = {
   FlagSet: wrapClass(native.FlagSet),
   bucket: guarded(native.bucket),
   BreakerMachine: wrapClass(native.BreakerMachine),
+  Store: wrapClass(native.Store),
   CircuitBreaker,
   FallbackCache,
   errorKinds: native.errorKinds,
@@ -353,5 +357,6 @@ module.exports = {
   PolicyError,
   RolloutError,
   BucketError,
+  StoreError,
   CircuitOpenError,
 };

@@ -5,12 +5,12 @@ import type { CreatorArg, SplitOptions, SplitResult } from './native';
 
 export {
   Refundable, Ledger, Threshold, WindowRate, degradation, Policy, Evaluator, RolloutPlan, Rollout,
-  DeploymentPlan, health, simulate, Proposal, FlagSet, bucket, BreakerMachine, errorKinds,
+  DeploymentPlan, health, simulate, Proposal, FlagSet, bucket, BreakerMachine, errorKinds, Store,
 } from './native';
 export type {
   CreatorArg, SplitOptions, SplitResult, PayoutObject, RefundResult, PolicyDecision, NotificationObject,
   RolloutState, DecisionObject, Tally, Reading, Refusal, VoteArg, FlagStateObject, FlagOptions,
-  ThresholdOptions, TransitionObject, ServedObject,
+  ThresholdOptions, TransitionObject, ServedObject, LedgerOptions, StoredRecordObject,
 } from './native';
 
 /** An amount of money: a decimal string in major units ("12.50") or a bigint of minor units. */
@@ -40,6 +40,8 @@ export class FlagError extends LiberationGatesError {}
 export class PolicyError extends LiberationGatesError {}
 export class RolloutError extends LiberationGatesError {}
 export class BucketError extends LiberationGatesError {}
+/** Durable stores (`invalid_url`, `invalid_record`, `duplicate_id`, `tampered`, `unavailable`). */
+export class StoreError extends LiberationGatesError {}
 /** The breaker refused the call (code `call_rejected`). */
 export class CircuitOpenError extends LiberationGatesError {}
 

@@ -5,6 +5,6 @@ export const {
   split, Refundable, Ledger, Threshold, WindowRate, degradation, Policy, Evaluator, RolloutPlan, Rollout,
   DeploymentPlan, health, simulate, Proposal, FlagSet, bucket, BreakerMachine, CircuitBreaker, FallbackCache,
   errorKinds, raiseForTest, LiberationGatesError, SplitError, ThresholdError, WindowError, BreakerError,
-  GovernanceError, FlagError, PolicyError, RolloutError, BucketError, CircuitOpenError,
+  GovernanceError, FlagError, PolicyError, RolloutError, BucketError, StoreError, CircuitOpenError, Store,
 } = lg;
 export default lg;

@@ -847,6 +847,7 @@ module.exports.Proposal = nativeBinding.Proposal
 module.exports.Refundable = nativeBinding.Refundable
 module.exports.Rollout = nativeBinding.Rollout
 module.exports.RolloutPlan = nativeBinding.RolloutPlan
+module.exports.Store = nativeBinding.Store
 module.exports.Threshold = nativeBinding.Threshold
 module.exports.WindowRate = nativeBinding.WindowRate
 module.exports.breakerAcquire = nativeBinding.breakerAcquire

@@ -62,7 +62,7 @@ export declare class FlagSet {
 
 /** The ledger of splits and refunds, and its transparency report. */
 export declare class Ledger {
-  constructor()
+  constructor(options?: LedgerOptions | undefined | null)
   /** Reads a JSON-lines ledger; errors name the line. */
   static fromJsonl(text: string): Ledger
   /** Computes and records a split. */
@@ -71,6 +71,8 @@ export declare class Ledger {
   recordRefund(id: string, t: number, splitId: string, amount: string | bigint): void
   /** Number of records. */
   get length(): number
+  /** The store's backend ("sqlite", "postgres"), or null for a ledger in memory. */
+  get storeBackend(): string | null
   /** The transparency report ("day", "month" or "all"). */
   report(period?: string | undefined | null): any
   /** The report as CSV. */
@@ -172,6 +174,26 @@ export declare class RolloutPlan {
   get steps(): any
 }
 
+/** Append-only records with a checksum chain, and state, in a durable store. */
+export declare class Store {
+  /** Opens `url` ("memory:", "sqlite:PATH", "postgres://…") and verifies its history. */
+  constructor(url: string)
+  /** The backend's name. */
+  get backend(): string
+  /** Appends a record; `body` is JSON text, or any JSON value (written as JSON). */
+  append(stream: string, id: string, body: unknown): StoredRecordObject
+  /** The records of `stream` (every stream when omitted), oldest first. */
+  records(stream?: string | undefined | null): Array<StoredRecordObject>
+  /** The record `id` of `stream`, or null. */
+  record(stream: string, id: string): StoredRecordObject | null
+  /** Recomputes the checksum chain; the number of records (StoreError `tampered` if broken). */
+  verify(): number
+  /** Sets `key` to `value`. */
+  putState(key: string, value: string): void
+  /** The value of `key`, or null. */
+  state(key: string): string | null
+}
+
 /** Prometheus-style sustained condition (SPEC §2). */
 export declare class Threshold {
   constructor(op: string, threshold: number, forSeconds: number, options?: ThresholdOptions | undefined | null)
@@ -229,6 +251,15 @@ export interface FlagStateObject {
 
 /** L1–L5 health aggregation of boolean check results. */
 export declare function health(checks: Record<string, boolean>): any
+
+/** Options of a ledger. */
+export interface LedgerOptions {
+  /**
+   * A durable store ("sqlite:PATH" or "postgres://USER@HOST:PORT/DB"): the ledger is
+   * replayed from it, and every record is written there first.
+   */
+  store?: string
+}
 
 /** A community notification attached to a decision. */
 export interface NotificationObject {
@@ -319,6 +350,18 @@ export interface SplitResult {
   creatorShare: string
   feeMode: string
   method: string
+}
+
+/** A stored record. */
+export interface StoredRecordObject {
+  /** 1, 2, 3, … across the store, in the order appended. */
+  seq: number
+  stream: string
+  id: string
+  /** The record, as JSON text. */
+  body: string
+  /** SHA-256 (hex) chaining this record to the one before. */
+  checksum: string
 }
 
 export interface Tally {
