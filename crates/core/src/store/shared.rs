@@ -32,13 +32,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Compare-and-set: write `ARGV[2]` if the key still holds `ARGV[1]` (`""`: does not exist).
+/// Returns `{1, ""}` when written, else `{0, current}` (`""` for none), so a writer that lost
+/// the race has the current value without another round trip.
 const CAS: &str = r"
 local cur = redis.call('GET', KEYS[1])
 if (cur == false and ARGV[1] == '') or cur == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2])
-  return 1
+  return {1, ''}
 end
-return 0
+if cur == false then cur = '' end
+return {0, cur}
 ";
 
 /// Attempts at one operation when other processes keep writing in between.
@@ -77,6 +80,10 @@ impl Default for SharedOptions {
 
 struct Link {
     conn: Option<redis::Connection>,
+    /// The shared machine as this process last wrote or saw it (`""`: none yet). Each
+    /// operation is applied to it and written with one compare-and-set, a single round trip
+    /// unless another process wrote in between.
+    seen: Option<String>,
     /// While local: when to try Redis again.
     retry_at: Option<Instant>,
 }
@@ -169,6 +176,7 @@ impl SharedBreaker {
             client,
             link: Mutex::new(Link {
                 conn: None,
+                seen: None,
                 retry_at: None,
             }),
             local,
@@ -276,31 +284,42 @@ impl SharedBreaker {
         op: BreakerOp,
         events: &mut Vec<SharedEvent>,
     ) -> Result<(Option<bool>, BreakerState), String> {
+        let mut current = match link.seen.take() {
+            Some(seen) => seen,
+            None => {
+                let conn = self.connection(link)?;
+                redis::cmd("GET")
+                    .arg(&self.key)
+                    .query::<Option<String>>(conn)
+                    .map_err(|e| format!("redis: GET: {e}"))?
+                    .unwrap_or_default()
+            }
+        };
         let conn = self.connection(link)?;
         for _ in 0..MAX_ATTEMPTS {
-            let current: Option<String> = redis::cmd("GET")
-                .arg(&self.key)
-                .query(conn)
-                .map_err(|e| format!("redis: GET: {e}"))?;
-            let mut m = match &current {
-                Some(text) => BreakerMachine::from_json(text)
-                    .map_err(|e| format!("redis: the shared state is unreadable: {e}"))?,
-                None => BreakerMachine::new(self.config).map_err(|e| e.to_string())?,
+            let mut m = if current.is_empty() {
+                BreakerMachine::new(self.config).map_err(|e| e.to_string())?
+            } else {
+                BreakerMachine::from_json(&current)
+                    .map_err(|e| format!("redis: the shared state is unreadable: {e}"))?
             };
             let now = self.clock.now();
             let t = m.last_time().map_or(now, |last| now.max(last));
             let (permitted, trans) = m.apply(t, op).map_err(|e| e.to_string())?;
-            let written: i64 = self
+            let next = m.to_json();
+            let (written, actual): (i64, String) = self
                 .cas
                 .key(&self.key)
-                .arg(current.as_deref().unwrap_or(""))
-                .arg(m.to_json())
+                .arg(&current)
+                .arg(&next)
                 .invoke(conn)
                 .map_err(|e| format!("redis: compare-and-set: {e}"))?;
             if written == 1 {
+                link.seen = Some(next);
                 events.extend(trans.into_iter().map(SharedEvent::Transition));
                 return Ok((permitted, m.state()));
             }
+            current = actual;
         }
         Err(format!(
             "redis: {MAX_ATTEMPTS} attempts in a row lost the compare-and-set to other writers"
