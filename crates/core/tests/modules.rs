@@ -278,6 +278,30 @@ fn one_model_three_formats() {
 }
 
 #[test]
+fn a_number_written_back_reads_as_the_same_number_in_every_format() {
+    // Found by fuzzing: serde_json's default parser read this 98-digit literal to an f64
+    // whose shortest form then read back one ULP away, so a policy changed on a round trip.
+    let long = format!("3{}.0", "0066666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666");
+    for seconds in [
+        long.as_str(),
+        "3.006666666666666e97",
+        "0.30000000000000004",
+        "1e-300",
+        "5e-324",
+        "1.7976931348623157e308",
+    ] {
+        let text = format!(
+            r#"{{"rules":[{{"id":"r","metric":"m","op":">","threshold":{seconds},"for_seconds":{seconds},"action":"alert","severity":"medium"}}]}}"#
+        );
+        let p = Policy::parse(&text, Format::Json).unwrap();
+        for f in [Format::Toml, Format::Yaml, Format::Json] {
+            let again = Policy::parse(&p.to_string_as(f).unwrap(), f).unwrap();
+            assert_eq!(again, p, "{seconds} through {f:?}");
+        }
+    }
+}
+
+#[test]
 fn community_notifications_follow_the_strategy() {
     let mut eval = Policy::builtin().evaluator();
     let d = eval
