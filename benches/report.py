@@ -83,6 +83,27 @@ def tables(rs: List[Dict[str, Any]], machine: str) -> str:
     return "\n".join(out)
 
 
+def stores_table(machine: str) -> str:
+    f = RESULTS / "stores.json"
+    if not f.exists():
+        return "Not measured: run scripts/bench."
+    rows = {(r["group"], r["name"]): float(r["ns"]) for r in json.loads(f.read_text())["results"]}
+    out = [f"Measured by `scripts/bench` (`benches/stores.rs`, criterion medians) on {machine}; PostgreSQL and Redis are the Debian packages' servers that `scripts/lib/servers.sh` starts on loopback with their default settings (PostgreSQL commits with fsync).", ""]
+    out += ["| backend | one append (a committed transaction) | appends per second |", "|---|---|---|"]
+    for name in ("memory", "sqlite", "postgres"):
+        ns = rows.get(("store_append", name))
+        if ns is not None:
+            out.append(f"| {name} | {fmt_ns(ns)} | {1e9 / ns:,.0f} |")
+    local = rows.get(("breaker_call_shared_vs_local", "local"))
+    shared = rows.get(("breaker_call_shared_vs_local", "shared_through_redis"))
+    if local is not None and shared is not None:
+        out += ["", "| protected call (acquire + record) | time |", "|---|---|",
+                f"| local breaker, system clock | {fmt_ns(local)} |",
+                f"| shared through Redis (2 round trips: one compare-and-set each) | {fmt_ns(shared)} |",
+                f"| added by sharing | {fmt_ns(shared - local)} |"]
+    return "\n".join(out)
+
+
 def chart(rs: List[Dict[str, Any]], path: Path) -> None:
     import matplotlib
 
@@ -115,7 +136,10 @@ def main() -> None:
     md = ROOT / "BENCHMARKS.md"
     doc = md.read_text()
     begin, end = "<!-- side-by-side:begin -->", "<!-- side-by-side:end -->"
-    doc = re.sub(re.escape(begin) + r".*?" + re.escape(end), begin + "\n" + text + "\n" + end, doc, flags=re.S)
+    doc = re.sub(re.escape(begin) + r".*?" + re.escape(end), lambda _: begin + "\n" + text + "\n" + end, doc, flags=re.S)
+    begin, end = "<!-- stores:begin -->", "<!-- stores:end -->"
+    stores = stores_table(machine)
+    doc = re.sub(re.escape(begin) + r".*?" + re.escape(end), lambda _: begin + "\n" + stores + "\n" + end, doc, flags=re.S)
     md.write_text(doc)
     chart(rs, ROOT / "benches" / "chart.png")
     print(text)
