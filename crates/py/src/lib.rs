@@ -23,6 +23,7 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyModule, PyString, PyTuple};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use std::time::Instant;
 
 // ---------------------------------------------------------------------------------------
 // Errors: the one conversion.
@@ -1440,7 +1441,7 @@ impl CircuitBreaker {
         fallback: Option<Py<PyAny>>,
     ) -> Guarded {
         Guarded {
-            breaker: self.inner.clone(),
+            breaker: GuardedBreaker::Local(self.inner.clone()),
             func,
             failure_exceptions,
             ignore_exceptions,
@@ -1466,11 +1467,53 @@ impl CircuitBreaker {
 /// docs, and binds like a function when used on a method.
 #[pyclass(frozen, dict, module = "liberation_gates._native")]
 struct Guarded {
-    breaker: Arc<core::breaker::CircuitBreaker>,
+    breaker: GuardedBreaker,
     func: Py<PyAny>,
     failure_exceptions: Py<PyAny>,
     ignore_exceptions: Py<PyAny>,
     fallback: Option<Py<PyAny>>,
+}
+
+/// The breaker a [`Guarded`] function goes through.
+enum GuardedBreaker {
+    Local(Arc<core::breaker::CircuitBreaker>),
+    Shared(Arc<core::store::shared::SharedBreaker>),
+}
+
+/// A permit of a [`GuardedBreaker`]: a local one is timed on its breaker's clock (which a test
+/// may inject), a shared one on the monotonic clock, remembering which state gave it.
+enum GuardedPermit {
+    Local { started: f64 },
+    Shared { started: Instant, shared: bool },
+}
+
+impl GuardedBreaker {
+    fn acquire(&self, py: Python<'_>) -> Result<GuardedPermit, core::breaker::Rejected> {
+        match self {
+            GuardedBreaker::Local(b) => b.try_acquire().map(|p| GuardedPermit::Local {
+                started: p.started(),
+            }),
+            GuardedBreaker::Shared(b) => {
+                let started = Instant::now();
+                py.detach(|| b.acquire())
+                    .map(|shared| GuardedPermit::Shared { started, shared })
+            }
+        }
+    }
+    fn record(&self, py: Python<'_>, permit: GuardedPermit, outcome: Outcome) {
+        match (self, permit) {
+            (GuardedBreaker::Local(b), GuardedPermit::Local { started }) => {
+                let now = b.now();
+                b.record_at(now, outcome, (now - started).max(0.0));
+            }
+            (GuardedBreaker::Shared(b), GuardedPermit::Shared { started, shared }) => {
+                let seconds = started.elapsed().as_secs_f64();
+                py.detach(|| b.record(shared, outcome, seconds));
+            }
+            // A permit only ever goes back to the breaker that gave it.
+            _ => {}
+        }
+    }
 }
 
 impl Guarded {
@@ -1490,7 +1533,7 @@ impl Guarded {
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let permit = match self.breaker.try_acquire() {
+        let permit = match self.breaker.acquire(py) {
             Ok(p) => p,
             Err(rejected) => {
                 return match &self.fallback {
@@ -1501,18 +1544,19 @@ impl Guarded {
         };
         match self.func.call(py, args, kwargs) {
             Ok(v) => {
-                permit.record(Outcome::Success);
+                self.breaker.record(py, permit, Outcome::Success);
                 Ok(v)
             }
             Err(e) => {
                 // A classification that raises (a bad exception tuple) counts as a failure
                 // and the original error goes on.
                 let failed = self.is_failure(py, &e).unwrap_or(true);
-                permit.record(if failed {
+                let outcome = if failed {
                     Outcome::Failure
                 } else {
                     Outcome::Success
-                });
+                };
+                self.breaker.record(py, permit, outcome);
                 match (&self.fallback, failed) {
                     (Some(f), true) => f.call(py, args, kwargs),
                     _ => Err(e),
@@ -1536,6 +1580,132 @@ impl Guarded {
                 })?;
                 Ok(method_type.call1(py, (slf, o))?)
             }
+        }
+    }
+}
+
+/// A breaker whose window and state live in Redis, shared by every process using the same
+/// name; a local breaker takes over while Redis is unreachable (the Python wrapper is
+/// `CircuitBreaker(shared=URL)`). Redis round trips release the GIL.
+#[pyclass(frozen, module = "liberation_gates._native")]
+struct SharedBreaker {
+    inner: Arc<core::store::shared::SharedBreaker>,
+}
+
+/// What `SharedBreaker.acquire` hands out and `record` takes back.
+#[pyclass(frozen, module = "liberation_gates._native")]
+struct SharedPermit {
+    started: Instant,
+    shared: bool,
+}
+
+#[pymethods]
+impl SharedBreaker {
+    #[new]
+    #[pyo3(signature = (url, name, config=None))]
+    fn new(url: &str, name: &str, config: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        core::store::shared::SharedBreaker::connect(url, name, breaker_config(config)?)
+            .map(|b| SharedBreaker { inner: Arc::new(b) })
+            .map_err(err)
+    }
+    /// Asks to make a call now; a permit for `record`, or raises CircuitOpenError.
+    fn acquire(&self, py: Python<'_>) -> PyResult<SharedPermit> {
+        let started = Instant::now();
+        let inner = &self.inner;
+        match py.detach(|| inner.acquire()) {
+            Ok(shared) => Ok(SharedPermit { started, shared }),
+            Err(r) => Err(err(core::error::BreakerError::from(r))),
+        }
+    }
+    /// Records the outcome of the call `permit` allowed, timed from `acquire` to now.
+    fn record(&self, py: Python<'_>, failure: bool, permit: &SharedPermit) -> &'static str {
+        let outcome = if failure {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        };
+        let seconds = permit.started.elapsed().as_secs_f64();
+        let (inner, shared) = (&self.inner, permit.shared);
+        py.detach(|| inner.record(shared, outcome, seconds))
+            .as_str()
+    }
+    #[getter]
+    fn state(&self, py: Python<'_>) -> &'static str {
+        let inner = &self.inner;
+        py.detach(|| inner.state()).as_str()
+    }
+    /// Whether calls currently go through Redis (else through the local breaker).
+    #[getter]
+    fn is_shared(&self) -> bool {
+        self.inner.is_shared()
+    }
+    /// State, whether shared, and lifetime counters (every process's, when shared).
+    fn metrics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let inner = &self.inner;
+        let (state, stats) = py.detach(|| (inner.state(), inner.stats()));
+        let d = PyDict::new(py);
+        d.set_item("state", state.as_str())?;
+        d.set_item("shared", inner.is_shared())?;
+        d.set_item("stats", to_py(py, &stats)?)?;
+        Ok(d.into_any())
+    }
+    fn force_open(&self, py: Python<'_>) -> &'static str {
+        let inner = &self.inner;
+        py.detach(|| inner.force_open()).as_str()
+    }
+    fn disable(&self, py: Python<'_>) -> &'static str {
+        let inner = &self.inner;
+        py.detach(|| inner.disable()).as_str()
+    }
+    fn reset(&self, py: Python<'_>) -> &'static str {
+        let inner = &self.inner;
+        py.detach(|| inner.reset()).as_str()
+    }
+    /// Calls `listener(t, from_state, to_state)` on transitions this process makes.
+    fn on_transition(&self, listener: Py<PyAny>) {
+        self.inner.on_event(move |e| {
+            if let core::store::shared::SharedEvent::Transition(tr) = e {
+                Python::attach(|py| {
+                    if let Err(e) = listener.call1(py, (tr.t, tr.from.as_str(), tr.to.as_str())) {
+                        e.write_unraisable(py, None);
+                    }
+                })
+            }
+        });
+    }
+    /// Calls `listener("local", reason)` when Redis fails and calls go local, and
+    /// `listener("shared", None)` when it answers again.
+    fn on_shared_event(&self, listener: Py<PyAny>) {
+        self.inner.on_event(move |e| {
+            let (what, reason) = match e {
+                core::store::shared::SharedEvent::Local { reason } => {
+                    ("local", Some(reason.clone()))
+                }
+                core::store::shared::SharedEvent::Shared => ("shared", None),
+                core::store::shared::SharedEvent::Transition(_) => return,
+            };
+            Python::attach(|py| {
+                if let Err(e) = listener.call1(py, (what, reason)) {
+                    e.write_unraisable(py, None);
+                }
+            })
+        });
+    }
+    /// As `CircuitBreaker.guard`.
+    #[pyo3(signature = (func, failure_exceptions, ignore_exceptions, fallback=None))]
+    fn guard(
+        &self,
+        func: Py<PyAny>,
+        failure_exceptions: Py<PyAny>,
+        ignore_exceptions: Py<PyAny>,
+        fallback: Option<Py<PyAny>>,
+    ) -> Guarded {
+        Guarded {
+            breaker: GuardedBreaker::Shared(self.inner.clone()),
+            func,
+            failure_exceptions,
+            ignore_exceptions,
+            fallback,
         }
     }
 }
@@ -1717,6 +1887,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<CircuitBreaker>()?;
     m.add_class::<Guarded>()?;
     m.add_class::<Store>()?;
+    m.add_class::<SharedBreaker>()?;
+    m.add_class::<SharedPermit>()?;
     m.add_class::<FallbackCache>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -347,6 +347,24 @@ impl SharedBreaker {
         }
     }
 
+    /// Asks to make a call now, for bindings that keep the permit themselves: `Ok(true)` when
+    /// the shared state permitted it, `Ok(false)` when the local breaker did (Redis is
+    /// unavailable). Record with [`record`](Self::record), passing that answer back.
+    pub fn acquire(&self) -> Result<bool, Rejected> {
+        self.try_acquire().map(|p| p.shared)
+    }
+
+    /// Records a call of `seconds` permitted by [`acquire`](Self::acquire) (`shared`: what it
+    /// answered).
+    pub fn record(&self, shared: bool, outcome: Outcome, seconds: f64) -> BreakerState {
+        let seconds = if seconds.is_finite() && seconds >= 0.0 {
+            seconds
+        } else {
+            0.0
+        };
+        self.record_via(shared, outcome, seconds)
+    }
+
     fn record_via(&self, shared: bool, outcome: Outcome, seconds: f64) -> BreakerState {
         if shared {
             if let Ok((_, state)) = self.shared_apply(BreakerOp::Record { outcome, seconds }) {
@@ -401,6 +419,13 @@ impl SharedBreaker {
         self.shared_apply(BreakerOp::ForceOpen)
             .map(|r| r.1)
             .unwrap_or_else(|_| self.local.force_open())
+    }
+
+    /// Disables the shared breaker: every call permitted, nothing recorded (or the local one).
+    pub fn disable(&self) -> BreakerState {
+        self.shared_apply(BreakerOp::Disable)
+            .map(|r| r.1)
+            .unwrap_or_else(|_| self.local.disable())
     }
 
     /// Closes the shared breaker with an empty window (or the local one).

@@ -17,7 +17,7 @@ import contextvars
 import functools
 import inspect
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Mapping, Optional, Tuple, Type, TypeVar, cast, overload
+from typing import Any, Awaitable, Callable, Mapping, Optional, Protocol, Tuple, Type, TypeVar, cast, overload
 
 from . import _native
 from .errors import CircuitOpenError
@@ -26,6 +26,30 @@ T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 Clock = Callable[[], float]
 ExceptionTypes = Tuple[Type[BaseException], ...]
+
+
+class _NativeBreaker(Protocol):
+    """What the wrapper needs of a native breaker, local or shared: ``acquire()`` hands out a
+    permit (a start time, or a ``SharedPermit``) that ``record(failed, permit)`` takes back;
+    the wrapper only passes it along."""
+
+    def acquire(self, /) -> Any: ...
+    def record(self, failure: bool, permit: Any, /) -> str: ...
+    @property
+    def state(self) -> str: ...
+    def metrics(self, /) -> dict[str, Any]: ...
+    def force_open(self, /) -> str: ...
+    def disable(self, /) -> str: ...
+    def reset(self, /) -> str: ...
+    def on_transition(self, listener: Callable[[float, str, str], Any], /) -> None: ...
+    def guard(
+        self,
+        func: Callable[..., Any],
+        failure_exceptions: ExceptionTypes,
+        ignore_exceptions: ExceptionTypes,
+        fallback: Optional[Callable[..., Any]] = None,
+        /,
+    ) -> _native.Guarded: ...
 
 
 class CircuitBreaker:
@@ -41,6 +65,11 @@ class CircuitBreaker:
     of ``ignore_exceptions``; other exceptions pass through and count as successes (the
     dependency answered). A refused call raises :class:`CircuitOpenError`, or calls the
     fallback when there is one.
+
+    ``shared="redis://HOST:PORT/"`` shares the window and state with every breaker of the same
+    ``name`` in other processes, through Redis (times are then wall-clock, so ``clock`` cannot
+    be given). If Redis cannot be reached, calls go through a local breaker of the same config
+    until it answers again; :meth:`on_shared_event` listeners and :attr:`is_shared` say so.
     """
 
     def __init__(
@@ -52,13 +81,21 @@ class CircuitBreaker:
         failure_exceptions: ExceptionTypes = (Exception,),
         ignore_exceptions: ExceptionTypes = (),
         fallback: Optional[Callable[..., Any]] = None,
+        shared: Optional[str] = None,
     ) -> None:
         self.name = name
         self.failure_exceptions = failure_exceptions
         self.ignore_exceptions = ignore_exceptions
         self.fallback = fallback
-        self._native = _native.CircuitBreaker(dict(config) if config is not None else None, clock)
-        self._entered: contextvars.ContextVar[Tuple[float, ...]] = contextvars.ContextVar(f"lg_breaker_{id(self)}", default=())
+        settings = dict(config) if config is not None else None
+        self._native: _NativeBreaker
+        if shared is None:
+            self._native = _native.CircuitBreaker(settings, clock)
+        elif clock is not None:
+            raise TypeError("a shared breaker runs on wall-clock time: give shared or clock, not both")
+        else:
+            self._native = _native.SharedBreaker(shared, name, settings)
+        self._entered: contextvars.ContextVar[Tuple[Any, ...]] = contextvars.ContextVar(f"lg_breaker_{id(self)}", default=())
 
     # -- state -------------------------------------------------------------------------
     @property
@@ -83,8 +120,21 @@ class CircuitBreaker:
         return self._native.reset()
 
     def on_transition(self, listener: Callable[[float, str, str], Any]) -> None:
-        """Call ``listener(t, from_state, to_state)`` on every transition, in order."""
+        """Call ``listener(t, from_state, to_state)`` on every transition, in order (for a
+        shared breaker: the transitions this process makes)."""
         self._native.on_transition(listener)
+
+    @property
+    def is_shared(self) -> bool:
+        """For a shared breaker, whether calls currently go through Redis; False otherwise."""
+        return isinstance(self._native, _native.SharedBreaker) and self._native.is_shared
+
+    def on_shared_event(self, listener: Callable[[str, Optional[str]], Any]) -> None:
+        """Shared breakers: call ``listener("local", reason)`` when Redis fails and calls fall
+        back to the local breaker, and ``listener("shared", None)`` when Redis answers again."""
+        if not isinstance(self._native, _native.SharedBreaker):
+            raise TypeError("on_shared_event needs CircuitBreaker(shared=URL)")
+        self._native.on_shared_event(listener)
 
     def is_failure(self, exc: BaseException) -> bool:
         """Whether ``exc`` counts against the dependency."""
@@ -246,7 +296,10 @@ class FallbackCache:
             value, attribution = func()
             return value, attribution.to_dict()
 
-        return _served(self._native.guard(breaker._native, key, call, breaker.is_failure))
+        native = breaker._native
+        if not isinstance(native, _native.CircuitBreaker):
+            raise TypeError("FallbackCache.guard needs a local breaker, not CircuitBreaker(shared=...)")
+        return _served(self._native.guard(native, key, call, breaker.is_failure))
 
     def __len__(self) -> int:
         return len(self._native)
