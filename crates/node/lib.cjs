@@ -283,6 +283,120 @@ class CircuitBreaker extends EventEmitter {
   }
 }
 
+const NativeSharedBreaker = wrapClass(native.NativeSharedBreaker);
+
+/**
+ * A circuit breaker whose window and state live in Redis, shared by every process that uses
+ * the same `name` (SPEC §4; one compare-and-set per operation). If Redis cannot be reached,
+ * calls go through a local breaker of the same config and the breaker emits `sharedLost`
+ * (`{ reason }`), then `sharedRestored` when Redis answers again. Redis round trips run on
+ * libuv's thread pool, never on the event loop.
+ *
+ * `new SharedCircuitBreaker(url, options)`: `url` like "redis://127.0.0.1:6379/"; `options`
+ * as `CircuitBreaker`'s (`name` matters: it is the shared key), without `clock` (shared
+ * breakers run on wall-clock time). Events as `CircuitBreaker`'s, for transitions this
+ * process makes.
+ */
+class SharedCircuitBreaker extends EventEmitter {
+  constructor(url, options = {}) {
+    super();
+    const { timeout, errorFilter, fallback, clock, name, ...config } = options;
+    if (clock !== undefined) throw new TypeError('a shared breaker runs on wall-clock time: it takes no clock');
+    if (timeout !== undefined && config.slow_call_seconds === undefined) config.slow_call_seconds = timeout / 1000;
+    this.name = name || 'breaker';
+    this.timeout = timeout;
+    this.errorFilter = errorFilter;
+    this.fallbackFn = fallback;
+    this._native = new NativeSharedBreaker(url, this.name, Object.keys(config).length ? config : undefined);
+  }
+
+  _drainShared() {
+    for (const e of this._native.takeEvents()) {
+      if (e.kind === 'transition') this.emit(EVENT_OF_STATE[e.to], { t: e.t, from: e.from, to: e.to });
+      else if (e.kind === 'local') this.emit('sharedLost', { reason: e.reason });
+      else this.emit('sharedRestored', {});
+    }
+  }
+
+  /** Whether `err` counts against the dependency. */
+  isFailure(err) {
+    return !(this.errorFilter && this.errorFilter(err));
+  }
+
+  /** Calls `fn(...args)` through the shared breaker; resolves with its result or the fallback's. */
+  async fire(fn, ...args) {
+    const permit = await this._native.acquire();
+    this._drainShared();
+    if (permit < 0) {
+      const err = new CircuitOpenError('call_rejected', `call rejected: circuit breaker ${this.name} is open`, 'breaker');
+      this.emit('reject', err);
+      return this._fallback(err, args);
+    }
+    const started = performance.now();
+    let timer;
+    try {
+      let pending = Promise.resolve(fn(...args));
+      if (this.timeout !== undefined) {
+        pending = Promise.race([pending, new Promise((_, reject) => { timer = setTimeout(() => reject(timeoutError(this.timeout)), this.timeout); })]);
+      }
+      const result = await pending;
+      const ms = performance.now() - started;
+      await this._native.record(permit === 1, false, ms / 1000);
+      this.emit('success', result, ms);
+      this._drainShared();
+      return result;
+    } catch (err) {
+      const ms = performance.now() - started;
+      const failure = this.isFailure(err);
+      await this._native.record(permit === 1, failure, ms / 1000);
+      if (err && err.code === 'ETIMEDOUT') this.emit('timeout', err);
+      if (failure) this.emit('failure', err, ms);
+      this._drainShared();
+      if (!failure) throw err;
+      return this._fallback(err, args);
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  async _fallback(err, args) {
+    if (!this.fallbackFn) throw err;
+    this.emit('fallback', err);
+    return this.fallbackFn(...args, err);
+  }
+
+  /** Whether calls currently go through Redis (else through the local breaker). */
+  get isShared() {
+    return this._native.isShared;
+  }
+  /** The shared state (a Redis round trip; the local breaker's while Redis is unavailable). */
+  get state() {
+    return this._native.state;
+  }
+  /** Lifetime counters of every process sharing the breaker. */
+  get stats() {
+    return this._native.stats();
+  }
+  /** Rejects every call, in every process, until `close()`. */
+  open() {
+    const s = this._native.forceOpen();
+    this._drainShared();
+    return s;
+  }
+  /** Closes the shared breaker with an empty window. */
+  close() {
+    const s = this._native.reset();
+    this._drainShared();
+    return s;
+  }
+  /** Permits every call and records nothing. */
+  disable() {
+    const s = this._native.disable();
+    this._drainShared();
+    return s;
+  }
+}
+
 /**
  * Last good answers per key with their attribution, served while a dependency is down.
  * Bounded (`capacity`, oldest evicted first) and expiring (`ttlSeconds`).
@@ -344,6 +458,7 @@ module.exports = {
   BreakerMachine: wrapClass(native.BreakerMachine),
   Store: wrapClass(native.Store),
   CircuitBreaker,
+  SharedCircuitBreaker,
   FallbackCache,
   errorKinds: native.errorKinds,
   raiseForTest: guarded(native.raiseForTest),

@@ -95,6 +95,31 @@ export class CircuitBreaker extends EventEmitter {
   on(event: 'timeout' | 'reject' | 'fallback', listener: (err: unknown) => void): this;
 }
 
+/**
+ * A breaker whose window and state live in Redis, shared by every process using the same
+ * `name`; a local breaker takes over while Redis is unreachable (`sharedLost`, then
+ * `sharedRestored`). Redis round trips run off the event loop.
+ */
+export class SharedCircuitBreaker extends EventEmitter {
+  constructor(url: string, options?: Omit<BreakerOptions, 'clock'>);
+  readonly name: string;
+  fire<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, ...args: A): Promise<R>;
+  isFailure(err: unknown): boolean;
+  /** Whether calls currently go through Redis. */
+  readonly isShared: boolean;
+  readonly state: BreakerStats['state'];
+  readonly stats: BreakerStats['stats'];
+  open(): string;
+  close(): string;
+  disable(): string;
+  on(event: 'open' | 'halfOpen' | 'close' | 'forcedOpen' | 'disabled', listener: (t: { t: number; from: string; to: string }) => void): this;
+  on(event: 'sharedLost', listener: (e: { reason: string }) => void): this;
+  on(event: 'sharedRestored', listener: (e: Record<string, never>) => void): this;
+  on(event: 'success', listener: (result: unknown, latencyMs: number) => void): this;
+  on(event: 'failure', listener: (err: unknown, latencyMs: number) => void): this;
+  on(event: 'timeout' | 'reject' | 'fallback', listener: (err: unknown) => void): this;
+}
+
 /** Who created a response and how its revenue was shared. */
 export interface Attribution {
   creators: string[];

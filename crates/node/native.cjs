@@ -842,6 +842,7 @@ module.exports.FlagSet = nativeBinding.FlagSet
 module.exports.Ledger = nativeBinding.Ledger
 module.exports.NativeBreaker = nativeBinding.NativeBreaker
 module.exports.NativeFallbackCache = nativeBinding.NativeFallbackCache
+module.exports.NativeSharedBreaker = nativeBinding.NativeSharedBreaker
 module.exports.Policy = nativeBinding.Policy
 module.exports.Proposal = nativeBinding.Proposal
 module.exports.Refundable = nativeBinding.Refundable

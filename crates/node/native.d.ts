@@ -113,6 +113,30 @@ export declare class NativeFallbackCache {
   get size(): number
 }
 
+/**
+ * A breaker whose window and state live in Redis (shared by every process using the same
+ * name), with a local breaker while Redis is unreachable. Its Redis round trips run on the
+ * libuv thread pool (`acquire` and `record` return promises), never on the event loop.
+ */
+export declare class NativeSharedBreaker {
+  constructor(url: string, name: string, config?: any | undefined | null)
+  /** Resolves to 1 (permitted, shared), 0 (permitted by the local breaker) or -1 (rejected). */
+  acquire(): Promise<number>
+  /** Records a call of `seconds` that `acquire` permitted (`shared`: it answered 1). */
+  record(shared: boolean, failure: boolean, seconds: number): Promise<string>
+  /** Events since the last call, in order. */
+  takeEvents(): Array<SharedEventObject>
+  /** Whether calls currently go through Redis. */
+  get isShared(): boolean
+  /** The state (a Redis round trip on the calling thread). */
+  get state(): string
+  /** Lifetime counters (every process's, when shared). */
+  stats(): any
+  forceOpen(): string
+  disable(): string
+  reset(): string
+}
+
 /** A deployment-safety policy (SPEC §7). */
 export declare class Policy {
   /** The built-in liberation-safe policy. */
@@ -319,6 +343,19 @@ export interface ServedObject {
   attribution: any
   fromCache: boolean
   ageSeconds: number
+}
+
+/**
+ * An event of a shared breaker: a transition this process made (`t`, `from`, `to`), or
+ * `local` (Redis failed: `reason`) / `shared` (Redis answers again).
+ */
+export interface SharedEventObject {
+  /** "transition", "local" or "shared". */
+  kind: string
+  t?: number
+  from?: string
+  to?: string
+  reason?: string
 }
 
 /** Runs a simulation file's text through a policy (default: built-in) and a rollout. */
