@@ -158,10 +158,21 @@ fn concurrent_processes_lose_no_acquire_and_no_record() {
                     Arc::new(WallClock),
                 )
                 .unwrap();
+                let fell_back = Arc::new(Mutex::new(Vec::new()));
+                let seen = fell_back.clone();
+                b.on_event(move |e| {
+                    if let SharedEvent::Local { reason } = e {
+                        seen.lock().unwrap().push(reason.clone());
+                    }
+                });
                 for _ in 0..250 {
                     b.call(|| Ok::<_, ()>(())).unwrap().unwrap();
                 }
-                assert!(b.is_shared());
+                assert!(
+                    b.is_shared(),
+                    "fell back to local: {:?}",
+                    fell_back.lock().unwrap()
+                );
             })
         })
         .collect();
@@ -253,4 +264,33 @@ fn a_bad_url_or_name_is_a_typed_error() {
     let e =
         SharedBreaker::connect("redis://127.0.0.1:1/", "", BreakerConfig::default()).unwrap_err();
     assert_eq!(e.kind(), "invalid_record");
+}
+
+#[test]
+fn a_lock_left_by_a_dead_process_expires_and_calls_go_on() {
+    let Some(redis) = Redis::start(free_port()) else {
+        return;
+    };
+    let b = shared(&redis.url(), "orphaned");
+    assert!(b.call(|| Ok::<_, ()>(())).unwrap().is_ok());
+    // A process died holding the lock (it expires after 300 ms) and had written meanwhile,
+    // so this breaker's cached state is stale: it must wait for the lock, not go local.
+    let client = redis::Client::open(redis.url()).unwrap();
+    let mut conn = client.get_connection().unwrap();
+    let _: () = redis::cmd("SET")
+        .arg("liberation-gates:breaker:orphaned:lock")
+        .arg("dead-process")
+        .arg("PX")
+        .arg(300)
+        .query(&mut conn)
+        .unwrap();
+    let started = Instant::now();
+    assert!(b.call(|| Ok::<_, ()>(())).unwrap().is_ok());
+    assert!(b.is_shared(), "waited for the lock instead of falling back");
+    assert!(
+        started.elapsed() >= Duration::from_millis(250),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(b.stats().permitted, 2);
 }

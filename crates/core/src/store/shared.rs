@@ -2,10 +2,14 @@
 //!
 //! The breakers named `name` in every process keep one [`BreakerMachine`] (SPEC §4, the same
 //! code as a local breaker) as JSON under the key `liberation-gates:breaker:{name}`. Each
-//! operation reads it, applies the operation in Rust, and writes it back with a Lua
-//! compare-and-set that succeeds only if nobody wrote in between (else it reads again), so
-//! every process's acquires and records enter the one window and every transition happens
-//! once. Times are wall-clock seconds ([`WallClock`]), the clock processes agree on.
+//! operation applies itself in Rust to the machine this process last saw and writes the result
+//! with a Lua compare-and-set that succeeds only if nobody wrote in between, so every
+//! process's acquires and records enter the one window and every transition happens once. An
+//! uncontended operation is one round trip. A writer that loses three times in a row takes
+//! the breaker's lock (`…:lock`, `SET NX PX`, which every compare-and-set respects), reads,
+//! writes and unlocks: under heavy contention writers take turns instead of colliding forever
+//! (a lock whose holder died expires after a second). Times are wall-clock seconds
+//! ([`WallClock`]), the clock processes agree on.
 //!
 //! **Redis trouble never becomes an outage.** Connecting, reading and writing time out after
 //! `timeout` (default 200 ms); on any failure the breaker carries on with a local breaker of
@@ -31,21 +35,51 @@ use parking_lot::Mutex;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Compare-and-set: write `ARGV[2]` if the key still holds `ARGV[1]` (`""`: does not exist).
-/// Returns `{1, ""}` when written, else `{0, current}` (`""` for none), so a writer that lost
-/// the race has the current value without another round trip.
+/// Compare-and-set: write `ARGV[2]` to `KEYS[1]` if it still holds `ARGV[1]` (`""`: does not
+/// exist) and the lock `KEYS[2]` is free or held with token `ARGV[3]`. Returns `{1, ""}` when
+/// written, else `{0, current}` (`""` for none), so a writer that lost the race has the
+/// current value without another round trip.
 const CAS: &str = r"
+local lock = redis.call('GET', KEYS[2])
 local cur = redis.call('GET', KEYS[1])
-if (cur == false and ARGV[1] == '') or cur == ARGV[1] then
+if cur == false then cur = '' end
+if (lock == false or lock == ARGV[3]) and cur == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2])
   return {1, ''}
 end
-if cur == false then cur = '' end
 return {0, cur}
 ";
 
-/// Attempts at one operation when other processes keep writing in between.
-const MAX_ATTEMPTS: usize = 64;
+/// Releases the lock `KEYS[1]` if it is still held with token `ARGV[1]`.
+const UNLOCK: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+";
+
+/// Numbers this process's breakers, for their lock tokens.
+static NEXT_TOKEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Optimistic attempts before taking the lock.
+const OPTIMISTIC_ATTEMPTS: u32 = 3;
+
+/// How long a lock lives if its holder dies while holding it.
+const LOCK_MILLIS: u64 = 1000;
+
+/// How long to wait for the lock before giving up (and going local).
+const LOCK_WAIT: Duration = Duration::from_secs(2);
+
+/// The pause after the `attempt`-th failure to take the lock: 2^attempt µs, at most 2 ms,
+/// scaled by a jitter in [0.5, 1.5) taken from the clock's nanoseconds.
+fn backoff(attempt: u32) -> Duration {
+    let base = 1u64 << attempt.min(11);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos() as u64);
+    let jitter = 500 + nanos % 1000; // per mille
+    Duration::from_nanos(base * jitter)
+}
 
 /// What a shared breaker tells its listeners.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +93,13 @@ pub enum SharedEvent {
 }
 
 type Listener = Box<dyn Fn(&SharedEvent) + Send + Sync>;
+
+/// One compare-and-set: written (the new text, the answer, the state, the transitions), or
+/// lost to another writer (the current text).
+enum Attempt {
+    Written(String, Option<bool>, BreakerState, Vec<Transition>),
+    Lost(String),
+}
 
 /// Settings of a [`SharedBreaker`] besides the breaker's own config.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -100,6 +141,10 @@ pub struct SharedBreaker {
     local: CircuitBreaker,
     clock: Arc<dyn Clock>,
     cas: redis::Script,
+    unlock: redis::Script,
+    lock_key: String,
+    /// This breaker's lock token: unique per process and breaker.
+    token: String,
     listeners: Mutex<Vec<Listener>>,
 }
 
@@ -182,6 +227,16 @@ impl SharedBreaker {
             local,
             clock,
             cas: redis::Script::new(CAS),
+            unlock: redis::Script::new(UNLOCK),
+            lock_key: format!("liberation-gates:breaker:{name}:lock"),
+            token: format!(
+                "{}-{:x}-{}",
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos()),
+                NEXT_TOKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            ),
             listeners: Mutex::new(Vec::new()),
         })
     }
@@ -296,34 +351,101 @@ impl SharedBreaker {
             }
         };
         let conn = self.connection(link)?;
-        for _ in 0..MAX_ATTEMPTS {
-            let mut m = if current.is_empty() {
-                BreakerMachine::new(self.config).map_err(|e| e.to_string())?
-            } else {
-                BreakerMachine::from_json(&current)
-                    .map_err(|e| format!("redis: the shared state is unreadable: {e}"))?
-            };
-            let now = self.clock.now();
-            let t = m.last_time().map_or(now, |last| now.max(last));
-            let (permitted, trans) = m.apply(t, op).map_err(|e| e.to_string())?;
-            let next = m.to_json();
-            let (written, actual): (i64, String) = self
-                .cas
-                .key(&self.key)
-                .arg(&current)
-                .arg(&next)
-                .invoke(conn)
-                .map_err(|e| format!("redis: compare-and-set: {e}"))?;
-            if written == 1 {
-                link.seen = Some(next);
-                events.extend(trans.into_iter().map(SharedEvent::Transition));
-                return Ok((permitted, m.state()));
+        // Optimistic first: one round trip when nobody else wrote since we last did.
+        for _ in 0..OPTIMISTIC_ATTEMPTS {
+            match self.attempt(conn, &current, op, "")? {
+                Attempt::Written(next, permitted, state, trans) => {
+                    link.seen = Some(next);
+                    events.extend(trans.into_iter().map(SharedEvent::Transition));
+                    return Ok((permitted, state));
+                }
+                Attempt::Lost(actual) => current = actual,
             }
-            current = actual;
         }
-        Err(format!(
-            "redis: {MAX_ATTEMPTS} attempts in a row lost the compare-and-set to other writers"
-        ))
+        // Busy: take the breaker's lock (which the compare-and-set of every other writer
+        // respects), so that writers take turns instead of colliding forever.
+        let deadline = Instant::now() + LOCK_WAIT;
+        let mut tries = 0;
+        loop {
+            let got: Option<String> = redis::cmd("SET")
+                .arg(&self.lock_key)
+                .arg(&self.token)
+                .arg("NX")
+                .arg("PX")
+                .arg(LOCK_MILLIS)
+                .query(conn)
+                .map_err(|e| format!("redis: lock: {e}"))?;
+            if got.is_some() {
+                break;
+            }
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "redis: the breaker's lock stayed busy for {LOCK_WAIT:?}"
+                ));
+            }
+            std::thread::sleep(backoff(tries));
+            tries += 1;
+        }
+        let result = (|| {
+            let current: String = redis::cmd("GET")
+                .arg(&self.key)
+                .query::<Option<String>>(conn)
+                .map_err(|e| format!("redis: GET: {e}"))?
+                .unwrap_or_default();
+            match self.attempt(conn, &current, op, &self.token)? {
+                Attempt::Written(next, permitted, state, trans) => {
+                    Ok((next, permitted, state, trans))
+                }
+                Attempt::Lost(_) => Err(
+                    "redis: the state changed while this process held the lock (lock expired?)"
+                        .to_string(),
+                ),
+            }
+        })();
+        let _: i64 = self
+            .unlock
+            .key(&self.lock_key)
+            .arg(&self.token)
+            .invoke(conn)
+            .map_err(|e| format!("redis: unlock: {e}"))?;
+        let (next, permitted, state, trans) = result?;
+        link.seen = Some(next);
+        events.extend(trans.into_iter().map(SharedEvent::Transition));
+        Ok((permitted, state))
+    }
+
+    /// Applies `op` to the machine in `current` and tries to write it back.
+    fn attempt(
+        &self,
+        conn: &mut redis::Connection,
+        current: &str,
+        op: BreakerOp,
+        token: &str,
+    ) -> Result<Attempt, String> {
+        let mut m = if current.is_empty() {
+            BreakerMachine::new(self.config).map_err(|e| e.to_string())?
+        } else {
+            BreakerMachine::from_json(current)
+                .map_err(|e| format!("redis: the shared state is unreadable: {e}"))?
+        };
+        let now = self.clock.now();
+        let t = m.last_time().map_or(now, |last| now.max(last));
+        let (permitted, trans) = m.apply(t, op).map_err(|e| e.to_string())?;
+        let next = m.to_json();
+        let (written, actual): (i64, String) = self
+            .cas
+            .key(&self.key)
+            .key(&self.lock_key)
+            .arg(current)
+            .arg(&next)
+            .arg(token)
+            .invoke(conn)
+            .map_err(|e| format!("redis: compare-and-set: {e}"))?;
+        Ok(if written == 1 {
+            Attempt::Written(next, permitted, m.state(), trans)
+        } else {
+            Attempt::Lost(actual)
+        })
     }
 
     /// Asks to make a call now.
