@@ -5,8 +5,6 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use liberation_gates::breaker::{BreakerConfig, CircuitBreaker, Outcome, WindowConfig};
-use liberation_gates::money::{Currency, Money};
-use liberation_gates::split::{FeeMode, Share, SplitTerms, Weight};
 use rust_decimal::prelude::*;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -177,19 +175,7 @@ fn by_hand(gross: Decimal, share: Decimal, weights: &[Decimal]) -> (Vec<Decimal>
 
 fn splits(c: &mut Criterion) {
     let mut g = c.benchmark_group("split_2_creators");
-    let gbp = Currency::from_code("GBP").expect("GBP");
-    let terms = SplitTerms::new(
-        gbp,
-        Share::parse("0.8").expect("share"),
-        Money::zero(gbp),
-        FeeMode::Platform,
-        vec![
-            ("a".into(), Weight::parse("3").expect("w")),
-            ("b".into(), Weight::parse("1").expect("w")),
-        ],
-    )
-    .expect("terms");
-    let gross = Money::parse("1234.57", gbp).expect("gross");
+    let (terms, gross) = liberation_gates_benches::split_2_creators();
     g.bench_function("liberation_gates", |b| {
         b.iter(|| black_box(terms.split(black_box(gross))))
     });

@@ -9,8 +9,6 @@
 //! clock), recloser, failsafe, split (ours, terms prepared), rusty-money (its `allocate`).
 use liberation_gates::breaker::{BreakerConfig, CircuitBreaker};
 use liberation_gates::clock::{Clock, ManualClock, SystemClock};
-use liberation_gates::money::{Currency, Money};
-use liberation_gates::split::{FeeMode, Share, SplitTerms, Weight};
 use std::hint::black_box;
 use std::sync::Arc;
 
@@ -49,19 +47,7 @@ fn main() {
                 .count() as u64
         }
         "split" => {
-            let gbp = Currency::from_code("GBP").expect("GBP");
-            let terms = SplitTerms::new(
-                gbp,
-                Share::parse("0.8").expect("share"),
-                Money::zero(gbp),
-                FeeMode::Platform,
-                vec![
-                    ("a".into(), Weight::parse("3").expect("w")),
-                    ("b".into(), Weight::parse("1").expect("w")),
-                ],
-            )
-            .expect("terms");
-            let gross = Money::parse("1234.57", gbp).expect("gross");
+            let (terms, gross) = liberation_gates_benches::split_2_creators();
             (0..calls)
                 .filter(|_| black_box(terms.split(black_box(gross))).is_ok())
                 .count() as u64

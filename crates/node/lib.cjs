@@ -150,6 +150,21 @@ const EVENT_OF_STATE = { open: 'open', half_open: 'halfOpen', closed: 'close', f
 const NativeBreaker = wrapClass(native.NativeBreaker);
 const NativeFallbackCache = wrapClass(native.NativeFallbackCache);
 
+/** Calls `start()`; with `ms`, its promise rejects with ETIMEDOUT after `ms` milliseconds. */
+function withTimeout(start, ms) {
+  let timer;
+  let pending;
+  try {
+    pending = Promise.resolve(start());
+  } catch (err) {
+    pending = Promise.reject(err);
+  }
+  if (ms !== undefined) {
+    pending = Promise.race([pending, new Promise((_, reject) => { timer = setTimeout(() => reject(timeoutError(ms)), ms); })]);
+  }
+  return { pending, clear: () => { if (timer) clearTimeout(timer); } };
+}
+
 function timeoutError(ms) {
   const e = new Error(`Timed out after ${ms} ms`);
   e.code = 'ETIMEDOUT';
@@ -208,13 +223,9 @@ class CircuitBreaker extends EventEmitter {
       this.emit('reject', err);
       return this._fallback(err, args);
     }
-    let timer;
+    const call = withTimeout(() => fn(...args), this.timeout);
     try {
-      let pending = Promise.resolve(fn(...args));
-      if (this.timeout !== undefined) {
-        pending = Promise.race([pending, new Promise((_, reject) => { timer = setTimeout(() => reject(timeoutError(this.timeout)), this.timeout); })]);
-      }
-      const result = await pending;
+      const result = await call.pending;
       const ended = this._now();
       const recorded = native.breakerRecord(this._handle, ended, false, ended - started);
       this.emit('success', result, (ended - started) * 1000);
@@ -231,7 +242,7 @@ class CircuitBreaker extends EventEmitter {
       if (!failure) throw err;
       return this._fallback(err, args);
     } finally {
-      if (timer) clearTimeout(timer);
+      call.clear();
     }
   }
 
@@ -333,13 +344,9 @@ class SharedCircuitBreaker extends EventEmitter {
       return this._fallback(err, args);
     }
     const started = performance.now();
-    let timer;
+    const call = withTimeout(() => fn(...args), this.timeout);
     try {
-      let pending = Promise.resolve(fn(...args));
-      if (this.timeout !== undefined) {
-        pending = Promise.race([pending, new Promise((_, reject) => { timer = setTimeout(() => reject(timeoutError(this.timeout)), this.timeout); })]);
-      }
-      const result = await pending;
+      const result = await call.pending;
       const ms = performance.now() - started;
       await this._native.record(permit === 1, false, ms / 1000);
       this.emit('success', result, ms);
@@ -355,7 +362,7 @@ class SharedCircuitBreaker extends EventEmitter {
       if (!failure) throw err;
       return this._fallback(err, args);
     } finally {
-      if (timer) clearTimeout(timer);
+      call.clear();
     }
   }
 

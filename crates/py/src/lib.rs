@@ -1440,13 +1440,13 @@ impl CircuitBreaker {
         ignore_exceptions: Py<PyAny>,
         fallback: Option<Py<PyAny>>,
     ) -> Guarded {
-        Guarded {
-            breaker: GuardedBreaker::Local(self.inner.clone()),
+        Guarded::new(
+            GuardedBreaker::Local(self.inner.clone()),
             func,
             failure_exceptions,
             ignore_exceptions,
             fallback,
-        }
+        )
     }
     /// Calls `listener(t, from_state, to_state)` on every transition.
     fn on_transition(&self, listener: Py<PyAny>) {
@@ -1517,6 +1517,22 @@ impl GuardedBreaker {
 }
 
 impl Guarded {
+    fn new(
+        breaker: GuardedBreaker,
+        func: Py<PyAny>,
+        failure_exceptions: Py<PyAny>,
+        ignore_exceptions: Py<PyAny>,
+        fallback: Option<Py<PyAny>>,
+    ) -> Guarded {
+        Guarded {
+            breaker,
+            func,
+            failure_exceptions,
+            ignore_exceptions,
+            fallback,
+        }
+    }
+
     fn is_failure(&self, py: Python<'_>, e: &PyErr) -> PyResult<bool> {
         let v = e.value(py);
         Ok(v.is_instance(self.failure_exceptions.bind(py))?
@@ -1700,13 +1716,13 @@ impl SharedBreaker {
         ignore_exceptions: Py<PyAny>,
         fallback: Option<Py<PyAny>>,
     ) -> Guarded {
-        Guarded {
-            breaker: GuardedBreaker::Shared(self.inner.clone()),
+        Guarded::new(
+            GuardedBreaker::Shared(self.inner.clone()),
             func,
             failure_exceptions,
             ignore_exceptions,
             fallback,
-        }
+        )
     }
 }
 

@@ -54,6 +54,20 @@ pub struct StoredRecord {
     pub checksum: String,
 }
 
+impl StoredRecord {
+    /// The record that follows the one with checksum `prev` and number `seq - 1` (the chain's
+    /// one step, shared by every backend).
+    pub fn next(prev: &str, seq: u64, stream: &str, id: &str, body: &str) -> StoredRecord {
+        StoredRecord {
+            seq,
+            stream: stream.to_string(),
+            id: id.to_string(),
+            body: body.to_string(),
+            checksum: checksum(prev, seq, stream, id, body),
+        }
+    }
+}
+
 /// The checksum of record `seq` following `prev`: SHA-256 over each field's length (8 bytes,
 /// little-endian) and bytes, in the order prev, seq (decimal), stream, id, body — so that no
 /// two different records hash the same text.
@@ -225,14 +239,7 @@ impl Store for MemoryStore {
             return Err(duplicate(stream, id));
         }
         let prev = self.records.last().map_or(GENESIS, |r| r.checksum.as_str());
-        let seq = self.records.len() as u64 + 1;
-        let r = StoredRecord {
-            seq,
-            stream: stream.to_string(),
-            id: id.to_string(),
-            body: body.to_string(),
-            checksum: checksum(prev, seq, stream, id, body),
-        };
+        let r = StoredRecord::next(prev, self.records.len() as u64 + 1, stream, id, body);
         self.ids.insert((stream.to_string(), id.to_string()));
         self.records.push(r.clone());
         Ok(r)
@@ -401,7 +408,7 @@ pub mod sqlite {
     //! The embedded backend: one SQLite file (bundled library, nothing to install), WAL
     //! journal, `synchronous=FULL`, every append in an `IMMEDIATE` transaction (which also
     //! serialises writers from several processes on the same file).
-    use super::{check_names, checksum, duplicate, verify_chain, Store, StoredRecord, GENESIS};
+    use super::{check_names, duplicate, verify_chain, Store, StoredRecord, GENESIS};
     use crate::error::StoreError;
     use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
     use std::time::Duration;
@@ -422,6 +429,17 @@ pub mod sqlite {
         );
         CREATE TABLE IF NOT EXISTS lg_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     ";
+
+    /// A record from a `SELECT seq, stream, id, body, checksum` row.
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
+        Ok(StoredRecord {
+            seq: r.get::<_, i64>(0)? as u64,
+            stream: r.get(1)?,
+            id: r.get(2)?,
+            body: r.get(3)?,
+            checksum: r.get(4)?,
+        })
+    }
 
     fn unavailable(what: &str, e: rusqlite::Error) -> StoreError {
         StoreError::Unavailable(format!("sqlite: {what}: {e}"))
@@ -490,12 +508,11 @@ pub mod sqlite {
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(|e| unavailable("begin", e))?;
-            let (seq, prev) = SqliteStore::head(&tx)?;
-            let seq = seq + 1;
-            let sum = checksum(&prev, seq, stream, id, body);
+            let (last, prev) = SqliteStore::head(&tx)?;
+            let r = StoredRecord::next(&prev, last + 1, stream, id, body);
             match tx.execute(
                 "INSERT INTO lg_records (seq, stream, id, body, checksum) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![seq as i64, stream, id, body, sum],
+                params![r.seq as i64, stream, id, body, r.checksum],
             ) {
                 Ok(_) => {}
                 Err(rusqlite::Error::SqliteFailure(f, _))
@@ -507,17 +524,11 @@ pub mod sqlite {
             }
             tx.execute(
                 "UPDATE lg_head SET seq = ?1, checksum = ?2 WHERE one = 1",
-                params![seq as i64, sum],
+                params![r.seq as i64, r.checksum],
             )
             .map_err(|e| unavailable("head", e))?;
             tx.commit().map_err(|e| unavailable("commit", e))?;
-            Ok(StoredRecord {
-                seq,
-                stream: stream.to_string(),
-                id: id.to_string(),
-                body: body.to_string(),
-                checksum: sum,
-            })
+            Ok(r)
         }
 
         fn records(&mut self, stream: Option<&str>) -> Result<Vec<StoredRecord>, StoreError> {
@@ -530,15 +541,7 @@ pub mod sqlite {
                 .prepare_cached(sql)
                 .map_err(|e| unavailable("read", e))?;
             let rows = st
-                .query_map(params![stream], |r| {
-                    Ok(StoredRecord {
-                        seq: r.get::<_, i64>(0)? as u64,
-                        stream: r.get(1)?,
-                        id: r.get(2)?,
-                        body: r.get(3)?,
-                        checksum: r.get(4)?,
-                    })
-                })
+                .query_map(params![stream], from_row)
                 .map_err(|e| unavailable("read", e))?;
             rows.collect::<Result<Vec<_>, _>>()
                 .map_err(|e| unavailable("read", e))
@@ -549,15 +552,7 @@ pub mod sqlite {
                 .query_row(
                     "SELECT seq, stream, id, body, checksum FROM lg_records WHERE stream = ?1 AND id = ?2",
                     params![stream, id],
-                    |r| {
-                        Ok(StoredRecord {
-                            seq: r.get::<_, i64>(0)? as u64,
-                            stream: r.get(1)?,
-                            id: r.get(2)?,
-                            body: r.get(3)?,
-                            checksum: r.get(4)?,
-                        })
-                    },
+                    from_row,
                 )
                 .optional()
                 .map_err(|e| unavailable("read", e))
@@ -575,15 +570,7 @@ pub mod sqlite {
                     .prepare("SELECT seq, stream, id, body, checksum FROM lg_records ORDER BY seq")
                     .map_err(|e| unavailable("read", e))?;
                 let rows = st
-                    .query_map([], |r| {
-                        Ok(StoredRecord {
-                            seq: r.get::<_, i64>(0)? as u64,
-                            stream: r.get(1)?,
-                            id: r.get(2)?,
-                            body: r.get(3)?,
-                            checksum: r.get(4)?,
-                        })
-                    })
+                    .query_map([], from_row)
                     .map_err(|e| unavailable("read", e))?;
                 rows.collect::<Result<Vec<_>, _>>()
                     .map_err(|e| unavailable("read", e))?
@@ -623,7 +610,7 @@ pub mod postgres {
     //! head row (`SELECT … FOR UPDATE` in each append's transaction), so sequence numbers have
     //! no gaps, no record is lost and none is written twice. Migrations ship with the crate
     //! (`migrations/postgres/*.sql`) and are applied on open under an advisory lock.
-    use super::{check_names, checksum, duplicate, verify_chain, Store, StoredRecord};
+    use super::{check_names, duplicate, verify_chain, Store, StoredRecord};
     use crate::error::StoreError;
     use ::postgres::error::SqlState;
     use ::postgres::{Client, IsolationLevel, NoTls};
@@ -716,12 +703,11 @@ pub mod postgres {
                 )
                 .map_err(|e| unavailable("head", e))?
                 .ok_or_else(|| StoreError::Tampered("the head row is missing".to_string()))?;
-            let seq = head.get::<_, i64>(0) as u64 + 1;
             let prev: String = head.get(1);
-            let sum = checksum(&prev, seq, stream, id, body);
+            let r = StoredRecord::next(&prev, head.get::<_, i64>(0) as u64 + 1, stream, id, body);
             if let Err(e) = tx.execute(
                 "INSERT INTO lg_records (seq, stream, id, body, checksum) VALUES ($1, $2, $3, $4, $5)",
-                &[&(seq as i64), &stream, &id, &body, &sum],
+                &[&(r.seq as i64), &stream, &id, &body, &r.checksum],
             ) {
                 return Err(if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
                     duplicate(stream, id)
@@ -731,17 +717,11 @@ pub mod postgres {
             }
             tx.execute(
                 "UPDATE lg_head SET seq = $1, checksum = $2 WHERE one = 1",
-                &[&(seq as i64), &sum],
+                &[&(r.seq as i64), &r.checksum],
             )
             .map_err(|e| unavailable("head", e))?;
             tx.commit().map_err(|e| unavailable("commit", e))?;
-            Ok(StoredRecord {
-                seq,
-                stream: stream.to_string(),
-                id: id.to_string(),
-                body: body.to_string(),
-                checksum: sum,
-            })
+            Ok(r)
         }
 
         fn records(&mut self, stream: Option<&str>) -> Result<Vec<StoredRecord>, StoreError> {
