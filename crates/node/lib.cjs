@@ -172,6 +172,44 @@ function timeoutError(ms) {
 }
 
 /**
+ * What both breakers share: the opossum-like options (`name`, `timeout`, `errorFilter`,
+ * `fallback`), the error filter and the fallback.
+ */
+class BreakerBase extends EventEmitter {
+  constructor(options) {
+    super();
+    this.name = options.name || 'breaker';
+    this.timeout = options.timeout;
+    this.errorFilter = options.errorFilter;
+    this.fallbackFn = options.fallback;
+  }
+
+  /** Whether `err` counts against the dependency. */
+  isFailure(err) {
+    return !(this.errorFilter && this.errorFilter(err));
+  }
+
+  async _fallback(err, args) {
+    if (!this.fallbackFn) throw err;
+    this.emit('fallback', err);
+    return this.fallbackFn(...args, err);
+  }
+
+  /** Sets the function used when a call is rejected or fails. */
+  fallback(fn) {
+    this.fallbackFn = fn;
+    return this;
+  }
+}
+
+/** The SPEC's config keys of breaker options (a `timeout` is also the slow-call limit). */
+function coreConfig(options) {
+  const { timeout, errorFilter, fallback, clock, name, ...config } = options;
+  if (timeout !== undefined && config.slow_call_seconds === undefined) config.slow_call_seconds = timeout / 1000;
+  return Object.keys(config).length ? config : undefined;
+}
+
+/**
  * A circuit breaker with an opossum-like API on the core's state machine (SPEC §4,
  * resilience4j's defaults).
  *
@@ -183,17 +221,11 @@ function timeoutError(ms) {
  * Events: `open`, `halfOpen`, `close`, `forcedOpen`, `disabled` (transitions, in order),
  * `success`, `failure`, `timeout`, `reject`, `fallback`.
  */
-class CircuitBreaker extends EventEmitter {
+class CircuitBreaker extends BreakerBase {
   constructor(options = {}) {
-    super();
-    const { timeout, errorFilter, fallback, clock, name, ...config } = options;
-    if (timeout !== undefined && config.slow_call_seconds === undefined) config.slow_call_seconds = timeout / 1000;
-    this.name = name || 'breaker';
-    this.timeout = timeout;
-    this.errorFilter = errorFilter;
-    this.fallbackFn = fallback;
-    this.clock = clock || (() => performance.now());
-    this._native = new NativeBreaker(Object.keys(config).length ? config : undefined);
+    super(options);
+    this.clock = options.clock || (() => performance.now());
+    this._native = new NativeBreaker(coreConfig(options));
     // fire()'s two calls per call go through free functions on a handle: cheaper than methods.
     this._handle = this._native.handle();
   }
@@ -206,11 +238,6 @@ class CircuitBreaker extends EventEmitter {
     if (bits & 2) {
       for (const t of this._native.takeTransitions()) this.emit(EVENT_OF_STATE[t.to], t);
     }
-  }
-
-  /** Whether `err` counts against the dependency. */
-  isFailure(err) {
-    return !(this.errorFilter && this.errorFilter(err));
   }
 
   /** Calls `fn(...args)` through the breaker; resolves with its result or the fallback's. */
@@ -246,17 +273,6 @@ class CircuitBreaker extends EventEmitter {
     }
   }
 
-  async _fallback(err, args) {
-    if (!this.fallbackFn) throw err;
-    this.emit('fallback', err);
-    return this.fallbackFn(...args, err);
-  }
-
-  /** Sets the function used when a call is rejected or fails. */
-  fallback(fn) {
-    this.fallbackFn = fn;
-    return this;
-  }
 
   get state() {
     return this._native.metrics(this._now()).state;
@@ -308,17 +324,11 @@ const NativeSharedBreaker = wrapClass(native.NativeSharedBreaker);
  * breakers run on wall-clock time). Events as `CircuitBreaker`'s, for transitions this
  * process makes.
  */
-class SharedCircuitBreaker extends EventEmitter {
+class SharedCircuitBreaker extends BreakerBase {
   constructor(url, options = {}) {
-    super();
-    const { timeout, errorFilter, fallback, clock, name, ...config } = options;
-    if (clock !== undefined) throw new TypeError('a shared breaker runs on wall-clock time: it takes no clock');
-    if (timeout !== undefined && config.slow_call_seconds === undefined) config.slow_call_seconds = timeout / 1000;
-    this.name = name || 'breaker';
-    this.timeout = timeout;
-    this.errorFilter = errorFilter;
-    this.fallbackFn = fallback;
-    this._native = new NativeSharedBreaker(url, this.name, Object.keys(config).length ? config : undefined);
+    if (options.clock !== undefined) throw new TypeError('a shared breaker runs on wall-clock time: it takes no clock');
+    super(options);
+    this._native = new NativeSharedBreaker(url, this.name, coreConfig(options));
   }
 
   _drainShared() {
@@ -327,11 +337,6 @@ class SharedCircuitBreaker extends EventEmitter {
       else if (e.kind === 'local') this.emit('sharedLost', { reason: e.reason });
       else this.emit('sharedRestored', {});
     }
-  }
-
-  /** Whether `err` counts against the dependency. */
-  isFailure(err) {
-    return !(this.errorFilter && this.errorFilter(err));
   }
 
   /** Calls `fn(...args)` through the shared breaker; resolves with its result or the fallback's. */
@@ -364,12 +369,6 @@ class SharedCircuitBreaker extends EventEmitter {
     } finally {
       call.clear();
     }
-  }
-
-  async _fallback(err, args) {
-    if (!this.fallbackFn) throw err;
-    this.emit('fallback', err);
-    return this.fallbackFn(...args, err);
   }
 
   /** Whether calls currently go through Redis (else through the local breaker). */

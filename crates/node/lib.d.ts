@@ -104,6 +104,7 @@ export class SharedCircuitBreaker extends EventEmitter {
   constructor(url: string, options?: Omit<BreakerOptions, 'clock'>);
   readonly name: string;
   fire<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, ...args: A): Promise<R>;
+  fallback(fn: (...args: any[]) => unknown): this;
   isFailure(err: unknown): boolean;
   /** Whether calls currently go through Redis. */
   readonly isShared: boolean;
