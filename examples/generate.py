@@ -48,12 +48,22 @@ lines = [obs(t) for t in range(0, 300, 30)]
 lines += [obs(t, share=0.72) for t in range(300, 390, 30)]
 write("creator-share-dip.jsonl", lines, "creator_share dips to 72% at t=300; after 60 s below the floor the deployment rolls back.")
 
-# 4. Governance participation halves: pause the rollout and consult the community.
+# 4. Governance participation halves: the rollout consults the community and waits. Healthy
+#    observations do not resume it (SPEC §8: only the community's answer ends a consultation);
+#    the answer "proceed" at t=1110 does, and the step's bake starts over.
 lines = [obs(t) for t in range(0, 600, 60)]
 lines += [obs(t, drop=0.62) for t in range(600, 780, 60)]
-write("participation-drop.jsonl", lines, "Participation drops 62% at t=600: consult (the rollout pauses).")
+lines += [obs(t) for t in range(780, 1110, 60)]
+lines.append({"t": 1110, "consulted": "proceed"})
+lines += [obs(t) for t in range(1140, 1440, 60)]
+write("participation-drop.jsonl", lines, "Participation drops 62% at t=600: the rollout consults the community and waits; the community answers proceed at t=1110.")
 
-# 5. Trauma-informed UX patterns fail: roll back gently, with notice.
-lines = [obs(t) for t in range(0, 600, 60)]
-lines += [obs(t, trauma_informed_ux=True) for t in range(600, 720, 60)]
-write("trauma-ux-failure.jsonl", lines, "The trauma-informed UX check fails at t=600: gentle rollback, with notice.")
+# 5. Trauma-informed UX patterns fail at 75% of traffic: a gentle rollback steps the weight
+#    down one plan step every 300 s (75% -> 25% -> 5% -> 0), so users can be told first.
+lines = [obs(t) for t in range(0, 86_400 + 1, 3_600)]
+lines.append({"t": 86_500, "approve": 0})
+lines += [obs(t) for t in range(87_000, 93_700 + 1, 3_600)] + [obs(93_700)]
+lines.append({"t": 93_800, "approve": 1})
+lines += [obs(t) for t in range(93_900, 94_400, 300)]
+lines += [obs(t, trauma_informed_ux=True) for t in range(94_400, 95_460, 60)]
+write("trauma-ux-failure.jsonl", lines, "The trauma-informed UX check fails at t=94400, at 75% of traffic: a gentle ramp down, one step every 300 s, then rolled back.")

@@ -189,7 +189,7 @@ pub fn breaker_ops(data: &[u8]) {
     let config = BreakerConfig {
         window: if c.time_window {
             WindowConfig::Time {
-                seconds: 1.0 + c.size as f64,
+                seconds: 1 + c.size as u64,
             }
         } else {
             WindowConfig::Count {

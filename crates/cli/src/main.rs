@@ -5,6 +5,7 @@
 //! proposal that is open or did not pass).
 
 use clap::{Parser, Subcommand, ValueEnum};
+use liberation_gates::audit::{self, Paid};
 use liberation_gates::bucket;
 use liberation_gates::conformance;
 use liberation_gates::error::SplitError;
@@ -124,6 +125,22 @@ enum Command {
         csv: bool,
         #[arg(long, value_enum, default_value = "all")]
         period: PeriodArg,
+    },
+    /// Audit payouts made elsewhere against the split that says what creators are owed.
+    ///
+    /// Exits 0 when every creator was paid at least what the split says and the floor held,
+    /// 1 when there is a shortfall or the floor broke, 2 on bad input.
+    Audit {
+        /// The split's terms as JSON: {"gross", "currency", "creators": [{"id", "weight"}],
+        /// "creator_share"?, "fee"?, "fee_mode"?}.
+        #[arg(long)]
+        split: PathBuf,
+        /// The payouts as JSON lines, one {"id", "amount"} per line.
+        #[arg(long)]
+        paid: PathBuf,
+        /// Print the audit as one JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// The Unleash-compatible bucket (1..=modulus) of a user in a group.
     Bucket {
@@ -279,6 +296,7 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             csv,
             period,
         } => cmd_report(ledger.as_deref(), store, json, csv, period),
+        Command::Audit { split, paid, json } => cmd_audit(&split, &paid, json),
         Command::Bucket {
             group,
             id,
@@ -381,6 +399,14 @@ fn cmd_evaluate(policy: Option<PathBuf>, path: &Path, json: bool) -> Result<u8, 
                 }
                 continue;
             }
+            simulate::Input::Consulted { t, outcome } => {
+                if !json {
+                    println!(
+                        "t={t:<10} (community answered {outcome}: rollout only, not evaluated)"
+                    );
+                }
+                continue;
+            }
         };
         let d = eval
             .observe(&obs)
@@ -408,6 +434,9 @@ fn cmd_evaluate(policy: Option<PathBuf>, path: &Path, json: bool) -> Result<u8, 
 #[serde(deny_unknown_fields)]
 struct PlanFile {
     steps: Vec<StepInput>,
+    /// How long a gentle rollback stays on each step on its way down (default 300 s).
+    #[serde(default)]
+    gentle_step_seconds: Option<f64>,
 }
 
 fn load_plan(path: Option<PathBuf>) -> Result<RolloutPlan, Fail> {
@@ -420,7 +449,11 @@ fn load_plan(path: Option<PathBuf>) -> Result<RolloutPlan, Fail> {
         .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
     let file: PlanFile =
         serde_json::from_value(value).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
-    RolloutPlan::new(file.steps).map_err(|e| Fail(format!("{}: {e}", path.display())))
+    let plan = RolloutPlan::new(file.steps).and_then(|p| match file.gentle_step_seconds {
+        Some(g) => p.with_gentle_step_seconds(g),
+        None => Ok(p),
+    });
+    plan.map_err(|e| Fail(format!("{}: {e}", path.display())))
 }
 
 fn cmd_simulate(
@@ -475,6 +508,12 @@ fn cmd_simulate(
             if let Some(a) = st.approved {
                 v["approved"] = json!(a);
             }
+            if let Some(c) = st.consulted {
+                v["consulted"] = json!(c);
+            }
+            if !st.ramp.is_empty() {
+                v["ramp"] = json!(st.ramp);
+            }
             v
         };
         if let Some((url, s)) = &mut kept {
@@ -491,11 +530,29 @@ fn cmd_simulate(
         if json {
             println!("{}", line());
         } else {
-            let what = match (&st.decision, st.approved) {
-                (Some(d), _) if d.reasons.is_empty() => d.action.to_string(),
-                (Some(d), _) => format!("{} ({})", d.action, d.reasons.join(", ")),
-                (None, Some(a)) => format!("approval of step {a}"),
-                (None, None) => String::new(),
+            // A gentle ramp moves with time: print each step it took, at the time it was due,
+            // before the line that caught up with it.
+            for r in &st.ramp {
+                let what = if r.status == RolloutStatus::RolledBack {
+                    "gentle ramp: rolled back".to_string()
+                } else {
+                    format!("gentle ramp: down to step {} ({}%)", r.step, r.weight)
+                };
+                println!(
+                    "{:>10}  {:>4}  {:>5}%  {:<18} {}",
+                    r.t,
+                    r.step,
+                    r.weight,
+                    r.status.as_str(),
+                    what
+                );
+            }
+            let what = match (&st.decision, st.approved, st.consulted) {
+                (Some(d), _, _) if d.reasons.is_empty() => d.action.to_string(),
+                (Some(d), _, _) => format!("{} ({})", d.action, d.reasons.join(", ")),
+                (None, Some(a), _) => format!("approval of step {a}"),
+                (None, None, Some(c)) => format!("community answered: {c}"),
+                (None, None, None) => String::new(),
             };
             println!(
                 "{:>10}  {:>4}  {:>5}%  {:<18} {}",
@@ -518,18 +575,20 @@ fn cmd_simulate(
     if json {
         println!(
             "{}",
-            json!({"summary": {"status": state.status, "step": state.step, "weight": state.weight, "observations": s.observations, "approvals": s.approvals, "pauses": s.pauses, "alerts": s.alerts}})
+            json!({"summary": {"status": state.status, "step": state.step, "weight": state.weight, "observations": s.observations, "approvals": s.approvals, "pauses": s.pauses, "alerts": s.alerts, "consultations": s.consultations, "answers": s.answers, "ramp_steps": s.ramp_steps}})
         );
     } else {
         println!(
-            "summary: {} at step {} ({}% of traffic) after {} observations, {} approvals, {} pause(s), {} alert(s)",
-            state.status, state.step, state.weight, s.observations, s.approvals, s.pauses, s.alerts
+            "summary: {} at step {} ({}% of traffic) after {} observations, {} approvals, {} pause(s), {} alert(s), {} consultation(s), {} community answer(s), {} ramp step(s)",
+            state.status, state.step, state.weight, s.observations, s.approvals, s.pauses, s.alerts, s.consultations, s.answers, s.ramp_steps
         );
     }
     Ok(match state.status {
         RolloutStatus::Completed | RolloutStatus::Progressing => EXIT_OK,
-        RolloutStatus::RolledBack => EXIT_ROLLBACK,
-        RolloutStatus::Paused | RolloutStatus::AwaitingApproval => EXIT_HOLD,
+        RolloutStatus::RolledBack | RolloutStatus::RampingDown => EXIT_ROLLBACK,
+        RolloutStatus::Paused | RolloutStatus::AwaitingApproval | RolloutStatus::Consulting => {
+            EXIT_HOLD
+        }
     })
 }
 
@@ -723,8 +782,33 @@ fn cmd_report(
                 "  creators {}  platform {}  creator share {} = {}%  floor held: every transaction {}, overall {}",
                 row.creator_total, row.platform_total, row.creator_share, row.creator_share_percent, yes(row.floor_held_every_transaction), yes(row.floor_held_overall)
             );
-            for (id, amount) in &row.creators {
-                println!("    {id:<16} {amount}");
+            match &row.paid {
+                None => {
+                    for (id, amount) in &row.creators {
+                        println!("    {id:<16} {amount}");
+                    }
+                }
+                Some(p) => {
+                    println!(
+                        "  paid {} of {} owed ({} payouts), shortfall {}, creator share paid {}, floor held when paid: {}",
+                        p.paid_total,
+                        p.owed_total,
+                        p.payouts,
+                        p.shortfall_total,
+                        p.creator_share_paid.as_deref().unwrap_or("n/a"),
+                        yes(p.floor_held)
+                    );
+                    println!(
+                        "    {:<16} {:>14} {:>14} {:>14}",
+                        "creator", "owed", "paid", "shortfall"
+                    );
+                    for (id, l) in &p.creators {
+                        println!(
+                            "    {id:<16} {:>14} {:>14} {:>14}",
+                            l.owed, l.paid, l.shortfall
+                        );
+                    }
+                }
             }
         }
         println!(
@@ -734,6 +818,83 @@ fn cmd_report(
         );
     }
     Ok(if r.floor_held { EXIT_OK } else { EXIT_FAILED })
+}
+
+fn cmd_audit(split_path: &Path, paid_path: &Path, json: bool) -> Result<u8, Fail> {
+    let input: SplitInput = serde_json::from_str(&read(split_path)?).map_err(|e| {
+        Fail(format!(
+            "{}: invalid_record: not a split's terms: {e}",
+            split_path.display()
+        ))
+    })?;
+    let s = split(&input).map_err(|e| {
+        Fail(format!(
+            "{}: {}: {}",
+            split_path.display(),
+            e.kind(),
+            e.message()
+        ))
+    })?;
+    let mut lines = Vec::new();
+    let mut paid = Vec::new();
+    for (i, line) in read(paid_path)?.lines().enumerate() {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let p: Paid = serde_json::from_str(line).map_err(|e| {
+            ledger_error(
+                paid_path,
+                i + 1,
+                &SplitError::InvalidRecord(format!("not a payout {{\"id\", \"amount\"}}: {e}"))
+                    .into(),
+            )
+        })?;
+        lines.push(i + 1);
+        paid.push(p);
+    }
+    let a = audit::audit_split_at(&s, &paid)
+        .map_err(|(k, e)| ledger_error(paid_path, lines[k], &e.into()))?;
+    if json {
+        println!("{}", serde_json::to_string(&a)?);
+    } else {
+        let c = a.currency.code();
+        println!(
+            "{:<16} {:>16} {:>16} {:>16}",
+            "creator", "owed", "paid", "shortfall"
+        );
+        for (e, p) in a.expected.iter().zip(&a.paid) {
+            let short = a
+                .shortfalls
+                .iter()
+                .find(|x| x.id == e.id)
+                .map_or(String::new(), |x| x.amount.to_string());
+            println!(
+                "{:<16} {:>16} {:>16} {:>16}",
+                e.id,
+                e.amount.to_string(),
+                p.amount.to_string(),
+                short
+            );
+        }
+        println!(
+            "{:<16} {:>16} {:>16} {:>16}",
+            "total",
+            a.creator_total.to_string(),
+            a.paid_total.to_string(),
+            a.shortfall_total().to_string()
+        );
+        println!(
+            "currency {c}; creator share paid {}; paid exactly as split: {}; 75% floor held: {}",
+            a.creator_share_paid.as_deref().unwrap_or("n/a (no base)"),
+            yes(a.exact),
+            yes(a.floor_held)
+        );
+    }
+    Ok(if a.shortfalls.is_empty() && a.floor_held {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    })
 }
 
 fn yes(b: bool) -> &'static str {

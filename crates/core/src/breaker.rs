@@ -94,8 +94,10 @@ impl FromStr for Outcome {
 pub enum WindowConfig {
     /// The last `size` recorded calls.
     Count { size: u64 },
-    /// Calls recorded at `t' > t − seconds`.
-    Time { seconds: f64 },
+    /// One-second buckets, as resilience4j keeps them: the window at `t` holds the records of
+    /// the whole seconds `s > ⌊t⌋ − seconds` (the `seconds` most recent ones, the current one
+    /// included), so its memory is at most `seconds` buckets whatever the call rate.
+    Time { seconds: u64 },
 }
 
 /// Breaker settings. [`Default`] is resilience4j's: count window of 100, failure rate 0.5,
@@ -133,8 +135,8 @@ impl Default for BreakerConfig {
 
 impl BreakerConfig {
     /// `invalid_config` for a threshold outside (0, 1], a count window `size`,
-    /// `minimum_calls` or `half_open_calls` below 1, a time window of `seconds ≤ 0`, or a
-    /// negative `slow_call_seconds` or `open_seconds`.
+    /// `minimum_calls` or `half_open_calls` below 1, a time window of fewer than 1 second, or
+    /// a negative `slow_call_seconds` or `open_seconds`.
     pub fn validate(&self) -> Result<(), BreakerError> {
         let bad = |m: String| Err(BreakerError::InvalidConfig(m));
         for (name, v) in [
@@ -149,8 +151,8 @@ impl BreakerConfig {
             WindowConfig::Count { size } if size < 1 => {
                 return bad("count window size must be at least 1".into())
             }
-            WindowConfig::Time { seconds } if !(seconds.is_finite() && seconds > 0.0) => {
-                return bad(format!("time window seconds must be > 0, got {seconds}"))
+            WindowConfig::Time { seconds } if seconds < 1 => {
+                return bad("a time window must be at least 1 second".into())
             }
             _ => {}
         }
@@ -203,7 +205,7 @@ pub struct WindowInput {
     #[serde(default)]
     pub size: Option<Num>,
     #[serde(default)]
-    pub seconds: Option<f64>,
+    pub seconds: Option<Num>,
 }
 
 impl TryFrom<BreakerConfigInput> for BreakerConfig {
@@ -225,10 +227,20 @@ impl TryFrom<BreakerConfigInput> for BreakerConfig {
                 "count" => WindowConfig::Count {
                     size: count("window size", w.size, 100)?,
                 },
-                "time" => WindowConfig::Time {
-                    seconds: w.seconds.ok_or_else(|| {
-                        BreakerError::InvalidConfig("a time window needs seconds".into())
-                    })?,
+                "time" => match w.seconds {
+                    None => {
+                        return Err(BreakerError::InvalidConfig(
+                            "a time window needs seconds".into(),
+                        ))
+                    }
+                    Some(n) => WindowConfig::Time {
+                        seconds: n.as_count().filter(|&s| s >= 1).ok_or_else(|| {
+                            BreakerError::InvalidConfig(format!(
+                                "time window seconds must be a whole number ≥ 1, got {}",
+                                n.as_f64()
+                            ))
+                        })?,
+                    },
                 },
                 other => {
                     return Err(BreakerError::InvalidConfig(format!(
@@ -292,10 +304,11 @@ impl Totals {
 enum Window {
     /// Outcomes of the last `size` calls (bit 0 failure, bit 1 slow).
     Count { size: u64, calls: VecDeque<u8> },
-    /// Buckets of calls sharing one `t`, oldest first.
+    /// A ring of one-second buckets `(second, totals)`, oldest first, holding only the
+    /// seconds still in the window: never more than `seconds` of them.
     Time {
-        seconds: f64,
-        buckets: VecDeque<(f64, Totals)>,
+        seconds: u64,
+        buckets: VecDeque<(i64, Totals)>,
     },
 }
 
@@ -632,19 +645,31 @@ impl BreakerMachine {
                 }
             }
             Window::Time { seconds, buckets } => {
+                // A record at t belongs to second ⌊t⌋; the window keeps the seconds
+                // s > ⌊t⌋ − seconds. Times never go back, so the newest bucket is last.
+                let second = whole_second(t);
                 match buckets.back_mut() {
-                    Some((bt, b)) if *bt == t => b.add(one),
-                    _ => buckets.push_back((t, one)),
+                    Some((s, b)) if *s == second => b.add(one),
+                    _ => buckets.push_back((second, one)),
                 }
-                let oldest_kept = t - *seconds;
-                while let Some(&(bt, b)) = buckets.front() {
-                    if bt > oldest_kept {
+                let oldest_kept = second.saturating_sub_unsigned(*seconds);
+                while let Some(&(s, b)) = buckets.front() {
+                    if s > oldest_kept {
                         break;
                     }
                     buckets.pop_front();
                     self.totals.sub(b);
                 }
             }
+        }
+    }
+
+    /// How many one-second buckets the time window holds now (0 for a count window): at most
+    /// the window's `seconds`.
+    pub fn window_buckets(&self) -> usize {
+        match &self.window {
+            Window::Count { .. } => 0,
+            Window::Time { buckets, .. } => buckets.len(),
         }
     }
 
@@ -673,6 +698,11 @@ impl BreakerMachine {
             trans.push(Transition { t, from, to });
         }
     }
+}
+
+/// The whole second `⌊t⌋` a time `t` falls in (saturating far outside `i64`).
+fn whole_second(t: f64) -> i64 {
+    t.floor() as i64
 }
 
 /// A point-in-time view of a breaker for dashboards and health endpoints.

@@ -5,10 +5,12 @@
 //! vector's `expect` shape and compared. Numbers compare exactly, except `window_rate` rates
 //! (relative tolerance 1e-12, as the vectors' README says).
 
+use crate::audit::{self, Paid};
 use crate::breaker::{BreakerConfig, BreakerConfigInput, BreakerMachine};
 use crate::bucket;
 use crate::flags::{FlagDef, FlagSet};
 use crate::governance::{self, Decision, Proposal, VoteInput};
+use crate::health::{CheckInput, HealthModel};
 use crate::num::Num;
 use crate::policy::{Observation, Policy};
 use crate::rollout::{Rollout, RolloutPlan, StepInput};
@@ -30,6 +32,8 @@ pub const FAMILIES: &[&str] = &[
     "policy",
     "rollout",
     "bucket",
+    "payout_audit",
+    "health",
 ];
 
 /// The outcome of one case.
@@ -155,6 +159,8 @@ pub fn run_case(family: &str, input: &Value) -> Value {
         "policy" => run_policy(input),
         "rollout" => run_rollout(input),
         "bucket" => run_bucket(input),
+        "payout_audit" => run_payout_audit(input),
+        "health" => run_health(input),
         other => json!({ "error": format!("unknown family {other}") }),
     }
 }
@@ -189,17 +195,51 @@ fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
         .unwrap_or(&[])
 }
 
-/// A decimal given as a string, or a JSON number taken by its written form.
+/// A decimal string as given; `None` when absent or null. Anything else in its place — a
+/// JSON number among them — is not a decimal string (SPEC's conventions): it is passed on as
+/// text the API refuses with the field's invalid-value error.
 fn decimal_text(v: &Value, key: &str) -> Option<String> {
     match v.get(key)? {
+        Value::Null => None,
         Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
+        other => Some(format!(
+            "{other} (JSON {}, not a decimal string)",
+            json_type(other)
+        )),
     }
 }
 
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn money_json(p: &[split::Payout]) -> Value {
+    p.iter()
+        .map(|p| json!({"id": p.id, "amount": p.amount.to_string()}))
+        .collect()
+}
+
 fn run_split(input: &Value) -> Value {
-    let req = SplitInput {
+    match split::split(&split_input(input)) {
+        Ok(r) => json!({
+            "creators": money_json(&r.creators),
+            "platform": r.platform.to_string(),
+            "fee": r.fee.to_string(),
+            "creator_total": r.creator_total.to_string(),
+        }),
+        Err(e) => err(e.kind()),
+    }
+}
+
+fn split_input(input: &Value) -> SplitInput {
+    SplitInput {
         gross: decimal_text(input, "gross").unwrap_or_default(),
         currency: s(input, "currency").unwrap_or_default().to_string(),
         creators: list(input, "creators")
@@ -213,13 +253,66 @@ fn run_split(input: &Value) -> Value {
         fee: decimal_text(input, "fee"),
         fee_mode: s(input, "fee_mode").map(str::to_string),
         step: None,
+    }
+}
+
+fn run_payout_audit(input: &Value) -> Value {
+    let split = split_input(input.get("split").unwrap_or(&Value::Null));
+    let paid: Vec<Paid> = list(input, "paid")
+        .iter()
+        .map(|p| Paid {
+            id: s(p, "id").unwrap_or_default().to_string(),
+            amount: decimal_text(p, "amount").unwrap_or_default(),
+        })
+        .collect();
+    match audit::audit(&split, &paid) {
+        Ok(a) => json!({
+            "expected": money_json(&a.expected),
+            "creator_total": a.creator_total.to_string(),
+            "paid_total": a.paid_total.to_string(),
+            "shortfalls": money_json(&a.shortfalls),
+            "exact": a.exact,
+            "floor_held": a.floor_held,
+            "creator_share_paid": a.creator_share_paid,
+        }),
+        Err(e) => err(e.kind()),
+    }
+}
+
+fn run_health(input: &Value) -> Value {
+    let checks: Result<Vec<CheckInput>, _> =
+        serde_json::from_value(input.get("checks").cloned().unwrap_or(json!([])));
+    let model = match checks
+        .map_err(|e| crate::error::HealthError::InvalidCheck(e.to_string()))
+        .and_then(HealthModel::new)
+    {
+        Ok(m) => m,
+        Err(e) => return err(e.kind()),
     };
-    match split::split(&req) {
+    // A status is a string or null; anything else is passed as its JSON text, which the
+    // model refuses as `invalid_status`.
+    let status: Vec<(String, Option<String>)> = input
+        .get("status")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        Value::Null => None,
+                        Value::String(s) => Some(s.clone()),
+                        other => Some(other.to_string()),
+                    };
+                    (k.clone(), v)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    match model.evaluate(&status) {
         Ok(r) => json!({
-            "creators": r.creators.iter().map(|p| json!({"id": p.id, "amount": p.amount.to_string()})).collect::<Vec<_>>(),
-            "platform": r.platform.to_string(),
-            "fee": r.fee.to_string(),
-            "creator_total": r.creator_total.to_string(),
+            "levels": r.levels.iter().map(|l| json!({"level": l.level.number(), "status": l.status.as_str()})).collect::<Vec<_>>(),
+            "overall": r.overall.as_str(),
+            "action": r.action.as_str(),
+            "failing": r.failing,
         }),
         Err(e) => err(e.kind()),
     }
@@ -400,6 +493,10 @@ fn run_rollout(input: &Value) -> Value {
             .map_err(|e| crate::error::RolloutError::InvalidPlan(e.to_string()))
             .and_then(RolloutPlan::new),
     };
+    let plan = match input.get("gentle_step_seconds") {
+        None | Some(Value::Null) => plan,
+        Some(g) => plan.and_then(|p| p.with_gentle_step_seconds(g.as_f64().unwrap_or(f64::NAN))),
+    };
     let plan = match plan {
         Ok(p) => p,
         Err(e) => return err(e.kind()),
@@ -412,6 +509,7 @@ fn run_rollout(input: &Value) -> Value {
             s(e, "type").unwrap_or_default(),
             s(e, "decision"),
             num(e, "step"),
+            s(e, "outcome"),
         ) {
             Ok(st) => states
                 .push(json!({"status": st.status.as_str(), "step": st.step, "weight": st.weight})),

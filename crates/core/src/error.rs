@@ -73,6 +73,10 @@ error_family! {
         InvalidStep => "invalid_step",
         CurrencyMismatch => "currency_mismatch",
         InvalidRecord => "invalid_record",
+        /// A payout to someone the split does not name (SPEC §10).
+        UnknownCreator => "unknown_creator",
+        /// A second payout entry for the same creator (SPEC §10).
+        DuplicatePayout => "duplicate_payout",
     }
 }
 
@@ -149,6 +153,20 @@ error_family! {
 }
 
 error_family! {
+    /// Errors from [`crate::health`] (SPEC §11).
+    HealthError, "health" {
+        /// A check whose level is not a whole number 1–5, or whose name is empty.
+        InvalidCheck => "invalid_check",
+        /// A check name declared twice.
+        DuplicateCheck => "duplicate_check",
+        /// A status for a check the model does not declare.
+        UnknownCheck => "unknown_check",
+        /// A status other than `up`, `degraded`, `down` or `null`.
+        InvalidStatus => "invalid_status",
+    }
+}
+
+error_family! {
     /// Errors from [`crate::rollout`].
     RolloutError, "rollout" {
         InvalidPlan => "invalid_plan",
@@ -194,6 +212,7 @@ pub const FAMILIES: &[(&str, &[&str])] = &[
     (GovernanceError::FAMILY, GovernanceError::KINDS),
     (FlagError::FAMILY, FlagError::KINDS),
     (PolicyError::FAMILY, PolicyError::KINDS),
+    (HealthError::FAMILY, HealthError::KINDS),
     (RolloutError::FAMILY, RolloutError::KINDS),
     (BucketError::FAMILY, BucketError::KINDS),
     (StoreError::FAMILY, StoreError::KINDS),
@@ -218,6 +237,8 @@ pub enum Error {
     #[error(transparent)]
     Policy(#[from] PolicyError),
     #[error(transparent)]
+    Health(#[from] HealthError),
+    #[error(transparent)]
     Rollout(#[from] RolloutError),
     #[error(transparent)]
     Bucket(#[from] BucketError),
@@ -236,6 +257,7 @@ impl Error {
             Error::Governance(e) => e.kind(),
             Error::Flag(e) => e.kind(),
             Error::Policy(e) => e.kind(),
+            Error::Health(e) => e.kind(),
             Error::Rollout(e) => e.kind(),
             Error::Bucket(e) => e.kind(),
             Error::Store(e) => e.kind(),
@@ -252,6 +274,7 @@ impl Error {
             Error::Governance(_) => GovernanceError::FAMILY,
             Error::Flag(_) => FlagError::FAMILY,
             Error::Policy(_) => PolicyError::FAMILY,
+            Error::Health(_) => HealthError::FAMILY,
             Error::Rollout(_) => RolloutError::FAMILY,
             Error::Bucket(_) => BucketError::FAMILY,
             Error::Store(_) => StoreError::FAMILY,
@@ -270,6 +293,7 @@ impl Error {
             GovernanceError::FAMILY => GovernanceError::from_kind(kind, m).map(Error::from),
             FlagError::FAMILY => FlagError::from_kind(kind, m).map(Error::from),
             PolicyError::FAMILY => PolicyError::from_kind(kind, m).map(Error::from),
+            HealthError::FAMILY => HealthError::from_kind(kind, m).map(Error::from),
             RolloutError::FAMILY => RolloutError::from_kind(kind, m).map(Error::from),
             BucketError::FAMILY => BucketError::from_kind(kind, m).map(Error::from),
             StoreError::FAMILY => StoreError::from_kind(kind, m).map(Error::from),
@@ -287,6 +311,7 @@ impl Error {
             Error::Governance(e) => e.message(),
             Error::Flag(e) => e.message(),
             Error::Policy(e) => e.message(),
+            Error::Health(e) => e.message(),
             Error::Rollout(e) => e.message(),
             Error::Bucket(e) => e.message(),
             Error::Store(e) => e.message(),

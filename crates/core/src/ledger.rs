@@ -1,4 +1,11 @@
-//! The ledger of splits and refunds, the transparency report, and the creator-share metric.
+//! The ledger of splits, refunds and payouts, the transparency report, and the creator-share
+//! metric.
+//!
+//! **Payouts** are recorded as the payment system made them (transaction, creator, amount),
+//! beside the splits that say what creators are owed. The report then shows, per creator and in
+//! total, owed, paid and shortfall (SPEC §10), and the `creator_share` metric the policy watches
+//! is computed from money actually paid, so a payment system that underpays creators trips
+//! `creator_sovereignty` like any other breach.
 //!
 //! Every record carries an id, a time `t` (seconds since the Unix epoch, used for calendar
 //! periods), a currency and the parties' amounts. A split record is re-computed from its
@@ -40,18 +47,21 @@ pub struct Record {
     /// Per creator, in order (negative amounts for refunds).
     pub creators: Vec<(String, i128)>,
     pub platform: i128,
-    /// For refunds, the split refunded.
+    /// For refunds and payouts, the split refunded or paid.
     pub split_id: Option<String>,
+    /// For payouts, what was paid to whom (minor units); empty otherwise.
+    pub paid: Vec<(String, i128)>,
     /// Whether this transaction kept creators at or above 75% of its base.
     pub floor_held: bool,
 }
 
-/// A split or a refund.
+/// A split, a refund, or a payout made by the payment system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     Split,
     Refund,
+    Payout,
 }
 
 /// A line of a ledger file (JSON lines): a split's terms, or a refund of an earlier split.
@@ -70,14 +80,34 @@ pub enum LedgerLine {
         split: String,
         amount: String,
     },
+    /// A payout the payment system made to `creator` for split `split`.
+    Payout {
+        id: String,
+        t: f64,
+        split: String,
+        creator: String,
+        amount: String,
+    },
+}
+
+impl LedgerLine {
+    /// The line's record id.
+    pub fn id(&self) -> &str {
+        match self {
+            LedgerLine::Split { id, .. }
+            | LedgerLine::Refund { id, .. }
+            | LedgerLine::Payout { id, .. } => id,
+        }
+    }
 }
 
 /// A ledger line checked and computed by [`Ledger::prepare`], not yet recorded.
 #[derive(Debug, Clone)]
 pub struct Prepared {
     record: Record,
-    /// The split's balances after this line (a new split's, or a refunded split's).
-    open: Refundable,
+    /// The split's balances after this line (a new split's, or a refunded split's); `None`
+    /// for a payout, which changes no balance.
+    open: Option<Refundable>,
 }
 
 impl Prepared {
@@ -140,6 +170,36 @@ pub struct ReportRow {
     pub floor_held_overall: bool,
     /// Net per-creator totals, by id.
     pub creators: BTreeMap<String, String>,
+    /// Owed, paid and shortfall, when payouts were recorded for the row's transactions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<PaidSummary>,
+}
+
+/// What the payment system paid against what the splits say creators are owed (SPEC §10),
+/// for one row of the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaidSummary {
+    /// Payout records counted.
+    pub payouts: u64,
+    /// What creators are owed, net of refunds.
+    pub owed_total: String,
+    pub paid_total: String,
+    /// Σ per creator of `max(owed − paid, 0)`: an overpaid creator does not cover another.
+    pub shortfall_total: String,
+    /// Paid ÷ base, truncated to 4 decimal places (`None` with no base).
+    pub creator_share_paid: Option<String>,
+    /// Whether money actually paid kept creators at or above 75% of the base.
+    pub floor_held: bool,
+    /// Per creator, by id.
+    pub creators: BTreeMap<String, PaidLine>,
+}
+
+/// One creator's owed, paid and shortfall.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaidLine {
+    pub owed: String,
+    pub paid: String,
+    pub shortfall: String,
 }
 
 /// The transparency report.
@@ -193,7 +253,7 @@ impl Ledger {
         input: &SplitInput,
     ) -> Result<Split, SplitError> {
         let (record, s) = self.prepare_split(id, t, input)?;
-        let open = Refundable::new(&s);
+        let open = Some(Refundable::new(&s));
         self.commit(Prepared { record, open });
         Ok(s)
     }
@@ -229,6 +289,7 @@ impl Ledger {
             floor_held: floor_held(s.creator_total.minor() as i128, base),
             creators,
             split_id: None,
+            paid: Vec::new(),
         };
         Ok((record, s))
     }
@@ -281,8 +342,76 @@ impl Ledger {
             floor_held: true,
             creators,
             split_id: Some(split_id.to_string()),
+            paid: Vec::new(),
         };
-        Ok((Prepared { record, open }, r))
+        Ok((
+            Prepared {
+                record,
+                open: Some(open),
+            },
+            r,
+        ))
+    }
+
+    /// Records a payout the payment system made: `amount` (major units, the split's currency)
+    /// paid to `creator` for split `split_id`. `invalid_record` for an unknown split or a used
+    /// id, `invalid_amount` for a bad amount, `unknown_creator` for someone the split does not
+    /// name. Several payouts to one creator for one split add up.
+    pub fn record_payout(
+        &mut self,
+        id: &str,
+        t: f64,
+        split_id: &str,
+        creator: &str,
+        amount: &str,
+    ) -> Result<Money, SplitError> {
+        let p = self.prepare_payout(id, t, split_id, creator, amount)?;
+        let paid = p.record.paid[0].1 as u128;
+        let currency = p.record.currency;
+        self.commit(p);
+        Money::from_minor(paid, currency)
+    }
+
+    fn prepare_payout(
+        &self,
+        id: &str,
+        t: f64,
+        split_id: &str,
+        creator: &str,
+        amount: &str,
+    ) -> Result<Prepared, SplitError> {
+        self.check_id(id)?;
+        let t_millis = millis(t)?;
+        let split = self
+            .ids
+            .get(split_id)
+            .map(|&i| &self.records[i])
+            .filter(|r| r.kind == RecordKind::Split)
+            .ok_or_else(|| {
+                SplitError::InvalidRecord(format!("payout {id:?} names unknown split {split_id:?}"))
+            })?;
+        let paid = Money::parse_named(amount, split.currency, &format!("payout {id:?} amount"))?;
+        if !split.creators.iter().any(|(c, _)| c == creator) {
+            return Err(SplitError::UnknownCreator(format!(
+                "payout {id:?}: {creator:?} is not a creator of split {split_id:?}"
+            )));
+        }
+        Ok(Prepared {
+            record: Record {
+                id: id.to_string(),
+                t_millis,
+                kind: RecordKind::Payout,
+                currency: split.currency,
+                base: 0,
+                fee: 0,
+                creators: Vec::new(),
+                platform: 0,
+                split_id: Some(split_id.to_string()),
+                paid: vec![(creator.to_string(), paid.minor() as i128)],
+                floor_held: true,
+            },
+            open: None,
+        })
     }
 
     /// Checks a line against the ledger and computes its record without recording it;
@@ -294,7 +423,7 @@ impl Ledger {
                 let (record, s) = self.prepare_split(id, *t, input)?;
                 Ok(Prepared {
                     record,
-                    open: Refundable::new(&s),
+                    open: Some(Refundable::new(&s)),
                 })
             }
             LedgerLine::Refund {
@@ -303,17 +432,28 @@ impl Ledger {
                 split,
                 amount,
             } => self.prepare_refund(id, *t, split, amount).map(|(p, _)| p),
+            LedgerLine::Payout {
+                id,
+                t,
+                split,
+                creator,
+                amount,
+            } => self.prepare_payout(id, *t, split, creator, amount),
         }
     }
 
     /// Records a line prepared by [`prepare`](Self::prepare) on this ledger, with no record
     /// added in between.
     pub fn commit(&mut self, p: Prepared) {
-        let open_key = match p.record.kind {
-            RecordKind::Split => p.record.id.clone(),
-            RecordKind::Refund => p.record.split_id.clone().unwrap_or_default(),
-        };
-        self.open.insert(open_key, p.open);
+        if let Some(open) = p.open {
+            let open_key = match p.record.kind {
+                RecordKind::Split => p.record.id.clone(),
+                RecordKind::Refund | RecordKind::Payout => {
+                    p.record.split_id.clone().unwrap_or_default()
+                }
+            };
+            self.open.insert(open_key, open);
+        }
         self.ids.insert(p.record.id.clone(), self.records.len());
         self.records.push(p.record);
     }
@@ -339,21 +479,64 @@ impl Ledger {
         Ok(l)
     }
 
-    /// The creators' share of the base over records with `t` in `(now − window, now]`, in
-    /// `currency`: the `creator_share` metric the default policy's `creator_sovereignty` rule
-    /// reads. `None` when there is no base in the window.
+    /// The currency of the split recorded as `split_id` (bindings need it to read integer
+    /// minor units for a refund or payout of that split).
+    pub fn split_currency(&self, split_id: &str) -> Option<Currency> {
+        self.ids
+            .get(split_id)
+            .map(|&i| &self.records[i])
+            .filter(|r| r.kind == RecordKind::Split)
+            .map(|r| r.currency)
+    }
+
+    /// Whether any payout has been recorded.
+    pub fn has_payouts(&self) -> bool {
+        self.records.iter().any(|r| r.kind == RecordKind::Payout)
+    }
+
+    /// The time (milliseconds) of the split a record belongs to: its own, or for a refund or
+    /// payout the split's it names.
+    fn split_millis(&self, r: &Record) -> i64 {
+        r.split_id
+            .as_ref()
+            .and_then(|s| self.ids.get(s))
+            .map_or(r.t_millis, |&i| self.records[i].t_millis)
+    }
+
+    /// The creators' share of the base over the transactions with `t` in `(now − window, now]`
+    /// in `currency`: the `creator_share` metric the default policy's `creator_sovereignty`
+    /// rule reads. `None` when there is no base in the window.
+    ///
+    /// Once any payout is recorded, the share is of **money actually paid**: the payouts
+    /// recorded up to `now` for those transactions over their base, truncated to 4 decimal
+    /// places as SPEC §10's `creator_share_paid`. Until then it is the split arithmetic's.
     pub fn creator_share(&self, now: f64, window_seconds: f64, currency: Currency) -> Option<f64> {
         let (hi, lo) = (millis(now).ok()?, millis(now - window_seconds).ok()?);
-        let (mut c, mut b) = (0i128, 0i128);
-        for r in self
-            .records
-            .iter()
-            .filter(|r| r.currency == currency && r.t_millis > lo && r.t_millis <= hi)
-        {
-            c += r.creators.iter().map(|(_, a)| a).sum::<i128>();
-            b += r.base;
+        let paid_mode = self.has_payouts();
+        let (mut c, mut b, mut paid) = (0i128, 0i128, 0i128);
+        for r in self.records.iter().filter(|r| r.currency == currency) {
+            let in_window = |t: i64| t > lo && t <= hi;
+            match r.kind {
+                RecordKind::Payout => {
+                    if r.t_millis <= hi && in_window(self.split_millis(r)) {
+                        paid += r.paid.iter().map(|(_, a)| a).sum::<i128>();
+                    }
+                }
+                _ if in_window(r.t_millis) => {
+                    c += r.creators.iter().map(|(_, a)| a).sum::<i128>();
+                    b += r.base;
+                }
+                _ => {}
+            }
         }
-        (b > 0).then(|| c as f64 / b as f64)
+        if b <= 0 {
+            return None;
+        }
+        if paid_mode {
+            let share = crate::audit::share_paid(paid.max(0) as u128, b as u128)?;
+            return share.parse().ok();
+        }
+        Some(c as f64 / b as f64)
     }
 
     /// The transparency report by `period`.
@@ -370,10 +553,18 @@ impl Ledger {
             base: i128,
             every: bool,
             per: BTreeMap<String, i128>,
+            payouts: u64,
+            paid: BTreeMap<String, i128>,
         }
         let mut groups: BTreeMap<(String, Currency), Acc> = BTreeMap::new();
         for r in &self.records {
-            let key = (period_label(period, r.t_millis), r.currency);
+            // A refund counts in the period it happens in; a payout beside the split it pays,
+            // so that owed and paid meet in one row.
+            let when = match r.kind {
+                RecordKind::Payout => self.split_millis(r),
+                _ => r.t_millis,
+            };
+            let key = (period_label(period, when), r.currency);
             let a = groups.entry(key).or_insert_with(|| Acc {
                 every: true,
                 ..Default::default()
@@ -388,6 +579,13 @@ impl Ledger {
                 RecordKind::Refund => {
                     a.refunds += 1;
                     a.refunded -= r.base;
+                }
+                RecordKind::Payout => {
+                    a.payouts += 1;
+                    for (id, x) in &r.paid {
+                        *a.paid.entry(id.clone()).or_default() += x;
+                    }
+                    continue;
                 }
             }
             a.creators += creators;
@@ -412,6 +610,46 @@ impl Ledger {
                 };
                 let overall = floor_held(a.creators, a.base);
                 all_held &= overall && a.every;
+                let paid = (a.payouts > 0).then(|| {
+                    let creators: BTreeMap<String, PaidLine> = a
+                        .per
+                        .iter()
+                        .map(|(id, &owed)| (id, owed, a.paid.get(id).copied().unwrap_or(0)))
+                        .chain(
+                            a.paid
+                                .iter()
+                                .filter(|(id, _)| !a.per.contains_key(*id))
+                                .map(|(id, &p)| (id, 0, p)),
+                        )
+                        .map(|(id, owed, p)| {
+                            let line = PaidLine {
+                                owed: m(owed),
+                                paid: m(p),
+                                shortfall: m((owed - p).max(0)),
+                            };
+                            (id.clone(), line)
+                        })
+                        .collect();
+                    let total: i128 = a.paid.values().sum();
+                    let shortfall: i128 = a
+                        .per
+                        .iter()
+                        .map(|(id, &owed)| (owed - a.paid.get(id).copied().unwrap_or(0)).max(0))
+                        .sum();
+                    let paid_floor = floor_held(total, a.base);
+                    all_held &= paid_floor;
+                    PaidSummary {
+                        payouts: a.payouts,
+                        owed_total: m(a.creators),
+                        paid_total: m(total),
+                        shortfall_total: m(shortfall),
+                        creator_share_paid: (a.base > 0)
+                            .then(|| crate::audit::share_paid(total.max(0) as u128, a.base as u128))
+                            .flatten(),
+                        floor_held: paid_floor,
+                        creators,
+                    }
+                });
                 ReportRow {
                     period,
                     currency: c.code().to_string(),
@@ -427,6 +665,7 @@ impl Ledger {
                     floor_held_every_transaction: a.every,
                     floor_held_overall: overall,
                     creators: a.per.into_iter().map(|(k, v)| (k, m(v))).collect(),
+                    paid,
                 }
             })
             .collect();

@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+pub mod audit;
 pub mod breaker;
 pub mod bucket;
 pub mod clock;

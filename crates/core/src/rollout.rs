@@ -8,6 +8,14 @@
 //! step is done — if it needs an approval not yet recorded the rollout awaits it; if it is the
 //! last step the rollout is completed; else the next step starts at `t`.
 //!
+//! **Consultations** wait for the community: a `consult` decision moves the rollout to
+//! `consulting`, and only the community's answer ([`Rollout::consulted`]) or a `rollback` /
+//! `gentle_rollback` decision ends it — never `proceed`, `alert` or `hold`.
+//!
+//! **Gentle rollbacks** ramp down: the rollout steps back through the plan's earlier weights,
+//! one step per `gentle_step_seconds` (default 300), then rolls back, so users can be told
+//! before anything disappears ([`Rollout::ramp_steps`] lists the steps an event caught up on).
+//!
 //! ```
 //! use liberation_gates::policy::Action;
 //! use liberation_gates::rollout::{Rollout, RolloutPlan, RolloutStatus};
@@ -46,10 +54,15 @@ pub struct StepInput {
     pub approval: bool,
 }
 
+/// How long a gentle rollback stays on each step on its way down, by default (SPEC §8).
+pub const DEFAULT_GENTLE_STEP_SECONDS: f64 = 300.0;
+
 /// A validated plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RolloutPlan {
     steps: Vec<Step>,
+    /// How long a gentle rollback keeps each earlier step's weight on its way to 0 (≥ 0).
+    gentle_step_seconds: f64,
 }
 
 impl Default for RolloutPlan {
@@ -67,6 +80,7 @@ impl Default for RolloutPlan {
                 s(75, 7_200.0, true),
                 s(100, 0.0, false),
             ],
+            gentle_step_seconds: DEFAULT_GENTLE_STEP_SECONDS,
         }
     }
 }
@@ -110,12 +124,33 @@ impl RolloutPlan {
         if out.last().map(|s| s.weight) != Some(100) {
             return Err(bad("the last step must have weight 100".into()));
         }
-        Ok(RolloutPlan { steps: out })
+        Ok(RolloutPlan {
+            steps: out,
+            gentle_step_seconds: DEFAULT_GENTLE_STEP_SECONDS,
+        })
+    }
+
+    /// The same plan with a gentle rollback staying `seconds` on each step on its way down;
+    /// `invalid_plan` when `seconds` is negative or not finite. `0` makes a gentle rollback a
+    /// hard one.
+    pub fn with_gentle_step_seconds(mut self, seconds: f64) -> Result<Self, RolloutError> {
+        if !(seconds.is_finite() && seconds >= 0.0) {
+            return Err(RolloutError::InvalidPlan(format!(
+                "gentle_step_seconds must be a finite number ≥ 0, got {seconds}"
+            )));
+        }
+        self.gentle_step_seconds = seconds;
+        Ok(self)
     }
 
     /// The steps.
     pub fn steps(&self) -> &[Step] {
         &self.steps
+    }
+
+    /// How long a gentle rollback stays on each step on its way down.
+    pub fn gentle_step_seconds(&self) -> f64 {
+        self.gentle_step_seconds
     }
 }
 
@@ -126,6 +161,10 @@ pub enum RolloutStatus {
     Progressing,
     AwaitingApproval,
     Paused,
+    /// Waiting for the community's answer to a consultation.
+    Consulting,
+    /// A gentle rollback stepping down through the plan's earlier weights.
+    RampingDown,
     Completed,
     RolledBack,
 }
@@ -137,6 +176,8 @@ impl RolloutStatus {
             RolloutStatus::Progressing => "progressing",
             RolloutStatus::AwaitingApproval => "awaiting_approval",
             RolloutStatus::Paused => "paused",
+            RolloutStatus::Consulting => "consulting",
+            RolloutStatus::RampingDown => "ramping_down",
             RolloutStatus::Completed => "completed",
             RolloutStatus::RolledBack => "rolled_back",
         }
@@ -163,23 +204,89 @@ pub struct RolloutState {
     pub weight: u8,
 }
 
+/// The community's answer to a consultation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsultationOutcome {
+    /// Go on: the step's bake starts over.
+    Proceed,
+    /// Roll back at once.
+    Rollback,
+    /// Ramp down gently.
+    GentleRollback,
+}
+
+impl ConsultationOutcome {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsultationOutcome::Proceed => "proceed",
+            ConsultationOutcome::Rollback => "rollback",
+            ConsultationOutcome::GentleRollback => "gentle_rollback",
+        }
+    }
+}
+
+impl std::str::FromStr for ConsultationOutcome {
+    type Err = RolloutError;
+    fn from_str(s: &str) -> Result<Self, RolloutError> {
+        match s {
+            "proceed" => Ok(ConsultationOutcome::Proceed),
+            "rollback" => Ok(ConsultationOutcome::Rollback),
+            "gentle_rollback" => Ok(ConsultationOutcome::GentleRollback),
+            other => Err(RolloutError::InvalidEvent(format!(
+                "unknown consultation outcome {other:?}: expected proceed, rollback or gentle_rollback"
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for ConsultationOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// An event, for driving a rollout from data.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum RolloutEvent {
     Observe(Action),
     /// Approval of a step index (any integer; one outside the plan is ignored).
     Approve(i128),
+    /// The community's answer to a consultation.
+    Consulted(ConsultationOutcome),
+    /// The passage of time alone.
+    Tick,
+}
+
+/// One step of a gentle ramp: at `t` the rollout went down to `step` (weight `weight`), or
+/// rolled back (`weight` 0) after the first step's time was up.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RampStep {
+    /// When the step was taken (`ramp start + k × gentle_step_seconds`).
+    pub t: f64,
+    pub status: RolloutStatus,
+    pub step: usize,
+    pub weight: u8,
 }
 
 impl RolloutEvent {
-    /// Builds an event from its type name and fields; `invalid_event` for an unknown type or
-    /// decision, or a missing/fractional step.
+    /// Builds an event from its type name and fields (`observe {decision}`, `approve {step}`,
+    /// `consulted {outcome}`, `tick`); `invalid_event` for an unknown type, decision or
+    /// outcome, or a missing/fractional step.
     pub fn parse(
         kind: &str,
         decision: Option<&str>,
         step: Option<Num>,
+        outcome: Option<&str>,
     ) -> Result<RolloutEvent, RolloutError> {
         match kind {
+            "consulted" => Ok(RolloutEvent::Consulted(
+                outcome
+                    .ok_or_else(|| RolloutError::InvalidEvent("consulted needs an outcome".into()))?
+                    .parse()?,
+            )),
+            "tick" => Ok(RolloutEvent::Tick),
             "observe" => {
                 let d = decision
                     .ok_or_else(|| RolloutError::InvalidEvent("observe needs a decision".into()))?;
@@ -200,7 +307,7 @@ impl RolloutEvent {
                 None => Err(RolloutError::InvalidEvent("approve needs a step".into())),
             },
             other => Err(RolloutError::InvalidEvent(format!(
-                "unknown event type {other:?}: expected observe or approve"
+                "unknown event type {other:?}: expected observe, approve, consulted or tick"
             ))),
         }
     }
@@ -216,6 +323,10 @@ pub struct Rollout {
     status: RolloutStatus,
     approved: Vec<bool>,
     last_t: Option<f64>,
+    /// While `ramping_down`: when the current ramp step's time started.
+    ramp_at: f64,
+    /// The ramp steps the last event caught up on.
+    ramped: Vec<RampStep>,
 }
 
 impl Rollout {
@@ -230,6 +341,8 @@ impl Rollout {
             status: RolloutStatus::Progressing,
             approved: vec![false; n],
             last_t: None,
+            ramp_at: started_at,
+            ramped: Vec::new(),
         };
         r.settle(started_at);
         r
@@ -257,6 +370,54 @@ impl Rollout {
     /// When the current step started.
     pub fn step_started(&self) -> f64 {
         self.step_started
+    }
+
+    /// The ramp steps the last event caught up on (empty unless a gentle rollback was under
+    /// way), in order, each with the time it was due.
+    pub fn ramp_steps(&self) -> &[RampStep] {
+        &self.ramped
+    }
+
+    /// While `ramping_down`, when the next ramp step is due.
+    pub fn next_ramp_at(&self) -> Option<f64> {
+        (self.status == RolloutStatus::RampingDown)
+            .then_some(self.ramp_at + self.plan.gentle_step_seconds)
+    }
+
+    /// **Ramping at `t`**: while `t − ramp_at ≥ gentle_step_seconds`, `ramp_at` moves on by
+    /// `gentle_step_seconds`, then on step 0 the rollout is rolled back, else it goes down
+    /// one step.
+    fn ramp(&mut self, t: f64) {
+        let gentle = self.plan.gentle_step_seconds;
+        while self.status == RolloutStatus::RampingDown && t - self.ramp_at >= gentle {
+            self.ramp_at += gentle;
+            if self.step == 0 {
+                self.set_status(self.ramp_at, RolloutStatus::RolledBack);
+            } else {
+                self.step -= 1;
+            }
+            self.ramped.push(RampStep {
+                t: self.ramp_at,
+                status: self.status,
+                step: self.step,
+                weight: self.state().weight,
+            });
+        }
+    }
+
+    /// A ramp starts at `t`: `ramping_down` from `ramp_at = t`, then ramping at `t` (so
+    /// `gentle_step_seconds = 0` rolls back at once).
+    fn start_ramp(&mut self, t: f64) {
+        self.set_status(t, RolloutStatus::RampingDown);
+        self.ramp_at = t;
+        self.ramp(t);
+    }
+
+    /// Back to `progressing` with the step's bake starting over at `t`, then settle.
+    fn resume(&mut self, t: f64) {
+        self.set_status(t, RolloutStatus::Progressing);
+        self.step_started = t;
+        self.settle(t);
     }
 
     fn settle(&mut self, t: f64) {
@@ -312,38 +473,63 @@ impl Rollout {
     /// Applies an event at `t`. `out_of_order` when `t` is before `started_at` or not after
     /// the previous event; an error changes nothing.
     pub fn apply(&mut self, t: f64, event: RolloutEvent) -> Result<RolloutState, RolloutError> {
+        use RolloutStatus::*;
         self.check_time(t)?;
         self.last_t = Some(t);
+        self.ramped.clear();
         if self.status.is_terminal() {
             return Ok(self.state());
         }
+        // A ramping rollout first catches up with its ramp; if that rolls it back, the event
+        // changes nothing more.
+        if self.status == RampingDown {
+            self.ramp(t);
+            if self.status.is_terminal() {
+                return Ok(self.state());
+            }
+        }
         match event {
             RolloutEvent::Observe(a) => match a {
-                Action::Rollback | Action::GentleRollback => {
-                    self.set_status(t, RolloutStatus::RolledBack)
+                Action::Rollback => self.set_status(t, RolledBack),
+                Action::GentleRollback if self.status != RampingDown => self.start_ramp(t),
+                Action::Consult
+                    if matches!(self.status, Progressing | AwaitingApproval | Paused) =>
+                {
+                    self.set_status(t, Consulting)
                 }
-                Action::Consult | Action::Hold => self.set_status(t, RolloutStatus::Paused),
+                Action::Hold if matches!(self.status, Progressing | AwaitingApproval) => {
+                    self.set_status(t, Paused)
+                }
                 Action::Proceed | Action::Alert => match self.status {
-                    RolloutStatus::Paused => {
-                        self.set_status(t, RolloutStatus::Progressing);
-                        self.step_started = t;
-                        self.settle(t);
-                    }
-                    RolloutStatus::Progressing => self.settle(t),
+                    Paused => self.resume(t),
+                    Progressing => self.settle(t),
                     _ => {}
                 },
+                _ => {}
             },
+            // The community's answer ends a consultation; outside one it is ignored.
+            RolloutEvent::Consulted(outcome) if self.status == Consulting => match outcome {
+                ConsultationOutcome::Proceed => self.resume(t),
+                ConsultationOutcome::Rollback => self.set_status(t, RolledBack),
+                ConsultationOutcome::GentleRollback => self.start_ramp(t),
+            },
+            RolloutEvent::Consulted(_) => {}
             RolloutEvent::Approve(step) => {
-                if step == self.step as i128 {
+                if step == self.step as i128 && self.status != RampingDown {
                     self.approved[self.step] = true;
                     match self.status {
-                        RolloutStatus::AwaitingApproval => {
+                        AwaitingApproval => {
                             self.advance(t);
                             self.settle(t);
                         }
-                        RolloutStatus::Progressing => self.settle(t),
+                        Progressing => self.settle(t),
                         _ => {}
                     }
+                }
+            }
+            RolloutEvent::Tick => {
+                if self.status == Progressing {
+                    self.settle(t);
                 }
             }
         }
@@ -358,10 +544,26 @@ impl Rollout {
         kind: &str,
         decision: Option<&str>,
         step: Option<Num>,
+        outcome: Option<&str>,
     ) -> Result<RolloutState, RolloutError> {
         self.check_time(t)?;
-        let event = RolloutEvent::parse(kind, decision, step)?;
+        let event = RolloutEvent::parse(kind, decision, step, outcome)?;
         self.apply(t, event)
+    }
+
+    /// `consulted {outcome}` at `t`: the community's answer to a consultation (ignored unless
+    /// `consulting`).
+    pub fn consulted(
+        &mut self,
+        t: f64,
+        outcome: ConsultationOutcome,
+    ) -> Result<RolloutState, RolloutError> {
+        self.apply(t, RolloutEvent::Consulted(outcome))
+    }
+
+    /// `tick` at `t`: the passage of time alone (settles a progressing rollout, moves a ramp).
+    pub fn tick(&mut self, t: f64) -> Result<RolloutState, RolloutError> {
+        self.apply(t, RolloutEvent::Tick)
     }
 
     /// `observe {decision}` at `t`.

@@ -2,7 +2,9 @@
 //! and its decision drives the progressive rollout.
 //!
 //! Files are JSON lines. An observation line is `{"t", "metrics", "checks"}`; in a simulation a
-//! line `{"t": T, "approve": STEP}` records a community approval instead. Blank lines and lines
+//! line `{"t": T, "approve": STEP}` records a community approval instead, and a line
+//! `{"t": T, "consulted": "proceed" | "rollback" | "gentle_rollback"}` carries the community's
+//! answer to a consultation (SPEC §8). Blank lines and lines
 //! starting with `#` are skipped; any other bad line is an error naming its line number — no
 //! line after a bad one is silently skipped.
 //!
@@ -19,14 +21,24 @@
 
 use crate::error::{Error, PolicyError};
 use crate::policy::{Action, Evaluator, Observation, Policy, PolicyDecision};
-use crate::rollout::{Rollout, RolloutPlan, RolloutState};
+use crate::rollout::{
+    ConsultationOutcome, RampStep, Rollout, RolloutPlan, RolloutState, RolloutStatus,
+};
 use serde::Serialize;
 
 /// One line of a simulation file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
     Observe(Observation),
-    Approve { t: f64, step: usize },
+    Approve {
+        t: f64,
+        step: usize,
+    },
+    /// The community's answer to a consultation.
+    Consulted {
+        t: f64,
+        outcome: ConsultationOutcome,
+    },
 }
 
 impl Input {
@@ -34,7 +46,7 @@ impl Input {
     pub fn t(&self) -> f64 {
         match self {
             Input::Observe(o) => o.t,
-            Input::Approve { t, .. } => *t,
+            Input::Approve { t, .. } | Input::Consulted { t, .. } => *t,
         }
     }
 }
@@ -47,12 +59,35 @@ fn parse_line(line: &str) -> Result<Input, PolicyError> {
         Err(observation_error) => {
             let v: serde_json::Value = serde_json::from_str(line)
                 .map_err(|e| PolicyError::InvalidObservation(format!("not JSON: {e}")))?;
+            let t = || {
+                v.get("t").and_then(|t| t.as_f64()).ok_or_else(|| {
+                    PolicyError::InvalidObservation(
+                        "an approval or answer needs a numeric t".into(),
+                    )
+                })
+            };
+            if let Some(outcome) = v.get("consulted") {
+                let outcome = outcome
+                    .as_str()
+                    .ok_or_else(|| {
+                        PolicyError::InvalidObservation(
+                            "consulted must be \"proceed\", \"rollback\" or \"gentle_rollback\""
+                                .into(),
+                        )
+                    })?
+                    .parse::<ConsultationOutcome>()
+                    .map_err(|e| PolicyError::InvalidObservation(e.message().to_string()))?;
+                if v.as_object().is_some_and(|o| o.len() != 2) {
+                    return Err(PolicyError::InvalidObservation(
+                        "a consultation answer line has only t and consulted".into(),
+                    ));
+                }
+                return Ok(Input::Consulted { t: t()?, outcome });
+            }
             let Some(step) = v.get("approve") else {
                 return Err(observation_error);
             };
-            let t = v.get("t").and_then(|t| t.as_f64()).ok_or_else(|| {
-                PolicyError::InvalidObservation("an approval needs a numeric t".into())
-            })?;
+            let t = t()?;
             let step = step.as_u64().ok_or_else(|| {
                 PolicyError::InvalidObservation(
                     "approve must be a step index (a whole number ≥ 0)".into(),
@@ -86,10 +121,11 @@ pub fn parse_observations(text: &str) -> Result<Vec<(usize, Observation)>, (usiz
         .into_iter()
         .map(|(n, i)| match i {
             Input::Observe(o) => Ok((n, o)),
-            Input::Approve { .. } => Err((
+            Input::Approve { .. } | Input::Consulted { .. } => Err((
                 n,
                 PolicyError::InvalidObservation(
-                    "approvals belong in simulation files, not here".into(),
+                    "approvals and consultation answers belong in simulation files, not here"
+                        .into(),
                 ),
             )),
         })
@@ -104,6 +140,10 @@ pub struct SimStep {
     pub decision: Option<PolicyDecision>,
     /// Set for an approval line: the step approved.
     pub approved: Option<usize>,
+    /// Set for a consultation answer line: the community's answer.
+    pub consulted: Option<ConsultationOutcome>,
+    /// The gentle-ramp steps this line caught up on, each with the time it was due.
+    pub ramp: Vec<RampStep>,
     pub state: RolloutState,
 }
 
@@ -137,22 +177,34 @@ impl Simulation {
                 self.rollout.check_time(o.t)?;
                 let d = self.evaluator.observe(o)?;
                 let state = self.rollout.observe(o.t, d.action)?;
-                Ok(SimStep {
-                    t: o.t,
-                    decision: Some(d),
-                    approved: None,
-                    state,
-                })
+                Ok(self.sim_step(o.t, Some(d), None, None, state))
             }
             Input::Approve { t, step } => {
                 let state = self.rollout.approve(*t, *step)?;
-                Ok(SimStep {
-                    t: *t,
-                    decision: None,
-                    approved: Some(*step),
-                    state,
-                })
+                Ok(self.sim_step(*t, None, Some(*step), None, state))
             }
+            Input::Consulted { t, outcome } => {
+                let state = self.rollout.consulted(*t, *outcome)?;
+                Ok(self.sim_step(*t, None, None, Some(*outcome), state))
+            }
+        }
+    }
+
+    fn sim_step(
+        &self,
+        t: f64,
+        decision: Option<PolicyDecision>,
+        approved: Option<usize>,
+        consulted: Option<ConsultationOutcome>,
+        state: RolloutState,
+    ) -> SimStep {
+        SimStep {
+            t,
+            decision,
+            approved,
+            consulted,
+            ramp: self.rollout.ramp_steps().to_vec(),
+            state,
         }
     }
 }
@@ -164,24 +216,33 @@ pub struct Summary {
     pub approvals: usize,
     pub pauses: usize,
     pub alerts: usize,
+    /// Consultations opened (the rollout entering `consulting`).
+    pub consultations: usize,
+    /// Community answers to consultations.
+    pub answers: usize,
+    /// Gentle-ramp steps taken.
+    pub ramp_steps: usize,
 }
 
 impl Summary {
     /// Tallies simulation steps.
     pub fn of(steps: &[SimStep]) -> Summary {
         let mut s = Summary::default();
-        let mut last_paused = false;
+        let mut last = RolloutStatus::Progressing;
         for st in steps {
             match &st.decision {
                 Some(d) => {
                     s.observations += 1;
                     s.alerts += (d.action == Action::Alert) as usize;
                 }
+                None if st.consulted.is_some() => s.answers += 1,
                 None => s.approvals += 1,
             }
-            let paused = st.state.status == crate::rollout::RolloutStatus::Paused;
-            s.pauses += (paused && !last_paused) as usize;
-            last_paused = paused;
+            let now = st.state.status;
+            s.pauses += (now == RolloutStatus::Paused && last != now) as usize;
+            s.consultations += (now == RolloutStatus::Consulting && last != now) as usize;
+            s.ramp_steps += st.ramp.len();
+            last = now;
         }
         s
     }

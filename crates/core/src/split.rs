@@ -443,6 +443,21 @@ pub struct Split {
     pub method: AllocationMethod,
 }
 
+impl Split {
+    /// The amount the creator share applies to: `gross` (`platform` fee mode) or
+    /// `gross − fee` (`before_split`).
+    pub fn base(&self) -> Money {
+        match self.fee_mode {
+            FeeMode::Platform => self.gross,
+            FeeMode::BeforeSplit => Money::from_minor(
+                self.gross.minor().saturating_sub(self.fee.minor()),
+                self.currency,
+            )
+            .unwrap_or(self.gross),
+        }
+    }
+}
+
 impl Serialize for Share {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)

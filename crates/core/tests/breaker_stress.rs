@@ -113,3 +113,32 @@ fn counters_add_up_and_transitions_are_legal() {
         assert!(legal(t), "illegal transition {t:?}");
     }
 }
+
+/// SPEC §4: the time window counts whole one-second buckets, so its memory is bounded by the
+/// window's seconds whatever the call rate. 10^7 calls at one per 10 µs cross 100 s of a 60 s
+/// window; after every call the window holds at most 60 buckets (it was one per distinct `t`).
+#[test]
+fn a_time_window_never_holds_more_buckets_than_its_seconds() {
+    use liberation_gates::breaker::BreakerMachine;
+    const CALLS: u64 = 10_000_000;
+    let mut m = BreakerMachine::new(BreakerConfig {
+        window: WindowConfig::Time { seconds: 60 },
+        ..BreakerConfig::default()
+    })
+    .unwrap();
+    let mut most = 0;
+    for i in 0..CALLS {
+        let t = i as f64 / 100_000.0;
+        m.record(t, Outcome::Success, 0.0).unwrap();
+        most = most.max(m.window_buckets());
+    }
+    assert_eq!(
+        most, 60,
+        "the window must fill to, and never pass, 60 buckets"
+    );
+    let (calls, failure_rate, _) = m.window_rates();
+    // The last call is at t = 99.99999: seconds 40..=99 are in the window, 100,000 calls each.
+    assert_eq!(calls, 60 * 100_000);
+    assert_eq!(failure_rate, 0.0);
+    assert_eq!(m.state(), BreakerState::Closed);
+}

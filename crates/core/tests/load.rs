@@ -43,7 +43,7 @@ fn a_registry_shared_by_16_threads_counts_every_call_and_stays_flat() {
         ..BreakerConfig::default()
     };
     let timed = BreakerConfig {
-        window: WindowConfig::Time { seconds: 2.0 },
+        window: WindowConfig::Time { seconds: 2 },
         minimum_calls: 10,
         open_seconds: 0.5,
         ..BreakerConfig::default()

@@ -46,7 +46,9 @@ family_tests!(
     flags,
     policy,
     rollout,
-    bucket
+    bucket,
+    payout_audit,
+    health
 );
 
 #[test]

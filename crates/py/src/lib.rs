@@ -46,6 +46,7 @@ fn err(e: impl Into<core::Error>) -> PyErr {
             (_, "governance") => "GovernanceError",
             (_, "flags") => "FlagError",
             (_, "policy") => "PolicyError",
+            (_, "health") => "HealthError",
             (_, "rollout") => "RolloutError",
             (_, "bucket") => "BucketError",
             (_, "store") => "StoreError",
@@ -503,11 +504,8 @@ impl Ledger {
     ) -> PyResult<()> {
         let currency = self
             .ledger()
-            .records()
-            .iter()
-            .find(|r| r.id == split_id)
-            .map(|r| r.currency.code())
-            .unwrap_or("");
+            .split_currency(split_id)
+            .map_or("", |c| c.code());
         let text = money_text(amount, currency, "amount")?;
         match &mut self.inner {
             LedgerKind::Plain(l) => l
@@ -516,6 +514,30 @@ impl Ledger {
                 .map_err(err),
             LedgerKind::Durable(d) => lock_mut(d)
                 .record_refund(id, t, split_id, &text)
+                .map_err(err),
+        }
+    }
+    /// Records a payout the payment system made: `amount` to `creator` for split `split_id`.
+    fn record_payout(
+        &mut self,
+        id: &str,
+        t: f64,
+        split_id: &str,
+        creator: &str,
+        amount: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let currency = self
+            .ledger()
+            .split_currency(split_id)
+            .map_or("", |c| c.code());
+        let text = money_text(amount, currency, "amount")?;
+        match &mut self.inner {
+            LedgerKind::Plain(l) => l
+                .record_payout(id, t, split_id, creator, &text)
+                .map(|_| ())
+                .map_err(err),
+            LedgerKind::Durable(d) => lock_mut(d)
+                .record_payout(id, t, split_id, creator, &text)
                 .map_err(err),
         }
     }
@@ -924,21 +946,29 @@ struct RolloutPlan {
 #[pymethods]
 impl RolloutPlan {
     /// `steps`: a list of `{"weight", "bake_seconds", "approval"}`; None for the default plan.
+    /// `gentle_step_seconds`: how long a gentle rollback stays on each step on its way down
+    /// (default 300).
     #[new]
-    #[pyo3(signature = (steps=None))]
-    fn new(steps: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        match steps.filter(|s| !s.is_none()) {
-            None => Ok(RolloutPlan {
-                inner: core::rollout::RolloutPlan::default(),
-            }),
+    #[pyo3(signature = (steps=None, gentle_step_seconds=None))]
+    fn new(steps: Option<&Bound<'_, PyAny>>, gentle_step_seconds: Option<f64>) -> PyResult<Self> {
+        let plan = match steps.filter(|s| !s.is_none()) {
+            None => core::rollout::RolloutPlan::default(),
             Some(s) => {
                 let steps: Vec<core::rollout::StepInput> = via_json(s, "steps")
                     .map_err(|e| err(core::error::RolloutError::InvalidPlan(e.to_string())))?;
-                core::rollout::RolloutPlan::new(steps)
-                    .map(|inner| RolloutPlan { inner })
-                    .map_err(err)
+                core::rollout::RolloutPlan::new(steps).map_err(err)?
             }
-        }
+        };
+        let plan = match gentle_step_seconds {
+            None => plan,
+            Some(g) => plan.with_gentle_step_seconds(g).map_err(err)?,
+        };
+        Ok(RolloutPlan { inner: plan })
+    }
+    /// How long a gentle rollback stays on each step on its way down, seconds.
+    #[getter]
+    fn gentle_step_seconds(&self) -> f64 {
+        self.inner.gentle_step_seconds()
     }
     /// The steps as `(weight, bake_seconds, approval)`.
     #[getter]
@@ -976,7 +1006,7 @@ impl Rollout {
     /// `observe {decision}` at `t` (decision: a policy action name).
     fn observe(&mut self, t: f64, decision: &str) -> PyResult<(&'static str, usize, u8)> {
         self.inner
-            .apply_named(t, "observe", Some(decision), None)
+            .apply_named(t, "observe", Some(decision), None, None)
             .map(rstate)
             .map_err(err)
     }
@@ -984,27 +1014,42 @@ impl Rollout {
     fn approve(&mut self, t: f64, step: &Bound<'_, PyAny>) -> PyResult<(&'static str, usize, u8)> {
         let step = num(step, "step")?;
         self.inner
-            .apply_named(t, "approve", None, Some(step))
+            .apply_named(t, "approve", None, Some(step), None)
             .map(rstate)
             .map_err(err)
     }
+    /// `consulted {outcome}` at `t`: the community's answer to a consultation
+    /// (`"proceed"`, `"rollback"` or `"gentle_rollback"`).
+    fn consulted(&mut self, t: f64, outcome: &str) -> PyResult<(&'static str, usize, u8)> {
+        self.apply(t, "consulted", None, None, Some(outcome))
+    }
+    /// `tick` at `t`: the passage of time alone.
+    fn tick(&mut self, t: f64) -> PyResult<(&'static str, usize, u8)> {
+        self.apply(t, "tick", None, None, None)
+    }
     /// An event by name, as in the vectors.
-    #[pyo3(signature = (t, kind, decision=None, step=None))]
+    #[pyo3(signature = (t, kind, decision=None, step=None, outcome=None))]
     fn apply(
         &mut self,
         t: f64,
         kind: &str,
         decision: Option<&str>,
         step: Option<&Bound<'_, PyAny>>,
+        outcome: Option<&str>,
     ) -> PyResult<(&'static str, usize, u8)> {
         let step = step
             .filter(|s| !s.is_none())
             .map(|s| num(s, "step"))
             .transpose()?;
         self.inner
-            .apply_named(t, kind, decision, step)
+            .apply_named(t, kind, decision, step, outcome)
             .map(rstate)
             .map_err(err)
+    }
+    /// The gentle-ramp steps the last event caught up on: dicts `{t, status, step, weight}`.
+    #[getter]
+    fn ramp_steps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.ramp_steps())
     }
     #[getter]
     fn state(&self) -> (&'static str, usize, u8) {
@@ -1056,13 +1101,169 @@ impl DeploymentPlan {
     }
 }
 
-/// L1–L5 health aggregation.
+/// L1–L5 health of the built-in model from boolean check results (`True` up, `False` down).
 #[pyfunction]
 fn health(py: Python<'_>, checks: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let c: HashMap<String, bool> = checks
         .extract()
         .map_err(|_| PyTypeError::new_err("checks must be a dict of str to bool"))?;
-    Ok(to_py(py, &core::health::HealthModel::builtin().evaluate_bools(&c))?.unbind())
+    Ok(to_py(
+        py,
+        &core::health::HealthModel::builtin().evaluate_checks(&c),
+    )?
+    .unbind())
+}
+
+/// A health model (SPEC §11): checks `{name, level, critical}` in levels 1–5.
+#[pyclass(frozen, module = "liberation_gates._native")]
+struct HealthModel {
+    inner: core::health::HealthModel,
+}
+
+#[pymethods]
+impl HealthModel {
+    /// `checks`: a list of `{"name", "level", "critical"?}` (critical defaults to True).
+    #[new]
+    fn new(checks: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let checks: Vec<core::health::CheckInput> = via_json(checks, "checks")
+            .map_err(|e| err(core::error::HealthError::InvalidCheck(e.to_string())))?;
+        core::health::HealthModel::new(checks)
+            .map(|inner| HealthModel { inner })
+            .map_err(err)
+    }
+    /// The platform's model, with the check names the built-in policy and plan share.
+    #[staticmethod]
+    fn builtin() -> Self {
+        HealthModel {
+            inner: core::health::HealthModel::builtin(),
+        }
+    }
+    /// The declared checks as dicts `{name, level, critical}`.
+    #[getter]
+    fn checks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.checks())
+    }
+    /// Evaluates `status` (`{name: "up" | "degraded" | "down" | None}`): a dict
+    /// `{levels, overall, action, failing, checks}`.
+    fn evaluate<'py>(
+        &self,
+        py: Python<'py>,
+        status: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let d = status
+            .cast::<PyDict>()
+            .map_err(|_| PyTypeError::new_err("status must be a dict of check name to status"))?;
+        let mut entries: Vec<(String, Option<String>)> = Vec::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            let name: String = k
+                .extract()
+                .map_err(|_| PyTypeError::new_err("a check name must be a str"))?;
+            // A non-str status goes to the core as its repr: refused as invalid_status.
+            let value = if v.is_none() {
+                None
+            } else {
+                Some(match v.cast::<PyString>() {
+                    Ok(s) => s.to_cow()?.into_owned(),
+                    Err(_) => v.repr()?.to_string(),
+                })
+            };
+            entries.push((name, value));
+        }
+        to_py(py, &self.inner.evaluate(&entries).map_err(err)?)
+    }
+    /// Evaluates boolean results as observations carry them (`True` up, `False` down).
+    fn evaluate_checks<'py>(
+        &self,
+        py: Python<'py>,
+        checks: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let c: HashMap<String, bool> = checks
+            .extract()
+            .map_err(|_| PyTypeError::new_err("checks must be a dict of str to bool"))?;
+        to_py(py, &self.inner.evaluate_checks(&c))
+    }
+}
+
+/// Payouts as `[(id, amount)]` or `[{"id": .., "amount": ..}]`.
+fn parse_paid(ob: &Bound<'_, PyAny>, currency: &str) -> PyResult<Vec<core::audit::Paid>> {
+    let mut out = Vec::new();
+    for item in ob.try_iter()? {
+        let item = item?;
+        let (id, amount): (Bound<'_, PyAny>, Bound<'_, PyAny>) = match item.cast::<PyDict>() {
+            Ok(d) => (
+                d.get_item("id")?
+                    .ok_or_else(|| PyTypeError::new_err("a payout mapping needs \"id\""))?,
+                d.get_item("amount")?
+                    .ok_or_else(|| PyTypeError::new_err("a payout mapping needs \"amount\""))?,
+            ),
+            Err(_) => item.extract().map_err(|_| {
+                PyTypeError::new_err(
+                    "each payout must be (id, amount) or {\"id\": .., \"amount\": ..}",
+                )
+            })?,
+        };
+        out.push(core::audit::Paid {
+            id: id
+                .extract()
+                .map_err(|_| PyTypeError::new_err("a payout id must be a str"))?,
+            amount: money_text(&amount, currency, "paid amount")?,
+        });
+    }
+    Ok(out)
+}
+
+/// Audits payouts made elsewhere against the split (SPEC §10). Amounts are `Decimal`.
+#[pyfunction]
+#[pyo3(signature = (gross, currency, creators, paid, *, creator_share=None, fee=None, fee_mode=None))]
+#[allow(clippy::too_many_arguments)]
+fn audit<'py>(
+    py: Python<'py>,
+    gross: &Bound<'py, PyAny>,
+    currency: &str,
+    creators: &Bound<'py, PyAny>,
+    paid: &Bound<'py, PyAny>,
+    creator_share: Option<&Bound<'py, PyAny>>,
+    fee: Option<&Bound<'py, PyAny>>,
+    fee_mode: Option<String>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let input = split_input(
+        gross,
+        currency,
+        creators,
+        creator_share,
+        fee,
+        fee_mode,
+        None,
+    )?;
+    let split = core::split::split(&input).map_err(err)?;
+    let paid = parse_paid(paid, currency)?;
+    let a = core::audit::audit_split(&split, &paid).map_err(err)?;
+    let decimal = |text: String| -> PyResult<Decimal> {
+        text.parse::<Decimal>()
+            .map_err(|e| PyValueError::new_err(e.to_string()))
+    };
+    let amounts = |list: &[core::split::Payout]| -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for p in list {
+            d.set_item(&p.id, dec(p.amount))?;
+        }
+        Ok(d)
+    };
+    let out = PyDict::new(py);
+    out.set_item("currency", a.currency.code())?;
+    out.set_item("expected", amounts(&a.expected)?)?;
+    out.set_item("paid", amounts(&a.paid)?)?;
+    out.set_item("creator_total", dec(a.creator_total))?;
+    out.set_item("paid_total", decimal(a.paid_total.to_string())?)?;
+    out.set_item("shortfalls", amounts(&a.shortfalls)?)?;
+    out.set_item("shortfall_total", decimal(a.shortfall_total().to_string())?)?;
+    out.set_item("exact", a.exact)?;
+    out.set_item("floor_held", a.floor_held)?;
+    out.set_item(
+        "creator_share_paid",
+        a.creator_share_paid.map(decimal).transpose()?,
+    )?;
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1881,6 +2082,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(split, m)?)?;
     m.add_function(wrap_pyfunction!(degradation, m)?)?;
     m.add_function(wrap_pyfunction!(health, m)?)?;
+    m.add_function(wrap_pyfunction!(audit, m)?)?;
+    m.add_class::<HealthModel>()?;
     m.add_function(wrap_pyfunction!(bucket, m)?)?;
     m.add_function(wrap_pyfunction!(simulate, m)?)?;
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;

@@ -373,11 +373,30 @@ impl DurableLedger {
         })
     }
 
+    /// Records a payout the payment system made (as [`Ledger::record_payout`], durably): the
+    /// store keeps payouts like every other ledger line.
+    pub fn record_payout(
+        &mut self,
+        id: &str,
+        t: f64,
+        split_id: &str,
+        creator: &str,
+        amount: &str,
+    ) -> Result<(), Error> {
+        self.append(&LedgerLine::Payout {
+            id: id.to_string(),
+            t,
+            split: split_id.to_string(),
+            creator: creator.to_string(),
+            amount: amount.to_string(),
+        })
+    }
+
     /// As [`append`](Self::append), unless the store already has this line: `Ok(false)` for
     /// the same line again (loading a file twice is harmless), `duplicate_id` for a different
     /// line under a stored id.
     pub fn append_once(&mut self, line: &LedgerLine) -> Result<bool, Error> {
-        let (LedgerLine::Split { id, .. } | LedgerLine::Refund { id, .. }) = line;
+        let id = line.id();
         let body = serde_json::to_string(line).map_err(|e| {
             StoreError::InvalidRecord(format!("ledger line cannot be written as JSON: {e}"))
         })?;

@@ -1,8 +1,8 @@
 """liberation-gates: the platform's shared rules, from the one Rust core.
 
 Deployment gates (:class:`Policy`, :class:`Rollout`, :class:`Threshold`, :class:`WindowRate`,
-:class:`DeploymentPlan`, :func:`health`), the 75% creator split (:func:`split`,
-:class:`Ledger`), circuit breakers (:class:`CircuitBreaker`, :class:`FallbackCache`), and
+:class:`DeploymentPlan`, :class:`HealthModel`), the 75% creator split (:func:`split`,
+:func:`audit`, :class:`Ledger`), circuit breakers (:class:`CircuitBreaker`, :class:`FallbackCache`), and
 community control (:class:`Proposal`, :class:`Decision`, :class:`FlagSet`, :func:`bucket`).
 The rules are the Rust core's, so they mean exactly what they mean in every other language.
 
@@ -28,6 +28,7 @@ from ._native import (
     DeploymentPlan,
     Evaluator,
     FlagSet,
+    HealthModel,
     Ledger,
     Policy,
     PolicyDecision,
@@ -39,6 +40,7 @@ from ._native import (
     Store,
     Threshold,
     WindowRate,
+    audit,
     bucket,
     degradation,
     error_kinds,
@@ -52,6 +54,7 @@ from .errors import (
     CircuitOpenError,
     FlagError,
     GovernanceError,
+    HealthError,
     LiberationGatesError,
     PolicyError,
     RolloutError,
@@ -109,6 +112,7 @@ def split(
 
 __all__ = [
     "split",
+    "audit",
     "Split",
     "Refundable",
     "Ledger",
@@ -124,6 +128,7 @@ __all__ = [
     "Rollout",
     "DeploymentPlan",
     "health",
+    "HealthModel",
     "simulate",
     "Decision",
     "Proposal",
@@ -144,6 +149,7 @@ __all__ = [
     "GovernanceError",
     "FlagError",
     "PolicyError",
+    "HealthError",
     "RolloutError",
     "BucketError",
     "Money",

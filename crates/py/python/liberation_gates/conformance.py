@@ -28,8 +28,12 @@ def _f(d: Dict[str, Json], key: str) -> float:
 
 
 def _text(v: Json) -> Json:
-    """Decimals arrive as strings; a JSON number is taken by its written form."""
-    return v if isinstance(v, str) or v is None else (str(v) if isinstance(v, (int, float)) else v)
+    """A decimal string as given (None when absent). Anything else in its place — a JSON number
+    among them — is not a decimal string (SPEC's conventions); it is passed on as text the API
+    refuses with the field's invalid-value error."""
+    if isinstance(v, str) or v is None:
+        return v
+    return f"{json.dumps(v)} (JSON {type(v).__name__}, not a decimal string)"
 
 
 def _err(e: lg.LiberationGatesError) -> Dict[str, Json]:
@@ -142,15 +146,16 @@ def run_policy(i: Dict[str, Json]) -> Json:
 
 
 def run_rollout(i: Dict[str, Json]) -> Json:
+    gentle = i.get("gentle_step_seconds")
     try:
-        plan = lg.RolloutPlan(i.get("steps"))
+        plan = lg.RolloutPlan(i.get("steps"), gentle_step_seconds=None if gentle is None else _f(i, "gentle_step_seconds"))
     except lg.RolloutError as e:
         return _err(e)
     r = lg.Rollout(plan, float(i.get("started_at", 0.0)))
     states: List[Json] = []
     for n, ev in enumerate(i.get("events", [])):
         try:
-            status, step, weight = r.apply(_f(ev, "t"), ev.get("type", ""), ev.get("decision"), ev.get("step"))
+            status, step, weight = r.apply(_f(ev, "t"), ev.get("type", ""), ev.get("decision"), ev.get("step"), ev.get("outcome"))
         except lg.RolloutError as err:
             return _seq_error("states", states, err, n)
         states.append({"status": status, "step": step, "weight": weight})
@@ -164,6 +169,39 @@ def run_bucket(i: Dict[str, Json]) -> Json:
         return _err(e)
 
 
+def _amounts(d: Dict[str, Any]) -> List[Json]:
+    return [{"id": k, "amount": str(v)} for k, v in d.items()]
+
+
+def run_payout_audit(i: Dict[str, Json]) -> Json:
+    s = i.get("split", {})
+    creators = [(c.get("id", ""), _text(c.get("weight", ""))) for c in s.get("creators", [])]
+    paid = [(p.get("id", ""), _text(p.get("amount", ""))) for p in i.get("paid", [])]
+    try:
+        a = lg.audit(_text(s.get("gross", "")), s.get("currency", ""), creators, paid, creator_share=_text(s.get("creator_share")), fee=_text(s.get("fee")), fee_mode=s.get("fee_mode"))
+    except lg.SplitError as e:
+        return _err(e)
+    share = a["creator_share_paid"]
+    return {
+        "expected": _amounts(a["expected"]),
+        "creator_total": str(a["creator_total"]),
+        "paid_total": str(a["paid_total"]),
+        "shortfalls": _amounts(a["shortfalls"]),
+        "exact": a["exact"],
+        "floor_held": a["floor_held"],
+        "creator_share_paid": None if share is None else str(share),
+    }
+
+
+def run_health(i: Dict[str, Json]) -> Json:
+    try:
+        model = lg.HealthModel(i.get("checks", []))
+        r = model.evaluate(i.get("status", {}))
+    except lg.HealthError as e:
+        return _err(e)
+    return {k: r[k] for k in ("levels", "overall", "action", "failing")}
+
+
 RUNNERS: Dict[str, Callable[[Dict[str, Json]], Json]] = {
     "split": run_split,
     "threshold": run_threshold,
@@ -174,6 +212,8 @@ RUNNERS: Dict[str, Callable[[Dict[str, Json]], Json]] = {
     "policy": run_policy,
     "rollout": run_rollout,
     "bucket": run_bucket,
+    "payout_audit": run_payout_audit,
+    "health": run_health,
 }
 
 

@@ -64,6 +64,11 @@ class PolicyError(LiberationGatesError, ValueError):
     """Policies, observations and plans (``invalid_policy``, ``out_of_order``, ...)."""
 
 
+class HealthError(LiberationGatesError, ValueError):
+    """Health models and statuses (``invalid_check``, ``duplicate_check``, ``unknown_check``,
+    ``invalid_status``)."""
+
+
 class RolloutError(LiberationGatesError, ValueError):
     """Progressive rollouts (``invalid_plan``, ``invalid_event``, ``redeploy_needs_approval``, ...)."""
 
@@ -85,6 +90,7 @@ FAMILY_CLASSES: dict[str, type[LiberationGatesError]] = {
     "governance": GovernanceError,
     "flags": FlagError,
     "policy": PolicyError,
+    "health": HealthError,
     "rollout": RolloutError,
     "bucket": BucketError,
     "store": StoreError,
@@ -100,6 +106,7 @@ __all__ = [
     "GovernanceError",
     "FlagError",
     "PolicyError",
+    "HealthError",
     "RolloutError",
     "BucketError",
     "StoreError",
