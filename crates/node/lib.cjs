@@ -30,6 +30,8 @@ class GovernanceError extends LiberationGatesError {}
 class FlagError extends LiberationGatesError {}
 class PolicyError extends LiberationGatesError {}
 class RolloutError extends LiberationGatesError {}
+/** Health models and statuses (`invalid_check`, `duplicate_check`, `unknown_check`, `invalid_status`). */
+class HealthError extends LiberationGatesError {}
 class BucketError extends LiberationGatesError {}
 /** Durable stores (`invalid_url`, `duplicate_id`, `tampered`, `unavailable`, ...). */
 class StoreError extends LiberationGatesError {}
@@ -44,6 +46,7 @@ const FAMILIES = {
   governance: GovernanceError,
   flags: FlagError,
   policy: PolicyError,
+  health: HealthError,
   rollout: RolloutError,
   bucket: BucketError,
   store: StoreError,
@@ -126,9 +129,19 @@ function split(gross, currency, creators, options) {
   return nativeSplit(money(gross, 'gross'), currency, creators, moneyOptions(options));
 }
 
+const nativeAudit = guarded(native.audit);
+/** Audits payouts made elsewhere against the split (SPEC §10); amounts as in `split`. */
+function audit(gross, currency, creators, paid, options) {
+  const checked = Array.isArray(paid) ? paid.map((p) => (p && typeof p === 'object' ? { ...p, amount: money(p.amount, 'paid amount') } : p)) : paid;
+  return nativeAudit(money(gross, 'gross'), currency, creators, checked, moneyOptions(options));
+}
+
 const Ledger = wrapClass(native.Ledger);
 {
-  const { recordSplit, recordRefund } = Ledger.prototype;
+  const { recordSplit, recordRefund, recordPayout } = Ledger.prototype;
+  Ledger.prototype.recordPayout = function (id, t, splitId, creator, amount) {
+    return recordPayout.call(this, id, t, splitId, creator, money(amount, 'amount'));
+  };
   Ledger.prototype.recordSplit = function (id, t, gross, currency, creators, options) {
     return recordSplit.call(this, id, t, money(gross, 'gross'), currency, creators, moneyOptions(options));
   };
@@ -446,6 +459,7 @@ class FallbackCache {
 
 module.exports = {
   split,
+  audit,
   Refundable,
   Ledger,
   Threshold: wrapClass(native.Threshold),
@@ -457,6 +471,7 @@ module.exports = {
   Rollout: wrapClass(native.Rollout),
   DeploymentPlan: wrapClass(native.DeploymentPlan),
   health: guarded(native.health),
+  HealthModel: wrapClass(native.HealthModel),
   simulate: guarded(native.simulate),
   Proposal: wrapClass(native.Proposal),
   FlagSet: wrapClass(native.FlagSet),
@@ -477,6 +492,7 @@ module.exports = {
   FlagError,
   PolicyError,
   RolloutError,
+  HealthError,
   BucketError,
   StoreError,
   CircuitOpenError,

@@ -2,7 +2,7 @@
 import lg from './lib.cjs';
 
 export const {
-  split, Refundable, Ledger, Threshold, WindowRate, degradation, Policy, Evaluator, RolloutPlan, Rollout,
+  split, audit, HealthModel, HealthError, Refundable, Ledger, Threshold, WindowRate, degradation, Policy, Evaluator, RolloutPlan, Rollout,
   DeploymentPlan, health, simulate, Proposal, FlagSet, bucket, BreakerMachine, CircuitBreaker, SharedCircuitBreaker, FallbackCache,
   errorKinds, raiseForTest, LiberationGatesError, SplitError, ThresholdError, WindowError, BreakerError,
   GovernanceError, FlagError, PolicyError, RolloutError, BucketError, StoreError, CircuitOpenError, Store,

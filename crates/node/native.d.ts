@@ -60,6 +60,23 @@ export declare class FlagSet {
   get log(): any
 }
 
+/** A health model (SPEC §11): checks `{name, level, critical}` in levels 1–5. */
+export declare class HealthModel {
+  /** `checks`: `[{name, level, critical?}]` (`critical` defaults to true). */
+  constructor(checks: any)
+  /** The platform's model, with the check names the built-in policy and plan share. */
+  static builtin(): HealthModel
+  /** The declared checks, `[{name, level, critical}]`. */
+  get checks(): any
+  /**
+   * Evaluates `{name: "up" | "degraded" | "down" | null}`:
+   * `{levels, overall, action, failing, checks}`.
+   */
+  evaluate(status: any): any
+  /** Evaluates boolean results as observations carry them (true up, false down). */
+  evaluateChecks(checks: Record<string, boolean>): any
+}
+
 /** The ledger of splits and refunds, and its transparency report. */
 export declare class Ledger {
   constructor(options?: LedgerOptions | undefined | null)
@@ -69,6 +86,8 @@ export declare class Ledger {
   recordSplit(id: string, t: number, gross: string | bigint, currency: string, creators: Array<CreatorArg>, options?: SplitOptions | undefined | null): SplitResult
   /** Refunds part of a recorded split and records it. */
   recordRefund(id: string, t: number, splitId: string, amount: string | bigint): void
+  /** Records a payout the payment system made: `amount` to `creator` for split `splitId`. */
+  recordPayout(id: string, t: number, splitId: string, creator: string, amount: string | bigint): void
   /** Number of records. */
   get length(): number
   /** The store's backend ("sqlite", "postgres"), or null for a ledger in memory. */
@@ -186,16 +205,31 @@ export declare class Rollout {
   observe(t: number, decision: string): RolloutState
   /** `approve {step}` at `t`. */
   approve(t: number, step: number): RolloutState
+  /**
+   * `consulted {outcome}` at `t`: the community's answer ("proceed", "rollback" or
+   * "gentle_rollback").
+   */
+  consulted(t: number, outcome: string): RolloutState
+  /** `tick` at `t`: the passage of time alone. */
+  tick(t: number): RolloutState
   /** An event by name, as in the vectors. */
-  apply(t: number, kind: string, decision?: string | undefined | null, step?: number | undefined | null): RolloutState
+  apply(t: number, kind: string, decision?: string | undefined | null, step?: number | undefined | null, outcome?: string | undefined | null): RolloutState
+  /** The gentle-ramp steps the last event caught up on: `[{t, status, step, weight}]`. */
+  get rampSteps(): any
   get state(): RolloutState
 }
 
 /** A progressive-rollout plan. */
 export declare class RolloutPlan {
-  /** `steps`: `[{weight, bake_seconds, approval}]`; omitted for the default plan. */
-  constructor(steps?: any | undefined | null)
+  /**
+   * `steps`: `[{weight, bake_seconds, approval}]`; omitted for the default plan.
+   * `gentleStepSeconds`: how long a gentle rollback stays on each step on its way down
+   * (default 300).
+   */
+  constructor(steps?: any | undefined | null, gentleStepSeconds?: number | undefined | null)
   get steps(): any
+  /** How long a gentle rollback stays on each step on its way down, seconds. */
+  get gentleStepSeconds(): number
 }
 
 /** Append-only records with a checksum chain, and state, in a durable store. */
@@ -231,6 +265,29 @@ export declare class WindowRate {
   constructor(windowSeconds: number, minRequests?: number | bigint | undefined | null)
   /** Adds one interval's counts; returns the rate, or null below minRequests. */
   push(t: number, requests: number | bigint, errors: number | bigint): number | null
+}
+
+/** Audits payouts made elsewhere against the split that says what creators are owed. */
+export declare function audit(gross: string | bigint, currency: string, creators: Array<CreatorArg>, paid: Array<PaidArg>, options?: SplitOptions | undefined | null): AuditResult
+
+/** Payouts checked against the split (SPEC §10); amounts are decimal strings. */
+export interface AuditResult {
+  currency: string
+  /** What each creator is owed, in the split's order. */
+  expected: Array<PayoutObject>
+  /** What each creator was paid, in the split's order (0 when no payout names them). */
+  paid: Array<PayoutObject>
+  creatorTotal: string
+  paidTotal: string
+  /** `expected − paid` for each creator paid less, in the split's order. */
+  shortfalls: Array<PayoutObject>
+  shortfallTotal: string
+  /** Every creator was paid exactly what the split says. */
+  exact: boolean
+  /** Money paid kept creators at or above `base × creatorShare`. */
+  floorHeld: boolean
+  /** Paid ÷ base, truncated to 4 places (`"0.7499"`); null when the base is 0. */
+  creatorSharePaid: string | null
 }
 
 /** `NativeBreaker#acquire` through a handle. */
@@ -273,7 +330,7 @@ export interface FlagStateObject {
   intensity: number
 }
 
-/** L1–L5 health aggregation of boolean check results. */
+/** L1–L5 health of the built-in model from boolean check results. */
 export declare function health(checks: Record<string, boolean>): any
 
 /** Options of a ledger. */
@@ -291,6 +348,13 @@ export interface NotificationObject {
   severity: string
   rules: Array<string>
   message: string
+}
+
+/** A payout as the payment system made it. */
+export interface PaidArg {
+  id: string
+  /** A decimal string in major units, or a bigint of minor units. */
+  amount: string | bigint
 }
 
 /** One party's amount. */

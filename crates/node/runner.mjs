@@ -1,7 +1,11 @@
 // The conformance vectors as calls of a liberation-gates JavaScript API. No imports: the same
 // file runs in Node (napi and WASM packages) and in the browser.
 const num = (o, k) => (typeof o?.[k] === 'number' ? o[k] : NaN);
-const text = (v) => (typeof v === 'number' ? String(v) : v);
+// A decimal string as given (null/undefined when absent). Anything else in its place — a JSON
+// number among them — is not a decimal string (SPEC's conventions): it is passed on as text
+// the API refuses with the field's invalid-value error.
+const text = (v) => (v === null || v === undefined || typeof v === 'string' ? v : `${JSON.stringify(v)} (JSON ${typeof v}, not a decimal string)`);
+const amounts = (list) => list.map((p) => ({ id: p.id, amount: p.amount }));
 
 /**
  * The conformance runners over a liberation-gates API object `lg` (the napi package or the
@@ -131,7 +135,7 @@ return {
   rollout(i) {
     let plan;
     try {
-      plan = new lg.RolloutPlan(i.steps ?? null);
+      plan = new lg.RolloutPlan(i.steps ?? null, i.gentle_step_seconds === undefined || i.gentle_step_seconds === null ? undefined : num(i, 'gentle_step_seconds'));
     } catch (e) {
       return error(e);
     }
@@ -139,7 +143,7 @@ return {
     const states = [];
     for (const [n, ev] of (i.events ?? []).entries()) {
       try {
-        const s = r.apply(num(ev, 't'), ev.type ?? '', ev.decision, typeof ev.step === 'number' ? ev.step : undefined);
+        const s = r.apply(num(ev, 't'), ev.type ?? '', ev.decision, typeof ev.step === 'number' ? ev.step : undefined, ev.outcome);
         states.push({ status: s.status, step: s.step, weight: s.weight });
       } catch (e) {
         return seqError('states', states, e, n);
@@ -150,6 +154,37 @@ return {
   bucket(i) {
     try {
       return { bucket: lg.bucket(i.id ?? '', i.group ?? '', i.modulus, i.seed) };
+    } catch (e) {
+      return error(e);
+    }
+  },
+  payout_audit(i) {
+    const s = i.split ?? {};
+    try {
+      const a = lg.audit(
+        text(s.gross ?? ''),
+        s.currency ?? '',
+        (s.creators ?? []).map((c) => ({ id: c.id ?? '', weight: text(c.weight ?? '') })),
+        (i.paid ?? []).map((p) => ({ id: p.id ?? '', amount: text(p.amount ?? '') })),
+        { creatorShare: text(s.creator_share) ?? undefined, fee: text(s.fee) ?? undefined, feeMode: s.fee_mode ?? undefined },
+      );
+      return {
+        expected: amounts(a.expected),
+        creator_total: a.creatorTotal,
+        paid_total: a.paidTotal,
+        shortfalls: amounts(a.shortfalls),
+        exact: a.exact,
+        floor_held: a.floorHeld,
+        creator_share_paid: a.creatorSharePaid ?? null,
+      };
+    } catch (e) {
+      return error(e);
+    }
+  },
+  health(i) {
+    try {
+      const r = new lg.HealthModel(i.checks ?? []).evaluate(i.status ?? {});
+      return { levels: r.levels, overall: r.overall, action: r.action, failing: r.failing };
     } catch (e) {
       return error(e);
     }

@@ -29,7 +29,30 @@ function showSummary() {
       return tr;
     }),
   );
+  showPaid(s.paid, currency);
   document.body.dataset.ready = 'true';
+}
+
+// Payouts made by the payment system, audited against the splits (shown when the ledger has any).
+function showPaid(paid, currency) {
+  const section = $('paid-section');
+  section.hidden = !paid;
+  if (!paid) return;
+  // A shortfall is a decimal string: any non-zero digit means the creator is owed more.
+  const short = Object.entries(paid.creators).filter(([, l]) => /[1-9]/.test(l.shortfall));
+  $('paid-text').textContent =
+    `Paid ${paid.paid_total} ${currency} of ${paid.owed_total} ${currency} owed` +
+    ` (creators' paid share ${paid.creator_share_paid ?? 'n/a'}). ` +
+    (paid.floor_held ? 'The 75% floor held on money actually paid. ' : 'The 75% floor did NOT hold on money actually paid. ') +
+    (short.length ? `Shortfall ${paid.shortfall_total} ${currency}: ${short.map(([id, l]) => `${id} is owed ${l.shortfall} ${currency} more`).join('; ')}.` : 'Nobody is owed anything more.');
+  $('paid-table').querySelector('tbody').replaceChildren(
+    ...Object.entries(paid.creators).map(([id, l]) => {
+      const tr = document.createElement('tr');
+      if (short.some(([s]) => s === id)) tr.className = 'short';
+      tr.append(cell('th', id, { scope: 'row' }), ...[l.owed, l.paid, l.shortfall].map((a) => cell('td', `${a} ${currency}`, { class: 'num' })));
+      return tr;
+    }),
+  );
 }
 
 function cell(tag, text, attrs = {}) {

@@ -289,25 +289,7 @@ fn run_health(input: &Value) -> Value {
         Ok(m) => m,
         Err(e) => return err(e.kind()),
     };
-    // A status is a string or null; anything else is passed as its JSON text, which the
-    // model refuses as `invalid_status`.
-    let status: Vec<(String, Option<String>)> = input
-        .get("status")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| {
-                    let v = match v {
-                        Value::Null => None,
-                        Value::String(s) => Some(s.clone()),
-                        other => Some(other.to_string()),
-                    };
-                    (k.clone(), v)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    match model.evaluate(&status) {
+    match model.evaluate_value(input.get("status").unwrap_or(&Value::Null)) {
         Ok(r) => json!({
             "levels": r.levels.iter().map(|l| json!({"level": l.level.number(), "status": l.status.as_str()})).collect::<Vec<_>>(),
             "overall": r.overall.as_str(),

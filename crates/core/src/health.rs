@@ -360,6 +360,34 @@ impl HealthModel {
         Ok(self.report(|name| reported.get(name).copied()))
     }
 
+    /// Evaluates a status object as it arrives from JSON or a dynamic language:
+    /// `{name: "up" | "degraded" | "down" | null}`. `null` is unknown; any other non-string
+    /// value is `invalid_status` (reported in name order, as [`evaluate`](Self::evaluate)
+    /// does), and so is a status that is not an object.
+    pub fn evaluate_value(&self, status: &serde_json::Value) -> Result<HealthReport, HealthError> {
+        let map = match status {
+            serde_json::Value::Object(m) => m,
+            serde_json::Value::Null => return self.evaluate::<&str, &str>(&[]),
+            other => {
+                return Err(HealthError::InvalidStatus(format!(
+                    "status must be an object of check name to status, not {other}"
+                )))
+            }
+        };
+        let entries: Vec<(&str, Option<String>)> = map
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    serde_json::Value::Null => None,
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    other => Some(other.to_string()),
+                };
+                (k.as_str(), v)
+            })
+            .collect();
+        self.evaluate(&entries)
+    }
+
     /// Evaluates boolean check results as observations carry them (`true` up, `false` down);
     /// results for names the model does not declare are ignored.
     pub fn evaluate_checks(&self, checks: &HashMap<String, bool>) -> HealthReport {

@@ -698,6 +698,8 @@ pub struct SovereigntySummary {
     pub floor_held: bool,
     /// Per creator: id, net amount, and share of the creators' total (percent, truncated).
     pub creators: Vec<CreatorLine>,
+    /// Owed, paid and shortfall, when payouts were recorded (SPEC §10).
+    pub paid: Option<PaidSummary>,
 }
 
 /// One creator in a [`SovereigntySummary`].
@@ -743,6 +745,7 @@ impl Ledger {
             floor_percent: "75.00".into(),
             floor_held: row.floor_held_every_transaction && row.floor_held_overall,
             creators,
+            paid: row.paid,
         })
     }
 

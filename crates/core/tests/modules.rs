@@ -6,7 +6,7 @@ use liberation_gates::breaker::{
 use liberation_gates::clock::ManualClock;
 use liberation_gates::fallback::{Attribution, FallbackCache, Unavailable};
 use liberation_gates::governance::{Decision, Participation, ProposalStatus};
-use liberation_gates::health::{CheckDef, Criticality, HealthModel, HealthStatus, Level};
+use liberation_gates::health::{CheckDef, HealthModel, HealthStatus, Level};
 use liberation_gates::plan::{DeploymentPlan, GateAction};
 use liberation_gates::policy::{Action, Format, Observation, Policy, PolicyDecision, Severity};
 use liberation_gates::rollout::{BlueGreen, BlueGreenStatus, RedeployGuard, RolloutPlan};
@@ -39,77 +39,101 @@ fn healthy(t: f64) -> Observation {
 #[test]
 fn health_worst_wins_and_levels_above_a_down_level_are_skipped() {
     let model = HealthModel::builtin();
-    let all_up: HashMap<String, bool> = CHECKS.iter().map(|c| (c.to_string(), true)).collect();
-    let r = model.evaluate_bools(&all_up);
+    let all_up: HashMap<String, bool> = model
+        .checks()
+        .iter()
+        .map(|c| (c.name.clone(), true))
+        .collect();
+    let r = model.evaluate_checks(&all_up);
     assert_eq!(r.overall, HealthStatus::Up);
+    assert_eq!(r.action, Action::Proceed);
     assert!(r.levels.iter().all(|l| l.status == HealthStatus::Up));
 
     let mut auth_down = all_up.clone();
     auth_down.insert("auth".into(), false);
-    let r = model.evaluate_bools(&auth_down);
-    assert_eq!(r.level(Level::L1), Some(HealthStatus::Up));
-    assert_eq!(r.level(Level::L2), Some(HealthStatus::Down));
+    let r = model.evaluate_checks(&auth_down);
+    assert_eq!(r.level(Level::L1), HealthStatus::Up);
+    assert_eq!(r.level(Level::L2), HealthStatus::Down);
     for l in [Level::L3, Level::L4, Level::L5] {
-        assert_eq!(r.level(l), Some(HealthStatus::Skipped), "{l:?}");
+        assert_eq!(r.level(l), HealthStatus::Skipped, "{l:?}");
     }
-    assert_eq!(r.overall, HealthStatus::Down);
+    assert_eq!(
+        (r.overall, r.action),
+        (HealthStatus::Down, Action::Rollback)
+    );
+    assert_eq!(r.failing, ["auth"]);
 
-    // Missing results are unknown; up beats unknown within a level.
+    // A missing result is unknown, and unknown outranks up: missing data is never healthy.
     let mut partial = all_up.clone();
     partial.remove("cache");
-    let r = model.evaluate_bools(&partial);
-    assert_eq!(r.level(Level::L1), Some(HealthStatus::Up));
-    assert!(r.levels[0]
-        .checks
-        .contains(&("cache".to_string(), HealthStatus::Unknown)));
+    let r = model.evaluate_checks(&partial);
+    assert_eq!(r.level(Level::L1), HealthStatus::Unknown);
+    assert_eq!((r.overall, r.action), (HealthStatus::Unknown, Action::Hold));
+    assert_eq!(r.failing, ["cache"]);
 }
 
 #[test]
 fn a_non_critical_failure_degrades_its_level() {
-    let model = HealthModel::new(vec![
-        CheckDef {
-            name: "db".into(),
-            level: Level::L1,
-            criticality: Criticality::Critical,
-        },
-        CheckDef {
-            name: "thumbnails".into(),
-            level: Level::L3,
-            criticality: Criticality::NonCritical,
-        },
-        CheckDef {
-            name: "celebration".into(),
-            level: Level::L5,
-            criticality: Criticality::NonCritical,
-        },
+    let model = HealthModel::from_defs(vec![
+        CheckDef::critical("db", Level::L1),
+        CheckDef::non_critical("thumbnails", Level::L3),
+        CheckDef::non_critical("celebration", Level::L5),
     ])
     .unwrap();
-    let results = HashMap::from([
-        ("db".to_string(), HealthStatus::Up),
-        ("thumbnails".to_string(), HealthStatus::Down),
-        ("celebration".to_string(), HealthStatus::Up),
-    ]);
-    let r = model.evaluate(&results);
-    assert_eq!(r.level(Level::L3), Some(HealthStatus::Degraded));
+    let r = model
+        .evaluate(&[
+            ("db", Some("up")),
+            ("thumbnails", Some("down")),
+            ("celebration", Some("up")),
+        ])
+        .unwrap();
+    assert_eq!(r.level(Level::L3), HealthStatus::Degraded);
     assert_eq!(
         r.level(Level::L5),
-        Some(HealthStatus::Up),
+        HealthStatus::Up,
         "degraded is not down: nothing is skipped"
     );
-    assert_eq!(r.overall, HealthStatus::Degraded);
     assert_eq!(
-        HealthModel::new(vec![
-            CheckDef {
-                name: "x".into(),
-                level: Level::L1,
-                criticality: Criticality::Critical
-            };
-            2
-        ])
-        .unwrap_err()
-        .kind(),
-        "invalid_policy"
+        (r.overall, r.action),
+        (HealthStatus::Degraded, Action::Alert)
     );
+    assert!(
+        r.failing.is_empty(),
+        "a non-critical check down is not failing"
+    );
+    assert_eq!(
+        HealthModel::from_defs(vec![CheckDef::critical("x", Level::L1); 2])
+            .unwrap_err()
+            .kind(),
+        "duplicate_check"
+    );
+}
+
+#[test]
+fn the_builtin_policy_plan_and_health_model_share_check_names() {
+    let model: Vec<String> = HealthModel::builtin()
+        .checks()
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    let (_, policy_checks) = Policy::builtin().inputs();
+    for c in policy_checks {
+        assert!(
+            model.contains(&c),
+            "the policy reads {c:?}, which the model does not name"
+        );
+    }
+    for phase in &DeploymentPlan::builtin().phases {
+        for check in phase.technical.iter().chain(&phase.liberation) {
+            if let liberation_gates::plan::GateCheck::Check { check } = check {
+                assert!(
+                    model.contains(check),
+                    "phase {} reads {check:?}",
+                    phase.name
+                );
+            }
+        }
+    }
 }
 
 #[test]

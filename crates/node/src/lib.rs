@@ -17,7 +17,7 @@ use liberation_gates::money::{Currency, Money};
 use liberation_gates::policy::Format;
 use liberation_gates::split::{CreatorInput, Payout, SplitInput};
 use liberation_gates::Num;
-use napi::bindgen_prelude::{BigInt, Either, External};
+use napi::bindgen_prelude::{BigInt, Either, External, Null};
 use napi_derive::napi;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -193,6 +193,79 @@ pub fn split(
         .map_err(err)
 }
 
+/// A payout as the payment system made it.
+#[napi(object)]
+pub struct PaidArg {
+    pub id: String,
+    /// A decimal string in major units, or a bigint of minor units.
+    pub amount: Either<String, BigInt>,
+}
+
+/// Payouts checked against the split (SPEC §10); amounts are decimal strings.
+#[napi(object)]
+pub struct AuditResult {
+    pub currency: String,
+    /// What each creator is owed, in the split's order.
+    pub expected: Vec<PayoutObject>,
+    /// What each creator was paid, in the split's order (0 when no payout names them).
+    pub paid: Vec<PayoutObject>,
+    pub creator_total: String,
+    pub paid_total: String,
+    /// `expected − paid` for each creator paid less, in the split's order.
+    pub shortfalls: Vec<PayoutObject>,
+    pub shortfall_total: String,
+    /// Every creator was paid exactly what the split says.
+    pub exact: bool,
+    /// Money paid kept creators at or above `base × creatorShare`.
+    pub floor_held: bool,
+    /// Paid ÷ base, truncated to 4 places (`"0.7499"`); null when the base is 0.
+    pub creator_share_paid: Either<String, Null>,
+}
+
+fn payouts(list: &[Payout]) -> Vec<PayoutObject> {
+    list.iter()
+        .map(|p| PayoutObject {
+            id: p.id.clone(),
+            amount: p.amount.to_string(),
+        })
+        .collect()
+}
+
+/// Audits payouts made elsewhere against the split that says what creators are owed.
+#[napi]
+pub fn audit(
+    gross: Either<String, BigInt>,
+    currency: String,
+    creators: Vec<CreatorArg>,
+    paid: Vec<PaidArg>,
+    options: Option<SplitOptions>,
+) -> Result<AuditResult> {
+    let input = split_input(&gross, currency.clone(), creators, options)?;
+    let split = core::split::split(&input).map_err(err)?;
+    let paid = paid
+        .iter()
+        .map(|p| {
+            Ok(core::audit::Paid {
+                id: p.id.clone(),
+                amount: money_text(&p.amount, &currency)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let a = core::audit::audit_split(&split, &paid).map_err(err)?;
+    Ok(AuditResult {
+        currency: a.currency.code().to_string(),
+        expected: payouts(&a.expected),
+        paid: payouts(&a.paid),
+        creator_total: a.creator_total.to_string(),
+        paid_total: a.paid_total.to_string(),
+        shortfall_total: a.shortfall_total().to_string(),
+        shortfalls: payouts(&a.shortfalls),
+        exact: a.exact,
+        floor_held: a.floor_held,
+        creator_share_paid: a.creator_share_paid.map_or(Either::B(Null), Either::A),
+    })
+}
+
 /// How a refund was taken from the parties.
 #[napi(object)]
 pub struct RefundResult {
@@ -270,6 +343,13 @@ impl Ledger {
             LedgerKind::Durable(d) => d.ledger(),
         }
     }
+
+    /// The currency code of a recorded split ("" when unknown: the core reports that).
+    fn split_currency(&self, split_id: &str) -> &'static str {
+        self.ledger()
+            .split_currency(split_id)
+            .map_or("", |c| c.code())
+    }
 }
 
 /// Options of a ledger.
@@ -335,20 +415,34 @@ impl Ledger {
         split_id: String,
         amount: Either<String, BigInt>,
     ) -> Result<()> {
-        let currency = self
-            .ledger()
-            .records()
-            .iter()
-            .find(|r| r.id == split_id)
-            .map(|r| r.currency.code())
-            .unwrap_or("");
-        let text = money_text(&amount, currency)?;
+        let text = money_text(&amount, self.split_currency(&split_id))?;
         match &mut self.inner {
             LedgerKind::Plain(l) => l
                 .record_refund(&id, t, &split_id, &text)
                 .map(|_| ())
                 .map_err(err),
             LedgerKind::Durable(d) => d.record_refund(&id, t, &split_id, &text).map_err(err),
+        }
+    }
+    /// Records a payout the payment system made: `amount` to `creator` for split `splitId`.
+    #[napi]
+    pub fn record_payout(
+        &mut self,
+        id: String,
+        t: f64,
+        split_id: String,
+        creator: String,
+        amount: Either<String, BigInt>,
+    ) -> Result<()> {
+        let text = money_text(&amount, self.split_currency(&split_id))?;
+        match &mut self.inner {
+            LedgerKind::Plain(l) => l
+                .record_payout(&id, t, &split_id, &creator, &text)
+                .map(|_| ())
+                .map_err(err),
+            LedgerKind::Durable(d) => d
+                .record_payout(&id, t, &split_id, &creator, &text)
+                .map_err(err),
         }
     }
     /// Number of records.
@@ -689,24 +783,32 @@ pub struct RolloutPlan {
 #[napi]
 impl RolloutPlan {
     /// `steps`: `[{weight, bake_seconds, approval}]`; omitted for the default plan.
+    /// `gentleStepSeconds`: how long a gentle rollback stays on each step on its way down
+    /// (default 300).
     #[napi(constructor)]
-    pub fn new(steps: Option<Value>) -> Result<Self> {
-        match steps {
-            None | Some(Value::Null) => Ok(RolloutPlan {
-                inner: core::rollout::RolloutPlan::default(),
-            }),
+    pub fn new(steps: Option<Value>, gentle_step_seconds: Option<f64>) -> Result<Self> {
+        let plan = match steps {
+            None | Some(Value::Null) => core::rollout::RolloutPlan::default(),
             Some(v) => {
                 let steps: Vec<core::rollout::StepInput> =
                     json(v, "steps").map_err(|m| err(core::error::RolloutError::InvalidPlan(m)))?;
-                core::rollout::RolloutPlan::new(steps)
-                    .map(|inner| RolloutPlan { inner })
-                    .map_err(err)
+                core::rollout::RolloutPlan::new(steps).map_err(err)?
             }
-        }
+        };
+        let plan = match gentle_step_seconds {
+            None => plan,
+            Some(g) => plan.with_gentle_step_seconds(g).map_err(err)?,
+        };
+        Ok(RolloutPlan { inner: plan })
     }
     #[napi(getter)]
     pub fn steps(&self) -> Result<Value> {
         to_value(&self.inner.steps())
+    }
+    /// How long a gentle rollback stays on each step on its way down, seconds.
+    #[napi(getter)]
+    pub fn gentle_step_seconds(&self) -> f64 {
+        self.inner.gentle_step_seconds()
     }
 }
 
@@ -731,7 +833,7 @@ impl Rollout {
     #[napi]
     pub fn observe(&mut self, t: f64, decision: String) -> Result<RolloutState> {
         self.inner
-            .apply_named(t, "observe", Some(&decision), None)
+            .apply_named(t, "observe", Some(&decision), None, None)
             .map(rstate)
             .map_err(err)
     }
@@ -739,9 +841,20 @@ impl Rollout {
     #[napi]
     pub fn approve(&mut self, t: f64, step: f64) -> Result<RolloutState> {
         self.inner
-            .apply_named(t, "approve", None, Some(Num::Float(step)))
+            .apply_named(t, "approve", None, Some(Num::Float(step)), None)
             .map(rstate)
             .map_err(err)
+    }
+    /// `consulted {outcome}` at `t`: the community's answer ("proceed", "rollback" or
+    /// "gentle_rollback").
+    #[napi]
+    pub fn consulted(&mut self, t: f64, outcome: String) -> Result<RolloutState> {
+        self.apply(t, "consulted".into(), None, None, Some(outcome))
+    }
+    /// `tick` at `t`: the passage of time alone.
+    #[napi]
+    pub fn tick(&mut self, t: f64) -> Result<RolloutState> {
+        self.apply(t, "tick".into(), None, None, None)
     }
     /// An event by name, as in the vectors.
     #[napi]
@@ -751,11 +864,23 @@ impl Rollout {
         kind: String,
         decision: Option<String>,
         step: Option<f64>,
+        outcome: Option<String>,
     ) -> Result<RolloutState> {
         self.inner
-            .apply_named(t, &kind, decision.as_deref(), step.map(Num::Float))
+            .apply_named(
+                t,
+                &kind,
+                decision.as_deref(),
+                step.map(Num::Float),
+                outcome.as_deref(),
+            )
             .map(rstate)
             .map_err(err)
+    }
+    /// The gentle-ramp steps the last event caught up on: `[{t, status, step, weight}]`.
+    #[napi(getter)]
+    pub fn ramp_steps(&self) -> Result<Value> {
+        to_value(&self.inner.ramp_steps())
     }
     #[napi(getter)]
     pub fn state(&self) -> RolloutState {
@@ -798,10 +923,52 @@ impl DeploymentPlan {
     }
 }
 
-/// L1–L5 health aggregation of boolean check results.
+/// L1–L5 health of the built-in model from boolean check results.
 #[napi]
 pub fn health(checks: HashMap<String, bool>) -> Result<Value> {
-    to_value(&core::health::HealthModel::builtin().evaluate_bools(&checks))
+    to_value(&core::health::HealthModel::builtin().evaluate_checks(&checks))
+}
+
+/// A health model (SPEC §11): checks `{name, level, critical}` in levels 1–5.
+#[napi]
+pub struct HealthModel {
+    inner: core::health::HealthModel,
+}
+
+#[napi]
+impl HealthModel {
+    /// `checks`: `[{name, level, critical?}]` (`critical` defaults to true).
+    #[napi(constructor)]
+    pub fn new(checks: Value) -> Result<Self> {
+        let checks: Vec<core::health::CheckInput> =
+            json(checks, "checks").map_err(|m| err(core::error::HealthError::InvalidCheck(m)))?;
+        core::health::HealthModel::new(checks)
+            .map(|inner| HealthModel { inner })
+            .map_err(err)
+    }
+    /// The platform's model, with the check names the built-in policy and plan share.
+    #[napi(factory)]
+    pub fn builtin() -> Self {
+        HealthModel {
+            inner: core::health::HealthModel::builtin(),
+        }
+    }
+    /// The declared checks, `[{name, level, critical}]`.
+    #[napi(getter)]
+    pub fn checks(&self) -> Result<Value> {
+        to_value(&self.inner.checks())
+    }
+    /// Evaluates `{name: "up" | "degraded" | "down" | null}`:
+    /// `{levels, overall, action, failing, checks}`.
+    #[napi]
+    pub fn evaluate(&self, status: Value) -> Result<Value> {
+        to_value(&self.inner.evaluate_value(&status).map_err(err)?)
+    }
+    /// Evaluates boolean results as observations carry them (true up, false down).
+    #[napi]
+    pub fn evaluate_checks(&self, checks: HashMap<String, bool>) -> Result<Value> {
+        to_value(&self.inner.evaluate_checks(&checks))
+    }
 }
 
 /// Runs a simulation file's text through a policy (default: built-in) and a rollout.

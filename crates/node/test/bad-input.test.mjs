@@ -69,6 +69,31 @@ export const MATRIX = [
   ['NaN metric', () => lg.Policy.builtin().evaluator().observe(0, { http_error_rate: NaN }, {}), 'invalid_observation'],
   ['plan not ending at 100', () => new lg.RolloutPlan([{ weight: 50, bake_seconds: 0 }]), 'invalid_plan'],
   ['unknown decision', () => new lg.Rollout().observe(0, 'panic'), 'invalid_event'],
+  // rules v2: consultations and ramps
+  ['negative gentleStepSeconds', () => new lg.RolloutPlan(null, -1), 'invalid_plan'],
+  ['NaN gentleStepSeconds', () => new lg.RolloutPlan(null, NaN), 'invalid_plan'],
+  ['unknown consultation outcome', () => new lg.Rollout().consulted(0, 'maybe'), 'invalid_event'],
+  ['consulted without an outcome', () => new lg.Rollout().apply(0, 'consulted'), 'invalid_event'],
+  ['tick before startedAt', () => new lg.Rollout(null, 10).tick(5), 'out_of_order'],
+  // rules v2: payout audits
+  ['audit: number paid amount', () => lg.audit('1.00', 'GBP', C, [{ id: 'a', amount: 0.75 }]), TypeError],
+  ['audit: paid not an array', () => lg.audit('1.00', 'GBP', C, 'a'), TypeError],
+  ['audit: paid too precise', () => lg.audit('1.00', 'GBP', C, [{ id: 'a', amount: '0.755' }]), 'invalid_amount'],
+  ['audit: negative paid', () => lg.audit('1.00', 'GBP', C, [{ id: 'a', amount: -1n }]), 'invalid_amount'],
+  ['audit: unknown creator', () => lg.audit('1.00', 'GBP', C, [{ id: 'b', amount: '0.75' }]), 'unknown_creator'],
+  ['audit: duplicate payout', () => lg.audit('1.00', 'GBP', C, [{ id: 'a', amount: '0.50' }, { id: 'a', amount: '0.25' }]), 'duplicate_payout'],
+  ['audit: the split error first', () => lg.audit('1.00', 'GBP', C, [{ id: 'b', amount: 'x' }], { creatorShare: '0.5' }), 'sovereignty_violation'],
+  ['payout: number amount', () => new lg.Ledger().recordPayout('p', 0, 's', 'a', 1.5), TypeError],
+  ['payout of an unknown split', () => new lg.Ledger().recordPayout('p', 0, 'nope', 'a', '1.00'), 'invalid_record'],
+  // rules v2: health models
+  ['health: level 0', () => new lg.HealthModel([{ name: 'db', level: 0 }]), 'invalid_check'],
+  ['health: fractional level', () => new lg.HealthModel([{ name: 'db', level: 1.5 }]), 'invalid_check'],
+  ['health: unknown field', () => new lg.HealthModel([{ name: 'db', level: 1, weight: 2 }]), 'invalid_check'],
+  ['health: duplicate check', () => new lg.HealthModel([{ name: 'db', level: 1 }, { name: 'db', level: 2 }]), 'duplicate_check'],
+  ['health: unknown check', () => lg.HealthModel.builtin().evaluate({ nope: 'up' }), 'unknown_check'],
+  ['health: invalid status', () => lg.HealthModel.builtin().evaluate({ database: 'fine' }), 'invalid_status'],
+  ['health: boolean status', () => lg.HealthModel.builtin().evaluate({ database: true }), 'invalid_status'],
+  ['health: status not an object', () => lg.HealthModel.builtin().evaluate('database'), 'invalid_status'],
 ];
 
 for (const [name, call, expected] of MATRIX) {

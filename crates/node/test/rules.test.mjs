@@ -47,7 +47,10 @@ test('rollouts, simulations, plans and health', () => {
   const plan = lg.DeploymentPlan.builtin();
   assert.equal(plan.phases.length, 6);
   assert.equal(plan.evaluate('canary', { page_load_seconds: 1.5, http_error_rate: 0.01, creator_share: 0.8 }, { governance: true, community_protection: true }).action, 'rollback');
-  const h = lg.health({ ...CHECKS, auth: false });
+  const everyCheck = Object.fromEntries(lg.HealthModel.builtin().checks.map((c) => [c.name, true]));
+  const h = lg.health({ ...everyCheck, auth: false });
+  assert.equal(h.action, 'rollback');
+  assert.deepEqual(h.failing, ['auth']);
   assert.deepEqual(h.levels.map((l) => l.status), ['up', 'down', 'skipped', 'skipped', 'skipped']);
 });
 

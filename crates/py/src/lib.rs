@@ -1150,26 +1150,14 @@ impl HealthModel {
         py: Python<'py>,
         status: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let d = status
-            .cast::<PyDict>()
-            .map_err(|_| PyTypeError::new_err("status must be a dict of check name to status"))?;
-        let mut entries: Vec<(String, Option<String>)> = Vec::with_capacity(d.len());
-        for (k, v) in d.iter() {
-            let name: String = k
-                .extract()
-                .map_err(|_| PyTypeError::new_err("a check name must be a str"))?;
-            // A non-str status goes to the core as its repr: refused as invalid_status.
-            let value = if v.is_none() {
-                None
-            } else {
-                Some(match v.cast::<PyString>() {
-                    Ok(s) => s.to_cow()?.into_owned(),
-                    Err(_) => v.repr()?.to_string(),
-                })
-            };
-            entries.push((name, value));
+        if !status.is_instance_of::<PyDict>() {
+            return Err(PyTypeError::new_err(
+                "status must be a dict of check name to status",
+            ));
         }
-        to_py(py, &self.inner.evaluate(&entries).map_err(err)?)
+        // Through JSON, so that the core decides what a non-str status is (invalid_status).
+        let value: serde_json::Value = via_json(status, "status")?;
+        to_py(py, &self.inner.evaluate_value(&value).map_err(err)?)
     }
     /// Evaluates boolean results as observations carry them (`True` up, `False` down).
     fn evaluate_checks<'py>(

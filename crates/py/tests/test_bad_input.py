@@ -127,6 +127,33 @@ MATRIX: list[tuple[str, Callable[[], Any], Expected]] = [
     ("negative bake", lambda: lg.RolloutPlan([{"weight": 100, "bake_seconds": -1}]), "invalid_plan"),
     ("unknown decision", lambda: lg.Rollout().observe(0.0, "panic"), "invalid_event"),
     ("NaN degradation baseline", lambda: lg.degradation(1.0, NAN), "invalid_sample"),
+    # rules v2: consultations and ramps
+    ("negative gentle_step_seconds", lambda: lg.RolloutPlan(None, gentle_step_seconds=-1.0), "invalid_plan"),
+    ("NaN gentle_step_seconds", lambda: lg.RolloutPlan(None, gentle_step_seconds=NAN), "invalid_plan"),
+    ("unknown consultation outcome", lambda: lg.Rollout().consulted(0.0, "maybe"), "invalid_event"),
+    ("consulted with no outcome", lambda: lg.Rollout().apply(0.0, "consulted"), "invalid_event"),
+    ("tick before started_at", lambda: lg.Rollout(None, 10.0).tick(5.0), "out_of_order"),
+    ("simulate: bad answer line", lambda: lg.simulate('{"t": 0, "consulted": "maybe"}'), "invalid_observation"),
+    # rules v2: payout audits
+    ("audit: float paid amount", lambda: lg.audit("1.00", "GBP", C, [("a", 0.75)]), TypeError),  # type: ignore[arg-type]
+    ("audit: payout not a pair", lambda: lg.audit("1.00", "GBP", C, ["a"]), TypeError),  # type: ignore[arg-type]
+    ("audit: paid too precise", lambda: lg.audit("1.00", "GBP", C, [("a", "0.755")]), "invalid_amount"),
+    ("audit: negative paid", lambda: lg.audit("1.00", "GBP", C, [("a", "-0.01")]), "invalid_amount"),
+    ("audit: unknown creator", lambda: lg.audit("1.00", "GBP", C, [("b", "0.75")]), "unknown_creator"),
+    ("audit: duplicate payout", lambda: lg.audit("1.00", "GBP", C, [("a", "0.50"), ("a", "0.25")]), "duplicate_payout"),
+    ("audit: the split's error first", lambda: lg.audit("1.00", "GBP", C, [("b", "x")], creator_share="0.5"), "sovereignty_violation"),
+    ("payout of unknown split", lambda: lg.Ledger().record_payout("p", 0.0, "nope", "a", "1.00"), "invalid_record"),
+    ("bad payout ledger line", lambda: lg.Ledger.from_jsonl('{"type": "payout", "id": "p", "t": 0, "split": "s"}'), "invalid_record"),
+    # rules v2: health models
+    ("health: level 0", lambda: lg.HealthModel([{"name": "db", "level": 0}]), "invalid_check"),
+    ("health: fractional level", lambda: lg.HealthModel([{"name": "db", "level": 1.5}]), "invalid_check"),
+    ("health: level as a string", lambda: lg.HealthModel([{"name": "db", "level": "1"}]), "invalid_check"),
+    ("health: unknown field", lambda: lg.HealthModel([{"name": "db", "level": 1, "weight": 2}]), "invalid_check"),
+    ("health: duplicate check", lambda: lg.HealthModel([{"name": "db", "level": 1}, {"name": "db", "level": 2}]), "duplicate_check"),
+    ("health: unknown check", lambda: lg.HealthModel.builtin().evaluate({"nope": "up"}), "unknown_check"),
+    ("health: invalid status", lambda: lg.HealthModel.builtin().evaluate({"database": "fine"}), "invalid_status"),
+    ("health: bool status", lambda: lg.HealthModel.builtin().evaluate({"database": True}), "invalid_status"),  # type: ignore[dict-item]
+    ("health: status not a dict", lambda: lg.HealthModel.builtin().evaluate(["database"]), TypeError),  # type: ignore[arg-type]
 ]
 
 

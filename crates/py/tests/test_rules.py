@@ -73,7 +73,8 @@ def test_rollout_and_plan() -> None:
 def test_health_levels() -> None:
     report = lg.health({**CHECKS, "cache": False})
     levels = {lvl["level"]: lvl["status"] for lvl in report["levels"]}
-    assert levels == {"L1": "down", "L2": "skipped", "L3": "skipped", "L4": "skipped", "L5": "skipped"}
+    assert levels == {1: "down", 2: "skipped", 3: "skipped", 4: "skipped", 5: "skipped"}
+    assert report["action"] == "rollback" and "cache" in report["failing"]
 
 
 def test_governance_decisions_unlock_flags() -> None:

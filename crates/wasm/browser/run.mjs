@@ -6,7 +6,7 @@
 //    target/ for people to look at.
 // Pages are served from 127.0.0.1 by a small static server started here.
 import http from 'node:http';
-import { readFile, mkdir } from 'node:fs/promises';
+import { readFile, readdir, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -51,12 +51,13 @@ try {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${base}/crates/wasm/browser/vectors.html`);
+  const families = (await readdir(join(root, 'tests/vectors'))).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+  await page.goto(`${base}/crates/wasm/browser/vectors.html?files=${families.join(',')}`);
   await page.waitForFunction(() => window.__result, null, { timeout: 60_000 });
   const r = await page.evaluate(() => window.__result);
   for (const l of r.lines) console.log(l);
   console.log(`browser vectors: ${r.passed} passed, ${r.failed} failed`);
-  check(r.failed === 0 && r.passed >= 466 && errors.length === 0, `vectors in the browser (${errors.join('; ')})`);
+  check(r.failed === 0 && r.passed >= 523 && families.length >= 11 && errors.length === 0, `vectors in the browser (${errors.join('; ')})`);
 
   // 2. The dashboard.
   const dash = await browser.newPage({ viewport: { width: 1100, height: 1350 }, reducedMotion: 'reduce' });
@@ -76,6 +77,21 @@ try {
     const rows = await dash.$$eval('#payouts tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
     check(JSON.stringify(rows) === JSON.stringify(expected.creators.map((c) => [c.id, `${c.amount} ${currency}`, `${c.share_of_creators_percent}%`])), `${currency} payout rows ${JSON.stringify(rows)}`);
   }
+  // Paid against owed: shown for a currency whose ledger rows have payouts, hidden otherwise.
+  for (const currency of ledger.currencies()) {
+    await dash.selectOption('#currency', currency);
+    const paid = ledger.sovereigntySummary(currency).paid;
+    check((await dash.isVisible('#paid-section')) === Boolean(paid), `${currency} paid section visibility`);
+    if (!paid) continue;
+    const rows = await dash.$$eval('#paid-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+    const want = Object.entries(paid.creators).map(([id, l]) => [id, `${l.owed} ${currency}`, `${l.paid} ${currency}`, `${l.shortfall} ${currency}`]);
+    check(JSON.stringify(rows) === JSON.stringify(want), `${currency} paid rows ${JSON.stringify(rows)}`);
+    check((await text('#paid-text')).includes(`Shortfall ${paid.shortfall_total} ${currency}`), `${currency} shortfall text: ${await text('#paid-text')}`);
+  }
+  const gbpPaid = ledger.sovereigntySummary('GBP').paid;
+  check(gbpPaid.shortfall_total === '1.66' && gbpPaid.creators['Sol Reyes'].shortfall === '1.66' && gbpPaid.floor_held, 'the sample payouts leave Sol Reyes 1.66 short, floor held');
+  await dash.selectOption('#currency', 'GBP');
+  check((await text('#paid-text')).includes('Sol Reyes is owed 1.66 GBP more'), 'the shortfall is named in words');
   const gbp = ledger.sovereigntySummary('GBP');
   check(Number(gbp.creator_share_percent) > 75 && gbp.creators.length >= 4 && gbp.refunds === 1, 'the sample ledger tells a real story');
 

@@ -42,6 +42,15 @@ fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T> 
     serde_wasm_bindgen::from_value(v).map_err(|e| type_error(&format!("{what}: {e}")))
 }
 
+/// A core input type from a JS value, through a JSON value: serde-wasm-bindgen reads only the
+/// fields a struct declares, so an unknown key (a misspelt option on a money or rule path)
+/// would be silently ignored; through JSON every key is seen, and the core's
+/// `deny_unknown_fields` refuses it.
+fn from_js_strict<T: serde::de::DeserializeOwned>(v: JsValue) -> std::result::Result<T, String> {
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(v).map_err(|e| e.to_string())?;
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
 fn to_js<T: Serialize>(v: &T) -> Result<JsValue> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| type_error(&e.to_string()))
@@ -200,7 +209,111 @@ pub fn split(
     })
 }
 
-/// A ledger of splits and refunds: the transparency report and the sovereignty summary.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AuditResult {
+    currency: String,
+    expected: Vec<PayoutObject>,
+    paid: Vec<PayoutObject>,
+    creator_total: String,
+    paid_total: String,
+    shortfalls: Vec<PayoutObject>,
+    shortfall_total: String,
+    exact: bool,
+    floor_held: bool,
+    creator_share_paid: Option<String>,
+}
+
+fn payouts(list: &[core::split::Payout]) -> Vec<PayoutObject> {
+    list.iter()
+        .map(|p| PayoutObject {
+            id: p.id.clone(),
+            amount: p.amount.to_string(),
+        })
+        .collect()
+}
+
+/// Audits payouts made elsewhere against the split (SPEC §10). `paid`: `[{id, amount}]`
+/// (decimal strings or bigint minor units). Returns `{currency, expected, paid, creatorTotal,
+/// paidTotal, shortfalls, shortfallTotal, exact, floorHeld, creatorSharePaid}`.
+#[wasm_bindgen]
+pub fn audit(
+    gross: JsValue,
+    currency: &str,
+    creators: JsValue,
+    paid: JsValue,
+    options: JsValue,
+) -> Result<JsValue> {
+    let input = split_input(&gross, currency, creators, options)?;
+    let split = core::split::split(&input).map_err(err)?;
+    let entries = js_sys::Array::try_from(paid)
+        .map_err(|_| type_error("paid must be an array of {id, amount}"))?;
+    let mut list = Vec::with_capacity(entries.length() as usize);
+    for entry in entries.iter() {
+        let id = js_sys::Reflect::get(&entry, &"id".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .ok_or_else(|| type_error("each payout needs a string id"))?;
+        let amount = js_sys::Reflect::get(&entry, &"amount".into()).unwrap_or(JsValue::UNDEFINED);
+        list.push(core::audit::Paid {
+            id,
+            amount: money_text(&amount, currency, "paid amount")?,
+        });
+    }
+    let a = core::audit::audit_split(&split, &list).map_err(err)?;
+    to_js(&AuditResult {
+        currency: a.currency.code().into(),
+        expected: payouts(&a.expected),
+        paid: payouts(&a.paid),
+        creator_total: a.creator_total.to_string(),
+        paid_total: a.paid_total.to_string(),
+        shortfall_total: a.shortfall_total().to_string(),
+        shortfalls: payouts(&a.shortfalls),
+        exact: a.exact,
+        floor_held: a.floor_held,
+        creator_share_paid: a.creator_share_paid,
+    })
+}
+
+/// A health model (SPEC §11): checks `{name, level, critical}` in levels 1–5.
+#[wasm_bindgen]
+pub struct HealthModel {
+    inner: core::health::HealthModel,
+}
+
+#[wasm_bindgen]
+impl HealthModel {
+    /// `checks`: `[{name, level, critical?}]` (`critical` defaults to true).
+    #[wasm_bindgen(constructor)]
+    pub fn new(checks: JsValue) -> Result<HealthModel> {
+        let checks: Vec<core::health::CheckInput> =
+            from_js_strict(checks).map_err(|e| err(core::error::HealthError::InvalidCheck(e)))?;
+        core::health::HealthModel::new(checks)
+            .map(|inner| HealthModel { inner })
+            .map_err(err)
+    }
+    /// The platform's model, with the check names the built-in policy and plan share.
+    pub fn builtin() -> HealthModel {
+        HealthModel {
+            inner: core::health::HealthModel::builtin(),
+        }
+    }
+    /// The declared checks, `[{name, level, critical}]`.
+    #[wasm_bindgen(getter)]
+    pub fn checks(&self) -> Result<JsValue> {
+        to_js(&self.inner.checks())
+    }
+    /// Evaluates `{name: "up" | "degraded" | "down" | null}`:
+    /// `{levels, overall, action, failing, checks}`.
+    pub fn evaluate(&self, status: JsValue) -> Result<JsValue> {
+        let status: serde_json::Value = serde_wasm_bindgen::from_value(status)
+            .map_err(|e| err(core::error::HealthError::InvalidStatus(e.to_string())))?;
+        to_js(&self.inner.evaluate_value(&status).map_err(err)?)
+    }
+}
+
+/// A ledger of splits, refunds and payouts: the transparency report and the sovereignty
+/// summary.
 #[wasm_bindgen]
 pub struct Ledger {
     inner: core::ledger::Ledger,
@@ -403,19 +516,28 @@ pub struct RolloutPlan {
 
 #[wasm_bindgen]
 impl RolloutPlan {
-    /// `steps`: `[{weight, bake_seconds, approval}]`, or null for the default plan.
+    /// `steps`: `[{weight, bake_seconds, approval}]`, or null for the default plan;
+    /// `gentleStepSeconds`: how long a gentle rollback stays on each step on its way down
+    /// (default 300).
     #[wasm_bindgen(constructor)]
-    pub fn new(steps: JsValue) -> Result<RolloutPlan> {
-        if !opt(&steps) {
-            return Ok(RolloutPlan {
-                inner: core::rollout::RolloutPlan::default(),
-            });
-        }
-        let steps: Vec<core::rollout::StepInput> = serde_wasm_bindgen::from_value(steps)
-            .map_err(|e| err(core::error::RolloutError::InvalidPlan(e.to_string())))?;
-        core::rollout::RolloutPlan::new(steps)
-            .map(|inner| RolloutPlan { inner })
-            .map_err(err)
+    pub fn new(steps: JsValue, gentle_step_seconds: Option<f64>) -> Result<RolloutPlan> {
+        let plan = if opt(&steps) {
+            let steps: Vec<core::rollout::StepInput> = from_js_strict(steps)
+                .map_err(|e| err(core::error::RolloutError::InvalidPlan(e)))?;
+            core::rollout::RolloutPlan::new(steps).map_err(err)?
+        } else {
+            core::rollout::RolloutPlan::default()
+        };
+        let plan = match gentle_step_seconds {
+            None => plan,
+            Some(g) => plan.with_gentle_step_seconds(g).map_err(err)?,
+        };
+        Ok(RolloutPlan { inner: plan })
+    }
+    /// How long a gentle rollback stays on each step on its way down, seconds.
+    #[wasm_bindgen(getter, js_name = gentleStepSeconds)]
+    pub fn gentle_step_seconds(&self) -> f64 {
+        self.inner.gentle_step_seconds()
     }
 }
 
@@ -448,20 +570,36 @@ impl Rollout {
             inner: core::rollout::Rollout::start(plan.inner.clone(), started_at.unwrap_or(0.0)),
         }
     }
-    /// An event by name: "observe" with a decision, or "approve" with a step.
+    /// An event by name: "observe" with a decision, "approve" with a step, "consulted" with
+    /// an outcome, or "tick".
     pub fn apply(
         &mut self,
         t: f64,
         kind: &str,
         decision: Option<String>,
         step: Option<f64>,
+        outcome: Option<String>,
     ) -> Result<JsValue> {
         // The core takes integral numbers as step indices (SPEC §8).
         let step = step.map(Num::Float);
         self.inner
-            .apply_named(t, kind, decision.as_deref(), step)
+            .apply_named(t, kind, decision.as_deref(), step, outcome.as_deref())
             .map_err(err)
             .and_then(rstate)
+    }
+    /// `consulted {outcome}` at `t`: the community's answer ("proceed", "rollback" or
+    /// "gentle_rollback").
+    pub fn consulted(&mut self, t: f64, outcome: String) -> Result<JsValue> {
+        self.apply(t, "consulted", None, None, Some(outcome))
+    }
+    /// `tick` at `t`: the passage of time alone.
+    pub fn tick(&mut self, t: f64) -> Result<JsValue> {
+        self.apply(t, "tick", None, None, None)
+    }
+    /// The gentle-ramp steps the last event caught up on: `[{t, status, step, weight}]`.
+    #[wasm_bindgen(getter, js_name = rampSteps)]
+    pub fn ramp_steps(&self) -> Result<JsValue> {
+        to_js(&self.inner.ramp_steps())
     }
     #[wasm_bindgen(getter)]
     pub fn state(&self) -> Result<JsValue> {
@@ -480,8 +618,7 @@ impl BreakerMachine {
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<BreakerMachine> {
         let input: core::breaker::BreakerConfigInput = if opt(&config) {
-            serde_wasm_bindgen::from_value(config)
-                .map_err(|e| err(core::error::BreakerError::InvalidConfig(e.to_string())))?
+            from_js_strict(config).map_err(|e| err(core::error::BreakerError::InvalidConfig(e)))?
         } else {
             Default::default()
         };
@@ -612,8 +749,8 @@ impl FlagSet {
     /// `flags`: `[{key, kind, enabled?, intensity?, rollout_percent?}]`.
     #[wasm_bindgen(constructor)]
     pub fn new(flags: JsValue) -> Result<FlagSet> {
-        let defs: Vec<core::flags::FlagDef> = serde_wasm_bindgen::from_value(flags)
-            .map_err(|e| err(core::error::FlagError::InvalidFlag(e.to_string())))?;
+        let defs: Vec<core::flags::FlagDef> =
+            from_js_strict(flags).map_err(|e| err(core::error::FlagError::InvalidFlag(e)))?;
         core::flags::FlagSet::new(defs)
             .map(|inner| FlagSet { inner })
             .map_err(err)

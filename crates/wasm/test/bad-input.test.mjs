@@ -38,6 +38,25 @@ const MATRIX = [
   ['NaN metric', () => lg.Policy.builtin().evaluator().observe(0, { http_error_rate: NaN }, {}), 'invalid_observation'],
   ['metrics of the wrong type', () => lg.Policy.builtin().evaluator().observe(0, { http_error_rate: 'high' }, {}), TypeError],
   ['plan not ending at 100', () => new lg.RolloutPlan([{ weight: 50, bake_seconds: 0 }]), 'invalid_plan'],
+  // rules v2
+  ['negative gentleStepSeconds', () => new lg.RolloutPlan(null, -1), 'invalid_plan'],
+  ['unknown consultation outcome', () => new lg.Rollout(new lg.RolloutPlan(null)).consulted(0, 'maybe'), 'invalid_event'],
+  ['tick before startedAt', () => new lg.Rollout(new lg.RolloutPlan(null), 10).tick(5), 'out_of_order'],
+  ['audit: number paid amount', () => lg.audit('1.00', 'GBP', C, [{ id: 'a', amount: 0.75 }]), TypeError],
+  ['audit: paid not an array', () => lg.audit('1.00', 'GBP', C, 'a'), TypeError],
+  ['audit: payout without an id', () => lg.audit('1.00', 'GBP', C, [{ amount: '0.75' }]), TypeError],
+  ['audit: paid too precise', () => lg.audit('1.00', 'GBP', C, [{ id: 'a', amount: '0.755' }]), 'invalid_amount'],
+  ['audit: unknown creator', () => lg.audit('1.00', 'GBP', C, [{ id: 'b', amount: '0.75' }]), 'unknown_creator'],
+  ['audit: duplicate payout', () => lg.audit('1.00', 'GBP', C, [{ id: 'a', amount: '0.50' }, { id: 'a', amount: '0.25' }]), 'duplicate_payout'],
+  ['payout line of an unknown split', () => lg.Ledger.fromJsonl('{"type": "payout", "id": "p", "t": 0, "split": "s", "creator": "a", "amount": "1.00"}'), 'invalid_record'],
+  ['health: level 0', () => new lg.HealthModel([{ name: 'db', level: 0 }]), 'invalid_check'],
+  ['health: unknown field', () => new lg.HealthModel([{ name: 'db', level: 1, weight: 2 }]), 'invalid_check'],
+  ['breaker: unknown config key', () => new lg.BreakerMachine({ colour: 'red' }), 'invalid_config'],
+  ['plan: unknown step key', () => new lg.RolloutPlan([{ weight: 100, bake_seconds: 0, wieght: 5 }]), 'invalid_plan'],
+  ['health: duplicate check', () => new lg.HealthModel([{ name: 'db', level: 1 }, { name: 'db', level: 2 }]), 'duplicate_check'],
+  ['health: unknown check', () => lg.HealthModel.builtin().evaluate({ nope: 'up' }), 'unknown_check'],
+  ['health: invalid status', () => lg.HealthModel.builtin().evaluate({ database: 'fine' }), 'invalid_status'],
+  ['health: status not an object', () => lg.HealthModel.builtin().evaluate('database'), 'invalid_status'],
 ];
 
 for (const [name, call, expected] of MATRIX) {
