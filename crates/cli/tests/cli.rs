@@ -421,3 +421,33 @@ fn vote_prints_the_tally_and_status() {
     );
     assert_eq!(v["refused"][0]["error"], "not_a_member");
 }
+
+#[test]
+fn report_shows_owed_paid_and_shortfall_when_the_ledger_has_payouts() {
+    let o = run(&["report", "examples/sovereignty-dashboard/ledger.jsonl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("paid 327.71 of 329.09 owed (9 payouts), shortfall 1.66"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.trim_start().starts_with("Sol Reyes") && l.trim_end().ends_with("1.66")),
+        "{out}"
+    );
+    let o = run(&[
+        "report",
+        "--json",
+        "examples/sovereignty-dashboard/ledger.jsonl",
+    ]);
+    let r: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    let gbp = r["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["currency"] == "GBP")
+        .unwrap();
+    assert_eq!(gbp["paid"]["creators"]["Sol Reyes"]["shortfall"], "1.66");
+    assert_eq!(gbp["paid"]["creator_share_paid"], "0.8210");
+}

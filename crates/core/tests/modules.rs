@@ -492,3 +492,34 @@ fn participation_drop_against_recent_proposals() {
     let d = p.drop().unwrap();
     assert!((d - 0.6).abs() < 1e-12, "{d}");
 }
+
+/// Issue 15: a payment system that underpays creators trips `creator_sovereignty` like any
+/// other breach, because the metric the policy watches is money actually paid.
+#[test]
+fn underpaid_creators_trip_the_sovereignty_rule() {
+    use liberation_gates::ledger::Ledger;
+    use liberation_gates::money::Currency;
+    use liberation_gates::split::SplitInput;
+    let gbp = Currency::from_code("GBP").unwrap();
+    let mut ledger = Ledger::new();
+    ledger
+        .record_split(
+            "tx1",
+            0.0,
+            &SplitInput::new("100.00", "GBP").creator("ana", "1"),
+        )
+        .unwrap();
+    // The split arithmetic alone holds the floor.
+    assert_eq!(ledger.creator_share(10.0, 3600.0, gbp), Some(0.75));
+    ledger
+        .record_payout("p1", 5.0, "tx1", "ana", "74.99")
+        .unwrap();
+    let share = ledger.creator_share(10.0, 3600.0, gbp).unwrap();
+    assert_eq!(share, 0.7499);
+    let mut eval = Policy::builtin().evaluator();
+    let at = |t: f64| healthy(t).metric("creator_share", share);
+    assert_eq!(eval.observe(&at(0.0)).unwrap().action, Action::Proceed);
+    let d = eval.observe(&at(60.0)).unwrap();
+    assert_eq!(d.action, Action::Rollback);
+    assert_eq!(d.reasons, ["creator_sovereignty"]);
+}

@@ -219,6 +219,39 @@ fn a_durable_ledger_reports_what_its_lines_report(b: &dyn Backend) {
     }
 }
 
+/// Payouts are ledger lines like any other: stored, checked against their split, replayed.
+fn a_durable_ledger_keeps_payouts(b: &dyn Backend) {
+    let url = b.fresh();
+    let mut d = DurableLedger::open(&url).unwrap();
+    for line in LINES.lines() {
+        d.append(&serde_json::from_str::<LedgerLine>(line).unwrap())
+            .unwrap();
+    }
+    d.record_payout("po-1", 1767500000.0, "tx-1", "amara", "8.00")
+        .unwrap();
+    // A payout to someone the split does not name is refused and not stored.
+    assert_eq!(
+        d.record_payout("po-2", 1767500001.0, "tx-1", "nobody", "1.00")
+            .unwrap_err()
+            .kind(),
+        "unknown_creator"
+    );
+    assert_eq!(d.store().verify().unwrap(), 5);
+    let paid = |l: &Ledger| {
+        let report = l.report(Period::All);
+        let gbp = report.rows.iter().find(|r| r.currency == "GBP").unwrap();
+        gbp.paid.clone().unwrap()
+    };
+    let before = paid(d.ledger());
+    assert_eq!(before.payouts, 1);
+    assert_eq!(before.creators["amara"].paid, "8.00");
+    if url != "memory:" {
+        drop(d);
+        let again = DurableLedger::open(&url).unwrap();
+        assert_eq!(paid(again.ledger()), before);
+    }
+}
+
 // -- durable backends: history survives, tampering is reported ------------------------------
 
 fn history_survives_reopening(b: &dyn Backend) {
@@ -317,7 +350,8 @@ macro_rules! suite {
                 empty_names_are_invalid_records,
                 a_record_is_found_by_id_and_appending_it_again_is_harmless,
                 state_is_set_and_replaced,
-                a_durable_ledger_reports_what_its_lines_report
+                a_durable_ledger_reports_what_its_lines_report,
+                a_durable_ledger_keeps_payouts
                 $(, $d)*
             ]);
         }
