@@ -517,11 +517,10 @@ impl Ledger {
         for r in self.records.iter().filter(|r| r.currency == currency) {
             let in_window = |t: i64| t > lo && t <= hi;
             match r.kind {
-                RecordKind::Payout => {
-                    if r.t_millis <= hi && in_window(self.split_millis(r)) {
-                        paid += r.paid.iter().map(|(_, a)| a).sum::<i128>();
-                    }
+                RecordKind::Payout if r.t_millis <= hi && in_window(self.split_millis(r)) => {
+                    paid += r.paid.iter().map(|(_, a)| a).sum::<i128>();
                 }
+                RecordKind::Payout => {}
                 _ if in_window(r.t_millis) => {
                     c += r.creators.iter().map(|(_, a)| a).sum::<i128>();
                     b += r.base;

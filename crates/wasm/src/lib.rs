@@ -15,6 +15,7 @@ use liberation_gates::Num;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 type Result<T> = std::result::Result<T, JsValue>;
 
@@ -246,7 +247,8 @@ pub fn audit(
 ) -> Result<JsValue> {
     let input = split_input(&gross, currency, creators, options)?;
     let split = core::split::split(&input).map_err(err)?;
-    let entries = js_sys::Array::try_from(paid)
+    let entries: js_sys::Array = paid
+        .dyn_into()
         .map_err(|_| type_error("paid must be an array of {id, amount}"))?;
     let mut list = Vec::with_capacity(entries.length() as usize);
     for entry in entries.iter() {
