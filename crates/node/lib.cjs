@@ -202,6 +202,19 @@ class BreakerBase extends EventEmitter {
     return !(this.errorFilter && this.errorFilter(err));
   }
 
+  /**
+   * How a call that threw `err` is recorded: `failure`, and `filterError` when the error
+   * filter itself threw. Such a call counts as a failure — the permit is always recorded, so
+   * a half-open breaker is never left waiting for it — and the filter's error is rethrown.
+   */
+  _classify(err) {
+    try {
+      return { failure: this.isFailure(err), filterError: undefined };
+    } catch (filterError) {
+      return { failure: true, filterError };
+    }
+  }
+
   async _fallback(err, args) {
     if (!this.fallbackFn) throw err;
     this.emit('fallback', err);
@@ -273,12 +286,13 @@ class CircuitBreaker extends BreakerBase {
       return result;
     } catch (err) {
       const ended = this._now();
-      const failure = this.isFailure(err);
+      const { failure, filterError } = this._classify(err);
       const recorded = native.breakerRecord(this._handle, ended, failure, ended - started);
       if (err && err.code === 'ETIMEDOUT') this.emit('timeout', err);
       if (failure) this.emit('failure', err, (ended - started) * 1000);
       // The outcome is reported before the transition it caused (as opossum does).
       this._transitions(recorded);
+      if (filterError !== undefined) throw filterError;
       if (!failure) throw err;
       return this._fallback(err, args);
     } finally {
@@ -372,11 +386,12 @@ class SharedCircuitBreaker extends BreakerBase {
       return result;
     } catch (err) {
       const ms = performance.now() - started;
-      const failure = this.isFailure(err);
+      const { failure, filterError } = this._classify(err);
       await this._native.record(permit === 1, failure, ms / 1000);
       if (err && err.code === 'ETIMEDOUT') this.emit('timeout', err);
       if (failure) this.emit('failure', err, ms);
       this._drainShared();
+      if (filterError !== undefined) throw filterError;
       if (!failure) throw err;
       return this._fallback(err, args);
     } finally {

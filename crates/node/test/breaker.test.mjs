@@ -96,3 +96,23 @@ test('the fallback cache serves attributed answers while the dependency is down'
   clock.ms = 100_000;
   assert.equal(cache.get('event:1'), undefined);
 });
+
+test('an errorFilter that throws in half_open still records the permit (issue 16.2)', async () => {
+  const clock = fakeClock();
+  const errorFilter = (err) => {
+    if (err.message === 'odd') throw new Error('the filter itself failed');
+    return false;
+  };
+  const b = new lg.CircuitBreaker({ ...SMALL, clock, errorFilter });
+  for (let i = 0; i < 4; i++) await assert.rejects(b.fire(async () => { throw new Error('down'); }), /down/);
+  assert.equal(b.state, 'open');
+  clock.ms = 30_000;
+  assert.equal(b.state, 'half_open');
+  // The filter's own error reaches the caller; the trial call is recorded as a failure, so the
+  // breaker re-opens instead of waiting for a permit that never comes back.
+  await assert.rejects(b.fire(async () => { throw new Error('odd'); }), /the filter itself failed/);
+  assert.equal(b.state, 'open');
+  clock.ms = 60_000;
+  assert.equal(await b.fire(async () => 'ok'), 'ok');
+  assert.equal(b.state, 'closed');
+});

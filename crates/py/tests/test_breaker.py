@@ -275,3 +275,82 @@ async def test_10000_concurrent_tasks_are_counted_exactly() -> None:
     assert stats["permitted"] + stats["rejected"] == 10_000
     assert stats["rejected"] == rejected
     assert stats["successes"] + stats["failures"] + stats["ignored"] == stats["permitted"]
+
+
+TRIAL = {"minimum_calls": 5, "window": {"type": "count", "size": 10}, "open_seconds": 1, "half_open_calls": 1}
+
+
+async def test_a_timed_out_async_call_counts_as_a_failure() -> None:
+    """Issue 16.1: asyncio.wait_for cancels the call; the cancellation was recorded as a success."""
+    breaker = lg.CircuitBreaker({**TRIAL, "minimum_calls": 50, "window": {"type": "count", "size": 50}})
+
+    @breaker
+    async def slow() -> None:
+        await asyncio.sleep(10)
+
+    for _ in range(50):
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(slow(), timeout=0.001)
+    m = breaker.metrics()
+    assert m["failure_rate"] == 1.0
+    assert breaker.state == "open"
+
+
+async def test_a_cancelled_call_in_an_async_context_manager_counts_as_a_failure() -> None:
+    breaker = lg.CircuitBreaker({**TRIAL, "minimum_calls": 1, "window": {"type": "count", "size": 1}})
+
+    async def guarded() -> None:
+        async with breaker:
+            await asyncio.sleep(10)
+
+    task = asyncio.ensure_future(guarded())
+    await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert breaker.state == "open"
+
+
+class _BrokenClassifier(lg.CircuitBreaker):
+    def is_failure(self, exc: BaseException) -> bool:
+        if isinstance(exc, KeyError):
+            raise RuntimeError("the classifier itself failed")
+        return super().is_failure(exc)
+
+
+def test_a_classifier_that_raises_in_half_open_still_records_the_permit() -> None:
+    """Issue 16.2: the permit was never recorded, so the breaker stayed half-open forever."""
+    now = [0.0]
+    breaker = _BrokenClassifier(TRIAL, clock=lambda: now[0])
+
+    @breaker
+    def call(exc: BaseException) -> None:
+        raise exc
+
+    for _ in range(5):
+        with pytest.raises(ValueError):
+            call(ValueError("down"))
+    assert breaker.state == "open"
+    now[0] = 2.0
+    with pytest.raises(RuntimeError, match="classifier"):
+        call(KeyError("odd"))
+    # The trial call was recorded (as a failure): the breaker re-opened rather than waiting
+    # in half_open for a permit that would never come back.
+    assert breaker.state == "open"
+    now[0] = 4.0
+
+    @breaker
+    def ok() -> str:
+        return "fine"
+
+    assert ok() == "fine"
+    assert breaker.state == "closed"
+    def plain() -> None:
+        raise KeyError("odd")
+
+    with pytest.raises(RuntimeError, match="classifier"):
+        breaker.call(plain)
+    with pytest.raises(RuntimeError, match="classifier"):
+        with breaker:
+            raise KeyError("odd")
+    assert breaker.metrics()["stats"]["failures"] == 8

@@ -13,6 +13,7 @@ attribution. The state machine is the Rust core's (SPEC §4), shared by every th
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import functools
 import inspect
@@ -63,8 +64,12 @@ class CircuitBreaker:
 
     An exception counts as a failure when it is an instance of ``failure_exceptions`` and not
     of ``ignore_exceptions``; other exceptions pass through and count as successes (the
-    dependency answered). A refused call raises :class:`CircuitOpenError`, or calls the
-    fallback when there is one.
+    dependency answered). A **cancelled** call — an ``async def`` call timed out by
+    ``asyncio.wait_for`` or ``asyncio.timeout``, or a cancelled task — counts as a failure,
+    never as a success, and the cancellation propagates (no fallback). If a subclass's
+    :meth:`is_failure` raises, the call is recorded as a failure before that error propagates,
+    so a half-open breaker always gets its permit back. A refused call raises
+    :class:`CircuitOpenError`, or calls the fallback when there is one.
 
     ``shared="redis://HOST:PORT/"`` shares the window and state with every breaker of the same
     ``name`` in other processes, through Redis (times are then wall-clock, so ``clock`` cannot
@@ -140,6 +145,25 @@ class CircuitBreaker:
         """Whether ``exc`` counts against the dependency."""
         return isinstance(exc, self.failure_exceptions) and not isinstance(exc, self.ignore_exceptions)
 
+    def _record_raised(self, exc: BaseException, permit: Any) -> bool:
+        """Records a call that raised ``exc``; returns whether it counted as a failure.
+
+        A **cancelled** call (``asyncio.CancelledError``: a timeout from ``asyncio.wait_for``
+        or ``asyncio.timeout``, or a cancelled task) counts as a failure, never as a success.
+        If :meth:`is_failure` itself raises, the call is recorded as a failure before that
+        error propagates: the permit always goes back, so a half-open breaker can close again.
+        """
+        if isinstance(exc, asyncio.CancelledError):
+            failed = True
+        else:
+            try:
+                failed = bool(self.is_failure(exc))
+            except BaseException:
+                self._native.record(True, permit)
+                raise
+        self._native.record(failed, permit)
+        return failed
+
     # -- calling -----------------------------------------------------------------------
     def call(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Call ``func`` through the breaker (raises CircuitOpenError when refused)."""
@@ -147,7 +171,7 @@ class CircuitBreaker:
         try:
             result = func(*args, **kwargs)
         except BaseException as exc:
-            self._native.record(self.is_failure(exc), started)
+            self._record_raised(exc, started)
             raise
         self._native.record(False, started)
         return result
@@ -158,7 +182,7 @@ class CircuitBreaker:
         try:
             result = await func(*args, **kwargs)
         except BaseException as exc:
-            self._native.record(self.is_failure(exc), started)
+            self._record_raised(exc, started)
             raise
         self._native.record(False, started)
         return result
@@ -201,7 +225,7 @@ class CircuitBreaker:
             return cast(F, functools.update_wrapper(guarded, func))
 
         # A subclass decides what a failure is: keep its is_failure in the loop.
-        native, is_failure = self._native, self.is_failure
+        native, record_raised = self._native, self._record_raised
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -214,8 +238,7 @@ class CircuitBreaker:
             try:
                 result = func(*args, **kwargs)
             except BaseException as exc:
-                failed = is_failure(exc)
-                native.record(failed, started)
+                failed = record_raised(exc, started)
                 if fallback is None or not failed:
                     raise
                 return fallback(*args, **kwargs)
@@ -233,7 +256,10 @@ class CircuitBreaker:
     def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Any) -> None:
         stack = self._entered.get()
         self._entered.set(stack[:-1])
-        self._native.record(exc is not None and self.is_failure(exc), stack[-1])
+        if exc is None:
+            self._native.record(False, stack[-1])
+        else:
+            self._record_raised(exc, stack[-1])
 
     async def __aenter__(self) -> "CircuitBreaker":
         return self.__enter__()
