@@ -57,6 +57,27 @@ fn to_js<T: Serialize>(v: &T) -> Result<JsValue> {
         .map_err(|e| type_error(&e.to_string()))
 }
 
+/// A string argument. wasm-bindgen's own string conversion reads a non-string as a pointer
+/// and traps the module ("memory access out of bounds"); here anything else is a `TypeError`
+/// naming the argument. Parameters taking it are declared `string` in the TypeScript types.
+fn text_arg(v: &JsValue, what: &str) -> Result<String> {
+    v.as_string().ok_or_else(|| {
+        type_error(&format!(
+            "{what} must be a string, not {}",
+            v.js_typeof().as_string().unwrap_or_default()
+        ))
+    })
+}
+
+/// An optional string argument: `undefined` or `null` is absent, a string is itself, anything
+/// else a `TypeError` naming the argument.
+fn opt_text_arg(v: Option<JsValue>, what: &str) -> Result<Option<String>> {
+    match v {
+        Some(v) if opt(&v) => text_arg(&v, what).map(Some),
+        _ => Ok(None),
+    }
+}
+
 fn opt(v: &JsValue) -> bool {
     !(v.is_undefined() || v.is_null())
 }
@@ -184,11 +205,12 @@ fn split_input(
 #[wasm_bindgen]
 pub fn split(
     gross: JsValue,
-    currency: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] currency: JsValue,
     creators: JsValue,
     options: JsValue,
 ) -> Result<JsValue> {
-    let input = split_input(&gross, currency, creators, options)?;
+    let currency = text_arg(&currency, "currency")?;
+    let input = split_input(&gross, &currency, creators, options)?;
     let s = core::split::split(&input).map_err(err)?;
     to_js(&SplitResult {
         currency: s.currency.code().into(),
@@ -240,11 +262,12 @@ fn payouts(list: &[core::split::Payout]) -> Vec<PayoutObject> {
 #[wasm_bindgen]
 pub fn audit(
     gross: JsValue,
-    currency: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] currency: JsValue,
     creators: JsValue,
     paid: JsValue,
     options: JsValue,
 ) -> Result<JsValue> {
+    let currency = &text_arg(&currency, "currency")?;
     let input = split_input(&gross, currency, creators, options)?;
     let split = core::split::split(&input).map_err(err)?;
     let entries: js_sys::Array = paid
@@ -325,8 +348,10 @@ pub struct Ledger {
 impl Ledger {
     /// Reads a JSON-lines ledger; errors name the line.
     #[wasm_bindgen(js_name = fromJsonl)]
-    pub fn from_jsonl(text: &str) -> Result<Ledger> {
-        core::ledger::Ledger::from_jsonl(text)
+    pub fn from_jsonl(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<Ledger> {
+        core::ledger::Ledger::from_jsonl(&text_arg(&text, "text")?)
             .map(|inner| Ledger { inner })
             .map_err(|(n, e)| {
                 err(core::error::SplitError::InvalidRecord(format!(
@@ -337,14 +362,21 @@ impl Ledger {
             })
     }
     /// The transparency report ("day", "month" or "all").
-    pub fn report(&self, period: Option<String>) -> Result<JsValue> {
+    pub fn report(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] period: Option<JsValue>,
+    ) -> Result<JsValue> {
+        let period = opt_text_arg(period, "period")?;
         let p: core::ledger::Period = period.as_deref().unwrap_or("all").parse().map_err(err)?;
         to_js(&self.inner.report(p))
     }
     /// The creators' share against the 75% floor, and each creator's amount, for `currency`.
     #[wasm_bindgen(js_name = sovereigntySummary)]
-    pub fn sovereignty_summary(&self, currency: &str) -> Result<JsValue> {
-        let c = Currency::from_code(currency).map_err(err)?;
+    pub fn sovereignty_summary(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] currency: JsValue,
+    ) -> Result<JsValue> {
+        let c = Currency::from_code(&text_arg(&currency, "currency")?).map_err(err)?;
         to_js(&self.inner.sovereignty_summary(c))
     }
     /// The currencies in the ledger, sorted.
@@ -377,7 +409,13 @@ pub struct Threshold {
 #[wasm_bindgen]
 impl Threshold {
     #[wasm_bindgen(constructor)]
-    pub fn new(op: &str, threshold: f64, for_seconds: f64, options: JsValue) -> Result<Threshold> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string")] op: JsValue,
+        threshold: f64,
+        for_seconds: f64,
+        options: JsValue,
+    ) -> Result<Threshold> {
+        let op = &text_arg(&op, "op")?;
         let o: ThresholdOptions = if opt(&options) {
             from_js(options, "options")?
         } else {
@@ -447,8 +485,10 @@ impl Policy {
     }
     /// Parses a policy written as JSON.
     #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(text: &str) -> Result<Policy> {
-        core::policy::Policy::parse(text, core::policy::Format::Json)
+    pub fn from_json(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<Policy> {
+        core::policy::Policy::parse(&text_arg(&text, "text")?, core::policy::Format::Json)
             .map(|inner| Policy { inner })
             .map_err(err)
     }
@@ -564,6 +604,23 @@ pub struct Rollout {
     inner: core::rollout::Rollout,
 }
 
+impl Rollout {
+    fn event(
+        &mut self,
+        t: f64,
+        kind: &str,
+        decision: Option<&str>,
+        step: Option<f64>,
+        outcome: Option<&str>,
+    ) -> Result<JsValue> {
+        // The core takes integral numbers as step indices (SPEC §8).
+        self.inner
+            .apply_named(t, kind, decision, step.map(Num::Float), outcome)
+            .map_err(err)
+            .and_then(rstate)
+    }
+}
+
 #[wasm_bindgen]
 impl Rollout {
     #[wasm_bindgen(constructor)]
@@ -577,26 +634,29 @@ impl Rollout {
     pub fn apply(
         &mut self,
         t: f64,
-        kind: &str,
-        decision: Option<String>,
-        step: Option<f64>,
-        outcome: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "string")] kind: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] decision: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] step: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] outcome: Option<JsValue>,
     ) -> Result<JsValue> {
-        // The core takes integral numbers as step indices (SPEC §8).
-        let step = step.map(Num::Float);
-        self.inner
-            .apply_named(t, kind, decision.as_deref(), step, outcome.as_deref())
-            .map_err(err)
-            .and_then(rstate)
+        let kind = text_arg(&kind, "kind")?;
+        let decision = opt_text_arg(decision, "decision")?;
+        let outcome = opt_text_arg(outcome, "outcome")?;
+        self.event(t, &kind, decision.as_deref(), step, outcome.as_deref())
     }
     /// `consulted {outcome}` at `t`: the community's answer ("proceed", "rollback" or
     /// "gentle_rollback").
-    pub fn consulted(&mut self, t: f64, outcome: String) -> Result<JsValue> {
-        self.apply(t, "consulted", None, None, Some(outcome))
+    pub fn consulted(
+        &mut self,
+        t: f64,
+        #[wasm_bindgen(unchecked_param_type = "string")] outcome: JsValue,
+    ) -> Result<JsValue> {
+        let outcome = text_arg(&outcome, "outcome")?;
+        self.event(t, "consulted", None, None, Some(&outcome))
     }
     /// `tick` at `t`: the passage of time alone.
     pub fn tick(&mut self, t: f64) -> Result<JsValue> {
-        self.apply(t, "tick", None, None, None)
+        self.event(t, "tick", None, None, None)
     }
     /// The gentle-ramp steps the last event caught up on: `[{t, status, step, weight}]`.
     #[wasm_bindgen(getter, js_name = rampSteps)]
@@ -633,12 +693,14 @@ impl BreakerMachine {
     pub fn apply(
         &mut self,
         t: f64,
-        op: &str,
-        outcome: Option<String>,
-        seconds: Option<f64>,
+        #[wasm_bindgen(unchecked_param_type = "string")] op: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] outcome: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] seconds: Option<f64>,
     ) -> Result<Option<bool>> {
+        let op = text_arg(&op, "op")?;
+        let outcome = opt_text_arg(outcome, "outcome")?;
         self.inner
-            .apply_named(t, op, outcome.as_deref(), seconds)
+            .apply_named(t, &op, outcome.as_deref(), seconds)
             .map_err(err)
     }
     #[wasm_bindgen(getter)]
@@ -677,14 +739,17 @@ pub struct Proposal;
 impl Proposal {
     /// Reads a proposal at `now` from votes `[{t, member, choice}]` in the order cast.
     pub fn read(
-        electorate: Vec<String>,
-        quorum: &str,
-        pass_threshold: &str,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] electorate: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] quorum: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] pass_threshold: JsValue,
         opens_at: f64,
         closes_at: f64,
         votes: JsValue,
         now: f64,
     ) -> Result<JsValue> {
+        let electorate: Vec<String> = from_js(electorate, "electorate")?;
+        let quorum = &text_arg(&quorum, "quorum")?;
+        let pass_threshold = &text_arg(&pass_threshold, "pass_threshold")?;
         let p = core::governance::Proposal::new(
             electorate,
             quorum,
@@ -760,11 +825,12 @@ impl FlagSet {
     /// Applies "enable", "disable" or "set_intensity" with `{decision?, actor?, t?}`.
     pub fn apply(
         &mut self,
-        key: &str,
-        op: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] op: JsValue,
         value: Option<f64>,
         options: JsValue,
     ) -> Result<JsValue> {
+        let (key, op) = (&text_arg(&key, "key")?, &text_arg(&op, "op")?);
         let o: FlagOptions = if opt(&options) {
             from_js(options, "options")?
         } else {
@@ -799,14 +865,25 @@ impl FlagSet {
     }
     /// Enabled, and inside the flag's rollout percentage for `userId`.
     #[wasm_bindgen(js_name = isEnabledFor)]
-    pub fn is_enabled_for(&self, key: &str, user_id: &str) -> Result<bool> {
-        self.inner.is_enabled_for(key, user_id).map_err(err)
+    pub fn is_enabled_for(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] user_id: JsValue,
+    ) -> Result<bool> {
+        let (key, user_id) = (text_arg(&key, "key")?, text_arg(&user_id, "userId")?);
+        self.inner.is_enabled_for(&key, &user_id).map_err(err)
     }
 }
 
 /// Unleash-compatible bucket of `id` in `group`: 1..=modulus.
 #[wasm_bindgen]
-pub fn bucket(id: &str, group: &str, modulus: Option<f64>, seed: Option<f64>) -> Result<u32> {
+pub fn bucket(
+    #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] group: JsValue,
+    modulus: Option<f64>,
+    seed: Option<f64>,
+) -> Result<u32> {
+    let (id, group) = (text_arg(&id, "id")?, text_arg(&group, "group")?);
     let whole =
         |x: f64| (x.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&x)).then_some(x as u32);
     let modulus = whole(modulus.unwrap_or(100.0)).ok_or_else(|| {
@@ -816,7 +893,7 @@ pub fn bucket(id: &str, group: &str, modulus: Option<f64>, seed: Option<f64>) ->
     })?;
     let seed = whole(seed.unwrap_or(0.0))
         .ok_or_else(|| type_error("seed must be a whole number from 0 to 4294967295"))?;
-    core::bucket::bucket(id, group, modulus, seed).map_err(err)
+    core::bucket::bucket(&id, &group, modulus, seed).map_err(err)
 }
 
 /// Every error kind of every family: `{family: [kinds]}`.

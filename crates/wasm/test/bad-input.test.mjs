@@ -38,6 +38,22 @@ const MATRIX = [
   ['NaN metric', () => lg.Policy.builtin().evaluator().observe(0, { http_error_rate: NaN }, {}), 'invalid_observation'],
   ['metrics of the wrong type', () => lg.Policy.builtin().evaluator().observe(0, { http_error_rate: 'high' }, {}), TypeError],
   ['plan not ending at 100', () => new lg.RolloutPlan([{ weight: 50, bake_seconds: 0 }]), 'invalid_plan'],
+  // issue 16.5: non-strings where strings are expected threw "memory access out of bounds"
+  ['number currency', () => lg.split('1', 826, C), TypeError],
+  ['number bucket id', () => lg.bucket(123, 'g'), TypeError],
+  ['number bucket group', () => lg.bucket('u', {}), TypeError],
+  ['number policy text', () => lg.Policy.fromJson(5), TypeError],
+  ['number quorum', () => lg.Proposal.read(['a'], 0.5, '0.5', 0, 1, [], 0), TypeError],
+  ['number in the electorate', () => lg.Proposal.read(['a', 7], '0.5', '0.5', 0, 1, [], 0), TypeError],
+  ['number ledger text', () => lg.Ledger.fromJsonl(42), TypeError],
+  ['number report period', () => lg.Ledger.fromJsonl('').report(7), TypeError],
+  ['number threshold op', () => new lg.Threshold(1, 1, 0), TypeError],
+  ['number rollout event kind', () => new lg.Rollout(new lg.RolloutPlan(null)).apply(0, 5), TypeError],
+  ['number rollout decision', () => new lg.Rollout(new lg.RolloutPlan(null)).apply(0, 'observe', 5), TypeError],
+  ['number breaker op', () => new lg.BreakerMachine(null).apply(0, 3), TypeError],
+  ['number flag key', () => new lg.FlagSet([]).apply(1, 'enable'), TypeError],
+  ['number user id', () => new lg.FlagSet([]).isEnabledFor('x', 12), TypeError],
+  ['number audit currency', () => lg.audit('1', 826, C, []), TypeError],
   // rules v2
   ['negative gentleStepSeconds', () => new lg.RolloutPlan(null, -1), 'invalid_plan'],
   ['unknown consultation outcome', () => new lg.Rollout(new lg.RolloutPlan(null)).consulted(0, 'maybe'), 'invalid_event'],
@@ -60,9 +76,11 @@ const MATRIX = [
 ];
 
 for (const [name, call, expected] of MATRIX) {
+  // Every case runs on the one module instance: a trap in one would break the ones after it.
   test(`bad input: ${name}`, () => {
     assert.throws(call, (e) => {
       assert.ok(!String(e?.message).includes('unreachable'), `a panic reached JS: ${e?.message}`);
+      assert.ok(!(e instanceof WebAssembly.RuntimeError), `the module trapped: ${e?.message}`);
       if (typeof expected === 'string') {
         assert.ok(isError(e), `${e?.constructor?.name}: ${e?.message}`);
         assert.equal(e.code, expected, e.message);
