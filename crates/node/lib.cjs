@@ -115,7 +115,26 @@ function money(value, what) {
   return value;
 }
 
+/**
+ * Refuses keys an argument object does not have, naming them: napi would drop them silently,
+ * and on a money path a misspelt `creator_share: '0.9'` would pay creators the default 75%.
+ */
+function known(obj, keys, what) {
+  if (obj && typeof obj === 'object') {
+    for (const k of Object.keys(obj)) {
+      if (!keys.includes(k)) throw new TypeError(`unknown ${what} ${JSON.stringify(k)}: expected ${keys.join(', ')}`);
+    }
+  }
+  return obj;
+}
+const SPLIT_OPTIONS = ['creatorShare', 'fee', 'feeMode', 'step'];
+function knownCreators(creators) {
+  if (Array.isArray(creators)) for (const c of creators) known(c, ['id', 'weight'], 'creator field');
+  return creators;
+}
+
 function moneyOptions(options) {
+  known(options, SPLIT_OPTIONS, 'split option');
   if (options) {
     if (options.fee !== undefined && options.fee !== null) money(options.fee, 'fee');
     if (options.step !== undefined && options.step !== null) money(options.step, 'step');
@@ -126,14 +145,14 @@ function moneyOptions(options) {
 const nativeSplit = guarded(native.split);
 /** Splits a payment so creators keep at least 75% (see README). */
 function split(gross, currency, creators, options) {
-  return nativeSplit(money(gross, 'gross'), currency, creators, moneyOptions(options));
+  return nativeSplit(money(gross, 'gross'), currency, knownCreators(creators), moneyOptions(options));
 }
 
 const nativeAudit = guarded(native.audit);
 /** Audits payouts made elsewhere against the split (SPEC §10); amounts as in `split`. */
 function audit(gross, currency, creators, paid, options) {
-  const checked = Array.isArray(paid) ? paid.map((p) => (p && typeof p === 'object' ? { ...p, amount: money(p.amount, 'paid amount') } : p)) : paid;
-  return nativeAudit(money(gross, 'gross'), currency, creators, checked, moneyOptions(options));
+  const checked = Array.isArray(paid) ? paid.map((p) => (p && typeof p === 'object' ? { ...known(p, ['id', 'amount'], 'payout field'), amount: money(p.amount, 'paid amount') } : p)) : paid;
+  return nativeAudit(money(gross, 'gross'), currency, knownCreators(creators), checked, moneyOptions(options));
 }
 
 const Ledger = wrapClass(native.Ledger);
@@ -143,7 +162,7 @@ const Ledger = wrapClass(native.Ledger);
     return recordPayout.call(this, id, t, splitId, creator, money(amount, 'amount'));
   };
   Ledger.prototype.recordSplit = function (id, t, gross, currency, creators, options) {
-    return recordSplit.call(this, id, t, money(gross, 'gross'), currency, creators, moneyOptions(options));
+    return recordSplit.call(this, id, t, money(gross, 'gross'), currency, knownCreators(creators), moneyOptions(options));
   };
   Ledger.prototype.recordRefund = function (id, t, splitId, amount) {
     return recordRefund.call(this, id, t, splitId, money(amount, 'amount'));

@@ -712,13 +712,7 @@ fn load_ledger_lines(d: &mut DurableLedger, path: &Path) -> Result<usize, Fail> 
         if line.trim().is_empty() {
             continue;
         }
-        let parsed: LedgerLine = serde_json::from_str(line).map_err(|e| {
-            ledger_error(
-                path,
-                i + 1,
-                &SplitError::InvalidRecord(e.to_string()).into(),
-            )
-        })?;
+        let parsed = LedgerLine::parse(line).map_err(|e| ledger_error(path, i + 1, &e.into()))?;
         if d.append_once(&parsed)
             .map_err(|e| ledger_error(path, i + 1, &e))?
         {

@@ -451,3 +451,20 @@ fn report_shows_owed_paid_and_shortfall_when_the_ledger_has_payouts() {
     assert_eq!(gbp["paid"]["creators"]["Sol Reyes"]["shortfall"], "1.66");
     assert_eq!(gbp["paid"]["creator_share_paid"], "0.8210");
 }
+
+#[test]
+fn a_ledger_line_with_an_unknown_field_is_refused_by_name() {
+    // Issue 16.3: "creatorShare" was dropped and the split recorded at the default 0.75.
+    let p = tmp(
+        "unknown-field.jsonl",
+        "{\"type\":\"split\",\"id\":\"s1\",\"t\":0,\"gross\":\"10.00\",\"currency\":\"GBP\",\"creators\":[{\"id\":\"a\",\"weight\":\"1\"}]}\n{\"type\":\"split\",\"id\":\"s2\",\"t\":1,\"gross\":\"10.00\",\"currency\":\"GBP\",\"creators\":[{\"id\":\"a\",\"weight\":\"1\"}],\"creatorShare\":\"0.9\"}\n",
+    );
+    let o = run(&["report", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("unknown-field.jsonl:2: invalid_record"),
+        "{err}"
+    );
+    assert!(err.contains("unknown field \"creatorShare\""), "{err}");
+}

@@ -35,6 +35,21 @@ impl Num {
         }
     }
 
+    /// A number given where SPEC wants an exact decimal string (a weight, a creator share, a
+    /// quorum), as the text the core's decimal parser reads. A whole number below 2^53 is its
+    /// digits (`2` → `"2"`): exact in any language. Anything else — `0.8`, `NaN`, `Infinity`
+    /// — is not a decimal string (SPEC's conventions): it becomes text no decimal parser
+    /// accepts, naming what was given, so the field reports its own invalid-value error
+    /// (`invalid_share`, `invalid_weight`, `invalid_quorum`) rather than a binary float being
+    /// taken as an exact ratio.
+    pub fn exact_text(f: f64) -> String {
+        if f.is_finite() && f.fract() == 0.0 && f.abs() < EXACT_F64_INT {
+            format!("{}", f as i64)
+        } else {
+            format!("{f} (a binary floating-point number, not a decimal string such as \"0.8\")")
+        }
+    }
+
     /// The value as a double (integers beyond 2^53 lose precision).
     pub fn as_f64(self) -> f64 {
         match self {
@@ -68,6 +83,10 @@ mod tests {
     #[test]
     fn counts_accept_integral_doubles_and_refuse_the_rest() {
         assert_eq!(Num::Float(2.0).as_count(), Some(2));
+        assert_eq!(Num::exact_text(2.0), "2");
+        assert_eq!(Num::exact_text(-3.0), "-3");
+        assert!(Num::exact_text(0.8).starts_with("0.8 (a binary"));
+        assert!(Num::exact_text(f64::NAN).starts_with("NaN"));
         assert_eq!(Num::Int(7).as_count(), Some(7));
         assert_eq!(Num::Float(2.5).as_count(), None);
         assert_eq!(Num::Float(-1.0).as_count(), None);

@@ -57,12 +57,11 @@ fn money_text(m: &Either<String, BigInt>, currency: &str) -> Result<String> {
     }
 }
 
-/// An exact decimal given as a string, or a JS number taken by its shortest written form.
+/// An exact decimal: a string, or a JS number (a whole number only; see `Num::exact_text`).
 fn exact_text(x: &Either<String, f64>) -> String {
     match x {
         Either::A(s) => s.clone(),
-        Either::B(f) if f.is_finite() => format!("{f}"),
-        Either::B(f) => f.to_string(),
+        Either::B(f) => Num::exact_text(*f),
     }
 }
 

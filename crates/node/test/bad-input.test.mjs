@@ -69,6 +69,15 @@ export const MATRIX = [
   ['NaN metric', () => lg.Policy.builtin().evaluator().observe(0, { http_error_rate: NaN }, {}), 'invalid_observation'],
   ['plan not ending at 100', () => new lg.RolloutPlan([{ weight: 50, bake_seconds: 0 }]), 'invalid_plan'],
   ['unknown decision', () => new lg.Rollout().observe(0, 'panic'), 'invalid_event'],
+  // issue 16.3/16.4: unknown options and fields are refused by name; numbers are not exact ratios
+  ['snake_case split option', () => lg.split('1.00', 'GBP', C, { creator_share: '0.9' }), TypeError],
+  ['unknown split option', () => lg.split('1.00', 'GBP', C, { feeMood: 'platform' }), TypeError],
+  ['unknown creator field', () => lg.split('1.00', 'GBP', [{ id: 'a', weight: '1', share: '0.9' }]), TypeError],
+  ['unknown option on recordSplit', () => new lg.Ledger().recordSplit('t', 0, '1.00', 'GBP', C, { creator_share: '0.9' }), TypeError],
+  ['unknown ledger line field', () => lg.Ledger.fromJsonl('{"type":"split","id":"s","t":0,"gross":"1.00","currency":"GBP","creators":[{"id":"a","weight":"1"}],"creatorShare":"0.9"}'), 'invalid_record'],
+  ['number creatorShare', () => lg.split('1.00', 'GBP', C, { creatorShare: 0.8 }), 'invalid_share'],
+  ['number weight', () => lg.split('1.00', 'GBP', [{ id: 'a', weight: 0.5 }]), 'invalid_weight'],
+  ['number quorum', () => new lg.Proposal(['a'], 0.5, '0.5', 0, 1), 'invalid_quorum'],
   // rules v2: consultations and ramps
   ['negative gentleStepSeconds', () => new lg.RolloutPlan(null, -1), 'invalid_plan'],
   ['NaN gentleStepSeconds', () => new lg.RolloutPlan(null, NaN), 'invalid_plan'],

@@ -127,6 +127,9 @@ MATRIX: list[tuple[str, Callable[[], Any], Expected]] = [
     ("negative bake", lambda: lg.RolloutPlan([{"weight": 100, "bake_seconds": -1}]), "invalid_plan"),
     ("unknown decision", lambda: lg.Rollout().observe(0.0, "panic"), "invalid_event"),
     ("NaN degradation baseline", lambda: lg.degradation(1.0, NAN), "invalid_sample"),
+    # issue 16.3: a ledger line with a field its type does not have
+    ("unknown ledger line field", lambda: lg.Ledger.from_jsonl('{"type":"split","id":"s","t":0,"gross":"1.00","currency":"GBP","creators":[{"id":"a","weight":"1"}],"creatorShare":"0.9"}'), "invalid_record"),
+    ("unknown payout line field", lambda: lg.Ledger.from_jsonl('{"type":"split","id":"s","t":0,"gross":"1.00","currency":"GBP","creators":[{"id":"a","weight":"1"}]}\n{"type":"payout","id":"p","t":0,"split":"s","creator":"a","amount":"0.75","memo":"x"}'), "invalid_record"),
     # rules v2: consultations and ramps
     ("negative gentle_step_seconds", lambda: lg.RolloutPlan(None, gentle_step_seconds=-1.0), "invalid_plan"),
     ("NaN gentle_step_seconds", lambda: lg.RolloutPlan(None, gentle_step_seconds=NAN), "invalid_plan"),

@@ -78,6 +78,24 @@ fn opt_text_arg(v: Option<JsValue>, what: &str) -> Result<Option<String>> {
     }
 }
 
+/// Refuses keys an argument object does not have, naming them (serde-wasm-bindgen would drop
+/// them silently: a misspelt `creator_share` would pay creators the default 75%).
+fn known_keys(v: &JsValue, keys: &[&str], what: &str) -> Result<()> {
+    if !v.is_object() {
+        return Ok(());
+    }
+    for k in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
+        let k = k.as_string().unwrap_or_default();
+        if !keys.contains(&k.as_str()) {
+            return Err(type_error(&format!(
+                "unknown {what} {k:?}: expected {}",
+                keys.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn opt(v: &JsValue) -> bool {
     !(v.is_undefined() || v.is_null())
 }
@@ -107,7 +125,7 @@ fn money_text(v: &JsValue, currency: &str, what: &str) -> Result<String> {
     )))
 }
 
-/// An exact decimal: a string, or a number taken by its shortest written form.
+/// An exact decimal: a string, or a JS number (a whole number only; see `Num::exact_text`).
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum Exact {
@@ -119,7 +137,7 @@ impl Exact {
     fn text(&self) -> String {
         match self {
             Exact::Text(s) => s.clone(),
-            Exact::Number(f) => format!("{f}"),
+            Exact::Number(f) => Num::exact_text(*f),
         }
     }
 }
@@ -163,6 +181,16 @@ fn split_input(
     creators: JsValue,
     options: JsValue,
 ) -> Result<SplitInput> {
+    if let Ok(list) = creators.clone().dyn_into::<js_sys::Array>() {
+        for c in list.iter() {
+            known_keys(&c, &["id", "weight"], "creator field")?;
+        }
+    }
+    known_keys(
+        &options,
+        &["creatorShare", "fee", "feeMode", "step"],
+        "split option",
+    )?;
     let creators: Vec<CreatorArg> = from_js(creators, "creators")?;
     let get = |k: &str| js_sys::Reflect::get(&options, &k.into()).unwrap_or(JsValue::UNDEFINED);
     let (fee, step) = if opt(&options) {
@@ -275,6 +303,7 @@ pub fn audit(
         .map_err(|_| type_error("paid must be an array of {id, amount}"))?;
     let mut list = Vec::with_capacity(entries.length() as usize);
     for entry in entries.iter() {
+        known_keys(&entry, &["id", "amount"], "payout field")?;
         let id = js_sys::Reflect::get(&entry, &"id".into())
             .ok()
             .and_then(|v| v.as_string())

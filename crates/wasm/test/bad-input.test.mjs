@@ -54,6 +54,13 @@ const MATRIX = [
   ['number flag key', () => new lg.FlagSet([]).apply(1, 'enable'), TypeError],
   ['number user id', () => new lg.FlagSet([]).isEnabledFor('x', 12), TypeError],
   ['number audit currency', () => lg.audit('1', 826, C, []), TypeError],
+  // issue 16.3/16.4
+  ['snake_case split option', () => lg.split('1.00', 'GBP', C, { creator_share: '0.9' }), TypeError],
+  ['unknown creator field', () => lg.split('1.00', 'GBP', [{ id: 'a', weight: '1', share: '0.9' }]), TypeError],
+  ['unknown payout field', () => lg.audit('1.00', 'GBP', C, [{ id: 'a', amount: '0.75', note: 'x' }]), TypeError],
+  ['unknown ledger line field', () => lg.Ledger.fromJsonl('{"type":"split","id":"s","t":0,"gross":"1.00","currency":"GBP","creators":[{"id":"a","weight":"1"}],"creatorShare":"0.9"}'), 'invalid_record'],
+  ['number creatorShare', () => lg.split('1.00', 'GBP', C, { creatorShare: 0.8 }), 'invalid_share'],
+  ['number weight', () => lg.split('1.00', 'GBP', [{ id: 'a', weight: 0.5 }]), 'invalid_weight'],
   // rules v2
   ['negative gentleStepSeconds', () => new lg.RolloutPlan(null, -1), 'invalid_plan'],
   ['unknown consultation outcome', () => new lg.Rollout(new lg.RolloutPlan(null)).consulted(0, 'maybe'), 'invalid_event'],

@@ -315,10 +315,11 @@ impl DurableLedger {
     pub fn from_store(mut store: Box<dyn Store>) -> Result<DurableLedger, Error> {
         let mut ledger = Ledger::new();
         for r in store.records(Some(LEDGER_STREAM))? {
-            let line: LedgerLine = serde_json::from_str(&r.body).map_err(|e| {
+            let line = LedgerLine::parse(&r.body).map_err(|e| {
                 StoreError::InvalidRecord(format!(
-                    "stored ledger record {} is not a ledger line: {e}",
-                    r.seq
+                    "stored ledger record {} is not a ledger line: {}",
+                    r.seq,
+                    e.message()
                 ))
             })?;
             ledger.apply(&line).map_err(|e| {
