@@ -229,7 +229,12 @@ pub fn parse_as<T: serde::de::DeserializeOwned>(text: &str, format: Format) -> R
         Format::Toml => toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string()),
         #[cfg(feature = "yaml")]
         Format::Yaml => serde_norway::from_str(text).map_err(|e| e.to_string()),
-        Format::Json => serde_json::from_str(text).map_err(|e| e.to_string()),
+        Format::Json => {
+            // serde_json keeps the last of a repeated key; a file that says two things is
+            // refused instead (TOML and YAML parsers refuse duplicates themselves).
+            serde_json::from_str::<crate::num::NoDuplicateKeys>(text).map_err(|e| e.to_string())?;
+            serde_json::from_str(text).map_err(|e| e.to_string())
+        }
         #[allow(unreachable_patterns)]
         other => Err(format!("{other:?} support is not compiled into this build")),
     }
@@ -322,6 +327,13 @@ impl Policy {
 
     /// Validates a spec. Errors name the rule (by index and id) and the field.
     pub fn from_spec(spec: PolicySpec) -> Result<Policy, PolicyError> {
+        if spec.rules.is_empty() {
+            // An empty file (or JSON `[]`) would otherwise be a policy under which everything
+            // proceeds.
+            return Err(PolicyError::InvalidPolicy(
+                "a policy needs at least one rule (this one has none)".into(),
+            ));
+        }
         let mut ids = HashSet::new();
         let mut rules = Vec::with_capacity(spec.rules.len());
         for (i, r) in spec.rules.iter().enumerate() {
@@ -553,16 +565,37 @@ pub struct Observation {
     pub checks: HashMap<String, bool>,
 }
 
-/// A JSON `null` value in `metrics`/`checks` means the value is missing.
+/// A JSON `null` value in `metrics`/`checks` means the value is missing. A name given twice
+/// is refused: serde would keep the last, so `{"database": false, "database": true}` passed.
 fn nullable_map<'de, D, V>(d: D) -> Result<HashMap<String, V>, D::Error>
 where
     D: serde::Deserializer<'de>,
     V: Deserialize<'de>,
 {
-    let m: HashMap<String, Option<V>> = HashMap::deserialize(d)?;
-    Ok(m.into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
-        .collect())
+    struct Visit<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visit<V> {
+        type Value = HashMap<String, V>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object of names to values")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut m: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = HashMap::with_capacity(m.size_hint().unwrap_or(0));
+            let mut seen = HashSet::new();
+            while let Some((k, v)) = m.next_entry::<String, Option<V>>()? {
+                if !seen.insert(k.clone()) {
+                    return Err(serde::de::Error::custom(format!("{k:?} is given twice")));
+                }
+                if let Some(v) = v {
+                    out.insert(k, v);
+                }
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Visit(std::marker::PhantomData))
 }
 
 impl Observation {

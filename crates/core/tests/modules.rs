@@ -523,3 +523,29 @@ fn underpaid_creators_trip_the_sovereignty_rule() {
     assert_eq!(d.action, Action::Rollback);
     assert_eq!(d.reasons, ["creator_sovereignty"]);
 }
+
+/// Issue 16.6: a repeated key was resolved silently (the last won), and an empty policy file
+/// was a valid policy under which everything proceeds.
+#[test]
+fn repeated_keys_and_empty_policies_are_refused() {
+    let e = Observation::from_json(r#"{"t": 0, "checks": {"database": false, "database": true}}"#)
+        .unwrap_err();
+    assert_eq!(e.kind(), "invalid_observation");
+    assert!(e.message().contains("\"database\" is given twice"), "{e}");
+    for (text, format) in [
+        ("", Format::Yaml),
+        ("", Format::Toml),
+        ("[]", Format::Json),
+        ("{}", Format::Json),
+        ("rules = []", Format::Toml),
+    ] {
+        let e = Policy::parse(text, format).unwrap_err();
+        assert_eq!(e.kind(), "invalid_policy", "{text:?}");
+    }
+    let twice = r#"{"rules": [{"id": "a", "metric": "m", "op": ">", "threshold": 1, "for_seconds": 0, "for_seconds": 60, "action": "alert", "severity": "high"}]}"#;
+    let e = Policy::parse(twice, Format::Json).unwrap_err();
+    assert!(
+        e.message().contains("\"for_seconds\" is given twice"),
+        "{e}"
+    );
+}

@@ -78,6 +78,11 @@ export const MATRIX = [
   ['number creatorShare', () => lg.split('1.00', 'GBP', C, { creatorShare: 0.8 }), 'invalid_share'],
   ['number weight', () => lg.split('1.00', 'GBP', [{ id: 'a', weight: 0.5 }]), 'invalid_weight'],
   ['number quorum', () => new lg.Proposal(['a'], 0.5, '0.5', 0, 1), 'invalid_quorum'],
+  // issue 16.6: repeated keys and empty policies
+  ['repeated key in a json policy', () => lg.Policy.parse('{"name": "a", "name": "b", "rules": []}', 'json'), 'invalid_policy'],
+  ['json [] policy', () => lg.Policy.parse('[]', 'json'), 'invalid_policy'],
+  ['empty yaml policy', () => lg.Policy.parse('', 'yaml'), 'invalid_policy'],
+  ['repeated check name', () => lg.Policy.builtin().evaluator().observeJsonl('{"t": 0, "checks": {"database": false, "database": true}}'), 'invalid_observation'],
   // rules v2: consultations and ramps
   ['negative gentleStepSeconds', () => new lg.RolloutPlan(null, -1), 'invalid_plan'],
   ['NaN gentleStepSeconds', () => new lg.RolloutPlan(null, NaN), 'invalid_plan'],

@@ -130,6 +130,12 @@ MATRIX: list[tuple[str, Callable[[], Any], Expected]] = [
     # issue 16.3: a ledger line with a field its type does not have
     ("unknown ledger line field", lambda: lg.Ledger.from_jsonl('{"type":"split","id":"s","t":0,"gross":"1.00","currency":"GBP","creators":[{"id":"a","weight":"1"}],"creatorShare":"0.9"}'), "invalid_record"),
     ("unknown payout line field", lambda: lg.Ledger.from_jsonl('{"type":"split","id":"s","t":0,"gross":"1.00","currency":"GBP","creators":[{"id":"a","weight":"1"}]}\n{"type":"payout","id":"p","t":0,"split":"s","creator":"a","amount":"0.75","memo":"x"}'), "invalid_record"),
+    # issue 16.6: repeated keys and empty policies
+    ("repeated check name", lambda: lg.Policy.builtin().evaluator().observe_jsonl('{"t": 0, "checks": {"database": false, "database": true}}'), "invalid_observation"),
+    ("empty yaml policy", lambda: lg.Policy.parse("", "yaml"), "invalid_policy"),
+    ("empty toml policy", lambda: lg.Policy.parse("", "toml"), "invalid_policy"),
+    ("json [] policy", lambda: lg.Policy.parse("[]", "json"), "invalid_policy"),
+    ("repeated key in a json policy", lambda: lg.Policy.parse('{"name": "a", "name": "b", "rules": []}', "json"), "invalid_policy"),
     # rules v2: consultations and ramps
     ("negative gentle_step_seconds", lambda: lg.RolloutPlan(None, gentle_step_seconds=-1.0), "invalid_plan"),
     ("NaN gentle_step_seconds", lambda: lg.RolloutPlan(None, gentle_step_seconds=NAN), "invalid_plan"),

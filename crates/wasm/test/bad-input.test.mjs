@@ -61,6 +61,9 @@ const MATRIX = [
   ['unknown ledger line field', () => lg.Ledger.fromJsonl('{"type":"split","id":"s","t":0,"gross":"1.00","currency":"GBP","creators":[{"id":"a","weight":"1"}],"creatorShare":"0.9"}'), 'invalid_record'],
   ['number creatorShare', () => lg.split('1.00', 'GBP', C, { creatorShare: 0.8 }), 'invalid_share'],
   ['number weight', () => lg.split('1.00', 'GBP', [{ id: 'a', weight: 0.5 }]), 'invalid_weight'],
+  // issue 16.6: repeated keys and empty policies
+  ['repeated key in a json policy', () => lg.Policy.fromJson('{"name": "a", "name": "b", "rules": []}'), 'invalid_policy'],
+  ['json [] policy', () => lg.Policy.fromJson('[]'), 'invalid_policy'],
   // rules v2
   ['negative gentleStepSeconds', () => new lg.RolloutPlan(null, -1), 'invalid_plan'],
   ['unknown consultation outcome', () => new lg.Rollout(new lg.RolloutPlan(null)).consulted(0, 'maybe'), 'invalid_event'],
