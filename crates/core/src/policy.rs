@@ -228,7 +228,10 @@ pub fn parse_as<T: serde::de::DeserializeOwned>(text: &str, format: Format) -> R
         #[cfg(feature = "toml")]
         Format::Toml => toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string()),
         #[cfg(feature = "yaml")]
-        Format::Yaml => serde_norway::from_str(text).map_err(|e| e.to_string()),
+        Format::Yaml => {
+            yaml_depth_within(text, MAX_NESTING)?;
+            serde_norway::from_str(text).map_err(|e| e.to_string())
+        }
         Format::Json => {
             // serde_json keeps the last of a repeated key; a file that says two things is
             // refused instead (TOML and YAML parsers refuse duplicates themselves).
@@ -238,6 +241,58 @@ pub fn parse_as<T: serde::de::DeserializeOwned>(text: &str, format: Format) -> R
         #[allow(unreachable_patterns)]
         other => Err(format!("{other:?} support is not compiled into this build")),
     }
+}
+
+/// The deepest nesting a policy, plan or data file may have (serde_json's own limit).
+pub const MAX_NESTING: usize = 128;
+
+/// Fails fast on YAML nested deeper than `limit` levels, counting flow collections (`[`, `{`
+/// outside quotes and comments) and block indentation, in one linear pass. The YAML parser
+/// takes quadratic time on deep nesting (100,000 levels took 24 s) before any limit of its
+/// own applies.
+#[cfg_attr(not(feature = "yaml"), allow(dead_code))]
+fn yaml_depth_within(text: &str, limit: usize) -> Result<(), String> {
+    let too_deep = |line: usize| {
+        Err(format!(
+            "nesting deeper than {limit} levels at line {line}: refused before parsing"
+        ))
+    };
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        let body = line.trim_start_matches(' ');
+        if flow == 0 && !body.is_empty() && !body.starts_with('#') {
+            let indent = line.len() - body.len();
+            while indents.last().is_some_and(|&top| top > indent) {
+                indents.pop();
+            }
+            if indents.last().is_none_or(|&top| top < indent) {
+                indents.push(indent);
+            }
+            // A "- " sequence entry opens a level inside its line too.
+            if indents.len() + body.matches("- ").count() > limit {
+                return too_deep(n + 1);
+            }
+        }
+        let (mut single, mut double, mut prev) = (false, false, ' ');
+        for c in line.chars() {
+            match c {
+                '\'' if !double => single = !single,
+                '"' if !single && prev != '\\' => double = !double,
+                '#' if !single && !double && (prev == ' ' || prev == '\t') => break,
+                '[' | '{' if !single && !double => {
+                    flow += 1;
+                    if flow + indents.len() > limit {
+                        return too_deep(n + 1);
+                    }
+                }
+                ']' | '}' if !single && !double => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+            prev = c;
+        }
+    }
+    Ok(())
 }
 
 /// Parses TOML, YAML or JSON text into a JSON value (for data files beside policies, such
