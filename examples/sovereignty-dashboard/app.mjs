@@ -1,7 +1,20 @@
 // The dashboard's logic is display only: every figure comes from the WASM package.
-import init, { Ledger, split } from '../../crates/wasm/pkg/liberation_gates_wasm.js';
-
 const $ = (id) => document.getElementById(id);
+
+// Loaded dynamically so that a missing build says so, instead of leaving empty boxes.
+let wasm;
+try {
+  wasm = await import('../../crates/wasm/pkg/liberation_gates_wasm.js');
+  await wasm.default();
+} catch (e) {
+  const note = $('not-built');
+  note.hidden = false;
+  note.textContent = `The WebAssembly package could not be loaded (${e.message}). Build it first: sh crates/wasm/build.sh (scripts/test does), then reload this page.`;
+  document.body.dataset.ready = 'error';
+  throw e;
+}
+const { Ledger, split } = wasm;
+
 let ledger;
 
 function showSummary() {
@@ -98,7 +111,6 @@ function calculate(event) {
   }
 }
 
-await init();
 $('reduce-motion').addEventListener('change', (e) => document.body.classList.toggle('reduce-motion', e.target.checked));
 $('currency').addEventListener('change', showSummary);
 $('calculator').addEventListener('submit', calculate);

@@ -122,6 +122,15 @@ try {
   check(((await dash.getAttribute('#gauge', 'aria-valuetext')) ?? '').includes('75'), 'gauge aria-valuetext');
   check(errors.length === 0, `page errors: ${errors.join('; ')}`);
 
+  // Issue 16.17: without a built package the page says how to build it, not empty boxes.
+  const unbuilt = await browser.newPage();
+  await unbuilt.route('**/crates/wasm/pkg/**', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await unbuilt.goto(`${base}/examples/sovereignty-dashboard/`);
+  await unbuilt.waitForSelector('body[data-ready="error"]', { timeout: 30_000 });
+  const note = (await unbuilt.textContent('#not-built')) ?? '';
+  check((await unbuilt.isVisible('#not-built')) && note.includes('sh crates/wasm/build.sh'), `the unbuilt page explains itself: ${note}`);
+  await unbuilt.close();
+
   await mkdir(join(root, 'target'), { recursive: true });
   await dash.screenshot({ path: join(root, 'target/sovereignty-dashboard.png'), fullPage: true });
   console.log('screenshot: target/sovereignty-dashboard.png');
