@@ -59,12 +59,15 @@ enum Command {
         /// Policy file (.toml, .yaml, .json); default: the built-in policy.
         #[arg(long)]
         policy: Option<PathBuf>,
+        /// Observation file: JSON lines {"t", "metrics", "checks"} (a simulation also takes approvals and consultation answers).
         observations: PathBuf,
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Simulate a progressive canary rollout driven by the policy's decisions.
     Simulate {
+        /// Policy file (.toml, .yaml, .json); default: the built-in policy.
         #[arg(long)]
         policy: Option<PathBuf>,
         /// Rollout plan: a JSON/TOML/YAML file with `steps = [{weight, bake_seconds, approval}]`.
@@ -80,16 +83,28 @@ enum Command {
         /// The run's name in the store (default: the observation file's name).
         #[arg(long, requires = "store")]
         run: Option<String>,
+        /// Print every line; by default the text output shows the lines where the status,
+        /// step or decision changes, with their notifications, and every approval,
+        /// community answer and ramp step (--json always prints every line).
+        #[arg(long)]
+        all: bool,
+        /// Observation file: JSON lines {"t", "metrics", "checks"} (a simulation also takes approvals and consultation answers).
         observations: PathBuf,
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Run policy unit tests (promtool style): series in, expected decisions out.
-    Test { files: Vec<PathBuf> },
+    Test {
+        /// Policy test files (YAML, TOML or JSON), as in examples/policy-tests.
+        files: Vec<PathBuf>,
+    },
     /// Split a payment: creators keep at least 75%.
     Split {
+        /// The payment, a decimal string in major units (e.g. 100.00).
         #[arg(long)]
         gross: String,
+        /// ISO 4217 currency code (GBP, EUR, JPY, KWD, ...).
         #[arg(long)]
         currency: String,
         /// A creator as ID=WEIGHT (repeat for several).
@@ -98,13 +113,16 @@ enum Command {
         /// The creators' share (default 0.75; never below).
         #[arg(long)]
         share: Option<String>,
+        /// The processor's fee, a decimal string in major units.
         #[arg(long)]
         fee: Option<String>,
+        /// Who pays the fee: platform (default) or before_split (off the top).
         #[arg(long, value_parser = ["platform", "before_split"])]
         fee_mode: Option<String>,
         /// Cash step in major units (e.g. 0.05 for CHF cash).
         #[arg(long)]
         step: Option<String>,
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -114,15 +132,19 @@ enum Command {
     /// are skipped), and the report is of everything the store holds; without a file, of the
     /// store alone.
     Report {
+        /// Ledger file: JSON lines of split, refund and payout records.
         #[arg(required_unless_present = "store")]
         ledger: Option<PathBuf>,
         /// A durable store: sqlite:PATH or postgres://USER@HOST:PORT/DB.
         #[arg(long)]
         store: Option<String>,
+        /// Print JSON instead of text.
         #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// Print CSV instead of text.
         #[arg(long)]
         csv: bool,
+        /// Group the rows by day, month or all.
         #[arg(long, value_enum, default_value = "all")]
         period: PeriodArg,
     },
@@ -144,21 +166,27 @@ enum Command {
     },
     /// The Unleash-compatible bucket (1..=modulus) of a user in a group.
     Bucket {
+        /// The group (a flag's key) the user is bucketed in.
         #[arg(long)]
         group: String,
+        /// The user's id.
         #[arg(long)]
         id: String,
+        /// Number of buckets (100: a percentage).
         #[arg(long, default_value_t = 100)]
         modulus: u32,
+        /// The murmur3 seed (0, as Unleash uses).
         #[arg(long, default_value_t = 0)]
         seed: u32,
     },
     /// Tally a proposal file and print its status.
     Vote {
+        /// Proposal file (JSON): electorate, quorum, pass_threshold, opens_at, closes_at, votes and now.
         proposal: PathBuf,
         /// Also keep the votes and the decision in this store (stream "governance").
         #[arg(long)]
         store: Option<String>,
+        /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -181,16 +209,21 @@ enum StoreCommand {
     /// Lines the stream already has are skipped; the "ledger" stream takes ledger lines and
     /// checks them as `report` does.
     Load {
+        /// A durable store: sqlite:PATH or postgres://USER@HOST:PORT/DB.
         #[arg(long)]
         store: String,
+        /// The stream's name (e.g. ledger, decisions, governance).
         #[arg(long)]
         stream: String,
+        /// A JSON-lines file, one record per line.
         file: PathBuf,
     },
     /// Print a stream's records as JSON lines (seq, stream, id, body, checksum).
     Dump {
+        /// A durable store: sqlite:PATH or postgres://USER@HOST:PORT/DB.
         #[arg(long)]
         store: String,
+        /// The stream's name (e.g. ledger, decisions, governance).
         #[arg(long)]
         stream: Option<String>,
     },
@@ -200,11 +233,15 @@ enum StoreCommand {
 enum PolicyCommand {
     /// Print the built-in policy.
     Default {
+        /// Output format.
         #[arg(long, value_enum, default_value = "toml")]
         format: FormatArg,
     },
     /// Validate a policy file; errors name the rule and the field.
-    Check { file: PathBuf },
+    Check {
+        /// The policy file (.toml, .yaml or .json).
+        file: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -275,9 +312,18 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             started_at,
             store,
             run,
+            all,
             observations,
             json,
-        } => cmd_simulate(policy, plan, started_at, store, run, &observations, json),
+        } => cmd_simulate(
+            policy,
+            plan,
+            started_at,
+            store,
+            run,
+            &observations,
+            Output { json, all },
+        ),
         Command::Test { files } => cmd_test(files),
         Command::Split {
             gross,
@@ -456,6 +502,12 @@ fn load_plan(path: Option<PathBuf>) -> Result<RolloutPlan, Fail> {
     plan.map_err(|e| Fail(format!("{}: {e}", path.display())))
 }
 
+/// How `simulate` prints: JSON lines, or text with every line or only the changes.
+struct Output {
+    json: bool,
+    all: bool,
+}
+
 fn cmd_simulate(
     policy: Option<PathBuf>,
     plan: Option<PathBuf>,
@@ -463,8 +515,9 @@ fn cmd_simulate(
     store: Option<String>,
     run: Option<String>,
     path: &Path,
-    json: bool,
+    out: Output,
 ) -> Result<u8, Fail> {
+    let json = out.json;
     let mut kept = match &store {
         Some(url) => Some((
             url.clone(),
@@ -491,6 +544,8 @@ fn cmd_simulate(
         );
     }
     let mut steps = Vec::with_capacity(lines.len());
+    // What the last printed line said, so unchanged observations can be left out.
+    let mut shown: Option<(liberation_gates::rollout::RolloutState, String)> = None;
     for (n, input) in &lines {
         let st = sim.step(input).map_err(|e| {
             Fail(format!(
@@ -549,19 +604,38 @@ fn cmd_simulate(
             }
             let what = match (&st.decision, st.approved, st.consulted) {
                 (Some(d), _, _) if d.reasons.is_empty() => d.action.to_string(),
-                (Some(d), _, _) => format!("{} ({})", d.action, d.reasons.join(", ")),
+                (Some(d), _, _) => format!(
+                    "{} [{}] ({})",
+                    d.action,
+                    d.severity.as_str(),
+                    d.reasons.join(", ")
+                ),
                 (None, Some(a), _) => format!("approval of step {a}"),
                 (None, None, Some(c)) => format!("community answered: {c}"),
                 (None, None, None) => String::new(),
             };
-            println!(
-                "{:>10}  {:>4}  {:>5}%  {:<18} {}",
-                st.t,
-                st.state.step,
-                st.state.weight,
-                st.state.status.as_str(),
-                what
-            );
+            let now = (st.state, what.clone());
+            let event = st.decision.is_none() || !st.ramp.is_empty();
+            if out.all || event || shown.as_ref() != Some(&now) {
+                println!(
+                    "{:>10}  {:>4}  {:>5}%  {:<18} {}",
+                    st.t,
+                    st.state.step,
+                    st.state.weight,
+                    st.state.status.as_str(),
+                    what
+                );
+                if let Some(note) = st.decision.as_ref().and_then(|d| d.notification.as_ref()) {
+                    println!(
+                        "{:>10}  notice to the {} [{}]: {}",
+                        "",
+                        note.audience,
+                        note.severity.as_str(),
+                        note.message
+                    );
+                }
+            }
+            shown = Some(now);
         }
         steps.push(st);
     }

@@ -468,3 +468,67 @@ fn a_ledger_line_with_an_unknown_field_is_refused_by_name() {
     );
     assert!(err.contains("unknown field \"creatorShare\""), "{err}");
 }
+
+#[test]
+fn simulate_prints_changes_and_notices_by_default_and_everything_with_all() {
+    // Issue 16.18: every unchanged observation was printed (177 lines for the clean rollout)
+    // and the notification and severity that --json has were missing from the text.
+    let quiet = stdout(&run(&["simulate", "examples/clean-rollout.jsonl"]));
+    let all = stdout(&run(&["simulate", "--all", "examples/clean-rollout.jsonl"]));
+    assert!(quiet.lines().count() <= 15, "{quiet}");
+    assert_eq!(all.lines().count(), 177);
+    for line in quiet.lines().filter(|l| l.contains("approval of step")) {
+        assert!(all.contains(line), "{line}");
+    }
+    let o = run(&["simulate", "examples/creator-share-dip.jsonl"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("rollback [critical] (creator_sovereignty)"),
+        "{out}"
+    );
+    assert!(out.contains("notice to the community [critical]:"), "{out}");
+}
+
+#[test]
+fn every_argument_of_every_command_has_help() {
+    for cmd in [
+        &["conformance"][..],
+        &["policy", "default"],
+        &["policy", "check"],
+        &["evaluate"],
+        &["simulate"],
+        &["test"],
+        &["split"],
+        &["report"],
+        &["audit"],
+        &["bucket"],
+        &["vote"],
+        &["store", "verify"],
+        &["store", "load"],
+        &["store", "dump"],
+    ] {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let help = stdout(&run(&args));
+        let lines: Vec<&str> = help.lines().collect();
+        let mut in_list = false;
+        for (i, line) in lines.iter().enumerate() {
+            if *line == "Arguments:" || *line == "Options:" {
+                in_list = true;
+                continue;
+            }
+            if in_list && line.starts_with("  ") && !line.starts_with("   ") {
+                // "  --name <NAME>  Help text", or the help on the next line, indented (clap's
+                // long form, used when the command has a long description).
+                let rest = line.trim_start();
+                let name_end = rest.find("  ").unwrap_or(rest.len());
+                let next = lines.get(i + 1).copied().unwrap_or("");
+                assert!(
+                    !rest[name_end..].trim().is_empty()
+                        || (next.starts_with("          ") && !next.trim().is_empty()),
+                    "{cmd:?}: no help for {rest:?}\n{help}"
+                );
+            }
+        }
+    }
+}
