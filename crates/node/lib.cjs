@@ -6,7 +6,24 @@
  * This file converts errors and argument types, and adds the opossum-style breaker API;
  * every rule lives in the Rust core (native.cjs loads it).
  */
-const native = require('./native.cjs');
+const native = loadNative();
+
+/** The napi addon; without one for this platform, an error that says how to get it (the
+ * generated loader's own message blames npm). */
+function loadNative() {
+  try {
+    return require('./native.cjs');
+  } catch (e) {
+    const err = new Error(
+      `liberation-gates: the native addon for ${process.platform}-${process.arch} is not built. ` +
+        'Install the package again with Rust (cargo) available — its install script builds the addon — ' +
+        `or run \`npm run build\` in ${__dirname}.`,
+    );
+    err.code = 'ERR_LIBERATION_GATES_NOT_BUILT';
+    err.cause = e;
+    throw err;
+  }
+}
 const { EventEmitter } = require('node:events');
 const { performance } = require('node:perf_hooks');
 
