@@ -776,7 +776,12 @@ fn ledger_error(path: &Path, n: usize, e: &liberation_gates::error::Error) -> Fa
 
 fn store_fail(url: &str, e: impl Into<liberation_gates::error::Error>) -> Fail {
     let e = e.into();
-    Fail(format!("store {url}: {}: {}", e.kind(), e.message()))
+    Fail(format!(
+        "store {}: {}: {}",
+        store::redact(url),
+        e.kind(),
+        e.message()
+    ))
 }
 
 /// Adds a ledger file's lines to a durable ledger (skipping lines it has); how many were new.
@@ -807,7 +812,16 @@ fn cmd_report(
     let from_file;
     let ledger = match (store, path) {
         (Some(url), path) => {
-            let mut d = DurableLedger::open(&url).map_err(|e| store_fail(&url, e))?;
+            // A report of the store alone needs no write access (auditors), and a missing
+            // store is an error; loading a file into it writes.
+            let opened = match path {
+                Some(_) => store::open(&url),
+                None => store::open_existing(&url),
+            };
+            let mut d = opened
+                .map_err(liberation_gates::Error::from)
+                .and_then(DurableLedger::from_store)
+                .map_err(|e| store_fail(&url, e))?;
             if let Some(path) = path {
                 let added = load_ledger_lines(&mut d, path)?;
                 eprintln!(
@@ -1060,10 +1074,12 @@ fn cmd_vote(path: &Path, store: Option<String>, json: bool) -> Result<u8, Fail> 
 fn cmd_store(command: StoreCommand) -> Result<u8, Fail> {
     match command {
         StoreCommand::Verify { store: url } => {
-            let mut s = store::open(&url).map_err(|e| store_fail(&url, e))?;
+            // Read-only, and never creating: a mistyped path is an error, not an empty store.
+            let mut s = store::open_existing(&url).map_err(|e| store_fail(&url, e))?;
             let n = s.verify().map_err(|e| store_fail(&url, e))?;
             println!(
-                "{url}: {n} records, checksum chain intact ({})",
+                "{}: {n} records, checksum chain intact ({})",
+                store::redact(&url),
                 s.backend()
             );
             Ok(EXIT_OK)

@@ -532,3 +532,23 @@ fn every_argument_of_every_command_has_help() {
         }
     }
 }
+
+#[test]
+fn verifying_a_mistyped_store_path_fails_and_creates_nothing() {
+    // Issue 16.8: `store verify` on a mistyped path created an empty store and exited 0.
+    let dir = std::env::temp_dir().join(format!("lg-cli-verify-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("typo.db");
+    let url = format!("sqlite:{}", path.display());
+    let o = run(&["store", "verify", "--store", &url]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unavailable: no store at"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!path.exists());
+    let o = run(&["report", "--store", &url]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!path.exists());
+}

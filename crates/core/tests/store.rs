@@ -412,3 +412,82 @@ fn a_file_that_is_not_a_store_is_unavailable_not_overwritten() {
     assert_eq!(e.kind(), "unavailable", "{e}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
+
+// -- issue 16: verification that never writes, writers that wait, messages that tell --------
+
+#[test]
+fn verifying_a_missing_sqlite_store_is_an_error_and_creates_nothing() {
+    let path = std::env::temp_dir().join(format!("lg-missing-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let e = store::open_existing(&format!("sqlite:{}", path.display())).unwrap_err();
+    assert_eq!(e.kind(), "unavailable");
+    assert!(e.message().contains("does not exist"), "{e}");
+    assert!(!path.exists(), "verification created a store");
+}
+
+#[test]
+fn an_existing_sqlite_store_opens_read_only_for_verification() {
+    let url = Sqlite.fresh();
+    {
+        let mut s = store::open(&url).unwrap();
+        s.append("ledger", "a", "{}").unwrap();
+    }
+    let mut s = store::open_existing(&url).unwrap();
+    assert_eq!(s.verify().unwrap(), 1);
+    // Read-only: nothing can be written through it (an auditor needs no write permission).
+    let e = s.append("ledger", "b", "{}").unwrap_err();
+    assert_eq!(e.kind(), "unavailable");
+    assert!(e.message().contains("readonly"), "{e}");
+}
+
+#[test]
+fn two_writers_loading_the_same_lines_at_once_both_succeed() {
+    // Issue 16.10: the loser of the race aborted with duplicate_id (and a fresh file could
+    // answer "database is locked").
+    for _ in 0..5 {
+        let url = Sqlite.fresh();
+        let _ = std::fs::remove_file(url.strip_prefix("sqlite:").unwrap());
+        let writers: Vec<_> = (0..2)
+            .map(|_| {
+                let url = url.clone();
+                std::thread::spawn(move || {
+                    let mut s = store::open(&url).unwrap();
+                    for i in 0..100 {
+                        store::append_once(s.as_mut(), "ledger", &format!("tx-{i}"), "{}").unwrap();
+                    }
+                })
+            })
+            .collect();
+        for w in writers {
+            w.join().expect("a writer failed");
+        }
+        let mut s = store::open(&url).unwrap();
+        assert_eq!(s.verify().unwrap(), 100);
+    }
+}
+
+#[test]
+fn passwords_are_never_printed() {
+    assert_eq!(
+        store::redact("postgres://lg:s3cret@127.0.0.1:5432/db"),
+        "postgres://lg:***@127.0.0.1:5432/db"
+    );
+    assert_eq!(
+        store::redact("postgres://lg@host/db"),
+        "postgres://lg@host/db"
+    );
+    assert_eq!(store::redact("sqlite:ledger.db"), "sqlite:ledger.db");
+}
+
+#[test]
+fn postgres_errors_say_what_went_wrong() {
+    // Issue 16.12: every failure read "connect: db error".
+    let Some(pg) = Postgres::from_env() else {
+        return;
+    };
+    let (base, _) = pg.base.rsplit_once('/').unwrap();
+    let e = store::open(&format!("{base}/no_such_database")).unwrap_err();
+    assert_eq!(e.kind(), "unavailable");
+    assert!(e.message().contains("does not exist"), "{e}");
+    assert!(e.message().contains("SQLSTATE 3D000"), "{e}");
+}

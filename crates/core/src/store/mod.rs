@@ -194,22 +194,73 @@ pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
     )))
 }
 
+/// Opens a store that must already exist, for verification and reports: a SQLite file is
+/// opened read-only (an auditor without write permission can verify it) and is never created
+/// (a mistyped path is `unavailable`, not a new empty store that verifies); a PostgreSQL
+/// database is not migrated and must hold a store. The history is verified (`tampered`).
+pub fn open_existing(url: &str) -> Result<Box<dyn Store>, StoreError> {
+    #[cfg(feature = "sqlite")]
+    if let Some(path) = url.strip_prefix("sqlite:").filter(|p| !p.is_empty()) {
+        return Ok(Box::new(sqlite::SqliteStore::open_read_only(path)?));
+    }
+    #[cfg(feature = "postgres")]
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(Box::new(postgres::PostgresStore::open_existing(url)?));
+    }
+    open(url)
+}
+
+/// A store URL fit to print: the password, if any, is replaced by `***`
+/// (`postgres://lg:secret@host/db` → `postgres://lg:***@host/db`).
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{path}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
 /// Appends a record unless the stream already has it: `Ok(true)` when appended, `Ok(false)`
 /// when a record with this id and the same body is there (loading the same file twice is
-/// harmless), `duplicate_id` when the id is there with a different body.
+/// harmless), `duplicate_id` when the id is there with a different body. Two writers loading
+/// the same lines at once both succeed: the one that loses the race finds the winner's
+/// record and skips it.
 pub fn append_once(
     store: &mut dyn Store,
     stream: &str,
     id: &str,
     body: &str,
 ) -> Result<bool, StoreError> {
+    let same_or_different = |r: StoredRecord| {
+        if r.body == body {
+            Ok(false)
+        } else {
+            Err(StoreError::DuplicateId(format!(
+                "stream {stream:?} already has a different record {id:?} (record {})",
+                r.seq
+            )))
+        }
+    };
     match store.record(stream, id)? {
-        Some(r) if r.body == body => Ok(false),
-        Some(r) => Err(StoreError::DuplicateId(format!(
-            "stream {stream:?} already has a different record {id:?} (record {})",
-            r.seq
-        ))),
-        None => store.append(stream, id, body).map(|_| true),
+        Some(r) => same_or_different(r),
+        None => match store.append(stream, id, body) {
+            Ok(_) => Ok(true),
+            // Another writer appended this id between the look-up and the append.
+            Err(StoreError::DuplicateId(m)) => match store.record(stream, id)? {
+                Some(r) => same_or_different(r),
+                None => Err(StoreError::DuplicateId(m)),
+            },
+            Err(e) => Err(e),
+        },
     }
 }
 
@@ -430,8 +481,13 @@ pub mod sqlite {
     //! serialises writers from several processes on the same file).
     use super::{check_names, duplicate, verify_chain, Store, StoredRecord, GENESIS};
     use crate::error::StoreError;
-    use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
+    use rusqlite::{
+        params, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior,
+    };
     use std::time::Duration;
+
+    /// How long a writer waits for another writer's lock before giving up (`unavailable`).
+    const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
     const SCHEMA: &str = "
         CREATE TABLE IF NOT EXISTS lg_records (
@@ -475,10 +531,23 @@ pub mod sqlite {
         /// Opens (creating if needed) the file at `path` and verifies its history.
         pub fn open(path: &str) -> Result<SqliteStore, StoreError> {
             let conn = Connection::open(path).map_err(|e| unavailable(path, e))?;
-            conn.busy_timeout(Duration::from_secs(30))
+            conn.busy_timeout(BUSY_TIMEOUT)
                 .map_err(|e| unavailable("busy_timeout", e))?;
-            conn.pragma_update(None, "journal_mode", "WAL")
-                .map_err(|e| unavailable("journal_mode=WAL", e))?;
+            // Switching to WAL can fail busy without calling the busy handler while another
+            // connection sets the file up: retry it for as long as a writer would wait.
+            let started = std::time::Instant::now();
+            loop {
+                match conn.pragma_update(None, "journal_mode", "WAL") {
+                    Ok(()) => break,
+                    Err(rusqlite::Error::SqliteFailure(f, _))
+                        if f.code == ErrorCode::DatabaseBusy
+                            && started.elapsed() < BUSY_TIMEOUT =>
+                    {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    Err(e) => return Err(unavailable("journal_mode=WAL", e)),
+                }
+            }
             conn.pragma_update(None, "synchronous", "FULL")
                 .map_err(|e| unavailable("synchronous=FULL", e))?;
             let mut s = SqliteStore { conn };
@@ -498,6 +567,27 @@ pub mod sqlite {
                 .map_err(|e| unavailable("head", e))?;
                 tx.commit().map_err(|e| unavailable("commit", e))?;
             }
+            s.verify()?;
+            Ok(s)
+        }
+
+        /// Opens an existing file read-only and verifies its history: for auditors (no write
+        /// permission needed) and for verification (a missing file is `unavailable`, never
+        /// created).
+        pub fn open_read_only(path: &str) -> Result<SqliteStore, StoreError> {
+            if !std::path::Path::new(path).is_file() {
+                return Err(StoreError::Unavailable(format!(
+                    "no store at {path}: the file does not exist"
+                )));
+            }
+            let conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| unavailable(path, e))?;
+            conn.busy_timeout(BUSY_TIMEOUT)
+                .map_err(|e| unavailable("busy_timeout", e))?;
+            let mut s = SqliteStore { conn };
             s.verify()?;
             Ok(s)
         }
@@ -642,8 +732,17 @@ pub mod postgres {
     /// Any 64-bit number identifying "liberation-gates migrations" to `pg_advisory_xact_lock`.
     const MIGRATION_LOCK: i64 = 0x6c67_6d69_6772_6174;
 
+    /// PostgreSQL's own sentence and SQLSTATE when the server gave one (the error's Display
+    /// says only "db error" for a wrong password, user or database alike).
     fn unavailable(what: &str, e: ::postgres::Error) -> StoreError {
-        StoreError::Unavailable(format!("postgres: {what}: {e}"))
+        match e.as_db_error() {
+            Some(db) => StoreError::Unavailable(format!(
+                "postgres: {what}: {} (SQLSTATE {})",
+                db.message(),
+                db.code().code()
+            )),
+            None => StoreError::Unavailable(format!("postgres: {what}: {e}")),
+        }
     }
 
     /// A store in a PostgreSQL database.
@@ -668,6 +767,24 @@ pub mod postgres {
     }
 
     impl PostgresStore {
+        /// Connects to a database that must already hold a store (no migration): for
+        /// verification and reports.
+        pub fn open_existing(url: &str) -> Result<PostgresStore, StoreError> {
+            let mut client = Client::connect(url, NoTls).map_err(|e| unavailable("connect", e))?;
+            let exists = client
+                .query_one("SELECT to_regclass('lg_head') IS NOT NULL", &[])
+                .map_err(|e| unavailable("look-up", e))?
+                .get::<_, bool>(0);
+            if !exists {
+                return Err(StoreError::Unavailable(
+                    "postgres: this database holds no liberation-gates store".into(),
+                ));
+            }
+            let mut s = PostgresStore { client };
+            s.verify()?;
+            Ok(s)
+        }
+
         /// Connects (`postgres://USER[:PASSWORD]@HOST:PORT/DB`), migrates and verifies.
         pub fn open(url: &str) -> Result<PostgresStore, StoreError> {
             let mut client = Client::connect(url, NoTls).map_err(|e| unavailable("connect", e))?;
