@@ -185,6 +185,18 @@ const Ledger = wrapClass(native.Ledger);
     return recordRefund.call(this, id, t, splitId, money(amount, 'amount'));
   };
 }
+const Store = wrapClass(native.Store);
+{
+  const { append } = Store.prototype;
+  /**
+   * Appends a record; `body` is JSON text, or a value written with JSON.stringify and stored
+   * as that text. A bigint has no JSON form: TypeError (napi turned it into a string, so the
+   * stored value was not the one given).
+   */
+  Store.prototype.append = function (stream, id, body) {
+    return append.call(this, stream, id, typeof body === 'string' ? body : JSON.stringify(body));
+  };
+}
 const Refundable = wrapClass(native.Refundable);
 {
   const { refund } = Refundable.prototype;
@@ -528,7 +540,7 @@ module.exports = {
   FlagSet: wrapClass(native.FlagSet),
   bucket: guarded(native.bucket),
   BreakerMachine: wrapClass(native.BreakerMachine),
-  Store: wrapClass(native.Store),
+  Store,
   CircuitBreaker,
   SharedCircuitBreaker,
   FallbackCache,

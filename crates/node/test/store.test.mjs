@@ -77,6 +77,9 @@ for (const [name, fresh] of backends()) {
     assert.deepEqual(store.records('flags').map((r) => r.id), ['change-1', 'change-2']);
     assert.deepEqual(store.record('flags', 'change-2'), b);
     assert.equal(store.record('flags', 'nope'), null);
+    // Issue 16.9: a bigint has no JSON form: refused, not stored as a string.
+    assert.throws(() => store.append('flags', 'change-big', { n: 10n ** 20n }), TypeError);
+    assert.equal(store.record('flags', 'change-big'), null);
     store.putState('rollout', 'step 1');
     assert.equal(store.state('rollout'), 'step 1');
     assert.equal(store.state('other'), null);

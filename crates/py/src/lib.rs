@@ -619,9 +619,24 @@ impl Store {
         id: &str,
         body: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        // Anything but text is written by `json.dumps` and stored as that text, never through
+        // a JSON value that would turn an integer beyond 64 bits into a float (2**64 came
+        // back as 1.8446744073709552e+19). NaN and infinities are not JSON: refused.
         let text = match body.cast::<PyString>() {
             Ok(s) => s.to_cow()?.into_owned(),
-            Err(_) => via_json::<serde_json::Value>(body, "body")?.to_string(),
+            Err(_) => {
+                let kwargs = PyDict::new(py);
+                kwargs.set_item("allow_nan", false)?;
+                py.import("json")?
+                    .getattr("dumps")?
+                    .call((body,), Some(&kwargs))
+                    .map_err(|e| {
+                        err(core::error::StoreError::InvalidRecord(format!(
+                            "body is not JSON: {e}"
+                        )))
+                    })?
+                    .extract()?
+            }
         };
         let inner = lock_mut(&mut self.inner);
         let r = py.detach(|| inner.append(stream, id, &text)).map_err(err)?;

@@ -94,10 +94,17 @@ def test_the_store_keeps_records_chained_and_state(url: str) -> None:
     assert [r["id"] for r in store.records("governance")] == ["vote-1", "vote-2"]
     assert store.record("governance", "vote-2") == second
     assert store.record("governance", "vote-3") is None
+    # Issue 16.9: an integer beyond 64 bits is kept exact, never rewritten as a float.
+    big = store.append("governance", "vote-big", {"n": 2**64, "m": -(2**70)})
+    assert json.loads(big["body"]) == {"n": 2**64, "m": -(2**70)}
+    assert store.record("governance", "vote-big")["body"] == big["body"]
+    with pytest.raises(lg.StoreError) as nan:
+        store.append("governance", "vote-nan", {"x": float("nan")})
+    assert nan.value.kind == "invalid_record"
     store.put_state("rollout", "step 2")
     assert store.state("rollout") == "step 2"
     assert store.state("other") is None
-    assert store.verify() == 2
+    assert store.verify() == 3
 
 
 def test_a_tampered_sqlite_history_is_refused_on_open(tmp_path: Path) -> None:
