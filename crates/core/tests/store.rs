@@ -491,3 +491,25 @@ fn postgres_errors_say_what_went_wrong() {
     assert!(e.message().contains("does not exist"), "{e}");
     assert!(e.message().contains("SQLSTATE 3D000"), "{e}");
 }
+
+#[test]
+fn a_postgres_port_that_never_answers_is_unavailable_not_a_hang() {
+    // Issue 16.7: a port that accepts connections but never answers hung for ever.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let silent = std::thread::spawn(move || {
+        // Accept and hold the connections, answering nothing.
+        let held: Vec<_> = listener.incoming().take(2).filter_map(Result::ok).collect();
+        std::thread::sleep(std::time::Duration::from_secs(4));
+        drop(held);
+    });
+    let started = std::time::Instant::now();
+    let url = format!("postgres://lg@127.0.0.1:{port}/db?connect_timeout=1");
+    let e = store::open(&url).unwrap_err();
+    assert_eq!(e.kind(), "unavailable");
+    assert!(e.message().contains("no answer within 1 s"), "{e}");
+    let e = store::open_existing(&url).unwrap_err();
+    assert_eq!(e.kind(), "unavailable");
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+    silent.join().unwrap();
+}

@@ -724,6 +724,7 @@ pub mod postgres {
     use crate::error::StoreError;
     use ::postgres::error::SqlState;
     use ::postgres::{Client, IsolationLevel, NoTls};
+    use std::time::Duration;
 
     /// Every migration, in order: (version, SQL).
     pub const MIGRATIONS: &[(i32, &str)] =
@@ -731,6 +732,42 @@ pub mod postgres {
 
     /// Any 64-bit number identifying "liberation-gates migrations" to `pg_advisory_xact_lock`.
     const MIGRATION_LOCK: i64 = 0x6c67_6d69_6772_6174;
+
+    /// How long connecting may take when the URL gives no `connect_timeout`.
+    const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The server-side bound on each statement when the URL sets no `options`.
+    const STATEMENT_TIMEOUT_MS: u64 = 30_000;
+
+    /// Connects with a bound on the whole handshake: a port that accepts connections but never
+    /// answers used to hang for ever (the driver's own timeout covers only the TCP connect).
+    /// The connection runs on a helper thread; past the URL's `connect_timeout` (default
+    /// 10 s) the caller gets `unavailable` and the thread ends when the socket does. Each
+    /// statement is bounded on the server by `statement_timeout` (30 s) unless the URL sets
+    /// its own `options`.
+    fn connect(url: &str) -> Result<Client, StoreError> {
+        let mut config: ::postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError::InvalidUrl(format!("postgres URL: {e}")))?;
+        let timeout = config
+            .get_connect_timeout()
+            .copied()
+            .unwrap_or(CONNECT_TIMEOUT);
+        config.connect_timeout(timeout);
+        if config.get_options().is_none() {
+            config.options(&format!("-c statement_timeout={STATEMENT_TIMEOUT_MS}"));
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(config.connect(NoTls));
+        });
+        match rx.recv_timeout(timeout) {
+            Ok(r) => r.map_err(|e| unavailable("connect", e)),
+            Err(_) => Err(StoreError::Unavailable(format!(
+                "postgres: connect: no answer within {} s",
+                timeout.as_secs_f64()
+            ))),
+        }
+    }
 
     /// PostgreSQL's own sentence and SQLSTATE when the server gave one (the error's Display
     /// says only "db error" for a wrong password, user or database alike).
@@ -770,7 +807,7 @@ pub mod postgres {
         /// Connects to a database that must already hold a store (no migration): for
         /// verification and reports.
         pub fn open_existing(url: &str) -> Result<PostgresStore, StoreError> {
-            let mut client = Client::connect(url, NoTls).map_err(|e| unavailable("connect", e))?;
+            let mut client = connect(url)?;
             let exists = client
                 .query_one("SELECT to_regclass('lg_head') IS NOT NULL", &[])
                 .map_err(|e| unavailable("look-up", e))?
@@ -787,7 +824,7 @@ pub mod postgres {
 
         /// Connects (`postgres://USER[:PASSWORD]@HOST:PORT/DB`), migrates and verifies.
         pub fn open(url: &str) -> Result<PostgresStore, StoreError> {
-            let mut client = Client::connect(url, NoTls).map_err(|e| unavailable("connect", e))?;
+            let mut client = connect(url)?;
             let mut tx = client.transaction().map_err(|e| unavailable("begin", e))?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
                 .map_err(|e| unavailable("migration lock", e))?;
