@@ -513,3 +513,36 @@ fn a_postgres_port_that_never_answers_is_unavailable_not_a_hang() {
     assert!(started.elapsed() < std::time::Duration::from_secs(4));
     silent.join().unwrap();
 }
+
+#[test]
+fn a_wiped_sqlite_store_is_tampered_not_new() {
+    // Issue 16.8: deleting every row of the records and head tables gave "0 records, checksum
+    // chain intact" (the store re-headed itself as new).
+    let url = three_records(&Sqlite);
+    Sqlite.raw(&url, "DELETE FROM lg_records; DELETE FROM lg_head;");
+    assert!(tampered(&url).contains("head row is missing"));
+    assert_eq!(store::open_existing(&url).unwrap_err().kind(), "tampered");
+}
+
+#[test]
+fn a_removed_last_record_with_a_rewritten_head_is_tampered() {
+    // Issue 16.8: removing the last record and rewriting the head to the one before passed.
+    let url = Sqlite.fresh();
+    let second = {
+        let mut s = store::open(&url).unwrap();
+        s.append("ledger", "a", "{}").unwrap();
+        let second = s.append("ledger", "b", "{}").unwrap();
+        s.append("ledger", "c", "{}").unwrap();
+        second
+    };
+    Sqlite.raw(
+        &url,
+        &format!(
+            "DELETE FROM lg_records WHERE seq = 3; UPDATE lg_head SET seq = 2, checksum = '{}';",
+            second.checksum
+        ),
+    );
+    let e = store::open_existing(&url).unwrap_err();
+    assert_eq!(e.kind(), "tampered");
+    assert!(e.message().contains("counted 3 records"), "{e}");
+}

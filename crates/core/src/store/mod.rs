@@ -486,6 +486,25 @@ pub mod sqlite {
     };
     use std::time::Duration;
 
+    /// The record count a SQLite store keeps outside the rows it counts, in the file header
+    /// (`PRAGMA user_version`, stored as count + 1; 0 means "not marked": a new file, or a
+    /// store from before the count was kept). Removing rows and rewriting the head leaves it
+    /// behind, so truncation is detected; a wiped store marked created is not re-created.
+    fn counted(conn: &Connection) -> Result<Option<u64>, StoreError> {
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| unavailable("user_version", e))?;
+        Ok((v > 0).then(|| v as u64 - 1))
+    }
+
+    fn set_count(conn: &Connection, n: u64) -> Result<(), StoreError> {
+        let v = i32::try_from(n + 1).map_err(|_| {
+            StoreError::Unavailable("a SQLite store holds at most 2^31 − 2 records".into())
+        })?;
+        conn.pragma_update(None, "user_version", v)
+            .map_err(|e| unavailable("user_version", e))
+    }
+
     /// How long a writer waits for another writer's lock before giving up (`unavailable`).
     const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -558,13 +577,25 @@ pub mod sqlite {
                     .map_err(|e| unavailable("begin", e))?;
                 tx.execute_batch(SCHEMA)
                     .map_err(|e| unavailable("not a liberation-gates store, or unreadable", e))?;
-                // A new store gets its head; a history without one is reported, not re-headed.
-                tx.execute(
-                    "INSERT INTO lg_head (one, seq, checksum) SELECT 1, 0, ?1
-                     WHERE NOT EXISTS (SELECT 1 FROM lg_head) AND NOT EXISTS (SELECT 1 FROM lg_records)",
-                    params![GENESIS],
-                )
-                .map_err(|e| unavailable("head", e))?;
+                // A new store gets its head and is marked created (its count, kept in the file
+                // header, is 0); a store marked created but wiped is reported, not re-created.
+                let created = counted(&tx)?.is_some();
+                let headed = tx
+                    .execute(
+                        "INSERT INTO lg_head (one, seq, checksum) SELECT 1, 0, ?1
+                         WHERE NOT EXISTS (SELECT 1 FROM lg_head) AND NOT EXISTS (SELECT 1 FROM lg_records)
+                         AND ?2 = 0",
+                        params![GENESIS, created as i64],
+                    )
+                    .map_err(|e| unavailable("head", e))?;
+                if headed == 1 {
+                    set_count(&tx, 0)?;
+                } else if !created {
+                    // A store from before the count was kept: count what it holds now.
+                    if let Ok((seq, _)) = SqliteStore::head(&tx) {
+                        set_count(&tx, seq)?;
+                    }
+                }
                 tx.commit().map_err(|e| unavailable("commit", e))?;
             }
             s.verify()?;
@@ -637,6 +668,7 @@ pub mod sqlite {
                 params![r.seq as i64, r.checksum],
             )
             .map_err(|e| unavailable("head", e))?;
+            set_count(&tx, r.seq)?;
             tx.commit().map_err(|e| unavailable("commit", e))?;
             Ok(r)
         }
@@ -674,7 +706,15 @@ pub mod sqlite {
                 .conn
                 .transaction()
                 .map_err(|e| unavailable("begin", e))?;
+            let count = counted(&tx)?;
             let head = SqliteStore::head(&tx)?;
+            if let Some(n) = count.filter(|&n| n != head.0) {
+                return Err(StoreError::Tampered(format!(
+                    "the store counted {n} records (in its file header, outside the rows) but its \
+                     head says {}: records were removed or the head rewritten",
+                    head.0
+                )));
+            }
             let records = {
                 let mut st = tx
                     .prepare("SELECT seq, stream, id, body, checksum FROM lg_records ORDER BY seq")
