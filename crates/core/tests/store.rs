@@ -160,6 +160,25 @@ fn empty_names_are_invalid_records(b: &dyn Backend) {
     assert_eq!(s.verify().unwrap(), 0);
 }
 
+/// Issue 16.12: one rule for NUL bytes in every backend (PostgreSQL answered `unavailable`).
+fn nul_bytes_are_invalid_records_everywhere(b: &dyn Backend) {
+    let mut s = store::open(&b.fresh()).unwrap();
+    for (stream, id, body) in [
+        ("led\0ger", "a", "{}"),
+        ("ledger", "a\0", "{}"),
+        ("ledger", "a", "{\"x\":\"\0\"}"),
+    ] {
+        let e = s.append(stream, id, body).unwrap_err();
+        assert_eq!(e.kind(), "invalid_record", "{e}");
+        assert!(e.message().contains("NUL"), "{e}");
+    }
+    assert_eq!(
+        s.put_state("k\0", "v").unwrap_err().kind(),
+        "invalid_record"
+    );
+    assert_eq!(s.verify().unwrap(), 0);
+}
+
 fn state_is_set_and_replaced(b: &dyn Backend) {
     let mut s = store::open(&b.fresh()).unwrap();
     assert_eq!(s.state("rollout").unwrap(), None);
@@ -351,7 +370,8 @@ macro_rules! suite {
                 a_record_is_found_by_id_and_appending_it_again_is_harmless,
                 state_is_set_and_replaced,
                 a_durable_ledger_reports_what_its_lines_report,
-                a_durable_ledger_keeps_payouts
+                a_durable_ledger_keeps_payouts,
+                nul_bytes_are_invalid_records_everywhere
                 $(, $d)*
             ]);
         }

@@ -124,7 +124,19 @@ fn check_names(stream: &str, id: &str) -> Result<(), StoreError> {
             "a record needs a non-empty stream and id (got stream {stream:?}, id {id:?})"
         )));
     }
-    Ok(())
+    no_nul(&[("stream", stream), ("id", id)])
+}
+
+/// One rule for every backend: text with a NUL byte is refused as `invalid_record`
+/// (PostgreSQL cannot store it and answered `unavailable`, which a retry loop would retry;
+/// SQLite and memory took it).
+fn no_nul(fields: &[(&str, &str)]) -> Result<(), StoreError> {
+    match fields.iter().find(|(_, v)| v.contains('\0')) {
+        Some((name, v)) => Err(StoreError::InvalidRecord(format!(
+            "the {name} {v:?} contains a NUL byte, which no store keeps"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Append-only records with a checksum chain, and a key → value table for state.
@@ -286,6 +298,7 @@ impl Store for MemoryStore {
 
     fn append(&mut self, stream: &str, id: &str, body: &str) -> Result<StoredRecord, StoreError> {
         check_names(stream, id)?;
+        no_nul(&[("body", body)])?;
         if self.ids.contains(&(stream.to_string(), id.to_string())) {
             return Err(duplicate(stream, id));
         }
@@ -323,6 +336,7 @@ impl Store for MemoryStore {
     }
 
     fn put_state(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        no_nul(&[("state key", key), ("state value", value)])?;
         self.state.insert(key.to_string(), value.to_string());
         Ok(())
     }
@@ -479,7 +493,7 @@ pub mod sqlite {
     //! The embedded backend: one SQLite file (bundled library, nothing to install), WAL
     //! journal, `synchronous=FULL`, every append in an `IMMEDIATE` transaction (which also
     //! serialises writers from several processes on the same file).
-    use super::{check_names, duplicate, verify_chain, Store, StoredRecord, GENESIS};
+    use super::{check_names, duplicate, no_nul, verify_chain, Store, StoredRecord, GENESIS};
     use crate::error::StoreError;
     use rusqlite::{
         params, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior,
@@ -645,6 +659,7 @@ pub mod sqlite {
             body: &str,
         ) -> Result<StoredRecord, StoreError> {
             check_names(stream, id)?;
+            no_nul(&[("body", body)])?;
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -731,6 +746,7 @@ pub mod sqlite {
         }
 
         fn put_state(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+            no_nul(&[("state key", key), ("state value", value)])?;
             self.conn
                 .execute(
                     "INSERT INTO lg_state (key, value) VALUES (?1, ?2)
@@ -760,7 +776,7 @@ pub mod postgres {
     //! head row (`SELECT … FOR UPDATE` in each append's transaction), so sequence numbers have
     //! no gaps, no record is lost and none is written twice. Migrations ship with the crate
     //! (`migrations/postgres/*.sql`) and are applied on open under an advisory lock.
-    use super::{check_names, duplicate, verify_chain, Store, StoredRecord};
+    use super::{check_names, duplicate, no_nul, verify_chain, Store, StoredRecord};
     use crate::error::StoreError;
     use ::postgres::error::SqlState;
     use ::postgres::{Client, IsolationLevel, NoTls};
@@ -906,6 +922,7 @@ pub mod postgres {
             body: &str,
         ) -> Result<StoredRecord, StoreError> {
             check_names(stream, id)?;
+            no_nul(&[("body", body)])?;
             let mut tx = self
                 .client
                 .transaction()
@@ -992,6 +1009,7 @@ pub mod postgres {
         }
 
         fn put_state(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+            no_nul(&[("state key", key), ("state value", value)])?;
             self.client
                 .execute(
                     "INSERT INTO lg_state (key, value) VALUES ($1, $2)
