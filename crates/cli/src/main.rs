@@ -373,6 +373,16 @@ fn read(path: &Path) -> Result<String, Fail> {
     std::fs::read_to_string(path).map_err(|e| Fail(format!("{}: {e}", path.display())))
 }
 
+/// An observation or simulation file read one line at a time (constant memory: a file of a
+/// million lines is never held whole), each line's error naming the file and line.
+fn input_lines(
+    path: &Path,
+) -> Result<impl Iterator<Item = Result<(usize, simulate::Input), Fail>> + '_, Fail> {
+    let file = std::fs::File::open(path).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    Ok(simulate::read_lines(std::io::BufReader::new(file))
+        .map(move |r| r.map_err(|(n, e)| Fail(format!("{}:{n}: {e}", path.display())))))
+}
+
 fn load_policy(path: Option<PathBuf>) -> Result<Policy, Fail> {
     Ok(match path {
         Some(p) => Policy::from_path(p)?,
@@ -432,11 +442,10 @@ fn exit_for_action(a: Action) -> u8 {
 
 fn cmd_evaluate(policy: Option<PathBuf>, path: &Path, json: bool) -> Result<u8, Fail> {
     let policy = load_policy(policy)?;
-    let lines = simulate::parse_lines(&read(path)?)
-        .map_err(|(n, e)| Fail(format!("{}:{n}: {e}", path.display())))?;
     let mut eval = policy.evaluator();
     let mut last = Action::Proceed;
-    for (n, input) in lines {
+    for line in input_lines(path)? {
+        let (n, input) = line?;
         let obs = match input {
             simulate::Input::Observe(o) => o,
             simulate::Input::Approve { t, step } => {
@@ -531,11 +540,12 @@ fn cmd_simulate(
     });
     let policy = load_policy(policy)?;
     let plan = load_plan(plan)?;
-    let lines = simulate::parse_lines(&read(path)?)
-        .map_err(|(n, e)| Fail(format!("{}:{n}: {e}", path.display())))?;
-    let start = started_at
-        .or_else(|| lines.first().map(|(_, i)| i.t()))
-        .unwrap_or(0.0);
+    let mut lines = input_lines(path)?.peekable();
+    let start = match (started_at, lines.peek()) {
+        (Some(t), _) => t,
+        (None, Some(Ok((_, first)))) => first.t(),
+        (None, _) => 0.0,
+    };
     let mut sim = Simulation::new(policy, plan, start);
     if !json {
         println!(
@@ -543,10 +553,12 @@ fn cmd_simulate(
             "t", "step", "weight", "status"
         );
     }
-    let mut steps = Vec::with_capacity(lines.len());
+    let mut summary = Summary::default();
     // What the last printed line said, so unchanged observations can be left out.
     let mut shown: Option<(liberation_gates::rollout::RolloutState, String)> = None;
-    for (n, input) in &lines {
+    for line in lines {
+        let (n, input) = line?;
+        let (n, input) = (&n, &input);
         let st = sim.step(input).map_err(|e| {
             Fail(format!(
                 "{}:{n}: {}: {}",
@@ -637,7 +649,7 @@ fn cmd_simulate(
             }
             shown = Some(now);
         }
-        steps.push(st);
+        summary.add(&st);
     }
     let state = sim.rollout().state();
     if let Some((url, s)) = &mut kept {
@@ -645,7 +657,7 @@ fn cmd_simulate(
         s.put_state(&format!("rollout/{run}"), &v.to_string())
             .map_err(|e| store_fail(url, e))?;
     }
-    let s = Summary::of(&steps);
+    let s = summary;
     if json {
         println!(
             "{}",

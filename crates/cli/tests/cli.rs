@@ -552,3 +552,47 @@ fn verifying_a_mistyped_store_path_fails_and_creates_nothing() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!path.exists());
 }
+
+#[test]
+fn evaluate_and_simulate_stream_their_input_line_by_line() {
+    // Issue 16.14: the whole file was read and parsed before the first line of output (a
+    // 348 MB file peaked at 1.75 GB). Through a FIFO, the first decision must come out while
+    // the writer is still writing.
+    use std::io::{BufRead, Write};
+    for cmd in ["evaluate", "simulate"] {
+        let dir = std::env::temp_dir().join(format!("lg-cli-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join(format!("{cmd}.jsonl"));
+        let _ = std::fs::remove_file(&fifo);
+        assert!(Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        let mut child = Command::new(env!("CARGO_BIN_EXE_liberation-gates"))
+            .args([cmd, "--json", fifo.to_str().unwrap()])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                if tx.send(line.unwrap()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut writer = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+        writeln!(writer, "{{\"t\": 0, \"metrics\": {{}}, \"checks\": {{}}}}").unwrap();
+        writer.flush().unwrap();
+        let first = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("{cmd}: no output before the input ended"));
+        assert!(first.contains("\"t\":0"), "{cmd}: {first}");
+        writeln!(writer, "{{\"t\": 60, \"metrics\": {{}}, \"checks\": {{}}}}").unwrap();
+        drop(writer);
+        let status = child.wait().unwrap();
+        assert!(status.code().is_some(), "{cmd} ended by a signal");
+    }
+}

@@ -106,13 +106,58 @@ fn parse_line(line: &str) -> Result<Input, PolicyError> {
     }
 }
 
+/// Reads an observation or simulation file one line at a time, in constant memory: each item
+/// is a line's 1-based number and its input, or the line's error (blank lines and lines
+/// starting with `#` are skipped). A line that cannot be read is `invalid_observation`.
+///
+/// ```
+/// use liberation_gates::simulate::read_lines;
+/// let text = "# a comment\n{\"t\": 0}\n\n{\"t\": 60, \"approve\": 0}\n";
+/// let numbers: Vec<usize> = read_lines(text.as_bytes()).map(|l| l.unwrap().0).collect();
+/// assert_eq!(numbers, [2, 4]);
+/// ```
+pub fn read_lines<R: std::io::BufRead>(reader: R) -> InputLines<R> {
+    InputLines {
+        lines: reader.lines(),
+        n: 0,
+    }
+}
+
+/// The iterator of [`read_lines`].
+#[derive(Debug)]
+pub struct InputLines<R> {
+    lines: std::io::Lines<R>,
+    n: usize,
+}
+
+impl<R: std::io::BufRead> Iterator for InputLines<R> {
+    type Item = Result<(usize, Input), (usize, PolicyError)>;
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let line = self.lines.next()?;
+            self.n += 1;
+            let n = self.n;
+            let line = match line {
+                Ok(l) => l,
+                Err(e) => {
+                    return Some(Err((
+                        n,
+                        PolicyError::InvalidObservation(format!("could not read the line: {e}")),
+                    )))
+                }
+            };
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            return Some(parse_line(&line).map(|x| (n, x)).map_err(|e| (n, e)));
+        }
+    }
+}
+
 /// Parses an observation or simulation file; errors carry the 1-based line number.
 pub fn parse_lines(text: &str) -> Result<Vec<(usize, Input)>, (usize, PolicyError)> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .map(|(i, l)| parse_line(l).map(|x| (i + 1, x)).map_err(|e| (i + 1, e)))
-        .collect()
+    read_lines(text.as_bytes()).collect()
 }
 
 /// Parses a file of observations only (an approval line is an error).
@@ -222,28 +267,38 @@ pub struct Summary {
     pub answers: usize,
     /// Gentle-ramp steps taken.
     pub ramp_steps: usize,
+    /// The status after the last step added (to count entries into a status).
+    #[serde(skip)]
+    last: Option<RolloutStatus>,
 }
 
 impl Summary {
     /// Tallies simulation steps.
     pub fn of(steps: &[SimStep]) -> Summary {
         let mut s = Summary::default();
-        let mut last = RolloutStatus::Progressing;
         for st in steps {
-            match &st.decision {
-                Some(d) => {
-                    s.observations += 1;
-                    s.alerts += (d.action == Action::Alert) as usize;
-                }
-                None if st.consulted.is_some() => s.answers += 1,
-                None => s.approvals += 1,
-            }
-            let now = st.state.status;
-            s.pauses += (now == RolloutStatus::Paused && last != now) as usize;
-            s.consultations += (now == RolloutStatus::Consulting && last != now) as usize;
-            s.ramp_steps += st.ramp.len();
-            last = now;
+            s.add(st);
         }
         s
+    }
+
+    /// Adds one step to the tally (a simulation streamed line by line keeps no list).
+    pub fn add(&mut self, st: &SimStep) {
+        match &st.decision {
+            Some(d) => {
+                self.observations += 1;
+                self.alerts += (d.action == Action::Alert) as usize;
+            }
+            None if st.consulted.is_some() => self.answers += 1,
+            None => self.approvals += 1,
+        }
+        let (now, last) = (
+            st.state.status,
+            self.last.unwrap_or(RolloutStatus::Progressing),
+        );
+        self.pauses += (now == RolloutStatus::Paused && last != now) as usize;
+        self.consultations += (now == RolloutStatus::Consulting && last != now) as usize;
+        self.ramp_steps += st.ramp.len();
+        self.last = Some(now);
     }
 }
