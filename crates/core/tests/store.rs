@@ -391,6 +391,7 @@ macro_rules! suite {
 suite!(memory, Some(Box::new(Memory)), durable: []);
 suite!(sqlite, Some(Box::new(Sqlite)), durable: [
     history_survives_reopening,
+    a_removed_last_record_with_a_rewritten_head_is_reported,
     an_edited_record_is_reported,
     a_removed_last_record_is_reported,
     a_removed_middle_record_is_reported,
@@ -399,6 +400,7 @@ suite!(sqlite, Some(Box::new(Sqlite)), durable: [
 ]);
 suite!(postgres_backend, Postgres::from_env().map(|b| Box::new(b) as Box<dyn Backend>), durable: [
     history_survives_reopening,
+    a_removed_last_record_with_a_rewritten_head_is_reported,
     an_edited_record_is_reported,
     a_removed_last_record_is_reported,
     a_removed_middle_record_is_reported,
@@ -542,6 +544,26 @@ fn a_wiped_sqlite_store_is_tampered_not_new() {
     Sqlite.raw(&url, "DELETE FROM lg_records; DELETE FROM lg_head;");
     assert!(tampered(&url).contains("head row is missing"));
     assert_eq!(store::open_existing(&url).unwrap_err().kind(), "tampered");
+}
+
+/// Issue 16.8: removing the last record and rewriting the head to the one before passed.
+fn a_removed_last_record_with_a_rewritten_head_is_reported(b: &dyn Backend) {
+    let url = b.fresh();
+    let second = {
+        let mut s = store::open(&url).unwrap();
+        s.append("ledger", "a", "{}").unwrap();
+        let second = s.append("ledger", "b", "{}").unwrap();
+        s.append("ledger", "c", "{}").unwrap();
+        second
+    };
+    b.raw(
+        &url,
+        &format!(
+            "DELETE FROM lg_records WHERE seq = 3; UPDATE lg_head SET seq = 2, checksum = '{}' WHERE one = 1;",
+            second.checksum
+        ),
+    );
+    assert!(tampered(&url).contains("counted 3 records"));
 }
 
 #[test]

@@ -783,8 +783,10 @@ pub mod postgres {
     use std::time::Duration;
 
     /// Every migration, in order: (version, SQL).
-    pub const MIGRATIONS: &[(i32, &str)] =
-        &[(1, include_str!("../../migrations/postgres/0001_init.sql"))];
+    pub const MIGRATIONS: &[(i32, &str)] = &[
+        (1, include_str!("../../migrations/postgres/0001_init.sql")),
+        (2, include_str!("../../migrations/postgres/0002_count.sql")),
+    ];
 
     /// Any 64-bit number identifying "liberation-gates migrations" to `pg_advisory_xact_lock`.
     const MIGRATION_LOCK: i64 = 0x6c67_6d69_6772_6174;
@@ -951,6 +953,11 @@ pub mod postgres {
                 &[&(r.seq as i64), &r.checksum],
             )
             .map_err(|e| unavailable("head", e))?;
+            tx.execute(
+                "UPDATE lg_count SET n = $1 WHERE one = 1",
+                &[&(r.seq as i64)],
+            )
+            .map_err(|e| unavailable("count", e))?;
             tx.commit().map_err(|e| unavailable("commit", e))?;
             Ok(r)
         }
@@ -993,6 +1000,18 @@ pub mod postgres {
                 .query_opt("SELECT seq, checksum FROM lg_head WHERE one = 1", &[])
                 .map_err(|e| unavailable("head", e))?
                 .ok_or_else(|| StoreError::Tampered("the head row is missing".to_string()))?;
+            let count: i64 = tx
+                .query_opt("SELECT n FROM lg_count WHERE one = 1", &[])
+                .map_err(|e| unavailable("count", e))?
+                .ok_or_else(|| StoreError::Tampered("the record count is missing".to_string()))?
+                .get(0);
+            if count != head.get::<_, i64>(0) {
+                return Err(StoreError::Tampered(format!(
+                    "the store counted {count} records (apart from the rows) but its head says {}: \
+                     records were removed or the head rewritten",
+                    head.get::<_, i64>(0)
+                )));
+            }
             let records: Vec<StoredRecord> = tx
                 .query(
                     "SELECT seq, stream, id, body, checksum FROM lg_records ORDER BY seq",
