@@ -978,9 +978,10 @@ fn cmd_audit(split_path: &Path, paid_path: &Path, json: bool) -> Result<u8, Fail
             a.shortfall_total().to_string()
         );
         println!(
-            "currency {c}; creator share paid {}; paid exactly as split: {}; 75% floor held: {}",
+            "currency {c}; creator share paid {}; paid exactly as split: {}; floor held (paid ≥ base × creator share {}): {}",
             a.creator_share_paid.as_deref().unwrap_or("n/a (no base)"),
             yes(a.exact),
+            a.creator_share,
             yes(a.floor_held)
         );
     }

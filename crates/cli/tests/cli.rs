@@ -245,7 +245,10 @@ fn audit_exits_1_on_a_shortfall_and_names_it() {
         "{out}"
     );
     assert!(out.contains("creator share paid 0.7425"), "{out}");
-    assert!(out.contains("75% floor held: NO"), "{out}");
+    assert!(
+        out.contains("floor held (paid ≥ base × creator share 0.75): NO"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -595,4 +598,24 @@ fn evaluate_and_simulate_stream_their_input_line_by_line() {
         let status = child.wait().unwrap();
         assert!(status.code().is_some(), "{cmd} ended by a signal");
     }
+}
+
+#[test]
+fn the_audit_example_names_the_shortfall_and_exits_1() {
+    let o = run(&[
+        "audit",
+        "--split",
+        "examples/audit/split.json",
+        "--paid",
+        "examples/audit/paid.jsonl",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("Sol Reyes") && l.trim_end().ends_with("1.66")),
+        "{out}"
+    );
+    assert!(out.contains("creator share paid 0.7834"), "{out}");
+    assert!(out.contains("creator share 0.80): NO"), "{out}");
 }

@@ -94,6 +94,8 @@ pub struct PayoutAudit {
     pub expected: Vec<Payout>,
     /// The split's creator pool.
     pub creator_total: Money,
+    /// The split's creator share (what `floor_held` compares against).
+    pub creator_share: crate::split::Share,
     /// What each creator was paid, in the split's order (0 when no entry names them).
     pub paid: Vec<Payout>,
     /// The sum paid to creators.
@@ -187,6 +189,7 @@ fn audit_minor(split: &Split, paid_minor: &[u128]) -> PayoutAudit {
         currency: c,
         expected: split.creators.clone(),
         creator_total: split.creator_total,
+        creator_share: split.creator_share,
         paid: split
             .creators
             .iter()
