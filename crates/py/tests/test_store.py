@@ -97,7 +97,8 @@ def test_the_store_keeps_records_chained_and_state(url: str) -> None:
     # Issue 16.9: an integer beyond 64 bits is kept exact, never rewritten as a float.
     big = store.append("governance", "vote-big", {"n": 2**64, "m": -(2**70)})
     assert json.loads(big["body"]) == {"n": 2**64, "m": -(2**70)}
-    assert store.record("governance", "vote-big")["body"] == big["body"]
+    stored = store.record("governance", "vote-big")
+    assert stored is not None and stored["body"] == big["body"]
     with pytest.raises(lg.StoreError) as nan:
         store.append("governance", "vote-nan", {"x": float("nan")})
     assert nan.value.kind == "invalid_record"
