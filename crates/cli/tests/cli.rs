@@ -619,3 +619,18 @@ fn the_audit_example_names_the_shortfall_and_exits_1() {
     assert!(out.contains("creator share paid 0.7834"), "{out}");
     assert!(out.contains("creator share 0.80): NO"), "{out}");
 }
+
+#[test]
+fn report_exits_1_when_money_actually_paid_breaks_the_floor() {
+    // Issue 22.5: no test ever saw the report's floor broken or its exit code 1.
+    let p = tmp(
+        "underpaid.jsonl",
+        "{\"type\":\"split\",\"id\":\"s1\",\"t\":0,\"gross\":\"100.00\",\"currency\":\"GBP\",\"creators\":[{\"id\":\"a\",\"weight\":\"1\"}]}\n{\"type\":\"payout\",\"id\":\"p1\",\"t\":1,\"split\":\"s1\",\"creator\":\"a\",\"amount\":\"70.00\"}\n",
+    );
+    let o = run(&["report", "--json", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(r["floor_held"], false);
+    assert_eq!(r["rows"][0]["paid"]["floor_held"], false);
+    assert_eq!(r["rows"][0]["paid"]["shortfall_total"], "5.00");
+}

@@ -290,19 +290,19 @@ impl FlagSet {
 
     /// Whether `key` is enabled for `user_id`: enabled, and inside its rollout percentage
     /// (Unleash-compatible bucketing on the flag's key) when it has one.
-    pub fn is_enabled_for(&self, key: &str, user_id: &str) -> Result<bool, FlagError> {
+    pub fn is_enabled_for(&self, key: &str, user_id: &str) -> Result<bool, crate::Error> {
         let f = self.get(key)?;
         if !f.enabled {
             return Ok(false);
         }
         match f.rollout_percent {
             None => Ok(true),
-            Some(p) => bucket::PercentageRollout {
+            // A bucketing error keeps its own kind (an empty user id is `invalid_id`).
+            Some(p) => Ok(bucket::PercentageRollout {
                 group: key.to_string(),
                 percent: p,
             }
-            .includes(user_id)
-            .map_err(|e| FlagError::InvalidOp(e.message().to_string())),
+            .includes(user_id)?),
         }
     }
 

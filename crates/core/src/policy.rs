@@ -853,7 +853,17 @@ impl Evaluator {
             let is_firing = match (&r.condition, &mut *s) {
                 (Condition::Threshold { metric, .. }, RuleState::Threshold(th)) => {
                     match obs.metrics.get(metric.as_str()) {
-                        Some(&v) => th.observe(t, v).unwrap_or(th.state()) == AlertState::Firing,
+                        // Time order and finiteness were checked above, so this cannot fail;
+                        // if it ever did, the error is reported, never swallowed.
+                        Some(&v) => {
+                            th.observe(t, v).map_err(|e| {
+                                PolicyError::InvalidObservation(format!(
+                                    "rule {:?}: {}",
+                                    r.id,
+                                    e.message()
+                                ))
+                            })? == AlertState::Firing
+                        }
                         None => {
                             missing.push(metric);
                             th.state() == AlertState::Firing

@@ -580,3 +580,21 @@ fn deeply_nested_yaml_is_refused_before_parsing() {
     );
     Policy::parse(&quoted, Format::Yaml).unwrap();
 }
+
+/// Issue 22.5: a bucketing error from a percentage rollout was reported as the flags kind
+/// `invalid_op`; it keeps its own kind.
+#[test]
+fn a_rollout_flag_reports_the_bucketing_error_itself() {
+    use liberation_gates::flags::{FlagDef, FlagSet};
+    let defs: Vec<FlagDef> = serde_json::from_str(
+        r#"[{"key": "cards", "kind": "standard", "enabled": true, "rollout_percent": 50}]"#,
+    )
+    .unwrap();
+    let flags = FlagSet::new(defs).unwrap();
+    let e = flags.is_enabled_for("cards", "").unwrap_err();
+    assert_eq!((e.family(), e.kind()), ("bucket", "invalid_id"));
+    assert_eq!(
+        flags.is_enabled_for("nope", "u").unwrap_err().kind(),
+        "unknown_flag"
+    );
+}
