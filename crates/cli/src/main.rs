@@ -558,8 +558,7 @@ fn cmd_simulate(
     let mut shown: Option<(liberation_gates::rollout::RolloutState, String)> = None;
     for line in lines {
         let (n, input) = line?;
-        let (n, input) = (&n, &input);
-        let st = sim.step(input).map_err(|e| {
+        let st = sim.step(&input).map_err(|e| {
             Fail(format!(
                 "{}:{n}: {}: {}",
                 path.display(),
