@@ -31,12 +31,14 @@ const { performance } = require('node:perf_hooks');
 
 /** Base of every error of the library; `code` is the core's stable error kind. */
 class LiberationGatesError extends Error {
-  constructor(code, message, family) {
+  constructor(code, message, family, line) {
     super(message ? `${code}: ${message}` : code);
     this.name = new.target.name;
     this.code = code;
     this.family = family;
     this.detail = message;
+    /** The 1-based line of the file the error was found at, or undefined. */
+    this.line = line;
   }
 }
 class SplitError extends LiberationGatesError {}
@@ -69,15 +71,17 @@ const FAMILIES = {
   store: StoreError,
 };
 
-/** Native errors carry `code = "family/kind"`; argument-shape errors become TypeErrors. */
+/**
+ * Native errors carry `code = "family/kind"` (`"family/kind:LINE"` for an error found at a
+ * line of a file); argument-shape errors become TypeErrors.
+ */
 function translate(e) {
   if (!(e instanceof Error) || typeof e.code !== 'string' || e instanceof LiberationGatesError) return e;
-  const slash = e.code.indexOf('/');
-  if (slash > 0) {
-    const family = e.code.slice(0, slash);
-    const kind = e.code.slice(slash + 1);
+  const m = /^([a-z_]+)\/([a-z_]+)(?::(\d+))?$/.exec(e.code);
+  if (m) {
+    const [, family, kind, line] = m;
     const Cls = kind === 'call_rejected' ? CircuitOpenError : FAMILIES[family] || LiberationGatesError;
-    return new Cls(kind, e.message, family);
+    return new Cls(kind, e.message, family, line === undefined ? undefined : Number(line));
   }
   const t = new TypeError(e.message);
   t.code = e.code;

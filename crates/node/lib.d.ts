@@ -43,10 +43,12 @@ export function audit(gross: Money, currency: string, creators: CreatorArg[], pa
 
 /** Base of every error of the library; `code` is the core's stable error kind. */
 export class LiberationGatesError extends Error {
-  constructor(code: string, message?: string, family?: string);
+  constructor(code: string, message?: string, family?: string, line?: number);
   readonly code: string;
   readonly family: string | undefined;
   readonly detail: string | undefined;
+  /** The 1-based line of the file the error was found at (files of observations, ledgers, …). */
+  readonly line: number | undefined;
 }
 export class SplitError extends LiberationGatesError {}
 export class ThresholdError extends LiberationGatesError {}

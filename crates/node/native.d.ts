@@ -29,13 +29,13 @@ export declare class DeploymentPlan {
   static builtin(): DeploymentPlan
   get phases(): Array<string>
   /** Evaluates one phase: `{phase, passed, action, failed, missing, liberation_failed}`. */
-  evaluate(phase: string, metrics?: Record<string, number | undefined | null> | undefined | null, checks?: Record<string, boolean | undefined | null> | undefined | null): any
+  evaluate(phase: string, metrics?: Record<string, number | null> | null, checks?: Record<string, boolean | null> | null): any
 }
 
 /** Evaluates a policy over observations in time order. */
 export declare class Evaluator {
   /** One observation; a metric or check given as null is missing. */
-  observe(t: number, metrics?: Record<string, number | undefined | null> | undefined | null, checks?: Record<string, boolean | undefined | null> | undefined | null): PolicyDecision
+  observe(t: number, metrics?: Record<string, number | null> | null, checks?: Record<string, boolean | null> | null): PolicyDecision
   /** Evaluates a JSON-lines observation file's text; errors name the line. */
   observeJsonl(text: string): Array<PolicyDecision>
 }

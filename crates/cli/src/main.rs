@@ -10,11 +10,11 @@ use liberation_gates::bucket;
 use liberation_gates::conformance;
 use liberation_gates::error::SplitError;
 use liberation_gates::governance::{self, Proposal, ProposalStatus, VoteInput};
-use liberation_gates::ledger::{Ledger, LedgerLine, Period};
+use liberation_gates::ledger::{Ledger, Period};
 use liberation_gates::policy::{Action, Format, Policy, PolicyDecision};
 use liberation_gates::policytest::PolicyTest;
 use liberation_gates::rollout::{RolloutPlan, RolloutStatus, StepInput};
-use liberation_gates::simulate::{self, Simulation, Summary};
+use liberation_gates::simulate;
 use liberation_gates::split::{split, CreatorInput, SplitInput};
 use liberation_gates::store::{self, DurableLedger};
 use serde::Deserialize;
@@ -540,32 +540,18 @@ fn cmd_simulate(
     });
     let policy = load_policy(policy)?;
     let plan = load_plan(plan)?;
-    let mut lines = input_lines(path)?.peekable();
-    let start = match (started_at, lines.peek()) {
-        (Some(t), _) => t,
-        (None, Some(Ok((_, first)))) => first.t(),
-        (None, _) => 0.0,
-    };
-    let mut sim = Simulation::new(policy, plan, start);
+    let file = std::fs::File::open(path).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+    let mut sim = simulate::Run::new(std::io::BufReader::new(file), policy, plan, started_at);
     if !json {
         println!(
             "{:>10}  {:>4}  {:>6}  {:<18} decision",
             "t", "step", "weight", "status"
         );
     }
-    let mut summary = Summary::default();
     // What the last printed line said, so unchanged observations can be left out.
     let mut shown: Option<(liberation_gates::rollout::RolloutState, String)> = None;
-    for line in lines {
-        let (n, input) = line?;
-        let st = sim.step(&input).map_err(|e| {
-            Fail(format!(
-                "{}:{n}: {}: {}",
-                path.display(),
-                e.kind(),
-                e.message()
-            ))
-        })?;
+    while let Some(step) = sim.next() {
+        let (_, st) = step.map_err(|e| file_error(path, &e))?;
         let line = || {
             let mut v = json!({"t": st.t, "step": st.state.step, "weight": st.state.weight, "status": st.state.status});
             if let Some(d) = &st.decision {
@@ -648,15 +634,14 @@ fn cmd_simulate(
             }
             shown = Some(now);
         }
-        summary.add(&st);
     }
-    let state = sim.rollout().state();
+    let state = sim.state();
     if let Some((url, s)) = &mut kept {
         let v = json!({"status": state.status, "step": state.step, "weight": state.weight});
         s.put_state(&format!("rollout/{run}"), &v.to_string())
             .map_err(|e| store_fail(url, e))?;
     }
-    let s = summary;
+    let s = sim.summary();
     if json {
         println!(
             "{}",
@@ -776,12 +761,14 @@ fn cmd_split(
     Ok(EXIT_OK)
 }
 
-fn ledger_error(path: &Path, n: usize, e: &liberation_gates::error::Error) -> Fail {
+/// `FILE:LINE: kind: message` for an error found in a file.
+fn file_error(path: &Path, e: &liberation_gates::error::Error) -> Fail {
+    let at = e.line().map(|n| format!(":{n}")).unwrap_or_default();
     Fail(format!(
-        "{}:{n}: {}: {}",
+        "{}{at}: {}: {}",
         path.display(),
         e.kind(),
-        e.message()
+        e.without_line().message()
     ))
 }
 
@@ -797,14 +784,12 @@ fn store_fail(url: &str, e: impl Into<liberation_gates::error::Error>) -> Fail {
 
 /// Adds a ledger file's lines to a durable ledger (skipping lines it has); how many were new.
 fn load_ledger_lines(d: &mut DurableLedger, path: &Path) -> Result<usize, Fail> {
+    let file = std::fs::File::open(path).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
     let mut added = 0;
-    for (i, line) in read(path)?.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let parsed = LedgerLine::parse(line).map_err(|e| ledger_error(path, i + 1, &e.into()))?;
+    for line in liberation_gates::ledger::read_lines(std::io::BufReader::new(file)) {
+        let (n, parsed) = line.map_err(|e| file_error(path, &e))?;
         if d.append_once(&parsed)
-            .map_err(|e| ledger_error(path, i + 1, &e))?
+            .map_err(|e| file_error(path, &e.at_line(n)))?
         {
             added += 1;
         }
@@ -845,8 +830,7 @@ fn cmd_report(
             durable.ledger()
         }
         (None, Some(path)) => {
-            from_file = Ledger::from_jsonl(&read(path)?)
-                .map_err(|(n, e)| ledger_error(path, n, &e.into()))?;
+            from_file = Ledger::from_jsonl(&read(path)?).map_err(|e| file_error(path, &e))?;
             &from_file
         }
         (None, None) => return Err(Fail("give a ledger file or --store".into())),
@@ -935,18 +919,14 @@ fn cmd_audit(split_path: &Path, paid_path: &Path, json: bool) -> Result<u8, Fail
             continue;
         }
         let p: Paid = serde_json::from_str(line).map_err(|e| {
-            ledger_error(
-                paid_path,
-                i + 1,
-                &SplitError::InvalidRecord(format!("not a payout {{\"id\", \"amount\"}}: {e}"))
-                    .into(),
-            )
+            let e = SplitError::InvalidRecord(format!("not a payout {{\"id\", \"amount\"}}: {e}"));
+            file_error(paid_path, &liberation_gates::Error::from(e).at_line(i + 1))
         })?;
         lines.push(i + 1);
         paid.push(p);
     }
     let a = audit::audit_split_at(&s, &paid)
-        .map_err(|(k, e)| ledger_error(paid_path, lines[k], &e.into()))?;
+        .map_err(|(k, e)| file_error(paid_path, &liberation_gates::Error::from(e).at_line(lines[k])))?;
     if json {
         println!("{}", serde_json::to_string(&a)?);
     } else {

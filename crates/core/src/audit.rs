@@ -75,7 +75,7 @@ impl Total {
 impl fmt::Display for Total {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The sum of a list of amounts ≤ 10^19 minor units each stays far below i128::MAX.
-        f.write_str(&minor_units_text(self.minor as i128, self.currency))
+        f.write_str(&minor_units_text(self.minor as i128, self.currency.code()))
     }
 }
 

@@ -244,6 +244,18 @@ pub enum Error {
     Bucket(#[from] BucketError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// An error found at one line of a file (observations, simulations, ledgers, decision
+    /// records): its kind and family are the inner error's own, so a refund that exceeds the
+    /// balance on line 7 is still `refund_exceeds_balance`, with [`Error::line`] = 7.
+    #[error("{}: {message}", error.kind())]
+    AtLine {
+        /// The 1-based line number.
+        line: usize,
+        /// What was wrong there.
+        error: Box<Error>,
+        /// `"line {line}: "` and the inner error's message (what [`Error::message`] returns).
+        message: String,
+    },
 }
 
 impl Error {
@@ -261,6 +273,7 @@ impl Error {
             Error::Rollout(e) => e.kind(),
             Error::Bucket(e) => e.kind(),
             Error::Store(e) => e.kind(),
+            Error::AtLine { error, .. } => error.kind(),
         }
     }
 
@@ -278,6 +291,35 @@ impl Error {
             Error::Rollout(_) => RolloutError::FAMILY,
             Error::Bucket(_) => BucketError::FAMILY,
             Error::Store(_) => StoreError::FAMILY,
+            Error::AtLine { error, .. } => error.family(),
+        }
+    }
+
+    /// The error at `line` of a file (an error that already names a line keeps it).
+    pub fn at_line(self, line: usize) -> Error {
+        match self {
+            e @ Error::AtLine { .. } => e,
+            e => Error::AtLine {
+                line,
+                message: format!("line {line}: {}", e.message()),
+                error: Box::new(e),
+            },
+        }
+    }
+
+    /// The error itself, without the line it was found at.
+    pub fn without_line(&self) -> &Error {
+        match self {
+            Error::AtLine { error, .. } => error,
+            e => e,
+        }
+    }
+
+    /// The 1-based line of the file the error was found at, when it came from a file.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Error::AtLine { line, .. } => Some(*line),
+            _ => None,
         }
     }
 
@@ -315,6 +357,7 @@ impl Error {
             Error::Rollout(e) => e.message(),
             Error::Bucket(e) => e.message(),
             Error::Store(e) => e.message(),
+            Error::AtLine { message, .. } => message,
         }
     }
 }

@@ -506,15 +506,20 @@ impl Ledger {
         Ok(())
     }
 
-    /// Reads a JSON-lines ledger. Errors name the line (1-based).
-    pub fn from_jsonl(text: &str) -> Result<Ledger, (usize, SplitError)> {
+    /// Reads a JSON-lines ledger (see [`read_lines`]). An error names its line and keeps its
+    /// true kind: a refund larger than its split's balance on line 7 is
+    /// `refund_exceeds_balance` with [`Error::line`](crate::Error::line) = 7.
+    pub fn from_jsonl(text: &str) -> Result<Ledger, crate::Error> {
+        Ledger::read(text.as_bytes())
+    }
+
+    /// Reads a JSON-lines ledger one line at a time, in constant memory beyond the ledger.
+    pub fn read<R: std::io::BufRead>(reader: R) -> Result<Ledger, crate::Error> {
         let mut l = Ledger::new();
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let parsed = LedgerLine::parse(line).map_err(|e| (i + 1, e))?;
-            l.apply(&parsed).map_err(|e| (i + 1, e))?;
+        for line in read_lines(reader) {
+            let (n, parsed) = line?;
+            l.apply(&parsed)
+                .map_err(|e| crate::Error::from(e).at_line(n))?;
         }
         Ok(l)
     }
@@ -954,4 +959,41 @@ mod tests {
         assert_eq!(row.platform_total, "0.00");
         assert_eq!(row.creators.values().collect::<Vec<_>>(), ["0.00", "0.00"]);
     }
+}
+
+/// Reads ledger lines one at a time: each item is a line's 1-based number and its
+/// [`LedgerLine`], or the line's error (`invalid_record` with the line). Blank lines and lines
+/// starting with `#` are skipped.
+///
+/// ```
+/// use liberation_gates::ledger::read_lines;
+/// let text = "# payouts of March\n\n{\"t\": 1, \"kind\": \"refund\"}\n";
+/// let e = read_lines(text.as_bytes()).next().unwrap().unwrap_err();
+/// assert_eq!((e.kind(), e.line()), ("invalid_record", Some(3)));
+/// ```
+pub fn read_lines<R: std::io::BufRead>(
+    reader: R,
+) -> impl Iterator<Item = Result<(usize, LedgerLine), crate::Error>> {
+    reader
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let n = i + 1;
+            let line = match line {
+                Ok(l) => l,
+                Err(e) => {
+                    let e = SplitError::InvalidRecord(format!("could not read the line: {e}"));
+                    return Some(Err(crate::Error::from(e).at_line(n)));
+                }
+            };
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                return None;
+            }
+            Some(
+                LedgerLine::parse(trimmed)
+                    .map(|l| (n, l))
+                    .map_err(|e| crate::Error::from(e).at_line(n)),
+            )
+        })
 }

@@ -276,11 +276,23 @@ impl fmt::Display for Money {
     }
 }
 
-/// Writes signed integer minor units as a decimal string with the currency's digits, without
-/// checking the range (`-1250` JPY is `"-1250"`, `1250` GBP is `"12.50"`). Bindings use it to
-/// turn integer minor units into the text the core parses, so range errors come from the core
-/// in the SPEC's order.
-pub fn minor_units_text(minor: i128, currency: Currency) -> String {
+/// Writes signed integer minor units of the currency coded `currency` as a decimal string with
+/// its digits, without checking the range (`-1250` JPY is `"-1250"`, `1250` GBP is `"12.50"`).
+/// Bindings use it to turn integer minor units into the text the core parses, so range errors
+/// come from the core in the SPEC's order; an unknown code leaves the number as it is, and the
+/// split or refund then reports `unknown_currency` itself.
+///
+/// ```
+/// use liberation_gates::money::minor_units_text;
+/// assert_eq!(minor_units_text(1250, "GBP"), "12.50");
+/// assert_eq!(minor_units_text(-1250, "JPY"), "-1250");
+/// assert_eq!(minor_units_text(7, "KWD"), "0.007");
+/// assert_eq!(minor_units_text(7, "ZZZ"), "7");
+/// ```
+pub fn minor_units_text(minor: i128, currency: &str) -> String {
+    let Ok(currency) = Currency::from_code(currency) else {
+        return minor.to_string();
+    };
     let mut s = String::new();
     if minor < 0 {
         s.push('-');

@@ -214,7 +214,14 @@ impl DeploymentPlan {
             })
     }
 
-    /// Evaluates every phase against one observation, in order.
+    /// Evaluates the phase called `name`; `invalid_plan` when the plan has no such phase.
+    pub fn evaluate_phase(&self, name: &str, obs: &Observation) -> Result<PhaseResult, PolicyError> {
+        self.phase(name)
+            .map(|p| p.evaluate(obs))
+            .ok_or_else(|| PolicyError::InvalidPlan(format!("no phase named {name:?}")))
+    }
+
+    /// Evaluates every phase, in order.
     pub fn evaluate_all(&self, obs: &Observation) -> Vec<PhaseResult> {
         self.phases
             .iter()

@@ -684,10 +684,54 @@ impl Observation {
     pub fn from_json(line: &str) -> Result<Observation, PolicyError> {
         let o: Observation = serde_json::from_str(line)
             .map_err(|e| PolicyError::InvalidObservation(e.to_string()))?;
+        o.finite()
+    }
+
+    /// An observation from its parts as the bindings receive them (any serde deserializer:
+    /// a JSON value, a Python or JS object): `metrics` `{name: number | null}` and `checks`
+    /// `{name: bool | null}`, each `None` for none. A `null` value is a missing measurement (SPEC §7), the same as leaving the name
+    /// out; anything else that is not a number or a boolean is `invalid_observation`.
+    ///
+    /// ```
+    /// use liberation_gates::policy::Observation;
+    /// use serde_json::json;
+    /// let none: Option<serde_json::Value> = None;
+    /// let o = Observation::from_parts(5.0, Some(json!({"latency_p99_ms": null})), none.clone()).unwrap();
+    /// assert!(o.metrics.is_empty());
+    /// let e = Observation::from_parts(5.0, Some(json!({"x": "1"})), none).unwrap_err();
+    /// assert_eq!(e.kind(), "invalid_observation");
+    /// ```
+    pub fn from_parts<'de, M, C>(
+        t: f64,
+        metrics: Option<M>,
+        checks: Option<C>,
+    ) -> Result<Observation, PolicyError>
+    where
+        M: serde::Deserializer<'de>,
+        C: serde::Deserializer<'de>,
+    {
+        let mut o = Observation::new(t);
+        let bad = |what: &str, e: String| PolicyError::InvalidObservation(format!("{what}: {e}"));
+        if let Some(m) = metrics {
+            o.metrics = nullable_map(m).map_err(|e| bad("metrics", e.to_string()))?;
+        }
+        if let Some(c) = checks {
+            o.checks = nullable_map(c).map_err(|e| bad("checks", e.to_string()))?;
+        }
+        o.finite()
+    }
+
+    fn finite(self) -> Result<Observation, PolicyError> {
+        let o = self;
         if !o.t.is_finite() {
             return Err(PolicyError::InvalidObservation(format!(
                 "t must be finite, got {}",
                 o.t
+            )));
+        }
+        if let Some((name, v)) = o.metrics.iter().find(|(_, v)| !v.is_finite()) {
+            return Err(PolicyError::InvalidObservation(format!(
+                "metric {name:?} must be a finite number, got {v}"
             )));
         }
         Ok(o)

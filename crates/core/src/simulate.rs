@@ -177,6 +177,34 @@ pub fn parse_observations(text: &str) -> Result<Vec<(usize, Observation)>, (usiz
         .collect()
 }
 
+/// Evaluates an observation file's text with `evaluator`, one line at a time; an error names
+/// its line and keeps its true kind (`policy/out_of_order` for a line earlier than the one
+/// before, `policy/invalid_observation` for a line that is not an observation — approvals and
+/// consultation answers belong in simulation files).
+///
+/// ```
+/// use liberation_gates::policy::Policy;
+/// use liberation_gates::simulate::observe_jsonl;
+/// let mut ev = Policy::builtin().evaluator();
+/// let e = observe_jsonl(&mut ev, "{\"t\": 5}\n{\"t\": 1}\n").unwrap_err();
+/// assert_eq!((e.kind(), e.line()), ("out_of_order", Some(2)));
+/// ```
+pub fn observe_jsonl(evaluator: &mut Evaluator, text: &str) -> Result<Vec<PolicyDecision>, Error> {
+    read_lines(text.as_bytes())
+        .map(|line| {
+            let (n, input) = line.map_err(|(n, e)| Error::from(e).at_line(n))?;
+            let Input::Observe(o) = input else {
+                let e = PolicyError::InvalidObservation(
+                    "approvals and consultation answers belong in simulation files, not here"
+                        .into(),
+                );
+                return Err(Error::from(e).at_line(n));
+            };
+            evaluator.observe(&o).map_err(|e| Error::from(e).at_line(n))
+        })
+        .collect()
+}
+
 /// What happened at one line of a simulation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SimStep {
@@ -252,6 +280,110 @@ impl Simulation {
             state,
         }
     }
+}
+
+/// The simulation driver every language shares: reads a simulation file line by line (in
+/// constant memory), starts the rollout at `started_at` or else at the first line's time, and
+/// yields each line's number and [`SimStep`]. An error names its line and keeps its true kind
+/// (`rollout/out_of_order`, `policy/invalid_observation`, …); nothing after it is read.
+///
+/// ```
+/// use liberation_gates::policy::Policy;
+/// use liberation_gates::rollout::RolloutPlan;
+/// use liberation_gates::simulate::Run;
+/// let text = "{\"t\": 60, \"approve\": 0}\n{\"t\": 0, \"approve\": 0}\n";
+/// let mut run = Run::new(text.as_bytes(), Policy::builtin(), RolloutPlan::default(), None);
+/// assert!(run.next().unwrap().is_ok());
+/// let e = run.next().unwrap().unwrap_err();
+/// assert_eq!((e.family(), e.kind(), e.line()), ("rollout", "out_of_order", Some(2)));
+/// assert!(run.next().is_none());
+/// ```
+pub struct Run<R: std::io::BufRead> {
+    lines: std::iter::Peekable<InputLines<R>>,
+    start: Option<(Policy, RolloutPlan, Option<f64>)>,
+    sim: Option<Simulation>,
+    summary: Summary,
+    failed: bool,
+}
+
+impl<R: std::io::BufRead> std::fmt::Debug for Run<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Run")
+            .field("sim", &self.sim)
+            .field("summary", &self.summary)
+            .field("failed", &self.failed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: std::io::BufRead> Run<R> {
+    /// A run over `reader`'s lines; `started_at` `None` starts at the first line's time.
+    pub fn new(reader: R, policy: Policy, plan: RolloutPlan, started_at: Option<f64>) -> Self {
+        Run {
+            lines: read_lines(reader).peekable(),
+            start: Some((policy, plan, started_at)),
+            sim: None,
+            summary: Summary::default(),
+            failed: false,
+        }
+    }
+
+    fn simulation(&mut self) -> &mut Simulation {
+        if let Some((policy, plan, started_at)) = self.start.take() {
+            let t = started_at
+                .or_else(|| match self.lines.peek() {
+                    Some(Ok((_, first))) => Some(first.t()),
+                    _ => None,
+                })
+                .unwrap_or(0.0);
+            self.sim = Some(Simulation::new(policy, plan, t));
+        }
+        self.sim.as_mut().expect("the simulation starts on first use")
+    }
+
+    /// The rollout's state after the lines read so far.
+    pub fn state(&mut self) -> RolloutState {
+        self.simulation().rollout().state()
+    }
+
+    /// The tally of the lines read so far.
+    pub fn summary(&self) -> Summary {
+        self.summary
+    }
+}
+
+impl<R: std::io::BufRead> Iterator for Run<R> {
+    type Item = Result<(usize, SimStep), Error>;
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        self.simulation();
+        let item = match self.lines.next()? {
+            Err((n, e)) => Err(Error::from(e).at_line(n)),
+            Ok((n, input)) => {
+                let sim = self.sim.as_mut().expect("started above");
+                sim.step(&input).map(|st| (n, st)).map_err(|e| e.at_line(n))
+            }
+        };
+        match &item {
+            Ok((_, st)) => self.summary.add(st),
+            Err(_) => self.failed = true,
+        }
+        Some(item)
+    }
+}
+
+/// A whole simulation file's steps, in order (see [`Run`]); the first error stops it.
+pub fn run_text(
+    text: &str,
+    policy: Policy,
+    plan: RolloutPlan,
+    started_at: Option<f64>,
+) -> Result<Vec<SimStep>, Error> {
+    Run::new(text.as_bytes(), policy, plan, started_at)
+        .map(|r| r.map(|(_, st)| st))
+        .collect()
 }
 
 /// Counts for a summary line.

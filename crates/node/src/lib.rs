@@ -17,7 +17,8 @@ use liberation_gates::money::{Currency, Money};
 use liberation_gates::policy::Format;
 use liberation_gates::split::{CreatorInput, Payout, SplitInput};
 use liberation_gates::Num;
-use napi::bindgen_prelude::{BigInt, Either, External, Null};
+use napi::bindgen_prelude::{BigInt, Either, External, Null, Object};
+use napi::De;
 use napi_derive::napi;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -29,7 +30,8 @@ type Result<T> = napi::Result<T, String>;
 /// The one error conversion: status `family/kind`, reason the core's sentence.
 fn err(e: impl Into<core::Error>) -> napi::Error<String> {
     let e: core::Error = e.into();
-    napi::Error::new(format!("{}/{}", e.family(), e.kind()), e.message())
+    let at = e.line().map(|n| format!(":{n}")).unwrap_or_default();
+    napi::Error::new(format!("{}/{}{at}", e.family(), e.kind()), e.message())
 }
 
 /// A non-core argument problem (a wrong shape), thrown as `InvalidArg`.
@@ -49,10 +51,7 @@ fn money_text(m: &Either<String, BigInt>, currency: &str) -> Result<String> {
                     "bigint amount does not fit in 128 bits".into(),
                 )));
             }
-            Ok(match Currency::from_code(currency) {
-                Ok(c) => core::money::minor_units_text(minor, c),
-                Err(_) => minor.to_string(),
-            })
+            Ok(core::money::minor_units_text(minor, currency))
         }
     }
 }
@@ -379,13 +378,7 @@ impl Ledger {
             .map(|l| Ledger {
                 inner: LedgerKind::Plain(l),
             })
-            .map_err(|(n, e)| {
-                err(core::error::SplitError::InvalidRecord(format!(
-                    "line {n}: {}: {}",
-                    e.kind(),
-                    e.message()
-                )))
-            })
+            .map_err(err)
     }
     /// Computes and records a split.
     #[napi]
@@ -637,23 +630,16 @@ fn decision_in(d: &PolicyDecision) -> Result<core::policy::PolicyDecision> {
     })
 }
 
+/// An observation read straight from the JS objects (through napi's serde deserializer, so a
+/// NaN reaches the core and is refused there, as in every language).
 fn observation(
     t: f64,
-    metrics: Option<HashMap<String, Option<f64>>>,
-    checks: Option<HashMap<String, Option<bool>>>,
-) -> core::policy::Observation {
-    let mut o = core::policy::Observation::new(t);
-    o.metrics = metrics
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
-        .collect();
-    o.checks = checks
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
-        .collect();
-    o
+    metrics: Option<Object<'_>>,
+    checks: Option<Object<'_>>,
+) -> Result<core::policy::Observation> {
+    let (m, c) = (metrics.as_ref().map(De::new), checks.as_ref().map(De::new));
+    let (mut m, mut c) = (m, c);
+    core::policy::Observation::from_parts(t, m.as_mut(), c.as_mut()).map_err(err)
 }
 
 /// A deployment-safety policy (SPEC §7).
@@ -723,37 +709,19 @@ impl Evaluator {
     pub fn observe(
         &mut self,
         t: f64,
-        metrics: Option<HashMap<String, Option<f64>>>,
-        checks: Option<HashMap<String, Option<bool>>>,
+        #[napi(ts_arg_type = "Record<string, number | null> | null")] metrics: Option<Object<'_>>,
+        #[napi(ts_arg_type = "Record<string, boolean | null> | null")] checks: Option<Object<'_>>,
     ) -> Result<PolicyDecision> {
         self.inner
-            .observe(&observation(t, metrics, checks))
+            .observe(&observation(t, metrics, checks)?)
             .map(decision_out)
             .map_err(err)
     }
     /// Evaluates a JSON-lines observation file's text; errors name the line.
     #[napi]
     pub fn observe_jsonl(&mut self, text: String) -> Result<Vec<PolicyDecision>> {
-        let lines = core::simulate::parse_observations(&text).map_err(|(n, e)| {
-            err(core::error::PolicyError::InvalidObservation(format!(
-                "line {n}: {}",
-                e.message()
-            )))
-        })?;
-        let mut out = Vec::with_capacity(lines.len());
-        for (n, o) in lines {
-            let d = self.inner.observe(&o).map_err(|e| {
-                let msg = format!("line {n}: {}", e.message());
-                err(match e {
-                    core::error::PolicyError::OutOfOrder(_) => {
-                        core::error::PolicyError::OutOfOrder(msg)
-                    }
-                    _ => core::error::PolicyError::InvalidObservation(msg),
-                })
-            })?;
-            out.push(decision_out(d));
-        }
-        Ok(out)
+        let decisions = core::simulate::observe_jsonl(&mut self.inner, &text).map_err(err)?;
+        Ok(decisions.into_iter().map(decision_out).collect())
     }
 }
 
@@ -910,15 +878,11 @@ impl DeploymentPlan {
     pub fn evaluate(
         &self,
         phase: String,
-        metrics: Option<HashMap<String, Option<f64>>>,
-        checks: Option<HashMap<String, Option<bool>>>,
+        #[napi(ts_arg_type = "Record<string, number | null> | null")] metrics: Option<Object<'_>>,
+        #[napi(ts_arg_type = "Record<string, boolean | null> | null")] checks: Option<Object<'_>>,
     ) -> Result<Value> {
-        let p = self.inner.phase(&phase).ok_or_else(|| {
-            err(core::error::PolicyError::InvalidPlan(format!(
-                "no phase named {phase:?}"
-            )))
-        })?;
-        to_value(&p.evaluate(&observation(0.0, metrics, checks)))
+        let o = observation(0.0, metrics, checks)?;
+        to_value(&self.inner.evaluate_phase(&phase, &o).map_err(err)?)
     }
 }
 
@@ -982,20 +946,7 @@ pub fn simulate(
         .map(|p| p.inner.clone())
         .unwrap_or_else(core::policy::Policy::builtin);
     let plan = plan.map(|p| p.inner.clone()).unwrap_or_default();
-    let lines = core::simulate::parse_lines(&text).map_err(|(n, e)| {
-        err(core::error::PolicyError::InvalidObservation(format!(
-            "line {n}: {}",
-            e.message()
-        )))
-    })?;
-    let start = started_at
-        .or_else(|| lines.first().map(|(_, i)| i.t()))
-        .unwrap_or(0.0);
-    let mut sim = core::simulate::Simulation::new(policy, plan, start);
-    let mut steps = Vec::with_capacity(lines.len());
-    for (_, i) in &lines {
-        steps.push(sim.step(i).map_err(err)?);
-    }
+    let steps = core::simulate::run_text(&text, policy, plan, started_at).map_err(err)?;
     to_value(&steps)
 }
 

@@ -55,7 +55,7 @@ fn err(e: impl Into<core::Error>) -> PyErr {
         let exc = module
             .bind(py)
             .getattr(class)?
-            .call1((e.kind(), e.message()))?;
+            .call1((e.kind(), e.message(), e.line()))?;
         Ok::<_, PyErr>(PyErr::from_value(exc))
     })
     .unwrap_or_else(|import_failed| import_failed)
@@ -80,10 +80,7 @@ fn money_text(ob: &Bound<'_, PyAny>, currency: &str, what: &str) -> PyResult<Str
             ))));
         };
         // The currency is checked first by the core; an unknown one leaves the text as it is.
-        return Ok(match Currency::from_code(currency) {
-            Ok(c) => core::money::minor_units_text(minor, c),
-            Err(_) => minor.to_string(),
-        });
+        return Ok(core::money::minor_units_text(minor, currency));
     }
     decimal_text(ob, what)
 }
@@ -189,15 +186,10 @@ fn format_arg(f: &str) -> PyResult<Format> {
     f.parse().map_err(err)
 }
 
-/// A Python object given as `json`-like data, via `json.dumps` (for configs and definitions).
+/// A Python object given as `json`-like data (dicts, lists, str, int, float, bool, None) read
+/// straight into a core type through serde.
 fn via_json<T: serde::de::DeserializeOwned>(ob: &Bound<'_, PyAny>, what: &str) -> PyResult<T> {
-    let text: String = ob
-        .py()
-        .import("json")?
-        .getattr("dumps")?
-        .call1((ob,))?
-        .extract()?;
-    serde_json::from_str(&text).map_err(|e| PyValueError::new_err(format!("{what}: {e}")))
+    pythonize::depythonize(ob).map_err(|e| PyValueError::new_err(format!("{what}: {e}")))
 }
 
 // Conversions out.
@@ -206,16 +198,8 @@ fn dec(m: Money) -> Decimal {
     m.to_decimal()
 }
 
-fn json_to_py<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
-    let text = serde_json::to_string(v).map_err(|e| PyValueError::new_err(e.to_string()))?;
-    py.import("json")?.getattr("loads")?.call1((text,))
-}
-
 fn to_py<'py, T: serde::Serialize>(py: Python<'py>, v: &T) -> PyResult<Bound<'py, PyAny>> {
-    json_to_py(
-        py,
-        &serde_json::to_value(v).map_err(|e| PyValueError::new_err(e.to_string()))?,
-    )
+    pythonize::pythonize(py, v).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -274,7 +258,7 @@ impl Split {
     /// The split in the conformance vectors' shape: amounts as strings.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let s = &self.inner;
-        json_to_py(
+        to_py(
             py,
             &serde_json::json!({
                 "creators": s.creators.iter().map(|p| serde_json::json!({"id": p.id, "amount": p.amount.to_string()})).collect::<Vec<_>>(),
@@ -456,14 +440,7 @@ impl Ledger {
             .map(|l| Ledger {
                 inner: LedgerKind::Plain(l),
             })
-            .map_err(|(line, e)| {
-                let e = core::error::SplitError::InvalidRecord(format!(
-                    "line {line}: {}: {}",
-                    e.kind(),
-                    e.message()
-                ));
-                err(e)
-            })
+            .map_err(err)
     }
     /// Computes and records a split.
     #[pyo3(signature = (id, t, gross, currency, creators, *, creator_share=None, fee=None, fee_mode=None))]
@@ -879,26 +856,10 @@ fn observation(
     metrics: Option<&Bound<'_, PyAny>>,
     checks: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<core::policy::Observation> {
-    let mut o = core::policy::Observation::new(t);
-    if let Some(m) = metrics.filter(|m| !m.is_none()) {
-        let m: HashMap<String, Option<f64>> = m.extract().map_err(|_| {
-            PyTypeError::new_err("metrics must be a dict of str to float (or None)")
-        })?;
-        o.metrics = m
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k, v)))
-            .collect();
-    }
-    if let Some(c) = checks.filter(|c| !c.is_none()) {
-        let c: HashMap<String, Option<bool>> = c
-            .extract()
-            .map_err(|_| PyTypeError::new_err("checks must be a dict of str to bool (or None)"))?;
-        o.checks = c
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k, v)))
-            .collect();
-    }
-    Ok(o)
+    let (m, c) = (metrics.filter(|m| !m.is_none()), checks.filter(|c| !c.is_none()));
+    let mut m = m.map(pythonize::Depythonizer::from_object);
+    let mut c = c.map(pythonize::Depythonizer::from_object);
+    core::policy::Observation::from_parts(t, m.as_mut(), c.as_mut()).map_err(err)
 }
 
 /// Evaluates a policy over observations in time order.
@@ -926,28 +887,13 @@ impl Evaluator {
     /// Evaluates a JSON-lines observation file's text (GIL released). Errors name the line.
     fn observe_jsonl(&mut self, py: Python<'_>, text: String) -> PyResult<Vec<PolicyDecision>> {
         let inner = &mut self.inner;
-        let r: Result<Vec<core::policy::PolicyDecision>, (usize, core::Error)> = py.detach(|| {
-            let lines =
-                core::simulate::parse_observations(&text).map_err(|(n, e)| (n, e.into()))?;
-            lines
-                .into_iter()
-                .map(|(n, o)| inner.observe(&o).map_err(|e| (n, e.into())))
-                .collect()
-        });
-        r.map(|v| {
-            v.into_iter()
-                .map(|inner| PolicyDecision { inner })
-                .collect()
-        })
-        .map_err(|(n, e)| {
-            let msg = format!("line {n}: {}", e.message());
-            err(match e {
-                core::Error::Policy(core::error::PolicyError::OutOfOrder(_)) => {
-                    core::error::PolicyError::OutOfOrder(msg)
-                }
-                _ => core::error::PolicyError::InvalidObservation(msg),
-            })
-        })
+        let decisions = py
+            .detach(|| core::simulate::observe_jsonl(inner, &text))
+            .map_err(err)?;
+        Ok(decisions
+            .into_iter()
+            .map(|inner| PolicyDecision { inner })
+            .collect())
     }
 }
 
@@ -1107,12 +1053,7 @@ impl DeploymentPlan {
         checks: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let o = observation(0.0, metrics, checks)?;
-        let p = self.inner.phase(phase).ok_or_else(|| {
-            err(core::error::PolicyError::InvalidPlan(format!(
-                "no phase named {phase:?}"
-            )))
-        })?;
-        to_py(py, &p.evaluate(&o))
+        to_py(py, &self.inner.evaluate_phase(phase, &o).map_err(err)?)
     }
 }
 
@@ -2040,22 +1981,9 @@ fn simulate<'py>(
         .map(|p| p.inner.clone())
         .unwrap_or_else(core::policy::Policy::builtin);
     let plan = plan.map(|p| p.inner.clone()).unwrap_or_default();
-    let r: Result<Vec<core::simulate::SimStep>, String> = py.detach(|| {
-        let lines =
-            core::simulate::parse_lines(&text).map_err(|(n, e)| format!("line {n}: {e}"))?;
-        let start = started_at
-            .or_else(|| lines.first().map(|(_, i)| i.t()))
-            .unwrap_or(0.0);
-        let mut sim = core::simulate::Simulation::new(policy, plan, start);
-        lines
-            .iter()
-            .map(|(n, i)| {
-                sim.step(i)
-                    .map_err(|e| format!("line {n}: {}: {}", e.kind(), e.message()))
-            })
-            .collect()
-    });
-    let steps = r.map_err(|m| err(core::error::PolicyError::InvalidObservation(m)))?;
+    let steps = py
+        .detach(|| core::simulate::run_text(&text, policy, plan, started_at))
+        .map_err(err)?;
     to_py(py, &steps)
 }
 

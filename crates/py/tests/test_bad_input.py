@@ -121,7 +121,7 @@ MATRIX: list[tuple[str, Callable[[], Any], Expected]] = [
     ("missing policy file", lambda: lg.Policy.from_path("/nonexistent/policy.toml"), "invalid_policy"),
     ("observation out of order", _evaluator_twice, "out_of_order"),
     ("NaN metric", lambda: lg.Policy.builtin().evaluator().observe(0.0, {"http_error_rate": NAN}, {}), "invalid_observation"),
-    ("metrics not a dict", lambda: lg.Policy.builtin().evaluator().observe(0.0, [1, 2], {}), TypeError),  # type: ignore[arg-type]
+    ("metrics not a dict", lambda: lg.Policy.builtin().evaluator().observe(0.0, [1, 2], {}), "invalid_observation"),  # type: ignore[arg-type]
     ("bad observation file", lambda: lg.Policy.builtin().evaluator().observe_jsonl('{"t": 0}\n{"t": "x"}'), "invalid_observation"),
     ("plan not ending at 100", lambda: lg.RolloutPlan([{"weight": 50, "bake_seconds": 0}]), "invalid_plan"),
     ("negative bake", lambda: lg.RolloutPlan([{"weight": 100, "bake_seconds": -1}]), "invalid_plan"),

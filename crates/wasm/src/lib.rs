@@ -32,6 +32,9 @@ fn err(e: impl Into<core::Error>) -> JsValue {
     let _ = js_sys::Reflect::set(&js, &"code".into(), &e.kind().into());
     let _ = js_sys::Reflect::set(&js, &"family".into(), &e.family().into());
     let _ = js_sys::Reflect::set(&js, &"detail".into(), &e.message().into());
+    if let Some(n) = e.line() {
+        let _ = js_sys::Reflect::set(&js, &"line".into(), &(n as f64).into());
+    }
     js.into()
 }
 
@@ -115,10 +118,7 @@ fn money_text(v: &JsValue, currency: &str, what: &str) -> Result<String> {
                 "{what}: bigint does not fit in 128 bits"
             )))
         })?;
-        return Ok(match Currency::from_code(currency) {
-            Ok(c) => core::money::minor_units_text(minor, c),
-            Err(_) => minor.to_string(),
-        });
+        return Ok(core::money::minor_units_text(minor, currency));
     }
     Err(type_error(&format!(
         "{what} must be a decimal string (e.g. \"12.50\") or a bigint of minor units, not a number: a binary float cannot hold an amount of money exactly"
@@ -382,13 +382,7 @@ impl Ledger {
     ) -> Result<Ledger> {
         core::ledger::Ledger::from_jsonl(&text_arg(&text, "text")?)
             .map(|inner| Ledger { inner })
-            .map_err(|(n, e)| {
-                err(core::error::SplitError::InvalidRecord(format!(
-                    "line {n}: {}: {}",
-                    e.kind(),
-                    e.message()
-                )))
-            })
+            .map_err(err)
     }
     /// The transparency report ("day", "month" or "all").
     pub fn report(
@@ -533,16 +527,6 @@ impl Policy {
     }
 }
 
-#[derive(Serialize)]
-struct DecisionObject<'a> {
-    t: f64,
-    action: &'a str,
-    severity: &'a str,
-    reasons: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    notification: Option<&'a core::policy::Notification>,
-}
-
 /// Evaluates a policy over observations in time order (for dashboards).
 #[wasm_bindgen]
 pub struct Evaluator {
@@ -553,30 +537,41 @@ pub struct Evaluator {
 impl Evaluator {
     /// One observation: `metrics` `{name: number|null}`, `checks` `{name: boolean|null}`.
     pub fn observe(&mut self, t: f64, metrics: JsValue, checks: JsValue) -> Result<JsValue> {
-        let mut o = core::policy::Observation::new(t);
-        if opt(&metrics) {
-            let m: HashMap<String, Option<f64>> = from_js(metrics, "metrics")?;
-            o.metrics = m
-                .into_iter()
-                .filter_map(|(k, v)| v.map(|v| (k, v)))
-                .collect();
-        }
-        if opt(&checks) {
-            let c: HashMap<String, Option<bool>> = from_js(checks, "checks")?;
-            o.checks = c
-                .into_iter()
-                .filter_map(|(k, v)| v.map(|v| (k, v)))
-                .collect();
-        }
+        let part = |v: JsValue| opt(&v).then(|| serde_wasm_bindgen::Deserializer::from(v));
+        let o = core::policy::Observation::from_parts(
+            t,
+            part(metrics),
+            part(checks),
+        )
+        .map_err(err)?;
         let d = self.inner.observe(&o).map_err(err)?;
-        to_js(&DecisionObject {
-            t: d.t,
-            action: d.action.as_str(),
-            severity: d.severity.as_str(),
-            reasons: &d.reasons,
-            notification: d.notification.as_ref(),
-        })
+        to_js(&d)
     }
+    /// Evaluates a JSON-lines observation file's text; an error names its line (`line`).
+    #[wasm_bindgen(js_name = observeJsonl)]
+    pub fn observe_jsonl(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<JsValue> {
+        let text = text_arg(&text, "text")?;
+        to_js(&core::simulate::observe_jsonl(&mut self.inner, &text).map_err(err)?)
+    }
+}
+
+/// Runs a simulation file's text (observations, approvals, consultation answers) through a
+/// policy (default: the built-in one) and a canary rollout; one step per line. An error names
+/// its line (`line`) and keeps its kind.
+#[wasm_bindgen]
+pub fn simulate(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    policy: Option<Policy>,
+    plan: Option<RolloutPlan>,
+    started_at: Option<f64>,
+) -> Result<JsValue> {
+    let text = text_arg(&text, "text")?;
+    let policy = policy.map_or_else(core::policy::Policy::builtin, |p| p.inner);
+    let plan = plan.map(|p| p.inner).unwrap_or_default();
+    to_js(&core::simulate::run_text(&text, policy, plan, started_at).map_err(err)?)
 }
 
 /// A progressive-rollout plan.

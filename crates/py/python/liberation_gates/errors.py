@@ -18,15 +18,18 @@ from __future__ import annotations
 
 
 class LiberationGatesError(Exception):
-    """Base of every error of the library. ``kind`` is the core's stable error kind."""
+    """Base of every error of the library. ``kind`` is the core's stable error kind;
+    ``line`` is the 1-based line of the file it was found at, or ``None``."""
 
     kind: str
     message: str
+    line: int | None
 
-    def __init__(self, kind: str, message: str = "") -> None:
+    def __init__(self, kind: str, message: str = "", line: int | None = None) -> None:
         super().__init__(kind, message)
         self.kind = kind
         self.message = message
+        self.line = line
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.message}" if self.message else self.kind
