@@ -907,6 +907,43 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+/// Reads ledger lines one at a time: each item is a line's 1-based number and its
+/// [`LedgerLine`], or the line's error (`invalid_record` with the line). Blank lines and lines
+/// starting with `#` are skipped.
+///
+/// ```
+/// use liberation_gates::ledger::read_lines;
+/// let text = "# payouts of March\n\n{\"t\": 1, \"kind\": \"refund\"}\n";
+/// let e = read_lines(text.as_bytes()).next().unwrap().unwrap_err();
+/// assert_eq!((e.kind(), e.line()), ("invalid_record", Some(3)));
+/// ```
+pub fn read_lines<R: std::io::BufRead>(
+    reader: R,
+) -> impl Iterator<Item = Result<(usize, LedgerLine), crate::Error>> {
+    reader
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let n = i + 1;
+            let line = match line {
+                Ok(l) => l,
+                Err(e) => {
+                    let e = SplitError::InvalidRecord(format!("could not read the line: {e}"));
+                    return Some(Err(crate::Error::from(e).at_line(n)));
+                }
+            };
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                return None;
+            }
+            Some(
+                LedgerLine::parse(trimmed)
+                    .map(|l| (n, l))
+                    .map_err(|e| crate::Error::from(e).at_line(n)),
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -961,39 +998,3 @@ mod tests {
     }
 }
 
-/// Reads ledger lines one at a time: each item is a line's 1-based number and its
-/// [`LedgerLine`], or the line's error (`invalid_record` with the line). Blank lines and lines
-/// starting with `#` are skipped.
-///
-/// ```
-/// use liberation_gates::ledger::read_lines;
-/// let text = "# payouts of March\n\n{\"t\": 1, \"kind\": \"refund\"}\n";
-/// let e = read_lines(text.as_bytes()).next().unwrap().unwrap_err();
-/// assert_eq!((e.kind(), e.line()), ("invalid_record", Some(3)));
-/// ```
-pub fn read_lines<R: std::io::BufRead>(
-    reader: R,
-) -> impl Iterator<Item = Result<(usize, LedgerLine), crate::Error>> {
-    reader
-        .lines()
-        .enumerate()
-        .filter_map(|(i, line)| {
-            let n = i + 1;
-            let line = match line {
-                Ok(l) => l,
-                Err(e) => {
-                    let e = SplitError::InvalidRecord(format!("could not read the line: {e}"));
-                    return Some(Err(crate::Error::from(e).at_line(n)));
-                }
-            };
-            let trimmed = line.trim();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
-                return None;
-            }
-            Some(
-                LedgerLine::parse(trimmed)
-                    .map(|l| (n, l))
-                    .map_err(|e| crate::Error::from(e).at_line(n)),
-            )
-        })
-}
