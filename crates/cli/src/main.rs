@@ -550,7 +550,7 @@ fn cmd_simulate(
     }
     // What the last printed line said, so unchanged observations can be left out.
     let mut shown: Option<(liberation_gates::rollout::RolloutState, String)> = None;
-    while let Some(step) = sim.next() {
+    for step in sim.by_ref() {
         let (_, st) = step.map_err(|e| file_error(path, &e))?;
         let line = || {
             let mut v = json!({"t": st.t, "step": st.state.step, "weight": st.state.weight, "status": st.state.status});
