@@ -540,6 +540,8 @@ module.exports = {
   health: guarded(native.health),
   HealthModel: wrapClass(native.HealthModel),
   simulate: guarded(native.simulate),
+  readProposal: guarded(native.readProposal),
+  auditFiles: guarded(native.auditFiles),
   Proposal: wrapClass(native.Proposal),
   FlagSet: wrapClass(native.FlagSet),
   bucket: guarded(native.bucket),

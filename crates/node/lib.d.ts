@@ -8,7 +8,8 @@ import type { AuditResult, CreatorArg, SplitOptions, SplitResult } from './nativ
 
 export {
   Refundable, Ledger, Threshold, WindowRate, degradation, Policy, Evaluator, RolloutPlan, Rollout,
-  DeploymentPlan, health, HealthModel, simulate, Proposal, FlagSet, bucket, BreakerMachine, errorKinds, Store,
+  DeploymentPlan, health, HealthModel, simulate, readProposal, auditFiles, Proposal, FlagSet, bucket, BreakerMachine,
+  errorKinds, Store,
 } from './native';
 export type {
   CreatorArg, SplitOptions, SplitResult, PayoutObject, RefundResult, PolicyDecision, NotificationObject,

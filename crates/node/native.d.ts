@@ -27,6 +27,8 @@ export declare class BreakerMachine {
 /** The six-phase deployment plan. */
 export declare class DeploymentPlan {
   static builtin(): DeploymentPlan
+  /** Reads a deployment plan's text in `format` ("toml", "yaml" or "json"). */
+  static parse(text: string, format: string): DeploymentPlan
   get phases(): Array<string>
   /** Evaluates one phase: `{phase, passed, action, failed, missing, liberation_failed}`. */
   evaluate(phase: string, metrics?: Record<string, number | null> | null, checks?: Record<string, boolean | null> | null): any
@@ -226,7 +228,9 @@ export declare class RolloutPlan {
    * `gentleStepSeconds`: how long a gentle rollback stays on each step on its way down
    * (default 300).
    */
-  constructor(steps?: any | undefined | null, gentleStepSeconds?: number | undefined | null)
+  constructor(steps?: Array<{ weight: number; bake_seconds: number; approval?: boolean }> | null, gentleStepSeconds?: number | undefined | null)
+  /** Reads a rollout plan file's text in `format` ("toml", "yaml" or "json"). */
+  static parse(text: string, format: string): RolloutPlan
   get steps(): any
   /** How long a gentle rollback stays on each step on its way down, seconds. */
   get gentleStepSeconds(): number
@@ -269,6 +273,12 @@ export declare class WindowRate {
 
 /** Audits payouts made elsewhere against the split that says what creators are owed. */
 export declare function audit(gross: string | bigint, currency: string, creators: Array<CreatorArg>, paid: Array<PaidArg>, options?: SplitOptions | undefined | null): AuditResult
+
+/**
+ * Audits a payout file's text (JSON lines `{id, amount}`) against a split terms file's text
+ * (the CLI's `audit --split --paid`); an error in the payouts names its line.
+ */
+export declare function auditFiles(splitTerms: string, paid: string): AuditResult
 
 /** Payouts checked against the split (SPEC §10); amounts are decimal strings. */
 export interface AuditResult {
@@ -382,6 +392,9 @@ export interface Reading {
   abstain: number
   refused: Array<Refusal>
 }
+
+/** Reads a proposal file's text (the CLI's `vote` file): `{status, tally, refused, decision}`. */
+export declare function readProposal(text: string): { status: string; tally: { yes: number; no: number; abstain: number }; refused: Array<[number, string]>; decision: { subject: string; action: string; status: string } | null }
 
 /** How a refund was taken from the parties. */
 export interface RefundResult {

@@ -5,19 +5,18 @@
 //! proposal that is open or did not pass).
 
 use clap::{Parser, Subcommand, ValueEnum};
-use liberation_gates::audit::{self, Paid};
+use liberation_gates::audit;
 use liberation_gates::bucket;
 use liberation_gates::conformance;
-use liberation_gates::error::SplitError;
-use liberation_gates::governance::{self, Proposal, ProposalStatus, VoteInput};
+use liberation_gates::error::GovernanceError;
+use liberation_gates::governance::{FileReading, ProposalFile, ProposalStatus};
 use liberation_gates::ledger::{Ledger, Period};
 use liberation_gates::policy::{Action, Format, Policy, PolicyDecision};
 use liberation_gates::policytest::PolicyTest;
-use liberation_gates::rollout::{RolloutPlan, RolloutStatus, StepInput};
+use liberation_gates::rollout::{RolloutPlan, RolloutStatus};
 use liberation_gates::simulate;
 use liberation_gates::split::{split, CreatorInput, SplitInput};
 use liberation_gates::store::{self, DurableLedger};
-use serde::Deserialize;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -485,30 +484,14 @@ fn cmd_evaluate(policy: Option<PathBuf>, path: &Path, json: bool) -> Result<u8, 
     Ok(exit_for_action(last))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PlanFile {
-    steps: Vec<StepInput>,
-    /// How long a gentle rollback stays on each step on its way down (default 300 s).
-    #[serde(default)]
-    gentle_step_seconds: Option<f64>,
-}
 
 fn load_plan(path: Option<PathBuf>) -> Result<RolloutPlan, Fail> {
     let Some(path) = path else {
         return Ok(RolloutPlan::default());
     };
-    let text = read(&path)?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let value = liberation_gates::policy::parse_value(&text, ext.parse()?)
-        .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
-    let file: PlanFile =
-        serde_json::from_value(value).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
-    let plan = RolloutPlan::new(file.steps).and_then(|p| match file.gentle_step_seconds {
-        Some(g) => p.with_gentle_step_seconds(g),
-        None => Ok(p),
-    });
-    plan.map_err(|e| Fail(format!("{}: {e}", path.display())))
+    RolloutPlan::parse(&read(&path)?, ext.parse()?)
+        .map_err(|e| file_error(&path, &liberation_gates::Error::from(e)))
 }
 
 /// How `simulate` prints: JSON lines, or text with every line or only the changes.
@@ -898,35 +881,11 @@ fn cmd_report(
 }
 
 fn cmd_audit(split_path: &Path, paid_path: &Path, json: bool) -> Result<u8, Fail> {
-    let input: SplitInput = serde_json::from_str(&read(split_path)?).map_err(|e| {
-        Fail(format!(
-            "{}: invalid_record: not a split's terms: {e}",
-            split_path.display()
-        ))
-    })?;
-    let s = split(&input).map_err(|e| {
-        Fail(format!(
-            "{}: {}: {}",
-            split_path.display(),
-            e.kind(),
-            e.message()
-        ))
-    })?;
-    let mut lines = Vec::new();
-    let mut paid = Vec::new();
-    for (i, line) in read(paid_path)?.lines().enumerate() {
-        if line.trim().is_empty() || line.trim_start().starts_with('#') {
-            continue;
-        }
-        let p: Paid = serde_json::from_str(line).map_err(|e| {
-            let e = SplitError::InvalidRecord(format!("not a payout {{\"id\", \"amount\"}}: {e}"));
-            file_error(paid_path, &liberation_gates::Error::from(e).at_line(i + 1))
-        })?;
-        lines.push(i + 1);
-        paid.push(p);
-    }
-    let a = audit::audit_split_at(&s, &paid)
-        .map_err(|(k, e)| file_error(paid_path, &liberation_gates::Error::from(e).at_line(lines[k])))?;
+    let s = SplitInput::from_json(&read(split_path)?)
+        .map_err(liberation_gates::Error::from)
+        .and_then(|input| split(&input).map_err(liberation_gates::Error::from))
+        .map_err(|e| file_error(split_path, &e))?;
+    let a = audit::audit_text(&s, &read(paid_path)?).map_err(|e| file_error(paid_path, &e))?;
     if json {
         println!("{}", serde_json::to_string(&a)?);
     } else {
@@ -979,35 +938,11 @@ fn yes(b: bool) -> &'static str {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProposalFile {
-    #[serde(default)]
-    subject: Option<String>,
-    #[serde(default)]
-    action: Option<String>,
-    electorate: Vec<String>,
-    quorum: String,
-    pass_threshold: String,
-    opens_at: f64,
-    closes_at: f64,
-    #[serde(default)]
-    votes: Vec<VoteInput>,
-    now: f64,
-}
 
 fn cmd_vote(path: &Path, store: Option<String>, json: bool) -> Result<u8, Fail> {
-    let f: ProposalFile =
-        serde_json::from_str(&read(path)?).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
-    let p = Proposal::new(
-        f.electorate,
-        &f.quorum,
-        &f.pass_threshold,
-        f.opens_at,
-        f.closes_at,
-    )
-    .map_err(|e| Fail(format!("{}: {e}", path.display())))?;
-    let r = governance::read(p, &f.votes, f.now);
+    let fail = |e: GovernanceError| file_error(path, &e.into());
+    let f = ProposalFile::parse(&read(path)?).map_err(fail)?;
+    let FileReading { reading: r, decision } = f.read().map_err(fail)?;
     if let Some(url) = store {
         let mut s = store::open(&url).map_err(|e| store_fail(&url, e))?;
         // The proposal is named by its subject, else by its file.
@@ -1039,8 +974,8 @@ fn cmd_vote(path: &Path, store: Option<String>, json: bool) -> Result<u8, Fail> 
     if json {
         let mut v = json!({"status": r.status, "yes": r.tally.yes, "no": r.tally.no, "abstain": r.tally.abstain,
             "refused": r.refused.iter().map(|(i, e)| json!({"index": i, "error": e.kind(), "message": e.message()})).collect::<Vec<_>>()});
-        if let (Some(s), Some(a)) = (&f.subject, &f.action) {
-            v["decision"] = json!({"subject": s, "action": a, "status": r.status});
+        if let Some(d) = &decision {
+            v["decision"] = json!(d);
         }
         println!("{v}");
     } else {
@@ -1052,8 +987,8 @@ fn cmd_vote(path: &Path, store: Option<String>, json: bool) -> Result<u8, Fail> 
         for (i, e) in &r.refused {
             println!("  vote {i} refused: {}: {}", e.kind(), e.message());
         }
-        if let (Some(s), Some(a)) = (&f.subject, &f.action) {
-            println!("decision: {a} {s}: {}", r.status);
+        if let Some(d) = &decision {
+            println!("decision: {} {}: {}", d.action, d.subject, d.status);
         }
     }
     Ok(if r.status == ProposalStatus::Passed {

@@ -120,6 +120,35 @@ impl PayoutAudit {
     }
 }
 
+/// Audits a payout file (JSON lines `{"id", "amount"}`; blank and `#` lines skipped) against
+/// `split`; an error names its line and keeps its kind (`unknown_creator`,
+/// `duplicate_payout`, `invalid_amount`, or `invalid_record` for a line that is not a payout).
+pub fn audit_text(split: &Split, text: &str) -> Result<PayoutAudit, crate::Error> {
+    let mut lines = Vec::new();
+    let mut paid = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let p: Paid = serde_json::from_str(line).map_err(|e| {
+            let e = SplitError::InvalidRecord(format!("not a payout {{\"id\", \"amount\"}}: {e}"));
+            crate::Error::from(e).at_line(i + 1)
+        })?;
+        lines.push(i + 1);
+        paid.push(p);
+    }
+    audit_split_at(split, &paid).map_err(|(k, e)| crate::Error::from(e).at_line(lines[k]))
+}
+
+/// Audits a payout file against a split terms file, both as text (what `liberation-gates audit
+/// --split FILE --paid FILE` reads): the terms' errors are [`SplitInput::from_json`]'s and the
+/// split's own, the payouts' are [`audit_text`]'s, with their line.
+pub fn audit_files(split_terms: &str, paid: &str) -> Result<PayoutAudit, crate::Error> {
+    let input = SplitInput::from_json(split_terms)?;
+    audit_text(&split(&input)?, paid)
+}
+
 /// Audits `paid` against the split that `input` describes (SPEC §10).
 pub fn audit(input: &SplitInput, paid: &[Paid]) -> Result<PayoutAudit, SplitError> {
     audit_split(&split(input)?, paid)

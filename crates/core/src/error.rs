@@ -125,6 +125,9 @@ error_family! {
         AlreadyVoted => "already_voted",
         InvalidTime => "invalid_time",
         InvalidStatus => "invalid_status",
+        /// A proposal file that cannot be read: not JSON, a missing or unknown field, a
+        /// value of the wrong type.
+        InvalidProposal => "invalid_proposal",
     }
 }
 

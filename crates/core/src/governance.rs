@@ -337,8 +337,10 @@ impl Proposal {
     }
 }
 
-/// A vote as it arrives from data, for [`read`].
+/// A vote as it arrives from data, for [`read`]. An unknown field (a `weight`, say) is
+/// refused rather than ignored: every member's vote counts the same.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VoteInput {
     pub t: f64,
     pub member: String,
@@ -370,6 +372,83 @@ pub fn read(mut proposal: Proposal, votes: &[VoteInput], now: f64) -> Reading {
         status: proposal.status(now),
         tally: proposal.tally(now),
         refused,
+    }
+}
+
+/// A proposal file as the CLI's `vote` and every binding read it: the proposal's terms, the
+/// votes in the order cast, the time to read it at, and optionally the subject and action of
+/// the decision it makes (see `examples/proposal.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalFile {
+    /// What the decision is about (`"flag:democratic_governance"`).
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// What the decision does (`"enable"`).
+    #[serde(default)]
+    pub action: Option<String>,
+    /// Who may vote.
+    pub electorate: Vec<String>,
+    /// The share of the electorate that must vote (a decimal string).
+    pub quorum: String,
+    /// The share of yes among yes and no that passes (a decimal string).
+    pub pass_threshold: String,
+    /// When voting opens.
+    pub opens_at: f64,
+    /// When voting closes.
+    pub closes_at: f64,
+    /// The votes, in the order cast.
+    #[serde(default)]
+    pub votes: Vec<VoteInput>,
+    /// The time to read the proposal at.
+    pub now: f64,
+}
+
+/// A proposal file's reading: the [`Reading`], and the decision when the file names a
+/// subject and an action.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileReading {
+    /// Status, tally and refused votes.
+    #[serde(flatten)]
+    pub reading: Reading,
+    /// The decision record, when the file names its subject and action.
+    pub decision: Option<Decision>,
+}
+
+impl ProposalFile {
+    /// Parses a proposal file (JSON); `invalid_proposal` naming what was wrong when it is not
+    /// one (not JSON, a missing or unknown field, a value of the wrong type).
+    ///
+    /// ```
+    /// use liberation_gates::governance::ProposalFile;
+    /// let f = ProposalFile::parse(r#"{"electorate": ["a", "b"], "quorum": "0.5",
+    ///   "pass_threshold": "0.5", "opens_at": 0, "closes_at": 10,
+    ///   "votes": [{"t": 1, "member": "a", "choice": "yes"}], "now": 10,
+    ///   "subject": "flag:x", "action": "enable"}"#).unwrap();
+    /// let r = f.read().unwrap();
+    /// assert_eq!(r.decision.unwrap().status.as_str(), "passed");
+    /// ```
+    pub fn parse(text: &str) -> Result<ProposalFile, GovernanceError> {
+        crate::policy::parse_as(text, crate::policy::Format::Json)
+            .map_err(|e| GovernanceError::InvalidProposal(format!("not a proposal file: {e}")))
+    }
+
+    /// Builds the proposal (its own errors: `empty_electorate`, `invalid_quorum`, …) and reads
+    /// it at `now`.
+    pub fn read(&self) -> Result<FileReading, GovernanceError> {
+        let p = Proposal::new(
+            self.electorate.clone(),
+            &self.quorum,
+            &self.pass_threshold,
+            self.opens_at,
+            self.closes_at,
+        )?;
+        let reading = read(p, &self.votes, self.now);
+        let decision = match (&self.subject, &self.action) {
+            (Some(s), Some(a)) => Some(Decision::new(s.clone(), a.clone(), reading.status)),
+            _ => None,
+        };
+        Ok(FileReading { reading, decision })
     }
 }
 

@@ -85,7 +85,58 @@ impl Default for RolloutPlan {
     }
 }
 
+/// A rollout plan file as the CLI and every binding read it (TOML, YAML or JSON):
+/// `{"steps": [{"weight", "bake_seconds", "approval"}], "gentle_step_seconds": 300}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanFile {
+    /// The steps, in order.
+    pub steps: Vec<StepInput>,
+    /// How long a gentle rollback stays on each step on its way down (default 300 s).
+    #[serde(default)]
+    pub gentle_step_seconds: Option<f64>,
+}
+
 impl RolloutPlan {
+    /// Reads a rollout plan file (see [`PlanFile`]); `invalid_plan` naming what was wrong.
+    ///
+    /// ```
+    /// use liberation_gates::policy::Format;
+    /// use liberation_gates::rollout::RolloutPlan;
+    /// let p = RolloutPlan::parse(r#"{"steps": [{"weight": 100, "bake_seconds": 0}]}"#, Format::Json).unwrap();
+    /// assert_eq!(p.steps().len(), 1);
+    /// let e = RolloutPlan::parse(r#"{"steps": [], "speed": 2}"#, Format::Json).unwrap_err();
+    /// assert_eq!(e.kind(), "invalid_plan");
+    /// ```
+    pub fn parse(text: &str, format: crate::policy::Format) -> Result<RolloutPlan, RolloutError> {
+        let file: PlanFile = crate::policy::parse_as(text, format)
+            .map_err(|e| RolloutError::InvalidPlan(format!("not a rollout plan: {e}")))?;
+        RolloutPlan::new(file.steps)?.gentle(file.gentle_step_seconds)
+    }
+
+    /// A plan from its parts as the bindings receive them: `steps` read through any serde
+    /// deserializer (`None` for the default plan) and an optional gentle-ramp step time.
+    pub fn from_parts<'de, D: serde::Deserializer<'de>>(
+        steps: Option<D>,
+        gentle_step_seconds: Option<f64>,
+    ) -> Result<RolloutPlan, RolloutError> {
+        let plan = match steps {
+            None => RolloutPlan::default(),
+            Some(d) => RolloutPlan::new(
+                Vec::<StepInput>::deserialize(d)
+                    .map_err(|e| RolloutError::InvalidPlan(format!("steps: {e}")))?,
+            )?,
+        };
+        plan.gentle(gentle_step_seconds)
+    }
+
+    fn gentle(self, seconds: Option<f64>) -> Result<RolloutPlan, RolloutError> {
+        match seconds {
+            Some(g) => self.with_gentle_step_seconds(g),
+            None => Ok(self),
+        }
+    }
+
     /// `invalid_plan` unless there is at least one step, weights are whole percents in
     /// 0..=100, strictly increasing, the last 100, and every `bake_seconds ≥ 0`.
     pub fn new(steps: Vec<StepInput>) -> Result<Self, RolloutError> {

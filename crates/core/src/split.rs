@@ -232,6 +232,21 @@ pub struct CreatorInput {
 }
 
 impl SplitInput {
+    /// Reads a split's terms from JSON (the file `liberation-gates audit --split` takes):
+    /// `{"gross", "currency", "creators": [{"id", "weight"}], "creator_share", "fee",
+    /// "fee_mode", "step"}`, amounts as decimal strings. A JSON number where a decimal string
+    /// belongs, an unknown field or text that is not JSON is `invalid_record`.
+    ///
+    /// ```
+    /// use liberation_gates::split::SplitInput;
+    /// let e = SplitInput::from_json(r#"{"gross": 10, "currency": "GBP", "creators": []}"#).unwrap_err();
+    /// assert_eq!(e.kind(), "invalid_record");
+    /// ```
+    pub fn from_json(text: &str) -> Result<SplitInput, SplitError> {
+        crate::policy::parse_as(text, crate::policy::Format::Json)
+            .map_err(|e| SplitError::InvalidRecord(format!("not a split's terms: {e}")))
+    }
+
     /// A request for `gross` of `currency` with the default share and no fee.
     pub fn new(gross: impl Into<String>, currency: impl Into<String>) -> Self {
         SplitInput {

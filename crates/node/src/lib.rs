@@ -229,6 +229,20 @@ fn payouts(list: &[Payout]) -> Vec<PayoutObject> {
         .collect()
 }
 
+/// Reads a proposal file's text (the CLI's `vote` file): `{status, tally, refused, decision}`.
+#[napi(ts_return_type = "{ status: string; tally: { yes: number; no: number; abstain: number }; refused: Array<[number, string]>; decision: { subject: string; action: string; status: string } | null }")]
+pub fn read_proposal(text: String) -> Result<Value> {
+    let f = core::governance::ProposalFile::parse(&text).map_err(err)?;
+    to_value(&f.read().map_err(err)?)
+}
+
+/// Audits a payout file's text (JSON lines `{id, amount}`) against a split terms file's text
+/// (the CLI's `audit --split --paid`); an error in the payouts names its line.
+#[napi]
+pub fn audit_files(split_terms: String, paid: String) -> Result<AuditResult> {
+    audit_result(core::audit::audit_files(&split_terms, &paid).map_err(err)?)
+}
+
 /// Audits payouts made elsewhere against the split that says what creators are owed.
 #[napi]
 pub fn audit(
@@ -249,7 +263,10 @@ pub fn audit(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let a = core::audit::audit_split(&split, &paid).map_err(err)?;
+    audit_result(core::audit::audit_split(&split, &paid).map_err(err)?)
+}
+
+fn audit_result(a: core::audit::PayoutAudit) -> Result<AuditResult> {
     Ok(AuditResult {
         currency: a.currency.code().to_string(),
         expected: payouts(&a.expected),
@@ -753,20 +770,21 @@ impl RolloutPlan {
     /// `gentleStepSeconds`: how long a gentle rollback stays on each step on its way down
     /// (default 300).
     #[napi(constructor)]
-    pub fn new(steps: Option<Value>, gentle_step_seconds: Option<f64>) -> Result<Self> {
-        let plan = match steps {
-            None | Some(Value::Null) => core::rollout::RolloutPlan::default(),
-            Some(v) => {
-                let steps: Vec<core::rollout::StepInput> =
-                    json(v, "steps").map_err(|m| err(core::error::RolloutError::InvalidPlan(m)))?;
-                core::rollout::RolloutPlan::new(steps).map_err(err)?
-            }
-        };
-        let plan = match gentle_step_seconds {
-            None => plan,
-            Some(g) => plan.with_gentle_step_seconds(g).map_err(err)?,
-        };
-        Ok(RolloutPlan { inner: plan })
+    pub fn new(
+        #[napi(ts_arg_type = "Array<{ weight: number; bake_seconds: number; approval?: boolean }> | null")]
+        steps: Option<Value>,
+        gentle_step_seconds: Option<f64>,
+    ) -> Result<Self> {
+        core::rollout::RolloutPlan::from_parts(steps.filter(|v| !v.is_null()), gentle_step_seconds)
+            .map(|inner| RolloutPlan { inner })
+            .map_err(err)
+    }
+    /// Reads a rollout plan file's text in `format` ("toml", "yaml" or "json").
+    #[napi(factory)]
+    pub fn parse(text: String, format: String) -> Result<Self> {
+        core::rollout::RolloutPlan::parse(&text, format_arg(&format)?)
+            .map(|inner| RolloutPlan { inner })
+            .map_err(err)
     }
     #[napi(getter)]
     pub fn steps(&self) -> Result<Value> {
@@ -868,6 +886,13 @@ impl DeploymentPlan {
         DeploymentPlan {
             inner: core::plan::DeploymentPlan::builtin(),
         }
+    }
+    /// Reads a deployment plan's text in `format` ("toml", "yaml" or "json").
+    #[napi(factory)]
+    pub fn parse(text: String, format: String) -> Result<Self> {
+        core::plan::DeploymentPlan::parse(&text, format_arg(&format)?)
+            .map(|inner| DeploymentPlan { inner })
+            .map_err(err)
     }
     #[napi(getter)]
     pub fn phases(&self) -> Vec<String> {

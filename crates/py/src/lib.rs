@@ -17,6 +17,7 @@ use liberation_gates::policy::Format;
 use liberation_gates::split::{CreatorInput, SplitInput};
 use liberation_gates::Num;
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pythonize::Depythonizer;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyModule, PyString, PyTuple};
@@ -857,8 +858,8 @@ fn observation(
     checks: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<core::policy::Observation> {
     let (m, c) = (metrics.filter(|m| !m.is_none()), checks.filter(|c| !c.is_none()));
-    let mut m = m.map(pythonize::Depythonizer::from_object);
-    let mut c = c.map(pythonize::Depythonizer::from_object);
+    let mut m = m.map(Depythonizer::from_object);
+    let mut c = c.map(Depythonizer::from_object);
     core::policy::Observation::from_parts(t, m.as_mut(), c.as_mut()).map_err(err)
 }
 
@@ -912,19 +913,18 @@ impl RolloutPlan {
     #[new]
     #[pyo3(signature = (steps=None, gentle_step_seconds=None))]
     fn new(steps: Option<&Bound<'_, PyAny>>, gentle_step_seconds: Option<f64>) -> PyResult<Self> {
-        let plan = match steps.filter(|s| !s.is_none()) {
-            None => core::rollout::RolloutPlan::default(),
-            Some(s) => {
-                let steps: Vec<core::rollout::StepInput> = via_json(s, "steps")
-                    .map_err(|e| err(core::error::RolloutError::InvalidPlan(e.to_string())))?;
-                core::rollout::RolloutPlan::new(steps).map_err(err)?
-            }
-        };
-        let plan = match gentle_step_seconds {
-            None => plan,
-            Some(g) => plan.with_gentle_step_seconds(g).map_err(err)?,
-        };
-        Ok(RolloutPlan { inner: plan })
+        let mut steps = steps.filter(|s| !s.is_none()).map(Depythonizer::from_object);
+        core::rollout::RolloutPlan::from_parts(steps.as_mut(), gentle_step_seconds)
+            .map(|inner| RolloutPlan { inner })
+            .map_err(err)
+    }
+    /// Reads a rollout plan file's text (`format`: "toml", "yaml" or "json"):
+    /// `{steps: [...], gentle_step_seconds: 300}`.
+    #[staticmethod]
+    fn parse(text: &str, format: &str) -> PyResult<Self> {
+        core::rollout::RolloutPlan::parse(text, format_arg(format)?)
+            .map(|inner| RolloutPlan { inner })
+            .map_err(err)
     }
     /// How long a gentle rollback stays on each step on its way down, seconds.
     #[getter]
@@ -1987,6 +1987,20 @@ fn simulate<'py>(
     to_py(py, &steps)
 }
 
+/// Reads a proposal file's text (the CLI's `vote` file): `{status, tally, refused, decision}`.
+#[pyfunction]
+fn read_proposal<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let f = core::governance::ProposalFile::parse(text).map_err(err)?;
+    to_py(py, &f.read().map_err(err)?)
+}
+
+/// Audits a payout file's text (JSON lines `{id, amount}`) against a split terms file's text
+/// (the CLI's `audit --split --paid`); an error in the payouts names its line.
+#[pyfunction]
+fn audit_files<'py>(py: Python<'py>, split_terms: &str, paid: &str) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, &core::audit::audit_files(split_terms, paid).map_err(err)?)
+}
+
 /// Every error kind of every family, as `{family: [kinds]}`.
 #[pyfunction]
 fn error_kinds() -> BTreeMap<&'static str, Vec<&'static str>> {
@@ -2017,6 +2031,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<HealthModel>()?;
     m.add_function(wrap_pyfunction!(bucket, m)?)?;
     m.add_function(wrap_pyfunction!(simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(read_proposal, m)?)?;
+    m.add_function(wrap_pyfunction!(audit_files, m)?)?;
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(_raise, m)?)?;
     m.add_class::<Split>()?;

@@ -314,7 +314,30 @@ pub fn audit(
             amount: money_text(&amount, currency, "paid amount")?,
         });
     }
-    let a = core::audit::audit_split(&split, &list).map_err(err)?;
+    audit_result(core::audit::audit_split(&split, &list).map_err(err)?)
+}
+
+/// Audits a payout file's text (JSON lines `{id, amount}`) against a split terms file's text
+/// (the CLI's `audit --split --paid`); an error in the payouts names its line (`line`).
+#[wasm_bindgen(js_name = auditFiles)]
+pub fn audit_files(
+    #[wasm_bindgen(unchecked_param_type = "string")] split_terms: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] paid: JsValue,
+) -> Result<JsValue> {
+    let terms = text_arg(&split_terms, "splitTerms")?;
+    audit_result(core::audit::audit_files(&terms, &text_arg(&paid, "paid")?).map_err(err)?)
+}
+
+/// Reads a proposal file's text (the CLI's `vote` file): `{status, tally, refused, decision}`.
+#[wasm_bindgen(js_name = readProposal)]
+pub fn read_proposal(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<JsValue> {
+    let f = core::governance::ProposalFile::parse(&text_arg(&text, "text")?).map_err(err)?;
+    to_js(&f.read().map_err(err)?)
+}
+
+fn audit_result(a: core::audit::PayoutAudit) -> Result<JsValue> {
     to_js(&AuditResult {
         currency: a.currency.code().into(),
         expected: payouts(&a.expected),
@@ -506,6 +529,16 @@ impl Policy {
             inner: core::policy::Policy::builtin(),
         }
     }
+    /// Parses policy text in `format` ("json"; TOML and YAML are not in this build, and say so).
+    pub fn parse(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] format: JsValue,
+    ) -> Result<Policy> {
+        let format = text_arg(&format, "format")?.parse().map_err(err)?;
+        core::policy::Policy::parse(&text_arg(&text, "text")?, format)
+            .map(|inner| Policy { inner })
+            .map_err(err)
+    }
     /// Parses a policy written as JSON.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(
@@ -527,6 +560,12 @@ impl Policy {
     }
 }
 
+/// An observation from JS objects: a `null` value is a missing measurement, NaN is refused.
+fn observation(t: f64, metrics: JsValue, checks: JsValue) -> Result<core::policy::Observation> {
+    let part = |v: JsValue| opt(&v).then(|| serde_wasm_bindgen::Deserializer::from(v));
+    core::policy::Observation::from_parts(t, part(metrics), part(checks)).map_err(err)
+}
+
 /// Evaluates a policy over observations in time order (for dashboards).
 #[wasm_bindgen]
 pub struct Evaluator {
@@ -537,13 +576,7 @@ pub struct Evaluator {
 impl Evaluator {
     /// One observation: `metrics` `{name: number|null}`, `checks` `{name: boolean|null}`.
     pub fn observe(&mut self, t: f64, metrics: JsValue, checks: JsValue) -> Result<JsValue> {
-        let part = |v: JsValue| opt(&v).then(|| serde_wasm_bindgen::Deserializer::from(v));
-        let o = core::policy::Observation::from_parts(
-            t,
-            part(metrics),
-            part(checks),
-        )
-        .map_err(err)?;
+        let o = observation(t, metrics, checks)?;
         let d = self.inner.observe(&o).map_err(err)?;
         to_js(&d)
     }
@@ -574,6 +607,49 @@ pub fn simulate(
     to_js(&core::simulate::run_text(&text, policy, plan, started_at).map_err(err)?)
 }
 
+/// The six-phase deployment plan (SPEC §9).
+#[wasm_bindgen]
+pub struct DeploymentPlan {
+    inner: core::plan::DeploymentPlan,
+}
+
+#[wasm_bindgen]
+impl DeploymentPlan {
+    /// The built-in plan.
+    pub fn builtin() -> DeploymentPlan {
+        DeploymentPlan {
+            inner: core::plan::DeploymentPlan::builtin(),
+        }
+    }
+    /// Reads a deployment plan's text (`format` "json"; TOML and YAML are not in this build).
+    pub fn parse(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] format: JsValue,
+    ) -> Result<DeploymentPlan> {
+        let format = text_arg(&format, "format")?.parse().map_err(err)?;
+        core::plan::DeploymentPlan::parse(&text_arg(&text, "text")?, format)
+            .map(|inner| DeploymentPlan { inner })
+            .map_err(err)
+    }
+    /// Phase names, in order.
+    #[wasm_bindgen(getter)]
+    pub fn phases(&self) -> Vec<String> {
+        self.inner.phases.iter().map(|p| p.name.clone()).collect()
+    }
+    /// Evaluates one phase: `{phase, passed, action, failed, missing, liberation_failed}`.
+    pub fn evaluate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] phase: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, number | null> | null")]
+        metrics: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, boolean | null> | null")]
+        checks: JsValue,
+    ) -> Result<JsValue> {
+        let o = observation(0.0, metrics, checks)?;
+        to_js(&self.inner.evaluate_phase(&text_arg(&phase, "phase")?, &o).map_err(err)?)
+    }
+}
+
 /// A progressive-rollout plan.
 #[wasm_bindgen]
 pub struct RolloutPlan {
@@ -587,18 +663,24 @@ impl RolloutPlan {
     /// (default 300).
     #[wasm_bindgen(constructor)]
     pub fn new(steps: JsValue, gentle_step_seconds: Option<f64>) -> Result<RolloutPlan> {
-        let plan = if opt(&steps) {
-            let steps: Vec<core::rollout::StepInput> = from_js_strict(steps)
-                .map_err(|e| err(core::error::RolloutError::InvalidPlan(e)))?;
-            core::rollout::RolloutPlan::new(steps).map_err(err)?
-        } else {
-            core::rollout::RolloutPlan::default()
+        // Through a JSON value, so an unknown key in a step is seen (see `from_js_strict`).
+        let steps: Option<serde_json::Value> = match opt(&steps) {
+            true => Some(from_js(steps, "steps")?),
+            false => None,
         };
-        let plan = match gentle_step_seconds {
-            None => plan,
-            Some(g) => plan.with_gentle_step_seconds(g).map_err(err)?,
-        };
-        Ok(RolloutPlan { inner: plan })
+        core::rollout::RolloutPlan::from_parts(steps, gentle_step_seconds)
+            .map(|inner| RolloutPlan { inner })
+            .map_err(err)
+    }
+    /// Reads a rollout plan file's text (`format` "json"; TOML and YAML are not in this build).
+    pub fn parse(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] format: JsValue,
+    ) -> Result<RolloutPlan> {
+        let format = text_arg(&format, "format")?.parse().map_err(err)?;
+        core::rollout::RolloutPlan::parse(&text_arg(&text, "text")?, format)
+            .map(|inner| RolloutPlan { inner })
+            .map_err(err)
     }
     /// How long a gentle rollback stays on each step on its way down, seconds.
     #[wasm_bindgen(getter, js_name = gentleStepSeconds)]

@@ -41,10 +41,12 @@ from ._native import (
     Threshold,
     WindowRate,
     audit,
+    audit_files,
     bucket,
     degradation,
     error_kinds,
     health,
+    read_proposal,
     simulate,
 )
 from .breaker import Attribution, CircuitBreaker, FallbackCache, Served
@@ -113,6 +115,7 @@ def split(
 __all__ = [
     "split",
     "audit",
+    "audit_files",
     "Split",
     "Refundable",
     "Ledger",
@@ -129,6 +132,7 @@ __all__ = [
     "DeploymentPlan",
     "health",
     "HealthModel",
+    "read_proposal",
     "simulate",
     "Decision",
     "Proposal",

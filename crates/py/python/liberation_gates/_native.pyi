@@ -6,7 +6,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Tuple, Type, Unio
 
 __version__: str
 __all__ = [
-    "split", "audit", "degradation", "health", "HealthModel", "bucket", "simulate", "error_kinds", "_raise",
+    "split", "audit", "degradation", "health", "HealthModel", "bucket", "simulate", "read_proposal", "audit_files", "error_kinds", "_raise",
     "Split", "Refundable", "Ledger", "Threshold", "WindowRate", "Policy", "PolicyDecision",
     "Evaluator", "RolloutPlan", "Rollout", "DeploymentPlan", "Decision", "Proposal", "FlagSet",
     "BreakerMachine", "CircuitBreaker", "Guarded", "FallbackCache", "Store", "SharedBreaker", "SharedPermit", "__version__",
@@ -28,6 +28,8 @@ def split(
     fee_mode: Optional[str] = None,
     step: Optional[_Money] = None,
 ) -> Split: ...
+def read_proposal(text: str) -> dict[str, Any]: ...
+def audit_files(split_terms: str, paid: str) -> dict[str, Any]: ...
 def audit(
     gross: _Money,
     currency: str,
@@ -171,6 +173,8 @@ class Evaluator:
 @final
 class RolloutPlan:
     def __new__(cls, steps: Optional[Sequence[Mapping[str, Any]]] = None, gentle_step_seconds: Optional[float] = None) -> RolloutPlan: ...
+    @staticmethod
+    def parse(text: str, format: str) -> RolloutPlan: ...
     @property
     def steps(self) -> list[Tuple[int, float, bool]]: ...
     @property
