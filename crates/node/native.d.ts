@@ -18,7 +18,7 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** The breaker state machine driven with explicit times (SPEC §4), as the vectors use it. */
 export declare class BreakerMachine {
-  constructor(config?: any | undefined | null)
+  constructor(config?: object | undefined | null)
   /** Applies `op` at `t`; for `acquire`, whether it was permitted (else null). */
   apply(t: number, op: string, outcome?: string | undefined | null, seconds?: number | undefined | null): boolean | null
   get state(): string
@@ -107,7 +107,7 @@ export declare class Ledger {
  * a bit set: 1 = permitted (acquire only), 2 = transitions are waiting in `takeTransitions()`.
  */
 export declare class NativeBreaker {
-  constructor(config?: any | undefined | null)
+  constructor(config?: object | undefined | null)
   /** A handle for `breakerAcquire` / `breakerRecord`. */
   handle(): ExternalObject<'BreakerHandle'>
   acquire(t: number): number
@@ -140,7 +140,7 @@ export declare class NativeFallbackCache {
  * libuv thread pool (`acquire` and `record` return promises), never on the event loop.
  */
 export declare class NativeSharedBreaker {
-  constructor(url: string, name: string, config?: any | undefined | null)
+  constructor(url: string, name: string, config?: object | undefined | null)
   /** Resolves to 1 (permitted, shared), 0 (permitted by the local breaker) or -1 (rejected). */
   acquire(): Promise<number>
   /** Records a call of `seconds` that `acquire` permitted (`shared`: it answered 1). */

@@ -208,6 +208,22 @@ pub struct WindowInput {
     pub seconds: Option<Num>,
 }
 
+impl BreakerConfig {
+    /// A config from the object a binding receives, read through any serde deserializer
+    /// (`None` for the defaults). Every problem is `invalid_config` naming it — an unknown
+    /// key, a value of the wrong type, NaN — the same in every language.
+    pub fn from_de<'de, D: serde::Deserializer<'de>>(
+        config: Option<D>,
+    ) -> Result<BreakerConfig, BreakerError> {
+        let input = match config {
+            None => BreakerConfigInput::default(),
+            Some(d) => BreakerConfigInput::deserialize(d)
+                .map_err(|e| BreakerError::InvalidConfig(format!("config: {e}")))?,
+        };
+        BreakerConfig::try_from(input)
+    }
+}
+
 impl TryFrom<BreakerConfigInput> for BreakerConfig {
     type Error = BreakerError;
     fn try_from(i: BreakerConfigInput) -> Result<Self, BreakerError> {

@@ -38,6 +38,39 @@ pub fn bucket(id: &str, group: &str, modulus: u32, seed: u32) -> Result<u32, Buc
     Ok(h % modulus + 1)
 }
 
+/// [`bucket`] with the modulus and seed as the numbers a language passes (JavaScript has only
+/// doubles; Python's ints are unbounded): `None` is the default (100, 0); a number that is not
+/// a whole number in `0..=4294967295` is `invalid_modulus` or `invalid_seed`, checked after
+/// the id and the group, so every language reports the same error for the same arguments.
+///
+/// ```
+/// use liberation_gates::bucket::bucket_args;
+/// assert_eq!(bucket_args("123", "gr1", None, None).unwrap(), 73);
+/// assert_eq!(bucket_args("123", "gr1", None, Some(-1.0)).unwrap_err().kind(), "invalid_seed");
+/// assert_eq!(bucket_args("123", "gr1", Some(2.5), None).unwrap_err().kind(), "invalid_modulus");
+/// ```
+pub fn bucket_args(
+    id: &str,
+    group: &str,
+    modulus: Option<f64>,
+    seed: Option<f64>,
+) -> Result<u32, BucketError> {
+    let whole = |x: f64| (x.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&x)).then_some(x as u32);
+    let modulus = modulus.unwrap_or(DEFAULT_MODULUS as f64);
+    let seed = seed.unwrap_or(0.0);
+    let (m, s) = (whole(modulus), whole(seed));
+    match (m, s) {
+        (Some(m), Some(s)) => bucket(id, group, m, s),
+        _ if id.is_empty() || group.is_empty() => bucket(id, group, 1, 0),
+        (None, _) => Err(BucketError::InvalidModulus(format!(
+            "modulus must be a whole number from 1 to 4294967295, got {modulus}"
+        ))),
+        (_, None) => Err(BucketError::InvalidSeed(format!(
+            "seed must be a whole number from 0 to 4294967295, got {seed}"
+        ))),
+    }
+}
+
 /// A percentage rollout over one group (usually a flag key).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PercentageRollout {

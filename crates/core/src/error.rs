@@ -185,6 +185,8 @@ error_family! {
         InvalidId => "invalid_id",
         InvalidGroup => "invalid_group",
         InvalidModulus => "invalid_modulus",
+        /// A seed that is not a whole number in `0..=4294967295`.
+        InvalidSeed => "invalid_seed",
     }
 }
 

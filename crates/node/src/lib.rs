@@ -10,7 +10,7 @@
 #![deny(clippy::all)]
 
 use liberation_gates as core;
-use liberation_gates::breaker::{BreakerConfig, BreakerConfigInput, Outcome, Transition};
+use liberation_gates::breaker::{BreakerConfig, Outcome, Transition};
 use liberation_gates::fallback::Attribution;
 use liberation_gates::governance::{ProposalStatus, VoteInput};
 use liberation_gates::money::{Currency, Money};
@@ -1239,28 +1239,14 @@ impl FlagSet {
 /// Unleash-compatible bucket of `id` in `group`: 1..=modulus.
 #[napi]
 pub fn bucket(id: String, group: String, modulus: Option<f64>, seed: Option<f64>) -> Result<u32> {
-    let whole =
-        |x: f64, max: f64| (x.fract() == 0.0 && (0.0..=max).contains(&x)).then_some(x as u32);
-    let modulus = whole(modulus.unwrap_or(100.0), u32::MAX as f64).ok_or_else(|| {
-        err(core::error::BucketError::InvalidModulus(
-            "modulus must be a whole number from 1 to 4294967295".into(),
-        ))
-    })?;
-    let seed = whole(seed.unwrap_or(0.0), u32::MAX as f64)
-        .ok_or_else(|| arg("seed must be a whole number from 0 to 4294967295"))?;
-    core::bucket::bucket(&id, &group, modulus, seed).map_err(err)
+    core::bucket::bucket_args(&id, &group, modulus, seed).map_err(err)
 }
 
 // Breakers and fallbacks ---------------------------------------------------------------------
 
-fn breaker_config(config: Option<Value>) -> Result<BreakerConfig> {
-    let input: BreakerConfigInput = match config {
-        None | Some(Value::Null) => BreakerConfigInput::default(),
-        Some(v) => {
-            json(v, "config").map_err(|m| err(core::error::BreakerError::InvalidConfig(m)))?
-        }
-    };
-    BreakerConfig::try_from(input).map_err(err)
+/// A breaker config read straight from the JS object (NaN reaches the core and is refused).
+fn breaker_config(config: Option<Object<'_>>) -> Result<BreakerConfig> {
+    BreakerConfig::from_de(config.as_ref().map(De::new).as_mut()).map_err(err)
 }
 
 /// The breaker state machine driven with explicit times (SPEC §4), as the vectors use it.
@@ -1272,7 +1258,7 @@ pub struct BreakerMachine {
 #[napi]
 impl BreakerMachine {
     #[napi(constructor)]
-    pub fn new(config: Option<Value>) -> Result<Self> {
+    pub fn new(config: Option<Object<'_>>) -> Result<Self> {
         core::breaker::BreakerMachine::new(breaker_config(config)?)
             .map(|inner| BreakerMachine { inner })
             .map_err(err)
@@ -1363,7 +1349,7 @@ pub fn breaker_record(handle: &BreakerHandle, t: f64, failure: bool, seconds: f6
 #[napi]
 impl NativeBreaker {
     #[napi(constructor)]
-    pub fn new(config: Option<Value>) -> Result<Self> {
+    pub fn new(config: Option<Object<'_>>) -> Result<Self> {
         let inner = core::breaker::CircuitBreaker::new(breaker_config(config)?).map_err(err)?;
         let shared = Arc::new(BreakerShared {
             inner,
@@ -1696,7 +1682,7 @@ impl napi::Task for SharedRecord {
 #[napi]
 impl NativeSharedBreaker {
     #[napi(constructor)]
-    pub fn new(url: String, name: String, config: Option<Value>) -> Result<Self> {
+    pub fn new(url: String, name: String, config: Option<Object<'_>>) -> Result<Self> {
         let inner =
             core::store::shared::SharedBreaker::connect(&url, &name, breaker_config(config)?)
                 .map_err(err)?;

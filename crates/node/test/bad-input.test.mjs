@@ -48,6 +48,9 @@ export const MATRIX = [
   ['string count', () => new lg.WindowRate(60).push(0, '1', 0), TypeError],
   ['unknown window', () => new lg.BreakerMachine({ window: { type: 'weird' } }), 'invalid_config'],
   ['fractional minimum_calls', () => new lg.BreakerMachine({ minimum_calls: 1.5 }), 'invalid_config'],
+  // issue 17: a NaN was a bare TypeError ("Failed to convert js number to serde_json::Number")
+  ['NaN threshold in a config', () => new lg.BreakerMachine({ failure_rate_threshold: NaN }), 'invalid_config'],
+  ['unknown config key', () => new lg.BreakerMachine({ colour: 'red' }), 'invalid_config'],
   ['unknown operation', () => new lg.BreakerMachine().apply(0, 'explode'), 'invalid_op'],
   ['operation out of order', twice(() => new lg.BreakerMachine(), (m) => m.apply(10, 'acquire'), (m) => m.apply(5, 'acquire')), 'out_of_order'],
   ['breaker threshold above 1', () => new lg.CircuitBreaker({ failure_rate_threshold: 1.5 }), 'invalid_config'],
@@ -62,6 +65,9 @@ export const MATRIX = [
   ['empty bucket id', () => lg.bucket('', 'g'), 'invalid_id'],
   ['zero modulus', () => lg.bucket('u', 'g', 0), 'invalid_modulus'],
   ['fractional modulus', () => lg.bucket('u', 'g', 2.5), 'invalid_modulus'],
+  // issue 17: the same kind as in Python and WASM (it was a TypeError here, a ValueError there)
+  ['negative seed', () => lg.bucket('u', 'g', 100, -1), 'invalid_seed'],
+  ['seed above 32 bits', () => lg.bucket('u', 'g', 100, 2 ** 32), 'invalid_seed'],
   ['garbage policy', () => lg.Policy.parse('\u0000 not toml', 'toml'), 'invalid_policy'],
   ['huge policy text', () => lg.Policy.parse('x'.repeat(1_000_000), 'yaml'), 'invalid_policy'],
   ['missing policy file', () => lg.Policy.fromPath('/nonexistent/policy.toml'), 'invalid_policy'],

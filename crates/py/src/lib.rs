@@ -8,7 +8,7 @@
 //! core is written so that none happens on any input.
 
 use liberation_gates as core;
-use liberation_gates::breaker::{BreakerConfig, BreakerConfigInput, Outcome};
+use liberation_gates::breaker::{BreakerConfig, Outcome};
 use liberation_gates::clock::{Clock, SystemClock};
 use liberation_gates::fallback::{Attribution, Unavailable};
 use liberation_gates::governance::{ProposalStatus, VoteInput};
@@ -1436,28 +1436,17 @@ impl FlagSet {
 
 /// Unleash-compatible bucket of `id` in `group`: 1..=modulus.
 #[pyfunction]
-#[pyo3(signature = (id, group, modulus=100, seed=0))]
-fn bucket(id: &str, group: &str, modulus: i64, seed: i64) -> PyResult<u32> {
-    let modulus = u32::try_from(modulus).map_err(|_| {
-        err(core::error::BucketError::InvalidModulus(format!(
-            "modulus must be 1..=4294967295, got {modulus}"
-        )))
-    })?;
-    let seed = u32::try_from(seed)
-        .map_err(|_| PyValueError::new_err(format!("seed must be 0..=4294967295, got {seed}")))?;
-    core::bucket::bucket(id, group, modulus, seed).map_err(err)
+#[pyo3(signature = (id, group, modulus=None, seed=None))]
+fn bucket(id: &str, group: &str, modulus: Option<f64>, seed: Option<f64>) -> PyResult<u32> {
+    core::bucket::bucket_args(id, group, modulus, seed).map_err(err)
 }
 
 // ---------------------------------------------------------------------------------------
 // Breakers and fallbacks.
 
 fn breaker_config(config: Option<&Bound<'_, PyAny>>) -> PyResult<BreakerConfig> {
-    let input: BreakerConfigInput = match config.filter(|c| !c.is_none()) {
-        None => BreakerConfigInput::default(),
-        Some(c) => via_json(c, "config")
-            .map_err(|e| err(core::error::BreakerError::InvalidConfig(e.to_string())))?,
-    };
-    BreakerConfig::try_from(input).map_err(err)
+    let mut config = config.filter(|c| !c.is_none()).map(Depythonizer::from_object);
+    BreakerConfig::from_de(config.as_mut()).map_err(err)
 }
 
 /// The breaker state machine driven with explicit times (SPEC §4), as the vectors use it.

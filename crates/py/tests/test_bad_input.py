@@ -94,6 +94,7 @@ MATRIX: list[tuple[str, Callable[[], Any], Expected]] = [
     ("fractional minimum_calls", lambda: lg.BreakerMachine({"minimum_calls": 1.5}), "invalid_config"),
     ("threshold above 1", lambda: lg.BreakerMachine({"failure_rate_threshold": 1.5}), "invalid_config"),
     ("unknown config key", lambda: lg.BreakerMachine({"colour": "red"}), "invalid_config"),
+    ("NaN threshold in a config", lambda: lg.BreakerMachine({"failure_rate_threshold": NAN}), "invalid_config"),
     ("unknown operation", lambda: lg.BreakerMachine().apply(0.0, "explode"), "invalid_op"),
     ("operation out of order", _breaker_backwards, "out_of_order"),
     ("breaker config not JSON", lambda: lg.CircuitBreaker({"window": object()}), "invalid_config"),
@@ -114,6 +115,9 @@ MATRIX: list[tuple[str, Callable[[], Any], Expected]] = [
     ("empty bucket group", lambda: lg.bucket("u", ""), "invalid_group"),
     ("zero modulus", lambda: lg.bucket("u", "g", 0), "invalid_modulus"),
     ("negative modulus", lambda: lg.bucket("u", "g", -5), "invalid_modulus"),
+    # issue 17: the same kind as in Node and WASM (it was a ValueError here, a TypeError there)
+    ("negative seed", lambda: lg.bucket("u", "g", 100, -1), "invalid_seed"),
+    ("seed above 32 bits", lambda: lg.bucket("u", "g", 100, 2**32), "invalid_seed"),
     # policies, observations, rollouts
     ("garbage policy", lambda: lg.Policy.parse("\x00\x01 not toml", "toml"), "invalid_policy"),
     ("huge policy text", lambda: lg.Policy.parse("x" * 1_000_000, "yaml"), "invalid_policy"),

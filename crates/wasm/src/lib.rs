@@ -990,16 +990,7 @@ pub fn bucket(
     seed: Option<f64>,
 ) -> Result<u32> {
     let (id, group) = (text_arg(&id, "id")?, text_arg(&group, "group")?);
-    let whole =
-        |x: f64| (x.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&x)).then_some(x as u32);
-    let modulus = whole(modulus.unwrap_or(100.0)).ok_or_else(|| {
-        err(core::error::BucketError::InvalidModulus(
-            "modulus must be a whole number from 1 to 4294967295".into(),
-        ))
-    })?;
-    let seed = whole(seed.unwrap_or(0.0))
-        .ok_or_else(|| type_error("seed must be a whole number from 0 to 4294967295"))?;
-    core::bucket::bucket(&id, &group, modulus, seed).map_err(err)
+    core::bucket::bucket_args(&id, &group, modulus, seed).map_err(err)
 }
 
 /// Every error kind of every family: `{family: [kinds]}`.
