@@ -8,7 +8,7 @@ import type { AuditResult, CreatorArg, SplitOptions, SplitResult } from './nativ
 
 export {
   Refundable, Ledger, Threshold, WindowRate, degradation, Policy, Evaluator, RolloutPlan, Rollout,
-  DeploymentPlan, health, HealthModel, simulate, readProposal, auditFiles, Proposal, FlagSet, bucket, BreakerMachine,
+  DeploymentPlan, BlueGreen, RedeployGuard, Participation, health, HealthModel, simulate, readProposal, auditFiles, Proposal, FlagSet, bucket, BreakerMachine,
   errorKinds, Store,
 } from './native';
 export type {

@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.BlueGreen = nativeBinding.BlueGreen
 module.exports.BreakerMachine = nativeBinding.BreakerMachine
 module.exports.DeploymentPlan = nativeBinding.DeploymentPlan
 module.exports.Evaluator = nativeBinding.Evaluator
@@ -844,8 +845,10 @@ module.exports.Ledger = nativeBinding.Ledger
 module.exports.NativeBreaker = nativeBinding.NativeBreaker
 module.exports.NativeFallbackCache = nativeBinding.NativeFallbackCache
 module.exports.NativeSharedBreaker = nativeBinding.NativeSharedBreaker
+module.exports.Participation = nativeBinding.Participation
 module.exports.Policy = nativeBinding.Policy
 module.exports.Proposal = nativeBinding.Proposal
+module.exports.RedeployGuard = nativeBinding.RedeployGuard
 module.exports.Refundable = nativeBinding.Refundable
 module.exports.Rollout = nativeBinding.Rollout
 module.exports.RolloutPlan = nativeBinding.RolloutPlan

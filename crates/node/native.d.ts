@@ -16,6 +16,23 @@ export declare class ExternalObject<T> {
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/**
+ * A blue-green deployment: green staged beside blue, a pre-promotion gate, then a
+ * post-promotion gate watched for `watchSeconds` (SPEC §8).
+ */
+export declare class BlueGreen {
+  constructor(watchSeconds: number)
+  /** "staged", "aborted", "promoted", "switched_back" or "completed". */
+  get status(): string
+  /** Reports the pre-promotion gate at `t`: passing promotes, failing aborts. */
+  preGate(t: number, passed: boolean): string
+  /**
+   * Reports the post-promotion gate at `t`: failing switches back to blue; passing until
+   * the watch period is over completes.
+   */
+  postGate(t: number, passed: boolean): string
+}
+
 /** The breaker state machine driven with explicit times (SPEC §4), as the vectors use it. */
 export declare class BreakerMachine {
   constructor(config?: object | undefined | null)
@@ -100,6 +117,13 @@ export declare class Ledger {
   reportCsv(period?: string | undefined | null): string
   /** Creators' share of the base over `(now - windowSeconds, now]` in `currency`. */
   creatorShare(now: number, windowSeconds: number, currency: string): number | null
+  /**
+   * The creators' share against the 75% floor and each creator's amount in `currency`, or
+   * null when the ledger holds nothing in it.
+   */
+  sovereigntySummary(currency: string): any
+  /** The currencies in the ledger, sorted. */
+  get currencies(): Array<string>
 }
 
 /**
@@ -158,6 +182,19 @@ export declare class NativeSharedBreaker {
   reset(): string
 }
 
+/** Participation across closed proposals: the `governance_participation_drop` metric. */
+export declare class Participation {
+  /**
+   * A baseline of the `baseline` proposals before the latest (default 3; GovernanceError
+   * `invalid_participation` for 0).
+   */
+  constructor(baseline?: number | undefined | null)
+  /** Adds a closed proposal's participation rate, 0–1. */
+  record(rate: number): void
+  /** The relative drop of the latest rate against the baseline's mean, or null. */
+  get drop(): number | null
+}
+
 /** A deployment-safety policy (SPEC §7). */
 export declare class Policy {
   /** The built-in liberation-safe policy. */
@@ -169,6 +206,8 @@ export declare class Policy {
   /** Writes the policy in `format` (default "toml"). */
   dumps(format?: string | undefined | null): string
   get ruleIds(): Array<string>
+  /** `[metrics, checks]`: the names the policy reads. */
+  inputs(): [string[], string[]]
   /** A fresh evaluator. */
   evaluator(): Evaluator
   /** Liberation rules behind a rollback decision (empty for a technical one). */
@@ -188,6 +227,23 @@ export declare class Proposal {
    * counted nor refused).
    */
   static read(electorate: Array<string>, quorum: string | number, passThreshold: string | number, opensAt: number, closesAt: number, votes: Array<VoteArg>, now: number): Reading
+}
+
+/**
+ * After a rollback caused by a liberation rule, a service redeploys only with a passed
+ * community decision `redeploy:<service>`.
+ */
+export declare class RedeployGuard {
+  constructor()
+  /** Notes a policy decision about `service`; a liberation rollback blocks redeployment. */
+  record(policy: Policy, service: string, decision: PolicyDecision): void
+  /** The liberation rules that blocked `service`, or null. */
+  blockedBy(service: string): Array<string> | null
+  /**
+   * Starts a rollout of `service`; a blocked service needs a passed `redeploy:<service>`
+   * decision (RolloutError `redeploy_needs_approval` otherwise).
+   */
+  start(service: string, plan?: RolloutPlan | undefined | null, startedAt?: number | undefined | null, decision?: DecisionObject | undefined | null): Rollout
 }
 
 /** The unrefunded balances of one split. */

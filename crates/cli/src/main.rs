@@ -484,7 +484,6 @@ fn cmd_evaluate(policy: Option<PathBuf>, path: &Path, json: bool) -> Result<u8, 
     Ok(exit_for_action(last))
 }
 
-
 fn load_plan(path: Option<PathBuf>) -> Result<RolloutPlan, Fail> {
     let Some(path) = path else {
         return Ok(RolloutPlan::default());
@@ -938,11 +937,13 @@ fn yes(b: bool) -> &'static str {
     }
 }
 
-
 fn cmd_vote(path: &Path, store: Option<String>, json: bool) -> Result<u8, Fail> {
     let fail = |e: GovernanceError| file_error(path, &e.into());
     let f = ProposalFile::parse(&read(path)?).map_err(fail)?;
-    let FileReading { reading: r, decision } = f.read().map_err(fail)?;
+    let FileReading {
+        reading: r,
+        decision,
+    } = f.read().map_err(fail)?;
     if let Some(url) = store {
         let mut s = store::open(&url).map_err(|e| store_fail(&url, e))?;
         // The proposal is named by its subject, else by its file.

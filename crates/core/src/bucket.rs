@@ -55,7 +55,8 @@ pub fn bucket_args(
     modulus: Option<f64>,
     seed: Option<f64>,
 ) -> Result<u32, BucketError> {
-    let whole = |x: f64| (x.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&x)).then_some(x as u32);
+    let whole =
+        |x: f64| (x.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&x)).then_some(x as u32);
     let modulus = modulus.unwrap_or(DEFAULT_MODULUS as f64);
     let seed = seed.unwrap_or(0.0);
     let (m, s) = (whole(modulus), whole(seed));

@@ -128,6 +128,8 @@ error_family! {
         /// A proposal file that cannot be read: not JSON, a missing or unknown field, a
         /// value of the wrong type.
         InvalidProposal => "invalid_proposal",
+        /// A participation rate outside `[0, 1]`, or a baseline of no proposals.
+        InvalidParticipation => "invalid_participation",
     }
 }
 

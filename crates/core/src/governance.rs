@@ -504,24 +504,35 @@ pub struct Participation {
 }
 
 impl Participation {
-    /// Tracks participation with a baseline of the `baseline` proposals before the latest.
-    pub fn new(baseline: usize) -> Self {
-        Participation {
-            rates: Vec::new(),
-            baseline: baseline.max(1),
+    /// Tracks participation with a baseline of the `baseline` proposals before the latest;
+    /// `invalid_participation` for a baseline of 0.
+    pub fn new(baseline: usize) -> Result<Self, GovernanceError> {
+        if baseline == 0 {
+            return Err(GovernanceError::InvalidParticipation(
+                "the baseline must count at least one proposal".into(),
+            ));
         }
+        Ok(Participation {
+            rates: Vec::new(),
+            baseline,
+        })
     }
 
-    /// Adds a closed proposal's participation rate (votes cast ÷ electorate).
-    pub fn record(&mut self, rate: f64) {
-        if rate.is_finite() && rate >= 0.0 {
-            self.rates.push(rate);
+    /// Adds a closed proposal's participation rate (votes cast ÷ electorate);
+    /// `invalid_participation` unless it is a number in `[0, 1]` (nothing is recorded then).
+    pub fn record(&mut self, rate: f64) -> Result<(), GovernanceError> {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(GovernanceError::InvalidParticipation(format!(
+                "a participation rate is a number from 0 to 1, got {rate}"
+            )));
         }
+        self.rates.push(rate);
+        Ok(())
     }
 
     /// Adds a proposal read at `now` (its participation at that time).
-    pub fn record_proposal(&mut self, p: &Proposal, now: f64) {
-        self.record(p.participation(now));
+    pub fn record_proposal(&mut self, p: &Proposal, now: f64) -> Result<(), GovernanceError> {
+        self.record(p.participation(now))
     }
 
     /// `(baseline − latest) / baseline`, or `None` with fewer than two proposals or a zero

@@ -920,28 +920,25 @@ fn csv_field(s: &str) -> String {
 pub fn read_lines<R: std::io::BufRead>(
     reader: R,
 ) -> impl Iterator<Item = Result<(usize, LedgerLine), crate::Error>> {
-    reader
-        .lines()
-        .enumerate()
-        .filter_map(|(i, line)| {
-            let n = i + 1;
-            let line = match line {
-                Ok(l) => l,
-                Err(e) => {
-                    let e = SplitError::InvalidRecord(format!("could not read the line: {e}"));
-                    return Some(Err(crate::Error::from(e).at_line(n)));
-                }
-            };
-            let trimmed = line.trim();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
-                return None;
+    reader.lines().enumerate().filter_map(|(i, line)| {
+        let n = i + 1;
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                let e = SplitError::InvalidRecord(format!("could not read the line: {e}"));
+                return Some(Err(crate::Error::from(e).at_line(n)));
             }
-            Some(
-                LedgerLine::parse(trimmed)
-                    .map(|l| (n, l))
-                    .map_err(|e| crate::Error::from(e).at_line(n)),
-            )
-        })
+        };
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            return None;
+        }
+        Some(
+            LedgerLine::parse(trimmed)
+                .map(|l| (n, l))
+                .map_err(|e| crate::Error::from(e).at_line(n)),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -997,4 +994,3 @@ mod tests {
         assert_eq!(row.creators.values().collect::<Vec<_>>(), ["0.00", "0.00"]);
     }
 }
-

@@ -215,7 +215,11 @@ impl DeploymentPlan {
     }
 
     /// Evaluates the phase called `name`; `invalid_plan` when the plan has no such phase.
-    pub fn evaluate_phase(&self, name: &str, obs: &Observation) -> Result<PhaseResult, PolicyError> {
+    pub fn evaluate_phase(
+        &self,
+        name: &str,
+        obs: &Observation,
+    ) -> Result<PhaseResult, PolicyError> {
         self.phase(name)
             .map(|p| p.evaluate(obs))
             .ok_or_else(|| PolicyError::InvalidPlan(format!("no phase named {name:?}")))

@@ -739,7 +739,7 @@ impl Observation {
 }
 
 /// A message the community must receive about a decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
     /// Who must hear about it: `"community"`.
     pub audience: String,
@@ -750,8 +750,9 @@ pub struct Notification {
     pub message: String,
 }
 
-/// The decision after one observation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The decision after one observation. It reads back from its serialized form (as the
+/// bindings return it), so a decision can be handed back to [`Policy::liberation_cause`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PolicyDecision {
     pub t: f64,
     pub action: Action,

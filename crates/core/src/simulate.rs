@@ -338,7 +338,9 @@ impl<R: std::io::BufRead> Run<R> {
                 .unwrap_or(0.0);
             self.sim = Some(Simulation::new(policy, plan, t));
         }
-        self.sim.as_mut().expect("the simulation starts on first use")
+        self.sim
+            .as_mut()
+            .expect("the simulation starts on first use")
     }
 
     /// The rollout's state after the lines read so far.

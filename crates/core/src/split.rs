@@ -696,6 +696,38 @@ impl Refundable {
         })
     }
 
+    /// Balances from a split as a binding returned it — `{currency, creators: [{id, amount}],
+    /// platform}` with amounts as decimal strings, other fields ignored — read through any
+    /// serde deserializer. A shape that is not that is `invalid_record`; amounts are checked
+    /// as [`Refundable::from_parts`] checks them (`unknown_currency`, `invalid_amount`, …).
+    pub fn from_balances<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, SplitError> {
+        #[derive(Deserialize)]
+        struct Line {
+            id: String,
+            amount: String,
+        }
+        #[derive(Deserialize)]
+        struct Balances {
+            currency: String,
+            creators: Vec<Line>,
+            platform: String,
+        }
+        let b = Balances::deserialize(d)
+            .map_err(|e| SplitError::InvalidRecord(format!("not a split's balances: {e}")))?;
+        let c = Currency::from_code(&b.currency)?;
+        let creators = b
+            .creators
+            .into_iter()
+            .map(|l| {
+                Ok(Payout {
+                    amount: Money::parse_named(&l.amount, c, "creator amount")?,
+                    id: l.id,
+                })
+            })
+            .collect::<Result<Vec<_>, SplitError>>()?;
+        Refundable::from_parts(c, creators, Money::parse_named(&b.platform, c, "platform")?)
+    }
+
     /// What remains refundable in total.
     pub fn remaining(&self) -> Money {
         money(self.balances.iter().sum(), self.currency)

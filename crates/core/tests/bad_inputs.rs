@@ -40,12 +40,15 @@ fn read(name: &str) -> String {
 /// Feeds one case's file to the public API its input names; the error it must raise.
 fn run(case: &Case) -> Result<(), Error> {
     let text = read(&case.file);
-    let format = || -> Result<Format, Error> {
-        Ok(case.format.as_deref().unwrap_or("json").parse()?)
-    };
+    let format =
+        || -> Result<Format, Error> { Ok(case.format.as_deref().unwrap_or("json").parse()?) };
     match case.input.as_str() {
-        "policy" => Policy::parse(&text, format()?).map(drop).map_err(Error::from),
-        "rollout_plan" => RolloutPlan::parse(&text, format()?).map(drop).map_err(Error::from),
+        "policy" => Policy::parse(&text, format()?)
+            .map(drop)
+            .map_err(Error::from),
+        "rollout_plan" => RolloutPlan::parse(&text, format()?)
+            .map(drop)
+            .map_err(Error::from),
         "deployment_plan" => DeploymentPlan::parse(&text, format()?)
             .map(drop)
             .map_err(Error::from),
@@ -62,7 +65,11 @@ fn run(case: &Case) -> Result<(), Error> {
             .map_err(Error::from),
         "split_terms" => audit::audit_files(&text, "").map(drop),
         "payouts" => {
-            let terms = read(case.split.as_deref().expect("a payouts case names its split"));
+            let terms = read(
+                case.split
+                    .as_deref()
+                    .expect("a payouts case names its split"),
+            );
             audit::audit_files(&terms, &text).map(drop)
         }
         other => panic!("{}: unknown input {other:?}", case.name),
@@ -103,8 +110,15 @@ fn every_file_of_the_corpus_is_a_case() {
         }
         for f in std::fs::read_dir(&dir).unwrap() {
             let f = f.unwrap().path();
-            let rel = f.strip_prefix(root()).unwrap().to_string_lossy().into_owned();
-            assert!(named.contains(rel.as_str()), "{rel} is in no case of cases.json");
+            let rel = f
+                .strip_prefix(root())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            assert!(
+                named.contains(rel.as_str()),
+                "{rel} is in no case of cases.json"
+            );
         }
     }
 }

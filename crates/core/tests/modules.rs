@@ -483,14 +483,30 @@ fn registry_and_fallback_cache() {
 
 #[test]
 fn participation_drop_against_recent_proposals() {
-    let mut p = Participation::new(3);
+    let mut p = Participation::new(3).unwrap();
     assert_eq!(p.drop(), None);
     for r in [0.6, 0.5, 0.7] {
-        p.record(r);
+        p.record(r).unwrap();
     }
-    p.record(0.24);
+    p.record(0.24).unwrap();
     let d = p.drop().unwrap();
     assert!((d - 0.6).abs() < 1e-12, "{d}");
+}
+
+/// A bad rate or baseline is refused, never dropped or corrected silently.
+#[test]
+fn participation_refuses_rates_outside_zero_to_one() {
+    assert_eq!(
+        Participation::new(0).unwrap_err().kind(),
+        "invalid_participation"
+    );
+    let mut p = Participation::new(1).unwrap();
+    for bad in [f64::NAN, -0.1, 1.5, f64::INFINITY] {
+        assert_eq!(p.record(bad).unwrap_err().kind(), "invalid_participation");
+    }
+    p.record(0.5).unwrap();
+    p.record(0.25).unwrap();
+    assert_eq!(p.drop(), Some(0.5), "the refused rates were not recorded");
 }
 
 /// Issue 15: a payment system that underpays creators trips `creator_sovereignty` like any

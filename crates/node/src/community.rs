@@ -1,0 +1,302 @@
+//! Community control: proposals, decisions, flags, bucketing.
+
+use crate::*;
+use liberation_gates as core;
+use liberation_gates::governance::{ProposalStatus, VoteInput};
+use napi::bindgen_prelude::Either;
+use napi_derive::napi;
+use serde_json::Value;
+// Governance, flags, bucketing ---------------------------------------------------------------
+
+/// A community decision.
+#[napi(object)]
+#[derive(Clone)]
+pub struct DecisionObject {
+    pub subject: String,
+    pub action: String,
+    /// "open", "passed", "rejected" or "no_quorum".
+    pub status: String,
+}
+
+pub(crate) fn decision_core(d: &DecisionObject) -> Result<core::governance::Decision> {
+    let status: ProposalStatus = d.status.parse().map_err(err)?;
+    Ok(core::governance::Decision::new(
+        d.subject.clone(),
+        d.action.clone(),
+        status,
+    ))
+}
+
+#[napi(object)]
+pub struct Tally {
+    pub yes: u32,
+    pub no: u32,
+    pub abstain: u32,
+}
+
+#[napi(object)]
+pub struct Refusal {
+    pub index: u32,
+    pub error: String,
+}
+
+#[napi(object)]
+pub struct Reading {
+    pub status: String,
+    pub yes: u32,
+    pub no: u32,
+    pub abstain: u32,
+    pub refused: Vec<Refusal>,
+}
+
+#[napi(object)]
+pub struct VoteArg {
+    pub t: f64,
+    pub member: String,
+    pub choice: String,
+}
+
+/// One member, one vote (SPEC §5).
+#[napi]
+pub struct Proposal {
+    pub(crate) inner: core::governance::Proposal,
+}
+
+#[napi]
+impl Proposal {
+    #[napi(constructor)]
+    pub fn new(
+        electorate: Vec<String>,
+        quorum: Either<String, f64>,
+        pass_threshold: Either<String, f64>,
+        opens_at: f64,
+        closes_at: f64,
+    ) -> Result<Self> {
+        core::governance::Proposal::new(
+            electorate,
+            &exact_text(&quorum),
+            &exact_text(&pass_threshold),
+            opens_at,
+            closes_at,
+        )
+        .map(|inner| Proposal { inner })
+        .map_err(err)
+    }
+    /// Casts a vote; a refusal throws GovernanceError with its code and changes nothing.
+    #[napi]
+    pub fn cast(&mut self, t: f64, member: String, choice: String) -> Result<()> {
+        self.inner
+            .cast(t, &member, &choice)
+            .map(|_| ())
+            .map_err(err)
+    }
+    #[napi]
+    pub fn tally(&self, now: f64) -> Tally {
+        let t = self.inner.tally(now);
+        Tally {
+            yes: t.yes as u32,
+            no: t.no as u32,
+            abstain: t.abstain as u32,
+        }
+    }
+    #[napi]
+    pub fn status(&self, now: f64) -> String {
+        self.inner.status(now).as_str().to_string()
+    }
+    #[napi]
+    pub fn decision(&self, subject: String, action: String, now: f64) -> DecisionObject {
+        let d = self.inner.decision(subject, action, now);
+        DecisionObject {
+            subject: d.subject,
+            action: d.action,
+            status: d.status.as_str().to_string(),
+        }
+    }
+    /// Reads a proposal at `now` from votes in the order cast (votes after `now` are neither
+    /// counted nor refused).
+    #[napi]
+    pub fn read(
+        electorate: Vec<String>,
+        quorum: Either<String, f64>,
+        pass_threshold: Either<String, f64>,
+        opens_at: f64,
+        closes_at: f64,
+        votes: Vec<VoteArg>,
+        now: f64,
+    ) -> Result<Reading> {
+        let p = Proposal::new(electorate, quorum, pass_threshold, opens_at, closes_at)?;
+        let votes: Vec<VoteInput> = votes
+            .into_iter()
+            .map(|v| VoteInput {
+                t: v.t,
+                member: v.member,
+                choice: v.choice,
+            })
+            .collect();
+        let r = core::governance::read(p.inner, &votes, now);
+        Ok(Reading {
+            status: r.status.as_str().to_string(),
+            yes: r.tally.yes as u32,
+            no: r.tally.no as u32,
+            abstain: r.tally.abstain as u32,
+            refused: r
+                .refused
+                .iter()
+                .map(|(i, e)| Refusal {
+                    index: *i as u32,
+                    error: e.kind().to_string(),
+                })
+                .collect(),
+        })
+    }
+}
+
+#[napi(object)]
+pub struct FlagStateObject {
+    pub enabled: bool,
+    pub intensity: f64,
+}
+
+pub(crate) fn flag_out(s: core::flags::FlagState) -> FlagStateObject {
+    FlagStateObject {
+        enabled: s.enabled,
+        intensity: s.intensity,
+    }
+}
+
+#[napi(object)]
+pub struct FlagOptions {
+    pub decision: Option<DecisionObject>,
+    pub actor: Option<String>,
+    pub t: Option<f64>,
+}
+
+/// Feature flags under community control (SPEC §6).
+#[napi]
+pub struct FlagSet {
+    pub(crate) inner: core::flags::FlagSet,
+}
+
+#[napi]
+impl FlagSet {
+    /// `flags`: `[{key, kind, enabled?, intensity?, rollout_percent?}]`.
+    #[napi(constructor)]
+    pub fn new(flags: Value) -> Result<Self> {
+        let defs: Vec<core::flags::FlagDef> =
+            json(flags, "flags").map_err(|m| err(core::error::FlagError::InvalidFlag(m)))?;
+        core::flags::FlagSet::new(defs)
+            .map(|inner| FlagSet { inner })
+            .map_err(err)
+    }
+    /// The platform's built-in flags.
+    #[napi(factory)]
+    pub fn builtin() -> Self {
+        FlagSet {
+            inner: core::flags::FlagSet::builtin(),
+        }
+    }
+    /// Applies "enable", "disable" or "set_intensity".
+    #[napi]
+    pub fn apply(
+        &mut self,
+        key: String,
+        op: String,
+        value: Option<f64>,
+        options: Option<FlagOptions>,
+    ) -> Result<FlagStateObject> {
+        let o = options.unwrap_or(FlagOptions {
+            decision: None,
+            actor: None,
+            t: None,
+        });
+        let decision = o.decision.as_ref().map(decision_core).transpose()?;
+        self.inner
+            .apply_named(
+                &key,
+                &op,
+                value,
+                decision.as_ref(),
+                o.actor.as_deref().unwrap_or(""),
+                o.t.unwrap_or(0.0),
+            )
+            .map(flag_out)
+            .map_err(err)
+    }
+    #[napi]
+    pub fn enable(&mut self, key: String, options: Option<FlagOptions>) -> Result<FlagStateObject> {
+        self.apply(key, "enable".into(), None, options)
+    }
+    #[napi]
+    pub fn disable(
+        &mut self,
+        key: String,
+        options: Option<FlagOptions>,
+    ) -> Result<FlagStateObject> {
+        self.apply(key, "disable".into(), None, options)
+    }
+    #[napi]
+    pub fn set_intensity(
+        &mut self,
+        key: String,
+        value: f64,
+        options: Option<FlagOptions>,
+    ) -> Result<FlagStateObject> {
+        self.apply(key, "set_intensity".into(), Some(value), options)
+    }
+    #[napi]
+    pub fn is_enabled(&self, key: String) -> Result<bool> {
+        self.inner.is_enabled(&key).map_err(err)
+    }
+    /// Enabled, and inside the flag's rollout percentage for `userId`.
+    #[napi]
+    pub fn is_enabled_for(&self, key: String, user_id: String) -> Result<bool> {
+        self.inner.is_enabled_for(&key, &user_id).map_err(err)
+    }
+    #[napi]
+    pub fn intensity(&self, key: String) -> Result<f64> {
+        self.inner.state(&key).map(|s| s.intensity).map_err(err)
+    }
+    #[napi(getter)]
+    pub fn keys(&self) -> Vec<String> {
+        self.inner.keys().to_vec()
+    }
+    /// The audit log.
+    #[napi(getter)]
+    pub fn log(&self) -> Result<Value> {
+        to_value(&self.inner.log())
+    }
+}
+
+/// Unleash-compatible bucket of `id` in `group`: 1..=modulus.
+#[napi]
+pub fn bucket(id: String, group: String, modulus: Option<f64>, seed: Option<f64>) -> Result<u32> {
+    core::bucket::bucket_args(&id, &group, modulus, seed).map_err(err)
+}
+
+/// Participation across closed proposals: the `governance_participation_drop` metric.
+#[napi]
+pub struct Participation {
+    inner: core::governance::Participation,
+}
+
+#[napi]
+impl Participation {
+    /// A baseline of the `baseline` proposals before the latest (default 3; GovernanceError
+    /// `invalid_participation` for 0).
+    #[napi(constructor)]
+    pub fn new(baseline: Option<u32>) -> Result<Self> {
+        core::governance::Participation::new(baseline.unwrap_or(3) as usize)
+            .map(|inner| Participation { inner })
+            .map_err(err)
+    }
+    /// Adds a closed proposal's participation rate, 0–1.
+    #[napi]
+    pub fn record(&mut self, rate: f64) -> Result<()> {
+        self.inner.record(rate).map_err(err)
+    }
+    /// The relative drop of the latest rate against the baseline's mean, or null.
+    #[napi(getter)]
+    pub fn drop(&self) -> Option<f64> {
+        self.inner.drop()
+    }
+}

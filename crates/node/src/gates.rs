@@ -1,0 +1,389 @@
+//! Deployment gates: thresholds, windows, policies, rollouts.
+
+use crate::*;
+use liberation_gates as core;
+use liberation_gates::Num;
+use napi::bindgen_prelude::{BigInt, Either, Object};
+use napi::De;
+use napi_derive::napi;
+use serde_json::Value;
+// Thresholds and windows --------------------------------------------------------------------
+
+#[napi(object)]
+pub struct ThresholdOptions {
+    pub keep_firing_for_seconds: Option<f64>,
+    pub max_gap_seconds: Option<f64>,
+}
+
+/// Prometheus-style sustained condition (SPEC §2).
+#[napi]
+pub struct Threshold {
+    pub(crate) inner: core::threshold::Threshold,
+}
+
+#[napi]
+impl Threshold {
+    #[napi(constructor)]
+    pub fn new(
+        op: String,
+        threshold: f64,
+        for_seconds: f64,
+        options: Option<ThresholdOptions>,
+    ) -> Result<Self> {
+        let o = options.unwrap_or(ThresholdOptions {
+            keep_firing_for_seconds: None,
+            max_gap_seconds: None,
+        });
+        let rule = core::threshold::ThresholdRule {
+            op: op.parse().map_err(err)?,
+            threshold,
+            for_seconds,
+            keep_firing_for_seconds: o.keep_firing_for_seconds.unwrap_or(0.0),
+            max_gap_seconds: o.max_gap_seconds,
+        };
+        core::threshold::Threshold::try_new(rule)
+            .map(|inner| Threshold { inner })
+            .map_err(err)
+    }
+    /// Feeds a sample: "inactive", "pending" or "firing". A null value is invalid_sample.
+    #[napi]
+    pub fn observe(&mut self, t: f64, value: Option<f64>) -> Result<String> {
+        self.inner
+            .observe_opt(t, value)
+            .map(|s| s.as_str().to_string())
+            .map_err(err)
+    }
+    #[napi(getter)]
+    pub fn state(&self) -> String {
+        self.inner.state().as_str().to_string()
+    }
+}
+
+/// `(current - baseline) / baseline`.
+#[napi]
+pub fn degradation(current: f64, baseline: f64) -> Result<f64> {
+    core::threshold::degradation(current, baseline).map_err(err)
+}
+
+pub(crate) fn count(x: &Either<f64, BigInt>) -> Num {
+    match x {
+        Either::A(f) => Num::Float(*f),
+        Either::B(b) => {
+            let (i, lossless) = b.get_i128();
+            if lossless {
+                Num::Int(i)
+            } else {
+                Num::Float(f64::NAN)
+            }
+        }
+    }
+}
+
+/// Error rate over a sliding window of per-interval counts (SPEC §3).
+#[napi]
+pub struct WindowRate {
+    pub(crate) inner: core::window::WindowRate,
+}
+
+#[napi]
+impl WindowRate {
+    #[napi(constructor)]
+    pub fn new(window_seconds: f64, min_requests: Option<Either<f64, BigInt>>) -> Result<Self> {
+        let min = min_requests.as_ref().map(count).unwrap_or(Num::Int(0));
+        core::window::WindowRate::new(window_seconds, min)
+            .map(|inner| WindowRate { inner })
+            .map_err(err)
+    }
+    /// Adds one interval's counts; returns the rate, or null below minRequests.
+    #[napi]
+    pub fn push(
+        &mut self,
+        t: f64,
+        requests: Either<f64, BigInt>,
+        errors: Either<f64, BigInt>,
+    ) -> Result<Option<f64>> {
+        self.inner
+            .push(t, count(&requests), count(&errors))
+            .map_err(err)
+    }
+}
+
+// Policy, plan, health, rollout --------------------------------------------------------------
+
+/// A community notification attached to a decision.
+#[napi(object)]
+pub struct NotificationObject {
+    pub audience: String,
+    pub severity: String,
+    pub rules: Vec<String>,
+    pub message: String,
+}
+
+/// The decision after one observation.
+#[napi(object)]
+pub struct PolicyDecision {
+    pub t: f64,
+    pub action: String,
+    pub severity: String,
+    pub reasons: Vec<String>,
+    pub notification: Option<NotificationObject>,
+}
+
+pub(crate) fn decision_out(d: core::policy::PolicyDecision) -> PolicyDecision {
+    PolicyDecision {
+        t: d.t,
+        action: d.action.as_str().to_string(),
+        severity: d.severity.as_str().to_string(),
+        notification: d.notification.map(|n| NotificationObject {
+            audience: n.audience,
+            severity: n.severity.as_str().to_string(),
+            rules: n.rules,
+            message: n.message,
+        }),
+        reasons: d.reasons,
+    }
+}
+
+pub(crate) fn decision_in(d: &PolicyDecision) -> Result<core::policy::PolicyDecision> {
+    Ok(core::policy::PolicyDecision {
+        t: d.t,
+        action: d.action.parse().map_err(err)?,
+        severity: d.severity.parse().map_err(err)?,
+        reasons: d.reasons.clone(),
+        notification: None,
+    })
+}
+
+/// An observation read straight from the JS objects (through napi's serde deserializer, so a
+/// NaN reaches the core and is refused there, as in every language).
+pub(crate) fn observation(
+    t: f64,
+    metrics: Option<Object<'_>>,
+    checks: Option<Object<'_>>,
+) -> Result<core::policy::Observation> {
+    let (m, c) = (metrics.as_ref().map(De::new), checks.as_ref().map(De::new));
+    let (mut m, mut c) = (m, c);
+    core::policy::Observation::from_parts(t, m.as_mut(), c.as_mut()).map_err(err)
+}
+
+/// A deployment-safety policy (SPEC §7).
+#[napi]
+pub struct Policy {
+    pub(crate) inner: core::policy::Policy,
+}
+
+#[napi]
+impl Policy {
+    /// The built-in liberation-safe policy.
+    #[napi(factory)]
+    pub fn builtin() -> Self {
+        Policy {
+            inner: core::policy::Policy::builtin(),
+        }
+    }
+    /// Reads a policy file (.toml, .yaml/.yml, .json).
+    #[napi(factory)]
+    pub fn from_path(path: String) -> Result<Self> {
+        core::policy::Policy::from_path(path)
+            .map(|inner| Policy { inner })
+            .map_err(err)
+    }
+    /// Parses policy text in `format` ("toml", "yaml" or "json").
+    #[napi(factory)]
+    pub fn parse(text: String, format: String) -> Result<Self> {
+        core::policy::Policy::parse(&text, format_arg(&format)?)
+            .map(|inner| Policy { inner })
+            .map_err(err)
+    }
+    /// Writes the policy in `format` (default "toml").
+    #[napi]
+    pub fn dumps(&self, format: Option<String>) -> Result<String> {
+        self.inner
+            .to_string_as(format_arg(format.as_deref().unwrap_or("toml"))?)
+            .map_err(err)
+    }
+    #[napi(getter)]
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.inner.rules().iter().map(|r| r.id.clone()).collect()
+    }
+    /// `[metrics, checks]`: the names the policy reads.
+    #[napi(ts_return_type = "[string[], string[]]")]
+    pub fn inputs(&self) -> Vec<Vec<String>> {
+        let (m, c) = self.inner.inputs();
+        vec![m, c]
+    }
+    /// A fresh evaluator.
+    #[napi]
+    pub fn evaluator(&self) -> Evaluator {
+        Evaluator {
+            inner: self.inner.evaluator(),
+        }
+    }
+    /// Liberation rules behind a rollback decision (empty for a technical one).
+    #[napi]
+    pub fn liberation_cause(&self, decision: PolicyDecision) -> Result<Vec<String>> {
+        Ok(self.inner.liberation_cause(&decision_in(&decision)?))
+    }
+}
+
+/// Evaluates a policy over observations in time order.
+#[napi]
+pub struct Evaluator {
+    pub(crate) inner: core::policy::Evaluator,
+}
+
+#[napi]
+impl Evaluator {
+    /// One observation; a metric or check given as null is missing.
+    #[napi]
+    pub fn observe(
+        &mut self,
+        t: f64,
+        #[napi(ts_arg_type = "Record<string, number | null> | null")] metrics: Option<Object<'_>>,
+        #[napi(ts_arg_type = "Record<string, boolean | null> | null")] checks: Option<Object<'_>>,
+    ) -> Result<PolicyDecision> {
+        self.inner
+            .observe(&observation(t, metrics, checks)?)
+            .map(decision_out)
+            .map_err(err)
+    }
+    /// Evaluates a JSON-lines observation file's text; errors name the line.
+    #[napi]
+    pub fn observe_jsonl(&mut self, text: String) -> Result<Vec<PolicyDecision>> {
+        let decisions = core::simulate::observe_jsonl(&mut self.inner, &text).map_err(err)?;
+        Ok(decisions.into_iter().map(decision_out).collect())
+    }
+}
+
+/// A rollout's state.
+#[napi(object)]
+pub struct RolloutState {
+    pub status: String,
+    pub step: u32,
+    pub weight: u32,
+}
+
+pub(crate) fn rstate(s: core::rollout::RolloutState) -> RolloutState {
+    RolloutState {
+        status: s.status.as_str().to_string(),
+        step: s.step as u32,
+        weight: s.weight as u32,
+    }
+}
+
+/// A progressive-rollout plan.
+#[napi]
+pub struct RolloutPlan {
+    pub(crate) inner: core::rollout::RolloutPlan,
+}
+
+#[napi]
+impl RolloutPlan {
+    /// `steps`: `[{weight, bake_seconds, approval}]`; omitted for the default plan.
+    /// `gentleStepSeconds`: how long a gentle rollback stays on each step on its way down
+    /// (default 300).
+    #[napi(constructor)]
+    pub fn new(
+        #[napi(
+            ts_arg_type = "Array<{ weight: number; bake_seconds: number; approval?: boolean }> | null"
+        )]
+        steps: Option<Value>,
+        gentle_step_seconds: Option<f64>,
+    ) -> Result<Self> {
+        core::rollout::RolloutPlan::from_parts(steps.filter(|v| !v.is_null()), gentle_step_seconds)
+            .map(|inner| RolloutPlan { inner })
+            .map_err(err)
+    }
+    /// Reads a rollout plan file's text in `format` ("toml", "yaml" or "json").
+    #[napi(factory)]
+    pub fn parse(text: String, format: String) -> Result<Self> {
+        core::rollout::RolloutPlan::parse(&text, format_arg(&format)?)
+            .map(|inner| RolloutPlan { inner })
+            .map_err(err)
+    }
+    #[napi(getter)]
+    pub fn steps(&self) -> Result<Value> {
+        to_value(&self.inner.steps())
+    }
+    /// How long a gentle rollback stays on each step on its way down, seconds.
+    #[napi(getter)]
+    pub fn gentle_step_seconds(&self) -> f64 {
+        self.inner.gentle_step_seconds()
+    }
+}
+
+/// A running canary rollout (SPEC §8).
+#[napi]
+pub struct Rollout {
+    pub(crate) inner: core::rollout::Rollout,
+}
+
+#[napi]
+impl Rollout {
+    #[napi(constructor)]
+    pub fn new(plan: Option<&RolloutPlan>, started_at: Option<f64>) -> Self {
+        Rollout {
+            inner: core::rollout::Rollout::start(
+                plan.map(|p| p.inner.clone()).unwrap_or_default(),
+                started_at.unwrap_or(0.0),
+            ),
+        }
+    }
+    /// `observe {decision}` at `t`.
+    #[napi]
+    pub fn observe(&mut self, t: f64, decision: String) -> Result<RolloutState> {
+        self.inner
+            .apply_named(t, "observe", Some(&decision), None, None)
+            .map(rstate)
+            .map_err(err)
+    }
+    /// `approve {step}` at `t`.
+    #[napi]
+    pub fn approve(&mut self, t: f64, step: f64) -> Result<RolloutState> {
+        self.inner
+            .apply_named(t, "approve", None, Some(Num::Float(step)), None)
+            .map(rstate)
+            .map_err(err)
+    }
+    /// `consulted {outcome}` at `t`: the community's answer ("proceed", "rollback" or
+    /// "gentle_rollback").
+    #[napi]
+    pub fn consulted(&mut self, t: f64, outcome: String) -> Result<RolloutState> {
+        self.apply(t, "consulted".into(), None, None, Some(outcome))
+    }
+    /// `tick` at `t`: the passage of time alone.
+    #[napi]
+    pub fn tick(&mut self, t: f64) -> Result<RolloutState> {
+        self.apply(t, "tick".into(), None, None, None)
+    }
+    /// An event by name, as in the vectors.
+    #[napi]
+    pub fn apply(
+        &mut self,
+        t: f64,
+        kind: String,
+        decision: Option<String>,
+        step: Option<f64>,
+        outcome: Option<String>,
+    ) -> Result<RolloutState> {
+        self.inner
+            .apply_named(
+                t,
+                &kind,
+                decision.as_deref(),
+                step.map(Num::Float),
+                outcome.as_deref(),
+            )
+            .map(rstate)
+            .map_err(err)
+    }
+    /// The gentle-ramp steps the last event caught up on: `[{t, status, step, weight}]`.
+    #[napi(getter)]
+    pub fn ramp_steps(&self) -> Result<Value> {
+        to_value(&self.inner.ramp_steps())
+    }
+    #[napi(getter)]
+    pub fn state(&self) -> RolloutState {
+        rstate(self.inner.state())
+    }
+}

@@ -1,0 +1,277 @@
+//! Community control: decisions, proposals, flags, bucketing.
+
+use crate::*;
+use liberation_gates as core;
+use liberation_gates::governance::{ProposalStatus, VoteInput};
+use pyo3::prelude::*;
+use std::collections::HashMap;
+// ---------------------------------------------------------------------------------------
+// Governance, flags, bucketing.
+
+/// A community decision: `subject`, `action`, `status`.
+#[pyclass(frozen, module = "liberation_gates._native")]
+#[derive(Clone)]
+pub(crate) struct Decision {
+    pub(crate) inner: core::governance::Decision,
+}
+
+#[pymethods]
+impl Decision {
+    #[new]
+    fn new(subject: String, action: String, status: &str) -> PyResult<Self> {
+        let status: ProposalStatus = status.parse().map_err(err)?;
+        Ok(Decision {
+            inner: core::governance::Decision::new(subject, action, status),
+        })
+    }
+    #[getter]
+    fn subject(&self) -> &str {
+        &self.inner.subject
+    }
+    #[getter]
+    fn action(&self) -> &str {
+        &self.inner.action
+    }
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.inner.status.as_str()
+    }
+    #[getter]
+    fn passed(&self) -> bool {
+        self.inner.passed()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Decision(subject={:?}, action={:?}, status={:?})",
+            self.inner.subject,
+            self.inner.action,
+            self.inner.status.as_str()
+        )
+    }
+}
+
+/// `(status, tally, [(index, kind)])`: a proposal read at a time.
+type ReadingTuple = (
+    &'static str,
+    HashMap<&'static str, u64>,
+    Vec<(usize, &'static str)>,
+);
+
+/// One member, one vote (SPEC §5).
+#[pyclass(module = "liberation_gates._native")]
+pub(crate) struct Proposal {
+    pub(crate) inner: core::governance::Proposal,
+}
+
+#[pymethods]
+impl Proposal {
+    #[new]
+    fn new(
+        electorate: Vec<String>,
+        quorum: &Bound<'_, PyAny>,
+        pass_threshold: &Bound<'_, PyAny>,
+        opens_at: f64,
+        closes_at: f64,
+    ) -> PyResult<Self> {
+        let q = decimal_text(quorum, "quorum")?;
+        let p = decimal_text(pass_threshold, "pass_threshold")?;
+        core::governance::Proposal::new(electorate, &q, &p, opens_at, closes_at)
+            .map(|inner| Proposal { inner })
+            .map_err(err)
+    }
+    /// Casts a vote; a refusal raises GovernanceError with its kind and changes nothing.
+    fn cast(&mut self, t: f64, member: &str, choice: &str) -> PyResult<()> {
+        self.inner.cast(t, member, choice).map(|_| ()).map_err(err)
+    }
+    /// `{"yes", "no", "abstain"}` of accepted votes cast at or before `now`.
+    fn tally(&self, now: f64) -> HashMap<&'static str, u64> {
+        let t = self.inner.tally(now);
+        HashMap::from([("yes", t.yes), ("no", t.no), ("abstain", t.abstain)])
+    }
+    /// "open", "passed", "rejected" or "no_quorum".
+    fn status(&self, now: f64) -> &'static str {
+        self.inner.status(now).as_str()
+    }
+    /// The decision record at `now`.
+    fn decision(&self, subject: String, action: String, now: f64) -> Decision {
+        Decision {
+            inner: self.inner.decision(subject, action, now),
+        }
+    }
+    /// Reads a proposal at `now` from votes `[(t, member, choice)]` in the order cast: votes
+    /// after `now` are neither counted nor refused. Returns
+    /// `(status, {"yes", "no", "abstain"}, [(index, kind)])`.
+    #[staticmethod]
+    fn read(
+        electorate: Vec<String>,
+        quorum: &Bound<'_, PyAny>,
+        pass_threshold: &Bound<'_, PyAny>,
+        opens_at: f64,
+        closes_at: f64,
+        votes: Vec<(f64, String, String)>,
+        now: f64,
+    ) -> PyResult<ReadingTuple> {
+        let p = Proposal::new(electorate, quorum, pass_threshold, opens_at, closes_at)?;
+        let votes: Vec<VoteInput> = votes
+            .into_iter()
+            .map(|(t, member, choice)| VoteInput { t, member, choice })
+            .collect();
+        let r = core::governance::read(p.inner, &votes, now);
+        let tally = HashMap::from([
+            ("yes", r.tally.yes),
+            ("no", r.tally.no),
+            ("abstain", r.tally.abstain),
+        ]);
+        Ok((
+            r.status.as_str(),
+            tally,
+            r.refused.iter().map(|(i, e)| (*i, e.kind())).collect(),
+        ))
+    }
+}
+
+/// Feature flags under community control (SPEC §6). States are `(enabled, intensity)`.
+#[pyclass(module = "liberation_gates._native")]
+pub(crate) struct FlagSet {
+    pub(crate) inner: core::flags::FlagSet,
+}
+
+#[pymethods]
+impl FlagSet {
+    /// `flags`: a list of `{"key", "kind", "enabled"?, "intensity"?, "rollout_percent"?}`.
+    #[new]
+    fn new(flags: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let defs: Vec<core::flags::FlagDef> = via_json(flags, "flags")
+            .map_err(|e| err(core::error::FlagError::InvalidFlag(e.to_string())))?;
+        core::flags::FlagSet::new(defs)
+            .map(|inner| FlagSet { inner })
+            .map_err(err)
+    }
+    /// The platform's built-in flags.
+    #[staticmethod]
+    fn builtin() -> Self {
+        FlagSet {
+            inner: core::flags::FlagSet::builtin(),
+        }
+    }
+    /// Applies `op` ("enable", "disable", "set_intensity"); raises FlagError on refusal.
+    #[pyo3(signature = (key, op, value=None, decision=None, actor="", t=0.0))]
+    fn apply(
+        &mut self,
+        key: &str,
+        op: &str,
+        value: Option<f64>,
+        decision: Option<PyRef<'_, Decision>>,
+        actor: &str,
+        t: f64,
+    ) -> PyResult<(bool, f64)> {
+        self.inner
+            .apply_named(
+                key,
+                op,
+                value,
+                decision.as_ref().map(|d| &d.inner),
+                actor,
+                t,
+            )
+            .map(|s| (s.enabled, s.intensity))
+            .map_err(err)
+    }
+    #[pyo3(signature = (key, decision=None, actor="", t=0.0))]
+    fn enable(
+        &mut self,
+        key: &str,
+        decision: Option<PyRef<'_, Decision>>,
+        actor: &str,
+        t: f64,
+    ) -> PyResult<(bool, f64)> {
+        self.apply(key, "enable", None, decision, actor, t)
+    }
+    #[pyo3(signature = (key, decision=None, actor="", t=0.0))]
+    fn disable(
+        &mut self,
+        key: &str,
+        decision: Option<PyRef<'_, Decision>>,
+        actor: &str,
+        t: f64,
+    ) -> PyResult<(bool, f64)> {
+        self.apply(key, "disable", None, decision, actor, t)
+    }
+    #[pyo3(signature = (key, value, decision=None, actor="", t=0.0))]
+    fn set_intensity(
+        &mut self,
+        key: &str,
+        value: f64,
+        decision: Option<PyRef<'_, Decision>>,
+        actor: &str,
+        t: f64,
+    ) -> PyResult<(bool, f64)> {
+        self.apply(key, "set_intensity", Some(value), decision, actor, t)
+    }
+    fn is_enabled(&self, key: &str) -> PyResult<bool> {
+        self.inner.is_enabled(key).map_err(err)
+    }
+    /// Enabled, and inside the flag's rollout percentage for `user_id`.
+    fn is_enabled_for(&self, key: &str, user_id: &str) -> PyResult<bool> {
+        self.inner.is_enabled_for(key, user_id).map_err(err)
+    }
+    fn intensity(&self, key: &str) -> PyResult<f64> {
+        self.inner.state(key).map(|s| s.intensity).map_err(err)
+    }
+    #[getter]
+    fn keys(&self) -> Vec<String> {
+        self.inner.keys().to_vec()
+    }
+    /// The audit log as a list of dicts.
+    #[getter]
+    fn log<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.log())
+    }
+}
+
+/// Unleash-compatible bucket of `id` in `group`: 1..=modulus.
+#[pyfunction]
+#[pyo3(signature = (id, group, modulus=None, seed=None))]
+pub(crate) fn bucket(
+    id: &str,
+    group: &str,
+    modulus: Option<f64>,
+    seed: Option<f64>,
+) -> PyResult<u32> {
+    core::bucket::bucket_args(id, group, modulus, seed).map_err(err)
+}
+
+/// Reads a proposal file's text (the CLI's `vote` file): `{status, tally, refused, decision}`.
+#[pyfunction]
+pub(crate) fn read_proposal<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let f = core::governance::ProposalFile::parse(text).map_err(err)?;
+    to_py(py, &f.read().map_err(err)?)
+}
+
+/// Participation across closed proposals: the `governance_participation_drop` metric.
+#[pyclass(module = "liberation_gates._native")]
+pub(crate) struct Participation {
+    inner: core::governance::Participation,
+}
+
+#[pymethods]
+impl Participation {
+    /// A baseline of the `baseline` proposals before the latest (GovernanceError
+    /// `invalid_participation` for 0).
+    #[new]
+    #[pyo3(signature = (baseline=3))]
+    fn new(baseline: usize) -> PyResult<Self> {
+        core::governance::Participation::new(baseline)
+            .map(|inner| Participation { inner })
+            .map_err(err)
+    }
+    /// Adds a closed proposal's participation rate, 0–1.
+    fn record(&mut self, rate: f64) -> PyResult<()> {
+        self.inner.record(rate).map_err(err)
+    }
+    /// The relative drop of the latest rate against the baseline's mean, or None.
+    #[getter]
+    fn drop(&self) -> Option<f64> {
+        self.inner.drop()
+    }
+}

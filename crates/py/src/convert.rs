@@ -1,0 +1,195 @@
+//! The one conversion module: Python values in, core types through serde, errors out.
+
+use liberation_gates as core;
+use liberation_gates::money::Money;
+use liberation_gates::policy::Format;
+use liberation_gates::split::CreatorInput;
+use liberation_gates::Num;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyModule, PyString};
+use rust_decimal::Decimal;
+
+// ---------------------------------------------------------------------------------------
+// Errors: the one conversion.
+
+pub(crate) static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+/// Turns any core error into the Python exception of its family, with `.kind`.
+pub(crate) fn err(e: impl Into<core::Error>) -> PyErr {
+    let e: core::Error = e.into();
+    Python::attach(|py| {
+        let module = ERRORS.get_or_try_init(py, || {
+            py.import("liberation_gates.errors").map(Bound::unbind)
+        })?;
+        let class = match (e.kind(), e.family()) {
+            ("call_rejected", _) => "CircuitOpenError",
+            (_, "split") => "SplitError",
+            (_, "threshold") => "ThresholdError",
+            (_, "window_rate") => "WindowError",
+            (_, "breaker") => "BreakerError",
+            (_, "governance") => "GovernanceError",
+            (_, "flags") => "FlagError",
+            (_, "policy") => "PolicyError",
+            (_, "health") => "HealthError",
+            (_, "rollout") => "RolloutError",
+            (_, "bucket") => "BucketError",
+            (_, "store") => "StoreError",
+            _ => "LiberationGatesError",
+        };
+        let exc = module
+            .bind(py)
+            .getattr(class)?
+            .call1((e.kind(), e.message(), e.line()))?;
+        Ok::<_, PyErr>(PyErr::from_value(exc))
+    })
+    .unwrap_or_else(|import_failed| import_failed)
+}
+
+// ---------------------------------------------------------------------------------------
+// Conversions in.
+
+/// A money argument as the decimal string the core parses. `int` is minor units of
+/// `currency`; `float` and `bool` are refused.
+pub(crate) fn money_text(ob: &Bound<'_, PyAny>, currency: &str, what: &str) -> PyResult<String> {
+    if ob.is_instance_of::<PyBool>() || ob.is_instance_of::<PyFloat>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a str, decimal.Decimal or int minor units, not {}: a binary float cannot hold an amount of money exactly",
+            ob.get_type().name()?
+        )));
+    }
+    if ob.is_instance_of::<PyInt>() {
+        let Ok(minor) = ob.extract::<i128>() else {
+            return Err(err(core::error::SplitError::InvalidAmount(format!(
+                "{what} does not fit in 128 bits of minor units"
+            ))));
+        };
+        // The currency is checked first by the core; an unknown one leaves the text as it is.
+        return Ok(core::money::minor_units_text(minor, currency));
+    }
+    decimal_text(ob, what)
+}
+
+/// A decimal argument (`str` or `decimal.Decimal`; `int` as a whole number) as text.
+pub(crate) fn decimal_text(ob: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    if ob.is_instance_of::<PyBool>() || ob.is_instance_of::<PyFloat>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a str, decimal.Decimal or int, not {}: a binary float is not an exact decimal",
+            ob.get_type().name()?
+        )));
+    }
+    if let Ok(s) = ob.cast::<PyString>() {
+        return Ok(s.to_cow()?.into_owned());
+    }
+    if ob.is_instance_of::<PyInt>() {
+        return Ok(ob.str()?.to_string());
+    }
+    let decimal = ob.py().import("decimal")?.getattr("Decimal")?;
+    if ob.is_instance(&decimal)? {
+        // Fixed-point form: Decimal("1E+3") is written "1000".
+        return ob
+            .py()
+            .import("builtins")?
+            .getattr("format")?
+            .call1((ob, "f"))?
+            .extract();
+    }
+    Err(PyTypeError::new_err(format!(
+        "{what} must be a str, decimal.Decimal or int, not {}",
+        ob.get_type().name()?
+    )))
+}
+
+pub(crate) fn opt_decimal(ob: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<String>> {
+    ob.filter(|o| !o.is_none())
+        .map(|o| decimal_text(o, what))
+        .transpose()
+}
+
+/// A count or number as the core's `Num` (`bool` refused).
+pub(crate) fn num(ob: &Bound<'_, PyAny>, what: &str) -> PyResult<Num> {
+    if ob.is_instance_of::<PyBool>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a number, not bool"
+        )));
+    }
+    if ob.is_instance_of::<PyInt>() {
+        // Beyond 128 bits a count is outside any range the core accepts: the core reports it.
+        return Ok(ob
+            .extract::<i128>()
+            .map(Num::Int)
+            .unwrap_or(Num::Float(f64::INFINITY)));
+    }
+    ob.extract::<f64>().map(Num::Float).map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{what} must be a number, not {}",
+            ob.get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        ))
+    })
+}
+
+/// Creators as `[(id, weight)]`, `[{"id": .., "weight": ..}]` or `{id: weight}`.
+pub(crate) fn parse_creators(ob: &Bound<'_, PyAny>) -> PyResult<Vec<CreatorInput>> {
+    let one = |id: &Bound<'_, PyAny>, w: &Bound<'_, PyAny>| -> PyResult<CreatorInput> {
+        Ok(CreatorInput {
+            id: id
+                .extract()
+                .map_err(|_| PyTypeError::new_err("a creator id must be a str"))?,
+            weight: decimal_text(w, "weight")?,
+        })
+    };
+    if let Ok(d) = ob.cast::<PyDict>() {
+        return d.iter().map(|(k, v)| one(&k, &v)).collect();
+    }
+    let mut out = Vec::new();
+    for item in ob.try_iter()? {
+        let item = item?;
+        if let Ok(d) = item.cast::<PyDict>() {
+            let id = d
+                .get_item("id")?
+                .ok_or_else(|| PyTypeError::new_err("a creator mapping needs \"id\""))?;
+            let w = d
+                .get_item("weight")?
+                .ok_or_else(|| PyTypeError::new_err("a creator mapping needs \"weight\""))?;
+            out.push(one(&id, &w)?);
+        } else {
+            let (id, w): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
+                PyTypeError::new_err(
+                    "each creator must be (id, weight) or {\"id\": .., \"weight\": ..}",
+                )
+            })?;
+            out.push(one(&id, &w)?);
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn format_arg(f: &str) -> PyResult<Format> {
+    f.parse().map_err(err)
+}
+
+/// A Python object given as `json`-like data (dicts, lists, str, int, float, bool, None) read
+/// straight into a core type through serde.
+pub(crate) fn via_json<T: serde::de::DeserializeOwned>(
+    ob: &Bound<'_, PyAny>,
+    what: &str,
+) -> PyResult<T> {
+    pythonize::depythonize(ob).map_err(|e| PyValueError::new_err(format!("{what}: {e}")))
+}
+
+// Conversions out.
+
+pub(crate) fn dec(m: Money) -> Decimal {
+    m.to_decimal()
+}
+
+pub(crate) fn to_py<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    v: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    pythonize::pythonize(py, v).map_err(|e| PyValueError::new_err(e.to_string()))
+}

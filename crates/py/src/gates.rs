@@ -1,0 +1,368 @@
+//! Deployment gates: thresholds, windows, policies, rollouts.
+
+use crate::*;
+use liberation_gates as core;
+use liberation_gates::Num;
+use pyo3::prelude::*;
+use pythonize::Depythonizer;
+// ---------------------------------------------------------------------------------------
+// Thresholds and windows.
+
+/// Prometheus-style sustained condition (SPEC §2).
+#[pyclass(module = "liberation_gates._native")]
+pub(crate) struct Threshold {
+    pub(crate) inner: core::threshold::Threshold,
+}
+
+#[pymethods]
+impl Threshold {
+    #[new]
+    #[pyo3(signature = (op, threshold, for_seconds, *, keep_firing_for_seconds=0.0, max_gap_seconds=None))]
+    fn new(
+        op: &str,
+        threshold: f64,
+        for_seconds: f64,
+        keep_firing_for_seconds: f64,
+        max_gap_seconds: Option<f64>,
+    ) -> PyResult<Self> {
+        let rule = core::threshold::ThresholdRule {
+            op: op.parse().map_err(err)?,
+            threshold,
+            for_seconds,
+            keep_firing_for_seconds,
+            max_gap_seconds,
+        };
+        core::threshold::Threshold::try_new(rule)
+            .map(|inner| Threshold { inner })
+            .map_err(err)
+    }
+    /// Feeds a sample; returns "inactive", "pending" or "firing". `value=None` is invalid_sample.
+    fn observe(&mut self, t: f64, value: Option<f64>) -> PyResult<&'static str> {
+        self.inner
+            .observe_opt(t, value)
+            .map(|s| s.as_str())
+            .map_err(err)
+    }
+    #[getter]
+    fn state(&self) -> &'static str {
+        self.inner.state().as_str()
+    }
+}
+
+/// `(current - baseline) / baseline`.
+#[pyfunction]
+pub(crate) fn degradation(current: f64, baseline: f64) -> PyResult<f64> {
+    core::threshold::degradation(current, baseline).map_err(err)
+}
+
+/// Error rate over a sliding window of per-interval counts (SPEC §3).
+#[pyclass(module = "liberation_gates._native")]
+pub(crate) struct WindowRate {
+    pub(crate) inner: core::window::WindowRate,
+}
+
+#[pymethods]
+impl WindowRate {
+    #[new]
+    #[pyo3(signature = (window_seconds, min_requests=None))]
+    fn new(window_seconds: f64, min_requests: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let min = match min_requests {
+            Some(m) => num(m, "min_requests")?,
+            None => Num::Int(0),
+        };
+        core::window::WindowRate::new(window_seconds, min)
+            .map(|inner| WindowRate { inner })
+            .map_err(err)
+    }
+    /// Adds one interval's counts; returns the rate, or None below min_requests.
+    fn push(
+        &mut self,
+        t: f64,
+        requests: &Bound<'_, PyAny>,
+        errors: &Bound<'_, PyAny>,
+    ) -> PyResult<Option<f64>> {
+        self.inner
+            .push(t, num(requests, "requests")?, num(errors, "errors")?)
+            .map_err(err)
+    }
+    #[getter]
+    fn rate(&self) -> Option<f64> {
+        self.inner.rate()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Policy, simulation, plan, health, rollout.
+
+/// A deployment-safety policy (SPEC §7).
+#[pyclass(frozen, module = "liberation_gates._native")]
+pub(crate) struct Policy {
+    pub(crate) inner: core::policy::Policy,
+}
+
+#[pymethods]
+impl Policy {
+    /// The built-in liberation-safe policy.
+    #[staticmethod]
+    fn builtin() -> Self {
+        Policy {
+            inner: core::policy::Policy::builtin(),
+        }
+    }
+    /// Reads a policy file (.toml, .yaml/.yml, .json).
+    #[staticmethod]
+    fn from_path(path: std::path::PathBuf) -> PyResult<Self> {
+        core::policy::Policy::from_path(path)
+            .map(|inner| Policy { inner })
+            .map_err(err)
+    }
+    /// Parses policy text in `format` ("toml", "yaml" or "json").
+    #[staticmethod]
+    fn parse(text: &str, format: &str) -> PyResult<Self> {
+        core::policy::Policy::parse(text, format_arg(format)?)
+            .map(|inner| Policy { inner })
+            .map_err(err)
+    }
+    /// Writes the policy in `format`.
+    #[pyo3(signature = (format="toml"))]
+    fn dumps(&self, format: &str) -> PyResult<String> {
+        self.inner.to_string_as(format_arg(format)?).map_err(err)
+    }
+    /// Rule ids, in order.
+    #[getter]
+    fn rule_ids(&self) -> Vec<String> {
+        self.inner.rules().iter().map(|r| r.id.clone()).collect()
+    }
+    /// `(metrics, checks)` the policy reads.
+    fn inputs(&self) -> (Vec<String>, Vec<String>) {
+        self.inner.inputs()
+    }
+    /// A fresh evaluator.
+    fn evaluator(&self) -> Evaluator {
+        Evaluator {
+            inner: self.inner.evaluator(),
+        }
+    }
+    /// Liberation rules behind a rollback decision (empty for a technical one).
+    fn liberation_cause(&self, decision: &PolicyDecision) -> Vec<String> {
+        self.inner.liberation_cause(&decision.inner)
+    }
+}
+
+/// The decision after one observation.
+#[pyclass(frozen, module = "liberation_gates._native")]
+pub(crate) struct PolicyDecision {
+    pub(crate) inner: core::policy::PolicyDecision,
+}
+
+#[pymethods]
+impl PolicyDecision {
+    #[getter]
+    fn t(&self) -> f64 {
+        self.inner.t
+    }
+    #[getter]
+    fn action(&self) -> &'static str {
+        self.inner.action.as_str()
+    }
+    #[getter]
+    fn severity(&self) -> &'static str {
+        self.inner.severity.as_str()
+    }
+    #[getter]
+    fn reasons(&self) -> Vec<String> {
+        self.inner.reasons.clone()
+    }
+    /// The community notification, as a dict, when the decision must reach the community.
+    #[getter]
+    fn notification<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner
+            .notification
+            .as_ref()
+            .map(|n| to_py(py, n))
+            .transpose()
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "PolicyDecision(t={}, action={:?}, severity={:?}, reasons={:?})",
+            self.inner.t,
+            self.inner.action.as_str(),
+            self.inner.severity.as_str(),
+            self.inner.reasons
+        )
+    }
+}
+
+pub(crate) fn observation(
+    t: f64,
+    metrics: Option<&Bound<'_, PyAny>>,
+    checks: Option<&Bound<'_, PyAny>>,
+) -> PyResult<core::policy::Observation> {
+    let (m, c) = (
+        metrics.filter(|m| !m.is_none()),
+        checks.filter(|c| !c.is_none()),
+    );
+    let mut m = m.map(Depythonizer::from_object);
+    let mut c = c.map(Depythonizer::from_object);
+    core::policy::Observation::from_parts(t, m.as_mut(), c.as_mut()).map_err(err)
+}
+
+/// Evaluates a policy over observations in time order.
+#[pyclass(module = "liberation_gates._native")]
+pub(crate) struct Evaluator {
+    pub(crate) inner: core::policy::Evaluator,
+}
+
+#[pymethods]
+impl Evaluator {
+    /// One observation; a metric or check given as None is missing.
+    #[pyo3(signature = (t, metrics=None, checks=None))]
+    fn observe(
+        &mut self,
+        t: f64,
+        metrics: Option<&Bound<'_, PyAny>>,
+        checks: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PolicyDecision> {
+        let o = observation(t, metrics, checks)?;
+        self.inner
+            .observe(&o)
+            .map(|inner| PolicyDecision { inner })
+            .map_err(err)
+    }
+    /// Evaluates a JSON-lines observation file's text (GIL released). Errors name the line.
+    fn observe_jsonl(&mut self, py: Python<'_>, text: String) -> PyResult<Vec<PolicyDecision>> {
+        let inner = &mut self.inner;
+        let decisions = py
+            .detach(|| core::simulate::observe_jsonl(inner, &text))
+            .map_err(err)?;
+        Ok(decisions
+            .into_iter()
+            .map(|inner| PolicyDecision { inner })
+            .collect())
+    }
+}
+
+/// A progressive-rollout plan.
+#[pyclass(frozen, module = "liberation_gates._native")]
+#[derive(Clone)]
+pub(crate) struct RolloutPlan {
+    pub(crate) inner: core::rollout::RolloutPlan,
+}
+
+#[pymethods]
+impl RolloutPlan {
+    /// `steps`: a list of `{"weight", "bake_seconds", "approval"}`; None for the default plan.
+    /// `gentle_step_seconds`: how long a gentle rollback stays on each step on its way down
+    /// (default 300).
+    #[new]
+    #[pyo3(signature = (steps=None, gentle_step_seconds=None))]
+    fn new(steps: Option<&Bound<'_, PyAny>>, gentle_step_seconds: Option<f64>) -> PyResult<Self> {
+        let mut steps = steps
+            .filter(|s| !s.is_none())
+            .map(Depythonizer::from_object);
+        core::rollout::RolloutPlan::from_parts(steps.as_mut(), gentle_step_seconds)
+            .map(|inner| RolloutPlan { inner })
+            .map_err(err)
+    }
+    /// Reads a rollout plan file's text (`format`: "toml", "yaml" or "json"):
+    /// `{steps: [...], gentle_step_seconds: 300}`.
+    #[staticmethod]
+    fn parse(text: &str, format: &str) -> PyResult<Self> {
+        core::rollout::RolloutPlan::parse(text, format_arg(format)?)
+            .map(|inner| RolloutPlan { inner })
+            .map_err(err)
+    }
+    /// How long a gentle rollback stays on each step on its way down, seconds.
+    #[getter]
+    fn gentle_step_seconds(&self) -> f64 {
+        self.inner.gentle_step_seconds()
+    }
+    /// The steps as `(weight, bake_seconds, approval)`.
+    #[getter]
+    fn steps(&self) -> Vec<(u8, f64, bool)> {
+        self.inner
+            .steps()
+            .iter()
+            .map(|s| (s.weight, s.bake_seconds, s.approval))
+            .collect()
+    }
+}
+
+/// A running canary rollout (SPEC §8). States are `(status, step, weight)`.
+#[pyclass(module = "liberation_gates._native")]
+pub(crate) struct Rollout {
+    pub(crate) inner: core::rollout::Rollout,
+}
+
+pub(crate) fn rstate(s: core::rollout::RolloutState) -> (&'static str, usize, u8) {
+    (s.status.as_str(), s.step, s.weight)
+}
+
+#[pymethods]
+impl Rollout {
+    #[new]
+    #[pyo3(signature = (plan=None, started_at=0.0))]
+    fn new(plan: Option<PyRef<'_, RolloutPlan>>, started_at: f64) -> Self {
+        Rollout {
+            inner: core::rollout::Rollout::start(
+                plan.map(|p| p.inner.clone()).unwrap_or_default(),
+                started_at,
+            ),
+        }
+    }
+    /// `observe {decision}` at `t` (decision: a policy action name).
+    fn observe(&mut self, t: f64, decision: &str) -> PyResult<(&'static str, usize, u8)> {
+        self.inner
+            .apply_named(t, "observe", Some(decision), None, None)
+            .map(rstate)
+            .map_err(err)
+    }
+    /// `approve {step}` at `t`.
+    fn approve(&mut self, t: f64, step: &Bound<'_, PyAny>) -> PyResult<(&'static str, usize, u8)> {
+        let step = num(step, "step")?;
+        self.inner
+            .apply_named(t, "approve", None, Some(step), None)
+            .map(rstate)
+            .map_err(err)
+    }
+    /// `consulted {outcome}` at `t`: the community's answer to a consultation
+    /// (`"proceed"`, `"rollback"` or `"gentle_rollback"`).
+    fn consulted(&mut self, t: f64, outcome: &str) -> PyResult<(&'static str, usize, u8)> {
+        self.apply(t, "consulted", None, None, Some(outcome))
+    }
+    /// `tick` at `t`: the passage of time alone.
+    fn tick(&mut self, t: f64) -> PyResult<(&'static str, usize, u8)> {
+        self.apply(t, "tick", None, None, None)
+    }
+    /// An event by name, as in the vectors.
+    #[pyo3(signature = (t, kind, decision=None, step=None, outcome=None))]
+    fn apply(
+        &mut self,
+        t: f64,
+        kind: &str,
+        decision: Option<&str>,
+        step: Option<&Bound<'_, PyAny>>,
+        outcome: Option<&str>,
+    ) -> PyResult<(&'static str, usize, u8)> {
+        let step = step
+            .filter(|s| !s.is_none())
+            .map(|s| num(s, "step"))
+            .transpose()?;
+        self.inner
+            .apply_named(t, kind, decision, step, outcome)
+            .map(rstate)
+            .map_err(err)
+    }
+    /// The gentle-ramp steps the last event caught up on: dicts `{t, status, step, weight}`.
+    #[getter]
+    fn ramp_steps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.ramp_steps())
+    }
+    #[getter]
+    fn state(&self) -> (&'static str, usize, u8) {
+        rstate(self.inner.state())
+    }
+}

@@ -1,0 +1,452 @@
+//! Money: splits, refunds, ledgers and payout audits.
+
+use crate::*;
+use liberation_gates as core;
+use liberation_gates::money::Currency;
+use liberation_gates::split::SplitInput;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use rust_decimal::Decimal;
+// ---------------------------------------------------------------------------------------
+// Money: split, refunds, ledger.
+
+/// The result of a split. Amounts are `decimal.Decimal` with the currency's digits.
+#[pyclass(frozen, module = "liberation_gates._native")]
+pub(crate) struct Split {
+    pub(crate) inner: core::split::Split,
+}
+
+#[pymethods]
+impl Split {
+    #[getter]
+    fn currency(&self) -> &'static str {
+        self.inner.currency.code()
+    }
+    #[getter]
+    fn gross(&self) -> Decimal {
+        dec(self.inner.gross)
+    }
+    /// Each creator's amount, in input order.
+    #[getter]
+    fn creators<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for p in &self.inner.creators {
+            d.set_item(&p.id, dec(p.amount))?;
+        }
+        Ok(d)
+    }
+    #[getter]
+    fn platform(&self) -> Decimal {
+        dec(self.inner.platform)
+    }
+    #[getter]
+    fn fee(&self) -> Decimal {
+        dec(self.inner.fee)
+    }
+    #[getter]
+    fn creator_total(&self) -> Decimal {
+        dec(self.inner.creator_total)
+    }
+    #[getter]
+    fn creator_share(&self) -> String {
+        self.inner.creator_share.to_string()
+    }
+    #[getter]
+    fn fee_mode(&self) -> &'static str {
+        self.inner.fee_mode.as_str()
+    }
+    /// How the pool was divided: `"largest_remainder"`.
+    #[getter]
+    fn method(&self) -> &'static str {
+        self.inner.method.as_str()
+    }
+    /// The split in the conformance vectors' shape: amounts as strings.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let s = &self.inner;
+        to_py(
+            py,
+            &serde_json::json!({
+                "creators": s.creators.iter().map(|p| serde_json::json!({"id": p.id, "amount": p.amount.to_string()})).collect::<Vec<_>>(),
+                "platform": s.platform.to_string(),
+                "fee": s.fee.to_string(),
+                "creator_total": s.creator_total.to_string(),
+            }),
+        )
+    }
+    /// Balances to take refunds from.
+    fn refundable(&self) -> Refundable {
+        Refundable {
+            inner: std::sync::Mutex::new(core::split::Refundable::new(&self.inner)),
+        }
+    }
+    fn __repr__(&self) -> String {
+        let c = self.inner.currency.code();
+        let parts: Vec<String> = self
+            .inner
+            .creators
+            .iter()
+            .map(|p| format!("{}={}", p.id, p.amount))
+            .collect();
+        format!(
+            "Split({c} {}: creators [{}], platform {}, fee {})",
+            self.inner.gross,
+            parts.join(", "),
+            self.inner.platform,
+            self.inner.fee
+        )
+    }
+}
+
+/// The core's split request from Python arguments (money and exact decimals converted).
+pub(crate) fn split_input(
+    gross: &Bound<'_, PyAny>,
+    currency: &str,
+    creators: &Bound<'_, PyAny>,
+    creator_share: Option<&Bound<'_, PyAny>>,
+    fee: Option<&Bound<'_, PyAny>>,
+    fee_mode: Option<String>,
+    step: Option<&Bound<'_, PyAny>>,
+) -> PyResult<SplitInput> {
+    let money = |m: Option<&Bound<'_, PyAny>>, what: &str| {
+        m.filter(|m| !m.is_none())
+            .map(|m| money_text(m, currency, what))
+            .transpose()
+    };
+    Ok(SplitInput {
+        gross: money_text(gross, currency, "gross")?,
+        currency: currency.to_string(),
+        creators: parse_creators(creators)?,
+        creator_share: opt_decimal(creator_share, "creator_share")?,
+        fee: money(fee, "fee")?,
+        fee_mode,
+        step: money(step, "step")?,
+    })
+}
+
+/// Splits a payment: creators keep at least 75% (SPEC §1).
+#[pyfunction]
+#[pyo3(signature = (gross, currency, creators, *, creator_share=None, fee=None, fee_mode=None, step=None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn split(
+    gross: &Bound<'_, PyAny>,
+    currency: &str,
+    creators: &Bound<'_, PyAny>,
+    creator_share: Option<&Bound<'_, PyAny>>,
+    fee: Option<&Bound<'_, PyAny>>,
+    fee_mode: Option<String>,
+    step: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Split> {
+    let input = split_input(
+        gross,
+        currency,
+        creators,
+        creator_share,
+        fee,
+        fee_mode,
+        step,
+    )?;
+    core::split::split(&input)
+        .map(|inner| Split { inner })
+        .map_err(err)
+}
+
+/// Unrefunded balances of one split.
+#[pyclass(frozen, module = "liberation_gates._native")]
+pub(crate) struct Refundable {
+    pub(crate) inner: std::sync::Mutex<core::split::Refundable>,
+}
+
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[pymethods]
+impl Refundable {
+    /// Takes `amount` from the parties in proportion to their unrefunded balances. Returns
+    /// `(creators: dict[str, Decimal], platform: Decimal)`.
+    fn refund<'py>(
+        &self,
+        py: Python<'py>,
+        amount: &Bound<'py, PyAny>,
+    ) -> PyResult<(Bound<'py, PyDict>, Decimal)> {
+        let mut r = lock(&self.inner);
+        let code = r.remaining().currency().code();
+        let text = money_text(amount, code, "amount")?;
+        let refund = r.refund_str(&text).map_err(err)?;
+        let d = PyDict::new(py);
+        for p in &refund.creators {
+            d.set_item(&p.id, dec(p.amount))?;
+        }
+        Ok((d, dec(refund.platform)))
+    }
+    /// What remains refundable.
+    #[getter]
+    fn remaining(&self) -> Decimal {
+        dec(lock(&self.inner).remaining())
+    }
+    /// `(creators, platform)` balances.
+    fn balances<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyDict>, Decimal)> {
+        let (c, p) = lock(&self.inner).balances();
+        let d = PyDict::new(py);
+        for x in &c {
+            d.set_item(&x.id, dec(x.amount))?;
+        }
+        Ok((d, dec(p)))
+    }
+}
+
+/// The ledger of splits and refunds, and its transparency report.
+#[pyclass(module = "liberation_gates._native")]
+pub(crate) struct Ledger {
+    pub(crate) inner: LedgerKind,
+}
+
+/// A ledger in memory, or one kept in a durable store (behind a mutex only to make it
+/// `Sync`; methods take `&mut self`, so it is never contended).
+pub(crate) enum LedgerKind {
+    Plain(core::ledger::Ledger),
+    Durable(std::sync::Mutex<core::store::DurableLedger>),
+}
+
+impl Ledger {
+    fn ledger(&mut self) -> &core::ledger::Ledger {
+        match &mut self.inner {
+            LedgerKind::Plain(l) => l,
+            LedgerKind::Durable(d) => lock_mut(d).ledger(),
+        }
+    }
+}
+
+pub(crate) fn lock_mut<T>(m: &mut std::sync::Mutex<T>) -> &mut T {
+    m.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[pymethods]
+impl Ledger {
+    /// An empty ledger in memory, or the ledger kept in `store` (`"sqlite:PATH"` or
+    /// `"postgres://…"`), replayed from it; every record is then written there first.
+    #[new]
+    #[pyo3(signature = (store=None))]
+    fn new(py: Python<'_>, store: Option<String>) -> PyResult<Self> {
+        Ok(Ledger {
+            inner: match store {
+                None => LedgerKind::Plain(core::ledger::Ledger::new()),
+                Some(url) => LedgerKind::Durable(std::sync::Mutex::new(
+                    py.detach(|| core::store::DurableLedger::open(&url))
+                        .map_err(err)?,
+                )),
+            },
+        })
+    }
+    /// Reads a JSON-lines ledger (the GIL is released while parsing).
+    #[staticmethod]
+    fn from_jsonl(py: Python<'_>, text: String) -> PyResult<Ledger> {
+        py.detach(|| core::ledger::Ledger::from_jsonl(&text))
+            .map(|l| Ledger {
+                inner: LedgerKind::Plain(l),
+            })
+            .map_err(err)
+    }
+    /// Computes and records a split.
+    #[pyo3(signature = (id, t, gross, currency, creators, *, creator_share=None, fee=None, fee_mode=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn record_split(
+        &mut self,
+        id: &str,
+        t: f64,
+        gross: &Bound<'_, PyAny>,
+        currency: &str,
+        creators: &Bound<'_, PyAny>,
+        creator_share: Option<&Bound<'_, PyAny>>,
+        fee: Option<&Bound<'_, PyAny>>,
+        fee_mode: Option<String>,
+    ) -> PyResult<Split> {
+        let input = split_input(
+            gross,
+            currency,
+            creators,
+            creator_share,
+            fee,
+            fee_mode,
+            None,
+        )?;
+        match &mut self.inner {
+            LedgerKind::Plain(l) => l.record_split(id, t, &input).map_err(err),
+            LedgerKind::Durable(d) => lock_mut(d).record_split(id, t, &input).map_err(err),
+        }
+        .map(|inner| Split { inner })
+    }
+    /// Refunds part of a recorded split and records it.
+    fn record_refund(
+        &mut self,
+        id: &str,
+        t: f64,
+        split_id: &str,
+        amount: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let currency = self
+            .ledger()
+            .split_currency(split_id)
+            .map_or("", |c| c.code());
+        let text = money_text(amount, currency, "amount")?;
+        match &mut self.inner {
+            LedgerKind::Plain(l) => l
+                .record_refund(id, t, split_id, &text)
+                .map(|_| ())
+                .map_err(err),
+            LedgerKind::Durable(d) => lock_mut(d)
+                .record_refund(id, t, split_id, &text)
+                .map_err(err),
+        }
+    }
+    /// Records a payout the payment system made: `amount` to `creator` for split `split_id`.
+    fn record_payout(
+        &mut self,
+        id: &str,
+        t: f64,
+        split_id: &str,
+        creator: &str,
+        amount: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let currency = self
+            .ledger()
+            .split_currency(split_id)
+            .map_or("", |c| c.code());
+        let text = money_text(amount, currency, "amount")?;
+        match &mut self.inner {
+            LedgerKind::Plain(l) => l
+                .record_payout(id, t, split_id, creator, &text)
+                .map(|_| ())
+                .map_err(err),
+            LedgerKind::Durable(d) => lock_mut(d)
+                .record_payout(id, t, split_id, creator, &text)
+                .map_err(err),
+        }
+    }
+    /// Number of records.
+    fn __len__(&mut self) -> usize {
+        self.ledger().records().len()
+    }
+    /// The store's backend (`"sqlite"`, `"postgres"`), or None for a ledger in memory.
+    #[getter]
+    fn store_backend(&mut self) -> Option<&'static str> {
+        match &mut self.inner {
+            LedgerKind::Plain(_) => None,
+            LedgerKind::Durable(d) => Some(lock_mut(d).store().backend()),
+        }
+    }
+    /// The transparency report (`period`: "day", "month" or "all") as a dict; amounts as
+    /// strings. The GIL is released while it is computed.
+    #[pyo3(signature = (period="all"))]
+    fn report<'py>(&mut self, py: Python<'py>, period: &str) -> PyResult<Bound<'py, PyAny>> {
+        let p: core::ledger::Period = period.parse().map_err(err)?;
+        let ledger = self.ledger();
+        let r = py.detach(|| ledger.report(p));
+        to_py(py, &r)
+    }
+    /// The report as CSV.
+    #[pyo3(signature = (period="all"))]
+    fn report_csv(&mut self, py: Python<'_>, period: &str) -> PyResult<String> {
+        let p: core::ledger::Period = period.parse().map_err(err)?;
+        let ledger = self.ledger();
+        Ok(py.detach(|| ledger.report(p).to_csv()))
+    }
+    /// Creators' share of the base over `(now - window_seconds, now]` in `currency`.
+    fn creator_share(
+        &mut self,
+        now: f64,
+        window_seconds: f64,
+        currency: &str,
+    ) -> PyResult<Option<f64>> {
+        let c = Currency::from_code(currency).map_err(err)?;
+        Ok(self.ledger().creator_share(now, window_seconds, c))
+    }
+    /// The creators' share against the 75% floor and each creator's amount in `currency`
+    /// (a dict), or None when the ledger holds nothing in it.
+    fn sovereignty_summary<'py>(
+        &mut self,
+        py: Python<'py>,
+        currency: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let c = Currency::from_code(currency).map_err(err)?;
+        to_py(py, &self.ledger().sovereignty_summary(c))
+    }
+    /// The currencies in the ledger, sorted.
+    #[getter]
+    fn currencies(&mut self) -> Vec<&'static str> {
+        self.ledger()
+            .currencies()
+            .iter()
+            .map(|c| c.code())
+            .collect()
+    }
+}
+
+/// Audits payouts made elsewhere against the split (SPEC §10). Amounts are `Decimal`.
+#[pyfunction]
+#[pyo3(signature = (gross, currency, creators, paid, *, creator_share=None, fee=None, fee_mode=None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn audit<'py>(
+    py: Python<'py>,
+    gross: &Bound<'py, PyAny>,
+    currency: &str,
+    creators: &Bound<'py, PyAny>,
+    paid: &Bound<'py, PyAny>,
+    creator_share: Option<&Bound<'py, PyAny>>,
+    fee: Option<&Bound<'py, PyAny>>,
+    fee_mode: Option<String>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let input = split_input(
+        gross,
+        currency,
+        creators,
+        creator_share,
+        fee,
+        fee_mode,
+        None,
+    )?;
+    let split = core::split::split(&input).map_err(err)?;
+    let paid = parse_paid(paid, currency)?;
+    let a = core::audit::audit_split(&split, &paid).map_err(err)?;
+    let decimal = |text: String| -> PyResult<Decimal> {
+        text.parse::<Decimal>()
+            .map_err(|e| PyValueError::new_err(e.to_string()))
+    };
+    let amounts = |list: &[core::split::Payout]| -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for p in list {
+            d.set_item(&p.id, dec(p.amount))?;
+        }
+        Ok(d)
+    };
+    let out = PyDict::new(py);
+    out.set_item("currency", a.currency.code())?;
+    out.set_item("expected", amounts(&a.expected)?)?;
+    out.set_item("paid", amounts(&a.paid)?)?;
+    out.set_item("creator_total", dec(a.creator_total))?;
+    out.set_item("paid_total", decimal(a.paid_total.to_string())?)?;
+    out.set_item("shortfalls", amounts(&a.shortfalls)?)?;
+    out.set_item("shortfall_total", decimal(a.shortfall_total().to_string())?)?;
+    out.set_item("exact", a.exact)?;
+    out.set_item("floor_held", a.floor_held)?;
+    out.set_item(
+        "creator_share_paid",
+        a.creator_share_paid.map(decimal).transpose()?,
+    )?;
+    Ok(out)
+}
+
+/// Audits a payout file's text (JSON lines `{id, amount}`) against a split terms file's text
+/// (the CLI's `audit --split --paid`); an error in the payouts names its line.
+#[pyfunction]
+pub(crate) fn audit_files<'py>(
+    py: Python<'py>,
+    split_terms: &str,
+    paid: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    to_py(
+        py,
+        &core::audit::audit_files(split_terms, paid).map_err(err)?,
+    )
+}

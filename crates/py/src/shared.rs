@@ -1,0 +1,228 @@
+//! Breakers shared through Redis, and fallback caches.
+
+use crate::*;
+use liberation_gates as core;
+use liberation_gates::breaker::Outcome;
+use liberation_gates::fallback::{Attribution, Unavailable};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use std::sync::Arc;
+use std::time::Instant;
+/// A breaker whose window and state live in Redis, shared by every process using the same
+/// name; a local breaker takes over while Redis is unreachable (the Python wrapper is
+/// `CircuitBreaker(shared=URL)`). Redis round trips release the GIL.
+#[pyclass(frozen, module = "liberation_gates._native")]
+pub(crate) struct SharedBreaker {
+    pub(crate) inner: Arc<core::store::shared::SharedBreaker>,
+}
+
+/// What `SharedBreaker.acquire` hands out and `record` takes back.
+#[pyclass(frozen, module = "liberation_gates._native")]
+pub(crate) struct SharedPermit {
+    pub(crate) started: Instant,
+    pub(crate) shared: bool,
+}
+
+#[pymethods]
+impl SharedBreaker {
+    #[new]
+    #[pyo3(signature = (url, name, config=None))]
+    fn new(url: &str, name: &str, config: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        core::store::shared::SharedBreaker::connect(url, name, breaker_config(config)?)
+            .map(|b| SharedBreaker { inner: Arc::new(b) })
+            .map_err(err)
+    }
+    /// Asks to make a call now; a permit for `record`, or raises CircuitOpenError.
+    fn acquire(&self, py: Python<'_>) -> PyResult<SharedPermit> {
+        let started = Instant::now();
+        let inner = &self.inner;
+        match py.detach(|| inner.acquire()) {
+            Ok(shared) => Ok(SharedPermit { started, shared }),
+            Err(r) => Err(err(core::error::BreakerError::from(r))),
+        }
+    }
+    /// Records the outcome of the call `permit` allowed, timed from `acquire` to now.
+    fn record(&self, py: Python<'_>, failure: bool, permit: &SharedPermit) -> &'static str {
+        let outcome = if failure {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        };
+        let seconds = permit.started.elapsed().as_secs_f64();
+        let (inner, shared) = (&self.inner, permit.shared);
+        py.detach(|| inner.record(shared, outcome, seconds))
+            .as_str()
+    }
+    #[getter]
+    fn state(&self, py: Python<'_>) -> &'static str {
+        let inner = &self.inner;
+        py.detach(|| inner.state()).as_str()
+    }
+    /// Whether calls currently go through Redis (else through the local breaker).
+    #[getter]
+    fn is_shared(&self) -> bool {
+        self.inner.is_shared()
+    }
+    /// State, whether shared, and lifetime counters (every process's, when shared).
+    fn metrics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let inner = &self.inner;
+        let (state, stats) = py.detach(|| (inner.state(), inner.stats()));
+        let d = PyDict::new(py);
+        d.set_item("state", state.as_str())?;
+        d.set_item("shared", inner.is_shared())?;
+        d.set_item("stats", to_py(py, &stats)?)?;
+        Ok(d.into_any())
+    }
+    fn force_open(&self, py: Python<'_>) -> &'static str {
+        let inner = &self.inner;
+        py.detach(|| inner.force_open()).as_str()
+    }
+    fn disable(&self, py: Python<'_>) -> &'static str {
+        let inner = &self.inner;
+        py.detach(|| inner.disable()).as_str()
+    }
+    fn reset(&self, py: Python<'_>) -> &'static str {
+        let inner = &self.inner;
+        py.detach(|| inner.reset()).as_str()
+    }
+    /// Calls `listener(t, from_state, to_state)` on transitions this process makes.
+    fn on_transition(&self, listener: Py<PyAny>) {
+        self.inner.on_event(move |e| {
+            if let core::store::shared::SharedEvent::Transition(tr) = e {
+                Python::attach(|py| {
+                    if let Err(e) = listener.call1(py, (tr.t, tr.from.as_str(), tr.to.as_str())) {
+                        e.write_unraisable(py, None);
+                    }
+                })
+            }
+        });
+    }
+    /// Calls `listener("local", reason)` when Redis fails and calls go local, and
+    /// `listener("shared", None)` when it answers again.
+    fn on_shared_event(&self, listener: Py<PyAny>) {
+        self.inner.on_event(move |e| {
+            let (what, reason) = match e {
+                core::store::shared::SharedEvent::Local { reason } => {
+                    ("local", Some(reason.clone()))
+                }
+                core::store::shared::SharedEvent::Shared => ("shared", None),
+                core::store::shared::SharedEvent::Transition(_) => return,
+            };
+            Python::attach(|py| {
+                if let Err(e) = listener.call1(py, (what, reason)) {
+                    e.write_unraisable(py, None);
+                }
+            })
+        });
+    }
+    /// As `CircuitBreaker.guard`.
+    #[pyo3(signature = (func, failure_exceptions, ignore_exceptions, fallback=None))]
+    fn guard(
+        &self,
+        func: Py<PyAny>,
+        failure_exceptions: Py<PyAny>,
+        ignore_exceptions: Py<PyAny>,
+        fallback: Option<Py<PyAny>>,
+    ) -> Guarded {
+        Guarded::new(
+            GuardedBreaker::Shared(self.inner.clone()),
+            func,
+            failure_exceptions,
+            ignore_exceptions,
+            fallback,
+        )
+    }
+}
+
+/// Last good answers with attribution, served while a dependency is unavailable.
+#[pyclass(frozen, module = "liberation_gates._native")]
+pub(crate) struct FallbackCache {
+    pub(crate) inner: core::fallback::FallbackCache<Arc<Py<PyAny>>>,
+}
+
+pub(crate) fn attribution(ob: Option<&Bound<'_, PyAny>>) -> PyResult<Attribution> {
+    match ob.filter(|o| !o.is_none()) {
+        None => Ok(Attribution::default()),
+        Some(o) => via_json(o, "attribution"),
+    }
+}
+
+pub(crate) fn served<'py>(
+    py: Python<'py>,
+    s: core::fallback::Served<Arc<Py<PyAny>>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("value", s.value.clone_ref(py))?;
+    d.set_item("attribution", to_py(py, &s.attribution)?)?;
+    d.set_item("from_cache", s.from_cache)?;
+    d.set_item("age_seconds", s.age_seconds)?;
+    Ok(d)
+}
+
+#[pymethods]
+impl FallbackCache {
+    #[new]
+    #[pyo3(signature = (capacity=1024, ttl_seconds=3600.0, clock=None))]
+    fn new(capacity: usize, ttl_seconds: f64, clock: Option<Py<PyAny>>) -> Self {
+        FallbackCache {
+            inner: core::fallback::FallbackCache::new(capacity, ttl_seconds, clock_of(clock)),
+        }
+    }
+    /// Stores a good answer and its attribution (`{"creators": [...], "revenue": str?, "note": str?}`).
+    #[pyo3(signature = (key, value, attribution_=None))]
+    fn store(
+        &self,
+        key: &str,
+        value: Py<PyAny>,
+        attribution_: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        self.inner
+            .store(key, Arc::new(value), attribution(attribution_)?);
+        Ok(())
+    }
+    /// The cached answer for `key` (a dict with value, attribution, from_cache, age_seconds).
+    fn get<'py>(&self, py: Python<'py>, key: &str) -> PyResult<Option<Bound<'py, PyDict>>> {
+        self.inner.get(key).map(|s| served(py, s)).transpose()
+    }
+    /// Calls `func()` through `breaker`: it returns `(value, attribution)`. On success the
+    /// answer is stored and served fresh; on a failure (an exception that `is_failure(exc)`
+    /// accepts) or a rejection, the cached answer is served; with nothing cached the exception
+    /// (or CircuitOpenError) is raised.
+    #[pyo3(signature = (breaker, key, func, is_failure=None))]
+    fn guard<'py>(
+        &self,
+        py: Python<'py>,
+        breaker: &CircuitBreaker,
+        key: &str,
+        func: Bound<'py, PyAny>,
+        is_failure: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let call = || -> Result<(Arc<Py<PyAny>>, Attribution), PyErr> {
+            let r = func.call0()?;
+            let (value, attr): (Bound<'py, PyAny>, Bound<'py, PyAny>) =
+                r.extract().map_err(|_| {
+                    PyTypeError::new_err("the guarded function must return (value, attribution)")
+                })?;
+            Ok((Arc::new(value.unbind()), attribution(Some(&attr))?))
+        };
+        let classify = |e: &PyErr| match &is_failure {
+            None => true,
+            Some(f) => f
+                .call1((e.value(py),))
+                .and_then(|v| v.is_truthy())
+                .unwrap_or(true),
+        };
+        match self
+            .inner
+            .guard_filtered(&breaker.inner, key, call, classify)
+        {
+            Ok(s) => served(py, s),
+            Err(Unavailable::Rejected(r)) => Err(err(core::error::BreakerError::from(r))),
+            Err(Unavailable::Failed(e)) => Err(e),
+        }
+    }
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+}

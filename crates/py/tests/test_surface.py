@@ -1,0 +1,67 @@
+"""Capabilities every language offers (issue 17): blue-green deployments, the redeploy guard,
+governance participation and the ledger's sovereignty summary, through the Python API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import liberation_gates as lg
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_blue_green_switches_back_when_the_post_gate_fails() -> None:
+    bg = lg.BlueGreen(600.0)
+    assert bg.status == "staged"
+    assert bg.pre_gate(10.0, True) == "promoted"
+    assert bg.post_gate(100.0, False) == "switched_back"
+
+
+def test_blue_green_completes_after_the_watch_period() -> None:
+    bg = lg.BlueGreen(600.0)
+    bg.pre_gate(10.0, True)
+    assert bg.post_gate(300.0, True) == "promoted"
+    assert bg.post_gate(700.0, True) == "completed"
+
+
+def test_a_liberation_rollback_needs_the_community_to_redeploy() -> None:
+    policy = lg.Policy.builtin()
+    ev = policy.evaluator()
+    checks = {c: True for c in policy.inputs()[1]}
+    checks["community_protection"] = False
+    decision = ev.observe(0.0, {m: 0.0 for m in policy.inputs()[0]} | {"creator_share": 0.8}, checks)
+    assert decision.action == "rollback"
+    guard = lg.RedeployGuard()
+    guard.record(policy, "events", decision)
+    assert guard.blocked_by("events") == ["community_protection"]
+    with pytest.raises(lg.RolloutError) as info:
+        guard.start("events", started_at=100.0)
+    assert info.value.kind == "redeploy_needs_approval"
+    p = lg.Proposal(["a", "b"], "0.5", "0.5", 0.0, 50.0)
+    p.cast(1.0, "a", "yes")
+    rollout = guard.start("events", started_at=100.0, decision=p.decision("redeploy:events", "redeploy", 60.0))
+    assert rollout.state[0] == "progressing"
+    assert guard.blocked_by("events") is None
+
+
+def test_participation_drop_and_bad_rates() -> None:
+    p = lg.Participation(3)
+    assert p.drop is None
+    for rate in (0.6, 0.5, 0.7, 0.24):
+        p.record(rate)
+    assert p.drop == pytest.approx(0.6)
+    with pytest.raises(lg.GovernanceError) as info:
+        p.record(1.5)
+    assert info.value.kind == "invalid_participation"
+    with pytest.raises(lg.GovernanceError):
+        lg.Participation(0)
+
+
+def test_sovereignty_summary_of_a_ledger() -> None:
+    ledger = lg.Ledger.from_jsonl((ROOT / "examples" / "ledger.jsonl").read_text())
+    assert ledger.currencies == ["GBP", "JPY"]
+    summary = ledger.sovereignty_summary("GBP")
+    assert summary is not None and summary["floor_held"] is True
+    assert ledger.sovereignty_summary("EUR") is None

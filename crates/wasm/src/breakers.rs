@@ -1,0 +1,117 @@
+//! Circuit breakers with explicit times.
+
+use crate::convert::*;
+use liberation_gates as core;
+use wasm_bindgen::prelude::*;
+
+/// The breaker state machine driven with explicit times (SPEC §4).
+#[wasm_bindgen]
+pub struct BreakerMachine {
+    inner: core::breaker::BreakerMachine,
+}
+
+#[wasm_bindgen]
+impl BreakerMachine {
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<BreakerMachine> {
+        let input: core::breaker::BreakerConfigInput = if opt(&config) {
+            from_js_strict(config).map_err(|e| err(core::error::BreakerError::InvalidConfig(e)))?
+        } else {
+            Default::default()
+        };
+        let config = core::breaker::BreakerConfig::try_from(input).map_err(err)?;
+        core::breaker::BreakerMachine::new(config)
+            .map(|inner| BreakerMachine { inner })
+            .map_err(err)
+    }
+    /// Applies `op` at `t`; for `acquire`, whether it was permitted (else undefined).
+    pub fn apply(
+        &mut self,
+        t: f64,
+        #[wasm_bindgen(unchecked_param_type = "string")] op: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] outcome: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] seconds: Option<f64>,
+    ) -> Result<Option<bool>> {
+        let op = text_arg(&op, "op")?;
+        let outcome = opt_text_arg(outcome, "outcome")?;
+        self.inner
+            .apply_named(t, &op, outcome.as_deref(), seconds)
+            .map_err(err)
+    }
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> String {
+        self.inner.state().as_str().to_string()
+    }
+}
+
+/// Last good answers per key with their creator attribution, served while a dependency is
+/// down; bounded (`capacity`, oldest evicted first) and expiring (`ttlSeconds`). Times are
+/// seconds, by default `Date.now() / 1000`.
+#[wasm_bindgen]
+pub struct FallbackCache {
+    inner: core::fallback::FallbackCache<JsValue>,
+}
+
+fn now(t: Option<f64>) -> f64 {
+    t.unwrap_or_else(|| js_sys::Date::now() / 1000.0)
+}
+
+fn served(s: core::fallback::Served<JsValue>) -> Result<JsValue> {
+    let out = to_js(&core::fallback::Served {
+        value: (),
+        attribution: s.attribution,
+        from_cache: s.from_cache,
+        age_seconds: s.age_seconds,
+    })?;
+    js_sys::Reflect::set(&out, &"value".into(), &s.value).map_err(|_| type_error("served"))?;
+    Ok(out)
+}
+
+#[wasm_bindgen]
+impl FallbackCache {
+    /// A cache of `capacity` entries (default 1024) kept `ttlSeconds` (default 3600).
+    #[wasm_bindgen(constructor)]
+    pub fn new(capacity: Option<u32>, ttl_seconds: Option<f64>) -> FallbackCache {
+        let clock = std::sync::Arc::new(core::clock::ManualClock::new(0.0));
+        FallbackCache {
+            inner: core::fallback::FallbackCache::new(
+                capacity.unwrap_or(1024) as usize,
+                ttl_seconds.unwrap_or(3600.0),
+                clock,
+            ),
+        }
+    }
+    /// Stores a good answer for `key` with its attribution `{creators, revenue, note}`.
+    pub fn store(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        value: JsValue,
+        attribution: JsValue,
+        t: Option<f64>,
+    ) -> Result<()> {
+        let a: core::fallback::Attribution = match opt(&attribution) {
+            true => from_js(attribution, "attribution")?,
+            false => Default::default(),
+        };
+        self.inner
+            .store_at(&text_arg(&key, "key")?, value, a, now(t));
+        Ok(())
+    }
+    /// The last good answer for `key` within the TTL: `{value, attribution, from_cache,
+    /// age_seconds}`, or undefined.
+    pub fn get(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        t: Option<f64>,
+    ) -> Result<JsValue> {
+        match self.inner.get_at(&text_arg(&key, "key")?, now(t)) {
+            Some(s) => served(s),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+    /// Entries held.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> u32 {
+        self.inner.len() as u32
+    }
+}

@@ -1,0 +1,223 @@
+//! Community control: proposals, decisions, flags, bucketing.
+
+use crate::convert::*;
+use liberation_gates as core;
+use liberation_gates::governance::{ProposalStatus, VoteInput};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+#[derive(Deserialize)]
+pub(crate) struct VoteArg {
+    t: f64,
+    member: String,
+    choice: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Refusal {
+    index: usize,
+    error: &'static str,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Reading {
+    status: &'static str,
+    yes: u64,
+    no: u64,
+    abstain: u64,
+    refused: Vec<Refusal>,
+}
+
+/// One member, one vote (SPEC §5).
+#[wasm_bindgen]
+pub struct Proposal;
+
+#[wasm_bindgen]
+impl Proposal {
+    /// Reads a proposal at `now` from votes `[{t, member, choice}]` in the order cast.
+    pub fn read(
+        #[wasm_bindgen(unchecked_param_type = "string[]")] electorate: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] quorum: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] pass_threshold: JsValue,
+        opens_at: f64,
+        closes_at: f64,
+        votes: JsValue,
+        now: f64,
+    ) -> Result<JsValue> {
+        let electorate: Vec<String> = from_js(electorate, "electorate")?;
+        let quorum = &text_arg(&quorum, "quorum")?;
+        let pass_threshold = &text_arg(&pass_threshold, "pass_threshold")?;
+        let p = core::governance::Proposal::new(
+            electorate,
+            quorum,
+            pass_threshold,
+            opens_at,
+            closes_at,
+        )
+        .map_err(err)?;
+        let votes: Vec<VoteArg> = from_js(votes, "votes")?;
+        let votes: Vec<VoteInput> = votes
+            .into_iter()
+            .map(|v| VoteInput {
+                t: v.t,
+                member: v.member,
+                choice: v.choice,
+            })
+            .collect();
+        let r = core::governance::read(p, &votes, now);
+        to_js(&Reading {
+            status: r.status.as_str(),
+            yes: r.tally.yes,
+            no: r.tally.no,
+            abstain: r.tally.abstain,
+            refused: r
+                .refused
+                .iter()
+                .map(|(i, e)| Refusal {
+                    index: *i,
+                    error: e.kind(),
+                })
+                .collect(),
+        })
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct DecisionArg {
+    subject: String,
+    action: String,
+    status: String,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct FlagOptions {
+    decision: Option<DecisionArg>,
+    actor: Option<String>,
+    t: Option<f64>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct FlagStateObject {
+    enabled: bool,
+    intensity: f64,
+}
+
+/// Feature flags under community control (SPEC §6), for client-side rollouts.
+#[wasm_bindgen]
+pub struct FlagSet {
+    inner: core::flags::FlagSet,
+}
+
+#[wasm_bindgen]
+impl FlagSet {
+    /// The platform's built-in flags.
+    pub fn builtin() -> FlagSet {
+        FlagSet {
+            inner: core::flags::FlagSet::builtin(),
+        }
+    }
+    /// The audit log: every change, with the decision that authorised it.
+    #[wasm_bindgen(getter)]
+    pub fn log(&self) -> Result<JsValue> {
+        to_js(&self.inner.log())
+    }
+    /// `flags`: `[{key, kind, enabled?, intensity?, rollout_percent?}]`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(flags: JsValue) -> Result<FlagSet> {
+        let defs: Vec<core::flags::FlagDef> =
+            from_js_strict(flags).map_err(|e| err(core::error::FlagError::InvalidFlag(e)))?;
+        core::flags::FlagSet::new(defs)
+            .map(|inner| FlagSet { inner })
+            .map_err(err)
+    }
+    /// Applies "enable", "disable" or "set_intensity" with `{decision?, actor?, t?}`.
+    pub fn apply(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] op: JsValue,
+        value: Option<f64>,
+        options: JsValue,
+    ) -> Result<JsValue> {
+        let (key, op) = (&text_arg(&key, "key")?, &text_arg(&op, "op")?);
+        let o: FlagOptions = if opt(&options) {
+            from_js(options, "options")?
+        } else {
+            FlagOptions::default()
+        };
+        let decision = match &o.decision {
+            None => None,
+            Some(d) => {
+                let status: ProposalStatus = d.status.parse().map_err(err)?;
+                Some(core::governance::Decision::new(
+                    d.subject.clone(),
+                    d.action.clone(),
+                    status,
+                ))
+            }
+        };
+        let s = self
+            .inner
+            .apply_named(
+                key,
+                op,
+                value,
+                decision.as_ref(),
+                o.actor.as_deref().unwrap_or(""),
+                o.t.unwrap_or(0.0),
+            )
+            .map_err(err)?;
+        to_js(&FlagStateObject {
+            enabled: s.enabled,
+            intensity: s.intensity,
+        })
+    }
+    /// Enabled, and inside the flag's rollout percentage for `userId`.
+    #[wasm_bindgen(js_name = isEnabledFor)]
+    pub fn is_enabled_for(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] user_id: JsValue,
+    ) -> Result<bool> {
+        let (key, user_id) = (text_arg(&key, "key")?, text_arg(&user_id, "userId")?);
+        self.inner.is_enabled_for(&key, &user_id).map_err(err)
+    }
+}
+
+/// Unleash-compatible bucket of `id` in `group`: 1..=modulus.
+#[wasm_bindgen]
+pub fn bucket(
+    #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] group: JsValue,
+    modulus: Option<f64>,
+    seed: Option<f64>,
+) -> Result<u32> {
+    let (id, group) = (text_arg(&id, "id")?, text_arg(&group, "group")?);
+    core::bucket::bucket_args(&id, &group, modulus, seed).map_err(err)
+}
+
+/// Participation across closed proposals: the `governance_participation_drop` metric.
+#[wasm_bindgen]
+pub struct Participation {
+    inner: core::governance::Participation,
+}
+
+#[wasm_bindgen]
+impl Participation {
+    /// A baseline of the `baseline` proposals before the latest (default 3;
+    /// `invalid_participation` for 0).
+    #[wasm_bindgen(constructor)]
+    pub fn new(baseline: Option<u32>) -> Result<Participation> {
+        core::governance::Participation::new(baseline.unwrap_or(3) as usize)
+            .map(|inner| Participation { inner })
+            .map_err(err)
+    }
+    /// Adds a closed proposal's participation rate, 0–1.
+    pub fn record(&mut self, rate: f64) -> Result<()> {
+        self.inner.record(rate).map_err(err)
+    }
+    /// The relative drop of the latest rate against the baseline's mean, or undefined.
+    #[wasm_bindgen(getter)]
+    pub fn drop(&self) -> Option<f64> {
+        self.inner.drop()
+    }
+}

@@ -1,0 +1,129 @@
+//! The one conversion module: JS values in, core types through serde, errors out.
+
+use liberation_gates as core;
+use liberation_gates::Num;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+pub(crate) type Result<T> = std::result::Result<T, JsValue>;
+
+/// The one error conversion: an `Error` with `.code` = kind and `.family`.
+pub(crate) fn err(e: impl Into<core::Error>) -> JsValue {
+    let e: core::Error = e.into();
+    let js = js_sys::Error::new(&format!("{}: {}", e.kind(), e.message()));
+    js.set_name("LiberationGatesError");
+    let _ = js_sys::Reflect::set(&js, &"code".into(), &e.kind().into());
+    let _ = js_sys::Reflect::set(&js, &"family".into(), &e.family().into());
+    let _ = js_sys::Reflect::set(&js, &"detail".into(), &e.message().into());
+    if let Some(n) = e.line() {
+        let _ = js_sys::Reflect::set(&js, &"line".into(), &(n as f64).into());
+    }
+    js.into()
+}
+
+pub(crate) fn type_error(msg: &str) -> JsValue {
+    js_sys::TypeError::new(msg).into()
+}
+
+pub(crate) fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T> {
+    serde_wasm_bindgen::from_value(v).map_err(|e| type_error(&format!("{what}: {e}")))
+}
+
+/// A core input type from a JS value, through a JSON value: serde-wasm-bindgen reads only the
+/// fields a struct declares, so an unknown key (a misspelt option on a money or rule path)
+/// would be silently ignored; through JSON every key is seen, and the core's
+/// `deny_unknown_fields` refuses it.
+pub(crate) fn from_js_strict<T: serde::de::DeserializeOwned>(
+    v: JsValue,
+) -> std::result::Result<T, String> {
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(v).map_err(|e| e.to_string())?;
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
+pub(crate) fn to_js<T: Serialize>(v: &T) -> Result<JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| type_error(&e.to_string()))
+}
+
+/// A string argument. wasm-bindgen's own string conversion reads a non-string as a pointer
+/// and traps the module ("memory access out of bounds"); here anything else is a `TypeError`
+/// naming the argument. Parameters taking it are declared `string` in the TypeScript types.
+pub(crate) fn text_arg(v: &JsValue, what: &str) -> Result<String> {
+    v.as_string().ok_or_else(|| {
+        type_error(&format!(
+            "{what} must be a string, not {}",
+            v.js_typeof().as_string().unwrap_or_default()
+        ))
+    })
+}
+
+/// An optional string argument: `undefined` or `null` is absent, a string is itself, anything
+/// else a `TypeError` naming the argument.
+pub(crate) fn opt_text_arg(v: Option<JsValue>, what: &str) -> Result<Option<String>> {
+    match v {
+        Some(v) if opt(&v) => text_arg(&v, what).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Refuses keys an argument object does not have, naming them (serde-wasm-bindgen would drop
+/// them silently: a misspelt `creator_share` would pay creators the default 75%).
+pub(crate) fn known_keys(v: &JsValue, keys: &[&str], what: &str) -> Result<()> {
+    if !v.is_object() {
+        return Ok(());
+    }
+    for k in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
+        let k = k.as_string().unwrap_or_default();
+        if !keys.contains(&k.as_str()) {
+            return Err(type_error(&format!(
+                "unknown {what} {k:?}: expected {}",
+                keys.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn opt(v: &JsValue) -> bool {
+    !(v.is_undefined() || v.is_null())
+}
+
+/// Money: a decimal string, or a bigint of minor units; a number is a TypeError.
+pub(crate) fn money_text(v: &JsValue, currency: &str, what: &str) -> Result<String> {
+    if let Some(s) = v.as_string() {
+        return Ok(s);
+    }
+    if v.is_bigint() {
+        let text: String = js_sys::BigInt::from(v.clone())
+            .to_string(10)
+            .map(String::from)
+            .unwrap_or_default();
+        let minor: i128 = text.parse().map_err(|_| {
+            err(core::error::SplitError::InvalidAmount(format!(
+                "{what}: bigint does not fit in 128 bits"
+            )))
+        })?;
+        return Ok(core::money::minor_units_text(minor, currency));
+    }
+    Err(type_error(&format!(
+        "{what} must be a decimal string (e.g. \"12.50\") or a bigint of minor units, not a number: a binary float cannot hold an amount of money exactly"
+    )))
+}
+
+/// An exact decimal: a string, or a JS number (a whole number only; see `Num::exact_text`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Exact {
+    Text(String),
+    Number(f64),
+}
+
+impl Exact {
+    pub(crate) fn text(&self) -> String {
+        match self {
+            Exact::Text(s) => s.clone(),
+            Exact::Number(f) => Num::exact_text(*f),
+        }
+    }
+}

@@ -1,0 +1,502 @@
+//! Deployment gates: health, thresholds, windows, policies, simulations, plans, rollouts.
+
+use crate::convert::*;
+use liberation_gates as core;
+use liberation_gates::Num;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+/// A health model (SPEC §11): checks `{name, level, critical}` in levels 1–5.
+#[wasm_bindgen]
+pub struct HealthModel {
+    inner: core::health::HealthModel,
+}
+
+#[wasm_bindgen]
+impl HealthModel {
+    /// `checks`: `[{name, level, critical?}]` (`critical` defaults to true).
+    #[wasm_bindgen(constructor)]
+    pub fn new(checks: JsValue) -> Result<HealthModel> {
+        let checks: Vec<core::health::CheckInput> =
+            from_js_strict(checks).map_err(|e| err(core::error::HealthError::InvalidCheck(e)))?;
+        core::health::HealthModel::new(checks)
+            .map(|inner| HealthModel { inner })
+            .map_err(err)
+    }
+    /// The platform's model, with the check names the built-in policy and plan share.
+    pub fn builtin() -> HealthModel {
+        HealthModel {
+            inner: core::health::HealthModel::builtin(),
+        }
+    }
+    /// The declared checks, `[{name, level, critical}]`.
+    #[wasm_bindgen(getter)]
+    pub fn checks(&self) -> Result<JsValue> {
+        to_js(&self.inner.checks())
+    }
+    /// Evaluates `{name: "up" | "degraded" | "down" | null}`:
+    /// `{levels, overall, action, failing, checks}`.
+    pub fn evaluate(&self, status: JsValue) -> Result<JsValue> {
+        let status: serde_json::Value = serde_wasm_bindgen::from_value(status)
+            .map_err(|e| err(core::error::HealthError::InvalidStatus(e.to_string())))?;
+        to_js(&self.inner.evaluate_value(&status).map_err(err)?)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ThresholdOptions {
+    keep_firing_for_seconds: Option<f64>,
+    max_gap_seconds: Option<f64>,
+}
+
+/// Prometheus-style sustained condition (SPEC §2).
+#[wasm_bindgen]
+pub struct Threshold {
+    inner: core::threshold::Threshold,
+}
+
+#[wasm_bindgen]
+impl Threshold {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string")] op: JsValue,
+        threshold: f64,
+        for_seconds: f64,
+        options: JsValue,
+    ) -> Result<Threshold> {
+        let op = &text_arg(&op, "op")?;
+        let o: ThresholdOptions = if opt(&options) {
+            from_js(options, "options")?
+        } else {
+            ThresholdOptions::default()
+        };
+        let rule = core::threshold::ThresholdRule {
+            op: op.parse().map_err(err)?,
+            threshold,
+            for_seconds,
+            keep_firing_for_seconds: o.keep_firing_for_seconds.unwrap_or(0.0),
+            max_gap_seconds: o.max_gap_seconds,
+        };
+        core::threshold::Threshold::try_new(rule)
+            .map(|inner| Threshold { inner })
+            .map_err(err)
+    }
+    /// Feeds a sample: "inactive", "pending" or "firing". A null value is invalid_sample.
+    pub fn observe(&mut self, t: f64, value: Option<f64>) -> Result<String> {
+        self.inner
+            .observe_opt(t, value)
+            .map(|s| s.as_str().to_string())
+            .map_err(err)
+    }
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> String {
+        self.inner.state().as_str().to_string()
+    }
+}
+
+/// How many times slower `current` is than `baseline` (`current / baseline − 1`, SPEC §2).
+#[wasm_bindgen]
+pub fn degradation(current: f64, baseline: f64) -> Result<f64> {
+    core::threshold::degradation(current, baseline).map_err(err)
+}
+
+/// Error rate over a sliding window of per-interval counts (SPEC §3).
+#[wasm_bindgen]
+pub struct WindowRate {
+    inner: core::window::WindowRate,
+}
+
+#[wasm_bindgen]
+impl WindowRate {
+    #[wasm_bindgen(constructor)]
+    pub fn new(window_seconds: f64, min_requests: Option<f64>) -> Result<WindowRate> {
+        core::window::WindowRate::new(window_seconds, Num::Float(min_requests.unwrap_or(0.0)))
+            .map(|inner| WindowRate { inner })
+            .map_err(err)
+    }
+    /// Adds one interval's counts; the rate, or `null` (not `undefined`) below minRequests.
+    pub fn push(&mut self, t: f64, requests: f64, errors: f64) -> Result<JsValue> {
+        let rate = self
+            .inner
+            .push(t, Num::Float(requests), Num::Float(errors))
+            .map_err(err)?;
+        Ok(rate.map_or(JsValue::NULL, JsValue::from))
+    }
+}
+
+/// A deployment-safety policy (SPEC §7); JSON only in the browser build.
+#[wasm_bindgen]
+pub struct Policy {
+    inner: core::policy::Policy,
+}
+
+#[wasm_bindgen]
+impl Policy {
+    /// The built-in liberation-safe policy.
+    pub fn builtin() -> Policy {
+        Policy {
+            inner: core::policy::Policy::builtin(),
+        }
+    }
+    /// Parses policy text in `format` ("json"; TOML and YAML are not in this build, and say so).
+    pub fn parse(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] format: JsValue,
+    ) -> Result<Policy> {
+        let format = text_arg(&format, "format")?.parse().map_err(err)?;
+        core::policy::Policy::parse(&text_arg(&text, "text")?, format)
+            .map(|inner| Policy { inner })
+            .map_err(err)
+    }
+    /// Parses a policy written as JSON.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<Policy> {
+        core::policy::Policy::parse(&text_arg(&text, "text")?, core::policy::Format::Json)
+            .map(|inner| Policy { inner })
+            .map_err(err)
+    }
+    #[wasm_bindgen(getter, js_name = ruleIds)]
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.inner.rules().iter().map(|r| r.id.clone()).collect()
+    }
+    /// `[metrics, checks]`: the names the policy reads.
+    #[wasm_bindgen(unchecked_return_type = "[string[], string[]]")]
+    pub fn inputs(&self) -> Result<JsValue> {
+        to_js(&self.inner.inputs())
+    }
+    /// The liberation rules behind a rollback decision as `observe` returned it (empty for a
+    /// technical one).
+    #[wasm_bindgen(js_name = liberationCause)]
+    pub fn liberation_cause(&self, decision: JsValue) -> Result<Vec<String>> {
+        let d: core::policy::PolicyDecision = from_js(decision, "decision")?;
+        Ok(self.inner.liberation_cause(&d))
+    }
+    /// A fresh evaluator.
+    pub fn evaluator(&self) -> Evaluator {
+        Evaluator {
+            inner: self.inner.evaluator(),
+        }
+    }
+}
+
+/// An observation from JS objects: a `null` value is a missing measurement, NaN is refused.
+pub(crate) fn observation(
+    t: f64,
+    metrics: JsValue,
+    checks: JsValue,
+) -> Result<core::policy::Observation> {
+    let part = |v: JsValue| opt(&v).then(|| serde_wasm_bindgen::Deserializer::from(v));
+    core::policy::Observation::from_parts(t, part(metrics), part(checks)).map_err(err)
+}
+
+/// Evaluates a policy over observations in time order (for dashboards).
+#[wasm_bindgen]
+pub struct Evaluator {
+    inner: core::policy::Evaluator,
+}
+
+#[wasm_bindgen]
+impl Evaluator {
+    /// One observation: `metrics` `{name: number|null}`, `checks` `{name: boolean|null}`.
+    pub fn observe(&mut self, t: f64, metrics: JsValue, checks: JsValue) -> Result<JsValue> {
+        let o = observation(t, metrics, checks)?;
+        let d = self.inner.observe(&o).map_err(err)?;
+        to_js(&d)
+    }
+    /// Evaluates a JSON-lines observation file's text; an error names its line (`line`).
+    #[wasm_bindgen(js_name = observeJsonl)]
+    pub fn observe_jsonl(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<JsValue> {
+        let text = text_arg(&text, "text")?;
+        to_js(&core::simulate::observe_jsonl(&mut self.inner, &text).map_err(err)?)
+    }
+}
+
+/// Runs a simulation file's text (observations, approvals, consultation answers) through a
+/// policy (default: the built-in one) and a canary rollout; one step per line. An error names
+/// its line (`line`) and keeps its kind.
+#[wasm_bindgen]
+pub fn simulate(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    policy: Option<Policy>,
+    plan: Option<RolloutPlan>,
+    started_at: Option<f64>,
+) -> Result<JsValue> {
+    let text = text_arg(&text, "text")?;
+    let policy = policy.map_or_else(core::policy::Policy::builtin, |p| p.inner);
+    let plan = plan.map(|p| p.inner).unwrap_or_default();
+    to_js(&core::simulate::run_text(&text, policy, plan, started_at).map_err(err)?)
+}
+
+/// The six-phase deployment plan (SPEC §9).
+#[wasm_bindgen]
+pub struct DeploymentPlan {
+    inner: core::plan::DeploymentPlan,
+}
+
+#[wasm_bindgen]
+impl DeploymentPlan {
+    /// The built-in plan.
+    pub fn builtin() -> DeploymentPlan {
+        DeploymentPlan {
+            inner: core::plan::DeploymentPlan::builtin(),
+        }
+    }
+    /// Reads a deployment plan's text (`format` "json"; TOML and YAML are not in this build).
+    pub fn parse(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] format: JsValue,
+    ) -> Result<DeploymentPlan> {
+        let format = text_arg(&format, "format")?.parse().map_err(err)?;
+        core::plan::DeploymentPlan::parse(&text_arg(&text, "text")?, format)
+            .map(|inner| DeploymentPlan { inner })
+            .map_err(err)
+    }
+    /// Phase names, in order.
+    #[wasm_bindgen(getter)]
+    pub fn phases(&self) -> Vec<String> {
+        self.inner.phases.iter().map(|p| p.name.clone()).collect()
+    }
+    /// Evaluates one phase: `{phase, passed, action, failed, missing, liberation_failed}`.
+    pub fn evaluate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] phase: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, number | null> | null")]
+        metrics: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, boolean | null> | null")]
+        checks: JsValue,
+    ) -> Result<JsValue> {
+        let o = observation(0.0, metrics, checks)?;
+        to_js(
+            &self
+                .inner
+                .evaluate_phase(&text_arg(&phase, "phase")?, &o)
+                .map_err(err)?,
+        )
+    }
+}
+
+/// A progressive-rollout plan.
+#[wasm_bindgen]
+pub struct RolloutPlan {
+    inner: core::rollout::RolloutPlan,
+}
+
+#[wasm_bindgen]
+impl RolloutPlan {
+    /// `steps`: `[{weight, bake_seconds, approval}]`, or null for the default plan;
+    /// `gentleStepSeconds`: how long a gentle rollback stays on each step on its way down
+    /// (default 300).
+    #[wasm_bindgen(constructor)]
+    pub fn new(steps: JsValue, gentle_step_seconds: Option<f64>) -> Result<RolloutPlan> {
+        // Through a JSON value, so an unknown key in a step is seen (see `from_js_strict`).
+        let steps: Option<serde_json::Value> = match opt(&steps) {
+            true => Some(from_js(steps, "steps")?),
+            false => None,
+        };
+        core::rollout::RolloutPlan::from_parts(steps, gentle_step_seconds)
+            .map(|inner| RolloutPlan { inner })
+            .map_err(err)
+    }
+    /// Reads a rollout plan file's text (`format` "json"; TOML and YAML are not in this build).
+    pub fn parse(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] format: JsValue,
+    ) -> Result<RolloutPlan> {
+        let format = text_arg(&format, "format")?.parse().map_err(err)?;
+        core::rollout::RolloutPlan::parse(&text_arg(&text, "text")?, format)
+            .map(|inner| RolloutPlan { inner })
+            .map_err(err)
+    }
+    /// How long a gentle rollback stays on each step on its way down, seconds.
+    #[wasm_bindgen(getter, js_name = gentleStepSeconds)]
+    pub fn gentle_step_seconds(&self) -> f64 {
+        self.inner.gentle_step_seconds()
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct RolloutStateObject {
+    status: &'static str,
+    step: usize,
+    weight: u8,
+}
+
+pub(crate) fn rstate(s: core::rollout::RolloutState) -> Result<JsValue> {
+    to_js(&RolloutStateObject {
+        status: s.status.as_str(),
+        step: s.step,
+        weight: s.weight,
+    })
+}
+
+/// A running canary rollout (SPEC §8).
+#[wasm_bindgen]
+pub struct Rollout {
+    inner: core::rollout::Rollout,
+}
+
+impl Rollout {
+    fn event(
+        &mut self,
+        t: f64,
+        kind: &str,
+        decision: Option<&str>,
+        step: Option<f64>,
+        outcome: Option<&str>,
+    ) -> Result<JsValue> {
+        // The core takes integral numbers as step indices (SPEC §8).
+        self.inner
+            .apply_named(t, kind, decision, step.map(Num::Float), outcome)
+            .map_err(err)
+            .and_then(rstate)
+    }
+}
+
+#[wasm_bindgen]
+impl Rollout {
+    #[wasm_bindgen(constructor)]
+    pub fn new(plan: &RolloutPlan, started_at: Option<f64>) -> Rollout {
+        Rollout {
+            inner: core::rollout::Rollout::start(plan.inner.clone(), started_at.unwrap_or(0.0)),
+        }
+    }
+    /// An event by name: "observe" with a decision, "approve" with a step, "consulted" with
+    /// an outcome, or "tick".
+    pub fn apply(
+        &mut self,
+        t: f64,
+        #[wasm_bindgen(unchecked_param_type = "string")] kind: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] decision: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] step: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] outcome: Option<JsValue>,
+    ) -> Result<JsValue> {
+        let kind = text_arg(&kind, "kind")?;
+        let decision = opt_text_arg(decision, "decision")?;
+        let outcome = opt_text_arg(outcome, "outcome")?;
+        self.event(t, &kind, decision.as_deref(), step, outcome.as_deref())
+    }
+    /// `consulted {outcome}` at `t`: the community's answer ("proceed", "rollback" or
+    /// "gentle_rollback").
+    pub fn consulted(
+        &mut self,
+        t: f64,
+        #[wasm_bindgen(unchecked_param_type = "string")] outcome: JsValue,
+    ) -> Result<JsValue> {
+        let outcome = text_arg(&outcome, "outcome")?;
+        self.event(t, "consulted", None, None, Some(&outcome))
+    }
+    /// `tick` at `t`: the passage of time alone.
+    pub fn tick(&mut self, t: f64) -> Result<JsValue> {
+        self.event(t, "tick", None, None, None)
+    }
+    /// The gentle-ramp steps the last event caught up on: `[{t, status, step, weight}]`.
+    #[wasm_bindgen(getter, js_name = rampSteps)]
+    pub fn ramp_steps(&self) -> Result<JsValue> {
+        to_js(&self.inner.ramp_steps())
+    }
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> Result<JsValue> {
+        rstate(self.inner.state())
+    }
+}
+
+/// A blue-green deployment: green staged beside blue, a pre-promotion gate, then a
+/// post-promotion gate watched for `watchSeconds` (SPEC §8).
+#[wasm_bindgen]
+pub struct BlueGreen {
+    inner: core::rollout::BlueGreen,
+}
+
+#[wasm_bindgen]
+impl BlueGreen {
+    #[wasm_bindgen(constructor)]
+    pub fn new(watch_seconds: f64) -> BlueGreen {
+        BlueGreen {
+            inner: core::rollout::BlueGreen::new(watch_seconds),
+        }
+    }
+    /// "staged", "aborted", "promoted", "switched_back" or "completed".
+    #[wasm_bindgen(getter, unchecked_return_type = "string")]
+    pub fn status(&self) -> Result<JsValue> {
+        to_js(&self.inner.status())
+    }
+    /// Reports the pre-promotion gate at `t`: passing promotes, failing aborts.
+    #[wasm_bindgen(js_name = preGate, unchecked_return_type = "string")]
+    pub fn pre_gate(&mut self, t: f64, passed: bool) -> Result<JsValue> {
+        to_js(&self.inner.pre_gate(t, passed))
+    }
+    /// Reports the post-promotion gate at `t`: failing switches back to blue; passing until
+    /// the watch period is over completes.
+    #[wasm_bindgen(js_name = postGate, unchecked_return_type = "string")]
+    pub fn post_gate(&mut self, t: f64, passed: bool) -> Result<JsValue> {
+        to_js(&self.inner.post_gate(t, passed))
+    }
+}
+
+/// After a rollback caused by a liberation rule, a service redeploys only with a passed
+/// community decision `redeploy:<service>`.
+#[wasm_bindgen]
+pub struct RedeployGuard {
+    inner: core::rollout::RedeployGuard,
+}
+
+#[wasm_bindgen]
+impl RedeployGuard {
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> RedeployGuard {
+        RedeployGuard {
+            inner: core::rollout::RedeployGuard::new(),
+        }
+    }
+    /// Notes a policy decision (as `observe` returned it) about `service`; a liberation
+    /// rollback blocks redeployment.
+    pub fn record(
+        &mut self,
+        policy: &Policy,
+        #[wasm_bindgen(unchecked_param_type = "string")] service: JsValue,
+        decision: JsValue,
+    ) -> Result<()> {
+        let d: core::policy::PolicyDecision = from_js(decision, "decision")?;
+        self.inner
+            .record(&policy.inner, &text_arg(&service, "service")?, &d);
+        Ok(())
+    }
+    /// The liberation rules that blocked `service`, or undefined.
+    #[wasm_bindgen(js_name = blockedBy)]
+    pub fn blocked_by(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] service: JsValue,
+    ) -> Result<Option<Vec<String>>> {
+        Ok(self
+            .inner
+            .blocked_by(&text_arg(&service, "service")?)
+            .map(<[String]>::to_vec))
+    }
+    /// Starts a rollout of `service`; a blocked service needs a passed `redeploy:<service>`
+    /// decision `{subject, action, status}` (`redeploy_needs_approval` otherwise).
+    pub fn start(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] service: JsValue,
+        plan: Option<RolloutPlan>,
+        started_at: Option<f64>,
+        decision: JsValue,
+    ) -> Result<Rollout> {
+        let decision: Option<core::governance::Decision> = match opt(&decision) {
+            true => Some(from_js(decision, "decision")?),
+            false => None,
+        };
+        let plan = plan.map(|p| p.inner).unwrap_or_default();
+        let service = text_arg(&service, "service")?;
+        self.inner
+            .start(&service, plan, started_at.unwrap_or(0.0), decision.as_ref())
+            .map(|inner| Rollout { inner })
+            .map_err(err)
+    }
+}

@@ -1,0 +1,71 @@
+// Capabilities every language offers (issue 17), through the WASM API: blue-green, the
+// redeploy guard, participation, ledger writes, refunds, CSV, the built-in flags and their
+// log, fallback caches.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+
+const lg = createRequire(import.meta.url)('../pkg-node/liberation_gates_wasm.js');
+const C = [{ id: 'amara', weight: '2' }, { id: 'kofi', weight: '1' }];
+
+test('blue-green and the redeploy guard', () => {
+  const bg = new lg.BlueGreen(600);
+  assert.equal(bg.preGate(10, true), 'promoted');
+  assert.equal(bg.postGate(100, false), 'switched_back');
+  const policy = lg.Policy.builtin();
+  const [metrics, checks] = policy.inputs();
+  const m = Object.fromEntries(metrics.map((k) => [k, 0]));
+  m.creator_share = 0.8;
+  const c = Object.fromEntries(checks.map((k) => [k, true]));
+  c.community_protection = false;
+  const d = policy.evaluator().observe(0, m, c);
+  assert.equal(d.action, 'rollback');
+  assert.deepEqual(policy.liberationCause(d), ['community_protection']);
+  const guard = new lg.RedeployGuard();
+  guard.record(policy, 'events', d);
+  assert.throws(() => guard.start('events', undefined, 100, undefined), (e) => e.code === 'redeploy_needs_approval');
+  const r = guard.start('events', undefined, 100, { subject: 'redeploy:events', action: 'redeploy', status: 'passed' });
+  assert.equal(r.state.status, 'progressing');
+});
+
+test('participation refuses a rate outside 0..1', () => {
+  const p = new lg.Participation(3);
+  for (const x of [0.6, 0.5, 0.7, 0.24]) p.record(x);
+  assert.ok(Math.abs(p.drop - 0.6) < 1e-12);
+  assert.throws(() => p.record(-1), (e) => e.code === 'invalid_participation');
+});
+
+test('a ledger written in the browser: splits, refunds, payouts, CSV, creator share', () => {
+  const l = new lg.Ledger();
+  const s = l.recordSplit('tx-1', 100, '30.00', 'GBP', C, undefined);
+  assert.equal(s.creatorTotal, '22.50');
+  l.recordRefund('rf-1', 200, 'tx-1', 300n); // bigint = minor units of the split's currency
+  assert.throws(() => l.recordRefund('rf-2', 300, 'tx-1', '100.00'), (e) => e.code === 'refund_exceeds_balance');
+  l.recordPayout('po-1', 400, 'tx-1', 'amara', '13.50');
+  assert.equal(l.length, 3);
+  assert.match(l.reportCsv('all'), /GBP/);
+  assert.equal(typeof l.creatorShare(500, 3600, 'GBP'), 'number');
+});
+
+test('refunds from a split result', () => {
+  const r = new lg.Refundable(lg.split('30.00', 'GBP', C, undefined));
+  const out = r.refund('3.00');
+  assert.deepEqual(out.creators.map((p) => p.id), ['amara', 'kofi']);
+  assert.equal(r.remaining, '27.00');
+  assert.throws(() => r.refund(3), TypeError);
+});
+
+test('the built-in flags and their audit log; degradation', () => {
+  const f = lg.FlagSet.builtin();
+  assert.ok(Array.isArray(f.log));
+  assert.equal(lg.degradation(300, 100), 2);
+});
+
+test('a fallback cache keeps creator attribution', () => {
+  const cache = new lg.FallbackCache(2, 60);
+  cache.store('event-1', { title: 'Open mic' }, { creators: ['amara'], revenue: 'shared', note: '' }, 0);
+  const got = cache.get('event-1', 30);
+  assert.deepEqual(got.value, { title: 'Open mic' });
+  assert.deepEqual(got.attribution.creators, ['amara']);
+  assert.equal(cache.get('event-1', 61), undefined);
+});
