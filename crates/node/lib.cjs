@@ -531,6 +531,8 @@ module.exports = {
   Ledger,
   Threshold: wrapClass(native.Threshold),
   WindowRate: wrapClass(native.WindowRate),
+  BurnRate: wrapClass(native.BurnRate),
+  runPolicyTest: guarded(native.runPolicyTest),
   degradation: guarded(native.degradation),
   Policy: wrapClass(native.Policy),
   Evaluator: wrapClass(native.Evaluator),

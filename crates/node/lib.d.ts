@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { AuditResult, CreatorArg, SplitOptions, SplitResult } from './native';
 
 export {
-  Refundable, Ledger, Threshold, WindowRate, degradation, Policy, Evaluator, RolloutPlan, Rollout,
+  Refundable, Ledger, Threshold, WindowRate, BurnRate, runPolicyTest, degradation, Policy, Evaluator, RolloutPlan, Rollout,
   DeploymentPlan, BlueGreen, RedeployGuard, Participation, health, HealthModel, simulate, readProposal, auditFiles, Proposal, FlagSet, bucket, BreakerMachine,
   errorKinds, Store,
 } from './native';

@@ -41,6 +41,22 @@ export declare class BreakerMachine {
   get state(): string
 }
 
+/**
+ * A multi-window burn-rate rule (SRE workbook): fires when the error rate over the long
+ * window and over the short window both reach `burn_rate × (1 − objective)`.
+ */
+export declare class BurnRate {
+  /**
+   * `rule`: `{objective, long_window_seconds, short_window_seconds, burn_rate,
+   * min_requests?}`; WindowError `invalid_config` naming what is wrong.
+   */
+  constructor(rule: { objective: number; long_window_seconds: number; short_window_seconds: number; burn_rate: number; min_requests?: number })
+  /** Adds one interval's counts; whether both windows burn too fast. */
+  push(t: number, requests: number | bigint, errors: number | bigint): boolean
+  /** Whether both windows are at or above the threshold rate. */
+  get firing(): boolean
+}
+
 /** The six-phase deployment plan. */
 export declare class DeploymentPlan {
   static builtin(): DeploymentPlan
@@ -325,6 +341,8 @@ export declare class WindowRate {
   constructor(windowSeconds: number, minRequests?: number | bigint | undefined | null)
   /** Adds one interval's counts; returns the rate, or null below minRequests. */
   push(t: number, requests: number | bigint, errors: number | bigint): number | null
+  /** The rate over the window, or null below minRequests. */
+  get rate(): number | null
 }
 
 /** Audits payouts made elsewhere against the split that says what creators are owed. */
@@ -469,6 +487,12 @@ export interface RolloutState {
   step: number
   weight: number
 }
+
+/**
+ * Runs a promtool-style policy test file's text in `format` against `policy` (default: the
+ * built-in one): `{name, checked, mismatches: [{at, expected, actual}]}`.
+ */
+export declare function runPolicyTest(text: string, format: string, policy?: Policy | undefined | null): { name: string; checked: number; mismatches: Array<{ at: number; expected: string; actual: string }> }
 
 /** Served answer of a fallback cache. */
 export interface ServedObject {

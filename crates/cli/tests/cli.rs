@@ -23,6 +23,8 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// A file in this test process's temporary folder. Tests run in parallel: each needs its own
+/// name (two tests writing one name made one read the file while the other truncated it).
 fn tmp(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("lg-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -202,7 +204,7 @@ const AUDIT_SPLIT: &str = r#"{"gross": "100.00", "currency": "GBP", "creators": 
 
 #[test]
 fn audit_exits_0_when_everyone_was_paid_what_the_split_says() {
-    let split = tmp("audit-split.json", AUDIT_SPLIT);
+    let split = tmp("audit-split-ok.json", AUDIT_SPLIT);
     let paid = tmp(
         "paid-ok.jsonl",
         "{\"id\": \"alice\", \"amount\": \"37.50\"}\n{\"id\": \"bob\", \"amount\": \"37.50\"}\n",
@@ -224,7 +226,7 @@ fn audit_exits_0_when_everyone_was_paid_what_the_split_says() {
 
 #[test]
 fn audit_exits_1_on_a_shortfall_and_names_it() {
-    let split = tmp("audit-split.json", AUDIT_SPLIT);
+    let split = tmp("audit-split-short.json", AUDIT_SPLIT);
     let paid = tmp(
         "paid-short.jsonl",
         "{\"id\": \"alice\", \"amount\": \"37.50\"}\n{\"id\": \"bob\", \"amount\": \"36.75\"}\n",
@@ -253,7 +255,7 @@ fn audit_exits_1_on_a_shortfall_and_names_it() {
 
 #[test]
 fn audit_exits_2_on_bad_input_naming_the_kind_and_line() {
-    let split = tmp("audit-split.json", AUDIT_SPLIT);
+    let split = tmp("audit-split-empty.json", AUDIT_SPLIT);
     for (name, text, want) in [
         ("paid-unknown.jsonl", "{\"id\": \"alice\", \"amount\": \"1.00\"}\n\n{\"id\": \"carol\", \"amount\": \"1.00\"}\n", ":3: unknown_creator"),
         ("paid-dup.jsonl", "{\"id\": \"alice\", \"amount\": \"1.00\"}\n{\"id\": \"alice\", \"amount\": \"1.00\"}\n", ":2: duplicate_payout"),

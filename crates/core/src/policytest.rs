@@ -112,6 +112,24 @@ pub fn expand<T: Copy>(
     Ok(out)
 }
 
+/// Runs a policy test file's text against `policy`, or against the built-in policy when the
+/// file names none. A file that names a policy file needs that policy passed in (the bindings
+/// and the CLI read it): `invalid_policy` otherwise.
+pub fn run_text(
+    text: &str,
+    format: Format,
+    policy: Option<&Policy>,
+) -> Result<TestOutcome, PolicyError> {
+    let test = PolicyTest::parse(text, format)?;
+    match (policy, &test.policy) {
+        (Some(p), _) => test.run(p),
+        (None, None) => test.run(&Policy::builtin()),
+        (None, Some(path)) => Err(PolicyError::InvalidPolicy(format!(
+            "the test reads the policy file {path:?}: pass that policy to run it"
+        ))),
+    }
+}
+
 impl PolicyTest {
     /// Parses a test file in `format`.
     pub fn parse(text: &str, format: Format) -> Result<PolicyTest, PolicyError> {

@@ -194,6 +194,15 @@ pub struct BurnRate {
 }
 
 impl BurnRate {
+    /// A burn rate from the rule as the bindings receive it (any serde deserializer):
+    /// `{objective, long_window_seconds, short_window_seconds, burn_rate, min_requests?}`;
+    /// a wrong shape is `invalid_config`, as is a rule [`BurnRateRule::validate`] refuses.
+    pub fn from_de<'de, D: serde::Deserializer<'de>>(rule: D) -> Result<Self, WindowError> {
+        let rule = BurnRateRule::deserialize(rule)
+            .map_err(|e| WindowError::InvalidConfig(format!("burn-rate rule: {e}")))?;
+        BurnRate::new(rule)
+    }
+
     /// Validates the rule and starts with empty windows.
     pub fn new(rule: BurnRateRule) -> Result<Self, WindowError> {
         rule.validate()?;

@@ -106,6 +106,52 @@ impl WindowRate {
             .push(t, count(&requests), count(&errors))
             .map_err(err)
     }
+    /// The rate over the window, or null below minRequests.
+    #[napi(getter)]
+    pub fn rate(&self) -> Option<f64> {
+        self.inner.rate()
+    }
+}
+
+/// A multi-window burn-rate rule (SRE workbook): fires when the error rate over the long
+/// window and over the short window both reach `burn_rate × (1 − objective)`.
+#[napi]
+pub struct BurnRate {
+    inner: core::window::BurnRate,
+}
+
+#[napi]
+impl BurnRate {
+    /// `rule`: `{objective, long_window_seconds, short_window_seconds, burn_rate,
+    /// min_requests?}`; WindowError `invalid_config` naming what is wrong.
+    #[napi(constructor)]
+    pub fn new(
+        #[napi(
+            ts_arg_type = "{ objective: number; long_window_seconds: number; short_window_seconds: number; burn_rate: number; min_requests?: number }"
+        )]
+        rule: Object<'_>,
+    ) -> Result<Self> {
+        core::window::BurnRate::from_de(&mut De::new(&rule))
+            .map(|inner| BurnRate { inner })
+            .map_err(err)
+    }
+    /// Adds one interval's counts; whether both windows burn too fast.
+    #[napi]
+    pub fn push(
+        &mut self,
+        t: f64,
+        requests: Either<f64, BigInt>,
+        errors: Either<f64, BigInt>,
+    ) -> Result<bool> {
+        self.inner
+            .push(t, count(&requests), count(&errors))
+            .map_err(err)
+    }
+    /// Whether both windows are at or above the threshold rate.
+    #[napi(getter)]
+    pub fn firing(&self) -> bool {
+        self.inner.firing()
+    }
 }
 
 // Policy, plan, health, rollout --------------------------------------------------------------

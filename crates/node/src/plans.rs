@@ -192,3 +192,13 @@ impl RedeployGuard {
             .map_err(err)
     }
 }
+
+/// Runs a promtool-style policy test file's text in `format` against `policy` (default: the
+/// built-in one): `{name, checked, mismatches: [{at, expected, actual}]}`.
+#[napi(
+    ts_return_type = "{ name: string; checked: number; mismatches: Array<{ at: number; expected: string; actual: string }> }"
+)]
+pub fn run_policy_test(text: String, format: String, policy: Option<&Policy>) -> Result<Value> {
+    let outcome = core::policytest::run_text(&text, format_arg(&format)?, policy.map(|p| &p.inner));
+    to_value(&outcome.map_err(err)?)
+}

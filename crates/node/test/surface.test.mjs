@@ -53,3 +53,27 @@ test("a ledger's sovereignty summary and currencies", () => {
   assert.equal(ledger.sovereigntySummary('GBP').floor_held, true);
   assert.equal(ledger.sovereigntySummary('EUR'), null);
 });
+
+test('a burn rate fires when both windows burn; a bad rule is invalid_config', () => {
+  const rule = { objective: 0.999, long_window_seconds: 3600, short_window_seconds: 300, burn_rate: 14.4 };
+  const br = new lg.BurnRate(rule);
+  assert.equal(br.push(60, 1000, 5), false);
+  assert.equal(br.push(120, 1000, 100), true);
+  assert.equal(br.firing, true);
+  assert.throws(() => new lg.BurnRate({ ...rule, objective: 1.5 }), (e) => e instanceof lg.WindowError && e.code === 'invalid_config');
+  assert.throws(() => new lg.BurnRate({ ...rule, objective: NaN }), (e) => e.code === 'invalid_config');
+});
+
+test('a policy test file runs and reports mismatches', () => {
+  const text = readFileSync(new URL('examples/policy-tests/error-spike.yaml', root), 'utf8');
+  const outcome = lg.runPolicyTest(text, 'yaml');
+  assert.ok(outcome.checked > 0);
+  assert.deepEqual(outcome.mismatches, []);
+  assert.ok(lg.runPolicyTest(text.replace('action: alert', 'action: proceed'), 'yaml').mismatches.length > 0);
+});
+
+test('a window rate reads back its rate', () => {
+  const w = new lg.WindowRate(60, 10);
+  w.push(0, 100, 5);
+  assert.equal(w.rate, 0.05);
+});

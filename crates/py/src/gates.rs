@@ -91,6 +91,41 @@ impl WindowRate {
     }
 }
 
+/// A multi-window burn-rate rule (SRE workbook): fires when the error rate over the long
+/// window and over the short window both reach `burn_rate × (1 − objective)`.
+#[pyclass(module = "liberation_gates._native")]
+pub(crate) struct BurnRate {
+    inner: core::window::BurnRate,
+}
+
+#[pymethods]
+impl BurnRate {
+    /// `rule`: `{objective, long_window_seconds, short_window_seconds, burn_rate,
+    /// min_requests}`; WindowError `invalid_config` naming what is wrong.
+    #[new]
+    fn new(rule: &Bound<'_, PyAny>) -> PyResult<Self> {
+        core::window::BurnRate::from_de(&mut Depythonizer::from_object(rule))
+            .map(|inner| BurnRate { inner })
+            .map_err(err)
+    }
+    /// Adds one interval's counts; whether both windows burn too fast.
+    fn push(
+        &mut self,
+        t: f64,
+        requests: &Bound<'_, PyAny>,
+        errors: &Bound<'_, PyAny>,
+    ) -> PyResult<bool> {
+        self.inner
+            .push(t, num(requests, "requests")?, num(errors, "errors")?)
+            .map_err(err)
+    }
+    /// Whether both windows are at or above the threshold rate.
+    #[getter]
+    fn firing(&self) -> bool {
+        self.inner.firing()
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Policy, simulation, plan, health, rollout.
 

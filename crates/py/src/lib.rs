@@ -88,6 +88,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<BlueGreen>()?;
     m.add_class::<RedeployGuard>()?;
     m.add_class::<Participation>()?;
+    m.add_class::<BurnRate>()?;
+    m.add_function(wrap_pyfunction!(run_policy_test, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

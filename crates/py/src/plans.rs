@@ -254,3 +254,17 @@ impl RedeployGuard {
             .map_err(err)
     }
 }
+
+/// Runs a promtool-style policy test file's text (`format`: "toml", "yaml" or "json") against
+/// `policy` (default: the built-in one): `{name, checked, mismatches: [{at, expected, actual}]}`.
+#[pyfunction]
+#[pyo3(signature = (text, format, policy=None))]
+pub(crate) fn run_policy_test<'py>(
+    py: Python<'py>,
+    text: &str,
+    format: &str,
+    policy: Option<&Policy>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let outcome = core::policytest::run_text(text, format_arg(format)?, policy.map(|p| &p.inner));
+    to_py(py, &outcome.map_err(err)?)
+}

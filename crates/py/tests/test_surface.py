@@ -65,3 +65,26 @@ def test_sovereignty_summary_of_a_ledger() -> None:
     summary = ledger.sovereignty_summary("GBP")
     assert summary is not None and summary["floor_held"] is True
     assert ledger.sovereignty_summary("EUR") is None
+
+
+def test_burn_rate_fires_when_both_windows_burn() -> None:
+    rule = {"objective": 0.999, "long_window_seconds": 3600, "short_window_seconds": 300, "burn_rate": 14.4}
+    br = lg.BurnRate(rule)
+    assert br.push(60.0, 1000, 5) is False
+    assert br.push(120.0, 1000, 100) is True  # 105/2000 > 1.44% over both windows
+    assert br.firing
+    with pytest.raises(lg.WindowError) as info:
+        lg.BurnRate(rule | {"objective": 1.5})
+    assert info.value.kind == "invalid_config"
+    with pytest.raises(lg.WindowError):
+        lg.BurnRate(rule | {"colour": "red"})
+
+
+def test_a_policy_test_file_runs_and_reports_mismatches() -> None:
+    text = (ROOT / "examples" / "policy-tests" / "error-spike.yaml").read_text()
+    outcome = lg.run_policy_test(text, "yaml")
+    assert outcome["checked"] > 0 and outcome["mismatches"] == []
+    wrong = text.replace("action: alert", "action: proceed", 1)
+    assert lg.run_policy_test(wrong, "yaml")["mismatches"], "a wrong expectation is reported"
+    with pytest.raises(lg.PolicyError):
+        lg.run_policy_test("interval: 60\npolicy: other.yaml\nexpect: []\n", "yaml")

@@ -123,6 +123,57 @@ impl WindowRate {
             .map_err(err)?;
         Ok(rate.map_or(JsValue::NULL, JsValue::from))
     }
+    /// The rate over the window, or null below minRequests.
+    #[wasm_bindgen(getter)]
+    pub fn rate(&self) -> JsValue {
+        self.inner.rate().map_or(JsValue::NULL, JsValue::from)
+    }
+}
+
+/// A multi-window burn-rate rule (SRE workbook): fires when the error rate over the long
+/// window and over the short window both reach `burn_rate × (1 − objective)`.
+#[wasm_bindgen]
+pub struct BurnRate {
+    inner: core::window::BurnRate,
+}
+
+#[wasm_bindgen]
+impl BurnRate {
+    /// `rule`: `{objective, long_window_seconds, short_window_seconds, burn_rate,
+    /// min_requests?}`; `invalid_config` naming what is wrong.
+    #[wasm_bindgen(constructor)]
+    pub fn new(rule: JsValue) -> Result<BurnRate> {
+        // Through a JSON value, so an unknown key is seen (see `from_js_strict`).
+        let rule: serde_json::Value = from_js(rule, "rule")?;
+        core::window::BurnRate::from_de(rule)
+            .map(|inner| BurnRate { inner })
+            .map_err(err)
+    }
+    /// Adds one interval's counts; whether both windows burn too fast.
+    pub fn push(&mut self, t: f64, requests: f64, errors: f64) -> Result<bool> {
+        self.inner
+            .push(t, Num::Float(requests), Num::Float(errors))
+            .map_err(err)
+    }
+    /// Whether both windows are at or above the threshold rate.
+    #[wasm_bindgen(getter)]
+    pub fn firing(&self) -> bool {
+        self.inner.firing()
+    }
+}
+
+/// Runs a promtool-style policy test file's text (`format` "json" in this build) against
+/// `policy` (default: the built-in one): `{name, checked, mismatches: [{at, expected, actual}]}`.
+#[wasm_bindgen(js_name = runPolicyTest)]
+pub fn run_policy_test(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] format: JsValue,
+    policy: Option<Policy>,
+) -> Result<JsValue> {
+    let format = text_arg(&format, "format")?.parse().map_err(err)?;
+    let text = text_arg(&text, "text")?;
+    let outcome = core::policytest::run_text(&text, format, policy.as_ref().map(|p| &p.inner));
+    to_js(&outcome.map_err(err)?)
 }
 
 /// A deployment-safety policy (SPEC §7); JSON only in the browser build.

@@ -69,3 +69,16 @@ test('a fallback cache keeps creator attribution', () => {
   assert.deepEqual(got.attribution.creators, ['amara']);
   assert.equal(cache.get('event-1', 61), undefined);
 });
+
+test('burn rates and policy tests (JSON in this build)', () => {
+  const rule = { objective: 0.999, long_window_seconds: 3600, short_window_seconds: 300, burn_rate: 14.4 };
+  const br = new lg.BurnRate(rule);
+  br.push(60, 1000, 5);
+  assert.equal(br.push(120, 1000, 100), true);
+  assert.throws(() => new lg.BurnRate({ ...rule, colour: 'red' }), (e) => e.code === 'invalid_config');
+  const test = { interval: 60, series: { http_error_rate: '0.002x3' }, series_defaults: { response_time_degradation: 0.1, creator_share: 0.8, governance_participation_drop: 0, capacity_utilization: 0.5 }, checks_default: true, expect: [{ at: 120, action: 'proceed' }] };
+  assert.deepEqual(lg.runPolicyTest(JSON.stringify(test), 'json', undefined).mismatches, []);
+  const w = new lg.WindowRate(60, 10);
+  w.push(0, 100, 5);
+  assert.equal(w.rate, 0.05);
+});

@@ -24,6 +24,7 @@ from typing import Mapping, Optional, Sequence, Tuple, Union
 from . import _native
 from ._native import (
     BlueGreen,
+    BurnRate,
     BreakerMachine,
     Decision,
     DeploymentPlan,
@@ -50,6 +51,7 @@ from ._native import (
     error_kinds,
     health,
     read_proposal,
+    run_policy_test,
     simulate,
 )
 from .breaker import Attribution, CircuitBreaker, FallbackCache, Served
@@ -126,6 +128,7 @@ __all__ = [
     "StoreError",
     "Threshold",
     "WindowRate",
+    "BurnRate",
     "degradation",
     "Policy",
     "PolicyDecision",
@@ -138,6 +141,7 @@ __all__ = [
     "health",
     "HealthModel",
     "read_proposal",
+    "run_policy_test",
     "simulate",
     "Decision",
     "Proposal",

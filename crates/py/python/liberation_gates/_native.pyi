@@ -9,7 +9,7 @@ __all__ = [
     "split", "audit", "degradation", "health", "HealthModel", "bucket", "simulate", "read_proposal", "audit_files", "error_kinds", "_raise",
     "Split", "Refundable", "Ledger", "Threshold", "WindowRate", "Policy", "PolicyDecision",
     "Evaluator", "RolloutPlan", "Rollout", "DeploymentPlan", "Decision", "Proposal", "FlagSet",
-    "BreakerMachine", "CircuitBreaker", "Guarded", "FallbackCache", "Store", "SharedBreaker", "SharedPermit", "BlueGreen", "RedeployGuard", "Participation", "__version__",
+    "BreakerMachine", "CircuitBreaker", "Guarded", "FallbackCache", "Store", "SharedBreaker", "SharedPermit", "BlueGreen", "RedeployGuard", "Participation", "BurnRate", "run_policy_test", "__version__",
 ]
 
 _Money = Union[str, Decimal, int]
@@ -352,3 +352,12 @@ class Participation:
     def record(self, rate: float) -> None: ...
     @property
     def drop(self) -> Optional[float]: ...
+
+@final
+class BurnRate:
+    def __new__(cls, rule: Mapping[str, Any]) -> BurnRate: ...
+    def push(self, t: float, requests: _Number, errors: _Number) -> bool: ...
+    @property
+    def firing(self) -> bool: ...
+
+def run_policy_test(text: str, format: str, policy: Optional[Policy] = None) -> dict[str, Any]: ...
