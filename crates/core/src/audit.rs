@@ -39,7 +39,9 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Paid {
+    /// The creator paid.
     pub id: String,
+    /// The amount, a decimal string in major units of the split's currency.
     pub amount: String,
 }
 
@@ -89,6 +91,7 @@ impl Serialize for Total {
 /// The result of an audit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PayoutAudit {
+    /// The split's currency.
     pub currency: Currency,
     /// What each creator is owed: the split's `creators`, in its order.
     pub expected: Vec<Payout>,

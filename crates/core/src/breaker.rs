@@ -2,7 +2,7 @@
 //!
 //! [`BreakerMachine`] is the state machine, driven by hand with explicit times: it is what the
 //! conformance vectors exercise. [`CircuitBreaker`] wraps it for concurrent use
-//! (`Send + Sync`), reads time from a [`Clock`](crate::clock::Clock), hands out permits and
+//! (`Send + Sync`), reads time from a [`Clock`], hands out permits and
 //! tells listeners about every transition.
 //!
 //! * Before any operation at `t`: `open` with `t ≥ opened_at + open_seconds` becomes
@@ -41,10 +41,15 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BreakerState {
+    /// Calls go through; outcomes enter the window.
     Closed,
+    /// Calls are rejected until `open_seconds` have passed.
     Open,
+    /// A limited number of trial calls decide whether to close or open again.
     HalfOpen,
+    /// Opened by hand: every call is rejected until reset.
     ForcedOpen,
+    /// Switched off by hand: every call goes through and nothing is counted.
     Disabled,
 }
 
@@ -71,7 +76,9 @@ impl fmt::Display for BreakerState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    /// The call did what was asked (its duration may still make it slow).
     Success,
+    /// The call failed.
     Failure,
 }
 
@@ -93,17 +100,24 @@ impl FromStr for Outcome {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WindowConfig {
     /// The last `size` recorded calls.
-    Count { size: u64 },
+    Count {
+        /// How many calls the window holds (at least 1).
+        size: u64,
+    },
     /// One-second buckets, as resilience4j keeps them: the window at `t` holds the records of
     /// the whole seconds `s > ⌊t⌋ − seconds` (the `seconds` most recent ones, the current one
     /// included), so its memory is at most `seconds` buckets whatever the call rate.
-    Time { seconds: u64 },
+    Time {
+        /// How many whole seconds the window covers (at least 1).
+        seconds: u64,
+    },
 }
 
 /// Breaker settings. [`Default`] is resilience4j's: count window of 100, failure rate 0.5,
 /// slow-call rate 1.0 over 60 s, 100 minimum calls, 60 s open, 10 half-open calls.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BreakerConfig {
+    /// The sliding window the rates are computed over.
     pub window: WindowConfig,
     /// Open when the failure rate reaches this, in (0, 1].
     pub failure_rate_threshold: f64,
@@ -179,18 +193,25 @@ impl BreakerConfig {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BreakerConfigInput {
+    /// The sliding window (default: the last 100 calls).
     #[serde(default)]
     pub window: Option<WindowInput>,
+    /// The failure rate, 0–1, at or above which the breaker opens (default 0.5).
     #[serde(default)]
     pub failure_rate_threshold: Option<f64>,
+    /// The slow-call rate, 0–1, at or above which the breaker opens (default 1.0).
     #[serde(default)]
     pub slow_call_rate_threshold: Option<f64>,
+    /// How long a call may take before it counts as slow, seconds (default 60).
     #[serde(default)]
     pub slow_call_seconds: Option<f64>,
+    /// Calls the window needs before its rates count (default 100).
     #[serde(default)]
     pub minimum_calls: Option<Num>,
+    /// How long the breaker stays open before trying half-open, seconds (default 60).
     #[serde(default)]
     pub open_seconds: Option<f64>,
+    /// Trial calls permitted while half-open (default 10).
     #[serde(default)]
     pub half_open_calls: Option<Num>,
 }
@@ -200,10 +221,13 @@ pub struct BreakerConfigInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WindowInput {
+    /// `"count"` or `"time"`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// For a count window: how many calls it holds.
     #[serde(default)]
     pub size: Option<Num>,
+    /// For a time window: how many whole seconds it covers.
     #[serde(default)]
     pub seconds: Option<Num>,
 }
@@ -331,10 +355,13 @@ enum Window {
 /// Lifetime counters of a breaker: every acquire and every record lands in exactly one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BreakerStats {
+    /// Acquires that were permitted.
     pub permitted: u64,
+    /// Acquires that were rejected.
     pub rejected: u64,
     /// Records that entered the window or the half-open trial.
     pub successes: u64,
+    /// Records of a failure that entered the window or the half-open trial.
     pub failures: u64,
     /// Records ignored because the breaker was open, forced open or disabled.
     pub ignored: u64,
@@ -359,18 +386,31 @@ pub struct BreakerMachine {
 /// A state change, as reported to listeners and `tracing`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Transition {
+    /// When it happened.
     pub t: f64,
+    /// The state before.
     pub from: BreakerState,
+    /// The state after.
     pub to: BreakerState,
 }
 
 /// The operations of SPEC §4, for driving a machine from data.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum BreakerOp {
+    /// Asks to make a call.
     Acquire,
-    Record { outcome: Outcome, seconds: f64 },
+    /// Records how a permitted call ended.
+    Record {
+        /// How the call ended.
+        outcome: Outcome,
+        /// How long it took, seconds.
+        seconds: f64,
+    },
+    /// Opens the breaker by hand.
     ForceOpen,
+    /// Switches the breaker off by hand.
     Disable,
+    /// Returns to `closed` with an empty window.
     Reset,
 }
 
@@ -724,10 +764,13 @@ fn whole_second(t: f64) -> i64 {
 /// A point-in-time view of a breaker for dashboards and health endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct BreakerMetrics {
+    /// The state now.
     pub state: BreakerState,
     /// Calls in the closed window.
     pub calls: u64,
+    /// Failures ÷ calls in the closed window (0 when it is empty).
     pub failure_rate: f64,
+    /// Slow calls ÷ calls in the closed window (0 when it is empty).
     pub slow_call_rate: f64,
     /// Seconds until an open breaker turns half-open (`None` unless open).
     pub seconds_until_half_open: Option<f64>,
@@ -739,6 +782,7 @@ pub struct BreakerMetrics {
 /// breaker doing its job, and costs no allocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rejected {
+    /// The state that refused the call (`open` or `forced_open`).
     pub state: BreakerState,
 }
 

@@ -75,6 +75,7 @@ pub fn bucket_args(
 /// A percentage rollout over one group (usually a flag key).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PercentageRollout {
+    /// The group users are bucketed in (usually the flag key).
     pub group: String,
     /// Percent of users included, 0–100 (fractions allowed).
     pub percent: f64,

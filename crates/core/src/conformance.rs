@@ -39,19 +39,26 @@ pub const FAMILIES: &[&str] = &[
 /// The outcome of one case.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaseResult {
+    /// The vector file the case came from.
     pub file: String,
+    /// The case's family (`split`, `breaker`, …).
     pub family: String,
+    /// The case's name.
     pub name: String,
+    /// Whether the actual result matched the expected one.
     pub passed: bool,
     /// What differed, for people (empty when passed).
     pub diff: String,
+    /// What the vector expects.
     pub expected: Value,
+    /// What this implementation produced.
     pub actual: Value,
 }
 
 /// The outcome of a run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Report {
+    /// Every case, in file order.
     pub cases: Vec<CaseResult>,
 }
 

@@ -229,26 +229,37 @@ pub const FAMILIES: &[(&str, &[&str])] = &[
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// Money: splits, refunds, ledgers, audits.
     #[error(transparent)]
     Split(#[from] SplitError),
+    /// Sustained-condition rules.
     #[error(transparent)]
     Threshold(#[from] ThresholdError),
+    /// Windowed error rates and burn rates.
     #[error(transparent)]
     Window(#[from] WindowError),
+    /// Circuit breakers.
     #[error(transparent)]
     Breaker(#[from] BreakerError),
+    /// Proposals, votes and participation.
     #[error(transparent)]
     Governance(#[from] GovernanceError),
+    /// Feature flags.
     #[error(transparent)]
     Flag(#[from] FlagError),
+    /// Policies, observations and deployment plans.
     #[error(transparent)]
     Policy(#[from] PolicyError),
+    /// Health models and statuses.
     #[error(transparent)]
     Health(#[from] HealthError),
+    /// Rollouts and their plans.
     #[error(transparent)]
     Rollout(#[from] RolloutError),
+    /// Bucketing.
     #[error(transparent)]
     Bucket(#[from] BucketError),
+    /// Durable stores and shared breakers.
     #[error(transparent)]
     Store(#[from] StoreError),
     /// An error found at one line of a file (observations, simulations, ledgers, decision

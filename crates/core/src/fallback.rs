@@ -45,7 +45,9 @@ pub struct Attribution {
 /// A value served by [`FallbackCache::guard`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Served<T> {
+    /// The answer.
     pub value: T,
+    /// Who created it and how its revenue was shared.
     pub attribution: Attribution,
     /// True when the dependency was not reached and this is the last good answer.
     pub from_cache: bool,

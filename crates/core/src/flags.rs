@@ -37,9 +37,13 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FlagKind {
+    /// Changes only with a passed community decision.
     Protected,
+    /// Changes only with a passed community decision; its intensity too.
     Community,
+    /// Always on: it cannot be disabled, even by a vote.
     AlwaysOn,
+    /// Changed by operators, with an audit entry.
     Standard,
 }
 
@@ -88,8 +92,11 @@ impl FromStr for FlagKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FlagOp {
+    /// Turns the flag on.
     Enable,
+    /// Turns the flag off.
     Disable,
+    /// Sets the flag's intensity, 0–1.
     SetIntensity,
 }
 
@@ -128,16 +135,21 @@ impl FromStr for FlagOp {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FlagDef {
+    /// The flag's key.
     pub key: String,
+    /// `"protected"`, `"community"`, `"always_on"` or `"standard"`.
     pub kind: String,
+    /// Whether it starts enabled (default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// Its starting intensity, 0–1 (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intensity: Option<f64>,
-    /// Percent of users (by [`bucket`](crate::bucket)) the flag reaches when enabled; absent
+    /// Percent of users (by [bucketing](crate::bucket)) the flag reaches when enabled; absent
     /// means everyone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollout_percent: Option<f64>,
+    /// What the flag is for, for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -159,9 +171,13 @@ impl FlagDef {
 /// A flag's current state.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct FlagState {
+    /// The flag's kind.
     pub kind: FlagKind,
+    /// Whether it is on.
     pub enabled: bool,
+    /// Its intensity, 0–1.
     pub intensity: f64,
+    /// Percent of users it is on for (bucketed by user id), or all when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rollout_percent: Option<f64>,
 }
@@ -169,13 +185,21 @@ pub struct FlagState {
 /// One accepted change: who, what, when, which decision.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditEntry {
+    /// 1, 2, 3, … in the order changes were made.
     pub seq: u64,
+    /// When the change was made.
     pub t: f64,
+    /// Who made it.
     pub actor: String,
+    /// The flag changed.
     pub key: String,
+    /// What was done.
     pub op: FlagOp,
+    /// The flag before the change.
     pub before: FlagState,
+    /// The flag after the change.
     pub after: FlagState,
+    /// The community decision that authorised it, when one was needed or given.
     pub decision: Option<Decision>,
 }
 

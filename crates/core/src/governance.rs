@@ -31,8 +31,11 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Choice {
+    /// In favour.
     Yes,
+    /// Against.
     No,
+    /// Counts toward the quorum, not toward the threshold.
     Abstain,
 }
 
@@ -54,9 +57,13 @@ impl FromStr for Choice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProposalStatus {
+    /// Voting has not closed.
     Open,
+    /// Closed with the quorum met and the threshold reached.
     Passed,
+    /// Closed with the quorum met and the threshold not reached.
     Rejected,
+    /// Closed without enough members voting.
     NoQuorum,
 }
 
@@ -132,8 +139,11 @@ impl Fraction {
 /// Counts of accepted votes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
+    /// Votes in favour.
     pub yes: u64,
+    /// Votes against.
     pub no: u64,
+    /// Abstentions.
     pub abstain: u64,
 }
 
@@ -147,8 +157,11 @@ impl Tally {
 /// An accepted vote.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Vote {
+    /// When the vote was cast.
     pub t: f64,
+    /// Who cast it.
     pub member: String,
+    /// The choice.
     pub choice: Choice,
 }
 
@@ -342,15 +355,20 @@ impl Proposal {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VoteInput {
+    /// When the vote was cast.
     pub t: f64,
+    /// Who cast it.
     pub member: String,
+    /// `"yes"`, `"no"` or `"abstain"`.
     pub choice: String,
 }
 
 /// The reading of a proposal at `now` from its votes in the order cast.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reading {
+    /// The proposal's status at the time read.
     pub status: ProposalStatus,
+    /// The votes counted.
     pub tally: Tally,
     /// Refused votes: their index in the input and why.
     pub refused: Vec<(usize, GovernanceError)>,
@@ -463,11 +481,16 @@ impl Serialize for GovernanceError {
 /// "status": "passed"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
+    /// What the decision is about (`"flag:democratic_governance"`, `"redeploy:events"`).
     pub subject: String,
+    /// What it does (`"enable"`, `"redeploy"`, …).
     pub action: String,
+    /// The proposal's outcome; only `passed` authorises anything.
     pub status: ProposalStatus,
+    /// The votes behind it, when recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tally: Option<Tally>,
+    /// When voting closed, when recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_at: Option<f64>,
 }

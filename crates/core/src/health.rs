@@ -95,8 +95,11 @@ impl Serialize for Level {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HealthStatus {
+    /// Working.
     Up,
+    /// Working, but not well.
     Degraded,
+    /// Not working.
     Down,
     /// No status reported: never counted as healthy.
     Unknown,
@@ -167,7 +170,9 @@ impl std::fmt::Display for HealthStatus {
 /// A declared check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CheckDef {
+    /// The check's name.
     pub name: String,
+    /// The level it belongs to.
     pub level: Level,
     /// A critical check that is down takes its level down; a non-critical one degrades it.
     pub critical: bool,
@@ -196,8 +201,11 @@ impl CheckDef {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckInput {
+    /// The check's name.
     pub name: String,
+    /// The level, a whole number 1–5.
     pub level: Num,
+    /// Whether a `down` status counts as `down` (default true) or as `degraded`.
     #[serde(default)]
     pub critical: Option<bool>,
 }
@@ -211,7 +219,9 @@ pub struct HealthModel {
 /// One level in a [`HealthReport`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct LevelReport {
+    /// The level.
     pub level: Level,
+    /// The worst status of its checks.
     pub status: HealthStatus,
 }
 
@@ -219,9 +229,13 @@ pub struct LevelReport {
 /// as (`degraded` for a non-critical check that is down).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CheckReport {
+    /// The check's name.
     pub name: String,
+    /// Its level.
     pub level: Level,
+    /// The status given (`unknown` when none was).
     pub status: HealthStatus,
+    /// What it counts as for its level (a non-critical `down` counts as `degraded`).
     pub counts_as: HealthStatus,
 }
 
@@ -230,7 +244,9 @@ pub struct CheckReport {
 pub struct HealthReport {
     /// Levels 1–5, in order.
     pub levels: Vec<LevelReport>,
+    /// The worst status of all levels.
     pub overall: HealthStatus,
+    /// What a deployment gate does with it.
     pub action: Action,
     /// Checks that are down (critical) or unknown, by name (UTF-8 byte order).
     pub failing: Vec<String>,

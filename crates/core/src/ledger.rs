@@ -36,16 +36,21 @@ use std::collections::{BTreeMap, HashMap};
 /// A record in the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Record {
+    /// The record's id, unique in the ledger.
     pub id: String,
     /// Seconds since the Unix epoch, as whole milliseconds (kept exact).
     pub t_millis: i64,
+    /// Split, refund or payout.
     pub kind: RecordKind,
+    /// The currency of every amount in the record.
     pub currency: Currency,
     /// The base of the creator share (gross, or gross − fee before split); negative for a refund.
     pub base: i128,
+    /// The processor's fee, minor units (negative for a refund).
     pub fee: i128,
     /// Per creator, in order (negative amounts for refunds).
     pub creators: Vec<(String, i128)>,
+    /// The platform's amount, minor units (negative for a refund).
     pub platform: i128,
     /// For refunds and payouts, the split refunded or paid.
     pub split_id: Option<String>,
@@ -59,8 +64,11 @@ pub struct Record {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
+    /// A payment split between creators and the platform.
     Split,
+    /// Part of a split returned to the payer.
     Refund,
+    /// Money the payment system paid a creator for a split.
     Payout,
 }
 
@@ -68,24 +76,38 @@ pub enum RecordKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LedgerLine {
+    /// `{"type": "split", "id", "t", …the split's terms}`.
     Split {
+        /// The record's id.
         id: String,
+        /// When it happened, seconds since the Unix epoch.
         t: f64,
+        /// The split's terms.
         #[serde(flatten)]
         input: SplitInput,
     },
+    /// `{"type": "refund", "id", "t", "split", "amount"}`.
     Refund {
+        /// The record's id.
         id: String,
+        /// When it happened, seconds since the Unix epoch.
         t: f64,
+        /// The split refunded.
         split: String,
+        /// How much, a decimal string in the split's currency.
         amount: String,
     },
     /// A payout the payment system made to `creator` for split `split`.
     Payout {
+        /// The record's id.
         id: String,
+        /// When it happened, seconds since the Unix epoch.
         t: f64,
+        /// The split paid for.
         split: String,
+        /// The creator paid.
         creator: String,
+        /// How much, a decimal string in the split's currency.
         amount: String,
     },
 }
@@ -170,8 +192,11 @@ pub struct Ledger {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
+    /// One row per UTC day.
     Day,
+    /// One row per UTC month.
     Month,
+    /// One row for everything.
     All,
 }
 
@@ -192,14 +217,23 @@ impl std::str::FromStr for Period {
 /// One row of the report: one period and one currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReportRow {
+    /// The period (`"2026-01-01"`, `"2026-01"` or `"all"`).
     pub period: String,
+    /// The currency of the row's amounts.
     pub currency: String,
+    /// Splits recorded in the period.
     pub transactions: u64,
+    /// Refunds recorded in the period.
     pub refunds: u64,
+    /// Gross paid, net of refunds.
     pub gross: String,
+    /// Processors' fees, net of refunds.
     pub fees: String,
+    /// Refunded in the period.
     pub refunded: String,
+    /// What creators received, net of refunds.
     pub creator_total: String,
+    /// What the platform received, net of refunds.
     pub platform_total: String,
     /// Net creator total ÷ net base, as a reduced fraction (`"3/4"`), or `"0/0"` with no base.
     pub creator_share: String,
@@ -224,6 +258,7 @@ pub struct PaidSummary {
     pub payouts: u64,
     /// What creators are owed, net of refunds.
     pub owed_total: String,
+    /// Paid in all.
     pub paid_total: String,
     /// Σ per creator of `max(owed − paid, 0)`: an overpaid creator does not cover another.
     pub shortfall_total: String,
@@ -238,16 +273,22 @@ pub struct PaidSummary {
 /// One creator's owed, paid and shortfall.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PaidLine {
+    /// What the splits owe the creator.
     pub owed: String,
+    /// What payouts paid the creator.
     pub paid: String,
+    /// Owed minus paid, never below zero.
     pub shortfall: String,
 }
 
 /// The transparency report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TransparencyReport {
+    /// The period the rows cover.
     pub period: Period,
+    /// How pools are divided between creators: `"largest_remainder"`.
     pub allocation_method: &'static str,
+    /// One row per period and currency.
     pub rows: Vec<ReportRow>,
     /// Every row held the floor in every transaction and overall.
     pub floor_held: bool,
@@ -726,11 +767,17 @@ impl Ledger {
 /// floor, and what each creator received (net of refunds).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SovereigntySummary {
+    /// The currency summarised.
     pub currency: String,
+    /// Splits recorded.
     pub transactions: u64,
+    /// Refunds recorded.
     pub refunds: u64,
+    /// Gross paid, net of refunds.
     pub gross: String,
+    /// What creators received, net of refunds.
     pub creator_total: String,
+    /// What the platform received, net of refunds.
     pub platform_total: String,
     /// The creators' share of the base, exact (a reduced fraction such as `"3/4"`).
     pub creator_share: String,
@@ -749,8 +796,11 @@ pub struct SovereigntySummary {
 /// One creator in a [`SovereigntySummary`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CreatorLine {
+    /// The creator.
     pub id: String,
+    /// What the creator received, net of refunds.
     pub amount: String,
+    /// The creator's part of everything creators received, a percentage truncated to 2 places.
     pub share_of_creators_percent: String,
 }
 

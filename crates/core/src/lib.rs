@@ -21,6 +21,7 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
+#![warn(missing_docs)]
 
 pub mod audit;
 pub mod breaker;

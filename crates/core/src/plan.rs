@@ -28,12 +28,18 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged, deny_unknown_fields)]
 pub enum GateCheck {
+    /// A named boolean check that must be true.
     Check {
+        /// The check's name.
         check: String,
     },
+    /// `metric op threshold` must hold.
     Metric {
+        /// The metric's name.
         metric: String,
+        /// The comparison.
         op: Op,
+        /// The value compared with.
         threshold: f64,
     },
 }
@@ -72,7 +78,9 @@ impl GateCheck {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Phase {
+    /// The phase's name.
     pub name: String,
+    /// Technical checks of this phase.
     #[serde(default)]
     pub technical: Vec<GateCheck>,
     /// Liberation checks of this phase (the plan's shared ones are added).
@@ -95,8 +103,11 @@ pub enum GateAction {
 /// The evaluation of one phase.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PhaseResult {
+    /// The phase evaluated.
     pub phase: String,
+    /// Whether every check passed.
     pub passed: bool,
+    /// What the deployment does next.
     pub action: GateAction,
     /// Labels of failed technical checks, then failed liberation checks.
     pub failed: Vec<String>,
@@ -157,8 +168,10 @@ struct SharedLiberation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentPlan {
+    /// The plan's name.
     #[serde(default)]
     pub name: String,
+    /// The phases, in order.
     pub phases: Vec<Phase>,
     #[serde(default)]
     liberation: SharedLiberation,

@@ -42,11 +42,17 @@ use std::sync::OnceLock;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
+    /// Carry on.
     Proceed,
+    /// Carry on, and tell someone.
     Alert,
+    /// Stop moving forward until the data comes back or the condition clears.
     Hold,
+    /// Stop moving forward and ask the community.
     Consult,
+    /// Step back down the rollout slowly, one step at a time.
     GentleRollback,
+    /// Roll back now.
     Rollback,
 }
 
@@ -93,9 +99,13 @@ impl FromStr for Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
+    /// Nothing fired.
     None,
+    /// Worth a look.
     Medium,
+    /// Needs attention now.
     High,
+    /// Harms people or the platform's promises: act now.
     Critical,
 }
 
@@ -142,6 +152,7 @@ pub struct BurnRateSpec {
     pub requests: String,
     /// The metric holding the interval's error count.
     pub errors: String,
+    /// The burn-rate thresholds and windows.
     #[serde(flatten)]
     pub rule: BurnRateRule,
 }
@@ -150,26 +161,38 @@ pub struct BurnRateSpec {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
+    /// The rule's id, unique in the policy.
     pub id: String,
+    /// What the rule is for, for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// For a threshold rule: the metric compared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric: Option<String>,
+    /// For a threshold rule: `">"`, `">="`, `"<"` or `"<="`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<String>,
+    /// For a threshold rule: the value compared with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
+    /// How long the condition must hold before the rule fires, seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_seconds: Option<f64>,
+    /// How long the rule keeps firing after the condition clears, seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_firing_for_seconds: Option<f64>,
+    /// The longest gap between samples the rule accepts, seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_gap_seconds: Option<f64>,
+    /// For a checks rule: the checks that must all be true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checks: Option<Vec<String>>,
+    /// For a burn-rate rule: its counts and thresholds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub burn_rate: Option<BurnRateSpec>,
+    /// What a firing rule asks for (`"rollback"`, `"hold"`, …).
     pub action: String,
+    /// How serious it is (`"critical"`, `"high"`, `"medium"`).
     pub severity: String,
     /// A rule guarding the platform's liberation values: a rollback it causes is announced to
     /// the community, and redeploying afterwards needs a community decision.
@@ -181,14 +204,19 @@ pub struct RuleSpec {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicySpec {
+    /// The policy's name.
     #[serde(default)]
     pub name: String,
+    /// The policy's version.
     #[serde(default = "one")]
     pub version: u32,
+    /// The rules.
     #[serde(default)]
     pub rules: Vec<RuleSpec>,
+    /// Circuit breakers configured beside the rules, by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub breakers: BTreeMap<String, BreakerConfigInput>,
+    /// Feature flags configured beside the rules.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<FlagDef>,
 }
@@ -201,8 +229,11 @@ fn one() -> u32 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
+    /// TOML.
     Toml,
+    /// YAML.
     Yaml,
+    /// JSON.
     Json,
 }
 
@@ -305,14 +336,22 @@ pub fn parse_value(text: &str, format: Format) -> Result<serde_json::Value, Poli
 /// The condition of a validated rule.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
+    /// A metric compared with a threshold.
     Threshold {
+        /// The metric.
         metric: String,
+        /// The comparison and its durations.
         rule: ThresholdRule,
     },
+    /// Checks that must all be true.
     Checks(Vec<String>),
+    /// A multi-window burn rate over request and error counts.
     BurnRate {
+        /// The metric counting requests.
         requests: String,
+        /// The metric counting errors.
         errors: String,
+        /// The objective, windows and burn rate.
         rule: BurnRateRule,
     },
 }
@@ -320,11 +359,17 @@ pub enum Condition {
 /// A validated rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
+    /// The rule's id.
     pub id: String,
+    /// When it fires.
     pub condition: Condition,
+    /// What it asks for when it fires.
     pub action: Action,
+    /// How serious it is.
     pub severity: Severity,
+    /// Whether it protects creators or the community (its rollbacks notify the community and block redeploys).
     pub liberation: bool,
+    /// What the rule is for, for people.
     pub description: Option<String>,
 }
 
@@ -613,9 +658,12 @@ impl Policy {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Observation {
+    /// When the observation was made, seconds.
     pub t: f64,
+    /// Metric values by name (a missing one is absent).
     #[serde(default, deserialize_with = "nullable_map")]
     pub metrics: HashMap<String, f64>,
+    /// Check results by name (a missing one is absent).
     #[serde(default, deserialize_with = "nullable_map")]
     pub checks: HashMap<String, bool>,
 }
@@ -743,6 +791,7 @@ impl Observation {
 pub struct Notification {
     /// Who must hear about it: `"community"`.
     pub audience: String,
+    /// The notice's severity.
     pub severity: Severity,
     /// The rules involved, sorted.
     pub rules: Vec<String>,
@@ -754,8 +803,11 @@ pub struct Notification {
 /// bindings return it), so a decision can be handed back to [`Policy::liberation_cause`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PolicyDecision {
+    /// The observation's time.
     pub t: f64,
+    /// The highest action among firing rules, or `hold` for missing data.
     pub action: Action,
+    /// The highest severity among firing rules.
     pub severity: Severity,
     /// Firing rule ids and `missing:<name>` entries, sorted.
     pub reasons: Vec<String>,

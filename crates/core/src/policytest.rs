@@ -32,10 +32,14 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expectation {
+    /// The time the decision is checked at.
     pub at: f64,
+    /// The action expected.
     pub action: Action,
+    /// The severity expected, when given.
     #[serde(default)]
     pub severity: Option<Severity>,
+    /// The reasons expected, when given.
     #[serde(default)]
     pub reasons: Option<Vec<String>>,
 }
@@ -44,16 +48,21 @@ pub struct Expectation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyTest {
+    /// The test's name.
     #[serde(default)]
     pub name: String,
     /// A policy file path (relative to the test file), or absent for the built-in policy.
     #[serde(default)]
     pub policy: Option<String>,
+    /// The time of the first observation.
     #[serde(default)]
     pub start: f64,
+    /// Seconds between observations.
     pub interval: f64,
+    /// Metric series by name, in promtool's notation (`"0.002x5 0.06x6"`, `_` for missing).
     #[serde(default)]
     pub series: BTreeMap<String, String>,
+    /// Check series by name (`"truex3 false"`).
     #[serde(default)]
     pub checks: BTreeMap<String, String>,
     /// A value used for every metric the policy reads that has no series.
@@ -62,22 +71,29 @@ pub struct PolicyTest {
     /// A result used for every check the policy reads that has no series.
     #[serde(default)]
     pub checks_default: Option<bool>,
+    /// The decisions expected.
     pub expect: Vec<Expectation>,
 }
 
 /// A failed expectation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Mismatch {
+    /// The time checked.
     pub at: f64,
+    /// What was expected.
     pub expected: String,
+    /// What the policy decided.
     pub actual: String,
 }
 
 /// The outcome of one test file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TestOutcome {
+    /// The test's name.
     pub name: String,
+    /// Expectations checked.
     pub checked: usize,
+    /// Expectations that did not hold.
     pub mismatches: Vec<Mismatch>,
 }
 

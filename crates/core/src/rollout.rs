@@ -48,8 +48,11 @@ pub struct Step {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepInput {
+    /// Percent of traffic on the new version, a whole number 0–100.
     pub weight: Num,
+    /// How long the step must run cleanly before the next, seconds.
     pub bake_seconds: f64,
+    /// Whether moving past this step needs a community approval.
     #[serde(default)]
     pub approval: bool,
 }
@@ -209,14 +212,19 @@ impl RolloutPlan {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RolloutStatus {
+    /// Moving forward as steps bake.
     Progressing,
+    /// Baked, waiting for a community approval of the next step.
     AwaitingApproval,
+    /// Held by a `hold` decision.
     Paused,
     /// Waiting for the community's answer to a consultation.
     Consulting,
     /// A gentle rollback stepping down through the plan's earlier weights.
     RampingDown,
+    /// At 100%: done.
     Completed,
+    /// Back at 0%: the new version is off.
     RolledBack,
 }
 
@@ -249,7 +257,9 @@ impl fmt::Display for RolloutStatus {
 /// What a rollout reports after each event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RolloutState {
+    /// The status.
     pub status: RolloutStatus,
+    /// The step index.
     pub step: usize,
     /// `steps[step].weight`, or 0 once rolled back.
     pub weight: u8,
@@ -301,6 +311,7 @@ impl fmt::Display for ConsultationOutcome {
 /// An event, for driving a rollout from data.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum RolloutEvent {
+    /// A policy decision's action.
     Observe(Action),
     /// Approval of a step index (any integer; one outside the plan is ignored).
     Approve(i128),
@@ -316,8 +327,11 @@ pub enum RolloutEvent {
 pub struct RampStep {
     /// When the step was taken (`ramp start + k × gentle_step_seconds`).
     pub t: f64,
+    /// The status after the step.
     pub status: RolloutStatus,
+    /// The step index after it.
     pub step: usize,
+    /// The traffic weight after it, percent.
     pub weight: u8,
 }
 

@@ -29,14 +29,20 @@ use serde::Serialize;
 /// One line of a simulation file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
+    /// An observation for the policy.
     Observe(Observation),
+    /// A community approval of a step.
     Approve {
+        /// When it was given.
         t: f64,
+        /// The step approved.
         step: usize,
     },
     /// The community's answer to a consultation.
     Consulted {
+        /// When it was given.
         t: f64,
+        /// The answer.
         outcome: ConsultationOutcome,
     },
 }
@@ -208,6 +214,7 @@ pub fn observe_jsonl(evaluator: &mut Evaluator, text: &str) -> Result<Vec<Policy
 /// What happened at one line of a simulation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SimStep {
+    /// The line's time.
     pub t: f64,
     /// The policy's decision (absent for an approval line).
     pub decision: Option<PolicyDecision>,
@@ -217,6 +224,7 @@ pub struct SimStep {
     pub consulted: Option<ConsultationOutcome>,
     /// The gentle-ramp steps this line caught up on, each with the time it was due.
     pub ramp: Vec<RampStep>,
+    /// The rollout's state after the line.
     pub state: RolloutState,
 }
 
@@ -391,9 +399,13 @@ pub fn run_text(
 /// Counts for a summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// Observation lines.
     pub observations: usize,
+    /// Approval lines.
     pub approvals: usize,
+    /// Times the rollout entered `paused`.
     pub pauses: usize,
+    /// Observations whose decision was `alert`.
     pub alerts: usize,
     /// Consultations opened (the rollout entering `consulting`).
     pub consultations: usize,

@@ -208,13 +208,19 @@ impl fmt::Display for Weight {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SplitInput {
+    /// The payment, a decimal string in major units (`"12.50"`).
     pub gross: String,
+    /// Its ISO 4217 currency code.
     pub currency: String,
+    /// The creators and their weights, in order.
     pub creators: Vec<CreatorInput>,
+    /// The creators' share, at least the 0.75 floor (default 0.75).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_share: Option<String>,
+    /// The processor's fee, a decimal string (default none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<String>,
+    /// Who bears the fee: `"platform"` (default) or `"before_split"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_mode: Option<String>,
     /// Cash step in major units (e.g. `"0.05"` CHF): the pool rounds up to whole steps and
@@ -227,7 +233,9 @@ pub struct SplitInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreatorInput {
+    /// The creator's id.
     pub id: String,
+    /// The creator's weight, a positive decimal string.
     pub weight: String,
 }
 
@@ -440,21 +448,32 @@ fn money(minor: u128, c: Currency) -> Money {
 /// One creator's payout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Payout {
+    /// The creator's id.
     pub id: String,
+    /// What the creator gets.
     pub amount: Money,
 }
 
 /// The result of a split. `creators` are in input order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Split {
+    /// The currency of every amount.
     pub currency: Currency,
+    /// The payment.
     pub gross: Money,
+    /// Each creator's amount, in input order.
     pub creators: Vec<Payout>,
+    /// The platform's amount.
     pub platform: Money,
+    /// The processor's fee.
     pub fee: Money,
+    /// What creators get in all: the pool, rounded up.
     pub creator_total: Money,
+    /// The share used.
     pub creator_share: Share,
+    /// Who bore the fee.
     pub fee_mode: FeeMode,
+    /// How the pool was divided.
     pub method: AllocationMethod,
 }
 
@@ -641,8 +660,11 @@ pub struct Refundable {
 /// How one refund was taken from the parties.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Refund {
+    /// The amount refunded.
     pub amount: Money,
+    /// What each creator gives back, in order.
     pub creators: Vec<Payout>,
+    /// What the platform gives back.
     pub platform: Money,
 }
 

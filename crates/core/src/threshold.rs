@@ -30,12 +30,16 @@ use std::str::FromStr;
 /// A comparison between the sample value (left) and the threshold (right).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Op {
+    /// Greater than.
     #[serde(rename = ">")]
     Gt,
+    /// Greater than or equal to.
     #[serde(rename = ">=")]
     Ge,
+    /// Less than.
     #[serde(rename = "<")]
     Lt,
+    /// Less than or equal to.
     #[serde(rename = "<=")]
     Le,
 }
@@ -88,8 +92,11 @@ impl FromStr for Op {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertState {
+    /// The condition does not hold.
     Inactive,
+    /// The condition holds, but not for long enough yet.
     Pending,
+    /// The rule fires.
     Firing,
 }
 

@@ -46,7 +46,9 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 pub struct StoredRecord {
     /// 1, 2, 3, … across all streams of the store, in the order appended.
     pub seq: u64,
+    /// The stream the record belongs to (`"ledger"`, `"governance"`, …).
     pub stream: String,
+    /// The record's id, unique in its stream.
     pub id: String,
     /// The record itself, as JSON text.
     pub body: String,

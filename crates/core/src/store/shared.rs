@@ -85,7 +85,10 @@ fn backoff(attempt: u32) -> Duration {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SharedEvent {
     /// Redis failed (`reason`); calls go through the local breaker until it answers again.
-    Local { reason: String },
+    Local {
+        /// What went wrong with Redis.
+        reason: String,
+    },
     /// Redis answers again; calls go through the shared state.
     Shared,
     /// This process moved the shared breaker from one state to another.
