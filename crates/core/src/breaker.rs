@@ -37,38 +37,19 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 
-/// The breaker's states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BreakerState {
-    /// Calls go through; outcomes enter the window.
-    Closed,
-    /// Calls are rejected until `open_seconds` have passed.
-    Open,
-    /// A limited number of trial calls decide whether to close or open again.
-    HalfOpen,
-    /// Opened by hand: every call is rejected until reset.
-    ForcedOpen,
-    /// Switched off by hand: every call goes through and nothing is counted.
-    Disabled,
-}
-
-impl BreakerState {
-    /// `"closed"`, `"open"`, `"half_open"`, `"forced_open"` or `"disabled"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BreakerState::Closed => "closed",
-            BreakerState::Open => "open",
-            BreakerState::HalfOpen => "half_open",
-            BreakerState::ForcedOpen => "forced_open",
-            BreakerState::Disabled => "disabled",
-        }
-    }
-}
-
-impl fmt::Display for BreakerState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+string_enum! {
+    /// The breaker's states.
+    pub enum BreakerState {
+        /// Calls go through; outcomes enter the window.
+        Closed = "closed",
+        /// Calls are rejected until `open_seconds` have passed.
+        Open = "open",
+        /// A limited number of trial calls decide whether to close or open again.
+        HalfOpen = "half_open",
+        /// Opened by hand: every call is rejected until reset.
+        ForcedOpen = "forced_open",
+        /// Switched off by hand: every call goes through and nothing is counted.
+        Disabled = "disabled",
     }
 }
 

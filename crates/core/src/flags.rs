@@ -30,37 +30,26 @@ use crate::error::FlagError;
 use crate::governance::Decision;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::fmt;
-use std::str::FromStr;
 
-/// Who may change a flag, and how.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FlagKind {
-    /// Changes only with a passed community decision.
-    Protected,
-    /// Changes only with a passed community decision; its intensity too.
-    Community,
-    /// Always on: it cannot be disabled, even by a vote.
-    AlwaysOn,
-    /// Changed by operators, with an audit entry.
-    Standard,
+string_enum! {
+    /// Who may change a flag, and how.
+    pub enum FlagKind {
+        /// Changes only with a passed community decision.
+        Protected = "protected",
+        /// Changes only with a passed community decision; its intensity too.
+        Community = "community",
+        /// Always on: it cannot be disabled, even by a vote.
+        AlwaysOn = "always_on",
+        /// Changed by operators, with an audit entry.
+        Standard = "standard",
+    }
+    parse: "flag kind" => FlagError::InvalidFlag
 }
 
 impl FlagKind {
     /// Whether a flag of this kind is on when its definition does not say.
     pub fn default_enabled(self) -> bool {
         matches!(self, FlagKind::Protected | FlagKind::AlwaysOn)
-    }
-
-    /// `"protected"`, `"community"`, `"always_on"` or `"standard"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FlagKind::Protected => "protected",
-            FlagKind::Community => "community",
-            FlagKind::AlwaysOn => "always_on",
-            FlagKind::Standard => "standard",
-        }
     }
 
     fn needs_decision(self, op: FlagOp) -> bool {
@@ -73,62 +62,17 @@ impl FlagKind {
     }
 }
 
-impl FromStr for FlagKind {
-    type Err = FlagError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "protected" => Ok(FlagKind::Protected),
-            "community" => Ok(FlagKind::Community),
-            "always_on" => Ok(FlagKind::AlwaysOn),
-            "standard" => Ok(FlagKind::Standard),
-            other => Err(FlagError::InvalidFlag(format!(
-                "unknown flag kind {other:?}: expected protected, community, always_on or standard"
-            ))),
-        }
+string_enum! {
+    /// The operations on a flag.
+    pub enum FlagOp {
+        /// Turns the flag on.
+        Enable = "enable",
+        /// Turns the flag off.
+        Disable = "disable",
+        /// Sets the flag's intensity, 0–1.
+        SetIntensity = "set_intensity",
     }
-}
-
-/// The operations on a flag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FlagOp {
-    /// Turns the flag on.
-    Enable,
-    /// Turns the flag off.
-    Disable,
-    /// Sets the flag's intensity, 0–1.
-    SetIntensity,
-}
-
-impl FlagOp {
-    /// The name a decision's `action` must equal.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FlagOp::Enable => "enable",
-            FlagOp::Disable => "disable",
-            FlagOp::SetIntensity => "set_intensity",
-        }
-    }
-}
-
-impl fmt::Display for FlagOp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for FlagOp {
-    type Err = FlagError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "enable" => Ok(FlagOp::Enable),
-            "disable" => Ok(FlagOp::Disable),
-            "set_intensity" => Ok(FlagOp::SetIntensity),
-            other => Err(FlagError::InvalidOp(format!(
-                "unknown operation {other:?}: expected enable, disable or set_intensity"
-            ))),
-        }
-    }
+    parse: "operation" => FlagError::InvalidOp
 }
 
 /// A flag's definition, as written in a policy file.

@@ -24,7 +24,6 @@ use crate::money::DecimalStr;
 use crate::split::mul_wide;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
-use std::fmt;
 use std::str::FromStr;
 
 /// A vote's choice.
@@ -53,51 +52,19 @@ impl FromStr for Choice {
     }
 }
 
-/// Where a proposal stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalStatus {
-    /// Voting has not closed.
-    Open,
-    /// Closed with the quorum met and the threshold reached.
-    Passed,
-    /// Closed with the quorum met and the threshold not reached.
-    Rejected,
-    /// Closed without enough members voting.
-    NoQuorum,
-}
-
-impl ProposalStatus {
-    /// `"open"`, `"passed"`, `"rejected"` or `"no_quorum"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProposalStatus::Open => "open",
-            ProposalStatus::Passed => "passed",
-            ProposalStatus::Rejected => "rejected",
-            ProposalStatus::NoQuorum => "no_quorum",
-        }
+string_enum! {
+    /// Where a proposal stands.
+    pub enum ProposalStatus {
+        /// Voting has not closed.
+        Open = "open",
+        /// Closed with the quorum met and the threshold reached.
+        Passed = "passed",
+        /// Closed with the quorum met and the threshold not reached.
+        Rejected = "rejected",
+        /// Closed without enough members voting.
+        NoQuorum = "no_quorum",
     }
-}
-
-impl fmt::Display for ProposalStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ProposalStatus {
-    type Err = GovernanceError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "open" => Ok(ProposalStatus::Open),
-            "passed" => Ok(ProposalStatus::Passed),
-            "rejected" => Ok(ProposalStatus::Rejected),
-            "no_quorum" => Ok(ProposalStatus::NoQuorum),
-            other => Err(GovernanceError::InvalidStatus(format!(
-                "unknown proposal status {other:?}"
-            ))),
-        }
-    }
+    parse: "proposal status" => GovernanceError::InvalidStatus
 }
 
 /// An exact decimal in [0, 1]: `num / 10^scale`.

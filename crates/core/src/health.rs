@@ -91,34 +91,23 @@ impl Serialize for Level {
     }
 }
 
-/// The status of a check, a level or the whole service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HealthStatus {
-    /// Working.
-    Up,
-    /// Working, but not well.
-    Degraded,
-    /// Not working.
-    Down,
-    /// No status reported: never counted as healthy.
-    Unknown,
-    /// Not judged because a level below is down.
-    Skipped,
+string_enum! {
+    /// The status of a check, a level or the whole service.
+    pub enum HealthStatus {
+        /// Working.
+        Up = "up",
+        /// Working, but not well.
+        Degraded = "degraded",
+        /// Not working.
+        Down = "down",
+        /// No status reported: never counted as healthy.
+        Unknown = "unknown",
+        /// Not judged because a level below is down.
+        Skipped = "skipped",
+    }
 }
 
 impl HealthStatus {
-    /// The snake_case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HealthStatus::Up => "up",
-            HealthStatus::Degraded => "degraded",
-            HealthStatus::Down => "down",
-            HealthStatus::Unknown => "unknown",
-            HealthStatus::Skipped => "skipped",
-        }
-    }
-
     /// Rank for "worst wins": `down > unknown > degraded > up` (skipped never wins).
     fn rank(self) -> u8 {
         match self {
@@ -158,12 +147,6 @@ impl HealthStatus {
             "down" => Some(HealthStatus::Down),
             _ => None,
         }
-    }
-}
-
-impl std::fmt::Display for HealthStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -23,6 +23,9 @@
 #![warn(missing_debug_implementations)]
 #![warn(missing_docs)]
 
+#[macro_use]
+mod names;
+
 pub mod audit;
 pub mod breaker;
 pub mod bucket;

@@ -38,110 +38,40 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
-/// What the deployment strategy prescribes, in increasing precedence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// Carry on.
-    Proceed,
-    /// Carry on, and tell someone.
-    Alert,
-    /// Stop moving forward until the data comes back or the condition clears.
-    Hold,
-    /// Stop moving forward and ask the community.
-    Consult,
-    /// Step back down the rollout slowly, one step at a time.
-    GentleRollback,
-    /// Roll back now.
-    Rollback,
-}
-
-impl Action {
-    /// The snake_case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Proceed => "proceed",
-            Action::Alert => "alert",
-            Action::Hold => "hold",
-            Action::Consult => "consult",
-            Action::GentleRollback => "gentle_rollback",
-            Action::Rollback => "rollback",
-        }
+string_enum! {
+    /// What the deployment strategy prescribes, in increasing precedence.
+    #[derive(PartialOrd, Ord)]
+    pub enum Action {
+        /// Carry on.
+        Proceed = "proceed",
+        /// Carry on, and tell someone.
+        Alert = "alert",
+        /// Stop moving forward until the data comes back or the condition clears.
+        Hold = "hold",
+        /// Stop moving forward and ask the community.
+        Consult = "consult",
+        /// Step back down the rollout slowly, one step at a time.
+        GentleRollback = "gentle_rollback",
+        /// Roll back now.
+        Rollback = "rollback",
     }
+    parse: "action" => PolicyError::InvalidPolicy
 }
 
-impl fmt::Display for Action {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+string_enum! {
+    /// How serious a decision is, in increasing order.
+    #[derive(PartialOrd, Ord)]
+    pub enum Severity {
+        /// Nothing fired.
+        None = "none",
+        /// Worth a look.
+        Medium = "medium",
+        /// Needs attention now.
+        High = "high",
+        /// Harms people or the platform's promises: act now.
+        Critical = "critical",
     }
-}
-
-impl FromStr for Action {
-    type Err = PolicyError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s {
-            "proceed" => Action::Proceed,
-            "alert" => Action::Alert,
-            "hold" => Action::Hold,
-            "consult" => Action::Consult,
-            "gentle_rollback" => Action::GentleRollback,
-            "rollback" => Action::Rollback,
-            other => {
-                return Err(PolicyError::InvalidPolicy(format!(
-                    "unknown action {other:?}: expected proceed, alert, hold, consult, gentle_rollback or rollback"
-                )))
-            }
-        })
-    }
-}
-
-/// How serious a decision is, in increasing order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Nothing fired.
-    None,
-    /// Worth a look.
-    Medium,
-    /// Needs attention now.
-    High,
-    /// Harms people or the platform's promises: act now.
-    Critical,
-}
-
-impl Severity {
-    /// The snake_case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::None => "none",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Severity {
-    type Err = PolicyError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s {
-            "none" => Severity::None,
-            "medium" => Severity::Medium,
-            "high" => Severity::High,
-            "critical" => Severity::Critical,
-            other => {
-                return Err(PolicyError::InvalidPolicy(format!(
-                    "unknown severity {other:?}: expected none, medium, high or critical"
-                )))
-            }
-        })
-    }
+    parse: "severity" => PolicyError::InvalidPolicy
 }
 
 /// A burn-rate rule as written in a policy file.

@@ -31,7 +31,6 @@ use crate::num::Num;
 use crate::policy::{Action, Policy, PolicyDecision};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::fmt;
 
 /// One step of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -208,49 +207,30 @@ impl RolloutPlan {
     }
 }
 
-/// Where a rollout stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RolloutStatus {
-    /// Moving forward as steps bake.
-    Progressing,
-    /// Baked, waiting for a community approval of the next step.
-    AwaitingApproval,
-    /// Held by a `hold` decision.
-    Paused,
-    /// Waiting for the community's answer to a consultation.
-    Consulting,
-    /// A gentle rollback stepping down through the plan's earlier weights.
-    RampingDown,
-    /// At 100%: done.
-    Completed,
-    /// Back at 0%: the new version is off.
-    RolledBack,
+string_enum! {
+    /// Where a rollout stands.
+    pub enum RolloutStatus {
+        /// Moving forward as steps bake.
+        Progressing = "progressing",
+        /// Baked, waiting for a community approval of the next step.
+        AwaitingApproval = "awaiting_approval",
+        /// Held by a `hold` decision.
+        Paused = "paused",
+        /// Waiting for the community's answer to a consultation.
+        Consulting = "consulting",
+        /// A gentle rollback stepping down through the plan's earlier weights.
+        RampingDown = "ramping_down",
+        /// At 100%: done.
+        Completed = "completed",
+        /// Back at 0%: the new version is off.
+        RolledBack = "rolled_back",
+    }
 }
 
 impl RolloutStatus {
-    /// The snake_case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RolloutStatus::Progressing => "progressing",
-            RolloutStatus::AwaitingApproval => "awaiting_approval",
-            RolloutStatus::Paused => "paused",
-            RolloutStatus::Consulting => "consulting",
-            RolloutStatus::RampingDown => "ramping_down",
-            RolloutStatus::Completed => "completed",
-            RolloutStatus::RolledBack => "rolled_back",
-        }
-    }
-
     /// Completed and rolled back are final.
     pub fn is_terminal(self) -> bool {
         matches!(self, RolloutStatus::Completed | RolloutStatus::RolledBack)
-    }
-}
-
-impl fmt::Display for RolloutStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -265,47 +245,17 @@ pub struct RolloutState {
     pub weight: u8,
 }
 
-/// The community's answer to a consultation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConsultationOutcome {
-    /// Go on: the step's bake starts over.
-    Proceed,
-    /// Roll back at once.
-    Rollback,
-    /// Ramp down gently.
-    GentleRollback,
-}
-
-impl ConsultationOutcome {
-    /// The snake_case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConsultationOutcome::Proceed => "proceed",
-            ConsultationOutcome::Rollback => "rollback",
-            ConsultationOutcome::GentleRollback => "gentle_rollback",
-        }
+string_enum! {
+    /// The community's answer to a consultation.
+    pub enum ConsultationOutcome {
+        /// Go on: the step's bake starts over.
+        Proceed = "proceed",
+        /// Roll back at once.
+        Rollback = "rollback",
+        /// Ramp down gently.
+        GentleRollback = "gentle_rollback",
     }
-}
-
-impl std::str::FromStr for ConsultationOutcome {
-    type Err = RolloutError;
-    fn from_str(s: &str) -> Result<Self, RolloutError> {
-        match s {
-            "proceed" => Ok(ConsultationOutcome::Proceed),
-            "rollback" => Ok(ConsultationOutcome::Rollback),
-            "gentle_rollback" => Ok(ConsultationOutcome::GentleRollback),
-            other => Err(RolloutError::InvalidEvent(format!(
-                "unknown consultation outcome {other:?}: expected proceed, rollback or gentle_rollback"
-            ))),
-        }
-    }
-}
-
-impl fmt::Display for ConsultationOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+    parse: "consultation outcome" => RolloutError::InvalidEvent
 }
 
 /// An event, for driving a rollout from data.

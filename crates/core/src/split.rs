@@ -24,56 +24,27 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// Who absorbs the payment processor's fee.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FeeMode {
-    /// The platform absorbs the fee: base = gross, platform = gross − pool − fee.
-    #[default]
-    Platform,
-    /// The fee comes off the top: base = gross − fee, platform = base − pool.
-    BeforeSplit,
-}
-
-impl FeeMode {
-    /// `"platform"` or `"before_split"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FeeMode::Platform => "platform",
-            FeeMode::BeforeSplit => "before_split",
-        }
+string_enum! {
+    /// Who absorbs the payment processor's fee.
+    #[derive(Default)]
+    pub enum FeeMode {
+        /// The platform absorbs the fee: base = gross, platform = gross − pool − fee.
+        #[default]
+        Platform = "platform",
+        /// The fee comes off the top: base = gross − fee, platform = base − pool.
+        BeforeSplit = "before_split",
     }
+    parse: "fee_mode" => SplitError::InvalidFeeMode
 }
 
-impl FromStr for FeeMode {
-    type Err = SplitError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "platform" => Ok(FeeMode::Platform),
-            "before_split" => Ok(FeeMode::BeforeSplit),
-            other => Err(SplitError::InvalidFeeMode(format!(
-                "unknown fee_mode {other:?}: expected \"platform\" or \"before_split\""
-            ))),
-        }
-    }
-}
-
-/// How the pool is divided among creators. Named so reports can say how it was done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AllocationMethod {
-    /// Hamilton's method in integers: floors first, leftover units to the largest exact
-    /// remainders, ties to the earlier party.
-    #[default]
-    LargestRemainder,
-}
-
-impl AllocationMethod {
-    /// `"largest_remainder"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AllocationMethod::LargestRemainder => "largest_remainder",
-        }
+string_enum! {
+    /// How the pool is divided among creators. Named so reports can say how it was done.
+    #[derive(Default)]
+    pub enum AllocationMethod {
+        /// Hamilton's method in integers: floors first, leftover units to the largest exact
+        /// remainders, ties to the earlier party.
+        #[default]
+        LargestRemainder = "largest_remainder",
     }
 }
 

@@ -24,24 +24,20 @@
 
 use crate::error::ThresholdError;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
-/// A comparison between the sample value (left) and the threshold (right).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Op {
-    /// Greater than.
-    #[serde(rename = ">")]
-    Gt,
-    /// Greater than or equal to.
-    #[serde(rename = ">=")]
-    Ge,
-    /// Less than.
-    #[serde(rename = "<")]
-    Lt,
-    /// Less than or equal to.
-    #[serde(rename = "<=")]
-    Le,
+string_enum! {
+    /// A comparison between the sample value (left) and the threshold (right).
+    pub enum Op {
+        /// Greater than.
+        Gt = ">",
+        /// Greater than or equal to.
+        Ge = ">=",
+        /// Less than.
+        Lt = "<",
+        /// Less than or equal to.
+        Le = "<=",
+    }
+    parse: "op" => ThresholdError::InvalidRule
 }
 
 impl Op {
@@ -55,65 +51,17 @@ impl Op {
             Op::Le => value <= threshold,
         }
     }
-
-    /// The operator as written in rules (`">"`, `">="`, `"<"`, `"<="`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Op::Gt => ">",
-            Op::Ge => ">=",
-            Op::Lt => "<",
-            Op::Le => "<=",
-        }
-    }
 }
 
-impl fmt::Display for Op {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Op {
-    type Err = ThresholdError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            ">" => Ok(Op::Gt),
-            ">=" => Ok(Op::Ge),
-            "<" => Ok(Op::Lt),
-            "<=" => Ok(Op::Le),
-            other => Err(ThresholdError::InvalidRule(format!(
-                "unknown op {other:?}: expected one of \">\", \">=\", \"<\", \"<=\""
-            ))),
-        }
-    }
-}
-
-/// The state reported after each sample.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AlertState {
-    /// The condition does not hold.
-    Inactive,
-    /// The condition holds, but not for long enough yet.
-    Pending,
-    /// The rule fires.
-    Firing,
-}
-
-impl AlertState {
-    /// `"inactive"`, `"pending"` or `"firing"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AlertState::Inactive => "inactive",
-            AlertState::Pending => "pending",
-            AlertState::Firing => "firing",
-        }
-    }
-}
-
-impl fmt::Display for AlertState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+string_enum! {
+    /// The state reported after each sample.
+    pub enum AlertState {
+        /// The condition does not hold.
+        Inactive = "inactive",
+        /// The condition holds, but not for long enough yet.
+        Pending = "pending",
+        /// The rule fires.
+        Firing = "firing",
     }
 }
 
