@@ -1,0 +1,461 @@
+//! The evaluator: a policy's rules stepped through observations in time order, and the
+//! decision after each one (SPEC §7).
+
+use super::{Action, Condition, Policy, Rule, Severity};
+use crate::error::PolicyError;
+use crate::num::Num;
+use crate::threshold::{AlertState, Threshold};
+use crate::window::BurnRate;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+/// One observation of a service: metric values and health-check results at time `t`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Observation {
+    /// When the observation was made, seconds.
+    pub t: f64,
+    /// Metric values by name (a missing one is absent).
+    #[serde(default, deserialize_with = "nullable_map")]
+    pub metrics: HashMap<String, f64>,
+    /// Check results by name (a missing one is absent).
+    #[serde(default, deserialize_with = "nullable_map")]
+    pub checks: HashMap<String, bool>,
+}
+
+/// A JSON `null` value in `metrics`/`checks` means the value is missing. A name given twice
+/// is refused: serde would keep the last, so `{"database": false, "database": true}` passed.
+fn nullable_map<'de, D, V>(d: D) -> Result<HashMap<String, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct Visit<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visit<V> {
+        type Value = HashMap<String, V>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object of names to values")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut m: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = HashMap::with_capacity(m.size_hint().unwrap_or(0));
+            let mut seen = HashSet::new();
+            while let Some((k, v)) = m.next_entry::<String, Option<V>>()? {
+                if !seen.insert(k.clone()) {
+                    return Err(serde::de::Error::custom(format!("{k:?} is given twice")));
+                }
+                if let Some(v) = v {
+                    out.insert(k, v);
+                }
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Visit(std::marker::PhantomData))
+}
+
+impl Observation {
+    /// An empty observation at `t`.
+    pub fn new(t: f64) -> Self {
+        Observation {
+            t,
+            ..Default::default()
+        }
+    }
+    /// Adds a metric.
+    pub fn metric(mut self, name: impl Into<String>, value: f64) -> Self {
+        self.metrics.insert(name.into(), value);
+        self
+    }
+    /// Adds a check result.
+    pub fn check(mut self, name: impl Into<String>, ok: bool) -> Self {
+        self.checks.insert(name.into(), ok);
+        self
+    }
+    /// Sets several checks to the same result.
+    pub fn checks<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>, ok: bool) -> Self {
+        for n in names {
+            self.checks.insert(n.into(), ok);
+        }
+        self
+    }
+
+    /// Parses one JSON line `{"t", "metrics", "checks"}`; `invalid_observation` naming what was
+    /// wrong.
+    pub fn from_json(line: &str) -> Result<Observation, PolicyError> {
+        let o: Observation = serde_json::from_str(line)
+            .map_err(|e| PolicyError::InvalidObservation(e.to_string()))?;
+        o.finite()
+    }
+
+    /// An observation from its parts as the bindings receive them (any serde deserializer:
+    /// a JSON value, a Python or JS object): `metrics` `{name: number | null}` and `checks`
+    /// `{name: bool | null}`, each `None` for none. A `null` value is a missing measurement (SPEC §7), the same as leaving the name
+    /// out; anything else that is not a number or a boolean is `invalid_observation`.
+    ///
+    /// ```
+    /// use liberation_gates::policy::Observation;
+    /// use serde_json::json;
+    /// let none: Option<serde_json::Value> = None;
+    /// let o = Observation::from_parts(5.0, Some(json!({"latency_p99_ms": null})), none.clone()).unwrap();
+    /// assert!(o.metrics.is_empty());
+    /// let e = Observation::from_parts(5.0, Some(json!({"x": "1"})), none).unwrap_err();
+    /// assert_eq!(e.kind(), "invalid_observation");
+    /// ```
+    pub fn from_parts<'de, M, C>(
+        t: f64,
+        metrics: Option<M>,
+        checks: Option<C>,
+    ) -> Result<Observation, PolicyError>
+    where
+        M: serde::Deserializer<'de>,
+        C: serde::Deserializer<'de>,
+    {
+        let mut o = Observation::new(t);
+        let bad = |what: &str, e: String| PolicyError::InvalidObservation(format!("{what}: {e}"));
+        if let Some(m) = metrics {
+            o.metrics = nullable_map(m).map_err(|e| bad("metrics", e.to_string()))?;
+        }
+        if let Some(c) = checks {
+            o.checks = nullable_map(c).map_err(|e| bad("checks", e.to_string()))?;
+        }
+        o.finite()
+    }
+
+    fn finite(self) -> Result<Observation, PolicyError> {
+        let o = self;
+        if !o.t.is_finite() {
+            return Err(PolicyError::InvalidObservation(format!(
+                "t must be finite, got {}",
+                o.t
+            )));
+        }
+        if let Some((name, v)) = o.metrics.iter().find(|(_, v)| !v.is_finite()) {
+            return Err(PolicyError::InvalidObservation(format!(
+                "metric {name:?} must be a finite number, got {v}"
+            )));
+        }
+        Ok(o)
+    }
+}
+
+/// A message the community must receive about a decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    /// Who must hear about it: `"community"`.
+    pub audience: String,
+    /// The notice's severity.
+    pub severity: Severity,
+    /// The rules involved, sorted.
+    pub rules: Vec<String>,
+    /// A plain-language message.
+    pub message: String,
+}
+
+/// The decision after one observation. It reads back from its serialized form (as the
+/// bindings return it), so a decision can be handed back to [`Policy::liberation_cause`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyDecision {
+    /// The observation's time.
+    pub t: f64,
+    /// The highest action among firing rules, or `hold` for missing data.
+    pub action: Action,
+    /// The highest severity among firing rules.
+    pub severity: Severity,
+    /// Firing rule ids and `missing:<name>` entries, sorted.
+    pub reasons: Vec<String>,
+    /// Present when the decision must reach the community: a gentle rollback, a consultation,
+    /// or any rollback caused by a liberation rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notification: Option<Notification>,
+}
+
+#[derive(Debug, Clone)]
+enum RuleState {
+    Threshold(Threshold),
+    Checks(bool),
+    BurnRate(BurnRate),
+}
+
+impl RuleState {
+    fn state(&self) -> AlertState {
+        match self {
+            RuleState::Threshold(t) => t.state(),
+            RuleState::Checks(true) => AlertState::Firing,
+            RuleState::BurnRate(b) if b.firing() => AlertState::Firing,
+            _ => AlertState::Inactive,
+        }
+    }
+}
+
+/// Evaluates a policy over observations in time order.
+#[derive(Debug, Clone)]
+pub struct Evaluator {
+    policy: Policy,
+    states: Vec<RuleState>,
+    last_t: Option<f64>,
+    last_action: Option<Action>,
+}
+
+impl Evaluator {
+    /// An evaluator with every rule inactive.
+    pub fn new(policy: Policy) -> Self {
+        let states = policy
+            .rules
+            .iter()
+            .map(|r| match &r.condition {
+                Condition::Threshold { rule, .. } => RuleState::Threshold(Threshold::new(*rule)),
+                Condition::Checks(_) => RuleState::Checks(false),
+                Condition::BurnRate { rule, .. } => {
+                    RuleState::BurnRate(BurnRate::from_valid(*rule))
+                }
+            })
+            .collect();
+        Evaluator {
+            policy,
+            states,
+            last_t: None,
+            last_action: None,
+        }
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The state of each rule, by id.
+    pub fn rule_states(&self) -> Vec<(&str, AlertState)> {
+        self.policy
+            .rules
+            .iter()
+            .zip(&self.states)
+            .map(|(r, s)| {
+                let st = s.state();
+                (r.id.as_str(), st)
+            })
+            .collect()
+    }
+
+    /// Evaluates one observation. `out_of_order` when `t` is not strictly after the previous
+    /// observation; `invalid_observation` for a non-finite `t` or needed metric, or a burn-rate
+    /// count that is not a whole number. Errors change nothing.
+    ///
+    /// Each rule steps with the observation; the decision is the highest action and severity
+    /// among the firing rules, and missing data holds.
+    pub fn observe(&mut self, obs: &Observation) -> Result<PolicyDecision, PolicyError> {
+        self.check(obs)?;
+        self.last_t = Some(obs.t);
+        let mut firing: Vec<&Rule> = Vec::new();
+        let mut missing: Vec<&str> = Vec::new();
+        for (rule, state) in self.policy.rules.iter().zip(self.states.iter_mut()) {
+            let before = state.state();
+            if step(rule, state, obs, &mut missing)? {
+                firing.push(rule);
+            }
+            let after = state.state();
+            if after != before {
+                tracing::info!(target: "liberation_gates::policy", t = obs.t, rule = rule.id.as_str(), from = before.as_str(), to = after.as_str(), "rule state change");
+            }
+        }
+        let d = decide(obs.t, &firing, missing);
+        if self.last_action != Some(d.action) {
+            tracing::info!(target: "liberation_gates::policy", t = obs.t, action = d.action.as_str(), severity = d.severity.as_str(), reasons = ?d.reasons, "decision changed");
+            self.last_action = Some(d.action);
+        }
+        Ok(d)
+    }
+
+    /// Everything that could make [`Evaluator::observe`] fail, checked before any rule moves:
+    /// time order, finite values, whole burn-rate counts with errors ≤ requests.
+    fn check(&self, obs: &Observation) -> Result<(), PolicyError> {
+        let t = obs.t;
+        if !t.is_finite() {
+            return Err(PolicyError::InvalidObservation(format!(
+                "t must be finite, got {t}"
+            )));
+        }
+        if let Some(prev) = self.last_t.filter(|prev| t <= *prev) {
+            return Err(PolicyError::OutOfOrder(format!(
+                "observation at t={t} is not after the previous one at t={prev}"
+            )));
+        }
+        for r in &self.policy.rules {
+            let (names, counts): (&[&String], bool) = match &r.condition {
+                Condition::Threshold { metric, .. } => (&[metric], false),
+                Condition::BurnRate {
+                    requests, errors, ..
+                } => (&[requests, errors], true),
+                Condition::Checks(_) => (&[], false),
+            };
+            for n in names {
+                let Some(&v) = obs.metrics.get(n.as_str()) else {
+                    continue;
+                };
+                if !v.is_finite() {
+                    return Err(PolicyError::InvalidObservation(format!(
+                        "metric {n:?} must be a finite number, got {v}"
+                    )));
+                }
+                if counts && Num::Float(v).as_count().is_none() {
+                    return Err(PolicyError::InvalidObservation(format!(
+                        "metric {n:?} must be a whole count ≥ 0, got {v}"
+                    )));
+                }
+            }
+            if let Condition::BurnRate {
+                requests, errors, ..
+            } = &r.condition
+            {
+                let q = obs.metrics.get(requests.as_str());
+                let e = obs.metrics.get(errors.as_str());
+                if let (Some(q), Some(e)) = (q, e) {
+                    if e > q {
+                        return Err(PolicyError::InvalidObservation(format!(
+                            "metric {errors:?} ({e}) exceeds {requests:?} ({q})"
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Moves one rule with an observation [`Evaluator::check`] accepted; whether it fires. A
+/// value the observation lacks is added to `missing`, and the rule keeps its state.
+fn step<'r>(
+    rule: &'r Rule,
+    state: &mut RuleState,
+    obs: &Observation,
+    missing: &mut Vec<&'r str>,
+) -> Result<bool, PolicyError> {
+    // Checked already, so these cannot fail; if one ever did, it is reported, never swallowed.
+    let failed =
+        |message: &str| PolicyError::InvalidObservation(format!("rule {:?}: {message}", rule.id));
+    let t = obs.t;
+    Ok(match (&rule.condition, state) {
+        (Condition::Threshold { metric, .. }, RuleState::Threshold(th)) => {
+            match obs.metrics.get(metric.as_str()) {
+                Some(&v) => {
+                    th.observe(t, v).map_err(|e| failed(e.message()))? == AlertState::Firing
+                }
+                None => {
+                    missing.push(metric);
+                    th.state() == AlertState::Firing
+                }
+            }
+        }
+        (Condition::Checks(names), RuleState::Checks(fired)) => {
+            let mut any_false = false;
+            let mut any_missing = false;
+            for n in names {
+                match obs.checks.get(n.as_str()) {
+                    Some(false) => any_false = true,
+                    Some(true) => {}
+                    None => {
+                        any_missing = true;
+                        missing.push(n);
+                    }
+                }
+            }
+            // A false check fires; all true clears; a missing one keeps the state.
+            if any_false {
+                *fired = true;
+            } else if !any_missing {
+                *fired = false;
+            }
+            *fired
+        }
+        (
+            Condition::BurnRate {
+                requests, errors, ..
+            },
+            RuleState::BurnRate(b),
+        ) => match (
+            obs.metrics.get(requests.as_str()),
+            obs.metrics.get(errors.as_str()),
+        ) {
+            (Some(&q), Some(&e)) => b.push(t, q, e).map_err(|e| failed(e.message()))?,
+            (q, e) => {
+                if q.is_none() {
+                    missing.push(requests);
+                }
+                if e.is_none() {
+                    missing.push(errors);
+                }
+                b.firing()
+            }
+        },
+        // Evaluator::new gives every rule the state of its condition.
+        _ => false,
+    })
+}
+
+/// The decision from the firing rules and the missing values: the highest action (at least
+/// `hold` when a value is missing), the highest severity, the reasons sorted, and the notice
+/// the community must get.
+fn decide(t: f64, firing: &[&Rule], mut missing: Vec<&str>) -> PolicyDecision {
+    let mut action = firing
+        .iter()
+        .map(|r| r.action)
+        .max()
+        .unwrap_or(Action::Proceed);
+    if !missing.is_empty() && action < Action::Hold {
+        action = Action::Hold;
+    }
+    let severity = firing
+        .iter()
+        .map(|r| r.severity)
+        .max()
+        .unwrap_or(Severity::None);
+    let mut reasons: Vec<String> = firing.iter().map(|r| r.id.clone()).collect();
+    missing.sort_unstable();
+    missing.dedup();
+    reasons.extend(missing.iter().map(|m| format!("missing:{m}")));
+    reasons.sort();
+    PolicyDecision {
+        t,
+        action,
+        severity,
+        reasons,
+        notification: notification(action, severity, firing),
+    }
+}
+
+fn notification(action: Action, severity: Severity, firing: &[&Rule]) -> Option<Notification> {
+    let liberation: Vec<&&Rule> = firing.iter().filter(|r| r.liberation).collect();
+    let needed = match action {
+        Action::GentleRollback | Action::Consult => true,
+        Action::Rollback => liberation.iter().any(|r| r.action == Action::Rollback),
+        _ => false,
+    };
+    if !needed {
+        return None;
+    }
+    let mut rules: Vec<String> = firing
+        .iter()
+        .filter(|r| r.liberation || r.action == action)
+        .map(|r| r.id.clone())
+        .collect();
+    rules.sort();
+    let what = match action {
+        Action::Rollback => "The deployment is being rolled back because it broke a promise to the community",
+        Action::GentleRollback => "The deployment is being rolled back gently, with notice, to protect people using the platform",
+        _ => "The deployment is paused until the community is consulted",
+    };
+    let why: Vec<String> = firing
+        .iter()
+        .filter(|r| rules.contains(&r.id))
+        .map(|r| r.description.clone().unwrap_or_else(|| r.id.clone()))
+        .collect();
+    Some(Notification {
+        audience: "community".into(),
+        severity,
+        rules,
+        message: format!("{what}: {}.", why.join("; ")),
+    })
+}
