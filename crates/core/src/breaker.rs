@@ -289,8 +289,11 @@ impl TryFrom<BreakerConfigInput> for BreakerConfig {
 /// Running totals over the recorded calls.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct Totals {
+    /// Calls recorded.
     calls: u64,
+    /// Of which failures.
     failures: u64,
+    /// Of which slower than `slow_call_seconds` (a failure can also be slow).
     slow: u64,
 }
 
@@ -324,11 +327,18 @@ impl Totals {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 enum Window {
     /// Outcomes of the last `size` calls (bit 0 failure, bit 1 slow).
-    Count { size: u64, calls: VecDeque<u8> },
+    Count {
+        /// How many calls the window holds.
+        size: u64,
+        /// The outcomes, oldest first.
+        calls: VecDeque<u8>,
+    },
     /// A ring of one-second buckets `(second, totals)`, oldest first, holding only the
     /// seconds still in the window: never more than `seconds` of them.
     Time {
+        /// How many whole seconds the window covers.
         seconds: u64,
+        /// `(second, totals of that second)`, oldest first.
         buckets: VecDeque<(i64, Totals)>,
     },
 }
@@ -353,14 +363,24 @@ pub struct BreakerStats {
 /// breakers of the same name in several processes share it (see `store::shared`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BreakerMachine {
+    /// The validated config: thresholds, window, open time, half-open trial size.
     config: BreakerConfig,
+    /// Where the breaker stands.
     state: BreakerState,
+    /// When the breaker last opened; it turns half-open at `opened_at + open_seconds`.
     opened_at: f64,
+    /// The closed-state window of recent outcomes (count or time), as SPEC §4 defines it.
     window: Window,
+    /// Calls, failures and slow calls in `window`, kept in step with it so the rates cost
+    /// no scan.
     totals: Totals,
+    /// Trial calls permitted since the breaker turned half-open (at most `half_open_calls`).
     half_open_permits: u64,
+    /// Outcomes recorded during the half-open trial; they decide closed or open again.
     half_open: Totals,
+    /// The time of the last operation; an earlier one is `out_of_order`.
     last_t: Option<f64>,
+    /// Lifetime counters: every acquire and every record lands in exactly one.
     stats: BreakerStats,
 }
 
