@@ -64,7 +64,7 @@ export declare class DeploymentPlan {
   static parse(text: string, format: string): DeploymentPlan
   get phases(): Array<string>
   /** Evaluates one phase: `{phase, passed, action, failed, missing, liberation_failed}`. */
-  evaluate(phase: string, metrics?: Record<string, number | null> | null, checks?: Record<string, boolean | null> | null): any
+  evaluate(phase: string, metrics?: Record<string, number | null> | null, checks?: Record<string, boolean | null> | null): import('./types').PhaseResult
 }
 
 /** Evaluates a policy over observations in time order. */
@@ -78,7 +78,7 @@ export declare class Evaluator {
 /** Feature flags under community control (SPEC §6). */
 export declare class FlagSet {
   /** `flags`: `[{key, kind, enabled?, intensity?, rollout_percent?}]`. */
-  constructor(flags: any)
+  constructor(flags: import('./types').FlagDef[])
   /** The platform's built-in flags. */
   static builtin(): FlagSet
   /** Applies "enable", "disable" or "set_intensity". */
@@ -92,24 +92,24 @@ export declare class FlagSet {
   intensity(key: string): number
   get keys(): Array<string>
   /** The audit log. */
-  get log(): any
+  get log(): import('./types').AuditEntry[]
 }
 
 /** A health model (SPEC §11): checks `{name, level, critical}` in levels 1–5. */
 export declare class HealthModel {
   /** `checks`: `[{name, level, critical?}]` (`critical` defaults to true). */
-  constructor(checks: any)
+  constructor(checks: import('./types').CheckDef[])
   /** The platform's model, with the check names the built-in policy and plan share. */
   static builtin(): HealthModel
   /** The declared checks, `[{name, level, critical}]`. */
-  get checks(): any
+  get checks(): import('./types').CheckDef[]
   /**
    * Evaluates `{name: "up" | "degraded" | "down" | null}`:
    * `{levels, overall, action, failing, checks}`.
    */
-  evaluate(status: any): any
+  evaluate(status: Record<string, import('./types').HealthStatus | null>): import('./types').HealthReport
   /** Evaluates boolean results as observations carry them (true up, false down). */
-  evaluateChecks(checks: Record<string, boolean>): any
+  evaluateChecks(checks: Record<string, boolean>): import('./types').HealthReport
 }
 
 /** The ledger of splits and refunds, and its transparency report. */
@@ -128,7 +128,7 @@ export declare class Ledger {
   /** The store's backend ("sqlite", "postgres"), or null for a ledger in memory. */
   get storeBackend(): string | null
   /** The transparency report ("day", "month" or "all"). */
-  report(period?: string | undefined | null): any
+  report(period?: string | undefined | null): import('./types').TransparencyReport
   /** The report as CSV. */
   reportCsv(period?: string | undefined | null): string
   /** Creators' share of the base over `(now - windowSeconds, now]` in `currency`. */
@@ -137,7 +137,7 @@ export declare class Ledger {
    * The creators' share against the 75% floor and each creator's amount in `currency`, or
    * null when the ledger holds nothing in it.
    */
-  sovereigntySummary(currency: string): any
+  sovereigntySummary(currency: string): import('./types').SovereigntySummary | null
   /** The currencies in the ledger, sorted. */
   get currencies(): Array<string>
 }
@@ -158,19 +158,19 @@ export declare class NativeBreaker {
   disable(t: number): string
   reset(t: number): string
   /** A snapshot at `t`: state, calls, failure_rate, slow_call_rate, seconds_until_half_open, stats. */
-  metrics(t: number): any
+  metrics(t: number): import('./types').BreakerMetrics
 }
 
 /** Last good answers (JSON values) with attribution, bounded and expiring; times from the caller. */
 export declare class NativeFallbackCache {
   constructor(capacity?: number | undefined | null, ttlSeconds?: number | undefined | null)
-  store(key: string, value: any, attribution: any | undefined | null, t: number): void
+  store(key: string, value: unknown, attribution: import('./types').Attribution | null, t: number): void
   get(key: string, t: number): ServedObject | null
   /**
    * What to serve once a call has settled (the core's rule): `succeeded` stores `value` and
    * serves it fresh; otherwise the cached answer within the TTL, if any.
    */
-  settle(key: string, succeeded: boolean, value: any, attribution: any | undefined | null, t: number): ServedObject | null
+  settle(key: string, succeeded: boolean, value: unknown, attribution: import('./types').Attribution | null, t: number): ServedObject | null
   get size(): number
 }
 
@@ -192,7 +192,7 @@ export declare class NativeSharedBreaker {
   /** The state (a Redis round trip on the calling thread). */
   get state(): string
   /** Lifetime counters (every process's, when shared). */
-  stats(): any
+  stats(): import('./types').BreakerStats
   forceOpen(): string
   disable(): string
   reset(): string
@@ -289,7 +289,7 @@ export declare class Rollout {
   /** An event by name, as in the vectors. */
   apply(t: number, kind: string, decision?: string | undefined | null, step?: number | undefined | null, outcome?: string | undefined | null): RolloutState
   /** The gentle-ramp steps the last event caught up on: `[{t, status, step, weight}]`. */
-  get rampSteps(): any
+  get rampSteps(): import('./types').RampStep[]
   get state(): RolloutState
 }
 
@@ -303,7 +303,7 @@ export declare class RolloutPlan {
   constructor(steps?: Array<{ weight: number; bake_seconds: number; approval?: boolean }> | null, gentleStepSeconds?: number | undefined | null)
   /** Reads a rollout plan file's text in `format` ("toml", "yaml" or "json"). */
   static parse(text: string, format: string): RolloutPlan
-  get steps(): any
+  get steps(): import('./types').Step[]
   /** How long a gentle rollback stays on each step on its way down, seconds. */
   get gentleStepSeconds(): number
 }
@@ -415,7 +415,7 @@ export interface FlagStateObject {
 }
 
 /** L1–L5 health of the built-in model from boolean check results. */
-export declare function health(checks: Record<string, boolean>): any
+export declare function health(checks: Record<string, boolean>): import('./types').HealthReport
 
 /** Options of a ledger. */
 export interface LedgerOptions {
@@ -496,8 +496,8 @@ export declare function runPolicyTest(text: string, format: string, policy?: Pol
 
 /** Served answer of a fallback cache. */
 export interface ServedObject {
-  value: any
-  attribution: any
+  value: unknown
+  attribution: import('./types').Attribution
   fromCache: boolean
   ageSeconds: number
 }
@@ -516,7 +516,7 @@ export interface SharedEventObject {
 }
 
 /** Runs a simulation file's text through a policy (default: built-in) and a rollout. */
-export declare function simulate(text: string, policy?: Policy | undefined | null, plan?: RolloutPlan | undefined | null, startedAt?: number | undefined | null): any
+export declare function simulate(text: string, policy?: Policy | undefined | null, plan?: RolloutPlan | undefined | null, startedAt?: number | undefined | null): import('./types').SimStep[]
 
 /** Splits a payment so creators keep at least 75% (SPEC §1). */
 export declare function split(gross: string | bigint, currency: string, creators: Array<CreatorArg>, options?: SplitOptions | undefined | null): SplitResult

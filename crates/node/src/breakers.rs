@@ -179,7 +179,7 @@ impl NativeBreaker {
         self.shared.inner.reset_at(t).as_str().to_string()
     }
     /// A snapshot at `t`: state, calls, failure_rate, slow_call_rate, seconds_until_half_open, stats.
-    #[napi]
+    #[napi(ts_return_type = "import('./types').BreakerMetrics")]
     pub fn metrics(&self, t: f64) -> Result<Value> {
         to_value(&self.shared.inner.metrics_at(t))
     }
@@ -188,7 +188,9 @@ impl NativeBreaker {
 /// Served answer of a fallback cache.
 #[napi(object)]
 pub struct ServedObject {
+    #[napi(ts_type = "unknown")]
     pub value: Value,
+    #[napi(ts_type = "import('./types').Attribution")]
     pub attribution: Value,
     pub from_cache: bool,
     pub age_seconds: f64,
@@ -233,8 +235,8 @@ impl NativeFallbackCache {
     pub fn store(
         &self,
         key: String,
-        value: Value,
-        attribution: Option<Value>,
+        #[napi(ts_arg_type = "unknown")] value: Value,
+        #[napi(ts_arg_type = "import('./types').Attribution | null")] attribution: Option<Value>,
         t: f64,
     ) -> Result<()> {
         self.inner
@@ -252,8 +254,8 @@ impl NativeFallbackCache {
         &self,
         key: String,
         succeeded: bool,
-        value: Value,
-        attribution: Option<Value>,
+        #[napi(ts_arg_type = "unknown")] value: Value,
+        #[napi(ts_arg_type = "import('./types').Attribution | null")] attribution: Option<Value>,
         t: f64,
     ) -> Result<Option<ServedObject>> {
         let answer = if succeeded {

@@ -181,7 +181,7 @@ pub struct FlagSet {
 impl FlagSet {
     /// `flags`: `[{key, kind, enabled?, intensity?, rollout_percent?}]`.
     #[napi(constructor)]
-    pub fn new(flags: Value) -> Result<Self> {
+    pub fn new(#[napi(ts_arg_type = "import('./types').FlagDef[]")] flags: Value) -> Result<Self> {
         let defs: Vec<core::flags::FlagDef> =
             json(flags, "flags").map_err(|m| err(core::error::FlagError::InvalidFlag(m)))?;
         core::flags::FlagSet::new(defs)
@@ -261,7 +261,7 @@ impl FlagSet {
         self.inner.keys().to_vec()
     }
     /// The audit log.
-    #[napi(getter)]
+    #[napi(getter, ts_return_type = "import('./types').AuditEntry[]")]
     pub fn log(&self) -> Result<Value> {
         to_value(&self.inner.log())
     }

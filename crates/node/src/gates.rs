@@ -347,7 +347,7 @@ impl RolloutPlan {
             .map(|inner| RolloutPlan { inner })
             .map_err(err)
     }
-    #[napi(getter)]
+    #[napi(getter, ts_return_type = "import('./types').Step[]")]
     pub fn steps(&self) -> Result<Value> {
         to_value(&self.inner.steps())
     }
@@ -424,7 +424,7 @@ impl Rollout {
             .map_err(err)
     }
     /// The gentle-ramp steps the last event caught up on: `[{t, status, step, weight}]`.
-    #[napi(getter)]
+    #[napi(getter, ts_return_type = "import('./types').RampStep[]")]
     pub fn ramp_steps(&self) -> Result<Value> {
         to_value(&self.inner.ramp_steps())
     }

@@ -135,7 +135,7 @@ impl Ledger {
         }
     }
     /// The transparency report ("day", "month" or "all").
-    #[napi]
+    #[napi(ts_return_type = "import('./types').TransparencyReport")]
     pub fn report(&self, period: Option<String>) -> Result<Value> {
         let p: core::ledger::Period = period.as_deref().unwrap_or("all").parse().map_err(err)?;
         to_value(&self.ledger().report(p))
@@ -159,7 +159,7 @@ impl Ledger {
     }
     /// The creators' share against the 75% floor and each creator's amount in `currency`, or
     /// null when the ledger holds nothing in it.
-    #[napi]
+    #[napi(ts_return_type = "import('./types').SovereigntySummary | null")]
     pub fn sovereignty_summary(&self, currency: String) -> Result<Value> {
         let c = Currency::from_code(&currency).map_err(err)?;
         to_value(&self.ledger().sovereignty_summary(c))

@@ -32,7 +32,7 @@ impl DeploymentPlan {
         self.inner.phases.iter().map(|p| p.name.clone()).collect()
     }
     /// Evaluates one phase: `{phase, passed, action, failed, missing, liberation_failed}`.
-    #[napi]
+    #[napi(ts_return_type = "import('./types').PhaseResult")]
     pub fn evaluate(
         &self,
         phase: String,
@@ -45,7 +45,7 @@ impl DeploymentPlan {
 }
 
 /// L1–L5 health of the built-in model from boolean check results.
-#[napi]
+#[napi(ts_return_type = "import('./types').HealthReport")]
 pub fn health(checks: HashMap<String, bool>) -> Result<Value> {
     to_value(&core::health::HealthModel::builtin().evaluate_checks(&checks))
 }
@@ -60,7 +60,9 @@ pub struct HealthModel {
 impl HealthModel {
     /// `checks`: `[{name, level, critical?}]` (`critical` defaults to true).
     #[napi(constructor)]
-    pub fn new(checks: Value) -> Result<Self> {
+    pub fn new(
+        #[napi(ts_arg_type = "import('./types').CheckDef[]")] checks: Value,
+    ) -> Result<Self> {
         let checks: Vec<core::health::CheckInput> =
             json(checks, "checks").map_err(|m| err(core::error::HealthError::InvalidCheck(m)))?;
         core::health::HealthModel::new(checks)
@@ -75,25 +77,29 @@ impl HealthModel {
         }
     }
     /// The declared checks, `[{name, level, critical}]`.
-    #[napi(getter)]
+    #[napi(getter, ts_return_type = "import('./types').CheckDef[]")]
     pub fn checks(&self) -> Result<Value> {
         to_value(&self.inner.checks())
     }
     /// Evaluates `{name: "up" | "degraded" | "down" | null}`:
     /// `{levels, overall, action, failing, checks}`.
-    #[napi]
-    pub fn evaluate(&self, status: Value) -> Result<Value> {
+    #[napi(ts_return_type = "import('./types').HealthReport")]
+    pub fn evaluate(
+        &self,
+        #[napi(ts_arg_type = "Record<string, import('./types').HealthStatus | null>")]
+        status: Value,
+    ) -> Result<Value> {
         to_value(&self.inner.evaluate_value(&status).map_err(err)?)
     }
     /// Evaluates boolean results as observations carry them (true up, false down).
-    #[napi]
+    #[napi(ts_return_type = "import('./types').HealthReport")]
     pub fn evaluate_checks(&self, checks: HashMap<String, bool>) -> Result<Value> {
         to_value(&self.inner.evaluate_checks(&checks))
     }
 }
 
 /// Runs a simulation file's text through a policy (default: built-in) and a rollout.
-#[napi]
+#[napi(ts_return_type = "import('./types').SimStep[]")]
 pub fn simulate(
     text: String,
     policy: Option<&Policy>,

@@ -148,7 +148,7 @@ impl NativeSharedBreaker {
         self.inner.state().as_str()
     }
     /// Lifetime counters (every process's, when shared).
-    #[napi]
+    #[napi(ts_return_type = "import('./types').BreakerStats")]
     pub fn stats(&self) -> Result<Value> {
         to_value(&self.inner.stats())
     }
