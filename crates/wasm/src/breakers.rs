@@ -13,7 +13,9 @@ pub struct BreakerMachine {
 #[wasm_bindgen]
 impl BreakerMachine {
     #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> Result<BreakerMachine> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "BreakerConfig | null | undefined")] config: JsValue,
+    ) -> Result<BreakerMachine> {
         let input: core::breaker::BreakerConfigInput = if opt(&config) {
             from_js_strict(config).map_err(|e| err(core::error::BreakerError::InvalidConfig(e)))?
         } else {
@@ -85,7 +87,8 @@ impl FallbackCache {
     pub fn store(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
-        value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Attribution | null | undefined")]
         attribution: JsValue,
         t: Option<f64>,
     ) -> Result<()> {
@@ -99,6 +102,7 @@ impl FallbackCache {
     }
     /// The last good answer for `key` within the TTL: `{value, attribution, from_cache,
     /// age_seconds}`, or undefined.
+    #[wasm_bindgen(unchecked_return_type = "Served | undefined")]
     pub fn get(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,

@@ -35,13 +35,14 @@ pub struct Proposal;
 #[wasm_bindgen]
 impl Proposal {
     /// Reads a proposal at `now` from votes `[{t, member, choice}]` in the order cast.
+    #[wasm_bindgen(unchecked_return_type = "ProposalReading")]
     pub fn read(
         #[wasm_bindgen(unchecked_param_type = "string[]")] electorate: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] quorum: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] pass_threshold: JsValue,
         opens_at: f64,
         closes_at: f64,
-        votes: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "VoteArg[]")] votes: JsValue,
         now: f64,
     ) -> Result<JsValue> {
         let electorate: Vec<String> = from_js(electorate, "electorate")?;
@@ -117,13 +118,15 @@ impl FlagSet {
         }
     }
     /// The audit log: every change, with the decision that authorised it.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "AuditEntry[]")]
     pub fn log(&self) -> Result<JsValue> {
         to_js(&self.inner.log())
     }
     /// `flags`: `[{key, kind, enabled?, intensity?, rollout_percent?}]`.
     #[wasm_bindgen(constructor)]
-    pub fn new(flags: JsValue) -> Result<FlagSet> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "FlagDef[]")] flags: JsValue,
+    ) -> Result<FlagSet> {
         let defs: Vec<core::flags::FlagDef> =
             from_js_strict(flags).map_err(|e| err(core::error::FlagError::InvalidFlag(e)))?;
         core::flags::FlagSet::new(defs)
@@ -131,12 +134,13 @@ impl FlagSet {
             .map_err(err)
     }
     /// Applies "enable", "disable" or "set_intensity" with `{decision?, actor?, t?}`.
+    #[wasm_bindgen(unchecked_return_type = "FlagStateObject")]
     pub fn apply(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] op: JsValue,
         value: Option<f64>,
-        options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "FlagOptions | null | undefined")] options: JsValue,
     ) -> Result<JsValue> {
         let (key, op) = (&text_arg(&key, "key")?, &text_arg(&op, "op")?);
         let o: FlagOptions = if opt(&options) {

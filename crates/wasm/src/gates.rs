@@ -16,7 +16,9 @@ pub struct HealthModel {
 impl HealthModel {
     /// `checks`: `[{name, level, critical?}]` (`critical` defaults to true).
     #[wasm_bindgen(constructor)]
-    pub fn new(checks: JsValue) -> Result<HealthModel> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "CheckDef[]")] checks: JsValue,
+    ) -> Result<HealthModel> {
         let checks: Vec<core::health::CheckInput> =
             from_js_strict(checks).map_err(|e| err(core::error::HealthError::InvalidCheck(e)))?;
         core::health::HealthModel::new(checks)
@@ -30,13 +32,18 @@ impl HealthModel {
         }
     }
     /// The declared checks, `[{name, level, critical}]`.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "CheckDef[]")]
     pub fn checks(&self) -> Result<JsValue> {
         to_js(&self.inner.checks())
     }
     /// Evaluates `{name: "up" | "degraded" | "down" | null}`:
     /// `{levels, overall, action, failing, checks}`.
-    pub fn evaluate(&self, status: JsValue) -> Result<JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "HealthReport")]
+    pub fn evaluate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, HealthStatus | null>")]
+        status: JsValue,
+    ) -> Result<JsValue> {
         let status: serde_json::Value = serde_wasm_bindgen::from_value(status)
             .map_err(|e| err(core::error::HealthError::InvalidStatus(e.to_string())))?;
         to_js(&self.inner.evaluate_value(&status).map_err(err)?)
@@ -63,6 +70,7 @@ impl Threshold {
         #[wasm_bindgen(unchecked_param_type = "string")] op: JsValue,
         threshold: f64,
         for_seconds: f64,
+        #[wasm_bindgen(unchecked_param_type = "ThresholdOptions | null | undefined")]
         options: JsValue,
     ) -> Result<Threshold> {
         let op = &text_arg(&op, "op")?;
@@ -116,6 +124,7 @@ impl WindowRate {
             .map_err(err)
     }
     /// Adds one interval's counts; the rate, or `null` (not `undefined`) below minRequests.
+    #[wasm_bindgen(unchecked_return_type = "number | null")]
     pub fn push(&mut self, t: f64, requests: f64, errors: f64) -> Result<JsValue> {
         let rate = self
             .inner
@@ -124,7 +133,7 @@ impl WindowRate {
         Ok(rate.map_or(JsValue::NULL, JsValue::from))
     }
     /// The rate over the window, or null below minRequests.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "number | null")]
     pub fn rate(&self) -> JsValue {
         self.inner.rate().map_or(JsValue::NULL, JsValue::from)
     }
@@ -142,7 +151,9 @@ impl BurnRate {
     /// `rule`: `{objective, long_window_seconds, short_window_seconds, burn_rate,
     /// min_requests?}`; `invalid_config` naming what is wrong.
     #[wasm_bindgen(constructor)]
-    pub fn new(rule: JsValue) -> Result<BurnRate> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "BurnRateRule")] rule: JsValue,
+    ) -> Result<BurnRate> {
         // Through a JSON value, so an unknown key is seen (see `from_js_strict`).
         let rule: serde_json::Value = from_js(rule, "rule")?;
         core::window::BurnRate::from_de(rule)
@@ -164,7 +175,7 @@ impl BurnRate {
 
 /// Runs a promtool-style policy test file's text (`format` "json" in this build) against
 /// `policy` (default: the built-in one): `{name, checked, mismatches: [{at, expected, actual}]}`.
-#[wasm_bindgen(js_name = runPolicyTest)]
+#[wasm_bindgen(js_name = runPolicyTest, unchecked_return_type = "PolicyTestOutcome")]
 pub fn run_policy_test(
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string")] format: JsValue,
@@ -221,7 +232,10 @@ impl Policy {
     /// The liberation rules behind a rollback decision as `observe` returned it (empty for a
     /// technical one).
     #[wasm_bindgen(js_name = liberationCause)]
-    pub fn liberation_cause(&self, decision: JsValue) -> Result<Vec<String>> {
+    pub fn liberation_cause(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Decision")] decision: JsValue,
+    ) -> Result<Vec<String>> {
         let d: core::policy::PolicyDecision = from_js(decision, "decision")?;
         Ok(self.inner.liberation_cause(&d))
     }
@@ -252,13 +266,21 @@ pub struct Evaluator {
 #[wasm_bindgen]
 impl Evaluator {
     /// One observation: `metrics` `{name: number|null}`, `checks` `{name: boolean|null}`.
-    pub fn observe(&mut self, t: f64, metrics: JsValue, checks: JsValue) -> Result<JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn observe(
+        &mut self,
+        t: f64,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, number | null> | null | undefined")]
+        metrics: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, boolean | null> | null | undefined")]
+        checks: JsValue,
+    ) -> Result<JsValue> {
         let o = observation(t, metrics, checks)?;
         let d = self.inner.observe(&o).map_err(err)?;
         to_js(&d)
     }
     /// Evaluates a JSON-lines observation file's text; an error names its line (`line`).
-    #[wasm_bindgen(js_name = observeJsonl)]
+    #[wasm_bindgen(js_name = observeJsonl, unchecked_return_type = "Decision[]")]
     pub fn observe_jsonl(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
@@ -271,7 +293,7 @@ impl Evaluator {
 /// Runs a simulation file's text (observations, approvals, consultation answers) through a
 /// policy (default: the built-in one) and a canary rollout; one step per line. An error names
 /// its line (`line`) and keeps its kind.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "SimStep[]")]
 pub fn simulate(
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     policy: Option<Policy>,
@@ -314,6 +336,7 @@ impl DeploymentPlan {
         self.inner.phases.iter().map(|p| p.name.clone()).collect()
     }
     /// Evaluates one phase: `{phase, passed, action, failed, missing, liberation_failed}`.
+    #[wasm_bindgen(unchecked_return_type = "PhaseResult")]
     pub fn evaluate(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] phase: JsValue,
@@ -344,7 +367,13 @@ impl RolloutPlan {
     /// `gentleStepSeconds`: how long a gentle rollback stays on each step on its way down
     /// (default 300).
     #[wasm_bindgen(constructor)]
-    pub fn new(steps: JsValue, gentle_step_seconds: Option<f64>) -> Result<RolloutPlan> {
+    pub fn new(
+        #[wasm_bindgen(
+            unchecked_param_type = "Array<{ weight: number; bake_seconds: number; approval?: boolean }> | null | undefined"
+        )]
+        steps: JsValue,
+        gentle_step_seconds: Option<f64>,
+    ) -> Result<RolloutPlan> {
         // Through a JSON value, so an unknown key in a step is seen (see `from_js_strict`).
         let steps: Option<serde_json::Value> = match opt(&steps) {
             true => Some(from_js(steps, "steps")?),
@@ -419,6 +448,7 @@ impl Rollout {
     }
     /// An event by name: "observe" with a decision, "approve" with a step, "consulted" with
     /// an outcome, or "tick".
+    #[wasm_bindgen(unchecked_return_type = "RolloutStateObject")]
     pub fn apply(
         &mut self,
         t: f64,
@@ -434,6 +464,7 @@ impl Rollout {
     }
     /// `consulted {outcome}` at `t`: the community's answer ("proceed", "rollback" or
     /// "gentle_rollback").
+    #[wasm_bindgen(unchecked_return_type = "RolloutStateObject")]
     pub fn consulted(
         &mut self,
         t: f64,
@@ -443,15 +474,16 @@ impl Rollout {
         self.event(t, "consulted", None, None, Some(&outcome))
     }
     /// `tick` at `t`: the passage of time alone.
+    #[wasm_bindgen(unchecked_return_type = "RolloutStateObject")]
     pub fn tick(&mut self, t: f64) -> Result<JsValue> {
         self.event(t, "tick", None, None, None)
     }
     /// The gentle-ramp steps the last event caught up on: `[{t, status, step, weight}]`.
-    #[wasm_bindgen(getter, js_name = rampSteps)]
+    #[wasm_bindgen(getter, js_name = rampSteps, unchecked_return_type = "RampStep[]")]
     pub fn ramp_steps(&self) -> Result<JsValue> {
         to_js(&self.inner.ramp_steps())
     }
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "RolloutStateObject")]
     pub fn state(&self) -> Result<JsValue> {
         rstate(self.inner.state())
     }
@@ -512,7 +544,7 @@ impl RedeployGuard {
         &mut self,
         policy: &Policy,
         #[wasm_bindgen(unchecked_param_type = "string")] service: JsValue,
-        decision: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Decision")] decision: JsValue,
     ) -> Result<()> {
         let d: core::policy::PolicyDecision = from_js(decision, "decision")?;
         self.inner
@@ -537,6 +569,9 @@ impl RedeployGuard {
         #[wasm_bindgen(unchecked_param_type = "string")] service: JsValue,
         plan: Option<RolloutPlan>,
         started_at: Option<f64>,
+        #[wasm_bindgen(
+            unchecked_param_type = "{ subject: string; action: string; status: string } | null | undefined"
+        )]
         decision: JsValue,
     ) -> Result<Rollout> {
         let decision: Option<core::governance::Decision> = match opt(&decision) {

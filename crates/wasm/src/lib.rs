@@ -29,8 +29,14 @@ pub fn start() {
 }
 
 /// Every error kind of every family: `{family: [kinds]}`.
-#[wasm_bindgen(js_name = errorKinds)]
+#[wasm_bindgen(js_name = errorKinds, unchecked_return_type = "Record<string, string[]>")]
 pub fn error_kinds() -> Result<JsValue> {
     let m: HashMap<&str, &[&str]> = core::error::FAMILIES.iter().copied().collect();
     to_js(&m)
 }
+
+// The TypeScript shapes of what crosses as plain objects (appended to the generated .d.ts).
+#[wasm_bindgen(typescript_custom_section)]
+const _: &str = include_str!("../../node/types.d.ts");
+#[wasm_bindgen(typescript_custom_section)]
+const _: &str = include_str!("../types.d.ts");

@@ -96,12 +96,12 @@ pub(crate) fn split_input(
 
 /// Splits a payment so creators keep at least 75% (SPEC §1). Returns
 /// `{currency, gross, creators: [{id, amount}], platform, fee, creatorTotal, creatorShare, feeMode, method}`.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "SplitResult")]
 pub fn split(
-    gross: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Money")] gross: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string")] currency: JsValue,
-    creators: JsValue,
-    options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CreatorArg[]")] creators: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SplitOptions | null | undefined")] options: JsValue,
 ) -> Result<JsValue> {
     let currency = text_arg(&currency, "currency")?;
     let input = split_input(&gross, &currency, creators, options)?;
@@ -156,13 +156,13 @@ pub(crate) fn payouts(list: &[core::split::Payout]) -> Vec<PayoutObject> {
 /// Audits payouts made elsewhere against the split (SPEC §10). `paid`: `[{id, amount}]`
 /// (decimal strings or bigint minor units). Returns `{currency, expected, paid, creatorTotal,
 /// paidTotal, shortfalls, shortfallTotal, exact, floorHeld, creatorSharePaid}`.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "AuditResult")]
 pub fn audit(
-    gross: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Money")] gross: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string")] currency: JsValue,
-    creators: JsValue,
-    paid: JsValue,
-    options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CreatorArg[]")] creators: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "PaidArg[]")] paid: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SplitOptions | null | undefined")] options: JsValue,
 ) -> Result<JsValue> {
     let currency = &text_arg(&currency, "currency")?;
     let input = split_input(&gross, currency, creators, options)?;
@@ -188,7 +188,7 @@ pub fn audit(
 
 /// Audits a payout file's text (JSON lines `{id, amount}`) against a split terms file's text
 /// (the CLI's `audit --split --paid`); an error in the payouts names its line (`line`).
-#[wasm_bindgen(js_name = auditFiles)]
+#[wasm_bindgen(js_name = auditFiles, unchecked_return_type = "AuditResult")]
 pub fn audit_files(
     #[wasm_bindgen(unchecked_param_type = "string")] split_terms: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string")] paid: JsValue,
@@ -198,7 +198,7 @@ pub fn audit_files(
 }
 
 /// Reads a proposal file's text (the CLI's `vote` file): `{status, tally, refused, decision}`.
-#[wasm_bindgen(js_name = readProposal)]
+#[wasm_bindgen(js_name = readProposal, unchecked_return_type = "ProposalFileReading")]
 pub fn read_proposal(
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
 ) -> Result<JsValue> {
@@ -237,14 +237,20 @@ pub struct Refundable {
 impl Refundable {
     /// The balances of a split result as `split()` returns it.
     #[wasm_bindgen(constructor)]
-    pub fn new(split: JsValue) -> Result<Refundable> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "SplitResult")] split: JsValue,
+    ) -> Result<Refundable> {
         core::split::Refundable::from_balances(serde_wasm_bindgen::Deserializer::from(split))
             .map(|inner| Refundable { inner })
             .map_err(err)
     }
     /// Takes `amount` (a decimal string or bigint minor units) from the parties in proportion
     /// to their unrefunded balances: `{creators: [{id, amount}], platform}`.
-    pub fn refund(&mut self, amount: JsValue) -> Result<JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "RefundResult")]
+    pub fn refund(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Money")] amount: JsValue,
+    ) -> Result<JsValue> {
         let currency = self.inner.remaining().currency();
         let text = money_text(&amount, currency.code(), "amount")?;
         let r = self.inner.refund_str(&text).map_err(err)?;
@@ -278,15 +284,15 @@ impl Ledger {
         }
     }
     /// Computes and records a split; the split, as `split()` returns it.
-    #[wasm_bindgen(js_name = recordSplit)]
+    #[wasm_bindgen(js_name = recordSplit, unchecked_return_type = "SplitResult")]
     pub fn record_split(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
         t: f64,
-        gross: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Money")] gross: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] currency: JsValue,
-        creators: JsValue,
-        options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CreatorArg[]")] creators: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SplitOptions | null | undefined")] options: JsValue,
     ) -> Result<JsValue> {
         let currency = text_arg(&currency, "currency")?;
         let input = split_input(&gross, &currency, creators, options)?;
@@ -303,7 +309,7 @@ impl Ledger {
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
         t: f64,
         #[wasm_bindgen(unchecked_param_type = "string")] split_id: JsValue,
-        amount: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Money")] amount: JsValue,
     ) -> Result<()> {
         let split_id = text_arg(&split_id, "splitId")?;
         let text = money_text(&amount, self.currency_of(&split_id), "amount")?;
@@ -320,7 +326,7 @@ impl Ledger {
         t: f64,
         #[wasm_bindgen(unchecked_param_type = "string")] split_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] creator: JsValue,
-        amount: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Money")] amount: JsValue,
     ) -> Result<()> {
         let split_id = text_arg(&split_id, "splitId")?;
         let text = money_text(&amount, self.currency_of(&split_id), "amount")?;
@@ -364,6 +370,7 @@ impl Ledger {
             .map_err(err)
     }
     /// The transparency report ("day", "month" or "all").
+    #[wasm_bindgen(unchecked_return_type = "TransparencyReport")]
     pub fn report(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "string")] period: Option<JsValue>,
@@ -373,7 +380,7 @@ impl Ledger {
         to_js(&self.inner.report(p))
     }
     /// The creators' share against the 75% floor, and each creator's amount, for `currency`.
-    #[wasm_bindgen(js_name = sovereigntySummary)]
+    #[wasm_bindgen(js_name = sovereigntySummary, unchecked_return_type = "SovereigntySummary | null")]
     pub fn sovereignty_summary(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] currency: JsValue,
