@@ -236,6 +236,11 @@ function timeoutError(ms) {
   return e;
 }
 
+// The guard protocol's names, in the order of the indices the core exchanges.
+const END = Object.fromEntries(native.callEnds().map((name, i) => [name, i]));
+const STEP = Object.fromEntries(native.guardSteps().map((name, i) => [name, i]));
+const REFUSED = -1;
+
 /**
  * What both breakers share: the opossum-like options (`name`, `timeout`, `errorFilter`,
  * `fallback`), the error filter and the fallback.
@@ -255,16 +260,35 @@ class BreakerBase extends EventEmitter {
   }
 
   /**
-   * How a call that threw `err` is recorded: `failure`, and `filterError` when the error
-   * filter itself threw. Such a call counts as a failure — the permit is always recorded, so
-   * a half-open breaker is never left waiting for it — and the filter's error is rethrown.
+   * How a call that threw `err` ended, for the core's guard protocol: `failed` or
+   * `ignored`, or `classifier_failed` (with `filterError`) when the error filter threw.
    */
   _classify(err) {
     try {
-      return { failure: this.isFailure(err), filterError: undefined };
+      return { end: this.isFailure(err) ? END.failed : END.ignored, filterError: undefined };
     } catch (filterError) {
-      return { failure: true, filterError };
+      return { end: END.classifier_failed, filterError };
     }
+  }
+
+  /** Does what the core's guard protocol said (`step`, a GuardStep index). */
+  _then(step, value, err, filterError, args) {
+    switch (step) {
+      case STEP.return: return value;
+      case STEP.fallback: return this._fallback(err, args);
+      case STEP.rethrow_classifier_error: throw filterError;
+      default: throw err;
+    }
+  }
+
+  /** Events for how a permitted call ended (before the transitions it caused, as opossum). */
+  _emitEnd(end, value, err, ms) {
+    if (end === END.returned) {
+      this.emit('success', value, ms);
+      return;
+    }
+    if (err && err.code === 'ETIMEDOUT') this.emit('timeout', err);
+    if (end === END.failed || end === END.classifier_failed) this.emit('failure', err, ms);
   }
 
   async _fallback(err, args) {
@@ -280,10 +304,9 @@ class BreakerBase extends EventEmitter {
   }
 }
 
-/** The SPEC's config keys of breaker options (a `timeout` is also the slow-call limit). */
+/** The SPEC's config keys of breaker options (the rest are this wrapper's own). */
 function coreConfig(options) {
   const { timeout, errorFilter, fallback, clock, name, ...config } = options;
-  if (timeout !== undefined && config.slow_call_seconds === undefined) config.slow_call_seconds = timeout / 1000;
   return Object.keys(config).length ? config : undefined;
 }
 
@@ -292,7 +315,8 @@ function coreConfig(options) {
  * resilience4j's defaults).
  *
  * `options`: the SPEC's config keys (`window`, `failure_rate_threshold`, ...), plus
- * `timeout` (ms; a timed-out call fails and counts as slow), `errorFilter(err)` (true: the
+ * `timeout` (ms; a timed-out call fails — what counts as slow is `slow_call_seconds`, as in
+ * every language), `errorFilter(err)` (true: the
  * error does not count against the dependency), `fallback(...args)`, and `clock()` in
  * milliseconds (default `performance.now`).
  *
@@ -323,41 +347,39 @@ class CircuitBreaker extends BreakerBase {
     const started = this._now();
     const bits = native.breakerAcquire(this._handle, started);
     this._transitions(bits);
+    const hasFallback = this.fallbackFn !== undefined;
     if (!(bits & 1)) {
       const err = new CircuitOpenError('call_rejected', `call rejected: circuit breaker ${this.name} is ${this.state}`, 'breaker');
       this.emit('reject', err);
-      return this._fallback(err, args);
+      return this._then(native.guardStep(REFUSED, hasFallback) >> 4, undefined, err, undefined, args);
     }
     const call = withTimeout(() => fn(...args), this.timeout);
+    let value, err, filterError;
+    let end = END.returned;
     try {
-      const result = await call.pending;
-      const ended = this._now();
-      const recorded = native.breakerRecord(this._handle, ended, false, ended - started);
-      this.emit('success', result, (ended - started) * 1000);
-      this._transitions(recorded);
-      return result;
-    } catch (err) {
-      const ended = this._now();
-      const { failure, filterError } = this._classify(err);
-      const recorded = native.breakerRecord(this._handle, ended, failure, ended - started);
-      if (err && err.code === 'ETIMEDOUT') this.emit('timeout', err);
-      if (failure) this.emit('failure', err, (ended - started) * 1000);
-      // The outcome is reported before the transition it caused (as opossum does).
-      this._transitions(recorded);
-      if (filterError !== undefined) throw filterError;
-      if (!failure) throw err;
-      return this._fallback(err, args);
+      value = await call.pending;
+    } catch (e) {
+      err = e;
+      ({ end, filterError } = this._classify(e));
     } finally {
       call.clear();
     }
+    const ended = this._now();
+    // The core records the call as the guard protocol says and tells what to do next.
+    const bits2 = native.breakerFinish(this._handle, ended, end, ended - started, hasFallback);
+    this._emitEnd(end, value, err, (ended - started) * 1000);
+    this._transitions(bits2);
+    return this._then(bits2 >> 4, value, err, filterError, args);
   }
+
 
 
   get state() {
     return this._native.metrics(this._now()).state;
   }
+  /** Whether the breaker refuses calls now (`open` or `forced_open`), as the core says. */
   get opened() {
-    return this.state === 'open' || this.state === 'forced_open';
+    return this._native.rejectsCalls(this._now());
   }
   get halfOpen() {
     return this.state === 'half_open';
@@ -422,34 +444,33 @@ class SharedCircuitBreaker extends BreakerBase {
   async fire(fn, ...args) {
     const permit = await this._native.acquire();
     this._drainShared();
+    const hasFallback = this.fallbackFn !== undefined;
     if (permit < 0) {
-      const err = new CircuitOpenError('call_rejected', `call rejected: circuit breaker ${this.name} is open`, 'breaker');
+      const err = new CircuitOpenError('call_rejected', `call rejected: circuit breaker ${this.name} is ${this.state}`, 'breaker');
       this.emit('reject', err);
-      return this._fallback(err, args);
+      return this._then(native.guardStep(REFUSED, hasFallback) >> 4, undefined, err, undefined, args);
     }
     const started = performance.now();
     const call = withTimeout(() => fn(...args), this.timeout);
+    let value, err, filterError;
+    let end = END.returned;
     try {
-      const result = await call.pending;
-      const ms = performance.now() - started;
-      await this._native.record(permit === 1, false, ms / 1000);
-      this.emit('success', result, ms);
-      this._drainShared();
-      return result;
-    } catch (err) {
-      const ms = performance.now() - started;
-      const { failure, filterError } = this._classify(err);
-      await this._native.record(permit === 1, failure, ms / 1000);
-      if (err && err.code === 'ETIMEDOUT') this.emit('timeout', err);
-      if (failure) this.emit('failure', err, ms);
-      this._drainShared();
-      if (filterError !== undefined) throw filterError;
-      if (!failure) throw err;
-      return this._fallback(err, args);
+      value = await call.pending;
+    } catch (e) {
+      err = e;
+      ({ end, filterError } = this._classify(e));
     } finally {
       call.clear();
     }
+    const ms = performance.now() - started;
+    // The core says what to record (1 success, 2 failure) and what to do next.
+    const verdict = native.guardStep(end, hasFallback);
+    if (verdict & 3) await this._native.record(permit === 1, (verdict & 3) === 2, ms / 1000);
+    this._emitEnd(end, value, err, ms);
+    this._drainShared();
+    return this._then(verdict >> 4, value, err, filterError, args);
   }
+
 
   /** Whether calls currently go through Redis (else through the local breaker). */
   get isShared() {

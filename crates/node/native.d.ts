@@ -151,7 +151,6 @@ export declare class NativeBreaker {
   /** A handle for `breakerAcquire` / `breakerRecord`. */
   handle(): ExternalObject<'BreakerHandle'>
   acquire(t: number): number
-  record(t: number, failure: boolean, seconds: number): number
   /** Transitions since the last call, in order. */
   takeTransitions(): Array<TransitionObject>
   forceOpen(t: number): string
@@ -159,6 +158,8 @@ export declare class NativeBreaker {
   reset(t: number): string
   /** A snapshot at `t`: state, calls, failure_rate, slow_call_rate, seconds_until_half_open, stats. */
   metrics(t: number): import('./types').BreakerMetrics
+  /** Whether the breaker refuses calls at `t` (`open` or `forced_open`). */
+  rejectsCalls(t: number): boolean
 }
 
 /** Last good answers (JSON values) with attribution, bounded and expiring; times from the caller. */
@@ -377,11 +378,17 @@ export interface AuditResult {
 /** `NativeBreaker#acquire` through a handle. */
 export declare function breakerAcquire(handle: ExternalObject<'BreakerHandle'>, t: number): number
 
-/** `NativeBreaker#record` through a handle. */
-export declare function breakerRecord(handle: ExternalObject<'BreakerHandle'>, t: number, failure: boolean, seconds: number): number
+/**
+ * Ends a permitted call through a handle: records it as the guard protocol says and returns
+ * the pending-transitions bit (2) with the `GuardStep` index in bits 4 and up.
+ */
+export declare function breakerFinish(handle: ExternalObject<'BreakerHandle'>, t: number, end: number, seconds: number, hasFallback: boolean): number
 
 /** Unleash-compatible bucket of `id` in `group`: 1..=modulus. */
 export declare function bucket(id: string, group: string, modulus?: number | undefined | null, seed?: number | undefined | null): number
+
+/** The names of the call ends, in the order their indices mean. */
+export declare function callEnds(): Array<string>
 
 /** A creator and its weight (a decimal string, or a number). */
 export interface CreatorArg {
@@ -413,6 +420,15 @@ export interface FlagStateObject {
   enabled: boolean
   intensity: number
 }
+
+/**
+ * The guard protocol's verdict alone (for the shared breaker, which records through Redis):
+ * what to record (0 nothing, 1 success, 2 failure) with the `GuardStep` index in bits 4 and up.
+ */
+export declare function guardStep(end: number, hasFallback: boolean): number
+
+/** The names of the guard steps, in the order their indices mean. */
+export declare function guardSteps(): Array<string>
 
 /** L1–L5 health of the built-in model from boolean check results. */
 export declare function health(checks: Record<string, boolean>): import('./types').HealthReport

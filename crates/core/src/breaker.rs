@@ -53,6 +53,14 @@ string_enum! {
     }
 }
 
+impl BreakerState {
+    /// Whether the breaker refuses calls in this state (`open` or `forced_open`): what
+    /// opossum calls `opened`.
+    pub fn rejects_calls(self) -> bool {
+        matches!(self, BreakerState::Open | BreakerState::ForcedOpen)
+    }
+}
+
 /// The outcome of a protected call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -73,6 +81,76 @@ impl FromStr for Outcome {
                 "unknown outcome {other:?}: expected \"success\" or \"failure\""
             ))),
         }
+    }
+}
+
+string_enum! {
+    /// How a guarded call ended, as the code that ran it saw it (the guard protocol, see
+    /// [`guard`]).
+    pub enum CallEnd {
+        /// It returned a value.
+        Returned = "returned",
+        /// It raised an error that counts against the dependency.
+        Failed = "failed",
+        /// It raised an error that does not count (an ignored or filtered error).
+        Ignored = "ignored",
+        /// The code judging whether the error counts raised an error itself.
+        ClassifierFailed = "classifier_failed",
+        /// It was cancelled before it ended (a timed-out or cancelled task).
+        Cancelled = "cancelled",
+    }
+    parse: "call end" => BreakerError::InvalidOp
+}
+
+string_enum! {
+    /// What to do once a guarded call is over (see [`guard`]).
+    pub enum GuardStep {
+        /// Return the call's value.
+        Return = "return",
+        /// Serve the fallback instead.
+        Fallback = "fallback",
+        /// Let the call's error (or the breaker's refusal) through.
+        Rethrow = "rethrow",
+        /// Let the classifier's own error through.
+        RethrowClassifierError = "rethrow_classifier_error",
+    }
+}
+
+/// The guard protocol every language follows around a protected call: acquire a permit;
+/// without one (`end` is `None`) nothing is recorded and the fallback is served if there is
+/// one, else the refusal is raised. With one, the call ends as `end`, which is recorded as:
+///
+/// | end | recorded | then |
+/// |---|---|---|
+/// | returned | success | return the value |
+/// | failed | failure | the fallback if there is one, else rethrow |
+/// | ignored | success | rethrow (an ignored error is the caller's, never hidden) |
+/// | classifier failed | failure | rethrow the classifier's error |
+/// | cancelled | failure | rethrow the cancellation (no fallback) |
+///
+/// The permit is always recorded, so a half-open breaker never waits for a call that ended.
+///
+/// ```
+/// use liberation_gates::breaker::{guard, CallEnd, GuardStep, Outcome};
+/// assert_eq!(guard(None, true), (None, GuardStep::Fallback));
+/// assert_eq!(guard(Some(CallEnd::Failed), false), (Some(Outcome::Failure), GuardStep::Rethrow));
+/// assert_eq!(guard(Some(CallEnd::Cancelled), true), (Some(Outcome::Failure), GuardStep::Rethrow));
+/// ```
+pub fn guard(end: Option<CallEnd>, has_fallback: bool) -> (Option<Outcome>, GuardStep) {
+    let fallback_or_rethrow = if has_fallback {
+        GuardStep::Fallback
+    } else {
+        GuardStep::Rethrow
+    };
+    match end {
+        None => (None, fallback_or_rethrow),
+        Some(CallEnd::Returned) => (Some(Outcome::Success), GuardStep::Return),
+        Some(CallEnd::Failed) => (Some(Outcome::Failure), fallback_or_rethrow),
+        Some(CallEnd::Ignored) => (Some(Outcome::Success), GuardStep::Rethrow),
+        Some(CallEnd::ClassifierFailed) => {
+            (Some(Outcome::Failure), GuardStep::RethrowClassifierError)
+        }
+        Some(CallEnd::Cancelled) => (Some(Outcome::Failure), GuardStep::Rethrow),
     }
 }
 
@@ -998,11 +1076,14 @@ impl CircuitBreaker {
     ) -> Result<Result<T, E>, Rejected> {
         let permit = self.try_acquire()?;
         let r = f();
-        let outcome = match &r {
-            Err(e) if is_failure(e) => Outcome::Failure,
-            _ => Outcome::Success,
+        let end = match &r {
+            Ok(_) => CallEnd::Returned,
+            Err(e) if is_failure(e) => CallEnd::Failed,
+            Err(_) => CallEnd::Ignored,
         };
-        permit.record(outcome);
+        if let (Some(outcome), _) = guard(Some(end), false) {
+            permit.record(outcome);
+        }
         Ok(r)
     }
 

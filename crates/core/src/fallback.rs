@@ -23,7 +23,7 @@
 //! assert_eq!(served.attribution.creators, ["amara"]);
 //! ```
 
-use crate::breaker::{CircuitBreaker, Outcome, Rejected};
+use crate::breaker::{guard, CallEnd, CircuitBreaker, GuardStep, Rejected};
 use crate::clock::Clock;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
@@ -231,20 +231,23 @@ impl<T: Clone> FallbackCache<T> {
             Ok(p) => p,
             Err(r) => return self.settle(key, None).ok_or(Unavailable::Rejected(r)),
         };
-        match f() {
-            Ok(answer) => {
-                permit.record(Outcome::Success);
-                let (value, attribution) = answer;
+        let r = f();
+        let end = match &r {
+            Ok(_) => CallEnd::Returned,
+            Err(e) if is_failure(e) => CallEnd::Failed,
+            Err(_) => CallEnd::Ignored,
+        };
+        // The cache is this guard's fallback.
+        let (outcome, step) = guard(Some(end), true);
+        if let Some(o) = outcome {
+            permit.record(o);
+        }
+        match (r, step) {
+            (Ok((value, attribution)), _) => {
                 Ok(self.fresh(key, value, attribution, self.clock.now()))
             }
-            Err(e) if !is_failure(&e) => {
-                permit.record(Outcome::Success);
-                Err(Unavailable::Failed(e))
-            }
-            Err(e) => {
-                permit.record(Outcome::Failure);
-                self.settle(key, None).ok_or(Unavailable::Failed(e))
-            }
+            (Err(e), GuardStep::Fallback) => self.settle(key, None).ok_or(Unavailable::Failed(e)),
+            (Err(e), _) => Err(Unavailable::Failed(e)),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::*;
 use liberation_gates as core;
-use liberation_gates::breaker::{BreakerConfig, Outcome, Transition};
+use liberation_gates::breaker::{guard, BreakerConfig, CallEnd, GuardStep, Outcome, Transition};
 use liberation_gates::fallback::Attribution;
 use napi::bindgen_prelude::{External, Object};
 use napi::De;
@@ -76,15 +76,6 @@ impl BreakerShared {
     fn acquire(&self, t: f64) -> u32 {
         (self.inner.acquire_at(t).is_ok() as u32) | self.pending()
     }
-    fn record(&self, t: f64, failure: bool, seconds: f64) -> u32 {
-        let outcome = if failure {
-            Outcome::Failure
-        } else {
-            Outcome::Success
-        };
-        self.inner.record_at(t, outcome, seconds);
-        self.pending()
-    }
 }
 
 /// A thread-safe circuit breaker driven with the caller's clock; `acquire` and `record` return
@@ -106,12 +97,63 @@ pub fn breaker_acquire(handle: &BreakerHandle, t: f64) -> u32 {
     handle.acquire(t)
 }
 
-/// `NativeBreaker#record` through a handle.
+/// The guard protocol's verdict (the core's `breaker::guard`): `end` is the index of the
+/// call's `CallEnd` (see [`call_ends`]), or -1 when the breaker refused the call.
+fn verdict(end: i32, has_fallback: bool) -> Result<(Option<Outcome>, GuardStep)> {
+    let end = match end {
+        -1 => None,
+        i => Some(
+            *usize::try_from(i)
+                .ok()
+                .and_then(|i| CallEnd::ALL.get(i))
+                .ok_or_else(|| arg(format!("unknown call end {i}")))?,
+        ),
+    };
+    Ok(guard(end, has_fallback))
+}
+
+/// Ends a permitted call through a handle: records it as the guard protocol says and returns
+/// the pending-transitions bit (2) with the `GuardStep` index in bits 4 and up.
 #[napi(
-    ts_args_type = "handle: ExternalObject<'BreakerHandle'>, t: number, failure: boolean, seconds: number"
+    ts_args_type = "handle: ExternalObject<'BreakerHandle'>, t: number, end: number, seconds: number, hasFallback: boolean"
 )]
-pub fn breaker_record(handle: &BreakerHandle, t: f64, failure: bool, seconds: f64) -> u32 {
-    handle.record(t, failure, seconds)
+pub fn breaker_finish(
+    handle: &BreakerHandle,
+    t: f64,
+    end: i32,
+    seconds: f64,
+    has_fallback: bool,
+) -> Result<u32> {
+    let (outcome, step) = verdict(end, has_fallback)?;
+    if let Some(o) = outcome {
+        handle.inner.record_at(t, o, seconds);
+    }
+    Ok(handle.pending() | (step as u32) << 4)
+}
+
+/// The guard protocol's verdict alone (for the shared breaker, which records through Redis):
+/// what to record (0 nothing, 1 success, 2 failure) with the `GuardStep` index in bits 4 and up.
+#[napi]
+pub fn guard_step(end: i32, has_fallback: bool) -> Result<u32> {
+    let (outcome, step) = verdict(end, has_fallback)?;
+    let record = match outcome {
+        None => 0,
+        Some(Outcome::Success) => 1,
+        Some(Outcome::Failure) => 2,
+    };
+    Ok(record | (step as u32) << 4)
+}
+
+/// The names of the call ends, in the order their indices mean.
+#[napi]
+pub fn call_ends() -> Vec<&'static str> {
+    CallEnd::NAMES.to_vec()
+}
+
+/// The names of the guard steps, in the order their indices mean.
+#[napi]
+pub fn guard_steps() -> Vec<&'static str> {
+    GuardStep::NAMES.to_vec()
 }
 
 #[napi]
@@ -144,10 +186,6 @@ impl NativeBreaker {
     #[napi]
     pub fn acquire(&self, t: f64) -> u32 {
         self.shared.acquire(t)
-    }
-    #[napi]
-    pub fn record(&self, t: f64, failure: bool, seconds: f64) -> u32 {
-        self.shared.record(t, failure, seconds)
     }
     /// Transitions since the last call, in order.
     #[napi]
@@ -182,6 +220,11 @@ impl NativeBreaker {
     #[napi(ts_return_type = "import('./types').BreakerMetrics")]
     pub fn metrics(&self, t: f64) -> Result<Value> {
         to_value(&self.shared.inner.metrics_at(t))
+    }
+    /// Whether the breaker refuses calls at `t` (`open` or `forced_open`).
+    #[napi]
+    pub fn rejects_calls(&self, t: f64) -> bool {
+        self.shared.inner.metrics_at(t).state.rejects_calls()
     }
 }
 

@@ -47,7 +47,7 @@ test('the fallback receives the arguments and the error', async () => {
   assert.equal(fallbacks.length, 5);
 });
 
-test('timeouts fail the call and count as slow', async () => {
+test('timeouts fail the call; what counts as slow is the config, as in every language', async () => {
   const b = new lg.CircuitBreaker({ window: { type: 'count', size: 2 }, minimum_calls: 2, slow_call_rate_threshold: 1, timeout: 20 });
   const timeouts = [];
   b.on('timeout', (e) => timeouts.push(e.code));
@@ -58,6 +58,21 @@ test('timeouts fail the call and count as slow', async () => {
   assert.equal(b.state, 'open');
   const s = b.stats;
   assert.equal(s.stats.failures, 2);
+});
+
+test('a timeout is not the slow-call limit: that is slow_call_seconds, as in every language', async () => {
+  // Timeouts filtered out are recorded as successes; with the old rule (timeout = slow-call
+  // limit) these 20 ms calls were slow and opened the breaker.
+  const b = new lg.CircuitBreaker({ window: { type: 'count', size: 2 }, minimum_calls: 2, slow_call_rate_threshold: 0.5, timeout: 20, errorFilter: (e) => e.code === 'ETIMEDOUT' });
+  for (let i = 0; i < 2; i++) {
+    await assert.rejects(b.fire(() => sleep(200)), (e) => e.code === 'ETIMEDOUT');
+  }
+  assert.equal(b.state, 'closed');
+  assert.equal(b.stats.calls, 2);
+  assert.equal(b.stats.slow_call_rate, 0);
+  assert.equal(b.opened, false);
+  b.open();
+  assert.equal(b.opened, true, 'forced open refuses calls');
 });
 
 test('errorFilter keeps caller errors from counting', async () => {

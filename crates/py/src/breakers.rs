@@ -2,8 +2,9 @@
 
 use crate::*;
 use liberation_gates as core;
-use liberation_gates::breaker::{BreakerConfig, Outcome};
+use liberation_gates::breaker::{guard, BreakerConfig, CallEnd, GuardStep, Outcome};
 use liberation_gates::clock::{Clock, SystemClock};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple};
@@ -254,35 +255,42 @@ impl Guarded {
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
+        // The core's guard protocol decides what is recorded and what happens next.
+        let has_fallback = self.fallback.is_some();
+        let fallback = || match &self.fallback {
+            Some(f) => f.call(py, args, kwargs),
+            None => Err(PyValueError::new_err("no fallback")),
+        };
         let permit = match self.breaker.acquire(py) {
             Ok(p) => p,
             Err(rejected) => {
-                return match &self.fallback {
-                    Some(f) => f.call(py, args, kwargs),
-                    None => Err(err(core::error::BreakerError::from(rejected))),
+                return match guard(None, has_fallback).1 {
+                    GuardStep::Fallback => fallback(),
+                    _ => Err(err(core::error::BreakerError::from(rejected))),
                 }
             }
         };
-        match self.func.call(py, args, kwargs) {
-            Ok(v) => {
-                self.breaker.record(py, permit, Outcome::Success);
-                Ok(v)
-            }
-            Err(e) => {
-                // A classification that raises (a bad exception tuple) counts as a failure
-                // and the original error goes on.
-                let failed = self.is_failure(py, &e).unwrap_or(true);
-                let outcome = if failed {
-                    Outcome::Failure
-                } else {
-                    Outcome::Success
-                };
-                self.breaker.record(py, permit, outcome);
-                match (&self.fallback, failed) {
-                    (Some(f), true) => f.call(py, args, kwargs),
-                    _ => Err(e),
+        let result = self.func.call(py, args, kwargs);
+        let mut classifier_error = None;
+        let end = match &result {
+            Ok(_) => CallEnd::Returned,
+            Err(e) => match self.is_failure(py, e) {
+                Ok(true) => CallEnd::Failed,
+                Ok(false) => CallEnd::Ignored,
+                Err(c) => {
+                    classifier_error = Some(c);
+                    CallEnd::ClassifierFailed
                 }
-            }
+            },
+        };
+        let (outcome, step) = guard(Some(end), has_fallback);
+        if let Some(o) = outcome {
+            self.breaker.record(py, permit, o);
+        }
+        match (step, result, classifier_error) {
+            (GuardStep::Fallback, _, _) => fallback(),
+            (GuardStep::RethrowClassifierError, _, Some(c)) => Err(c),
+            (_, result, _) => result,
         }
     }
     /// Binds like a function: `obj.method` gives a bound method.

@@ -354,3 +354,18 @@ def test_a_classifier_that_raises_in_half_open_still_records_the_permit() -> Non
         with breaker:
             raise KeyError("odd")
     assert breaker.metrics()["stats"]["failures"] == 8
+
+
+def test_the_native_decorator_follows_the_guard_protocol_when_classifying_fails() -> None:
+    """A failure-exception tuple that cannot classify (isinstance raises) is the classifier
+    failing: recorded as a failure, and its own error raised — as a subclass whose is_failure
+    raises, and as Node's errorFilter that throws (the core's breaker::guard decides)."""
+    b = lg.CircuitBreaker({"minimum_calls": 1}, failure_exceptions=("not a type",))  # type: ignore[arg-type]
+
+    @b
+    def f() -> None:
+        raise ValueError("the call's own error")
+
+    with pytest.raises(TypeError, match="isinstance"):
+        f()
+    assert b.metrics()["stats"]["failures"] == 1
