@@ -505,6 +505,33 @@ class SharedCircuitBreaker extends BreakerBase {
 }
 
 /**
+ * The breakers a policy file configures (its `breakers` section), one `CircuitBreaker` per
+ * name, made on first use with the config the core validated. `get` of a name the policy
+ * does not configure throws BreakerError `unknown_breaker`. `options` (`clock`, `timeout`,
+ * `errorFilter`, `fallback`) go to every breaker.
+ */
+class BreakerRegistry {
+  constructor(policy, options = {}) {
+    this._policy = policy;
+    this._options = options;
+    this._breakers = new Map();
+  }
+  /** The breakers the policy configures, sorted. */
+  get names() {
+    return this._policy.breakerNames;
+  }
+  /** The breaker called `name` (the same object on every call). */
+  get(name) {
+    let b = this._breakers.get(name);
+    if (b === undefined) {
+      b = new CircuitBreaker({ ...this._options, ...this._policy.breakerConfig(name), name });
+      this._breakers.set(name, b);
+    }
+    return b;
+  }
+}
+
+/**
  * Last good answers per key with their attribution, served while a dependency is down.
  * Bounded (`capacity`, oldest evicted first) and expiring (`ttlSeconds`).
  */
@@ -575,6 +602,7 @@ module.exports = {
   Store,
   CircuitBreaker,
   SharedCircuitBreaker,
+  BreakerRegistry,
   FallbackCache,
   errorKinds: native.errorKinds,
   raiseForTest: guarded(native.raiseForTest),

@@ -167,3 +167,16 @@ export class FallbackCache {
 }
 
 export function raiseForTest(family: string, kind: string): void;
+
+/**
+ * The breakers a policy file configures (its `breakers` section), one `CircuitBreaker` per
+ * name, made on first use; `get` of a name the policy does not configure throws BreakerError
+ * `unknown_breaker`. `options` go to every breaker.
+ */
+export class BreakerRegistry {
+  constructor(policy: import('./native').Policy, options?: Omit<BreakerOptions, 'name'>);
+  /** The breakers the policy configures, sorted. */
+  readonly names: string[];
+  /** The breaker called `name` (the same object on every call). */
+  get(name: string): CircuitBreaker;
+}

@@ -223,6 +223,13 @@ export declare class Policy {
   /** Writes the policy in `format` (default "toml"). */
   dumps(format?: string | undefined | null): string
   get ruleIds(): Array<string>
+  /** The names of the breakers the policy file configures, sorted. */
+  get breakerNames(): Array<string>
+  /**
+   * The config of the breaker called `name` (for `CircuitBreaker`); BreakerError
+   * `unknown_breaker` when the policy configures none.
+   */
+  breakerConfig(name: string): Record<string, unknown>
   /** `[metrics, checks]`: the names the policy reads. */
   inputs(): [string[], string[]]
   /** A fresh evaluator. */

@@ -252,6 +252,17 @@ impl Policy {
     pub fn rule_ids(&self) -> Vec<String> {
         self.inner.rules().iter().map(|r| r.id.clone()).collect()
     }
+    /// The names of the breakers the policy file configures, sorted.
+    #[napi(getter)]
+    pub fn breaker_names(&self) -> Vec<String> {
+        self.inner.breaker_names()
+    }
+    /// The config of the breaker called `name` (for `CircuitBreaker`); BreakerError
+    /// `unknown_breaker` when the policy configures none.
+    #[napi(ts_return_type = "Record<string, unknown>")]
+    pub fn breaker_config(&self, name: String) -> Result<Value> {
+        to_value(&self.inner.breaker_config(&name).map_err(err)?)
+    }
     /// `[metrics, checks]`: the names the policy reads.
     #[napi(ts_return_type = "[string[], string[]]")]
     pub fn inputs(&self) -> Vec<Vec<String>> {

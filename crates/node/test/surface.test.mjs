@@ -77,3 +77,15 @@ test('a window rate reads back its rate', () => {
   w.push(0, 100, 5);
   assert.equal(w.rate, 0.05);
 });
+
+test("a breaker registry from a policy file's breakers section", () => {
+  const policy = lg.Policy.fromPath(new URL('examples/policies/service.yaml', root).pathname);
+  const registry = new lg.BreakerRegistry(policy);
+  assert.deepEqual(registry.names, policy.breakerNames);
+  const name = registry.names[0];
+  const b = registry.get(name);
+  assert.equal(registry.get(name), b);
+  assert.equal(b.name, name);
+  assert.equal(b.state, 'closed');
+  assert.throws(() => registry.get('no-such-breaker'), (e) => e instanceof lg.BreakerError && e.code === 'unknown_breaker');
+});

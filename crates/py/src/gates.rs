@@ -168,6 +168,16 @@ impl Policy {
     fn rule_ids(&self) -> Vec<String> {
         self.inner.rules().iter().map(|r| r.id.clone()).collect()
     }
+    /// The names of the breakers the policy file configures, sorted.
+    #[getter]
+    fn breaker_names(&self) -> Vec<String> {
+        self.inner.breaker_names()
+    }
+    /// The config of the breaker called `name` (a dict for `CircuitBreaker`); BreakerError
+    /// `unknown_breaker` when the policy configures none.
+    fn breaker_config<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.breaker_config(name).map_err(err)?)
+    }
     /// `(metrics, checks)` the policy reads.
     fn inputs(&self) -> (Vec<String>, Vec<String>) {
         self.inner.inputs()

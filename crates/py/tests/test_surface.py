@@ -88,3 +88,16 @@ def test_a_policy_test_file_runs_and_reports_mismatches() -> None:
     assert lg.run_policy_test(wrong, "yaml")["mismatches"], "a wrong expectation is reported"
     with pytest.raises(lg.PolicyError):
         lg.run_policy_test("interval: 60\npolicy: other.yaml\nexpect: []\n", "yaml")
+
+
+def test_a_breaker_registry_from_a_policy_files_breakers_section() -> None:
+    policy = lg.Policy.from_path(ROOT / "examples" / "policies" / "service.yaml")
+    registry = lg.BreakerRegistry(policy)
+    assert registry.names == policy.breaker_names and registry.names
+    name = registry.names[0]
+    b = registry.get(name)
+    assert registry.get(name) is b and b.name == name
+    assert b.metrics()["state"] == "closed"
+    with pytest.raises(lg.BreakerError) as info:
+        registry.get("no-such-breaker")
+    assert info.value.kind == "unknown_breaker"

@@ -30,10 +30,60 @@ pub(crate) struct Reading {
 
 /// One member, one vote (SPEC §5).
 #[wasm_bindgen]
-pub struct Proposal;
+pub struct Proposal {
+    inner: core::governance::Proposal,
+}
 
 #[wasm_bindgen]
 impl Proposal {
+    /// A proposal to `electorate`, open from `opensAt` to `closesAt`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string[]")] electorate: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] quorum: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] pass_threshold: JsValue,
+        opens_at: f64,
+        closes_at: f64,
+    ) -> Result<Proposal> {
+        let electorate: Vec<String> = from_js(electorate, "electorate")?;
+        let (quorum, threshold) = (
+            text_arg(&quorum, "quorum")?,
+            text_arg(&pass_threshold, "passThreshold")?,
+        );
+        core::governance::Proposal::new(electorate, &quorum, &threshold, opens_at, closes_at)
+            .map(|inner| Proposal { inner })
+            .map_err(err)
+    }
+    /// Casts a vote; a refusal throws with its code and changes nothing.
+    pub fn cast(
+        &mut self,
+        t: f64,
+        #[wasm_bindgen(unchecked_param_type = "string")] member: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] choice: JsValue,
+    ) -> Result<()> {
+        let (member, choice) = (text_arg(&member, "member")?, text_arg(&choice, "choice")?);
+        self.inner.cast(t, &member, &choice).map(drop).map_err(err)
+    }
+    /// The votes counted at `now`.
+    #[wasm_bindgen(unchecked_return_type = "{ yes: number; no: number; abstain: number }")]
+    pub fn tally(&self, now: f64) -> Result<JsValue> {
+        to_js(&self.inner.tally(now))
+    }
+    /// "open", "passed", "rejected" or "no_quorum" at `now`.
+    pub fn status(&self, now: f64) -> String {
+        self.inner.status(now).as_str().to_string()
+    }
+    /// The decision the proposal makes about `subject` at `now`, with its tally.
+    #[wasm_bindgen(unchecked_return_type = "CommunityDecision")]
+    pub fn decision(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] subject: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
+        now: f64,
+    ) -> Result<JsValue> {
+        let (subject, action) = (text_arg(&subject, "subject")?, text_arg(&action, "action")?);
+        to_js(&self.inner.decision(subject, action, now))
+    }
     /// Reads a proposal at `now` from votes `[{t, member, choice}]` in the order cast.
     #[wasm_bindgen(unchecked_return_type = "ProposalReading")]
     pub fn read(

@@ -82,3 +82,13 @@ test('burn rates and policy tests (JSON in this build)', () => {
   w.push(0, 100, 5);
   assert.equal(w.rate, 0.05);
 });
+
+test('a proposal voted in the browser makes a decision the flags accept', () => {
+  const p = new lg.Proposal(['amara', 'kofi'], '0.5', '0.5', 0, 100);
+  p.cast(1, 'amara', 'yes');
+  assert.throws(() => p.cast(2, 'mallory', 'yes'), (e) => e.code === 'not_a_member');
+  assert.deepEqual(p.tally(100), { yes: 1, no: 0, abstain: 0 });
+  assert.equal(p.status(100), 'passed');
+  const d = p.decision('flag:democratic_governance', 'disable', 100);
+  assert.equal(d.status, 'passed');
+});

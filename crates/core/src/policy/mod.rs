@@ -534,6 +534,26 @@ impl Policy {
             .collect()
     }
 
+    /// The names of the breakers the policy file configures, sorted.
+    pub fn breaker_names(&self) -> Vec<String> {
+        self.spec.breakers.keys().cloned().collect()
+    }
+
+    /// The config of the breaker called `name` in the policy file; `unknown_breaker` when the
+    /// file configures none of that name.
+    pub fn breaker_config(
+        &self,
+        name: &str,
+    ) -> Result<crate::breaker::BreakerConfig, crate::error::BreakerError> {
+        let input = self.spec.breakers.get(name).ok_or_else(|| {
+            crate::error::BreakerError::UnknownBreaker(format!(
+                "the policy configures no breaker {name:?} (it has: {})",
+                self.breaker_names().join(", ")
+            ))
+        })?;
+        crate::breaker::BreakerConfig::try_from(input.clone())
+    }
+
     /// The flags defined in the policy file.
     pub fn flags(&self) -> Result<crate::flags::FlagSet, crate::error::FlagError> {
         crate::flags::FlagSet::new(self.spec.flags.clone())

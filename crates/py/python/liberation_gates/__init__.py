@@ -54,7 +54,7 @@ from ._native import (
     run_policy_test,
     simulate,
 )
-from .breaker import Attribution, CircuitBreaker, FallbackCache, Served
+from .breaker import Attribution, BreakerRegistry, CircuitBreaker, FallbackCache, Served
 from .errors import (
     BreakerError,
     BucketError,
@@ -150,6 +150,7 @@ __all__ = [
     "bucket",
     "BreakerMachine",
     "CircuitBreaker",
+    "BreakerRegistry",
     "FallbackCache",
     "Attribution",
     "Served",

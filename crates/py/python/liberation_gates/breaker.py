@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping, Optional, Protocol, Tuple, Type, TypeVar, cast, overload
 
 from . import _native
+from ._native import Policy
 from .errors import CircuitOpenError
 
 T = TypeVar("T")
@@ -269,6 +270,44 @@ class CircuitBreaker:
 
     def __repr__(self) -> str:
         return f"CircuitBreaker(name={self.name!r}, state={self.state!r})"
+
+
+class BreakerRegistry:
+    """The breakers a policy file configures (its ``breakers`` section), one
+    :class:`CircuitBreaker` per name, made on first use with the config the core validated.
+
+    >>> policy = Policy.parse('''
+    ... rules = [{ id = "errors", metric = "http_error_rate", op = ">", threshold = 0.05, action = "rollback", severity = "critical" }]
+    ... [breakers.events]
+    ... minimum_calls = 5
+    ... ''', "toml")
+    >>> registry = BreakerRegistry(policy)
+    >>> registry.names
+    ['events']
+    >>> registry.get("events").state
+    'closed'
+
+    ``get`` of a name the policy does not configure raises :class:`BreakerError`
+    (``unknown_breaker``). Keyword arguments (``clock``, ``failure_exceptions``,
+    ``ignore_exceptions``, ``fallback``, ``shared``) go to every breaker.
+    """
+
+    def __init__(self, policy: Policy, **options: Any) -> None:
+        self._policy = policy
+        self._options = options
+        self._breakers: dict[str, CircuitBreaker] = {}
+
+    @property
+    def names(self) -> list[str]:
+        """The breakers the policy configures, sorted."""
+        return self._policy.breaker_names
+
+    def get(self, name: str) -> CircuitBreaker:
+        """The breaker called ``name`` (the same object on every call)."""
+        if name not in self._breakers:
+            config = self._policy.breaker_config(name)
+            self._breakers[name] = CircuitBreaker(config, name=name, **self._options)
+        return self._breakers[name]
 
 
 @dataclass(frozen=True)
