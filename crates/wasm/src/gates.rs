@@ -1,54 +1,10 @@
-//! Deployment gates: health, thresholds, windows, policies, simulations, plans, rollouts.
+//! Deployment gates: thresholds, windows, policies, simulations, rollouts.
 
 use crate::convert::*;
 use liberation_gates as core;
 use liberation_gates::Num;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-
-/// A health model (SPEC §11): checks `{name, level, critical}` in levels 1–5.
-#[wasm_bindgen]
-pub struct HealthModel {
-    inner: core::health::HealthModel,
-}
-
-#[wasm_bindgen]
-impl HealthModel {
-    /// `checks`: `[{name, level, critical?}]` (`critical` defaults to true).
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "CheckDef[]")] checks: JsValue,
-    ) -> Result<HealthModel> {
-        let checks: Vec<core::health::CheckInput> =
-            from_js_strict(checks).map_err(|e| err(core::error::HealthError::InvalidCheck(e)))?;
-        core::health::HealthModel::new(checks)
-            .map(|inner| HealthModel { inner })
-            .map_err(err)
-    }
-    /// The platform's model, with the check names the built-in policy and plan share.
-    pub fn builtin() -> HealthModel {
-        HealthModel {
-            inner: core::health::HealthModel::builtin(),
-        }
-    }
-    /// The declared checks, `[{name, level, critical}]`.
-    #[wasm_bindgen(getter, unchecked_return_type = "CheckDef[]")]
-    pub fn checks(&self) -> Result<JsValue> {
-        to_js(&self.inner.checks())
-    }
-    /// Evaluates `{name: "up" | "degraded" | "down" | null}`:
-    /// `{levels, overall, action, failing, checks}`.
-    #[wasm_bindgen(unchecked_return_type = "HealthReport")]
-    pub fn evaluate(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, HealthStatus | null>")]
-        status: JsValue,
-    ) -> Result<JsValue> {
-        let status: serde_json::Value = serde_wasm_bindgen::from_value(status)
-            .map_err(|e| err(core::error::HealthError::InvalidStatus(e.to_string())))?;
-        to_js(&self.inner.evaluate_value(&status).map_err(err)?)
-    }
-}
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -190,7 +146,7 @@ pub fn run_policy_test(
 /// A deployment-safety policy (SPEC §7); JSON only in the browser build.
 #[wasm_bindgen]
 pub struct Policy {
-    inner: core::policy::Policy,
+    pub(crate) inner: core::policy::Policy,
 }
 
 #[wasm_bindgen]
@@ -306,59 +262,10 @@ pub fn simulate(
     to_js(&core::simulate::run_text(&text, policy, plan, started_at).map_err(err)?)
 }
 
-/// The six-phase deployment plan (SPEC §9).
-#[wasm_bindgen]
-pub struct DeploymentPlan {
-    inner: core::plan::DeploymentPlan,
-}
-
-#[wasm_bindgen]
-impl DeploymentPlan {
-    /// The built-in plan.
-    pub fn builtin() -> DeploymentPlan {
-        DeploymentPlan {
-            inner: core::plan::DeploymentPlan::builtin(),
-        }
-    }
-    /// Reads a deployment plan's text (`format` "json"; TOML and YAML are not in this build).
-    pub fn parse(
-        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] format: JsValue,
-    ) -> Result<DeploymentPlan> {
-        let format = text_arg(&format, "format")?.parse().map_err(err)?;
-        core::plan::DeploymentPlan::parse(&text_arg(&text, "text")?, format)
-            .map(|inner| DeploymentPlan { inner })
-            .map_err(err)
-    }
-    /// Phase names, in order.
-    #[wasm_bindgen(getter)]
-    pub fn phases(&self) -> Vec<String> {
-        self.inner.phases.iter().map(|p| p.name.clone()).collect()
-    }
-    /// Evaluates one phase: `{phase, passed, action, failed, missing, liberation_failed}`.
-    #[wasm_bindgen(unchecked_return_type = "PhaseResult")]
-    pub fn evaluate(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] phase: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, number | null> | null")]
-        metrics: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Record<string, boolean | null> | null")]
-        checks: JsValue,
-    ) -> Result<JsValue> {
-        let o = observation(0.0, metrics, checks)?;
-        to_js(
-            &self
-                .inner
-                .evaluate_phase(&text_arg(&phase, "phase")?, &o)
-                .map_err(err)?,
-        )
-    }
-}
-
 /// A progressive-rollout plan.
 #[wasm_bindgen]
 pub struct RolloutPlan {
-    inner: core::rollout::RolloutPlan,
+    pub(crate) inner: core::rollout::RolloutPlan,
 }
 
 #[wasm_bindgen]
@@ -418,7 +325,7 @@ pub(crate) fn rstate(s: core::rollout::RolloutState) -> Result<JsValue> {
 /// A running canary rollout (SPEC §8).
 #[wasm_bindgen]
 pub struct Rollout {
-    inner: core::rollout::Rollout,
+    pub(crate) inner: core::rollout::Rollout,
 }
 
 impl Rollout {
@@ -486,103 +393,5 @@ impl Rollout {
     #[wasm_bindgen(getter, unchecked_return_type = "RolloutStateObject")]
     pub fn state(&self) -> Result<JsValue> {
         rstate(self.inner.state())
-    }
-}
-
-/// A blue-green deployment: green staged beside blue, a pre-promotion gate, then a
-/// post-promotion gate watched for `watchSeconds` (SPEC §8).
-#[wasm_bindgen]
-pub struct BlueGreen {
-    inner: core::rollout::BlueGreen,
-}
-
-#[wasm_bindgen]
-impl BlueGreen {
-    #[wasm_bindgen(constructor)]
-    pub fn new(watch_seconds: f64) -> BlueGreen {
-        BlueGreen {
-            inner: core::rollout::BlueGreen::new(watch_seconds),
-        }
-    }
-    /// "staged", "aborted", "promoted", "switched_back" or "completed".
-    #[wasm_bindgen(getter, unchecked_return_type = "string")]
-    pub fn status(&self) -> Result<JsValue> {
-        to_js(&self.inner.status())
-    }
-    /// Reports the pre-promotion gate at `t`: passing promotes, failing aborts.
-    #[wasm_bindgen(js_name = preGate, unchecked_return_type = "string")]
-    pub fn pre_gate(&mut self, t: f64, passed: bool) -> Result<JsValue> {
-        to_js(&self.inner.pre_gate(t, passed))
-    }
-    /// Reports the post-promotion gate at `t`: failing switches back to blue; passing until
-    /// the watch period is over completes.
-    #[wasm_bindgen(js_name = postGate, unchecked_return_type = "string")]
-    pub fn post_gate(&mut self, t: f64, passed: bool) -> Result<JsValue> {
-        to_js(&self.inner.post_gate(t, passed))
-    }
-}
-
-/// After a rollback caused by a liberation rule, a service redeploys only with a passed
-/// community decision `redeploy:<service>`.
-#[wasm_bindgen]
-pub struct RedeployGuard {
-    inner: core::rollout::RedeployGuard,
-}
-
-#[wasm_bindgen]
-impl RedeployGuard {
-    #[wasm_bindgen(constructor)]
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> RedeployGuard {
-        RedeployGuard {
-            inner: core::rollout::RedeployGuard::new(),
-        }
-    }
-    /// Notes a policy decision (as `observe` returned it) about `service`; a liberation
-    /// rollback blocks redeployment.
-    pub fn record(
-        &mut self,
-        policy: &Policy,
-        #[wasm_bindgen(unchecked_param_type = "string")] service: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Decision")] decision: JsValue,
-    ) -> Result<()> {
-        let d: core::policy::PolicyDecision = from_js(decision, "decision")?;
-        self.inner
-            .record(&policy.inner, &text_arg(&service, "service")?, &d);
-        Ok(())
-    }
-    /// The liberation rules that blocked `service`, or undefined.
-    #[wasm_bindgen(js_name = blockedBy)]
-    pub fn blocked_by(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] service: JsValue,
-    ) -> Result<Option<Vec<String>>> {
-        Ok(self
-            .inner
-            .blocked_by(&text_arg(&service, "service")?)
-            .map(<[String]>::to_vec))
-    }
-    /// Starts a rollout of `service`; a blocked service needs a passed `redeploy:<service>`
-    /// decision `{subject, action, status}` (`redeploy_needs_approval` otherwise).
-    pub fn start(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "string")] service: JsValue,
-        plan: Option<RolloutPlan>,
-        started_at: Option<f64>,
-        #[wasm_bindgen(
-            unchecked_param_type = "{ subject: string; action: string; status: string } | null | undefined"
-        )]
-        decision: JsValue,
-    ) -> Result<Rollout> {
-        let decision: Option<core::governance::Decision> = match opt(&decision) {
-            true => Some(from_js(decision, "decision")?),
-            false => None,
-        };
-        let plan = plan.map(|p| p.inner).unwrap_or_default();
-        let service = text_arg(&service, "service")?;
-        self.inner
-            .start(&service, plan, started_at.unwrap_or(0.0), decision.as_ref())
-            .map(|inner| Rollout { inner })
-            .map_err(err)
     }
 }

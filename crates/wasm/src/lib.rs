@@ -12,11 +12,13 @@ mod community;
 mod convert;
 mod gates;
 mod money;
+mod plans;
 
 pub use breakers::*;
 pub use community::*;
 pub use gates::*;
 pub use money::*;
+pub use plans::*;
 
 use convert::{to_js, Result};
 use liberation_gates as core;

@@ -1,0 +1,108 @@
+'use strict';
+/**
+ * The error classes of liberation-gates for Node, and the one translation of the native
+ * addon's errors into them (`code = "family/kind"`, `"family/kind:LINE"` for a file's line).
+ */
+
+// -- Errors ----------------------------------------------------------------------------------
+
+/** Base of every error of the library; `code` is the core's stable error kind. */
+class LiberationGatesError extends Error {
+  constructor(code, message, family, line) {
+    super(message ? `${code}: ${message}` : code);
+    this.name = new.target.name;
+    this.code = code;
+    this.family = family;
+    this.detail = message;
+    /** The 1-based line of the file the error was found at, or undefined. */
+    this.line = line;
+  }
+}
+class SplitError extends LiberationGatesError {}
+class ThresholdError extends LiberationGatesError {}
+class WindowError extends LiberationGatesError {}
+class BreakerError extends LiberationGatesError {}
+class GovernanceError extends LiberationGatesError {}
+class FlagError extends LiberationGatesError {}
+class PolicyError extends LiberationGatesError {}
+class RolloutError extends LiberationGatesError {}
+/** Health models and statuses (`invalid_check`, `duplicate_check`, `unknown_check`, `invalid_status`). */
+class HealthError extends LiberationGatesError {}
+class BucketError extends LiberationGatesError {}
+/** Durable stores (`invalid_url`, `duplicate_id`, `tampered`, `unavailable`, ...). */
+class StoreError extends LiberationGatesError {}
+/** The breaker refused the call (code `call_rejected`). */
+class CircuitOpenError extends LiberationGatesError {}
+
+const FAMILIES = {
+  split: SplitError,
+  threshold: ThresholdError,
+  window_rate: WindowError,
+  breaker: BreakerError,
+  governance: GovernanceError,
+  flags: FlagError,
+  policy: PolicyError,
+  health: HealthError,
+  rollout: RolloutError,
+  bucket: BucketError,
+  store: StoreError,
+};
+
+/**
+ * Native errors carry `code = "family/kind"` (`"family/kind:LINE"` for an error found at a
+ * line of a file); argument-shape errors become TypeErrors.
+ */
+function translate(e) {
+  if (!(e instanceof Error) || typeof e.code !== 'string' || e instanceof LiberationGatesError) return e;
+  const m = /^([a-z_]+)\/([a-z_]+)(?::(\d+))?$/.exec(e.code);
+  if (m) {
+    const [, family, kind, line] = m;
+    const Cls = kind === 'call_rejected' ? CircuitOpenError : FAMILIES[family] || LiberationGatesError;
+    return new Cls(kind, e.message, family, line === undefined ? undefined : Number(line));
+  }
+  const t = new TypeError(e.message);
+  t.code = e.code;
+  return t;
+}
+
+function guarded(fn) {
+  return function (...args) {
+    try {
+      return fn.apply(this, args);
+    } catch (e) {
+      throw translate(e);
+    }
+  };
+}
+
+/** Wraps a native class: its constructor, statics, methods and getters translate errors. */
+function wrapClass(C) {
+  const proto = C.prototype;
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    if (name === 'constructor') continue;
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    if (typeof d.value === 'function') d.value = guarded(d.value);
+    if (typeof d.get === 'function') d.get = guarded(d.get);
+    Object.defineProperty(proto, name, d);
+  }
+  const W = {
+    [C.name]: function (...args) {
+      if (!new.target) throw new TypeError(`Class constructor ${C.name} cannot be invoked without 'new'`);
+      try {
+        return Reflect.construct(C, args, C);
+      } catch (e) {
+        throw translate(e);
+      }
+    },
+  }[C.name];
+  W.prototype = proto;
+  for (const name of Object.getOwnPropertyNames(C)) {
+    if (['length', 'name', 'prototype'].includes(name)) continue;
+    const v = C[name];
+    if (typeof v === 'function') W[name] = guarded(v);
+  }
+  return W;
+}
+
+
+module.exports = { LiberationGatesError, SplitError, ThresholdError, WindowError, BreakerError, GovernanceError, FlagError, PolicyError, RolloutError, HealthError, BucketError, StoreError, CircuitOpenError, translate, guarded, wrapClass };
