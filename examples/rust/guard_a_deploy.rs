@@ -74,7 +74,7 @@ fn main() -> Result<(), liberation_gates::Error> {
     };
     let breaker = CircuitBreaker::with_clock(config, clock.clone())?;
     breaker.on_transition(|tr| println!("breaker: {} → {} at t={}", tr.from, tr.to, tr.t));
-    let cache = FallbackCache::new(1_000, 3_600.0, clock.clone());
+    let cache = FallbackCache::new(1_000, 3_600.0, clock.clone())?;
     let credit = Attribution {
         creators: vec!["amara".into(), "kofi".into()],
         revenue: Some("creators £22.50 / platform £6.75".into()),

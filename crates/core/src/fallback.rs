@@ -12,7 +12,7 @@
 //! use std::sync::Arc;
 //! let clock = Arc::new(ManualClock::new(0.0));
 //! let breaker = CircuitBreaker::with_clock(BreakerConfig::default(), clock.clone()).unwrap();
-//! let cache = FallbackCache::new(100, 3600.0, clock.clone());
+//! let cache = FallbackCache::new(100, 3600.0, clock.clone()).unwrap();
 //! let attribution = Attribution { creators: vec!["amara".into()], revenue: Some("creators 75.00 / platform 25.00".into()), note: None };
 //! let fresh = cache.guard(&breaker, "event:42", || Ok::<_, String>(("Jazz night".to_string(), attribution.clone()))).unwrap();
 //! assert!(!fresh.from_cache);
@@ -25,6 +25,7 @@
 
 use crate::breaker::{guard, CallEnd, CircuitBreaker, GuardStep, Rejected};
 use crate::clock::Clock;
+use crate::error::BreakerError;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
@@ -103,14 +104,48 @@ impl<T> fmt::Debug for FallbackCache<T> {
 }
 
 impl<T: Clone> FallbackCache<T> {
-    /// A cache of at most `capacity` entries (at least 1) that expire after `ttl_seconds`.
-    pub fn new(capacity: usize, ttl_seconds: f64, clock: Arc<dyn Clock>) -> Self {
-        FallbackCache {
-            capacity: capacity.max(1),
-            ttl_seconds: ttl_seconds.max(0.0),
+    /// A cache of at most `capacity` entries that expire after `ttl_seconds`. A capacity of 0
+    /// or a TTL that is negative or not finite is `invalid_config` (it used to be turned into
+    /// 1 and 0 without a word).
+    pub fn new(
+        capacity: usize,
+        ttl_seconds: f64,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, BreakerError> {
+        if capacity == 0 {
+            return Err(BreakerError::InvalidConfig(
+                "a fallback cache holds at least 1 entry (capacity 0)".into(),
+            ));
+        }
+        if !(ttl_seconds.is_finite() && ttl_seconds >= 0.0) {
+            return Err(BreakerError::InvalidConfig(format!(
+                "ttl_seconds must be a finite number ≥ 0, got {ttl_seconds}"
+            )));
+        }
+        Ok(FallbackCache {
+            capacity,
+            ttl_seconds,
             clock,
             inner: Mutex::new((HashMap::new(), VecDeque::new())),
-        }
+        })
+    }
+
+    /// [`FallbackCache::new`] with the numbers a language passes: `None` for the defaults
+    /// (1,024 entries, 3,600 s); a capacity that is not a whole number ≥ 1 is `invalid_config`.
+    pub fn with_numbers(
+        capacity: Option<f64>,
+        ttl_seconds: Option<f64>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, BreakerError> {
+        let capacity = match capacity {
+            None => 1024,
+            Some(c) => crate::num::Num::Float(c).as_count().ok_or_else(|| {
+                BreakerError::InvalidConfig(format!(
+                    "capacity must be a whole number of entries ≥ 1, got {c}"
+                ))
+            })? as usize,
+        };
+        FallbackCache::new(capacity, ttl_seconds.unwrap_or(3600.0), clock)
     }
 
     /// Entries currently held (expired ones included until evicted).

@@ -451,7 +451,7 @@ fn registry_and_fallback_cache() {
         clock.clone(),
     )
     .unwrap();
-    let cache: FallbackCache<String> = FallbackCache::new(2, 60.0, clock.clone());
+    let cache: FallbackCache<String> = FallbackCache::new(2, 60.0, clock.clone()).unwrap();
     let credit = Attribution {
         creators: vec!["kofi".into()],
         revenue: None,
@@ -479,6 +479,28 @@ fn registry_and_fallback_cache() {
     assert!(served.from_cache);
     clock.advance(61.0);
     assert!(cache.get("b").is_none(), "expired after the TTL");
+}
+
+/// A capacity of 0 or a bad TTL is refused, not turned into 1 and 0 without a word.
+#[test]
+fn a_fallback_cache_refuses_a_capacity_of_zero_and_a_bad_ttl() {
+    let clock = Arc::new(ManualClock::new(0.0));
+    let bad = |c: usize, ttl: f64| {
+        FallbackCache::<String>::new(c, ttl, clock.clone())
+            .unwrap_err()
+            .kind()
+    };
+    assert_eq!(bad(0, 60.0), "invalid_config");
+    assert_eq!(bad(1, -1.0), "invalid_config");
+    assert_eq!(bad(1, f64::NAN), "invalid_config");
+    let nums = |c: f64| {
+        FallbackCache::<String>::with_numbers(Some(c), None, clock.clone())
+            .map(|_| ())
+            .map_err(|e| e.kind())
+    };
+    assert_eq!(nums(1.5), Err("invalid_config"));
+    assert_eq!(nums(-3.0), Err("invalid_config"));
+    assert_eq!(nums(2.0), Ok(()));
 }
 
 #[test]

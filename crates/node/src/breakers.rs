@@ -264,15 +264,11 @@ pub(crate) fn served(s: core::fallback::Served<Value>) -> Result<ServedObject> {
 #[napi]
 impl NativeFallbackCache {
     #[napi(constructor)]
-    pub fn new(capacity: Option<u32>, ttl_seconds: Option<f64>) -> Self {
-        let clock = Arc::new(core::clock::ManualClock::new(0.0));
-        NativeFallbackCache {
-            inner: core::fallback::FallbackCache::new(
-                capacity.unwrap_or(1024) as usize,
-                ttl_seconds.unwrap_or(3600.0),
-                clock,
-            ),
-        }
+    pub fn new(capacity: Option<f64>, ttl_seconds: Option<f64>) -> Result<Self> {
+        let clock = std::sync::Arc::new(core::clock::ManualClock::new(0.0));
+        core::fallback::FallbackCache::with_numbers(capacity, ttl_seconds, clock)
+            .map(|inner| NativeFallbackCache { inner })
+            .map_err(err)
     }
     #[napi]
     pub fn store(

@@ -89,3 +89,9 @@ test("a breaker registry from a policy file's breakers section", () => {
   assert.equal(b.state, 'closed');
   assert.throws(() => registry.get('no-such-breaker'), (e) => e instanceof lg.BreakerError && e.code === 'unknown_breaker');
 });
+
+test('a fallback cache refuses capacity 0 or 1.5 instead of correcting it', () => {
+  for (const [c, ttl] of [[0, 60], [1.5, 60], [2, -1]]) {
+    assert.throws(() => new lg.FallbackCache(c, ttl), (e) => e instanceof lg.BreakerError && e.code === 'invalid_config');
+  }
+});

@@ -163,11 +163,15 @@ pub(crate) fn served<'py>(
 #[pymethods]
 impl FallbackCache {
     #[new]
-    #[pyo3(signature = (capacity=1024, ttl_seconds=3600.0, clock=None))]
-    fn new(capacity: usize, ttl_seconds: f64, clock: Option<Py<PyAny>>) -> Self {
-        FallbackCache {
-            inner: core::fallback::FallbackCache::new(capacity, ttl_seconds, clock_of(clock)),
-        }
+    #[pyo3(signature = (capacity=None, ttl_seconds=None, clock=None))]
+    fn new(
+        capacity: Option<f64>,
+        ttl_seconds: Option<f64>,
+        clock: Option<Py<PyAny>>,
+    ) -> PyResult<Self> {
+        core::fallback::FallbackCache::with_numbers(capacity, ttl_seconds, clock_of(clock))
+            .map(|inner| FallbackCache { inner })
+            .map_err(err)
     }
     /// Stores a good answer and its attribution (`{"creators": [...], "revenue": str?, "note": str?}`).
     #[pyo3(signature = (key, value, attribution_=None))]

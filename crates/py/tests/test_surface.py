@@ -101,3 +101,11 @@ def test_a_breaker_registry_from_a_policy_files_breakers_section() -> None:
     with pytest.raises(lg.BreakerError) as info:
         registry.get("no-such-breaker")
     assert info.value.kind == "unknown_breaker"
+
+
+def test_a_fallback_cache_refuses_capacity_zero_instead_of_correcting_it() -> None:
+    with pytest.raises(lg.BreakerError) as info:
+        lg.FallbackCache(0)
+    assert info.value.kind == "invalid_config"
+    with pytest.raises(lg.BreakerError):
+        lg.FallbackCache(10, -1.0)

@@ -73,15 +73,11 @@ fn served(s: core::fallback::Served<JsValue>) -> Result<JsValue> {
 impl FallbackCache {
     /// A cache of `capacity` entries (default 1024) kept `ttlSeconds` (default 3600).
     #[wasm_bindgen(constructor)]
-    pub fn new(capacity: Option<u32>, ttl_seconds: Option<f64>) -> FallbackCache {
+    pub fn new(capacity: Option<f64>, ttl_seconds: Option<f64>) -> Result<FallbackCache> {
         let clock = std::sync::Arc::new(core::clock::ManualClock::new(0.0));
-        FallbackCache {
-            inner: core::fallback::FallbackCache::new(
-                capacity.unwrap_or(1024) as usize,
-                ttl_seconds.unwrap_or(3600.0),
-                clock,
-            ),
-        }
+        core::fallback::FallbackCache::with_numbers(capacity, ttl_seconds, clock)
+            .map(|inner| FallbackCache { inner })
+            .map_err(err)
     }
     /// Stores a good answer for `key` with its attribution `{creators, revenue, note}`.
     pub fn store(

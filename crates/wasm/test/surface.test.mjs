@@ -92,3 +92,7 @@ test('a proposal voted in the browser makes a decision the flags accept', () => 
   const d = p.decision('flag:democratic_governance', 'disable', 100);
   assert.equal(d.status, 'passed');
 });
+
+test('a fallback cache refuses capacity 0 instead of correcting it', () => {
+  assert.throws(() => new lg.FallbackCache(0, 60), (e) => e.code === 'invalid_config');
+});
