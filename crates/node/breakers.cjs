@@ -71,6 +71,25 @@ module.exports = function breakers(native) {
       }
     }
 
+    /** Refuses a call: the `reject` event, then the fallback or the refusal, as the core says. */
+    _refuse(args) {
+      const err = new CircuitOpenError('call_rejected', `call rejected: circuit breaker ${this.name} is ${this.state}`, 'breaker');
+      this.emit('reject', err);
+      return this._then(native.guardStep(REFUSED, this.fallbackFn !== undefined) >> 4, undefined, err, undefined, args);
+    }
+
+    /** Runs `fn(...args)` under the timeout: its value, or its error and how it ended. */
+    async _run(fn, args) {
+      const call = withTimeout(() => fn(...args), this.timeout);
+      try {
+        return { value: await call.pending, err: undefined, end: END.returned, filterError: undefined };
+      } catch (err) {
+        return { value: undefined, err, ...this._classify(err) };
+      } finally {
+        call.clear();
+      }
+    }
+
     /** Does what the core's guard protocol said (`step`, a GuardStep index). */
     _then(step, value, err, filterError, args) {
       switch (step) {
@@ -149,21 +168,9 @@ module.exports = function breakers(native) {
       this._transitions(bits);
       const hasFallback = this.fallbackFn !== undefined;
       if (!(bits & 1)) {
-        const err = new CircuitOpenError('call_rejected', `call rejected: circuit breaker ${this.name} is ${this.state}`, 'breaker');
-        this.emit('reject', err);
-        return this._then(native.guardStep(REFUSED, hasFallback) >> 4, undefined, err, undefined, args);
+        return this._refuse(args);
       }
-      const call = withTimeout(() => fn(...args), this.timeout);
-      let value, err, filterError;
-      let end = END.returned;
-      try {
-        value = await call.pending;
-      } catch (e) {
-        err = e;
-        ({ end, filterError } = this._classify(e));
-      } finally {
-        call.clear();
-      }
+      const { value, err, end, filterError } = await this._run(fn, args);
       const ended = this._now();
       // The core records the call as the guard protocol says and tells what to do next.
       const bits2 = native.breakerFinish(this._handle, ended, end, ended - started, hasFallback);
@@ -246,22 +253,10 @@ module.exports = function breakers(native) {
       this._drainShared();
       const hasFallback = this.fallbackFn !== undefined;
       if (permit < 0) {
-        const err = new CircuitOpenError('call_rejected', `call rejected: circuit breaker ${this.name} is ${this.state}`, 'breaker');
-        this.emit('reject', err);
-        return this._then(native.guardStep(REFUSED, hasFallback) >> 4, undefined, err, undefined, args);
+        return this._refuse(args);
       }
       const started = performance.now();
-      const call = withTimeout(() => fn(...args), this.timeout);
-      let value, err, filterError;
-      let end = END.returned;
-      try {
-        value = await call.pending;
-      } catch (e) {
-        err = e;
-        ({ end, filterError } = this._classify(e));
-      } finally {
-        call.clear();
-      }
+      const { value, err, end, filterError } = await this._run(fn, args);
       const ms = performance.now() - started;
       // The core says what to record (1 success, 2 failure) and what to do next.
       const verdict = native.guardStep(end, hasFallback);
