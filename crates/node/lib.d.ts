@@ -4,7 +4,8 @@
 // dependency) and are referenced here, so a project without them in scope still type-checks.
 /// <reference types="node" />
 import { EventEmitter } from 'node:events';
-import type { AuditResult, CreatorArg, SplitOptions, SplitResult } from './native';
+import type { CreatorArg, SplitOptions } from './native';
+import type { AuditResult, BreakerConfig, SplitResult } from './types';
 
 export {
   Refundable, Ledger, Threshold, WindowRate, BurnRate, runPolicyTest, degradation, Policy, Evaluator, RolloutPlan, Rollout,
@@ -12,10 +13,11 @@ export {
   errorKinds, Store,
 } from './native';
 export type {
-  CreatorArg, SplitOptions, SplitResult, PayoutObject, RefundResult, PolicyDecision, NotificationObject,
+  CreatorArg, SplitOptions, PolicyDecision, NotificationObject,
   RolloutState, DecisionObject, Tally, Reading, Refusal, VoteArg, FlagStateObject, FlagOptions,
-  ThresholdOptions, TransitionObject, ServedObject, LedgerOptions, StoredRecordObject, AuditResult,
+  ThresholdOptions, TransitionObject, ServedObject, LedgerOptions, StoredRecordObject,
 } from './native';
+export type { SplitResult, PayoutObject, RefundResult, AuditResult, BreakerConfig } from './types';
 
 /** An amount of money: a decimal string in major units ("12.50") or a bigint of minor units. */
 export type Money = string | bigint;
@@ -68,15 +70,8 @@ export class StoreError extends LiberationGatesError {}
 export class CircuitOpenError extends LiberationGatesError {}
 
 /** Breaker settings: the SPEC's keys plus JavaScript conveniences. */
-export interface BreakerOptions {
-  window?: { type: 'count'; size: number } | { type: 'time'; seconds: number };
-  failure_rate_threshold?: number;
-  slow_call_rate_threshold?: number;
-  slow_call_seconds?: number;
-  minimum_calls?: number;
-  open_seconds?: number;
-  half_open_calls?: number;
-  /** Milliseconds; a timed-out call fails (code ETIMEDOUT) and counts as slow. */
+export interface BreakerOptions extends BreakerConfig {
+  /** Milliseconds; a timed-out call fails (code ETIMEDOUT); slowness is `slowCallSeconds`. */
   timeout?: number;
   /** Return true when an error does not count against the dependency. */
   errorFilter?: (err: unknown) => boolean;
@@ -90,9 +85,9 @@ export interface BreakerOptions {
 export interface BreakerStats {
   state: 'closed' | 'open' | 'half_open' | 'forced_open' | 'disabled';
   calls: number;
-  failure_rate: number;
-  slow_call_rate: number;
-  seconds_until_half_open: number | null;
+  failureRate: number;
+  slowCallRate: number;
+  secondsUntilHalfOpen: number | null;
   stats: { permitted: number; rejected: number; successes: number; failures: number; ignored: number };
 }
 

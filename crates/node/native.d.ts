@@ -47,10 +47,10 @@ export declare class BreakerMachine {
  */
 export declare class BurnRate {
   /**
-   * `rule`: `{objective, long_window_seconds, short_window_seconds, burn_rate,
-   * min_requests?}`; WindowError `invalid_config` naming what is wrong.
+   * `rule`: `{objective, longWindowSeconds, shortWindowSeconds, burnRate,
+   * minRequests?}`; WindowError `invalid_config` naming what is wrong.
    */
-  constructor(rule: { objective: number; long_window_seconds: number; short_window_seconds: number; burn_rate: number; min_requests?: number })
+  constructor(rule: import('./types').BurnRateRule)
   /** Adds one interval's counts; whether both windows burn too fast. */
   push(t: number, requests: number | bigint, errors: number | bigint): boolean
   /** Whether both windows are at or above the threshold rate. */
@@ -118,7 +118,7 @@ export declare class Ledger {
   /** Reads a JSON-lines ledger; errors name the line. */
   static fromJsonl(text: string): Ledger
   /** Computes and records a split. */
-  recordSplit(id: string, t: number, gross: string | bigint, currency: string, creators: Array<CreatorArg>, options?: SplitOptions | undefined | null): SplitResult
+  recordSplit(id: string, t: number, gross: string | bigint, currency: string, creators: Array<CreatorArg>, options?: SplitOptions | undefined | null): import('./types').SplitResult
   /** Refunds part of a recorded split and records it. */
   recordRefund(id: string, t: number, splitId: string, amount: string | bigint): void
   /** Records a payout the payment system made: `amount` to `creator` for split `splitId`. */
@@ -229,7 +229,7 @@ export declare class Policy {
    * The config of the breaker called `name` (for `CircuitBreaker`); BreakerError
    * `unknown_breaker` when the policy configures none.
    */
-  breakerConfig(name: string): Record<string, unknown>
+  breakerConfig(name: string): Required<import('./types').BreakerConfig>
   /** `[metrics, checks]`: the names the policy reads. */
   inputs(): [string[], string[]]
   /** A fresh evaluator. */
@@ -273,9 +273,12 @@ export declare class RedeployGuard {
 /** The unrefunded balances of one split. */
 export declare class Refundable {
   /** Balances of a split result as returned by `split()`. */
-  constructor(split: SplitResult)
-  /** Takes `amount` from the parties in proportion to their unrefunded balances. */
-  refund(amount: string | bigint): RefundResult
+  constructor(split: import('./types').SplitResult)
+  /**
+   * Takes `amount` from the parties in proportion to their unrefunded balances:
+   * `{amount, creators: [{id, amount}], platform}`.
+   */
+  refund(amount: string | bigint): import('./types').RefundResult
   /** What remains refundable. */
   get remaining(): string
 }
@@ -304,11 +307,11 @@ export declare class Rollout {
 /** A progressive-rollout plan. */
 export declare class RolloutPlan {
   /**
-   * `steps`: `[{weight, bake_seconds, approval}]`; omitted for the default plan.
+   * `steps`: `[{weight, bakeSeconds, approval}]`; omitted for the default plan.
    * `gentleStepSeconds`: how long a gentle rollback stays on each step on its way down
    * (default 300).
    */
-  constructor(steps?: Array<{ weight: number; bake_seconds: number; approval?: boolean }> | null, gentleStepSeconds?: number | undefined | null)
+  constructor(steps?: Array<{ weight: number; bakeSeconds: number; approval?: boolean }> | null, gentleStepSeconds?: number | undefined | null)
   /** Reads a rollout plan file's text in `format` ("toml", "yaml" or "json"). */
   static parse(text: string, format: string): RolloutPlan
   get steps(): import('./types').Step[]
@@ -354,33 +357,13 @@ export declare class WindowRate {
 }
 
 /** Audits payouts made elsewhere against the split that says what creators are owed. */
-export declare function audit(gross: string | bigint, currency: string, creators: Array<CreatorArg>, paid: Array<PaidArg>, options?: SplitOptions | undefined | null): AuditResult
+export declare function audit(gross: string | bigint, currency: string, creators: Array<CreatorArg>, paid: Array<PaidArg>, options?: SplitOptions | undefined | null): import('./types').AuditResult
 
 /**
  * Audits a payout file's text (JSON lines `{id, amount}`) against a split terms file's text
  * (the CLI's `audit --split --paid`); an error in the payouts names its line.
  */
-export declare function auditFiles(splitTerms: string, paid: string): AuditResult
-
-/** Payouts checked against the split (SPEC §10); amounts are decimal strings. */
-export interface AuditResult {
-  currency: string
-  /** What each creator is owed, in the split's order. */
-  expected: Array<PayoutObject>
-  /** What each creator was paid, in the split's order (0 when no payout names them). */
-  paid: Array<PayoutObject>
-  creatorTotal: string
-  paidTotal: string
-  /** `expected − paid` for each creator paid less, in the split's order. */
-  shortfalls: Array<PayoutObject>
-  shortfallTotal: string
-  /** Every creator was paid exactly what the split says. */
-  exact: boolean
-  /** Money paid kept creators at or above `base × creatorShare`. */
-  floorHeld: boolean
-  /** Paid ÷ base, truncated to 4 places (`"0.7499"`); null when the base is 0. */
-  creatorSharePaid: string | null
-}
+export declare function auditFiles(splitTerms: string, paid: string): import('./types').AuditResult
 
 /** `NativeBreaker#acquire` through a handle. */
 export declare function breakerAcquire(handle: ExternalObject<'BreakerHandle'>, t: number): number
@@ -464,12 +447,6 @@ export interface PaidArg {
   amount: string | bigint
 }
 
-/** One party's amount. */
-export interface PayoutObject {
-  id: string
-  amount: string
-}
-
 /** The decision after one observation. */
 export interface PolicyDecision {
   t: number
@@ -492,12 +469,6 @@ export interface Reading {
 
 /** Reads a proposal file's text (the CLI's `vote` file): `{status, tally, refused, decision}`. */
 export declare function readProposal(text: string): { status: string; tally: { yes: number; no: number; abstain: number }; refused: Array<[number, string]>; decision: { subject: string; action: string; status: string } | null }
-
-/** How a refund was taken from the parties. */
-export interface RefundResult {
-  creators: Array<PayoutObject>
-  platform: string
-}
 
 export interface Refusal {
   index: number
@@ -542,7 +513,7 @@ export interface SharedEventObject {
 export declare function simulate(text: string, policy?: Policy | undefined | null, plan?: RolloutPlan | undefined | null, startedAt?: number | undefined | null): import('./types').SimStep[]
 
 /** Splits a payment so creators keep at least 75% (SPEC §1). */
-export declare function split(gross: string | bigint, currency: string, creators: Array<CreatorArg>, options?: SplitOptions | undefined | null): SplitResult
+export declare function split(gross: string | bigint, currency: string, creators: Array<CreatorArg>, options?: SplitOptions | undefined | null): import('./types').SplitResult
 
 /** Options of a split. */
 export interface SplitOptions {
@@ -554,19 +525,6 @@ export interface SplitOptions {
   feeMode?: string
   /** A cash step (e.g. "0.05" CHF): creators receive whole steps. */
   step?: string | bigint
-}
-
-/** The result of a split; amounts are decimal strings with the currency's digits. */
-export interface SplitResult {
-  currency: string
-  gross: string
-  creators: Array<PayoutObject>
-  platform: string
-  fee: string
-  creatorTotal: string
-  creatorShare: string
-  feeMode: string
-  method: string
 }
 
 /** A stored record. */

@@ -1,6 +1,7 @@
 // The shapes of the core's results as they cross into JavaScript (serde values), for the
 // generated declarations in native.d.ts, which refer to them as import('./types').Name.
-// Keys are the core's own (snake_case), as the conformance vectors spell them.
+// Keys are camelCase, as everywhere in JavaScript (the core's `casing`); enum values keep
+// the SPEC's spelling (`half_open`, `gentle_rollback`).
 
 export type Action = 'proceed' | 'alert' | 'hold' | 'consult' | 'gentle_rollback' | 'rollback';
 export type Severity = 'none' | 'medium' | 'high' | 'critical';
@@ -9,18 +10,48 @@ export type RolloutStatus =
   | 'progressing' | 'awaiting_approval' | 'paused' | 'consulting' | 'ramping_down' | 'completed' | 'rolled_back';
 export type BreakerState = 'closed' | 'open' | 'half_open' | 'forced_open' | 'disabled';
 
+export interface PayoutObject { id: string; amount: string }
+/** A split; amounts are decimal strings with the currency's digits. */
+export interface SplitResult {
+  currency: string;
+  gross: string;
+  creators: PayoutObject[];
+  platform: string;
+  fee: string;
+  creatorTotal: string;
+  creatorShare: string;
+  feeMode: string;
+  method: string;
+}
+/** Payouts checked against the split (SPEC §10); amounts are decimal strings. */
+export interface AuditResult {
+  currency: string;
+  expected: PayoutObject[];
+  paid: PayoutObject[];
+  creatorTotal: string;
+  /** The split's creator share, what `floorHeld` compares against. */
+  creatorShare: string;
+  paidTotal: string;
+  shortfalls: PayoutObject[];
+  shortfallTotal: string;
+  exact: boolean;
+  floorHeld: boolean;
+  creatorSharePaid: string | null;
+}
+export interface RefundResult { amount: string; creators: PayoutObject[]; platform: string }
+
 export interface PhaseResult {
   phase: string;
   passed: boolean;
   action: string;
   failed: string[];
   missing: string[];
-  liberation_failed: boolean;
+  liberationFailed: boolean;
 }
 
 export interface CheckDef { name: string; level: number; critical?: boolean }
 export interface LevelReport { level: number; status: HealthStatus }
-export interface CheckReport { name: string; level: number; status: HealthStatus; counts_as: HealthStatus }
+export interface CheckReport { name: string; level: number; status: HealthStatus; countsAs: HealthStatus }
 export interface HealthReport {
   levels: LevelReport[];
   overall: HealthStatus;
@@ -32,11 +63,11 @@ export interface HealthReport {
 export interface PaidLine { owed: string; paid: string; shortfall: string }
 export interface PaidSummary {
   payouts: number;
-  owed_total: string;
-  paid_total: string;
-  shortfall_total: string;
-  creator_share_paid: string | null;
-  floor_held: boolean;
+  owedTotal: string;
+  paidTotal: string;
+  shortfallTotal: string;
+  creatorSharePaid: string | null;
+  floorHeld: boolean;
   creators: Record<string, PaidLine>;
 }
 export interface ReportRow {
@@ -47,48 +78,65 @@ export interface ReportRow {
   gross: string;
   fees: string;
   refunded: string;
-  creator_total: string;
-  platform_total: string;
-  creator_share: string;
-  creator_share_percent: string;
-  floor_held_every_transaction: boolean;
-  floor_held_overall: boolean;
+  creatorTotal: string;
+  platformTotal: string;
+  creatorShare: string;
+  creatorSharePercent: string;
+  floorHeldEveryTransaction: boolean;
+  floorHeldOverall: boolean;
   creators: Record<string, string>;
   paid?: PaidSummary;
 }
 export interface TransparencyReport {
   period: 'day' | 'month' | 'all';
-  allocation_method: string;
+  allocationMethod: string;
   rows: ReportRow[];
-  floor_held: boolean;
+  floorHeld: boolean;
 }
 export interface SovereigntySummary {
   currency: string;
   transactions: number;
   refunds: number;
   gross: string;
-  creator_total: string;
-  platform_total: string;
-  creator_share: string;
-  creator_share_percent: string;
-  floor_percent: string;
-  floor_held: boolean;
-  creators: Array<{ id: string; amount: string; share_of_creators_percent: string }>;
+  creatorTotal: string;
+  platformTotal: string;
+  creatorShare: string;
+  creatorSharePercent: string;
+  floorPercent: string;
+  floorHeld: boolean;
+  creators: Array<{ id: string; amount: string; shareOfCreatorsPercent: string }>;
   paid: PaidSummary | null;
 }
 
 export interface BreakerStats { permitted: number; rejected: number; successes: number; failures: number; ignored: number }
+/** A breaker's settings (SPEC §4); every field optional, defaults as the SPEC says. */
+export interface BreakerConfig {
+  window?: { type: 'count'; size: number } | { type: 'time'; seconds: number };
+  failureRateThreshold?: number;
+  slowCallRateThreshold?: number;
+  slowCallSeconds?: number;
+  minimumCalls?: number;
+  openSeconds?: number;
+  halfOpenCalls?: number;
+}
+export interface BurnRateRule {
+  objective: number;
+  longWindowSeconds: number;
+  shortWindowSeconds: number;
+  burnRate: number;
+  minRequests?: number;
+}
 export interface BreakerMetrics {
   state: BreakerState;
   calls: number;
-  failure_rate: number;
-  slow_call_rate: number;
-  seconds_until_half_open: number | null;
+  failureRate: number;
+  slowCallRate: number;
+  secondsUntilHalfOpen: number | null;
   stats: BreakerStats;
 }
 
 export interface RampStep { t: number; status: RolloutStatus; step: number; weight: number }
-export interface Step { weight: number; bake_seconds: number; approval: boolean }
+export interface Step { weight: number; bakeSeconds: number; approval: boolean }
 export interface Notification { audience: string; severity: Severity; rules: string[]; message: string }
 export interface Decision { t: number; action: Action; severity: Severity; reasons: string[]; notification?: Notification }
 export interface SimStep {
@@ -105,11 +153,11 @@ export interface FlagDef {
   kind: 'protected' | 'community' | 'always_on' | 'standard';
   enabled?: boolean;
   intensity?: number;
-  rollout_percent?: number;
+  rolloutPercent?: number;
   description?: string;
 }
-export interface FlagState { kind: string; enabled: boolean; intensity: number; rollout_percent?: number }
-export interface CommunityDecision { subject: string; action: string; status: string; tally?: { yes: number; no: number; abstain: number }; closed_at?: number }
+export interface FlagState { kind: string; enabled: boolean; intensity: number; rolloutPercent?: number }
+export interface CommunityDecision { subject: string; action: string; status: string; tally?: { yes: number; no: number; abstain: number }; closedAt?: number }
 export interface AuditEntry {
   seq: number;
   t: number;

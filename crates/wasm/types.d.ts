@@ -7,31 +7,6 @@ export type Money = string | bigint;
 export interface CreatorArg { id: string; weight: string | number }
 export interface SplitOptions { creatorShare?: string | number; fee?: Money; feeMode?: string; step?: string | number }
 export interface PaidArg { id: string; amount: Money }
-export interface PayoutObject { id: string; amount: string }
-export interface SplitResult {
-  currency: string;
-  gross: string;
-  creators: PayoutObject[];
-  platform: string;
-  fee: string;
-  creatorTotal: string;
-  creatorShare: string;
-  feeMode: string;
-  method: string;
-}
-export interface AuditResult {
-  currency: string;
-  expected: PayoutObject[];
-  paid: PayoutObject[];
-  creatorTotal: string;
-  paidTotal: string;
-  shortfalls: PayoutObject[];
-  shortfallTotal: string;
-  exact: boolean;
-  floorHeld: boolean;
-  creatorSharePaid: string | null;
-}
-export interface RefundResult { creators: PayoutObject[]; platform: string }
 export interface RolloutStateObject { status: RolloutStatus; step: number; weight: number }
 export interface ProposalReading {
   status: string;
@@ -50,21 +25,5 @@ export interface VoteArg { t: number; member: string; choice: string }
 export interface FlagOptions { decision?: { subject: string; action: string; status: string }; actor?: string; t?: number }
 export interface FlagStateObject { enabled: boolean; intensity: number }
 export interface ThresholdOptions { keepFiringForSeconds?: number; maxGapSeconds?: number }
-export interface BreakerConfig {
-  window?: { type: 'count'; size: number } | { type: 'time'; seconds: number };
-  failure_rate_threshold?: number;
-  slow_call_rate_threshold?: number;
-  slow_call_seconds?: number;
-  minimum_calls?: number;
-  open_seconds?: number;
-  half_open_calls?: number;
-}
-export interface BurnRateRule {
-  objective: number;
-  long_window_seconds: number;
-  short_window_seconds: number;
-  burn_rate: number;
-  min_requests?: number;
-}
-export interface Served { value: unknown; attribution: Attribution; from_cache: boolean; age_seconds: number }
+export interface Served { value: unknown; attribution: Attribution; fromCache: boolean; ageSeconds: number }
 export interface PolicyTestOutcome { name: string; checked: number; mismatches: Array<{ at: number; expected: string; actual: string }> }

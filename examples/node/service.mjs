@@ -13,7 +13,7 @@
 import http from 'node:http';
 import * as lg from '../../crates/node/lib.mjs';
 
-const breaker = new lg.CircuitBreaker({ name: 'events', window: { type: 'count', size: 10 }, minimum_calls: 5, open_seconds: 30, timeout: 500 });
+const breaker = new lg.CircuitBreaker({ name: 'events', window: { type: 'count', size: 10 }, minimumCalls: 5, openSeconds: 30, timeout: 500 });
 breaker.on('open', () => console.log('events breaker opened: serving cached, attributed answers'));
 const cache = new lg.FallbackCache(500, 600);
 const evaluator = lg.Policy.builtin().evaluator();

@@ -7,7 +7,7 @@ const total: string = s.creatorTotal;
 // @ts-expect-error money is never a number
 split(100, 'GBP', [{ id: 'a', weight: '1' }]);
 
-const breaker = new CircuitBreaker({ minimum_calls: 20, timeout: 250, errorFilter: (e) => e instanceof SplitError });
+const breaker = new CircuitBreaker({ minimumCalls: 20, timeout: 250, errorFilter: (e) => e instanceof SplitError });
 breaker.on('open', (t) => console.log(`opened at ${t.t}`));
 async function guarded(): Promise<number> {
   try {

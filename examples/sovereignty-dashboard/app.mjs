@@ -21,24 +21,24 @@ function showSummary() {
   const currency = $('currency').value;
   const s = ledger.sovereigntySummary(currency);
   if (!s) return;
-  const pct = Number(s.creator_share_percent);
+  const pct = Number(s.creatorSharePercent);
   $('gauge-fill').style.width = `${Math.min(pct, 100)}%`;
   $('gauge').setAttribute('aria-valuenow', String(pct));
-  $('gauge').setAttribute('aria-valuetext', `${s.creator_share_percent}% to creators; the floor is ${s.floor_percent}%`);
-  $('share-percent').textContent = s.creator_share_percent;
-  $('share-exact').textContent = s.creator_share;
+  $('gauge').setAttribute('aria-valuetext', `${s.creatorSharePercent}% to creators; the floor is ${s.floorPercent}%`);
+  $('share-percent').textContent = s.creatorSharePercent;
+  $('share-exact').textContent = s.creatorShare;
   const status = $('floor-status');
-  status.textContent = s.floor_held ? 'The 75% floor held in every transaction.' : 'The 75% floor did NOT hold.';
-  status.className = s.floor_held ? 'held' : 'broken';
+  status.textContent = s.floorHeld ? 'The 75% floor held in every transaction.' : 'The 75% floor did NOT hold.';
+  status.className = s.floorHeld ? 'held' : 'broken';
   $('gross').textContent = `${s.gross} ${currency}`;
-  $('creator-total').textContent = `${s.creator_total} ${currency}`;
-  $('platform-total').textContent = `${s.platform_total} ${currency}`;
+  $('creator-total').textContent = `${s.creatorTotal} ${currency}`;
+  $('platform-total').textContent = `${s.platformTotal} ${currency}`;
   $('transactions').textContent = `${s.transactions} (${s.refunds} refunded)`;
   const body = $('payouts').querySelector('tbody');
   body.replaceChildren(
     ...s.creators.map((c) => {
       const tr = document.createElement('tr');
-      tr.append(cell('th', c.id, { scope: 'row' }), cell('td', `${c.amount} ${currency}`, { class: 'num' }), cell('td', `${c.share_of_creators_percent}%`, { class: 'num' }));
+      tr.append(cell('th', c.id, { scope: 'row' }), cell('td', `${c.amount} ${currency}`, { class: 'num' }), cell('td', `${c.shareOfCreatorsPercent}%`, { class: 'num' }));
       return tr;
     }),
   );
@@ -54,10 +54,10 @@ function showPaid(paid, currency) {
   // A shortfall is a decimal string: any non-zero digit means the creator is owed more.
   const short = Object.entries(paid.creators).filter(([, l]) => /[1-9]/.test(l.shortfall));
   $('paid-text').textContent =
-    `Paid ${paid.paid_total} ${currency} of ${paid.owed_total} ${currency} owed` +
-    ` (creators' paid share ${paid.creator_share_paid ?? 'n/a'}). ` +
-    (paid.floor_held ? 'The 75% floor held on money actually paid. ' : 'The 75% floor did NOT hold on money actually paid. ') +
-    (short.length ? `Shortfall ${paid.shortfall_total} ${currency}: ${short.map(([id, l]) => `${id} is owed ${l.shortfall} ${currency} more`).join('; ')}.` : 'Nobody is owed anything more.');
+    `Paid ${paid.paidTotal} ${currency} of ${paid.owedTotal} ${currency} owed` +
+    ` (creators' paid share ${paid.creatorSharePaid ?? 'n/a'}). ` +
+    (paid.floorHeld ? 'The 75% floor held on money actually paid. ' : 'The 75% floor did NOT hold on money actually paid. ') +
+    (short.length ? `Shortfall ${paid.shortfallTotal} ${currency}: ${short.map(([id, l]) => `${id} is owed ${l.shortfall} ${currency} more`).join('; ')}.` : 'Nobody is owed anything more.');
   $('paid-table').querySelector('tbody').replaceChildren(
     ...Object.entries(paid.creators).map(([id, l]) => {
       const tr = document.createElement('tr');

@@ -912,7 +912,7 @@ fn cmd_audit(split_path: &Path, paid_path: &Path, json: bool) -> Result<u8, Fail
             "total",
             a.creator_total.to_string(),
             a.paid_total.to_string(),
-            a.shortfall_total().to_string()
+            a.shortfall_total.to_string()
         );
         println!(
             "currency {c}; creator share paid {}; paid exactly as split: {}; floor held (paid ≥ base × creator share {}): {}",

@@ -105,22 +105,14 @@ pub struct PayoutAudit {
     pub paid_total: Total,
     /// `expected − paid` for each creator paid less than expected, in the split's order.
     pub shortfalls: Vec<Payout>,
+    /// The sum of the shortfalls.
+    pub shortfall_total: Total,
     /// Every creator was paid exactly what is expected.
     pub exact: bool,
     /// `paid_total ≥ base × creator_share`, compared exactly.
     pub floor_held: bool,
     /// `paid_total / base`, truncated to 4 decimal places; `None` when the base is 0.
     pub creator_share_paid: Option<String>,
-}
-
-impl PayoutAudit {
-    /// The sum of the shortfalls.
-    pub fn shortfall_total(&self) -> Total {
-        Total {
-            minor: self.shortfalls.iter().map(|p| p.amount.minor()).sum(),
-            currency: self.currency,
-        }
-    }
 }
 
 /// Audits a payout file (JSON lines `{"id", "amount"}`; blank and `#` lines skipped) against
@@ -209,7 +201,11 @@ fn audit_minor(split: &Split, paid_minor: &[u128]) -> PayoutAudit {
             id: e.id.clone(),
             amount: at(e.amount.minor() - p),
         })
-        .collect();
+        .collect::<Vec<Payout>>();
+    let shortfall_total = Total {
+        minor: shortfalls.iter().map(|p| p.amount.minor()).sum(),
+        currency: c,
+    };
     let exact = split
         .creators
         .iter()
@@ -236,6 +232,7 @@ fn audit_minor(split: &Split, paid_minor: &[u128]) -> PayoutAudit {
             currency: c,
         },
         shortfalls,
+        shortfall_total,
         exact,
         floor_held: mul_wide(paid_total, den) >= mul_wide(base, num),
         creator_share_paid: share_paid(paid_total, base),

@@ -257,21 +257,27 @@ pub struct BreakerConfigInput {
     pub window: Option<WindowInput>,
     /// The failure rate, 0–1, at or above which the breaker opens (default 0.5).
     #[serde(default)]
+    #[serde(alias = "failureRateThreshold")]
     pub failure_rate_threshold: Option<f64>,
     /// The slow-call rate, 0–1, at or above which the breaker opens (default 1.0).
     #[serde(default)]
+    #[serde(alias = "slowCallRateThreshold")]
     pub slow_call_rate_threshold: Option<f64>,
     /// How long a call may take before it counts as slow, seconds (default 60).
     #[serde(default)]
+    #[serde(alias = "slowCallSeconds")]
     pub slow_call_seconds: Option<f64>,
     /// Calls the window needs before its rates count (default 100).
     #[serde(default)]
+    #[serde(alias = "minimumCalls")]
     pub minimum_calls: Option<Num>,
     /// How long the breaker stays open before trying half-open, seconds (default 60).
     #[serde(default)]
+    #[serde(alias = "openSeconds")]
     pub open_seconds: Option<f64>,
     /// Trial calls permitted while half-open (default 10).
     #[serde(default)]
+    #[serde(alias = "halfOpenCalls")]
     pub half_open_calls: Option<Num>,
 }
 

@@ -92,6 +92,7 @@ pub struct FlagDef {
     /// Percent of users (by [bucketing](crate::bucket)) the flag reaches when enabled; absent
     /// means everyone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "rolloutPercent")]
     pub rollout_percent: Option<f64>,
     /// What the flag is for, for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -459,6 +459,7 @@ pub struct Decision {
     pub tally: Option<Tally>,
     /// When voting closed, when recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "closedAt")]
     pub closed_at: Option<f64>,
 }
 

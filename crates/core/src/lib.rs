@@ -29,6 +29,7 @@ mod names;
 pub mod audit;
 pub mod breaker;
 pub mod bucket;
+pub mod casing;
 pub mod clock;
 pub mod conformance;
 pub mod error;

@@ -50,6 +50,7 @@ pub struct StepInput {
     /// Percent of traffic on the new version, a whole number 0–100.
     pub weight: Num,
     /// How long the step must run cleanly before the next, seconds.
+    #[serde(alias = "bakeSeconds")]
     pub bake_seconds: f64,
     /// Whether moving past this step needs a community approval.
     #[serde(default)]

@@ -138,13 +138,17 @@ pub struct BurnRateRule {
     /// The service-level objective, e.g. 0.999 (must be in (0, 1)).
     pub objective: f64,
     /// The long window, seconds.
+    #[serde(alias = "longWindowSeconds")]
     pub long_window_seconds: f64,
     /// The short window, seconds (≤ the long one).
+    #[serde(alias = "shortWindowSeconds")]
     pub short_window_seconds: f64,
     /// How many times faster than sustainable the budget is being spent, e.g. 14.4.
+    #[serde(alias = "burnRate")]
     pub burn_rate: f64,
     /// Requests needed in a window before its rate counts (default 0).
     #[serde(default)]
+    #[serde(alias = "minRequests")]
     pub min_requests: u64,
 }
 

@@ -56,6 +56,7 @@ pub(crate) fn format_arg(f: &str) -> Result<Format> {
     f.parse().map_err(err)
 }
 
+/// A core value as a JS object, with JavaScript's camelCase field names (`casing`).
 pub(crate) fn to_value<T: serde::Serialize>(v: &T) -> Result<Value> {
-    serde_json::to_value(v).map_err(|e| arg(e.to_string()))
+    serde_json::to_value(core::casing::CamelCase(v)).map_err(|e| arg(e.to_string()))
 }

@@ -122,14 +122,11 @@ pub struct BurnRate {
 
 #[napi]
 impl BurnRate {
-    /// `rule`: `{objective, long_window_seconds, short_window_seconds, burn_rate,
-    /// min_requests?}`; WindowError `invalid_config` naming what is wrong.
+    /// `rule`: `{objective, longWindowSeconds, shortWindowSeconds, burnRate,
+    /// minRequests?}`; WindowError `invalid_config` naming what is wrong.
     #[napi(constructor)]
     pub fn new(
-        #[napi(
-            ts_arg_type = "{ objective: number; long_window_seconds: number; short_window_seconds: number; burn_rate: number; min_requests?: number }"
-        )]
-        rule: Object<'_>,
+        #[napi(ts_arg_type = "import('./types').BurnRateRule")] rule: Object<'_>,
     ) -> Result<Self> {
         core::window::BurnRate::from_de(&mut De::new(&rule))
             .map(|inner| BurnRate { inner })
@@ -259,7 +256,7 @@ impl Policy {
     }
     /// The config of the breaker called `name` (for `CircuitBreaker`); BreakerError
     /// `unknown_breaker` when the policy configures none.
-    #[napi(ts_return_type = "Record<string, unknown>")]
+    #[napi(ts_return_type = "Required<import('./types').BreakerConfig>")]
     pub fn breaker_config(&self, name: String) -> Result<Value> {
         to_value(&self.inner.breaker_config(&name).map_err(err)?)
     }
@@ -336,13 +333,13 @@ pub struct RolloutPlan {
 
 #[napi]
 impl RolloutPlan {
-    /// `steps`: `[{weight, bake_seconds, approval}]`; omitted for the default plan.
+    /// `steps`: `[{weight, bakeSeconds, approval}]`; omitted for the default plan.
     /// `gentleStepSeconds`: how long a gentle rollback stays on each step on its way down
     /// (default 300).
     #[napi(constructor)]
     pub fn new(
         #[napi(
-            ts_arg_type = "Array<{ weight: number; bake_seconds: number; approval?: boolean }> | null"
+            ts_arg_type = "Array<{ weight: number; bakeSeconds: number; approval?: boolean }> | null"
         )]
         steps: Option<Value>,
         gentle_step_seconds: Option<f64>,

@@ -65,7 +65,7 @@ impl Ledger {
             .map_err(err)
     }
     /// Computes and records a split.
-    #[napi]
+    #[napi(ts_return_type = "import('./types').SplitResult")]
     pub fn record_split(
         &mut self,
         id: String,
@@ -74,13 +74,12 @@ impl Ledger {
         currency: String,
         creators: Vec<CreatorArg>,
         options: Option<SplitOptions>,
-    ) -> Result<SplitResult> {
+    ) -> Result<Value> {
         let input = split_input(&gross, currency, creators, options)?;
-        match &mut self.inner {
-            LedgerKind::Plain(l) => l.record_split(&id, t, &input).map_err(err),
-            LedgerKind::Durable(d) => d.record_split(&id, t, &input).map_err(err),
-        }
-        .map(|s| split_result(&s))
+        to_value(&match &mut self.inner {
+            LedgerKind::Plain(l) => l.record_split(&id, t, &input).map_err(err)?,
+            LedgerKind::Durable(d) => d.record_split(&id, t, &input).map_err(err)?,
+        })
     }
     /// Refunds part of a recorded split and records it.
     #[napi]

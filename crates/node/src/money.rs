@@ -2,9 +2,9 @@
 
 use crate::*;
 use liberation_gates as core;
-use liberation_gates::money::{Currency, Money};
-use liberation_gates::split::{CreatorInput, Payout, SplitInput};
-use napi::bindgen_prelude::{BigInt, Either, Null};
+use liberation_gates::split::{CreatorInput, SplitInput};
+use napi::bindgen_prelude::{BigInt, Either, Object};
+use napi::De;
 use napi_derive::napi;
 use serde_json::Value;
 // Money -------------------------------------------------------------------------------------
@@ -27,27 +27,6 @@ pub struct SplitOptions {
     pub fee_mode: Option<String>,
     /// A cash step (e.g. "0.05" CHF): creators receive whole steps.
     pub step: Option<Either<String, BigInt>>,
-}
-
-/// One party's amount.
-#[napi(object)]
-pub struct PayoutObject {
-    pub id: String,
-    pub amount: String,
-}
-
-/// The result of a split; amounts are decimal strings with the currency's digits.
-#[napi(object)]
-pub struct SplitResult {
-    pub currency: String,
-    pub gross: String,
-    pub creators: Vec<PayoutObject>,
-    pub platform: String,
-    pub fee: String,
-    pub creator_total: String,
-    pub creator_share: String,
-    pub fee_mode: String,
-    pub method: String,
 }
 
 pub(crate) fn split_input(
@@ -87,39 +66,16 @@ pub(crate) fn split_input(
     })
 }
 
-pub(crate) fn split_result(s: &core::split::Split) -> SplitResult {
-    SplitResult {
-        currency: s.currency.code().to_string(),
-        gross: s.gross.to_string(),
-        creators: s
-            .creators
-            .iter()
-            .map(|p| PayoutObject {
-                id: p.id.clone(),
-                amount: p.amount.to_string(),
-            })
-            .collect(),
-        platform: s.platform.to_string(),
-        fee: s.fee.to_string(),
-        creator_total: s.creator_total.to_string(),
-        creator_share: s.creator_share.to_string(),
-        fee_mode: s.fee_mode.as_str().to_string(),
-        method: s.method.as_str().to_string(),
-    }
-}
-
 /// Splits a payment so creators keep at least 75% (SPEC §1).
-#[napi]
+#[napi(ts_return_type = "import('./types').SplitResult")]
 pub fn split(
     gross: Either<String, BigInt>,
     currency: String,
     creators: Vec<CreatorArg>,
     options: Option<SplitOptions>,
-) -> Result<SplitResult> {
+) -> Result<Value> {
     let input = split_input(&gross, currency, creators, options)?;
-    core::split::split(&input)
-        .map(|s| split_result(&s))
-        .map_err(err)
+    to_value(&core::split::split(&input).map_err(err)?)
 }
 
 /// A payout as the payment system made it.
@@ -128,36 +84,6 @@ pub struct PaidArg {
     pub id: String,
     /// A decimal string in major units, or a bigint of minor units.
     pub amount: Either<String, BigInt>,
-}
-
-/// Payouts checked against the split (SPEC §10); amounts are decimal strings.
-#[napi(object)]
-pub struct AuditResult {
-    pub currency: String,
-    /// What each creator is owed, in the split's order.
-    pub expected: Vec<PayoutObject>,
-    /// What each creator was paid, in the split's order (0 when no payout names them).
-    pub paid: Vec<PayoutObject>,
-    pub creator_total: String,
-    pub paid_total: String,
-    /// `expected − paid` for each creator paid less, in the split's order.
-    pub shortfalls: Vec<PayoutObject>,
-    pub shortfall_total: String,
-    /// Every creator was paid exactly what the split says.
-    pub exact: bool,
-    /// Money paid kept creators at or above `base × creatorShare`.
-    pub floor_held: bool,
-    /// Paid ÷ base, truncated to 4 places (`"0.7499"`); null when the base is 0.
-    pub creator_share_paid: Either<String, Null>,
-}
-
-pub(crate) fn payouts(list: &[Payout]) -> Vec<PayoutObject> {
-    list.iter()
-        .map(|p| PayoutObject {
-            id: p.id.clone(),
-            amount: p.amount.to_string(),
-        })
-        .collect()
 }
 
 /// Reads a proposal file's text (the CLI's `vote` file): `{status, tally, refused, decision}`.
@@ -171,20 +97,20 @@ pub fn read_proposal(text: String) -> Result<Value> {
 
 /// Audits a payout file's text (JSON lines `{id, amount}`) against a split terms file's text
 /// (the CLI's `audit --split --paid`); an error in the payouts names its line.
-#[napi]
-pub fn audit_files(split_terms: String, paid: String) -> Result<AuditResult> {
-    audit_result(core::audit::audit_files(&split_terms, &paid).map_err(err)?)
+#[napi(ts_return_type = "import('./types').AuditResult")]
+pub fn audit_files(split_terms: String, paid: String) -> Result<Value> {
+    to_value(&core::audit::audit_files(&split_terms, &paid).map_err(err)?)
 }
 
 /// Audits payouts made elsewhere against the split that says what creators are owed.
-#[napi]
+#[napi(ts_return_type = "import('./types').AuditResult")]
 pub fn audit(
     gross: Either<String, BigInt>,
     currency: String,
     creators: Vec<CreatorArg>,
     paid: Vec<PaidArg>,
     options: Option<SplitOptions>,
-) -> Result<AuditResult> {
+) -> Result<Value> {
     let input = split_input(&gross, currency.clone(), creators, options)?;
     let split = core::split::split(&input).map_err(err)?;
     let paid = paid
@@ -196,29 +122,7 @@ pub fn audit(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    audit_result(core::audit::audit_split(&split, &paid).map_err(err)?)
-}
-
-pub(crate) fn audit_result(a: core::audit::PayoutAudit) -> Result<AuditResult> {
-    Ok(AuditResult {
-        currency: a.currency.code().to_string(),
-        expected: payouts(&a.expected),
-        paid: payouts(&a.paid),
-        creator_total: a.creator_total.to_string(),
-        paid_total: a.paid_total.to_string(),
-        shortfall_total: a.shortfall_total().to_string(),
-        shortfalls: payouts(&a.shortfalls),
-        exact: a.exact,
-        floor_held: a.floor_held,
-        creator_share_paid: a.creator_share_paid.map_or(Either::B(Null), Either::A),
-    })
-}
-
-/// How a refund was taken from the parties.
-#[napi(object)]
-pub struct RefundResult {
-    pub creators: Vec<PayoutObject>,
-    pub platform: String,
+    to_value(&core::audit::audit_split(&split, &paid).map_err(err)?)
 }
 
 /// The unrefunded balances of one split.
@@ -231,39 +135,19 @@ pub struct Refundable {
 impl Refundable {
     /// Balances of a split result as returned by `split()`.
     #[napi(constructor)]
-    pub fn new(split: SplitResult) -> Result<Self> {
-        let c = Currency::from_code(&split.currency).map_err(err)?;
-        let m = |s: &str| Money::parse(s, c).map_err(err);
-        let creators = split
-            .creators
-            .iter()
-            .map(|p| {
-                Ok(Payout {
-                    id: p.id.clone(),
-                    amount: m(&p.amount)?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let inner =
-            core::split::Refundable::from_parts(c, creators, m(&split.platform)?).map_err(err)?;
-        Ok(Refundable { inner })
+    pub fn new(
+        #[napi(ts_arg_type = "import('./types').SplitResult")] split: Object<'_>,
+    ) -> Result<Self> {
+        core::split::Refundable::from_balances(&mut De::new(&split))
+            .map(|inner| Refundable { inner })
+            .map_err(err)
     }
-    /// Takes `amount` from the parties in proportion to their unrefunded balances.
-    #[napi]
-    pub fn refund(&mut self, amount: Either<String, BigInt>) -> Result<RefundResult> {
+    /// Takes `amount` from the parties in proportion to their unrefunded balances:
+    /// `{amount, creators: [{id, amount}], platform}`.
+    #[napi(ts_return_type = "import('./types').RefundResult")]
+    pub fn refund(&mut self, amount: Either<String, BigInt>) -> Result<Value> {
         let text = money_text(&amount, self.inner.remaining().currency().code())?;
-        let r = self.inner.refund_str(&text).map_err(err)?;
-        Ok(RefundResult {
-            creators: r
-                .creators
-                .iter()
-                .map(|p| PayoutObject {
-                    id: p.id.clone(),
-                    amount: p.amount.to_string(),
-                })
-                .collect(),
-            platform: r.platform.to_string(),
-        })
+        to_value(&self.inner.refund_str(&text).map_err(err)?)
     }
     /// What remains refundable.
     #[napi(getter)]

@@ -69,7 +69,7 @@ test('a timeout is not the slow-call limit: that is slow_call_seconds, as in eve
   }
   assert.equal(b.state, 'closed');
   assert.equal(b.stats.calls, 2);
-  assert.equal(b.stats.slow_call_rate, 0);
+  assert.equal(b.stats.slowCallRate, 0);
   assert.equal(b.opened, false);
   b.open();
   assert.equal(b.opened, true, 'forced open refuses calls');

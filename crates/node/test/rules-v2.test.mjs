@@ -48,7 +48,7 @@ test('a ledger with payouts reports owed, paid and shortfall, and the metric rea
   ledger.recordPayout('p1', 5, 'tx1', 'alice', '37.50');
   ledger.recordPayout('p2', 6, 'tx1', 'bob', 3000n);
   const paid = ledger.report().rows[0].paid;
-  assert.equal(paid.shortfall_total, '7.50');
+  assert.equal(paid.shortfallTotal, '7.50');
   assert.deepEqual(paid.creators.bob, { owed: '37.50', paid: '30.00', shortfall: '7.50' });
   assert.equal(ledger.creatorShare(10, 60, 'GBP'), 0.675);
   assert.throws(() => ledger.recordPayout('p3', 7, 'tx1', 'carol', '1.00'), (e) => e instanceof lg.SplitError && e.code === 'unknown_creator');

@@ -21,7 +21,7 @@ test('split, refunds and the ledger stay exact', () => {
   assert.throws(() => r.refund(1n), (e) => e.code === 'refund_exceeds_balance');
   const ledger = lg.Ledger.fromJsonl(readFileSync(`${root}examples/ledger.jsonl`, 'utf8'));
   assert.equal(ledger.length, 7);
-  assert.equal(ledger.report('all').floor_held, true);
+  assert.equal(ledger.report('all').floorHeld, true);
   assert.match(ledger.reportCsv('month'), /^period,currency/);
 });
 

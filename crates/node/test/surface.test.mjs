@@ -50,7 +50,7 @@ test('participation: the drop, and bad rates refused', () => {
 test("a ledger's sovereignty summary and currencies", () => {
   const ledger = lg.Ledger.fromJsonl(readFileSync(new URL('examples/ledger.jsonl', root), 'utf8'));
   assert.deepEqual(ledger.currencies, ['GBP', 'JPY']);
-  assert.equal(ledger.sovereigntySummary('GBP').floor_held, true);
+  assert.equal(ledger.sovereigntySummary('GBP').floorHeld, true);
   assert.equal(ledger.sovereigntySummary('EUR'), null);
 });
 
@@ -94,4 +94,35 @@ test('a fallback cache refuses capacity 0 or 1.5 instead of correcting it', () =
   for (const [c, ttl] of [[0, 60], [1.5, 60], [2, -1]]) {
     assert.throws(() => new lg.FallbackCache(c, ttl), (e) => e instanceof lg.BreakerError && e.code === 'invalid_config');
   }
+});
+
+// One key casing: every object the package returns spells its fields in camelCase, like the
+// WASM package (crates/wasm/test/surface.test.mjs asserts the same of the same calls). The
+// inputs here name nobody and nothing with an underscore, so any `_` in a key is a field.
+test('every result object has camelCase keys, and config objects go back in as they came out', () => {
+  const snake = (v, path = '$') => {
+    if (Array.isArray(v)) return v.flatMap((x, i) => snake(x, `${path}[${i}]`));
+    if (v === null || typeof v !== 'object') return [];
+    return Object.entries(v).flatMap(([k, x]) => [...(k.includes('_') ? [`${path}.${k}`] : []), ...snake(x, `${path}.${k}`)]);
+  };
+  const ledger = lg.Ledger.fromJsonl(readFileSync(new URL('examples/ledger.jsonl', root), 'utf8'));
+  const policy = lg.Policy.fromPath(new URL('examples/policies/service.yaml', root).pathname);
+  const results = {
+    split: lg.split('30.00', 'GBP', [{ id: 'amara', weight: '2' }, { id: 'kofi', weight: '1' }], { fee: '0.75' }),
+    audit: lg.audit('30.00', 'GBP', [{ id: 'amara', weight: '1' }], [{ id: 'amara', amount: '20.00' }]),
+    report: ledger.report('all'),
+    summary: ledger.sovereigntySummary('GBP'),
+    simulation: lg.simulate(readFileSync(new URL('examples/clean-rollout.jsonl', root), 'utf8')),
+    health: new lg.HealthModel([{ name: 'db', level: 1 }]).evaluate({ db: 'up' }),
+    breaker: new lg.CircuitBreaker({ minimumCalls: 2 }).stats,
+    breakerConfig: policy.breakerConfig(policy.breakerNames[0]),
+    plan: new lg.RolloutPlan([{ weight: 50, bakeSeconds: 60 }, { weight: 100, bakeSeconds: 0 }]).steps,
+  };
+  assert.deepEqual(snake(results), []);
+  assert.equal(results.report.floorHeld, true);
+  assert.equal(results.audit.shortfallTotal, '2.50');
+  assert.equal(results.plan[0].bakeSeconds, 60);
+  // What comes out goes back in: a policy's breaker config builds a breaker.
+  const b = new lg.CircuitBreaker({ ...results.breakerConfig, minimumCalls: 3 });
+  assert.equal(b.state, 'closed');
 });

@@ -427,7 +427,7 @@ pub(crate) fn audit<'py>(
     out.set_item("creator_total", dec(a.creator_total))?;
     out.set_item("paid_total", decimal(a.paid_total.to_string())?)?;
     out.set_item("shortfalls", amounts(&a.shortfalls)?)?;
-    out.set_item("shortfall_total", decimal(a.shortfall_total().to_string())?)?;
+    out.set_item("shortfall_total", decimal(a.shortfall_total.to_string())?)?;
     out.set_item("exact", a.exact)?;
     out.set_item("floor_held", a.floor_held)?;
     out.set_item(

@@ -70,12 +70,12 @@ try {
   for (const currency of ledger.currencies()) {
     await dash.selectOption('#currency', currency);
     const expected = ledger.sovereigntySummary(currency);
-    check((await text('#share-percent')) === expected.creator_share_percent, `${currency} gauge percent ${await text('#share-percent')} vs ${expected.creator_share_percent}`);
-    check((await text('#share-exact')) === expected.creator_share, `${currency} exact share`);
-    check((await dash.getAttribute('#gauge', 'aria-valuenow')) === String(Number(expected.creator_share_percent)), `${currency} gauge aria-valuenow`);
-    check((await text('#floor-status')) === (expected.floor_held ? 'The 75% floor held in every transaction.' : 'The 75% floor did NOT hold.'), `${currency} floor status`);
+    check((await text('#share-percent')) === expected.creatorSharePercent, `${currency} gauge percent ${await text('#share-percent')} vs ${expected.creatorSharePercent}`);
+    check((await text('#share-exact')) === expected.creatorShare, `${currency} exact share`);
+    check((await dash.getAttribute('#gauge', 'aria-valuenow')) === String(Number(expected.creatorSharePercent)), `${currency} gauge aria-valuenow`);
+    check((await text('#floor-status')) === (expected.floorHeld ? 'The 75% floor held in every transaction.' : 'The 75% floor did NOT hold.'), `${currency} floor status`);
     const rows = await dash.$$eval('#payouts tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
-    check(JSON.stringify(rows) === JSON.stringify(expected.creators.map((c) => [c.id, `${c.amount} ${currency}`, `${c.share_of_creators_percent}%`])), `${currency} payout rows ${JSON.stringify(rows)}`);
+    check(JSON.stringify(rows) === JSON.stringify(expected.creators.map((c) => [c.id, `${c.amount} ${currency}`, `${c.shareOfCreatorsPercent}%`])), `${currency} payout rows ${JSON.stringify(rows)}`);
   }
   // Paid against owed: shown for a currency whose ledger rows have payouts, hidden otherwise.
   for (const currency of ledger.currencies()) {
@@ -86,14 +86,14 @@ try {
     const rows = await dash.$$eval('#paid-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
     const want = Object.entries(paid.creators).map(([id, l]) => [id, `${l.owed} ${currency}`, `${l.paid} ${currency}`, `${l.shortfall} ${currency}`]);
     check(JSON.stringify(rows) === JSON.stringify(want), `${currency} paid rows ${JSON.stringify(rows)}`);
-    check((await text('#paid-text')).includes(`Shortfall ${paid.shortfall_total} ${currency}`), `${currency} shortfall text: ${await text('#paid-text')}`);
+    check((await text('#paid-text')).includes(`Shortfall ${paid.shortfallTotal} ${currency}`), `${currency} shortfall text: ${await text('#paid-text')}`);
   }
   const gbpPaid = ledger.sovereigntySummary('GBP').paid;
-  check(gbpPaid.shortfall_total === '1.66' && gbpPaid.creators['Sol Reyes'].shortfall === '1.66' && gbpPaid.floor_held, 'the sample payouts leave Sol Reyes 1.66 short, floor held');
+  check(gbpPaid.shortfallTotal === '1.66' && gbpPaid.creators['Sol Reyes'].shortfall === '1.66' && gbpPaid.floorHeld, 'the sample payouts leave Sol Reyes 1.66 short, floor held');
   await dash.selectOption('#currency', 'GBP');
   check((await text('#paid-text')).includes('Sol Reyes is owed 1.66 GBP more'), 'the shortfall is named in words');
   const gbp = ledger.sovereigntySummary('GBP');
-  check(Number(gbp.creator_share_percent) > 75 && gbp.creators.length >= 4 && gbp.refunds === 1, 'the sample ledger tells a real story');
+  check(Number(gbp.creatorSharePercent) > 75 && gbp.creators.length >= 4 && gbp.refunds === 1, 'the sample ledger tells a real story');
 
   // The calculator, by keyboard: focus the amount, type, submit with Enter.
   await dash.focus('#amount');

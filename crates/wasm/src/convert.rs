@@ -41,8 +41,10 @@ pub(crate) fn from_js_strict<T: serde::de::DeserializeOwned>(
     serde_json::from_value(value).map_err(|e| e.to_string())
 }
 
+/// A core value as a JS object, with JavaScript's camelCase field names (`casing`).
 pub(crate) fn to_js<T: Serialize>(v: &T) -> Result<JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+    core::casing::CamelCase(v)
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| type_error(&e.to_string()))
 }
 

@@ -104,8 +104,8 @@ pub struct BurnRate {
 
 #[wasm_bindgen]
 impl BurnRate {
-    /// `rule`: `{objective, long_window_seconds, short_window_seconds, burn_rate,
-    /// min_requests?}`; `invalid_config` naming what is wrong.
+    /// `rule`: `{objective, longWindowSeconds, shortWindowSeconds, burnRate,
+    /// minRequests?}`; `invalid_config` naming what is wrong.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "BurnRateRule")] rule: JsValue,
@@ -270,13 +270,13 @@ pub struct RolloutPlan {
 
 #[wasm_bindgen]
 impl RolloutPlan {
-    /// `steps`: `[{weight, bake_seconds, approval}]`, or null for the default plan;
+    /// `steps`: `[{weight, bakeSeconds, approval}]`, or null for the default plan;
     /// `gentleStepSeconds`: how long a gentle rollback stays on each step on its way down
     /// (default 300).
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(
-            unchecked_param_type = "Array<{ weight: number; bake_seconds: number; approval?: boolean }> | null | undefined"
+            unchecked_param_type = "Array<{ weight: number; bakeSeconds: number; approval?: boolean }> | null | undefined"
         )]
         steps: JsValue,
         gentle_step_seconds: Option<f64>,

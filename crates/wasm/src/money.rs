@@ -4,7 +4,7 @@ use crate::convert::*;
 use liberation_gates as core;
 use liberation_gates::money::Currency;
 use liberation_gates::split::{CreatorInput, SplitInput};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -19,26 +19,6 @@ pub(crate) struct CreatorArg {
 pub(crate) struct SplitOptions {
     creator_share: Option<Exact>,
     fee_mode: Option<String>,
-}
-
-#[derive(Serialize)]
-pub(crate) struct PayoutObject {
-    id: String,
-    amount: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct SplitResult {
-    currency: String,
-    gross: String,
-    creators: Vec<PayoutObject>,
-    platform: String,
-    fee: String,
-    creator_total: String,
-    creator_share: String,
-    fee_mode: String,
-    method: String,
 }
 
 pub(crate) fn split_input(
@@ -105,52 +85,7 @@ pub fn split(
 ) -> Result<JsValue> {
     let currency = text_arg(&currency, "currency")?;
     let input = split_input(&gross, &currency, creators, options)?;
-    split_result(&core::split::split(&input).map_err(err)?)
-}
-
-fn split_result(s: &core::split::Split) -> Result<JsValue> {
-    to_js(&SplitResult {
-        currency: s.currency.code().into(),
-        gross: s.gross.to_string(),
-        creators: s
-            .creators
-            .iter()
-            .map(|p| PayoutObject {
-                id: p.id.clone(),
-                amount: p.amount.to_string(),
-            })
-            .collect(),
-        platform: s.platform.to_string(),
-        fee: s.fee.to_string(),
-        creator_total: s.creator_total.to_string(),
-        creator_share: s.creator_share.to_string(),
-        fee_mode: s.fee_mode.as_str().into(),
-        method: s.method.as_str().into(),
-    })
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct AuditResult {
-    currency: String,
-    expected: Vec<PayoutObject>,
-    paid: Vec<PayoutObject>,
-    creator_total: String,
-    paid_total: String,
-    shortfalls: Vec<PayoutObject>,
-    shortfall_total: String,
-    exact: bool,
-    floor_held: bool,
-    creator_share_paid: Option<String>,
-}
-
-pub(crate) fn payouts(list: &[core::split::Payout]) -> Vec<PayoutObject> {
-    list.iter()
-        .map(|p| PayoutObject {
-            id: p.id.clone(),
-            amount: p.amount.to_string(),
-        })
-        .collect()
+    to_js(&core::split::split(&input).map_err(err)?)
 }
 
 /// Audits payouts made elsewhere against the split (SPEC §10). `paid`: `[{id, amount}]`
@@ -183,7 +118,7 @@ pub fn audit(
             amount: money_text(&amount, currency, "paid amount")?,
         });
     }
-    audit_result(core::audit::audit_split(&split, &list).map_err(err)?)
+    to_js(&core::audit::audit_split(&split, &list).map_err(err)?)
 }
 
 /// Audits a payout file's text (JSON lines `{id, amount}`) against a split terms file's text
@@ -194,7 +129,7 @@ pub fn audit_files(
     #[wasm_bindgen(unchecked_param_type = "string")] paid: JsValue,
 ) -> Result<JsValue> {
     let terms = text_arg(&split_terms, "splitTerms")?;
-    audit_result(core::audit::audit_files(&terms, &text_arg(&paid, "paid")?).map_err(err)?)
+    to_js(&core::audit::audit_files(&terms, &text_arg(&paid, "paid")?).map_err(err)?)
 }
 
 /// Reads a proposal file's text (the CLI's `vote` file): `{status, tally, refused, decision}`.
@@ -204,27 +139,6 @@ pub fn read_proposal(
 ) -> Result<JsValue> {
     let f = core::governance::ProposalFile::parse(&text_arg(&text, "text")?).map_err(err)?;
     to_js(&f.read().map_err(err)?)
-}
-
-pub(crate) fn audit_result(a: core::audit::PayoutAudit) -> Result<JsValue> {
-    to_js(&AuditResult {
-        currency: a.currency.code().into(),
-        expected: payouts(&a.expected),
-        paid: payouts(&a.paid),
-        creator_total: a.creator_total.to_string(),
-        paid_total: a.paid_total.to_string(),
-        shortfall_total: a.shortfall_total().to_string(),
-        shortfalls: payouts(&a.shortfalls),
-        exact: a.exact,
-        floor_held: a.floor_held,
-        creator_share_paid: a.creator_share_paid,
-    })
-}
-
-#[derive(Serialize)]
-struct RefundResult {
-    creators: Vec<PayoutObject>,
-    platform: String,
 }
 
 /// The unrefunded balances of a split, to take refunds from.
@@ -245,7 +159,7 @@ impl Refundable {
             .map_err(err)
     }
     /// Takes `amount` (a decimal string or bigint minor units) from the parties in proportion
-    /// to their unrefunded balances: `{creators: [{id, amount}], platform}`.
+    /// to their unrefunded balances: `{amount, creators: [{id, amount}], platform}`.
     #[wasm_bindgen(unchecked_return_type = "RefundResult")]
     pub fn refund(
         &mut self,
@@ -253,11 +167,7 @@ impl Refundable {
     ) -> Result<JsValue> {
         let currency = self.inner.remaining().currency();
         let text = money_text(&amount, currency.code(), "amount")?;
-        let r = self.inner.refund_str(&text).map_err(err)?;
-        to_js(&RefundResult {
-            creators: payouts(&r.creators),
-            platform: r.platform.to_string(),
-        })
+        to_js(&self.inner.refund_str(&text).map_err(err)?)
     }
     /// What remains refundable.
     #[wasm_bindgen(getter)]
@@ -300,7 +210,7 @@ impl Ledger {
             .inner
             .record_split(&text_arg(&id, "id")?, t, &input)
             .map_err(err)?;
-        split_result(&s)
+        to_js(&s)
     }
     /// Refunds `amount` of the recorded split `splitId` and records it.
     #[wasm_bindgen(js_name = recordRefund)]

@@ -96,3 +96,36 @@ test('a proposal voted in the browser makes a decision the flags accept', () => 
 test('a fallback cache refuses capacity 0 instead of correcting it', () => {
   assert.throws(() => new lg.FallbackCache(0, 60), (e) => e.code === 'invalid_config');
 });
+
+// One key casing: the same calls as the Node package's test of the same name, the same
+// camelCase keys. The inputs name nobody and nothing with an underscore, so any `_` in a key
+// is a field.
+test('every result object has camelCase keys, and config objects go back in as they came out', () => {
+  const { readFileSync } = createRequire(import.meta.url)('node:fs');
+  const root = new URL('../../../', import.meta.url);
+  const snake = (v, path = '$') => {
+    if (Array.isArray(v)) return v.flatMap((x, i) => snake(x, `${path}[${i}]`));
+    if (v === null || typeof v !== 'object') return [];
+    return Object.entries(v).flatMap(([k, x]) => [...(k.includes('_') ? [`${path}.${k}`] : []), ...snake(x, `${path}.${k}`)]);
+  };
+  const ledger = lg.Ledger.fromJsonl(readFileSync(new URL('examples/ledger.jsonl', root), 'utf8'));
+  const results = {
+    split: lg.split('30.00', 'GBP', C, { fee: '0.75' }),
+    audit: lg.audit('30.00', 'GBP', [{ id: 'amara', weight: '1' }], [{ id: 'amara', amount: '20.00' }]),
+    report: ledger.report('all'),
+    summary: ledger.sovereigntySummary('GBP'),
+    simulation: lg.simulate(readFileSync(new URL('examples/clean-rollout.jsonl', root), 'utf8')),
+    health: new lg.HealthModel([{ name: 'db', level: 1 }]).evaluate({ db: 'up' }),
+    phase: lg.DeploymentPlan.builtin().evaluate('infrastructure', {}, {}),
+  };
+  assert.deepEqual(snake(results), []);
+  assert.equal(results.report.floorHeld, true);
+  assert.equal(results.audit.shortfallTotal, '2.50');
+  assert.equal(typeof results.phase.liberationFailed, 'boolean');
+  // Config objects in camelCase, as the declarations spell them.
+  const m = new lg.BreakerMachine({ window: { type: 'count', size: 2 }, minimumCalls: 2, failureRateThreshold: 0.5 });
+  m.apply(0, 'acquire'); m.apply(0, 'record', 'failure');
+  m.apply(1, 'acquire'); m.apply(1, 'record', 'failure');
+  assert.equal(m.state, 'open');
+  assert.throws(() => new lg.BurnRate({ objective: 0.999, longWindowSeconds: 3600, shortWindowSeconds: 300, burnRate: 14.4, minRequest: 1 }), (e) => e.code === 'invalid_config' && /minRequest/.test(e.message));
+});

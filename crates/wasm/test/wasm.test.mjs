@@ -54,9 +54,9 @@ test('a ledger gives the transparency report and the sovereignty summary', () =>
   const ledger = lg.Ledger.fromJsonl(readFileSync(join(root, 'examples/ledger.jsonl'), 'utf8'));
   assert.deepEqual(ledger.currencies(), ['GBP', 'JPY']);
   const s = ledger.sovereigntySummary('GBP');
-  assert.equal(s.creator_share, '14833/18224');
-  assert.equal(s.creator_share_percent, '81.39');
-  assert.equal(s.floor_held, true);
+  assert.equal(s.creatorShare, '14833/18224');
+  assert.equal(s.creatorSharePercent, '81.39');
+  assert.equal(s.floorHeld, true);
   assert.deepEqual(s.creators.map((c) => [c.id, c.amount]), [['amara', '55.77'], ['kofi', '41.85'], ['lena', '50.71']]);
   assert.equal(ledger.report('month').rows.length, 3);
   assert.throws(() => lg.Ledger.fromJsonl('{"type":"refund","id":"r","t":0,"split":"nope","amount":"1.00"}'), (e) => e.code === 'invalid_record' && /line 1/.test(e.message));
