@@ -13,11 +13,14 @@ export {
   errorKinds, Store,
 } from './native';
 export type {
-  CreatorArg, SplitOptions, PolicyDecision, NotificationObject,
-  RolloutState, DecisionObject, Tally, Reading, Refusal, VoteArg, FlagStateObject, FlagOptions,
-  ThresholdOptions, TransitionObject, ServedObject, LedgerOptions, StoredRecordObject,
+  CreatorArg, SplitOptions, DecisionObject, Tally, Reading, Refusal, VoteArg, FlagOptions,
+  ThresholdOptions, TransitionObject, LedgerOptions,
 } from './native';
 export type { SplitResult, PayoutObject, RefundResult, AuditResult, BreakerConfig } from './types';
+export type {
+  Decision as PolicyDecision, Notification as NotificationObject, RolloutStateObject as RolloutState,
+  FlagState as FlagStateObject, Served as ServedObject, StoredRecord as StoredRecordObject,
+} from './types';
 
 /** An amount of money: a decimal string in major units ("12.50") or a bigint of minor units. */
 export type Money = string | bigint;

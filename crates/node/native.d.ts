@@ -70,9 +70,9 @@ export declare class DeploymentPlan {
 /** Evaluates a policy over observations in time order. */
 export declare class Evaluator {
   /** One observation; a metric or check given as null is missing. */
-  observe(t: number, metrics?: Record<string, number | null> | null, checks?: Record<string, boolean | null> | null): PolicyDecision
+  observe(t: number, metrics?: Record<string, number | null> | null, checks?: Record<string, boolean | null> | null): import('./types').Decision
   /** Evaluates a JSON-lines observation file's text; errors name the line. */
-  observeJsonl(text: string): Array<PolicyDecision>
+  observeJsonl(text: string): Array<import('./types').Decision>
 }
 
 /** Feature flags under community control (SPEC §6). */
@@ -82,10 +82,10 @@ export declare class FlagSet {
   /** The platform's built-in flags. */
   static builtin(): FlagSet
   /** Applies "enable", "disable" or "set_intensity". */
-  apply(key: string, op: string, value?: number | undefined | null, options?: FlagOptions | undefined | null): FlagStateObject
-  enable(key: string, options?: FlagOptions | undefined | null): FlagStateObject
-  disable(key: string, options?: FlagOptions | undefined | null): FlagStateObject
-  setIntensity(key: string, value: number, options?: FlagOptions | undefined | null): FlagStateObject
+  apply(key: string, op: string, value?: number | undefined | null, options?: FlagOptions | undefined | null): import('./types').FlagState
+  enable(key: string, options?: FlagOptions | undefined | null): import('./types').FlagState
+  disable(key: string, options?: FlagOptions | undefined | null): import('./types').FlagState
+  setIntensity(key: string, value: number, options?: FlagOptions | undefined | null): import('./types').FlagState
   isEnabled(key: string): boolean
   /** Enabled, and inside the flag's rollout percentage for `userId`. */
   isEnabledFor(key: string, userId: string): boolean
@@ -166,12 +166,12 @@ export declare class NativeBreaker {
 export declare class NativeFallbackCache {
   constructor(capacity?: number | undefined | null, ttlSeconds?: number | undefined | null)
   store(key: string, value: unknown, attribution: import('./types').Attribution | null, t: number): void
-  get(key: string, t: number): ServedObject | null
+  get(key: string, t: number): import('./types').Served | null
   /**
    * What to serve once a call has settled (the core's rule): `succeeded` stores `value` and
    * serves it fresh; otherwise the cached answer within the TTL, if any.
    */
-  settle(key: string, succeeded: boolean, value: unknown, attribution: import('./types').Attribution | null, t: number): ServedObject | null
+  settle(key: string, succeeded: boolean, value: unknown, attribution: import('./types').Attribution | null, t: number): import('./types').Served | null
   get size(): number
 }
 
@@ -235,7 +235,7 @@ export declare class Policy {
   /** A fresh evaluator. */
   evaluator(): Evaluator
   /** Liberation rules behind a rollback decision (empty for a technical one). */
-  liberationCause(decision: PolicyDecision): Array<string>
+  liberationCause(decision: import('./types').Decision): Array<string>
 }
 
 /** One member, one vote (SPEC §5). */
@@ -260,7 +260,7 @@ export declare class Proposal {
 export declare class RedeployGuard {
   constructor()
   /** Notes a policy decision about `service`; a liberation rollback blocks redeployment. */
-  record(policy: Policy, service: string, decision: PolicyDecision): void
+  record(policy: Policy, service: string, decision: import('./types').Decision): void
   /** The liberation rules that blocked `service`, or null. */
   blockedBy(service: string): Array<string> | null
   /**
@@ -287,21 +287,21 @@ export declare class Refundable {
 export declare class Rollout {
   constructor(plan?: RolloutPlan | undefined | null, startedAt?: number | undefined | null)
   /** `observe {decision}` at `t`. */
-  observe(t: number, decision: string): RolloutState
+  observe(t: number, decision: string): import('./types').RolloutStateObject
   /** `approve {step}` at `t`. */
-  approve(t: number, step: number): RolloutState
+  approve(t: number, step: number): import('./types').RolloutStateObject
   /**
    * `consulted {outcome}` at `t`: the community's answer ("proceed", "rollback" or
    * "gentle_rollback").
    */
-  consulted(t: number, outcome: string): RolloutState
+  consulted(t: number, outcome: string): import('./types').RolloutStateObject
   /** `tick` at `t`: the passage of time alone. */
-  tick(t: number): RolloutState
+  tick(t: number): import('./types').RolloutStateObject
   /** An event by name, as in the vectors. */
-  apply(t: number, kind: string, decision?: string | undefined | null, step?: number | undefined | null, outcome?: string | undefined | null): RolloutState
+  apply(t: number, kind: string, decision?: string | undefined | null, step?: number | undefined | null, outcome?: string | undefined | null): import('./types').RolloutStateObject
   /** The gentle-ramp steps the last event caught up on: `[{t, status, step, weight}]`. */
   get rampSteps(): import('./types').RampStep[]
-  get state(): RolloutState
+  get state(): import('./types').RolloutStateObject
 }
 
 /** A progressive-rollout plan. */
@@ -326,11 +326,11 @@ export declare class Store {
   /** The backend's name. */
   get backend(): string
   /** Appends a record; `body` is JSON text, or any JSON value (written as JSON). */
-  append(stream: string, id: string, body: unknown): StoredRecordObject
+  append(stream: string, id: string, body: unknown): import('./types').StoredRecord
   /** The records of `stream` (every stream when omitted), oldest first. */
-  records(stream?: string | undefined | null): Array<StoredRecordObject>
+  records(stream?: string | undefined | null): Array<import('./types').StoredRecord>
   /** The record `id` of `stream`, or null. */
-  record(stream: string, id: string): StoredRecordObject | null
+  record(stream: string, id: string): import('./types').StoredRecord | null
   /** Recomputes the checksum chain; the number of records (StoreError `tampered` if broken). */
   verify(): number
   /** Sets `key` to `value`. */
@@ -406,11 +406,6 @@ export interface FlagOptions {
   t?: number
 }
 
-export interface FlagStateObject {
-  enabled: boolean
-  intensity: number
-}
-
 /**
  * The guard protocol's verdict alone (for the shared breaker, which records through Redis):
  * what to record (0 nothing, 1 success, 2 failure) with the `GuardStep` index in bits 4 and up.
@@ -432,28 +427,11 @@ export interface LedgerOptions {
   store?: string
 }
 
-/** A community notification attached to a decision. */
-export interface NotificationObject {
-  audience: string
-  severity: string
-  rules: Array<string>
-  message: string
-}
-
 /** A payout as the payment system made it. */
 export interface PaidArg {
   id: string
   /** A decimal string in major units, or a bigint of minor units. */
   amount: string | bigint
-}
-
-/** The decision after one observation. */
-export interface PolicyDecision {
-  t: number
-  action: string
-  severity: string
-  reasons: Array<string>
-  notification?: NotificationObject
 }
 
 /** Throws the error the binding maps `family`/`kind` to (for tests of the mapping). */
@@ -475,26 +453,11 @@ export interface Refusal {
   error: string
 }
 
-/** A rollout's state. */
-export interface RolloutState {
-  status: string
-  step: number
-  weight: number
-}
-
 /**
  * Runs a promtool-style policy test file's text in `format` against `policy` (default: the
  * built-in one): `{name, checked, mismatches: [{at, expected, actual}]}`.
  */
 export declare function runPolicyTest(text: string, format: string, policy?: Policy | undefined | null): { name: string; checked: number; mismatches: Array<{ at: number; expected: string; actual: string }> }
-
-/** Served answer of a fallback cache. */
-export interface ServedObject {
-  value: unknown
-  attribution: import('./types').Attribution
-  fromCache: boolean
-  ageSeconds: number
-}
 
 /**
  * An event of a shared breaker: a transition this process made (`t`, `from`, `to`), or
@@ -525,18 +488,6 @@ export interface SplitOptions {
   feeMode?: string
   /** A cash step (e.g. "0.05" CHF): creators receive whole steps. */
   step?: string | bigint
-}
-
-/** A stored record. */
-export interface StoredRecordObject {
-  /** 1, 2, 3, … across the store, in the order appended. */
-  seq: number
-  stream: string
-  id: string
-  /** The record, as JSON text. */
-  body: string
-  /** SHA-256 (hex) chaining this record to the one before. */
-  checksum: string
 }
 
 export interface Tally {

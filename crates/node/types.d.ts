@@ -135,9 +135,11 @@ export interface BreakerMetrics {
   stats: BreakerStats;
 }
 
+export interface RolloutStateObject { status: RolloutStatus; step: number; weight: number }
 export interface RampStep { t: number; status: RolloutStatus; step: number; weight: number }
 export interface Step { weight: number; bakeSeconds: number; approval: boolean }
 export interface Notification { audience: string; severity: Severity; rules: string[]; message: string }
+/** A policy decision (SPEC §7), as `Evaluator.observe` returns it and `liberationCause` takes it. */
 export interface Decision { t: number; action: Action; severity: Severity; reasons: string[]; notification?: Notification }
 export interface SimStep {
   t: number;
@@ -169,4 +171,16 @@ export interface AuditEntry {
   decision: CommunityDecision | null;
 }
 
+export interface Served { value: unknown; attribution: Attribution; fromCache: boolean; ageSeconds: number }
 export interface Attribution { creators: string[]; revenue?: string | null; note?: string | null }
+/** A record of a durable store, its place in the checksum chain included. */
+export interface StoredRecord {
+  /** 1, 2, 3, … across the store, in the order appended. */
+  seq: number;
+  stream: string;
+  id: string;
+  /** The record, as JSON text. */
+  body: string;
+  /** SHA-256 (hex) chaining this record to the one before. */
+  checksum: string;
+}

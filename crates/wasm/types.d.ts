@@ -7,7 +7,6 @@ export type Money = string | bigint;
 export interface CreatorArg { id: string; weight: string | number }
 export interface SplitOptions { creatorShare?: string | number; fee?: Money; feeMode?: string; step?: string | number }
 export interface PaidArg { id: string; amount: Money }
-export interface RolloutStateObject { status: RolloutStatus; step: number; weight: number }
 export interface ProposalReading {
   status: string;
   yes: number;
@@ -23,7 +22,5 @@ export interface ProposalFileReading {
 }
 export interface VoteArg { t: number; member: string; choice: string }
 export interface FlagOptions { decision?: { subject: string; action: string; status: string }; actor?: string; t?: number }
-export interface FlagStateObject { enabled: boolean; intensity: number }
 export interface ThresholdOptions { keepFiringForSeconds?: number; maxGapSeconds?: number }
-export interface Served { value: unknown; attribution: Attribution; fromCache: boolean; ageSeconds: number }
 export interface PolicyTestOutcome { name: string; checked: number; mismatches: Array<{ at: number; expected: string; actual: string }> }

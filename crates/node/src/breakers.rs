@@ -228,17 +228,6 @@ impl NativeBreaker {
     }
 }
 
-/// Served answer of a fallback cache.
-#[napi(object)]
-pub struct ServedObject {
-    #[napi(ts_type = "unknown")]
-    pub value: Value,
-    #[napi(ts_type = "import('./types').Attribution")]
-    pub attribution: Value,
-    pub from_cache: bool,
-    pub age_seconds: f64,
-}
-
 /// Last good answers (JSON values) with attribution, bounded and expiring; times from the caller.
 #[napi]
 pub struct NativeFallbackCache {
@@ -250,15 +239,6 @@ pub(crate) fn attribution_in(a: Option<Value>) -> Result<Attribution> {
         None | Some(Value::Null) => Ok(Attribution::default()),
         Some(v) => json(v, "attribution").map_err(arg),
     }
-}
-
-pub(crate) fn served(s: core::fallback::Served<Value>) -> Result<ServedObject> {
-    Ok(ServedObject {
-        attribution: to_value(&s.attribution)?,
-        value: s.value,
-        from_cache: s.from_cache,
-        age_seconds: s.age_seconds,
-    })
 }
 
 #[napi]
@@ -282,13 +262,13 @@ impl NativeFallbackCache {
             .store_at(&key, value, attribution_in(attribution)?, t);
         Ok(())
     }
-    #[napi]
-    pub fn get(&self, key: String, t: f64) -> Result<Option<ServedObject>> {
-        self.inner.get_at(&key, t).map(served).transpose()
+    #[napi(ts_return_type = "import('./types').Served | null")]
+    pub fn get(&self, key: String, t: f64) -> Result<Value> {
+        to_value(&self.inner.get_at(&key, t))
     }
     /// What to serve once a call has settled (the core's rule): `succeeded` stores `value` and
     /// serves it fresh; otherwise the cached answer within the TTL, if any.
-    #[napi]
+    #[napi(ts_return_type = "import('./types').Served | null")]
     pub fn settle(
         &self,
         key: String,
@@ -296,16 +276,13 @@ impl NativeFallbackCache {
         #[napi(ts_arg_type = "unknown")] value: Value,
         #[napi(ts_arg_type = "import('./types').Attribution | null")] attribution: Option<Value>,
         t: f64,
-    ) -> Result<Option<ServedObject>> {
+    ) -> Result<Value> {
         let answer = if succeeded {
             Some((value, attribution_in(attribution)?))
         } else {
             None
         };
-        self.inner
-            .settle_at(&key, answer, t)
-            .map(served)
-            .transpose()
+        to_value(&self.inner.settle_at(&key, answer, t))
     }
     #[napi(getter)]
     pub fn size(&self) -> u32 {

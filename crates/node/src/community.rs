@@ -152,19 +152,6 @@ impl Proposal {
 }
 
 #[napi(object)]
-pub struct FlagStateObject {
-    pub enabled: bool,
-    pub intensity: f64,
-}
-
-pub(crate) fn flag_out(s: core::flags::FlagState) -> FlagStateObject {
-    FlagStateObject {
-        enabled: s.enabled,
-        intensity: s.intensity,
-    }
-}
-
-#[napi(object)]
 pub struct FlagOptions {
     pub decision: Option<DecisionObject>,
     pub actor: Option<String>,
@@ -196,14 +183,14 @@ impl FlagSet {
         }
     }
     /// Applies "enable", "disable" or "set_intensity".
-    #[napi]
+    #[napi(ts_return_type = "import('./types').FlagState")]
     pub fn apply(
         &mut self,
         key: String,
         op: String,
         value: Option<f64>,
         options: Option<FlagOptions>,
-    ) -> Result<FlagStateObject> {
+    ) -> Result<Value> {
         let o = options.unwrap_or(FlagOptions {
             decision: None,
             actor: None,
@@ -219,28 +206,24 @@ impl FlagSet {
                 o.actor.as_deref().unwrap_or(""),
                 o.t.unwrap_or(0.0),
             )
-            .map(flag_out)
             .map_err(err)
+            .and_then(|s| to_value(&s))
     }
-    #[napi]
-    pub fn enable(&mut self, key: String, options: Option<FlagOptions>) -> Result<FlagStateObject> {
+    #[napi(ts_return_type = "import('./types').FlagState")]
+    pub fn enable(&mut self, key: String, options: Option<FlagOptions>) -> Result<Value> {
         self.apply(key, "enable".into(), None, options)
     }
-    #[napi]
-    pub fn disable(
-        &mut self,
-        key: String,
-        options: Option<FlagOptions>,
-    ) -> Result<FlagStateObject> {
+    #[napi(ts_return_type = "import('./types').FlagState")]
+    pub fn disable(&mut self, key: String, options: Option<FlagOptions>) -> Result<Value> {
         self.apply(key, "disable".into(), None, options)
     }
-    #[napi]
+    #[napi(ts_return_type = "import('./types').FlagState")]
     pub fn set_intensity(
         &mut self,
         key: String,
         value: f64,
         options: Option<FlagOptions>,
-    ) -> Result<FlagStateObject> {
+    ) -> Result<Value> {
         self.apply(key, "set_intensity".into(), Some(value), options)
     }
     #[napi]

@@ -153,48 +153,9 @@ impl BurnRate {
 
 // Policy, plan, health, rollout --------------------------------------------------------------
 
-/// A community notification attached to a decision.
-#[napi(object)]
-pub struct NotificationObject {
-    pub audience: String,
-    pub severity: String,
-    pub rules: Vec<String>,
-    pub message: String,
-}
-
-/// The decision after one observation.
-#[napi(object)]
-pub struct PolicyDecision {
-    pub t: f64,
-    pub action: String,
-    pub severity: String,
-    pub reasons: Vec<String>,
-    pub notification: Option<NotificationObject>,
-}
-
-pub(crate) fn decision_out(d: core::policy::PolicyDecision) -> PolicyDecision {
-    PolicyDecision {
-        t: d.t,
-        action: d.action.as_str().to_string(),
-        severity: d.severity.as_str().to_string(),
-        notification: d.notification.map(|n| NotificationObject {
-            audience: n.audience,
-            severity: n.severity.as_str().to_string(),
-            rules: n.rules,
-            message: n.message,
-        }),
-        reasons: d.reasons,
-    }
-}
-
-pub(crate) fn decision_in(d: &PolicyDecision) -> Result<core::policy::PolicyDecision> {
-    Ok(core::policy::PolicyDecision {
-        t: d.t,
-        action: d.action.parse().map_err(err)?,
-        severity: d.severity.parse().map_err(err)?,
-        reasons: d.reasons.clone(),
-        notification: None,
-    })
+/// A decision handed back from JS (as `observe` returned it), read through serde.
+pub(crate) fn decision_in(d: &Object<'_>) -> Result<core::policy::PolicyDecision> {
+    serde::Deserialize::deserialize(&mut De::new(d)).map_err(|e| arg(format!("decision: {e}")))
 }
 
 /// An observation read straight from the JS objects (through napi's serde deserializer, so a
@@ -275,7 +236,10 @@ impl Policy {
     }
     /// Liberation rules behind a rollback decision (empty for a technical one).
     #[napi]
-    pub fn liberation_cause(&self, decision: PolicyDecision) -> Result<Vec<String>> {
+    pub fn liberation_cause(
+        &self,
+        #[napi(ts_arg_type = "import('./types').Decision")] decision: Object<'_>,
+    ) -> Result<Vec<String>> {
         Ok(self.inner.liberation_cause(&decision_in(&decision)?))
     }
 }
@@ -289,39 +253,24 @@ pub struct Evaluator {
 #[napi]
 impl Evaluator {
     /// One observation; a metric or check given as null is missing.
-    #[napi]
+    #[napi(ts_return_type = "import('./types').Decision")]
     pub fn observe(
         &mut self,
         t: f64,
         #[napi(ts_arg_type = "Record<string, number | null> | null")] metrics: Option<Object<'_>>,
         #[napi(ts_arg_type = "Record<string, boolean | null> | null")] checks: Option<Object<'_>>,
-    ) -> Result<PolicyDecision> {
-        self.inner
-            .observe(&observation(t, metrics, checks)?)
-            .map(decision_out)
-            .map_err(err)
+    ) -> Result<Value> {
+        to_value(
+            &self
+                .inner
+                .observe(&observation(t, metrics, checks)?)
+                .map_err(err)?,
+        )
     }
     /// Evaluates a JSON-lines observation file's text; errors name the line.
-    #[napi]
-    pub fn observe_jsonl(&mut self, text: String) -> Result<Vec<PolicyDecision>> {
-        let decisions = core::simulate::observe_jsonl(&mut self.inner, &text).map_err(err)?;
-        Ok(decisions.into_iter().map(decision_out).collect())
-    }
-}
-
-/// A rollout's state.
-#[napi(object)]
-pub struct RolloutState {
-    pub status: String,
-    pub step: u32,
-    pub weight: u32,
-}
-
-pub(crate) fn rstate(s: core::rollout::RolloutState) -> RolloutState {
-    RolloutState {
-        status: s.status.as_str().to_string(),
-        step: s.step as u32,
-        weight: s.weight as u32,
+    #[napi(ts_return_type = "Array<import('./types').Decision>")]
+    pub fn observe_jsonl(&mut self, text: String) -> Result<Value> {
+        to_value(&core::simulate::observe_jsonl(&mut self.inner, &text).map_err(err)?)
     }
 }
 
@@ -384,34 +333,28 @@ impl Rollout {
         }
     }
     /// `observe {decision}` at `t`.
-    #[napi]
-    pub fn observe(&mut self, t: f64, decision: String) -> Result<RolloutState> {
-        self.inner
-            .apply_named(t, "observe", Some(&decision), None, None)
-            .map(rstate)
-            .map_err(err)
+    #[napi(ts_return_type = "import('./types').RolloutStateObject")]
+    pub fn observe(&mut self, t: f64, decision: String) -> Result<Value> {
+        self.apply(t, "observe".into(), Some(decision), None, None)
     }
     /// `approve {step}` at `t`.
-    #[napi]
-    pub fn approve(&mut self, t: f64, step: f64) -> Result<RolloutState> {
-        self.inner
-            .apply_named(t, "approve", None, Some(Num::Float(step)), None)
-            .map(rstate)
-            .map_err(err)
+    #[napi(ts_return_type = "import('./types').RolloutStateObject")]
+    pub fn approve(&mut self, t: f64, step: f64) -> Result<Value> {
+        self.apply(t, "approve".into(), None, Some(step), None)
     }
     /// `consulted {outcome}` at `t`: the community's answer ("proceed", "rollback" or
     /// "gentle_rollback").
-    #[napi]
-    pub fn consulted(&mut self, t: f64, outcome: String) -> Result<RolloutState> {
+    #[napi(ts_return_type = "import('./types').RolloutStateObject")]
+    pub fn consulted(&mut self, t: f64, outcome: String) -> Result<Value> {
         self.apply(t, "consulted".into(), None, None, Some(outcome))
     }
     /// `tick` at `t`: the passage of time alone.
-    #[napi]
-    pub fn tick(&mut self, t: f64) -> Result<RolloutState> {
+    #[napi(ts_return_type = "import('./types').RolloutStateObject")]
+    pub fn tick(&mut self, t: f64) -> Result<Value> {
         self.apply(t, "tick".into(), None, None, None)
     }
     /// An event by name, as in the vectors.
-    #[napi]
+    #[napi(ts_return_type = "import('./types').RolloutStateObject")]
     pub fn apply(
         &mut self,
         t: f64,
@@ -419,25 +362,23 @@ impl Rollout {
         decision: Option<String>,
         step: Option<f64>,
         outcome: Option<String>,
-    ) -> Result<RolloutState> {
-        self.inner
-            .apply_named(
-                t,
-                &kind,
-                decision.as_deref(),
-                step.map(Num::Float),
-                outcome.as_deref(),
-            )
-            .map(rstate)
-            .map_err(err)
+    ) -> Result<Value> {
+        let (decision, outcome) = (decision.as_deref(), outcome.as_deref());
+        let step = step.map(Num::Float);
+        to_value(
+            &self
+                .inner
+                .apply_named(t, &kind, decision, step, outcome)
+                .map_err(err)?,
+        )
     }
     /// The gentle-ramp steps the last event caught up on: `[{t, status, step, weight}]`.
     #[napi(getter, ts_return_type = "import('./types').RampStep[]")]
     pub fn ramp_steps(&self) -> Result<Value> {
         to_value(&self.inner.ramp_steps())
     }
-    #[napi(getter)]
-    pub fn state(&self) -> RolloutState {
-        rstate(self.inner.state())
+    #[napi(getter, ts_return_type = "import('./types').RolloutStateObject")]
+    pub fn state(&self) -> Result<Value> {
+        to_value(&self.inner.state())
     }
 }

@@ -188,29 +188,6 @@ pub struct Store {
     pub(crate) inner: Box<dyn core::store::Store>,
 }
 
-/// A stored record.
-#[napi(object)]
-pub struct StoredRecordObject {
-    /// 1, 2, 3, … across the store, in the order appended.
-    pub seq: i64,
-    pub stream: String,
-    pub id: String,
-    /// The record, as JSON text.
-    pub body: String,
-    /// SHA-256 (hex) chaining this record to the one before.
-    pub checksum: String,
-}
-
-pub(crate) fn record_object(r: core::store::StoredRecord) -> StoredRecordObject {
-    StoredRecordObject {
-        seq: r.seq as i64,
-        stream: r.stream,
-        id: r.id,
-        body: r.body,
-        checksum: r.checksum,
-    }
-}
-
 #[napi]
 impl Store {
     /// Opens `url` ("memory:", "sqlite:PATH", "postgres://…") and verifies its history.
@@ -226,37 +203,26 @@ impl Store {
         self.inner.backend()
     }
     /// Appends a record; `body` is JSON text, or any JSON value (written as JSON).
-    #[napi(ts_args_type = "stream: string, id: string, body: unknown")]
-    pub fn append(
-        &mut self,
-        stream: String,
-        id: String,
-        body: Value,
-    ) -> Result<StoredRecordObject> {
+    #[napi(
+        ts_args_type = "stream: string, id: string, body: unknown",
+        ts_return_type = "import('./types').StoredRecord"
+    )]
+    pub fn append(&mut self, stream: String, id: String, body: Value) -> Result<Value> {
         let text = match body {
             Value::String(s) => s,
             other => other.to_string(),
         };
-        self.inner
-            .append(&stream, &id, &text)
-            .map(record_object)
-            .map_err(err)
+        to_value(&self.inner.append(&stream, &id, &text).map_err(err)?)
     }
     /// The records of `stream` (every stream when omitted), oldest first.
-    #[napi]
-    pub fn records(&mut self, stream: Option<String>) -> Result<Vec<StoredRecordObject>> {
-        self.inner
-            .records(stream.as_deref())
-            .map(|rs| rs.into_iter().map(record_object).collect())
-            .map_err(err)
+    #[napi(ts_return_type = "Array<import('./types').StoredRecord>")]
+    pub fn records(&mut self, stream: Option<String>) -> Result<Value> {
+        to_value(&self.inner.records(stream.as_deref()).map_err(err)?)
     }
     /// The record `id` of `stream`, or null.
-    #[napi]
-    pub fn record(&mut self, stream: String, id: String) -> Result<Option<StoredRecordObject>> {
-        self.inner
-            .record(&stream, &id)
-            .map(|r| r.map(record_object))
-            .map_err(err)
+    #[napi(ts_return_type = "import('./types').StoredRecord | null")]
+    pub fn record(&mut self, stream: String, id: String) -> Result<Value> {
+        to_value(&self.inner.record(&stream, &id).map_err(err)?)
     }
     /// Recomputes the checksum chain; the number of records (StoreError `tampered` if broken).
     #[napi]

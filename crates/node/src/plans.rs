@@ -169,7 +169,7 @@ impl RedeployGuard {
         &mut self,
         policy: &Policy,
         service: String,
-        decision: PolicyDecision,
+        #[napi(ts_arg_type = "import('./types').Decision")] decision: Object<'_>,
     ) -> Result<()> {
         self.inner
             .record(&policy.inner, &service, &decision_in(&decision)?);

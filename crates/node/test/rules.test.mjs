@@ -62,7 +62,7 @@ test('governance decisions unlock protected flags; bucketing matches Unleash', (
   const flags = lg.FlagSet.builtin();
   const key = 'creator_sovereignty_enforcement';
   assert.throws(() => flags.disable(key), (e) => e.code === 'vote_required');
-  assert.deepEqual(flags.disable(key, { decision: p.decision(`flag:${key}`, 'disable', 100), actor: 'council', t: 100 }), { enabled: false, intensity: 1 });
+  assert.deepEqual(flags.disable(key, { decision: p.decision(`flag:${key}`, 'disable', 100), actor: 'council', t: 100 }), { kind: 'protected', enabled: false, intensity: 1 });
   assert.equal(flags.log.at(-1).actor, 'council');
   assert.equal(lg.bucket('123', 'gr1'), 73);
   assert.equal(lg.bucket('999', 'groupX'), 25);

@@ -147,12 +147,6 @@ pub(crate) struct FlagOptions {
     t: Option<f64>,
 }
 
-#[derive(Serialize)]
-pub(crate) struct FlagStateObject {
-    enabled: bool,
-    intensity: f64,
-}
-
 /// Feature flags under community control (SPEC §6), for client-side rollouts.
 #[wasm_bindgen]
 pub struct FlagSet {
@@ -184,7 +178,7 @@ impl FlagSet {
             .map_err(err)
     }
     /// Applies "enable", "disable" or "set_intensity" with `{decision?, actor?, t?}`.
-    #[wasm_bindgen(unchecked_return_type = "FlagStateObject")]
+    #[wasm_bindgen(unchecked_return_type = "FlagState")]
     pub fn apply(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
@@ -220,10 +214,7 @@ impl FlagSet {
                 o.t.unwrap_or(0.0),
             )
             .map_err(err)?;
-        to_js(&FlagStateObject {
-            enabled: s.enabled,
-            intensity: s.intensity,
-        })
+        to_js(&s)
     }
     /// Enabled, and inside the flag's rollout percentage for `userId`.
     #[wasm_bindgen(js_name = isEnabledFor)]

@@ -3,7 +3,7 @@
 use crate::convert::*;
 use liberation_gates as core;
 use liberation_gates::Num;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 #[derive(Deserialize, Default)]
@@ -307,21 +307,6 @@ impl RolloutPlan {
     }
 }
 
-#[derive(Serialize)]
-pub(crate) struct RolloutStateObject {
-    status: &'static str,
-    step: usize,
-    weight: u8,
-}
-
-pub(crate) fn rstate(s: core::rollout::RolloutState) -> Result<JsValue> {
-    to_js(&RolloutStateObject {
-        status: s.status.as_str(),
-        step: s.step,
-        weight: s.weight,
-    })
-}
-
 /// A running canary rollout (SPEC §8).
 #[wasm_bindgen]
 pub struct Rollout {
@@ -341,7 +326,7 @@ impl Rollout {
         self.inner
             .apply_named(t, kind, decision, step.map(Num::Float), outcome)
             .map_err(err)
-            .and_then(rstate)
+            .and_then(|s| to_js(&s))
     }
 }
 
@@ -392,6 +377,6 @@ impl Rollout {
     }
     #[wasm_bindgen(getter, unchecked_return_type = "RolloutStateObject")]
     pub fn state(&self) -> Result<JsValue> {
-        rstate(self.inner.state())
+        to_js(&self.inner.state())
     }
 }
