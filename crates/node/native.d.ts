@@ -112,7 +112,10 @@ export declare class HealthModel {
   evaluateChecks(checks: Record<string, boolean>): import('./types').HealthReport
 }
 
-/** The ledger of splits and refunds, and its transparency report. */
+/**
+ * The ledger of splits and refunds, and its transparency report: in memory, or kept in a
+ * durable store.
+ */
 export declare class Ledger {
   constructor(options?: LedgerOptions | undefined | null)
   /** Reads a JSON-lines ledger; errors name the line. */

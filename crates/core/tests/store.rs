@@ -214,7 +214,7 @@ fn a_durable_ledger_reports_what_its_lines_report(b: &dyn Backend) {
         "refund_exceeds_balance"
     );
     assert_eq!(d.ledger().records().len(), 4);
-    assert_eq!(d.store().verify().unwrap(), 4);
+    assert_eq!(d.store().unwrap().verify().unwrap(), 4);
     // Loading the same lines again adds nothing; a changed line under a stored id is refused.
     for line in LINES.lines() {
         assert!(!d
@@ -226,7 +226,7 @@ fn a_durable_ledger_reports_what_its_lines_report(b: &dyn Backend) {
     )
     .unwrap();
     assert_eq!(d.append_once(&changed).unwrap_err().kind(), "duplicate_id");
-    assert_eq!(d.store().verify().unwrap(), 4);
+    assert_eq!(d.store().unwrap().verify().unwrap(), 4);
     if url != "memory:" {
         drop(d);
         let again = DurableLedger::open(&url).unwrap();
@@ -255,7 +255,7 @@ fn a_durable_ledger_keeps_payouts(b: &dyn Backend) {
             .kind(),
         "unknown_creator"
     );
-    assert_eq!(d.store().verify().unwrap(), 5);
+    assert_eq!(d.store().unwrap().verify().unwrap(), 5);
     let paid = |l: &Ledger| {
         let report = l.report(Period::All);
         let gbp = report.rows.iter().find(|r| r.currency == "GBP").unwrap();

@@ -6,31 +6,21 @@ use liberation_gates::money::Currency;
 use napi::bindgen_prelude::{BigInt, Either};
 use napi_derive::napi;
 use serde_json::Value;
-/// The ledger of splits and refunds, and its transparency report.
+/// The ledger of splits and refunds, and its transparency report: in memory, or kept in a
+/// durable store.
 #[napi]
 pub struct Ledger {
-    pub(crate) inner: LedgerKind,
-}
-
-/// A ledger in memory, or one kept in a durable store.
-pub(crate) enum LedgerKind {
-    Plain(core::ledger::Ledger),
-    Durable(Box<core::store::DurableLedger>),
+    pub(crate) inner: Box<core::store::DurableLedger>,
 }
 
 impl Ledger {
     fn ledger(&self) -> &core::ledger::Ledger {
-        match &self.inner {
-            LedgerKind::Plain(l) => l,
-            LedgerKind::Durable(d) => d.ledger(),
-        }
+        self.inner.ledger()
     }
-
-    /// The currency code of a recorded split ("" when unknown: the core reports that).
-    fn split_currency(&self, split_id: &str) -> &'static str {
-        self.ledger()
-            .split_currency(split_id)
-            .map_or("", |c| c.code())
+    fn of(ledger: core::store::DurableLedger) -> Self {
+        Ledger {
+            inner: Box::new(ledger),
+        }
     }
 }
 
@@ -46,22 +36,16 @@ pub struct LedgerOptions {
 impl Ledger {
     #[napi(constructor)]
     pub fn new(options: Option<LedgerOptions>) -> Result<Self> {
-        Ok(Ledger {
-            inner: match options.and_then(|o| o.store) {
-                None => LedgerKind::Plain(core::ledger::Ledger::new()),
-                Some(url) => LedgerKind::Durable(Box::new(
-                    core::store::DurableLedger::open(&url).map_err(err)?,
-                )),
-            },
-        })
+        Ok(Ledger::of(match options.and_then(|o| o.store) {
+            None => core::store::DurableLedger::in_memory(core::ledger::Ledger::new()),
+            Some(url) => core::store::DurableLedger::open(&url).map_err(err)?,
+        }))
     }
     /// Reads a JSON-lines ledger; errors name the line.
     #[napi(factory)]
     pub fn from_jsonl(text: String) -> Result<Self> {
         core::ledger::Ledger::from_jsonl(&text)
-            .map(|l| Ledger {
-                inner: LedgerKind::Plain(l),
-            })
+            .map(|l| Ledger::of(core::store::DurableLedger::in_memory(l)))
             .map_err(err)
     }
     /// Computes and records a split.
@@ -76,10 +60,7 @@ impl Ledger {
         options: Option<SplitOptions>,
     ) -> Result<Value> {
         let input = split_input(&gross, currency, creators, options)?;
-        to_value(&match &mut self.inner {
-            LedgerKind::Plain(l) => l.record_split(&id, t, &input).map_err(err)?,
-            LedgerKind::Durable(d) => d.record_split(&id, t, &input).map_err(err)?,
-        })
+        to_value(&self.inner.record_split(&id, t, &input).map_err(err)?)
     }
     /// Refunds part of a recorded split and records it.
     #[napi]
@@ -90,14 +71,10 @@ impl Ledger {
         split_id: String,
         amount: Either<String, BigInt>,
     ) -> Result<()> {
-        let text = money_text(&amount, self.split_currency(&split_id))?;
-        match &mut self.inner {
-            LedgerKind::Plain(l) => l
-                .record_refund(&id, t, &split_id, &text)
-                .map(|_| ())
-                .map_err(err),
-            LedgerKind::Durable(d) => d.record_refund(&id, t, &split_id, &text).map_err(err),
-        }
+        let text = money_text(&amount, self.inner.split_currency_code(&split_id))?;
+        self.inner
+            .record_refund(&id, t, &split_id, &text)
+            .map_err(err)
     }
     /// Records a payout the payment system made: `amount` to `creator` for split `splitId`.
     #[napi]
@@ -109,16 +86,10 @@ impl Ledger {
         creator: String,
         amount: Either<String, BigInt>,
     ) -> Result<()> {
-        let text = money_text(&amount, self.split_currency(&split_id))?;
-        match &mut self.inner {
-            LedgerKind::Plain(l) => l
-                .record_payout(&id, t, &split_id, &creator, &text)
-                .map(|_| ())
-                .map_err(err),
-            LedgerKind::Durable(d) => d
-                .record_payout(&id, t, &split_id, &creator, &text)
-                .map_err(err),
-        }
+        let text = money_text(&amount, self.inner.split_currency_code(&split_id))?;
+        self.inner
+            .record_payout(&id, t, &split_id, &creator, &text)
+            .map_err(err)
     }
     /// Number of records.
     #[napi(getter)]
@@ -127,11 +98,8 @@ impl Ledger {
     }
     /// The store's backend ("sqlite", "postgres"), or null for a ledger in memory.
     #[napi(getter)]
-    pub fn store_backend(&mut self) -> Option<&'static str> {
-        match &mut self.inner {
-            LedgerKind::Plain(_) => None,
-            LedgerKind::Durable(d) => Some(d.store().backend()),
-        }
+    pub fn store_backend(&self) -> Option<&'static str> {
+        self.inner.backend()
     }
     /// The transparency report ("day", "month" or "all").
     #[napi(ts_return_type = "import('./types').TransparencyReport")]
@@ -176,9 +144,9 @@ impl Ledger {
 
 impl Default for Ledger {
     fn default() -> Self {
-        Ledger {
-            inner: LedgerKind::Plain(core::ledger::Ledger::new()),
-        }
+        Ledger::of(core::store::DurableLedger::in_memory(
+            core::ledger::Ledger::new(),
+        ))
     }
 }
 

@@ -196,30 +196,35 @@ impl Refundable {
     }
 }
 
-/// The ledger of splits and refunds, and its transparency report.
+/// The ledger of splits and refunds, and its transparency report: in memory, or kept in a
+/// durable store (behind a mutex only to make it `Sync`; methods take `&mut self`, so it is
+/// never contended).
 #[pyclass(module = "liberation_gates._native")]
 pub(crate) struct Ledger {
-    pub(crate) inner: LedgerKind,
-}
-
-/// A ledger in memory, or one kept in a durable store (behind a mutex only to make it
-/// `Sync`; methods take `&mut self`, so it is never contended).
-pub(crate) enum LedgerKind {
-    Plain(core::ledger::Ledger),
-    Durable(std::sync::Mutex<core::store::DurableLedger>),
+    pub(crate) inner: std::sync::Mutex<core::store::DurableLedger>,
 }
 
 impl Ledger {
+    fn book(&mut self) -> &mut core::store::DurableLedger {
+        lock_mut(&mut self.inner)
+    }
     fn ledger(&mut self) -> &core::ledger::Ledger {
-        match &mut self.inner {
-            LedgerKind::Plain(l) => l,
-            LedgerKind::Durable(d) => lock_mut(d).ledger(),
-        }
+        self.book().ledger()
+    }
+    /// An amount of the recorded split `split_id` as text (minor units read in its currency).
+    fn amount(&mut self, split_id: &str, amount: &Bound<'_, PyAny>) -> PyResult<String> {
+        money_text(amount, self.book().split_currency_code(split_id), "amount")
     }
 }
 
 pub(crate) fn lock_mut<T>(m: &mut std::sync::Mutex<T>) -> &mut T {
     m.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn ledger_of(book: core::store::DurableLedger) -> Ledger {
+    Ledger {
+        inner: std::sync::Mutex::new(book),
+    }
 }
 
 #[pymethods]
@@ -229,23 +234,18 @@ impl Ledger {
     #[new]
     #[pyo3(signature = (store=None))]
     fn new(py: Python<'_>, store: Option<String>) -> PyResult<Self> {
-        Ok(Ledger {
-            inner: match store {
-                None => LedgerKind::Plain(core::ledger::Ledger::new()),
-                Some(url) => LedgerKind::Durable(std::sync::Mutex::new(
-                    py.detach(|| core::store::DurableLedger::open(&url))
-                        .map_err(err)?,
-                )),
-            },
-        })
+        Ok(ledger_of(match store {
+            None => core::store::DurableLedger::in_memory(core::ledger::Ledger::new()),
+            Some(url) => py
+                .detach(|| core::store::DurableLedger::open(&url))
+                .map_err(err)?,
+        }))
     }
     /// Reads a JSON-lines ledger (the GIL is released while parsing).
     #[staticmethod]
     fn from_jsonl(py: Python<'_>, text: String) -> PyResult<Ledger> {
         py.detach(|| core::ledger::Ledger::from_jsonl(&text))
-            .map(|l| Ledger {
-                inner: LedgerKind::Plain(l),
-            })
+            .map(|l| ledger_of(core::store::DurableLedger::in_memory(l)))
             .map_err(err)
     }
     /// Computes and records a split.
@@ -262,20 +262,10 @@ impl Ledger {
         fee: Option<&Bound<'_, PyAny>>,
         fee_mode: Option<String>,
     ) -> PyResult<Split> {
-        let input = split_input(
-            gross,
-            currency,
-            creators,
-            creator_share,
-            fee,
-            fee_mode,
-            None,
-        )?;
-        match &mut self.inner {
-            LedgerKind::Plain(l) => l.record_split(id, t, &input).map_err(err),
-            LedgerKind::Durable(d) => lock_mut(d).record_split(id, t, &input).map_err(err),
-        }
-        .map(|inner| Split { inner })
+        let terms = (creator_share, fee, fee_mode);
+        let input = split_input(gross, currency, creators, terms.0, terms.1, terms.2, None)?;
+        let inner = self.book().record_split(id, t, &input).map_err(err)?;
+        Ok(Split { inner })
     }
     /// Refunds part of a recorded split and records it.
     fn record_refund(
@@ -285,20 +275,10 @@ impl Ledger {
         split_id: &str,
         amount: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let currency = self
-            .ledger()
-            .split_currency(split_id)
-            .map_or("", |c| c.code());
-        let text = money_text(amount, currency, "amount")?;
-        match &mut self.inner {
-            LedgerKind::Plain(l) => l
-                .record_refund(id, t, split_id, &text)
-                .map(|_| ())
-                .map_err(err),
-            LedgerKind::Durable(d) => lock_mut(d)
-                .record_refund(id, t, split_id, &text)
-                .map_err(err),
-        }
+        let text = self.amount(split_id, amount)?;
+        self.book()
+            .record_refund(id, t, split_id, &text)
+            .map_err(err)
     }
     /// Records a payout the payment system made: `amount` to `creator` for split `split_id`.
     fn record_payout(
@@ -309,20 +289,10 @@ impl Ledger {
         creator: &str,
         amount: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let currency = self
-            .ledger()
-            .split_currency(split_id)
-            .map_or("", |c| c.code());
-        let text = money_text(amount, currency, "amount")?;
-        match &mut self.inner {
-            LedgerKind::Plain(l) => l
-                .record_payout(id, t, split_id, creator, &text)
-                .map(|_| ())
-                .map_err(err),
-            LedgerKind::Durable(d) => lock_mut(d)
-                .record_payout(id, t, split_id, creator, &text)
-                .map_err(err),
-        }
+        let text = self.amount(split_id, amount)?;
+        self.book()
+            .record_payout(id, t, split_id, creator, &text)
+            .map_err(err)
     }
     /// Number of records.
     fn __len__(&mut self) -> usize {
@@ -331,10 +301,7 @@ impl Ledger {
     /// The store's backend (`"sqlite"`, `"postgres"`), or None for a ledger in memory.
     #[getter]
     fn store_backend(&mut self) -> Option<&'static str> {
-        match &mut self.inner {
-            LedgerKind::Plain(_) => None,
-            LedgerKind::Durable(d) => Some(lock_mut(d).store().backend()),
-        }
+        self.book().backend()
     }
     /// The transparency report (`period`: "day", "month" or "all") as a dict; amounts as
     /// strings. The GIL is released while it is computed.
@@ -408,12 +375,31 @@ pub(crate) fn audit<'py>(
     )?;
     let split = core::split::split(&input).map_err(err)?;
     let paid = parse_paid(paid, currency)?;
-    let a = core::audit::audit_split(&split, &paid).map_err(err)?;
+    audit_out(py, core::audit::audit_split(&split, &paid).map_err(err)?)
+}
+
+/// Audits a payout file's text (JSON lines `{id, amount}`) against a split terms file's text
+/// (the CLI's `audit --split --paid`); an error in the payouts names its line. The result is
+/// `audit()`'s.
+#[pyfunction]
+pub(crate) fn audit_files<'py>(
+    py: Python<'py>,
+    split_terms: &str,
+    paid: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    audit_out(
+        py,
+        core::audit::audit_files(split_terms, paid).map_err(err)?,
+    )
+}
+
+/// An audit as Python reads it: amounts `Decimal`, each list of payouts `{id: Decimal}`.
+fn audit_out(py: Python<'_>, a: core::audit::PayoutAudit) -> PyResult<Bound<'_, PyDict>> {
     let decimal = |text: String| -> PyResult<Decimal> {
         text.parse::<Decimal>()
             .map_err(|e| PyValueError::new_err(e.to_string()))
     };
-    let amounts = |list: &[core::split::Payout]| -> PyResult<Bound<'py, PyDict>> {
+    let amounts = |list: &[core::split::Payout]| -> PyResult<Bound<'_, PyDict>> {
         let d = PyDict::new(py);
         for p in list {
             d.set_item(&p.id, dec(p.amount))?;
@@ -425,6 +411,7 @@ pub(crate) fn audit<'py>(
     out.set_item("expected", amounts(&a.expected)?)?;
     out.set_item("paid", amounts(&a.paid)?)?;
     out.set_item("creator_total", dec(a.creator_total))?;
+    out.set_item("creator_share", a.creator_share.to_string())?;
     out.set_item("paid_total", decimal(a.paid_total.to_string())?)?;
     out.set_item("shortfalls", amounts(&a.shortfalls)?)?;
     out.set_item("shortfall_total", decimal(a.shortfall_total.to_string())?)?;
@@ -435,18 +422,4 @@ pub(crate) fn audit<'py>(
         a.creator_share_paid.map(decimal).transpose()?,
     )?;
     Ok(out)
-}
-
-/// Audits a payout file's text (JSON lines `{id, amount}`) against a split terms file's text
-/// (the CLI's `audit --split --paid`); an error in the payouts names its line.
-#[pyfunction]
-pub(crate) fn audit_files<'py>(
-    py: Python<'py>,
-    split_terms: &str,
-    paid: &str,
-) -> PyResult<Bound<'py, PyAny>> {
-    to_py(
-        py,
-        &core::audit::audit_files(split_terms, paid).map_err(err)?,
-    )
 }

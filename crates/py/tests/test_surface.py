@@ -3,6 +3,7 @@ governance participation and the ledger's sovereignty summary, through the Pytho
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,17 @@ def test_a_fallback_cache_refuses_capacity_zero_instead_of_correcting_it() -> No
     assert info.value.kind == "invalid_config"
     with pytest.raises(lg.BreakerError):
         lg.FallbackCache(10, -1.0)
+
+
+def test_audit_files_answers_as_audit_does() -> None:
+    """The file reader and the function give one shape: Decimal amounts, ``{id: Decimal}``."""
+    terms = (ROOT / "examples/audit/split.json").read_text()
+    paid = (ROOT / "examples/audit/paid.jsonl").read_text()
+    from_files = lg.audit_files(terms, paid)
+    creators = [(c, "1") for c in ("Lena Fischer", "Kofi Mensah", "Sol Reyes")]
+    payouts = [("Lena Fischer", "26.67"), ("Kofi Mensah", "26.67"), ("Sol Reyes", "25.00")]
+    direct = lg.audit("99.99", "GBP", creators, payouts, creator_share="0.8")
+    assert from_files == direct
+    assert from_files["shortfalls"] == {"Sol Reyes": Decimal("1.66")}
+    assert from_files["shortfall_total"] == Decimal("1.66")
+    assert from_files["floor_held"] is False  # 78.34 paid of the 79.99 owed at 80%

@@ -357,15 +357,17 @@ pub const LEDGER_STREAM: &str = "ledger";
 
 /// A [`Ledger`] whose lines are kept in a [`Store`]: opening replays the stored lines, and
 /// [`append`](Self::append) writes a line to the store only once the ledger has accepted it.
+/// [`in_memory`](Self::in_memory) is the same ledger with no store (what the bindings hold
+/// when no store URL is given), so every language records through one type.
 pub struct DurableLedger {
     ledger: Ledger,
-    store: Box<dyn Store>,
+    store: Option<Box<dyn Store>>,
 }
 
 impl std::fmt::Debug for DurableLedger {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DurableLedger")
-            .field("backend", &self.store.backend())
+            .field("backend", &self.backend())
             .field("records", &self.ledger.records().len())
             .finish()
     }
@@ -396,18 +398,35 @@ impl DurableLedger {
                 ))
             })?;
         }
-        Ok(DurableLedger { ledger, store })
+        Ok(DurableLedger {
+            ledger,
+            store: Some(store),
+        })
+    }
+
+    /// `ledger`, kept in memory only: the same API, nothing written anywhere.
+    pub fn in_memory(ledger: Ledger) -> DurableLedger {
+        DurableLedger {
+            ledger,
+            store: None,
+        }
+    }
+
+    /// The store's backend (`"sqlite"`, `"postgres"`, …), or `None` in memory.
+    pub fn backend(&self) -> Option<&'static str> {
+        self.store.as_ref().map(|s| s.backend())
     }
 
     /// Checks `line` against the ledger, writes it to the store, then records it. On any
     /// error neither the ledger nor the store has changed.
     pub fn append(&mut self, line: &LedgerLine) -> Result<(), Error> {
         let prepared = self.ledger.prepare(line)?;
-        let body = serde_json::to_string(line).map_err(|e| {
-            StoreError::InvalidRecord(format!("ledger line cannot be written as JSON: {e}"))
-        })?;
-        self.store
-            .append(LEDGER_STREAM, &prepared.record().id, &body)?;
+        if let Some(store) = &mut self.store {
+            let body = serde_json::to_string(line).map_err(|e| {
+                StoreError::InvalidRecord(format!("ledger line cannot be written as JSON: {e}"))
+            })?;
+            store.append(LEDGER_STREAM, &prepared.record().id, &body)?;
+        }
         self.ledger.commit(prepared);
         Ok(())
     }
@@ -463,12 +482,16 @@ impl DurableLedger {
     /// As [`append`](Self::append), unless the store already has this line: `Ok(false)` for
     /// the same line again (loading a file twice is harmless), `duplicate_id` for a different
     /// line under a stored id.
+    /// In memory there is nothing stored to compare with: the line is appended.
     pub fn append_once(&mut self, line: &LedgerLine) -> Result<bool, Error> {
         let id = line.id();
         let body = serde_json::to_string(line).map_err(|e| {
             StoreError::InvalidRecord(format!("ledger line cannot be written as JSON: {e}"))
         })?;
-        match self.store.record(LEDGER_STREAM, id)? {
+        let Some(store) = &mut self.store else {
+            return self.append(line).map(|()| true);
+        };
+        match store.record(LEDGER_STREAM, id)? {
             Some(r) if r.body == body => Ok(false),
             Some(r) => Err(StoreError::DuplicateId(format!(
                 "the ledger already has a different line {id:?} (record {})",
@@ -484,9 +507,18 @@ impl DurableLedger {
         &self.ledger
     }
 
-    /// The store, for other streams (votes, decisions, flag changes) and state.
-    pub fn store(&mut self) -> &mut dyn Store {
-        self.store.as_mut()
+    /// The store, for other streams (votes, decisions, flag changes) and state; `None` in
+    /// memory.
+    pub fn store(&mut self) -> Option<&mut (dyn Store + 'static)> {
+        self.store.as_deref_mut()
+    }
+
+    /// The currency of the recorded split `split_id` (its code), for reading an amount given
+    /// in minor units; `""` when no such split is recorded (the record then fails naming it).
+    pub fn split_currency_code(&self, split_id: &str) -> &'static str {
+        self.ledger
+            .split_currency(split_id)
+            .map_or("", |c| c.code())
     }
 }
 

@@ -29,7 +29,10 @@ def split(
     step: Optional[_Money] = None,
 ) -> Split: ...
 def read_proposal(text: str) -> dict[str, Any]: ...
-def audit_files(split_terms: str, paid: str) -> dict[str, Any]: ...
+def audit_files(split_terms: str, paid: str) -> dict[str, Any]:
+    """Audits a payout file's text (JSON lines ``{id, amount}``) against a split terms file's
+    text, as ``liberation-gates audit --split --paid`` does; the result is ``audit()``'s, and
+    an error in the payouts names its ``line``."""
 def audit(
     gross: _Money,
     currency: str,
@@ -43,7 +46,8 @@ def audit(
     """Audits payouts made elsewhere against the split (SPEC §10).
 
     Returns ``currency``, ``expected``/``paid``/``shortfalls`` (``{id: Decimal}`` in the
-    split's order), ``creator_total``, ``paid_total``, ``shortfall_total`` (Decimal),
+    split's order), ``creator_total``, ``paid_total``, ``shortfall_total`` (Decimal), ``creator_share``
+    (the split's, as text),
     ``exact``, ``floor_held`` (bool) and ``creator_share_paid`` (Decimal with 4 places, or
     None when the base is 0). Raises SplitError: the split's own kinds, then per payout
     ``invalid_amount``, ``unknown_creator`` or ``duplicate_payout``.
