@@ -21,6 +21,21 @@ pub(crate) fn breaker_config(config: Option<&Bound<'_, PyAny>>) -> PyResult<Brea
     BreakerConfig::from_de(config.as_mut()).map_err(err)
 }
 
+/// The guard protocol (the core's `breaker::guard`) for the Python wrapper's own call paths:
+/// given how a call ended (`None`: the breaker refused it), what to record (`True` a failure,
+/// `False` a success, `None` nothing) and what to do next (`"return"`, `"fallback"`,
+/// `"rethrow"`, `"rethrow_classifier_error"`).
+#[pyfunction]
+#[pyo3(signature = (end, has_fallback))]
+pub(crate) fn guard_step(
+    end: Option<&str>,
+    has_fallback: bool,
+) -> PyResult<(Option<bool>, &'static str)> {
+    let end = end.map(str::parse::<CallEnd>).transpose().map_err(err)?;
+    let (outcome, step) = guard(end, has_fallback);
+    Ok((outcome.map(|o| o == Outcome::Failure), step.as_str()))
+}
+
 /// The breaker state machine driven with explicit times (SPEC §4), as the vectors use it.
 #[pyclass(module = "liberation_gates._native")]
 pub(crate) struct BreakerMachine {

@@ -369,3 +369,41 @@ def test_the_native_decorator_follows_the_guard_protocol_when_classifying_fails(
     with pytest.raises(TypeError, match="isinstance"):
         f()
     assert b.metrics()["stats"]["failures"] == 1
+
+
+@pytest.mark.parametrize("subclass", [False, True])
+async def test_every_async_and_subclass_path_follows_the_core_guard_protocol(subclass: bool) -> None:
+    """``async def`` functions and subclasses with their own ``is_failure`` run the protocol in
+    Python: an ignored error is rethrown past a fallback and counts as a success, a failure
+    falls back and counts, and a refusal falls back without recording anything."""
+
+    class NotFound(Exception):
+        pass
+
+    class Strict(lg.CircuitBreaker):
+        def is_failure(self, exc: BaseException) -> bool:
+            return not isinstance(exc, NotFound)
+
+    kind = Strict if subclass else lg.CircuitBreaker
+    breaker = kind(SMALL, ignore_exceptions=(NotFound,))
+
+    @breaker(fallback=lambda x: "fallback")
+    async def fetch(x: int) -> str:
+        if x == 0:
+            raise NotFound()
+        if x < 0:
+            raise TimeoutError()
+        return "ok"
+
+    with pytest.raises(NotFound):
+        await fetch(0)
+    stats = breaker.metrics()["stats"]
+    assert (stats["successes"], stats["failures"]) == (1, 0)
+    assert await fetch(-1) == "fallback"
+    assert breaker.metrics()["stats"]["failures"] == 1
+    breaker.force_open()
+    assert await fetch(1) == "fallback"
+    stats = breaker.metrics()["stats"]
+    assert (stats["successes"], stats["failures"], stats["rejected"]) == (1, 1, 1)
+    assert lg._native.guard_step("ignored", True) == (False, "rethrow")
+    assert lg._native.guard_step(None, False) == (None, "rethrow")

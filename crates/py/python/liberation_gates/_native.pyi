@@ -6,7 +6,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Tuple, Type, Unio
 
 __version__: str
 __all__ = [
-    "split", "audit", "degradation", "health", "HealthModel", "bucket", "simulate", "read_proposal", "audit_files", "error_kinds", "_raise",
+    "split", "audit", "degradation", "health", "HealthModel", "bucket", "simulate", "read_proposal", "audit_files", "error_kinds", "guard_step", "_raise",
     "Split", "Refundable", "Ledger", "Threshold", "WindowRate", "Policy", "PolicyDecision",
     "Evaluator", "RolloutPlan", "Rollout", "DeploymentPlan", "Decision", "Proposal", "FlagSet",
     "BreakerMachine", "CircuitBreaker", "Guarded", "FallbackCache", "Store", "SharedBreaker", "SharedPermit", "BlueGreen", "RedeployGuard", "Participation", "BurnRate", "run_policy_test", "__version__",
@@ -58,6 +58,12 @@ def health(checks: Mapping[str, bool]) -> dict[str, Any]: ...
 def bucket(id: str, group: str, modulus: Optional[int] = None, seed: Optional[int] = None) -> int: ...
 def simulate(text: str, policy: Optional[Policy] = None, plan: Optional[RolloutPlan] = None, started_at: Optional[float] = None) -> list[dict[str, Any]]: ...
 def error_kinds() -> dict[str, list[str]]: ...
+def guard_step(end: Optional[str], has_fallback: bool) -> Tuple[Optional[bool], str]:
+    """The core's guard protocol: for a call that ended as ``end`` (``"returned"``,
+    ``"failed"``, ``"ignored"``, ``"classifier_failed"``, ``"cancelled"``; None when the
+    breaker refused it), what to record (True a failure, False a success, None nothing) and
+    the next step (``"return"``, ``"fallback"``, ``"rethrow"``,
+    ``"rethrow_classifier_error"``)."""
 def _raise(family: str, kind: str) -> None: ...
 @final
 class Split:

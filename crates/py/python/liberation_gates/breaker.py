@@ -146,46 +146,54 @@ class CircuitBreaker:
         """Whether ``exc`` counts against the dependency."""
         return isinstance(exc, self.failure_exceptions) and not isinstance(exc, self.ignore_exceptions)
 
-    def _record_raised(self, exc: BaseException, permit: Any) -> bool:
-        """Records a call that raised ``exc``; returns whether it counted as a failure.
+    def _finish(self, permit: Any, exc: Optional[BaseException], has_fallback: bool) -> str:
+        """Records how a permitted call ended and returns what to do next, as the core's guard
+        protocol says (``_native.guard_step``); this only classifies the ending.
 
         A **cancelled** call (``asyncio.CancelledError``: a timeout from ``asyncio.wait_for``
         or ``asyncio.timeout``, or a cancelled task) counts as a failure, never as a success.
         If :meth:`is_failure` itself raises, the call is recorded as a failure before that
         error propagates: the permit always goes back, so a half-open breaker can close again.
         """
-        if isinstance(exc, asyncio.CancelledError):
-            failed = True
+        if exc is None:
+            end = "returned"
+        elif isinstance(exc, asyncio.CancelledError):
+            end = "cancelled"
         else:
             try:
-                failed = bool(self.is_failure(exc))
+                end = "failed" if self.is_failure(exc) else "ignored"
             except BaseException:
-                self._native.record(True, permit)
+                self._record(permit, "classifier_failed", has_fallback)
                 raise
-        self._native.record(failed, permit)
-        return failed
+        return self._record(permit, end, has_fallback)
+
+    def _record(self, permit: Any, end: str, has_fallback: bool) -> str:
+        failure, step = _native.guard_step(end, has_fallback)
+        if failure is not None:
+            self._native.record(failure, permit)
+        return step
 
     # -- calling -----------------------------------------------------------------------
     def call(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Call ``func`` through the breaker (raises CircuitOpenError when refused)."""
-        started = self._native.acquire()
+        permit = self._native.acquire()
         try:
             result = func(*args, **kwargs)
         except BaseException as exc:
-            self._record_raised(exc, started)
+            self._finish(permit, exc, False)
             raise
-        self._native.record(False, started)
+        self._finish(permit, None, False)
         return result
 
     async def call_async(self, func: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
         """Await ``func(*args, **kwargs)`` through the breaker."""
-        started = self._native.acquire()
+        permit = self._native.acquire()
         try:
             result = await func(*args, **kwargs)
         except BaseException as exc:
-            self._record_raised(exc, started)
+            self._finish(permit, exc, False)
             raise
-        self._native.record(False, started)
+        self._finish(permit, None, False)
         return result
 
     @overload
@@ -201,66 +209,69 @@ class CircuitBreaker:
             return lambda f: self._decorate(f, chosen)
         return self._decorate(func, fallback if fallback is not None else self.fallback)
 
-    def _falls_back(self, exc: BaseException, fallback: Optional[Callable[..., Any]]) -> bool:
-        return fallback is not None and (isinstance(exc, CircuitOpenError) or self.is_failure(exc))
-
     def _decorate(self, func: F, fallback: Optional[Callable[..., Any]]) -> F:
-        if inspect.iscoroutinefunction(func):
-
-            @functools.wraps(func)
-            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                try:
-                    return await self.call_async(func, *args, **kwargs)
-                except BaseException as exc:
-                    if not self._falls_back(exc, fallback):
-                        raise
-                    result = cast(Callable[..., Any], fallback)(*args, **kwargs)
-                    return await result if inspect.isawaitable(result) else result
-
-            return cast(F, async_wrapper)
-
-        if type(self).is_failure is CircuitBreaker.is_failure:
+        has_fallback = fallback is not None
+        if not inspect.iscoroutinefunction(func) and type(self).is_failure is CircuitBreaker.is_failure:
             # The whole per-call path in one native call (acquire, call, classify, record,
             # fall back). The exception tuples are read now, when decorating.
             guarded = self._native.guard(func, self.failure_exceptions, self.ignore_exceptions, fallback)
             return cast(F, functools.update_wrapper(guarded, func))
 
-        # A subclass decides what a failure is: keep its is_failure in the loop.
-        native, record_raised = self._native, self._record_raised
+        # An `async def`, or a subclass deciding what a failure is: the same protocol, with
+        # its is_failure in the loop. `refused` and `_finish` say whether to fall back.
+        def refused() -> bool:
+            return _native.guard_step(None, has_fallback)[1] == "fallback"
+
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                try:
+                    permit = self._native.acquire()
+                except CircuitOpenError:
+                    if not refused():
+                        raise
+                    return await _settled(cast(Callable[..., Any], fallback)(*args, **kwargs))
+                try:
+                    result = await func(*args, **kwargs)
+                except BaseException as exc:
+                    if self._finish(permit, exc, has_fallback) != "fallback":
+                        raise
+                    return await _settled(cast(Callable[..., Any], fallback)(*args, **kwargs))
+                self._finish(permit, None, has_fallback)
+                return result
+
+            return cast(F, async_wrapper)
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
-                started = native.acquire()
+                permit = self._native.acquire()
             except CircuitOpenError:
-                if fallback is None:
+                if not refused():
                     raise
-                return fallback(*args, **kwargs)
+                return cast(Callable[..., Any], fallback)(*args, **kwargs)
             try:
                 result = func(*args, **kwargs)
             except BaseException as exc:
-                failed = record_raised(exc, started)
-                if fallback is None or not failed:
+                if self._finish(permit, exc, has_fallback) != "fallback":
                     raise
-                return fallback(*args, **kwargs)
-            native.record(False, started)
+                return cast(Callable[..., Any], fallback)(*args, **kwargs)
+            self._finish(permit, None, has_fallback)
             return result
 
         return cast(F, wrapper)
 
     # -- context managers --------------------------------------------------------------
     def __enter__(self) -> "CircuitBreaker":
-        started = self._native.acquire()
-        self._entered.set(self._entered.get() + (started,))
+        permit = self._native.acquire()
+        self._entered.set(self._entered.get() + (permit,))
         return self
 
     def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Any) -> None:
         stack = self._entered.get()
         self._entered.set(stack[:-1])
-        if exc is None:
-            self._native.record(False, stack[-1])
-        else:
-            self._record_raised(exc, stack[-1])
+        self._finish(stack[-1], exc, False)
 
     async def __aenter__(self) -> "CircuitBreaker":
         return self.__enter__()
@@ -270,6 +281,11 @@ class CircuitBreaker:
 
     def __repr__(self) -> str:
         return f"CircuitBreaker(name={self.name!r}, state={self.state!r})"
+
+
+async def _settled(result: Any) -> Any:
+    """A fallback's answer: awaited when it is awaitable (an ``async def`` fallback)."""
+    return await result if inspect.isawaitable(result) else result
 
 
 class BreakerRegistry:
