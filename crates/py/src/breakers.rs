@@ -36,6 +36,37 @@ pub(crate) fn guard_step(
     Ok((outcome.map(|o| o == Outcome::Failure), step.as_str()))
 }
 
+/// Wraps a plain (not `async`) function in `breaker` (a native `CircuitBreaker` or
+/// `SharedBreaker`): the decorator's per-call path, in Rust. An exception that is an instance
+/// of `failure_exceptions` and not of `ignore_exceptions` counts as a failure; the fallback,
+/// if any, answers refused and failed calls.
+#[pyfunction]
+#[pyo3(signature = (breaker, func, failure_exceptions, ignore_exceptions, fallback=None))]
+pub(crate) fn guard_function(
+    breaker: &Bound<'_, PyAny>,
+    func: Py<PyAny>,
+    failure_exceptions: Py<PyAny>,
+    ignore_exceptions: Py<PyAny>,
+    fallback: Option<Py<PyAny>>,
+) -> PyResult<Guarded> {
+    let breaker = if let Ok(b) = breaker.cast::<CircuitBreaker>() {
+        GuardedBreaker::Local(b.get().inner.clone())
+    } else if let Ok(b) = breaker.cast::<SharedBreaker>() {
+        GuardedBreaker::Shared(b.get().inner.clone())
+    } else {
+        return Err(pyo3::exceptions::PyTypeError::new_err(
+            "breaker must be a native CircuitBreaker or SharedBreaker",
+        ));
+    };
+    Ok(Guarded {
+        breaker,
+        func,
+        failure_exceptions,
+        ignore_exceptions,
+        fallback,
+    })
+}
+
 /// The breaker state machine driven with explicit times (SPEC §4), as the vectors use it.
 #[pyclass(module = "liberation_gates._native")]
 pub(crate) struct BreakerMachine {
@@ -150,25 +181,6 @@ impl CircuitBreaker {
     fn metrics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.inner.metrics())
     }
-    /// Wraps a plain (not `async`) function: the decorator's per-call path, in Rust. An
-    /// exception that is an instance of `failure_exceptions` and not of `ignore_exceptions`
-    /// counts as a failure; the fallback, if any, answers refused and failed calls.
-    #[pyo3(signature = (func, failure_exceptions, ignore_exceptions, fallback=None))]
-    fn guard(
-        &self,
-        func: Py<PyAny>,
-        failure_exceptions: Py<PyAny>,
-        ignore_exceptions: Py<PyAny>,
-        fallback: Option<Py<PyAny>>,
-    ) -> Guarded {
-        Guarded::new(
-            GuardedBreaker::Local(self.inner.clone()),
-            func,
-            failure_exceptions,
-            ignore_exceptions,
-            fallback,
-        )
-    }
     /// Calls `listener(t, from_state, to_state)` on every transition.
     fn on_transition(&self, listener: Py<PyAny>) {
         self.inner.on_transition(move |tr| {
@@ -238,22 +250,6 @@ impl GuardedBreaker {
 }
 
 impl Guarded {
-    pub(crate) fn new(
-        breaker: GuardedBreaker,
-        func: Py<PyAny>,
-        failure_exceptions: Py<PyAny>,
-        ignore_exceptions: Py<PyAny>,
-        fallback: Option<Py<PyAny>>,
-    ) -> Guarded {
-        Guarded {
-            breaker,
-            func,
-            failure_exceptions,
-            ignore_exceptions,
-            fallback,
-        }
-    }
-
     fn is_failure(&self, py: Python<'_>, e: &PyErr) -> PyResult<bool> {
         let v = e.value(py);
         Ok(v.is_instance(self.failure_exceptions.bind(py))?

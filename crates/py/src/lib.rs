@@ -60,6 +60,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<HealthModel>()?;
     m.add_function(wrap_pyfunction!(bucket, m)?)?;
     m.add_function(wrap_pyfunction!(breakers::guard_step, m)?)?;
+    m.add_function(wrap_pyfunction!(breakers::guard_function, m)?)?;
     m.add_function(wrap_pyfunction!(simulate, m)?)?;
     m.add_function(wrap_pyfunction!(read_proposal, m)?)?;
     m.add_function(wrap_pyfunction!(audit_files, m)?)?;

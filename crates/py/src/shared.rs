@@ -116,23 +116,6 @@ impl SharedBreaker {
             })
         });
     }
-    /// As `CircuitBreaker.guard`.
-    #[pyo3(signature = (func, failure_exceptions, ignore_exceptions, fallback=None))]
-    fn guard(
-        &self,
-        func: Py<PyAny>,
-        failure_exceptions: Py<PyAny>,
-        ignore_exceptions: Py<PyAny>,
-        fallback: Option<Py<PyAny>>,
-    ) -> Guarded {
-        Guarded::new(
-            GuardedBreaker::Shared(self.inner.clone()),
-            func,
-            failure_exceptions,
-            ignore_exceptions,
-            fallback,
-        )
-    }
 }
 
 /// Last good answers with attribution, served while a dependency is unavailable.

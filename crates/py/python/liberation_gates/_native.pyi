@@ -6,7 +6,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Tuple, Type, Unio
 
 __version__: str
 __all__ = [
-    "split", "audit", "degradation", "health", "HealthModel", "bucket", "simulate", "read_proposal", "audit_files", "error_kinds", "guard_step", "_raise",
+    "split", "audit", "degradation", "health", "HealthModel", "bucket", "simulate", "read_proposal", "audit_files", "error_kinds", "guard_step", "guard_function", "_raise",
     "Split", "Refundable", "Ledger", "Threshold", "WindowRate", "Policy", "PolicyDecision",
     "Evaluator", "RolloutPlan", "Rollout", "DeploymentPlan", "Decision", "Proposal", "FlagSet",
     "BreakerMachine", "CircuitBreaker", "Guarded", "FallbackCache", "Store", "SharedBreaker", "SharedPermit", "BlueGreen", "RedeployGuard", "Participation", "BurnRate", "run_policy_test", "__version__",
@@ -64,6 +64,14 @@ def guard_step(end: Optional[str], has_fallback: bool) -> Tuple[Optional[bool], 
     breaker refused it), what to record (True a failure, False a success, None nothing) and
     the next step (``"return"``, ``"fallback"``, ``"rethrow"``,
     ``"rethrow_classifier_error"``)."""
+def guard_function(
+    breaker: Union[CircuitBreaker, SharedBreaker],
+    func: Callable[..., Any],
+    failure_exceptions: Tuple[Type[BaseException], ...],
+    ignore_exceptions: Tuple[Type[BaseException], ...],
+    fallback: Optional[Callable[..., Any]] = None,
+) -> Guarded:
+    """Wraps a plain function in ``breaker``: the decorator's whole per-call path in Rust."""
 def _raise(family: str, kind: str) -> None: ...
 @final
 class Split:
@@ -297,13 +305,6 @@ class CircuitBreaker:
     def state(self) -> str: ...
     def metrics(self) -> dict[str, Any]: ...
     def on_transition(self, listener: Callable[[float, str, str], Any]) -> None: ...
-    def guard(
-        self,
-        func: Callable[..., Any],
-        failure_exceptions: Tuple[Type[BaseException], ...],
-        ignore_exceptions: Tuple[Type[BaseException], ...],
-        fallback: Optional[Callable[..., Any]] = None,
-    ) -> Guarded: ...
 
 @final
 class SharedPermit: ...
@@ -323,13 +324,6 @@ class SharedBreaker:
     def reset(self) -> str: ...
     def on_transition(self, listener: Callable[[float, str, str], Any]) -> None: ...
     def on_shared_event(self, listener: Callable[[str, Optional[str]], Any]) -> None: ...
-    def guard(
-        self,
-        func: Callable[..., Any],
-        failure_exceptions: Tuple[Type[BaseException], ...],
-        ignore_exceptions: Tuple[Type[BaseException], ...],
-        fallback: Optional[Callable[..., Any]] = None,
-    ) -> Guarded: ...
 
 @final
 class Guarded:

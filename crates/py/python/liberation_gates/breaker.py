@@ -18,7 +18,7 @@ import contextvars
 import functools
 import inspect
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Mapping, Optional, Protocol, Tuple, Type, TypeVar, cast, overload
+from typing import Any, Awaitable, Callable, Mapping, Optional, Protocol, Tuple, Type, TypeVar, Union, cast, overload
 
 from . import _native
 from ._native import Policy
@@ -44,14 +44,6 @@ class _NativeBreaker(Protocol):
     def disable(self, /) -> str: ...
     def reset(self, /) -> str: ...
     def on_transition(self, listener: Callable[[float, str, str], Any], /) -> None: ...
-    def guard(
-        self,
-        func: Callable[..., Any],
-        failure_exceptions: ExceptionTypes,
-        ignore_exceptions: ExceptionTypes,
-        fallback: Optional[Callable[..., Any]] = None,
-        /,
-    ) -> _native.Guarded: ...
 
 
 class CircuitBreaker:
@@ -95,12 +87,14 @@ class CircuitBreaker:
         self.fallback = fallback
         settings = dict(config) if config is not None else None
         self._native: _NativeBreaker
+        # The same object, as the native guard takes it (a local or a shared breaker).
+        self._guardable: Union[_native.CircuitBreaker, _native.SharedBreaker]
         if shared is None:
-            self._native = _native.CircuitBreaker(settings, clock)
+            self._native = self._guardable = _native.CircuitBreaker(settings, clock)
         elif clock is not None:
             raise TypeError("a shared breaker runs on wall-clock time: give shared or clock, not both")
         else:
-            self._native = _native.SharedBreaker(shared, name, settings)
+            self._native = self._guardable = _native.SharedBreaker(shared, name, settings)
         self._entered: contextvars.ContextVar[Tuple[Any, ...]] = contextvars.ContextVar(f"lg_breaker_{id(self)}", default=())
 
     # -- state -------------------------------------------------------------------------
@@ -214,7 +208,7 @@ class CircuitBreaker:
         if not inspect.iscoroutinefunction(func) and type(self).is_failure is CircuitBreaker.is_failure:
             # The whole per-call path in one native call (acquire, call, classify, record,
             # fall back). The exception tuples are read now, when decorating.
-            guarded = self._native.guard(func, self.failure_exceptions, self.ignore_exceptions, fallback)
+            guarded = _native.guard_function(self._guardable, func, self.failure_exceptions, self.ignore_exceptions, fallback)
             return cast(F, functools.update_wrapper(guarded, func))
 
         # An `async def`, or a subclass deciding what a failure is: the same protocol, with
