@@ -29,11 +29,12 @@ const { LiberationGatesError, SplitError, ThresholdError, WindowError, BreakerEr
 
 // -- Money -----------------------------------------------------------------------------------
 
+/** An amount of money as the native functions take it; anything else is a TypeError naming it. */
 function money(value, what) {
-  if (typeof value === 'number') {
-    throw new TypeError(`${what} must be a decimal string (e.g. "12.50") or a bigint of minor units, not a number: a binary float cannot hold an amount of money exactly`);
-  }
-  return value;
+  if (typeof value === 'string' || typeof value === 'bigint') return value;
+  const got = value === null ? 'null' : typeof value;
+  const why = got === 'number' ? ': a binary float cannot hold an amount of money exactly' : '';
+  throw new TypeError(`${what} must be a decimal string (e.g. "12.50") or a bigint of minor units, not ${got}${why}`);
 }
 
 /**

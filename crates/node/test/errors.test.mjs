@@ -43,6 +43,13 @@ test('numbers are refused as money with a TypeError that says why', () => {
   assert.equal(lg.split(10000n, 'GBP', creators).gross, '100.00', 'bigint is minor units');
 });
 
+test('a missing amount is a TypeError naming the argument and what it got, as in WASM', () => {
+  const creators = [{ id: 'a', weight: '1' }];
+  assert.throws(() => lg.split(null, 'GBP', creators), { name: 'TypeError', message: 'gross must be a decimal string (e.g. "12.50") or a bigint of minor units, not null' });
+  assert.throws(() => lg.audit('1.00', 'GBP', creators, [{ id: 'a' }]), { name: 'TypeError', message: /^paid amount must be .* not undefined$/ });
+  assert.throws(() => new lg.Ledger().recordSplit('t', 0, {}, 'GBP', creators), { name: 'TypeError', message: /^gross must be .* not object$/ });
+});
+
 test('real calls throw the documented kinds', () => {
   const cases = [
     [() => lg.split('1', 'XXX', [{ id: 'a', weight: '1' }]), lg.SplitError, 'unknown_currency'],

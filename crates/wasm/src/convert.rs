@@ -108,8 +108,17 @@ pub(crate) fn money_text(v: &JsValue, currency: &str, what: &str) -> Result<Stri
         })?;
         return Ok(core::money::minor_units_text(minor, currency));
     }
+    let got = if v.is_null() {
+        "null".to_string()
+    } else {
+        v.js_typeof().as_string().unwrap_or_default()
+    };
+    let why = match got.as_str() {
+        "number" => ": a binary float cannot hold an amount of money exactly",
+        _ => "",
+    };
     Err(type_error(&format!(
-        "{what} must be a decimal string (e.g. \"12.50\") or a bigint of minor units, not a number: a binary float cannot hold an amount of money exactly"
+        "{what} must be a decimal string (e.g. \"12.50\") or a bigint of minor units, not {got}{why}"
     )))
 }
 

@@ -43,6 +43,9 @@ test('numbers are refused as money; bigint is minor units', () => {
   assert.throws(() => lg.split(100, 'GBP', [{ id: 'a', weight: '1' }]), (e) => e instanceof TypeError && /binary float/.test(e.message));
   assert.throws(() => lg.split('100.00', 'GBP', [{ id: 'a', weight: '1' }], { fee: 1.2 }), TypeError);
   assert.equal(lg.split(10000n, 'GBP', [{ id: 'a', weight: 1 }]).gross, '100.00');
+  // A missing amount says what it got, word for word as the Node package does.
+  assert.throws(() => lg.split(null, 'GBP', [{ id: 'a', weight: '1' }]), { name: 'TypeError', message: 'gross must be a decimal string (e.g. "12.50") or a bigint of minor units, not null' });
+  assert.throws(() => lg.split(undefined, 'GBP', [{ id: 'a', weight: '1' }]), { name: 'TypeError', message: /^gross must be .* not undefined$/ });
 });
 
 test('the same split as the backend, to the cent', () => {
