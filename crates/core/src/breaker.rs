@@ -71,6 +71,23 @@ pub enum Outcome {
     Failure,
 }
 
+impl Outcome {
+    /// `Failure` when `failed`, else `Success`: the outcome of a call a language reports as a
+    /// flag.
+    pub fn from_failed(failed: bool) -> Outcome {
+        if failed {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        }
+    }
+
+    /// Whether this is `Failure`.
+    pub fn is_failure(self) -> bool {
+        self == Outcome::Failure
+    }
+}
+
 impl FromStr for Outcome {
     type Err = BreakerError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

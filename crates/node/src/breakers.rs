@@ -136,11 +136,7 @@ pub fn breaker_finish(
 #[napi]
 pub fn guard_step(end: i32, has_fallback: bool) -> Result<u32> {
     let (outcome, step) = verdict(end, has_fallback)?;
-    let record = match outcome {
-        None => 0,
-        Some(Outcome::Success) => 1,
-        Some(Outcome::Failure) => 2,
-    };
+    let record = outcome.map_or(0, |o| 1 + o.is_failure() as u32);
     Ok(record | (step as u32) << 4)
 }
 

@@ -124,11 +124,7 @@ impl NativeSharedBreaker {
         napi::bindgen_prelude::AsyncTask::new(SharedRecord {
             breaker: self.inner.clone(),
             shared,
-            outcome: if failure {
-                Outcome::Failure
-            } else {
-                Outcome::Success
-            },
+            outcome: Outcome::from_failed(failure),
             seconds,
         })
     }

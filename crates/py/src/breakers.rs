@@ -33,7 +33,7 @@ pub(crate) fn guard_step(
 ) -> PyResult<(Option<bool>, &'static str)> {
     let end = end.map(str::parse::<CallEnd>).transpose().map_err(err)?;
     let (outcome, step) = guard(end, has_fallback);
-    Ok((outcome.map(|o| o == Outcome::Failure), step.as_str()))
+    Ok((outcome.map(Outcome::is_failure), step.as_str()))
 }
 
 /// Wraps a plain (not `async`) function in `breaker` (a native `CircuitBreaker` or
@@ -146,22 +146,14 @@ impl CircuitBreaker {
     /// Records a call that started at `started` (from `acquire`) and ended now.
     fn record(&self, failure: bool, started: f64) -> &'static str {
         let now = self.inner.now();
-        let outcome = if failure {
-            Outcome::Failure
-        } else {
-            Outcome::Success
-        };
+        let outcome = Outcome::from_failed(failure);
         self.inner
             .record_at(now, outcome, (now - started).max(0.0))
             .as_str()
     }
     /// Records a call of `seconds`, now.
     fn record_duration(&self, failure: bool, seconds: f64) -> &'static str {
-        let outcome = if failure {
-            Outcome::Failure
-        } else {
-            Outcome::Success
-        };
+        let outcome = Outcome::from_failed(failure);
         self.inner.record(outcome, seconds).as_str()
     }
     fn force_open(&self) -> &'static str {

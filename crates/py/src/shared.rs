@@ -44,11 +44,7 @@ impl SharedBreaker {
     }
     /// Records the outcome of the call `permit` allowed, timed from `acquire` to now.
     fn record(&self, py: Python<'_>, failure: bool, permit: &SharedPermit) -> &'static str {
-        let outcome = if failure {
-            Outcome::Failure
-        } else {
-            Outcome::Success
-        };
+        let outcome = Outcome::from_failed(failure);
         let seconds = permit.started.elapsed().as_secs_f64();
         let (inner, shared) = (&self.inner, permit.shared);
         py.detach(|| inner.record(shared, outcome, seconds))
