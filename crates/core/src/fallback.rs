@@ -148,6 +148,19 @@ impl<T: Clone> FallbackCache<T> {
         FallbackCache::new(capacity, ttl_seconds.unwrap_or(3600.0), clock)
     }
 
+    /// [`with_numbers`](Self::with_numbers) for a caller that passes every time itself (the
+    /// `*_at` methods), as the JavaScript packages do: the cache reads no clock.
+    pub fn with_numbers_caller_timed(
+        capacity: Option<f64>,
+        ttl_seconds: Option<f64>,
+    ) -> Result<Self, BreakerError> {
+        Self::with_numbers(
+            capacity,
+            ttl_seconds,
+            Arc::new(crate::clock::ManualClock::new(0.0)),
+        )
+    }
+
     /// Entries currently held (expired ones included until evicted).
     pub fn len(&self) -> usize {
         self.inner.lock().0.len()

@@ -488,13 +488,32 @@ impl Decision {
 /// Participation across closed proposals, and the `governance_participation_drop` metric the
 /// default policy's `participation_drop` rule reads: the relative drop of the latest
 /// participation rate against the mean of the `baseline` proposals before it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Participation {
     rates: Vec<f64>,
     baseline: usize,
 }
 
+impl Default for Participation {
+    /// A baseline of [`Participation::DEFAULT_BASELINE`] proposals. (A derived default had a
+    /// baseline of 0, which `new` refuses.)
+    fn default() -> Self {
+        Participation {
+            rates: Vec::new(),
+            baseline: Self::DEFAULT_BASELINE,
+        }
+    }
+}
+
 impl Participation {
+    /// The baseline when none is given: the 3 proposals before the latest.
+    pub const DEFAULT_BASELINE: usize = 3;
+
+    /// [`Participation::new`] with the baseline a language passes: `None` for the default.
+    pub fn with_baseline(baseline: Option<usize>) -> Result<Self, GovernanceError> {
+        Self::new(baseline.unwrap_or(Self::DEFAULT_BASELINE))
+    }
+
     /// Tracks participation with a baseline of the `baseline` proposals before the latest;
     /// `invalid_participation` for a baseline of 0.
     pub fn new(baseline: usize) -> Result<Self, GovernanceError> {

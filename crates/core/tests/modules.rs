@@ -513,6 +513,17 @@ fn participation_drop_against_recent_proposals() {
     p.record(0.24).unwrap();
     let d = p.drop().unwrap();
     assert!((d - 0.6).abs() < 1e-12, "{d}");
+    // The default, however it is asked for, is that same baseline of 3 (a derived Default
+    // once gave a baseline of 0, which `new` refuses).
+    for mut q in [
+        Participation::default(),
+        Participation::with_baseline(None).unwrap(),
+    ] {
+        for r in [0.6, 0.5, 0.7, 0.24] {
+            q.record(r).unwrap();
+        }
+        assert_eq!(q.drop(), p.drop());
+    }
 }
 
 /// A bad rate or baseline is refused, never dropped or corrected silently.

@@ -241,8 +241,7 @@ pub(crate) fn attribution_in(a: Option<Value>) -> Result<Attribution> {
 impl NativeFallbackCache {
     #[napi(constructor)]
     pub fn new(capacity: Option<f64>, ttl_seconds: Option<f64>) -> Result<Self> {
-        let clock = std::sync::Arc::new(core::clock::ManualClock::new(0.0));
-        core::fallback::FallbackCache::with_numbers(capacity, ttl_seconds, clock)
+        core::fallback::FallbackCache::with_numbers_caller_timed(capacity, ttl_seconds)
             .map(|inner| NativeFallbackCache { inner })
             .map_err(err)
     }

@@ -268,7 +268,7 @@ impl Participation {
     /// `invalid_participation` for 0).
     #[napi(constructor)]
     pub fn new(baseline: Option<u32>) -> Result<Self> {
-        core::governance::Participation::new(baseline.unwrap_or(3) as usize)
+        core::governance::Participation::with_baseline(baseline.map(|b| b as usize))
             .map(|inner| Participation { inner })
             .map_err(err)
     }

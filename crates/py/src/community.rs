@@ -256,12 +256,12 @@ pub(crate) struct Participation {
 
 #[pymethods]
 impl Participation {
-    /// A baseline of the `baseline` proposals before the latest (GovernanceError
+    /// A baseline of the `baseline` proposals before the latest (default 3; GovernanceError
     /// `invalid_participation` for 0).
     #[new]
-    #[pyo3(signature = (baseline=3))]
-    fn new(baseline: usize) -> PyResult<Self> {
-        core::governance::Participation::new(baseline)
+    #[pyo3(signature = (baseline=None))]
+    fn new(baseline: Option<usize>) -> PyResult<Self> {
+        core::governance::Participation::with_baseline(baseline)
             .map(|inner| Participation { inner })
             .map_err(err)
     }

@@ -74,8 +74,7 @@ impl FallbackCache {
     /// A cache of `capacity` entries (default 1024) kept `ttlSeconds` (default 3600).
     #[wasm_bindgen(constructor)]
     pub fn new(capacity: Option<f64>, ttl_seconds: Option<f64>) -> Result<FallbackCache> {
-        let clock = std::sync::Arc::new(core::clock::ManualClock::new(0.0));
-        core::fallback::FallbackCache::with_numbers(capacity, ttl_seconds, clock)
+        core::fallback::FallbackCache::with_numbers_caller_timed(capacity, ttl_seconds)
             .map(|inner| FallbackCache { inner })
             .map_err(err)
     }

@@ -252,7 +252,7 @@ impl Participation {
     /// `invalid_participation` for 0).
     #[wasm_bindgen(constructor)]
     pub fn new(baseline: Option<u32>) -> Result<Participation> {
-        core::governance::Participation::new(baseline.unwrap_or(3) as usize)
+        core::governance::Participation::with_baseline(baseline.map(|b| b as usize))
             .map(|inner| Participation { inner })
             .map_err(err)
     }

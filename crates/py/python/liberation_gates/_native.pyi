@@ -355,7 +355,8 @@ class RedeployGuard:
 
 @final
 class Participation:
-    def __new__(cls, baseline: int = 3) -> Participation: ...
+    def __new__(cls, baseline: Optional[int] = None) -> Participation:
+        """A baseline of the ``baseline`` proposals before the latest (None: the default, 3)."""
     def record(self, rate: float) -> None: ...
     @property
     def drop(self) -> Optional[float]: ...
