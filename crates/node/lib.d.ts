@@ -13,10 +13,11 @@ export {
   errorKinds, Store,
 } from './native';
 export type {
-  CreatorArg, SplitOptions, DecisionObject, Tally, Reading, Refusal, VoteArg, FlagOptions,
+  CreatorArg, SplitOptions, DecisionObject, Tally, FlagOptions,
   ThresholdOptions, TransitionObject, LedgerOptions,
 } from './native';
-export type { SplitResult, PayoutObject, RefundResult, AuditResult, BreakerConfig } from './types';
+export type { SplitResult, PayoutObject, RefundResult, AuditResult, BreakerConfig, VoteArg } from './types';
+export type { ProposalReading as Reading } from './types';
 export type {
   Decision as PolicyDecision, Notification as NotificationObject, RolloutStateObject as RolloutState,
   FlagState as FlagStateObject, Served as ServedObject, StoredRecord as StoredRecordObject,

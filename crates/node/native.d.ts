@@ -251,9 +251,9 @@ export declare class Proposal {
   decision(subject: string, action: string, now: number): DecisionObject
   /**
    * Reads a proposal at `now` from votes in the order cast (votes after `now` are neither
-   * counted nor refused).
+   * counted nor refused): `{status, yes, no, abstain, refused: [{index, error}]}`.
    */
-  static read(electorate: Array<string>, quorum: string | number, passThreshold: string | number, opensAt: number, closesAt: number, votes: Array<VoteArg>, now: number): Reading
+  static read(electorate: Array<string>, quorum: string | number, passThreshold: string | number, opensAt: number, closesAt: number, votes: Array<import('./types').VoteArg>, now: number): import('./types').ProposalReading
 }
 
 /**
@@ -440,21 +440,8 @@ export interface PaidArg {
 /** Throws the error the binding maps `family`/`kind` to (for tests of the mapping). */
 export declare function raiseForTest(family: string, kind: string): void
 
-export interface Reading {
-  status: string
-  yes: number
-  no: number
-  abstain: number
-  refused: Array<Refusal>
-}
-
 /** Reads a proposal file's text (the CLI's `vote` file): `{status, tally, refused, decision}`. */
 export declare function readProposal(text: string): { status: string; tally: { yes: number; no: number; abstain: number }; refused: Array<[number, string]>; decision: { subject: string; action: string; status: string } | null }
-
-export interface Refusal {
-  index: number
-  error: string
-}
 
 /**
  * Runs a promtool-style policy test file's text in `format` against `policy` (default: the
@@ -508,10 +495,4 @@ export interface TransitionObject {
   t: number
   from: string
   to: string
-}
-
-export interface VoteArg {
-  t: number
-  member: string
-  choice: string
 }

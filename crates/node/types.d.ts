@@ -184,3 +184,12 @@ export interface StoredRecord {
   /** SHA-256 (hex) chaining this record to the one before. */
   checksum: string;
 }
+export interface VoteArg { t: number; member: string; choice: string }
+/** A proposal read from its votes (SPEC §5), in the vectors' shape. */
+export interface ProposalReading {
+  status: string;
+  yes: number;
+  no: number;
+  abstain: number;
+  refused: Array<{ index: number; error: string }>;
+}

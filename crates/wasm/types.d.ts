@@ -7,20 +7,12 @@ export type Money = string | bigint;
 export interface CreatorArg { id: string; weight: string | number }
 export interface SplitOptions { creatorShare?: string | number; fee?: Money; feeMode?: string; step?: string | number }
 export interface PaidArg { id: string; amount: Money }
-export interface ProposalReading {
-  status: string;
-  yes: number;
-  no: number;
-  abstain: number;
-  refused: Array<{ index: number; error: string }>;
-}
 export interface ProposalFileReading {
   status: string;
   tally: { yes: number; no: number; abstain: number };
   refused: Array<[number, string]>;
   decision: CommunityDecision | null;
 }
-export interface VoteArg { t: number; member: string; choice: string }
 export interface FlagOptions { decision?: { subject: string; action: string; status: string }; actor?: string; t?: number }
 export interface ThresholdOptions { keepFiringForSeconds?: number; maxGapSeconds?: number }
 export interface PolicyTestOutcome { name: string; checked: number; mismatches: Array<{ at: number; expected: string; actual: string }> }

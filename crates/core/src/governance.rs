@@ -341,6 +341,49 @@ pub struct Reading {
     pub refused: Vec<(usize, GovernanceError)>,
 }
 
+impl Reading {
+    /// The reading in the vectors' flat shape, as the JavaScript packages return it:
+    /// `{status, yes, no, abstain, refused: [{index, error}]}` (the error its kind).
+    pub fn flat(&self) -> FlatReading {
+        FlatReading {
+            status: self.status,
+            yes: self.tally.yes,
+            no: self.tally.no,
+            abstain: self.tally.abstain,
+            refused: (self.refused.iter())
+                .map(|(index, e)| Refusal {
+                    index: *index,
+                    error: e.kind(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A [`Reading`] with its tally spread out and each refusal named by kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlatReading {
+    /// The proposal's status at the time read.
+    pub status: ProposalStatus,
+    /// Votes for.
+    pub yes: u64,
+    /// Votes against.
+    pub no: u64,
+    /// Abstentions.
+    pub abstain: u64,
+    /// Refused votes.
+    pub refused: Vec<Refusal>,
+}
+
+/// A refused vote: its index in the input and the error's kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Refusal {
+    /// The vote's index in the order cast.
+    pub index: usize,
+    /// The error's kind (`already_voted`, `not_eligible`, …).
+    pub error: &'static str,
+}
+
 /// Reads a proposal at `now`: votes with `t > now` have not happened yet and are neither
 /// counted nor refused; the others are cast in order.
 pub fn read(mut proposal: Proposal, votes: &[VoteInput], now: f64) -> Reading {

@@ -34,28 +34,6 @@ pub struct Tally {
     pub abstain: u32,
 }
 
-#[napi(object)]
-pub struct Refusal {
-    pub index: u32,
-    pub error: String,
-}
-
-#[napi(object)]
-pub struct Reading {
-    pub status: String,
-    pub yes: u32,
-    pub no: u32,
-    pub abstain: u32,
-    pub refused: Vec<Refusal>,
-}
-
-#[napi(object)]
-pub struct VoteArg {
-    pub t: f64,
-    pub member: String,
-    pub choice: String,
-}
-
 /// One member, one vote (SPEC §5).
 #[napi]
 pub struct Proposal {
@@ -113,41 +91,20 @@ impl Proposal {
         }
     }
     /// Reads a proposal at `now` from votes in the order cast (votes after `now` are neither
-    /// counted nor refused).
-    #[napi]
+    /// counted nor refused): `{status, yes, no, abstain, refused: [{index, error}]}`.
+    #[napi(ts_return_type = "import('./types').ProposalReading")]
     pub fn read(
         electorate: Vec<String>,
         quorum: Either<String, f64>,
         pass_threshold: Either<String, f64>,
         opens_at: f64,
         closes_at: f64,
-        votes: Vec<VoteArg>,
+        #[napi(ts_arg_type = "Array<import('./types').VoteArg>")] votes: Value,
         now: f64,
-    ) -> Result<Reading> {
+    ) -> Result<Value> {
         let p = Proposal::new(electorate, quorum, pass_threshold, opens_at, closes_at)?;
-        let votes: Vec<VoteInput> = votes
-            .into_iter()
-            .map(|v| VoteInput {
-                t: v.t,
-                member: v.member,
-                choice: v.choice,
-            })
-            .collect();
-        let r = core::governance::read(p.inner, &votes, now);
-        Ok(Reading {
-            status: r.status.as_str().to_string(),
-            yes: r.tally.yes as u32,
-            no: r.tally.no as u32,
-            abstain: r.tally.abstain as u32,
-            refused: r
-                .refused
-                .iter()
-                .map(|(i, e)| Refusal {
-                    index: *i as u32,
-                    error: e.kind().to_string(),
-                })
-                .collect(),
-        })
+        let votes: Vec<VoteInput> = json(votes, "votes").map_err(arg)?;
+        to_value(&core::governance::read(p.inner, &votes, now).flat())
     }
 }
 

@@ -3,30 +3,8 @@
 use crate::convert::*;
 use liberation_gates as core;
 use liberation_gates::governance::{ProposalStatus, VoteInput};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
-
-#[derive(Deserialize)]
-pub(crate) struct VoteArg {
-    t: f64,
-    member: String,
-    choice: String,
-}
-
-#[derive(Serialize)]
-pub(crate) struct Refusal {
-    index: usize,
-    error: &'static str,
-}
-
-#[derive(Serialize)]
-pub(crate) struct Reading {
-    status: &'static str,
-    yes: u64,
-    no: u64,
-    abstain: u64,
-    refused: Vec<Refusal>,
-}
 
 /// One member, one vote (SPEC §5).
 #[wasm_bindgen]
@@ -106,30 +84,8 @@ impl Proposal {
             closes_at,
         )
         .map_err(err)?;
-        let votes: Vec<VoteArg> = from_js(votes, "votes")?;
-        let votes: Vec<VoteInput> = votes
-            .into_iter()
-            .map(|v| VoteInput {
-                t: v.t,
-                member: v.member,
-                choice: v.choice,
-            })
-            .collect();
-        let r = core::governance::read(p, &votes, now);
-        to_js(&Reading {
-            status: r.status.as_str(),
-            yes: r.tally.yes,
-            no: r.tally.no,
-            abstain: r.tally.abstain,
-            refused: r
-                .refused
-                .iter()
-                .map(|(i, e)| Refusal {
-                    index: *i,
-                    error: e.kind(),
-                })
-                .collect(),
-        })
+        let votes: Vec<VoteInput> = from_js(votes, "votes")?;
+        to_js(&core::governance::read(p, &votes, now).flat())
     }
 }
 
