@@ -13,11 +13,11 @@ export {
   errorKinds, Store,
 } from './native';
 export type {
-  CreatorArg, SplitOptions, DecisionObject, Tally, FlagOptions,
+  CreatorArg, SplitOptions, Tally,
   ThresholdOptions, TransitionObject, LedgerOptions,
 } from './native';
 export type { SplitResult, PayoutObject, RefundResult, AuditResult, BreakerConfig, VoteArg } from './types';
-export type { ProposalReading as Reading } from './types';
+export type { ProposalReading as Reading, CommunityDecision as DecisionObject, FlagOptions } from './types';
 export type {
   Decision as PolicyDecision, Notification as NotificationObject, RolloutStateObject as RolloutState,
   FlagState as FlagStateObject, Served as ServedObject, StoredRecord as StoredRecordObject,

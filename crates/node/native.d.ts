@@ -82,10 +82,10 @@ export declare class FlagSet {
   /** The platform's built-in flags. */
   static builtin(): FlagSet
   /** Applies "enable", "disable" or "set_intensity". */
-  apply(key: string, op: string, value?: number | undefined | null, options?: FlagOptions | undefined | null): import('./types').FlagState
-  enable(key: string, options?: FlagOptions | undefined | null): import('./types').FlagState
-  disable(key: string, options?: FlagOptions | undefined | null): import('./types').FlagState
-  setIntensity(key: string, value: number, options?: FlagOptions | undefined | null): import('./types').FlagState
+  apply(key: string, op: string, value?: number | undefined | null, options?: import('./types').FlagOptions | null): import('./types').FlagState
+  enable(key: string, options?: import('./types').FlagOptions | null): import('./types').FlagState
+  disable(key: string, options?: import('./types').FlagOptions | null): import('./types').FlagState
+  setIntensity(key: string, value: number, options?: import('./types').FlagOptions | null): import('./types').FlagState
   isEnabled(key: string): boolean
   /** Enabled, and inside the flag's rollout percentage for `userId`. */
   isEnabledFor(key: string, userId: string): boolean
@@ -248,7 +248,8 @@ export declare class Proposal {
   cast(t: number, member: string, choice: string): void
   tally(now: number): Tally
   status(now: number): string
-  decision(subject: string, action: string, now: number): DecisionObject
+  /** The decision the proposal makes about `subject` at `now`, with its tally. */
+  decision(subject: string, action: string, now: number): import('./types').CommunityDecision
   /**
    * Reads a proposal at `now` from votes in the order cast (votes after `now` are neither
    * counted nor refused): `{status, yes, no, abstain, refused: [{index, error}]}`.
@@ -270,7 +271,7 @@ export declare class RedeployGuard {
    * Starts a rollout of `service`; a blocked service needs a passed `redeploy:<service>`
    * decision (RolloutError `redeploy_needs_approval` otherwise).
    */
-  start(service: string, plan?: RolloutPlan | undefined | null, startedAt?: number | undefined | null, decision?: DecisionObject | undefined | null): Rollout
+  start(service: string, plan?: RolloutPlan | undefined | null, startedAt?: number | undefined | null, decision?: { subject: string; action: string; status: string } | null): Rollout
 }
 
 /** The unrefunded balances of one split. */
@@ -389,25 +390,11 @@ export interface CreatorArg {
   weight: string | number
 }
 
-/** A community decision. */
-export interface DecisionObject {
-  subject: string
-  action: string
-  /** "open", "passed", "rejected" or "no_quorum". */
-  status: string
-}
-
 /** `(current - baseline) / baseline`. */
 export declare function degradation(current: number, baseline: number): number
 
 /** Every error kind of every family: `{family: [kinds]}`. */
 export declare function errorKinds(): Record<string, Array<string>>
-
-export interface FlagOptions {
-  decision?: DecisionObject
-  actor?: string
-  t?: number
-}
 
 /**
  * The guard protocol's verdict alone (for the shared breaker, which records through Redis):

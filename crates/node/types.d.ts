@@ -193,3 +193,5 @@ export interface ProposalReading {
   abstain: number;
   refused: Array<{ index: number; error: string }>;
 }
+/** How a flag change is authorised and attributed (`actor` default "", `t` default 0). */
+export interface FlagOptions { decision?: CommunityDecision; actor?: string; t?: number }

@@ -13,6 +13,5 @@ export interface ProposalFileReading {
   refused: Array<[number, string]>;
   decision: CommunityDecision | null;
 }
-export interface FlagOptions { decision?: { subject: string; action: string; status: string }; actor?: string; t?: number }
 export interface ThresholdOptions { keepFiringForSeconds?: number; maxGapSeconds?: number }
 export interface PolicyTestOutcome { name: string; checked: number; mismatches: Array<{ at: number; expected: string; actual: string }> }

@@ -113,6 +113,22 @@ impl FlagDef {
     }
 }
 
+/// How a change is authorised and attributed, as a dynamic language passes it
+/// (see [`FlagSet::apply_with`]).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeOptions {
+    /// The community decision that authorises a vote-gated change.
+    #[serde(default)]
+    pub decision: Option<crate::governance::DecisionInput>,
+    /// Who made the change, for the audit log (default `""`).
+    #[serde(default)]
+    pub actor: Option<String>,
+    /// When, seconds (default 0).
+    #[serde(default)]
+    pub t: Option<f64>,
+}
+
 /// A flag's current state.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct FlagState {
@@ -317,6 +333,31 @@ impl FlagSet {
         t: f64,
     ) -> Result<FlagState, FlagError> {
         self.apply(key, FlagOp::SetIntensity, Some(value), decision, actor, t)
+    }
+
+    /// [`apply_named`](Self::apply_named) with the options a dynamic language passes
+    /// (`{decision?, actor?, t?}`; no actor is `""`, no time is 0).
+    pub fn apply_with(
+        &mut self,
+        key: &str,
+        op: &str,
+        value: Option<f64>,
+        options: &ChangeOptions,
+    ) -> Result<FlagState, crate::Error> {
+        let decision = options
+            .decision
+            .as_ref()
+            .map(|d| d.decision())
+            .transpose()?;
+        let actor = options.actor.as_deref().unwrap_or("");
+        Ok(self.apply_named(
+            key,
+            op,
+            value,
+            decision.as_ref(),
+            actor,
+            options.t.unwrap_or(0.0),
+        )?)
     }
 
     /// Applies an operation named by a string (`unknown_flag` is checked before `invalid_op`).

@@ -528,6 +528,38 @@ impl Decision {
     }
 }
 
+/// A decision as a dynamic language passes it, `{subject, action, status}`, its status as
+/// text; [`DecisionInput::decision`] reads it (`invalid_status` for an unknown status).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionInput {
+    /// What the decision is about.
+    pub subject: String,
+    /// What it does.
+    pub action: String,
+    /// `"open"`, `"passed"`, `"rejected"` or `"no_quorum"`.
+    pub status: String,
+    /// The votes behind it, when recorded (as [`Decision`] gives them out).
+    #[serde(default)]
+    pub tally: Option<Tally>,
+    /// When voting closed, when recorded.
+    #[serde(default, alias = "closedAt")]
+    pub closed_at: Option<f64>,
+}
+
+impl DecisionInput {
+    /// The decision record, with its tally and closing time when given.
+    pub fn decision(&self) -> Result<Decision, GovernanceError> {
+        Ok(Decision {
+            subject: self.subject.clone(),
+            action: self.action.clone(),
+            status: self.status.parse()?,
+            tally: self.tally,
+            closed_at: self.closed_at,
+        })
+    }
+}
+
 /// Participation across closed proposals, and the `governance_participation_drop` metric the
 /// default policy's `participation_drop` rule reads: the relative drop of the latest
 /// participation rate against the mean of the `baseline` proposals before it.

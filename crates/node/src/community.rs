@@ -2,30 +2,12 @@
 
 use crate::*;
 use liberation_gates as core;
-use liberation_gates::governance::{ProposalStatus, VoteInput};
-use napi::bindgen_prelude::Either;
+use liberation_gates::governance::VoteInput;
+use napi::bindgen_prelude::{Either, Object};
+use napi::De;
 use napi_derive::napi;
 use serde_json::Value;
 // Governance, flags, bucketing ---------------------------------------------------------------
-
-/// A community decision.
-#[napi(object)]
-#[derive(Clone)]
-pub struct DecisionObject {
-    pub subject: String,
-    pub action: String,
-    /// "open", "passed", "rejected" or "no_quorum".
-    pub status: String,
-}
-
-pub(crate) fn decision_core(d: &DecisionObject) -> Result<core::governance::Decision> {
-    let status: ProposalStatus = d.status.parse().map_err(err)?;
-    Ok(core::governance::Decision::new(
-        d.subject.clone(),
-        d.action.clone(),
-        status,
-    ))
-}
 
 #[napi(object)]
 pub struct Tally {
@@ -81,14 +63,10 @@ impl Proposal {
     pub fn status(&self, now: f64) -> String {
         self.inner.status(now).as_str().to_string()
     }
-    #[napi]
-    pub fn decision(&self, subject: String, action: String, now: f64) -> DecisionObject {
-        let d = self.inner.decision(subject, action, now);
-        DecisionObject {
-            subject: d.subject,
-            action: d.action,
-            status: d.status.as_str().to_string(),
-        }
+    /// The decision the proposal makes about `subject` at `now`, with its tally.
+    #[napi(ts_return_type = "import('./types').CommunityDecision")]
+    pub fn decision(&self, subject: String, action: String, now: f64) -> Result<Value> {
+        to_value(&self.inner.decision(subject, action, now))
     }
     /// Reads a proposal at `now` from votes in the order cast (votes after `now` are neither
     /// counted nor refused): `{status, yes, no, abstain, refused: [{index, error}]}`.
@@ -108,11 +86,14 @@ impl Proposal {
     }
 }
 
-#[napi(object)]
-pub struct FlagOptions {
-    pub decision: Option<DecisionObject>,
-    pub actor: Option<String>,
-    pub t: Option<f64>,
+/// `{decision?, actor?, t?}` read through serde: an unknown key or an unknown status is
+/// refused by name.
+fn change_options(options: Option<Object<'_>>) -> Result<core::flags::ChangeOptions> {
+    match options {
+        None => Ok(Default::default()),
+        Some(o) => serde::Deserialize::deserialize(&mut De::new(&o))
+            .map_err(|e| arg(format!("options: {e}"))),
+    }
 }
 
 /// Feature flags under community control (SPEC §6).
@@ -146,32 +127,30 @@ impl FlagSet {
         key: String,
         op: String,
         value: Option<f64>,
-        options: Option<FlagOptions>,
+        #[napi(ts_arg_type = "import('./types').FlagOptions | null")] options: Option<Object<'_>>,
     ) -> Result<Value> {
-        let o = options.unwrap_or(FlagOptions {
-            decision: None,
-            actor: None,
-            t: None,
-        });
-        let decision = o.decision.as_ref().map(decision_core).transpose()?;
-        self.inner
-            .apply_named(
-                &key,
-                &op,
-                value,
-                decision.as_ref(),
-                o.actor.as_deref().unwrap_or(""),
-                o.t.unwrap_or(0.0),
-            )
-            .map_err(err)
-            .and_then(|s| to_value(&s))
+        let options = change_options(options)?;
+        to_value(
+            &self
+                .inner
+                .apply_with(&key, &op, value, &options)
+                .map_err(err)?,
+        )
     }
     #[napi(ts_return_type = "import('./types').FlagState")]
-    pub fn enable(&mut self, key: String, options: Option<FlagOptions>) -> Result<Value> {
+    pub fn enable(
+        &mut self,
+        key: String,
+        #[napi(ts_arg_type = "import('./types').FlagOptions | null")] options: Option<Object<'_>>,
+    ) -> Result<Value> {
         self.apply(key, "enable".into(), None, options)
     }
     #[napi(ts_return_type = "import('./types').FlagState")]
-    pub fn disable(&mut self, key: String, options: Option<FlagOptions>) -> Result<Value> {
+    pub fn disable(
+        &mut self,
+        key: String,
+        #[napi(ts_arg_type = "import('./types').FlagOptions | null")] options: Option<Object<'_>>,
+    ) -> Result<Value> {
         self.apply(key, "disable".into(), None, options)
     }
     #[napi(ts_return_type = "import('./types').FlagState")]
@@ -179,7 +158,7 @@ impl FlagSet {
         &mut self,
         key: String,
         value: f64,
-        options: Option<FlagOptions>,
+        #[napi(ts_arg_type = "import('./types').FlagOptions | null")] options: Option<Object<'_>>,
     ) -> Result<Value> {
         self.apply(key, "set_intensity".into(), Some(value), options)
     }

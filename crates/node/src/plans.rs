@@ -188,10 +188,19 @@ impl RedeployGuard {
         service: String,
         plan: Option<&RolloutPlan>,
         started_at: Option<f64>,
-        decision: Option<DecisionObject>,
+        #[napi(ts_arg_type = "{ subject: string; action: string; status: string } | null")]
+        decision: Option<Object<'_>>,
     ) -> Result<Rollout> {
         let plan = plan.map(|p| p.inner.clone()).unwrap_or_default();
-        let decision = decision.as_ref().map(decision_core).transpose()?;
+        let decision = match decision {
+            None => None,
+            Some(d) => {
+                let d: core::governance::DecisionInput =
+                    serde::Deserialize::deserialize(&mut napi::De::new(&d))
+                        .map_err(|e| arg(format!("decision: {e}")))?;
+                Some(d.decision().map_err(err)?)
+            }
+        };
         self.inner
             .start(&service, plan, started_at.unwrap_or(0.0), decision.as_ref())
             .map(|inner| Rollout { inner })

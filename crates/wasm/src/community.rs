@@ -2,8 +2,7 @@
 
 use crate::convert::*;
 use liberation_gates as core;
-use liberation_gates::governance::{ProposalStatus, VoteInput};
-use serde::Deserialize;
+use liberation_gates::governance::VoteInput;
 use wasm_bindgen::prelude::*;
 
 /// One member, one vote (SPEC §5).
@@ -89,20 +88,6 @@ impl Proposal {
     }
 }
 
-#[derive(Deserialize)]
-pub(crate) struct DecisionArg {
-    subject: String,
-    action: String,
-    status: String,
-}
-
-#[derive(Deserialize, Default)]
-pub(crate) struct FlagOptions {
-    decision: Option<DecisionArg>,
-    actor: Option<String>,
-    t: Option<f64>,
-}
-
 /// Feature flags under community control (SPEC §6), for client-side rollouts.
 #[wasm_bindgen]
 pub struct FlagSet {
@@ -143,33 +128,12 @@ impl FlagSet {
         #[wasm_bindgen(unchecked_param_type = "FlagOptions | null | undefined")] options: JsValue,
     ) -> Result<JsValue> {
         let (key, op) = (&text_arg(&key, "key")?, &text_arg(&op, "op")?);
-        let o: FlagOptions = if opt(&options) {
-            from_js(options, "options")?
+        let o: core::flags::ChangeOptions = if opt(&options) {
+            from_js_strict(options).map_err(|e| type_error(&format!("options: {e}")))?
         } else {
-            FlagOptions::default()
+            Default::default()
         };
-        let decision = match &o.decision {
-            None => None,
-            Some(d) => {
-                let status: ProposalStatus = d.status.parse().map_err(err)?;
-                Some(core::governance::Decision::new(
-                    d.subject.clone(),
-                    d.action.clone(),
-                    status,
-                ))
-            }
-        };
-        let s = self
-            .inner
-            .apply_named(
-                key,
-                op,
-                value,
-                decision.as_ref(),
-                o.actor.as_deref().unwrap_or(""),
-                o.t.unwrap_or(0.0),
-            )
-            .map_err(err)?;
+        let s = self.inner.apply_with(key, op, value, &o).map_err(err)?;
         to_js(&s)
     }
     /// Enabled, and inside the flag's rollout percentage for `userId`.

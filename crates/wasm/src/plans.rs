@@ -183,8 +183,13 @@ impl RedeployGuard {
         )]
         decision: JsValue,
     ) -> Result<Rollout> {
-        let decision: Option<core::governance::Decision> = match opt(&decision) {
-            true => Some(from_js(decision, "decision")?),
+        let decision = match opt(&decision) {
+            true => Some(
+                from_js_strict::<core::governance::DecisionInput>(decision)
+                    .map_err(|e| type_error(&format!("decision: {e}")))?
+                    .decision()
+                    .map_err(err)?,
+            ),
             false => None,
         };
         let plan = plan.map(|p| p.inner).unwrap_or_default();
