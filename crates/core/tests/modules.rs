@@ -647,3 +647,59 @@ fn a_rollout_flag_reports_the_bucketing_error_itself() {
         "unknown_flag"
     );
 }
+
+/// Issue 17: the bindings hold one `DurableLedger` whether or not a store was given. In
+/// memory it records exactly as the plain ledger does, writes nowhere, and keeps the core's
+/// error kinds.
+#[test]
+fn a_ledger_in_memory_records_as_the_plain_ledger_does() {
+    use liberation_gates::ledger::{Ledger, LedgerLine};
+    use liberation_gates::split::{CreatorInput, SplitInput};
+    use liberation_gates::store::DurableLedger;
+    let input = SplitInput {
+        gross: "100.00".into(),
+        currency: "GBP".into(),
+        creators: ["amara", "kofi"]
+            .map(|id| CreatorInput {
+                id: id.into(),
+                weight: "1".into(),
+            })
+            .to_vec(),
+        creator_share: None,
+        fee: None,
+        fee_mode: None,
+        step: None,
+    };
+    let mut plain = Ledger::new();
+    let mut kept = DurableLedger::in_memory(Ledger::new());
+    assert_eq!(kept.backend(), None);
+    assert!(kept.store().is_none());
+    assert_eq!(
+        kept.record_split("s1", 0.0, &input).unwrap(),
+        plain.record_split("s1", 0.0, &input).unwrap()
+    );
+    assert_eq!(kept.split_currency_code("s1"), "GBP");
+    assert_eq!(kept.split_currency_code("nope"), "");
+    kept.record_refund("r1", 1.0, "s1", "10.00").unwrap();
+    plain.record_refund("r1", 1.0, "s1", "10.00").unwrap();
+    kept.record_payout("p1", 2.0, "s1", "amara", "30.00")
+        .unwrap();
+    plain
+        .record_payout("p1", 2.0, "s1", "amara", "30.00")
+        .unwrap();
+    assert_eq!(kept.ledger().records(), plain.records());
+    let e = kept.record_refund("r2", 3.0, "s1", "1000.00").unwrap_err();
+    assert_eq!(e.kind(), "refund_exceeds_balance");
+    assert_eq!(
+        kept.ledger().records().len(),
+        3,
+        "a refused line is not recorded"
+    );
+    let again = LedgerLine::Refund {
+        id: "r3".into(),
+        t: 4.0,
+        split: "s1".into(),
+        amount: "1.00".into(),
+    };
+    assert!(kept.append_once(&again).unwrap());
+}

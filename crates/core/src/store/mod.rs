@@ -484,13 +484,13 @@ impl DurableLedger {
     /// line under a stored id.
     /// In memory there is nothing stored to compare with: the line is appended.
     pub fn append_once(&mut self, line: &LedgerLine) -> Result<bool, Error> {
+        let Some(store) = &mut self.store else {
+            return self.append(line).map(|()| true);
+        };
         let id = line.id();
         let body = serde_json::to_string(line).map_err(|e| {
             StoreError::InvalidRecord(format!("ledger line cannot be written as JSON: {e}"))
         })?;
-        let Some(store) = &mut self.store else {
-            return self.append(line).map(|()| true);
-        };
         match store.record(LEDGER_STREAM, id)? {
             Some(r) if r.body == body => Ok(false),
             Some(r) => Err(StoreError::DuplicateId(format!(
