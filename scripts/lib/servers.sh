@@ -75,8 +75,18 @@ lg_stop_servers() {
     lg_pg_run "$LG_PG_BIN/pg_ctl" -D "$LG_SERVERS_DIR/pg/data" -m immediate stop >/dev/null 2>&1 || true
   fi
   if [ -f "$LG_SERVERS_DIR/redis/pid" ]; then
-    kill "$(cat "$LG_SERVERS_DIR/redis/pid")" 2>/dev/null || true
+    local pid i
+    pid=$(cat "$LG_SERVERS_DIR/redis/pid" 2>/dev/null || true)
+    if [ -n "$pid" ]; then
+      kill "$pid" 2>/dev/null || true
+      # Redis writes its log and removes its pid file while it shuts down: wait for it to be
+      # gone, or rm below races it ("Directory not empty") and fails a run that passed.
+      for i in $(seq 50); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+      done
+    fi
   fi
-  rm -rf "$LG_SERVERS_DIR"
+  rm -rf "$LG_SERVERS_DIR" 2>/dev/null || { sleep 1; rm -rf "$LG_SERVERS_DIR"; }
   LG_SERVERS_DIR=
 }
