@@ -144,6 +144,9 @@ error_family! {
         VoteRequired => "vote_required",
         DecisionMismatch => "decision_mismatch",
         DecisionNotPassed => "decision_not_passed",
+        /// A deployment that cannot be set up: an empty service name, or a plan whose
+        /// canary or launch phase does not fit its strategy.
+        InvalidSetup => "invalid_setup",
     }
 }
 
@@ -209,6 +212,27 @@ error_family! {
     }
 }
 
+error_family! {
+    /// Errors from [`crate::deployment`]: events, and the community decisions they carry.
+    DeploymentError, "deployment" {
+        /// An event line or value that is not one of the deployment's events, or one that
+        /// does not apply now (an approval with no canary running).
+        InvalidEvent => "invalid_event",
+        /// An event earlier than (or at the same time as) the one before it.
+        OutOfOrder => "out_of_order",
+        /// A decision that no proposal backs: a hand-made `{subject, action, status}`, or a
+        /// proposal id the deployment never recorded.
+        UnverifiedDecision => "unverified_decision",
+        /// A decision about another subject or action than the one it is used for.
+        DecisionMismatch => "decision_mismatch",
+        /// A decision whose proposal, tallied when it is used, did not pass.
+        DecisionNotPassed => "decision_not_passed",
+        /// A deployment that cannot be set up: an empty service name, or a plan whose
+        /// canary or launch phase does not fit its strategy.
+        InvalidSetup => "invalid_setup",
+    }
+}
+
 /// Every family with its kinds, in a fixed order: what bindings list and test their mapping
 /// against.
 pub const FAMILIES: &[(&str, &[&str])] = &[
@@ -223,6 +247,7 @@ pub const FAMILIES: &[(&str, &[&str])] = &[
     (RolloutError::FAMILY, RolloutError::KINDS),
     (BucketError::FAMILY, BucketError::KINDS),
     (StoreError::FAMILY, StoreError::KINDS),
+    (DeploymentError::FAMILY, DeploymentError::KINDS),
 ];
 
 /// Any error of the library. Bindings map each family to its own exception class.
@@ -262,6 +287,9 @@ pub enum Error {
     /// Durable stores and shared breakers.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Deployments and the community decisions they take.
+    #[error(transparent)]
+    Deployment(#[from] DeploymentError),
     /// An error found at one line of a file (observations, simulations, ledgers, decision
     /// records): its kind and family are the inner error's own, so a refund that exceeds the
     /// balance on line 7 is still `refund_exceeds_balance`, with [`Error::line`] = 7.
@@ -291,6 +319,7 @@ impl Error {
             Error::Rollout(e) => e.kind(),
             Error::Bucket(e) => e.kind(),
             Error::Store(e) => e.kind(),
+            Error::Deployment(e) => e.kind(),
             Error::AtLine { error, .. } => error.kind(),
         }
     }
@@ -309,6 +338,7 @@ impl Error {
             Error::Rollout(_) => RolloutError::FAMILY,
             Error::Bucket(_) => BucketError::FAMILY,
             Error::Store(_) => StoreError::FAMILY,
+            Error::Deployment(_) => DeploymentError::FAMILY,
             Error::AtLine { error, .. } => error.family(),
         }
     }
@@ -357,6 +387,7 @@ impl Error {
             RolloutError::FAMILY => RolloutError::from_kind(kind, m).map(Error::from),
             BucketError::FAMILY => BucketError::from_kind(kind, m).map(Error::from),
             StoreError::FAMILY => StoreError::from_kind(kind, m).map(Error::from),
+            DeploymentError::FAMILY => DeploymentError::from_kind(kind, m).map(Error::from),
             _ => None,
         }
     }
@@ -375,6 +406,7 @@ impl Error {
             Error::Rollout(e) => e.message(),
             Error::Bucket(e) => e.message(),
             Error::Store(e) => e.message(),
+            Error::Deployment(e) => e.message(),
             Error::AtLine { message, .. } => message,
         }
     }

@@ -322,6 +322,28 @@ impl HealthModel {
         }
     }
 
+    /// Reads a health model file (TOML, YAML or JSON): `{checks: [{name, level, critical?}]}`.
+    /// The model's own errors (`invalid_check`, `duplicate_check`), and `invalid_check` for
+    /// text that is not a model.
+    ///
+    /// ```
+    /// use liberation_gates::health::HealthModel;
+    /// use liberation_gates::policy::Format;
+    /// let m = HealthModel::parse(r#"{"checks": [{"name": "db", "level": 1}]}"#, Format::Json).unwrap();
+    /// assert_eq!(m.checks()[0].name, "db");
+    /// assert_eq!(HealthModel::parse("[]", Format::Json).unwrap_err().kind(), "invalid_check");
+    /// ```
+    pub fn parse(text: &str, format: crate::policy::Format) -> Result<Self, HealthError> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct ModelFile {
+            checks: Vec<CheckInput>,
+        }
+        let file: ModelFile = crate::policy::parse_as(text, format)
+            .map_err(|e| HealthError::InvalidCheck(format!("not a health model: {e}")))?;
+        HealthModel::new(file.checks)
+    }
+
     /// The checks, in declaration order.
     pub fn checks(&self) -> &[CheckDef] {
         &self.checks
@@ -385,6 +407,13 @@ impl HealthModel {
             })
             .collect();
         self.evaluate(&entries)
+    }
+
+    /// Evaluates statuses already known by name (a deployment keeps the latest one of each
+    /// check); a declared check with none is `unknown`, names the model does not declare are
+    /// ignored.
+    pub fn evaluate_known(&self, known: &BTreeMap<String, HealthStatus>) -> HealthReport {
+        self.report(|name| known.get(name).copied())
     }
 
     /// Evaluates boolean check results as observations carry them (`true` up, `false` down);

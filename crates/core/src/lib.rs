@@ -32,6 +32,7 @@ pub mod bucket;
 pub mod casing;
 pub mod clock;
 pub mod conformance;
+pub mod deployment;
 pub mod error;
 pub mod fallback;
 pub mod flags;

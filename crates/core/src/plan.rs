@@ -74,12 +74,53 @@ impl GateCheck {
     }
 }
 
+string_enum! {
+    /// What a phase of a [`crate::deployment::Deployment`] does.
+    #[derive(Default)]
+    pub enum PhaseKind {
+        /// A gate: the phase passes on the first observation where every check, the policy
+        /// and the health of its levels say proceed.
+        #[default]
+        Gate = "gate",
+        /// The canary: the progressive rollout (SPEC §8), or blue-green's pre-promotion gate.
+        Canary = "canary",
+        /// Full traffic: a last gate, or blue-green's post-promotion watch.
+        Launch = "launch",
+    }
+    parse: "phase kind" => PolicyError::InvalidPlan
+}
+
+string_enum! {
+    /// How phases 5–6 of a deployment move traffic.
+    #[derive(Default)]
+    pub enum Strategy {
+        /// A progressive canary (SPEC §8) in the `canary` phase, then the `launch` gate.
+        #[default]
+        Canary = "canary",
+        /// Blue-green: the `canary` phase is the pre-promotion gate, the `launch` phase the
+        /// post-promotion watch.
+        BlueGreen = "blue_green",
+    }
+    parse: "strategy" => PolicyError::InvalidPlan
+}
+
+fn four() -> u8 {
+    4
+}
+
 /// A phase of the plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Phase {
     /// The phase's name.
     pub name: String,
+    /// What the phase does (`gate` unless given).
+    #[serde(default)]
+    pub kind: PhaseKind,
+    /// The health levels that gate the phase in a deployment: 1 to this level. Default 4:
+    /// every technical level (liberation values are the policy's and the plan's to judge).
+    #[serde(default = "four")]
+    pub health_level: u8,
     /// Technical checks of this phase.
     #[serde(default)]
     pub technical: Vec<GateCheck>,
@@ -175,6 +216,16 @@ pub struct DeploymentPlan {
     pub phases: Vec<Phase>,
     #[serde(default)]
     liberation: SharedLiberation,
+    /// How phases 5–6 move traffic (default `canary`).
+    #[serde(default)]
+    pub strategy: Strategy,
+    /// The canary's rollout plan (default: SPEC §8's default plan).
+    #[serde(default)]
+    pub canary: Option<crate::rollout::PlanFile>,
+    /// Blue-green: how long the post-promotion gate watches before the launch completes,
+    /// seconds (default 3600).
+    #[serde(default)]
+    pub watch_seconds: Option<f64>,
 }
 
 /// The text of the built-in plan, as shipped (TOML, with its comments).
@@ -191,8 +242,10 @@ impl DeploymentPlan {
             .expect("the built-in plan file is valid")
     }
 
-    /// Parses and validates a plan: `invalid_plan` for unreadable text, no phases, or a phase
-    /// without a name or without checks.
+    /// Parses and validates a plan: `invalid_plan` for unreadable text, no phases, a phase
+    /// without a name or without checks, a health level outside 1–5, more than one `canary`
+    /// phase, a `launch` phase that is not the last, a canary rollout plan that SPEC §8
+    /// refuses, or a negative watch period.
     pub fn parse(text: &str, format: Format) -> Result<Self, PolicyError> {
         let plan: DeploymentPlan = crate::policy::parse_as(text, format)
             .map_err(|e| PolicyError::InvalidPlan(format!("could not read the plan: {e}")))?;
@@ -212,8 +265,70 @@ impl DeploymentPlan {
                     p.name
                 )));
             }
+            if !(1..=5).contains(&p.health_level) {
+                return Err(PolicyError::InvalidPlan(format!(
+                    "phase {i} ({:?}): health_level {} is not a level from 1 to 5",
+                    p.name, p.health_level
+                )));
+            }
+            if p.kind == PhaseKind::Launch && i + 1 != plan.phases.len() {
+                return Err(PolicyError::InvalidPlan(format!(
+                    "phase {i} ({:?}): a launch phase must be the last",
+                    p.name
+                )));
+            }
+        }
+        let canaries = plan.phases.iter().filter(|p| p.kind == PhaseKind::Canary);
+        if canaries.count() > 1 {
+            return Err(PolicyError::InvalidPlan(
+                "a plan has at most one canary phase".into(),
+            ));
+        }
+        plan.rollout_plan()?;
+        if let Some(w) = plan.watch_seconds.filter(|w| !(w.is_finite() && *w >= 0.0)) {
+            return Err(PolicyError::InvalidPlan(format!(
+                "watch_seconds must be a finite number ≥ 0, got {w}"
+            )));
         }
         Ok(plan)
+    }
+
+    /// The canary's rollout plan (SPEC §8's default when the plan gives none).
+    pub fn rollout_plan(&self) -> Result<crate::rollout::RolloutPlan, PolicyError> {
+        let Some(file) = &self.canary else {
+            return Ok(crate::rollout::RolloutPlan::default());
+        };
+        crate::rollout::RolloutPlan::new(file.steps.clone())
+            .and_then(|p| match file.gentle_step_seconds {
+                Some(g) => p.with_gentle_step_seconds(g),
+                None => Ok(p),
+            })
+            .map_err(|e| PolicyError::InvalidPlan(format!("canary: {}", e.message())))
+    }
+
+    /// Blue-green's post-promotion watch, seconds (default 3600).
+    pub fn watch_seconds(&self) -> f64 {
+        self.watch_seconds.unwrap_or(3600.0)
+    }
+
+    /// The liberation checks every phase shares.
+    pub fn shared_liberation(&self) -> &[GateCheck] {
+        &self.liberation.checks
+    }
+
+    /// Reads a plan file; the format from its extension (`.toml`, `.yaml`/`.yml`, `.json`).
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self, PolicyError> {
+        let path = path.as_ref();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let format: Format = ext.parse().map_err(|_| {
+            PolicyError::InvalidPlan(format!(
+                "{}: unknown plan file extension {ext:?} (use .toml, .yaml or .json)",
+                path.display()
+            ))
+        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| PolicyError::InvalidPlan(format!("{}: {e}", path.display())))?;
+        DeploymentPlan::parse(&text, format)
     }
 
     /// The phase called `name`.

@@ -593,20 +593,20 @@ impl Rollout {
     }
 }
 
-/// Where a blue-green deployment stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BlueGreenStatus {
-    /// Green is deployed beside blue; the pre-promotion gate has not passed yet.
-    Staged,
-    /// The pre-promotion gate failed: traffic never moved.
-    Aborted,
-    /// Traffic is on green; the post-promotion gate is watching.
-    Promoted,
-    /// The post-promotion gate failed: traffic is back on blue.
-    SwitchedBack,
-    /// The post-promotion gate held for its whole watch period.
-    Completed,
+string_enum! {
+    /// Where a blue-green deployment stands.
+    pub enum BlueGreenStatus {
+        /// Green is deployed beside blue; the pre-promotion gate has not passed yet.
+        Staged = "staged",
+        /// The pre-promotion gate failed: traffic never moved.
+        Aborted = "aborted",
+        /// Traffic is on green; the post-promotion gate is watching.
+        Promoted = "promoted",
+        /// The post-promotion gate failed: traffic is back on blue.
+        SwitchedBack = "switched_back",
+        /// The post-promotion gate held for its whole watch period.
+        Completed = "completed",
+    }
 }
 
 /// Blue-green promotion: a pre-promotion gate that must pass before the switch, and a

@@ -123,8 +123,11 @@ fn the_builtin_policy_plan_and_health_model_share_check_names() {
             "the policy reads {c:?}, which the model does not name"
         );
     }
-    for phase in &DeploymentPlan::builtin().phases {
-        for check in phase.technical.iter().chain(&phase.liberation) {
+    // Technical checks and the liberation checks every phase shares are the model's; the
+    // liberation checks named for one phase (schema_validated, …) come in observations.
+    let plan = DeploymentPlan::builtin();
+    for phase in &plan.phases {
+        for check in phase.technical.iter().chain(plan.shared_liberation()) {
             if let liberation_gates::plan::GateCheck::Check { check } = check {
                 assert!(
                     model.contains(check),
@@ -160,6 +163,7 @@ fn the_plan_rolls_back_on_any_failed_check_and_holds_on_missing_data() {
     let infra = plan.phase("infrastructure").unwrap();
     let ok = base.clone().checks(
         [
+            "schema_validated",
             "database",
             "database_replica",
             "cache",
