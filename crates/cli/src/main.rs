@@ -4,6 +4,8 @@
 //! error; 3 the last decision is a rollback; 4 hold, consult, paused, awaiting approval (or a
 //! proposal that is open or did not pass).
 
+mod deploy;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use liberation_gates::audit;
 use liberation_gates::bucket;
@@ -194,6 +196,72 @@ enum Command {
         #[command(subcommand)]
         command: StoreCommand,
     },
+    /// Run the six-phase deployment over an events file, printing each phase, decision and
+    /// notice (see docs/deploy.md for the line types). With --store the deployment is kept
+    /// there and resumed on the next run; lines at or before the stored deployment's last
+    /// time are skipped. Exit 0 completed or moving on, 3 rolled back, 4 waiting for the
+    /// community or for data, 2 bad input (a forged decision included).
+    Deploy {
+        /// Deployment plan file (.toml, .yaml, .json); default: the built-in six phases.
+        #[arg(long)]
+        plan: Option<PathBuf>,
+        /// Policy file; default: the built-in policy.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Health model file ({checks: [{name, level, critical?}]}); default: the built-in.
+        #[arg(long)]
+        health: Option<PathBuf>,
+        /// The service deployed (decisions name it: deploy:SERVICE, redeploy:SERVICE).
+        #[arg(long, default_value = "service")]
+        service: String,
+        /// A durable store: sqlite:PATH or postgres://USER@HOST:PORT/DB.
+        #[arg(long)]
+        store: Option<String>,
+        /// Events: JSON lines of observations, health statuses, proposals, votes, approvals,
+        /// consultation answers, community rollbacks, staging re-tests and redeploys.
+        events: PathBuf,
+        /// One JSON object per event, then a summary object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check deployment plan files.
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
+    /// Evaluate a status file ({check: "up" | "degraded" | "down" | null}) against a health
+    /// model (SPEC §11). Exits as the gate's action: 0 proceed or alert, 3 rollback, 4 hold.
+    Health {
+        /// Health model file; default: the built-in model.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// The status file (JSON).
+        status: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the deployment notices a store holds that were not delivered yet.
+    Notifications {
+        /// sqlite:PATH or postgres://USER@HOST:PORT/DB.
+        #[arg(long)]
+        store: String,
+        /// Only this service's notices.
+        #[arg(long)]
+        service: Option<String>,
+        /// One JSON object per notice.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Validate a deployment plan file and list its phases.
+    Check {
+        /// The plan file (.toml, .yaml or .json).
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -357,6 +425,38 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             json,
         } => cmd_vote(&proposal, store, json),
         Command::Store { command } => cmd_store(command),
+        Command::Deploy {
+            plan,
+            policy,
+            health,
+            service,
+            store,
+            events,
+            json,
+        } => deploy::cmd_deploy(
+            deploy::DeployArgs {
+                plan,
+                policy,
+                health,
+                service,
+                store,
+                json,
+            },
+            &events,
+        ),
+        Command::Plan {
+            command: PlanCommand::Check { file },
+        } => deploy::cmd_plan_check(&file),
+        Command::Health {
+            model,
+            status,
+            json,
+        } => deploy::cmd_health(model.as_deref(), &status, json),
+        Command::Notifications {
+            store,
+            service,
+            json,
+        } => deploy::cmd_notifications(&store, service.as_deref(), json),
     }
 }
 

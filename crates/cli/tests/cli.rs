@@ -636,3 +636,187 @@ fn report_exits_1_when_money_actually_paid_breaks_the_floor() {
     assert_eq!(r["rows"][0]["paid"]["floor_held"], false);
     assert_eq!(r["rows"][0]["paid"]["shortfall_total"], "5.00");
 }
+
+/// The deployment stories, with the exit codes examples/deploy/README.md documents.
+fn deploy_stories() -> Vec<(String, i32)> {
+    let readme = std::fs::read_to_string(root().join("examples/deploy/README.md")).unwrap();
+    let stories: Vec<(String, i32)> = readme
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let file = cells.get(2)?.strip_prefix('`')?.strip_suffix('`')?;
+            Some((file.to_string(), cells.get(3)?.parse().ok()?))
+        })
+        .collect();
+    assert_eq!(stories.len(), 6, "the README lists six stories");
+    stories
+}
+
+#[test]
+fn every_deployment_story_exits_as_its_readme_says() {
+    for (file, code) in deploy_stories() {
+        let path = root().join("examples/deploy").join(&file);
+        let o = run(&["deploy", "--service", "events", path.to_str().unwrap()]);
+        assert_eq!(
+            o.status.code(),
+            Some(code),
+            "{file}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+    }
+    let o = run(&[
+        "deploy",
+        "--service",
+        "events",
+        root()
+            .join("examples/deploy/forged-approval.jsonl")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert!(
+        stderr(&o).contains("forged-approval.jsonl:32: unverified_decision"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "deploy",
+        "--service",
+        "events",
+        root()
+            .join("examples/deploy/trauma-ux-gentle.jsonl")
+            .to_str()
+            .unwrap(),
+    ]);
+    let out = stdout(&o);
+    assert_eq!(out.matches("[ramp_step").count(), 3, "{out}");
+    assert!(out.contains("[rollback critical]"), "{out}");
+}
+
+#[test]
+fn deploy_json_lines_carry_state_and_notices_and_a_store_resumes() {
+    let story = root().join("examples/deploy/redeploy-after-rollback.jsonl");
+    let o = run(&[
+        "deploy",
+        "--service",
+        "events",
+        "--json",
+        story.to_str().unwrap(),
+    ]);
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let summary = &lines.last().unwrap()["summary"];
+    assert_eq!(
+        (summary["attempt"].as_u64(), summary["phase"].as_str()),
+        (Some(2), Some("canary"))
+    );
+    let refused: Vec<&serde_json::Value> =
+        lines.iter().filter(|l| !l["refused"].is_null()).collect();
+    assert_eq!(refused.len(), 2);
+    assert_eq!(refused[0]["notices"][0]["kind"], "redeploy_refused");
+
+    // Half the file, then the whole file again on the same store: resumed, not repeated.
+    let dir = std::env::temp_dir().join(format!("lg-cli-deploy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("deploy.db");
+    let _ = std::fs::remove_file(&db);
+    let url = format!("sqlite:{}", db.display());
+    let text = std::fs::read_to_string(&story).unwrap();
+    let half: String = text.lines().take(8).map(|l| format!("{l}\n")).collect();
+    let half_file = tmp("deploy-half.jsonl", &half);
+    let o = run(&[
+        "deploy",
+        "--service",
+        "events",
+        "--store",
+        &url,
+        half_file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let o = run(&[
+        "deploy",
+        "--service",
+        "events",
+        "--store",
+        &url,
+        story.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("resumed from the store"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["notifications", "--store", &url, "--json"]);
+    let ids: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 9, "every notice once: {ids:?}");
+    assert_eq!(ids[0], "events/1");
+}
+
+#[test]
+fn plan_check_and_health_model_read_files_and_name_errors() {
+    let o = run(&[
+        "plan",
+        "check",
+        root()
+            .join("crates/core/plans/default.toml")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert!(
+        stdout(&o).contains("ok (6 phases, strategy canary)"),
+        "{}",
+        stdout(&o)
+    );
+    let bad = tmp(
+        "bad-plan.json",
+        r#"{"phases": [{"name": "a", "kind": "launch", "technical": [{"check": "x"}]}, {"name": "b", "technical": [{"check": "y"}]}]}"#,
+    );
+    let o = run(&["plan", "check", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("invalid_plan") && stderr(&o).contains("must be the last"),
+        "{}",
+        stderr(&o)
+    );
+    let model = root().join("examples/plans/health.json");
+    let down = tmp("status-down.json", r#"{"database": "down"}"#);
+    let o = run(&[
+        "health",
+        "--model",
+        model.to_str().unwrap(),
+        down.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    let status = root().join("examples/plans/status.json");
+    let o = run(&[
+        "health",
+        "--model",
+        model.to_str().unwrap(),
+        "--json",
+        status.to_str().unwrap(),
+    ]);
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (r["overall"].as_str(), r["action"].as_str()),
+        (Some("degraded"), Some("alert"))
+    );
+    let unknown = tmp("status-unknown.json", r#"{"nosuch": "up"}"#);
+    let o = run(&[
+        "health",
+        "--model",
+        model.to_str().unwrap(),
+        unknown.to_str().unwrap(),
+    ]);
+    assert!(stderr(&o).contains("unknown_check"), "{}", stderr(&o));
+}
