@@ -31,6 +31,8 @@ class HealthError extends LiberationGatesError {}
 class BucketError extends LiberationGatesError {}
 /** Durable stores (`invalid_url`, `duplicate_id`, `tampered`, `unavailable`, ...). */
 class StoreError extends LiberationGatesError {}
+/** Deployments and the community decisions they take (`invalid_event`, `unverified_decision`, ...). */
+class DeploymentError extends LiberationGatesError {}
 /** The breaker refused the call (code `call_rejected`). */
 class CircuitOpenError extends LiberationGatesError {}
 
@@ -46,6 +48,7 @@ const FAMILIES = {
   rollout: RolloutError,
   bucket: BucketError,
   store: StoreError,
+  deployment: DeploymentError,
 };
 
 /**
@@ -105,4 +108,4 @@ function wrapClass(C) {
 }
 
 
-module.exports = { LiberationGatesError, SplitError, ThresholdError, WindowError, BreakerError, GovernanceError, FlagError, PolicyError, RolloutError, HealthError, BucketError, StoreError, CircuitOpenError, translate, guarded, wrapClass };
+module.exports = { LiberationGatesError, SplitError, ThresholdError, WindowError, BreakerError, GovernanceError, FlagError, PolicyError, RolloutError, HealthError, BucketError, StoreError, DeploymentError, CircuitOpenError, translate, guarded, wrapClass };

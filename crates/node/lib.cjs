@@ -25,7 +25,7 @@ function loadNative() {
   }
 }
 
-const { LiberationGatesError, SplitError, ThresholdError, WindowError, BreakerError, GovernanceError, FlagError, PolicyError, RolloutError, HealthError, BucketError, StoreError, CircuitOpenError, guarded, wrapClass } = require('./errors.cjs');
+const { LiberationGatesError, SplitError, ThresholdError, WindowError, BreakerError, GovernanceError, FlagError, PolicyError, RolloutError, HealthError, BucketError, StoreError, DeploymentError, CircuitOpenError, guarded, wrapClass } = require('./errors.cjs');
 
 // -- Money -----------------------------------------------------------------------------------
 
@@ -127,6 +127,7 @@ module.exports = {
   RolloutPlan: wrapClass(native.RolloutPlan),
   Rollout: wrapClass(native.Rollout),
   DeploymentPlan: wrapClass(native.DeploymentPlan),
+  Deployment: wrapClass(native.Deployment),
   BlueGreen: wrapClass(native.BlueGreen),
   RedeployGuard: wrapClass(native.RedeployGuard),
   Participation: wrapClass(native.Participation),
@@ -155,6 +156,7 @@ module.exports = {
   FlagError,
   PolicyError,
   RolloutError,
+  DeploymentError,
   HealthError,
   BucketError,
   StoreError,

@@ -9,7 +9,7 @@ import type { AuditResult, BreakerConfig, SplitResult } from './types';
 
 export {
   Refundable, Ledger, Threshold, WindowRate, BurnRate, runPolicyTest, degradation, Policy, Evaluator, RolloutPlan, Rollout,
-  DeploymentPlan, BlueGreen, RedeployGuard, Participation, health, HealthModel, simulate, readProposal, auditFiles, Proposal, FlagSet, bucket, BreakerMachine,
+  DeploymentPlan, Deployment, BlueGreen, RedeployGuard, Participation, health, HealthModel, simulate, readProposal, auditFiles, Proposal, FlagSet, bucket, BreakerMachine,
   errorKinds, Store,
 } from './native';
 export type {
@@ -17,6 +17,9 @@ export type {
   ThresholdOptions, TransitionObject, LedgerOptions,
 } from './native';
 export type { SplitResult, PayoutObject, RefundResult, AuditResult, BreakerConfig, VoteArg } from './types';
+export type {
+  DeploymentEvent, DeploymentStep, DeploymentState, DeploymentRollback, Notice, NoticeKind, DecisionRef, BackedDecision,
+} from './types';
 export type { ProposalReading as Reading, CommunityDecision as DecisionObject, FlagOptions } from './types';
 export type {
   Decision as PolicyDecision, Notification as NotificationObject, RolloutStateObject as RolloutState,
@@ -65,6 +68,8 @@ export class GovernanceError extends LiberationGatesError {}
 export class FlagError extends LiberationGatesError {}
 export class PolicyError extends LiberationGatesError {}
 export class RolloutError extends LiberationGatesError {}
+/** Deployments and the community decisions they take (`invalid_event`, `unverified_decision`, ...). */
+export class DeploymentError extends LiberationGatesError {}
 /** Health models and statuses (`invalid_check`, `duplicate_check`, `unknown_check`, `invalid_status`). */
 export class HealthError extends LiberationGatesError {}
 export class BucketError extends LiberationGatesError {}

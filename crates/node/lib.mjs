@@ -3,8 +3,8 @@ import lg from './lib.cjs';
 
 export const {
   split, audit, HealthModel, HealthError, Refundable, Ledger, Threshold, WindowRate, degradation, Policy, Evaluator, RolloutPlan, Rollout,
-  DeploymentPlan, health, simulate, Proposal, FlagSet, bucket, BreakerMachine, CircuitBreaker, SharedCircuitBreaker, FallbackCache,
+  DeploymentPlan, Deployment, health, simulate, Proposal, FlagSet, bucket, BreakerMachine, CircuitBreaker, SharedCircuitBreaker, FallbackCache,
   errorKinds, raiseForTest, LiberationGatesError, SplitError, ThresholdError, WindowError, BreakerError,
-  GovernanceError, FlagError, PolicyError, RolloutError, BucketError, StoreError, CircuitOpenError, Store,
+  GovernanceError, FlagError, PolicyError, RolloutError, BucketError, StoreError, DeploymentError, CircuitOpenError, Store,
 } = lg;
 export default lg;

@@ -838,6 +838,7 @@ module.exports = nativeBinding
 module.exports.BlueGreen = nativeBinding.BlueGreen
 module.exports.BreakerMachine = nativeBinding.BreakerMachine
 module.exports.BurnRate = nativeBinding.BurnRate
+module.exports.Deployment = nativeBinding.Deployment
 module.exports.DeploymentPlan = nativeBinding.DeploymentPlan
 module.exports.Evaluator = nativeBinding.Evaluator
 module.exports.FlagSet = nativeBinding.FlagSet

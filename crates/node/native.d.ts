@@ -57,6 +57,38 @@ export declare class BurnRate {
   get firing(): boolean
 }
 
+/**
+ * The six-phase deployment of one service (docs/deploy.md), with verified community
+ * decisions and a notice outbox; in memory or kept in a store and resumed from it.
+ */
+export declare class Deployment {
+  /**
+   * `plan`, `policy`, `health`: null for the built-in ones. `store`: null in memory, or
+   * "sqlite:PATH" / "postgres://…" (replayed from it; every event is written there first).
+   */
+  constructor(service: string, plan?: DeploymentPlan | undefined | null, policy?: Policy | undefined | null, health?: HealthModel | undefined | null, store?: string | undefined | null)
+  /**
+   * Applies one event (an object, as a line of an events file); the step. A refused event
+   * changes nothing.
+   */
+  apply(event: import('./types').DeploymentEvent): import('./types').DeploymentStep
+  /** Applies an events file's text, line by line; an error names its line. */
+  applyJsonl(text: string): import('./types').DeploymentStep[]
+  /** The state: service, attempt, phase, status, strategy, canary, weight, rollback, … */
+  get state(): import('./types').DeploymentState
+  /** Every notice raised, in order. */
+  notices(): import('./types').Notice[]
+  /**
+   * The notices not delivered yet, in order: send each, then `markDelivered(id)` (at least
+   * once; ids make a repeat harmless).
+   */
+  undelivered(): import('./types').Notice[]
+  /** Marks notice `id` and every one before it delivered. */
+  markDelivered(id: string): void
+  /** The store's backend ("sqlite", "postgres"), or null in memory. */
+  get storeBackend(): string | null
+}
+
 /** The six-phase deployment plan. */
 export declare class DeploymentPlan {
   static builtin(): DeploymentPlan

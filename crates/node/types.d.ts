@@ -195,3 +195,75 @@ export interface ProposalReading {
 }
 /** How a flag change is authorised and attributed (`actor` default "", `t` default 0). */
 export interface FlagOptions { decision?: CommunityDecision; actor?: string; t?: number }
+
+// The deployment (docs/deploy.md) ---------------------------------------------------------
+
+/** A proposal with its votes, given whole as a decision. */
+export interface BackedDecision {
+  subject: string;
+  action: string;
+  electorate: string[];
+  quorum: string;
+  passThreshold: string;
+  opensAt: number;
+  closesAt: number;
+  votes?: Array<{ t: number; member: string; choice: string }>;
+}
+/** A decision an event carries: a recorded proposal's id, or a proposal with its votes. */
+export type DecisionRef = string | BackedDecision;
+/** One event: a line of an events file. */
+export type DeploymentEvent =
+  | { t: number; metrics?: Record<string, number | null>; checks?: Record<string, boolean | null> }
+  | { t: number; health: Record<string, 'up' | 'degraded' | 'down' | null> }
+  | { t: number; proposal: Omit<BackedDecision, 'votes'> & { id: string } }
+  | { t: number; vote: { proposal: string; member: string; choice: string } }
+  | { t: number; approve: number; decision: DecisionRef }
+  | { t: number; consulted: 'proceed' | 'rollback' | 'gentle_rollback'; decision: DecisionRef }
+  | { t: number; community: DecisionRef }
+  | { t: number; staging: boolean }
+  | { t: number; redeploy: DecisionRef | null }
+  | { t: number; tick: true };
+export type NoticeKind =
+  | 'phase_passed' | 'consultation_opened' | 'approval_needed' | 'ramp_step' | 'rollback'
+  | 'redeploy_refused' | 'redeployed' | 'completed';
+/** A message for the community; the same notice always has the same id. */
+export interface Notice {
+  id: string;
+  t: number;
+  kind: NoticeKind;
+  audience: string;
+  severity: Severity;
+  rules: string[];
+  message: string;
+}
+export interface DeploymentRollback {
+  t: number;
+  phase: string;
+  cause: 'technical' | 'liberation' | 'community';
+  reasons: string[];
+}
+export interface DeploymentState {
+  service: string;
+  attempt: number;
+  phase: string;
+  phaseIndex: number;
+  status: 'running' | 'consulting' | 'rolled_back' | 'completed';
+  strategy: 'canary' | 'blue_green';
+  canary: { status: RolloutStatus; step: number; weight: number } | null;
+  blueGreen: 'staged' | 'aborted' | 'promoted' | 'switched_back' | 'completed' | null;
+  weight: number;
+  rollback: DeploymentRollback | null;
+  redeployNeeds: string[];
+  t: number | null;
+}
+/** What one event did. */
+export interface DeploymentStep {
+  t: number;
+  event: string;
+  decision: Decision | null;
+  gate: PhaseResult | null;
+  community: CommunityDecision | null;
+  refused: string | null;
+  state: DeploymentState;
+  notices: Notice[];
+}

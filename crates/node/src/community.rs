@@ -4,7 +4,6 @@ use crate::*;
 use liberation_gates as core;
 use liberation_gates::governance::VoteInput;
 use napi::bindgen_prelude::{Either, Object};
-use napi::De;
 use napi_derive::napi;
 use serde_json::Value;
 // Governance, flags, bucketing ---------------------------------------------------------------
@@ -91,8 +90,7 @@ impl Proposal {
 fn change_options(options: Option<Object<'_>>) -> Result<core::flags::ChangeOptions> {
     match options {
         None => Ok(Default::default()),
-        Some(o) => serde::Deserialize::deserialize(&mut De::new(&o))
-            .map_err(|e| arg(format!("options: {e}"))),
+        Some(o) => from_object(&o, "options"),
     }
 }
 

@@ -52,6 +52,15 @@ pub(crate) fn json<T: serde::de::DeserializeOwned>(
     serde_json::from_value(v).map_err(|e| format!("{what}: {e}"))
 }
 
+/// A JS object read into a core type through napi's serde deserializer; a wrong shape is
+/// `InvalidArg` naming `what`.
+pub(crate) fn from_object<T: serde::de::DeserializeOwned>(
+    obj: &napi::bindgen_prelude::Object<'_>,
+    what: &str,
+) -> Result<T> {
+    T::deserialize(&mut napi::De::new(obj)).map_err(|e| arg(format!("{what}: {e}")))
+}
+
 pub(crate) fn format_arg(f: &str) -> Result<Format> {
     f.parse().map_err(err)
 }

@@ -155,7 +155,7 @@ impl BurnRate {
 
 /// A decision handed back from JS (as `observe` returned it), read through serde.
 pub(crate) fn decision_in(d: &Object<'_>) -> Result<core::policy::PolicyDecision> {
-    serde::Deserialize::deserialize(&mut De::new(d)).map_err(|e| arg(format!("decision: {e}")))
+    from_object(d, "decision")
 }
 
 /// An observation read straight from the JS objects (through napi's serde deserializer, so a

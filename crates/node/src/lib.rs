@@ -12,6 +12,7 @@
 mod breakers;
 mod community;
 mod convert;
+mod deploy;
 mod gates;
 mod ledger;
 mod money;
@@ -21,6 +22,7 @@ mod shared;
 pub use breakers::*;
 pub use community::*;
 use convert::*;
+pub use deploy::*;
 pub use gates::*;
 pub use ledger::*;
 use liberation_gates as core;

@@ -195,9 +195,7 @@ impl RedeployGuard {
         let decision = match decision {
             None => None,
             Some(d) => {
-                let d: core::governance::DecisionInput =
-                    serde::Deserialize::deserialize(&mut napi::De::new(&d))
-                        .map_err(|e| arg(format!("decision: {e}")))?;
+                let d: core::governance::DecisionInput = from_object(&d, "decision")?;
                 Some(d.decision().map_err(err)?)
             }
         };

@@ -6,7 +6,7 @@ import * as lg from '../lib.mjs';
 const FAMILY = {
   split: lg.SplitError, threshold: lg.ThresholdError, window_rate: lg.WindowError, breaker: lg.BreakerError,
   governance: lg.GovernanceError, flags: lg.FlagError, policy: lg.PolicyError, rollout: lg.RolloutError, bucket: lg.BucketError,
-  store: lg.StoreError, health: lg.HealthError,
+  store: lg.StoreError, health: lg.HealthError, deployment: lg.DeploymentError,
 };
 
 test('every core kind becomes its family class with .code', () => {

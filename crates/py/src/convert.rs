@@ -36,6 +36,7 @@ pub(crate) fn err(e: impl Into<core::Error>) -> PyErr {
             (_, "rollout") => "RolloutError",
             (_, "bucket") => "BucketError",
             (_, "store") => "StoreError",
+            (_, "deployment") => "DeploymentError",
             _ => "LiberationGatesError",
         };
         let exc = module

@@ -10,6 +10,7 @@
 mod breakers;
 mod community;
 mod convert;
+mod deploy;
 mod gates;
 mod money;
 mod plans;
@@ -19,6 +20,7 @@ mod store;
 use breakers::*;
 use community::*;
 use convert::*;
+use deploy::*;
 use gates::*;
 use liberation_gates as core;
 use money::*;
@@ -91,6 +93,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RedeployGuard>()?;
     m.add_class::<Participation>()?;
     m.add_class::<BurnRate>()?;
+    m.add_class::<Deployment>()?;
     m.add_function(wrap_pyfunction!(run_policy_test, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -10,12 +10,14 @@
 mod breakers;
 mod community;
 mod convert;
+mod deploy;
 mod gates;
 mod money;
 mod plans;
 
 pub use breakers::*;
 pub use community::*;
+pub use deploy::*;
 pub use gates::*;
 pub use money::*;
 pub use plans::*;

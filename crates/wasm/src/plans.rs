@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 /// A health model (SPEC §11): checks `{name, level, critical}` in levels 1–5.
 #[wasm_bindgen]
 pub struct HealthModel {
-    inner: core::health::HealthModel,
+    pub(crate) inner: core::health::HealthModel,
 }
 
 #[wasm_bindgen]
@@ -52,7 +52,7 @@ impl HealthModel {
 /// The six-phase deployment plan (SPEC §9).
 #[wasm_bindgen]
 pub struct DeploymentPlan {
-    inner: core::plan::DeploymentPlan,
+    pub(crate) inner: core::plan::DeploymentPlan,
 }
 
 #[wasm_bindgen]

@@ -36,7 +36,7 @@ test('errors are Errors with .code equal to the core kind, for every family', ()
   }
   // The core's whole list of kinds, the same as every binding's; the WASM package keeps no
   // store, so nothing here raises the store family.
-  assert.deepEqual(Object.keys(lg.errorKinds()).sort(), ['breaker', 'bucket', 'flags', 'governance', 'health', 'policy', 'rollout', 'split', 'store', 'threshold', 'window_rate']);
+  assert.deepEqual(Object.keys(lg.errorKinds()).sort(), ['breaker', 'bucket', 'deployment', 'flags', 'governance', 'health', 'policy', 'rollout', 'split', 'store', 'threshold', 'window_rate']);
 });
 
 test('numbers are refused as money; bigint is minor units', () => {

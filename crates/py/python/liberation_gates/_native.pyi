@@ -9,7 +9,7 @@ __all__ = [
     "split", "audit", "degradation", "health", "HealthModel", "bucket", "simulate", "read_proposal", "audit_files", "error_kinds", "guard_step", "guard_function", "_raise",
     "Split", "Refundable", "Ledger", "Threshold", "WindowRate", "Policy", "PolicyDecision",
     "Evaluator", "RolloutPlan", "Rollout", "DeploymentPlan", "Decision", "Proposal", "FlagSet",
-    "BreakerMachine", "CircuitBreaker", "Guarded", "FallbackCache", "Store", "SharedBreaker", "SharedPermit", "BlueGreen", "RedeployGuard", "Participation", "BurnRate", "run_policy_test", "__version__",
+    "BreakerMachine", "CircuitBreaker", "Guarded", "FallbackCache", "Store", "SharedBreaker", "SharedPermit", "BlueGreen", "RedeployGuard", "Participation", "BurnRate", "Deployment", "run_policy_test", "__version__",
 ]
 
 _Money = Union[str, Decimal, int]
@@ -367,5 +367,29 @@ class BurnRate:
     def push(self, t: float, requests: _Number, errors: _Number) -> bool: ...
     @property
     def firing(self) -> bool: ...
+
+@final
+class Deployment:
+    """The six-phase deployment of one service (docs/deploy.md): events in, steps out."""
+    def __new__(
+        cls,
+        service: str,
+        *,
+        plan: Optional[DeploymentPlan] = None,
+        policy: Optional[Policy] = None,
+        health: Optional[HealthModel] = None,
+        store: Optional[str] = None,
+    ) -> Deployment: ...
+    def apply(self, event: Mapping[str, Any]) -> dict[str, Any]:
+        """Applies one event (a line of an events file as a dict); the step."""
+    def apply_jsonl(self, text: str) -> list[dict[str, Any]]: ...
+    @property
+    def state(self) -> dict[str, Any]: ...
+    def notices(self) -> list[dict[str, Any]]: ...
+    def undelivered(self) -> list[dict[str, Any]]: ...
+    def mark_delivered(self, id: str) -> None: ...
+    def deliver(self, send: Callable[[dict[str, Any]], object]) -> int: ...
+    @property
+    def store_backend(self) -> Optional[str]: ...
 
 def run_policy_test(text: str, format: str, policy: Optional[Policy] = None) -> dict[str, Any]: ...

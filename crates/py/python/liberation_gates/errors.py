@@ -80,6 +80,12 @@ class BucketError(LiberationGatesError, ValueError):
     """Bucketing (``invalid_id``, ``invalid_group``, ``invalid_modulus``)."""
 
 
+class DeploymentError(LiberationGatesError, ValueError):
+    """Deployments and the community decisions they take (``invalid_event``,
+    ``out_of_order``, ``unverified_decision``, ``decision_mismatch``, ``decision_not_passed``,
+    ``invalid_setup``)."""
+
+
 class StoreError(LiberationGatesError):
     """Durable stores (``invalid_url``, ``invalid_record``, ``duplicate_id``, ``tampered``,
     ``unavailable``)."""
@@ -97,6 +103,7 @@ FAMILY_CLASSES: dict[str, type[LiberationGatesError]] = {
     "rollout": RolloutError,
     "bucket": BucketError,
     "store": StoreError,
+    "deployment": DeploymentError,
 }
 
 __all__ = [
@@ -113,5 +120,6 @@ __all__ = [
     "RolloutError",
     "BucketError",
     "StoreError",
+    "DeploymentError",
     "FAMILY_CLASSES",
 ]

@@ -1,0 +1,84 @@
+//! The deployment (issue 18): events in as objects, steps, state and notices out, all the
+//! core's values with JavaScript's casing.
+
+use crate::*;
+use liberation_gates as core;
+use napi::bindgen_prelude::Object;
+use napi_derive::napi;
+use serde_json::Value;
+
+/// The six-phase deployment of one service (docs/deploy.md), with verified community
+/// decisions and a notice outbox; in memory or kept in a store and resumed from it.
+#[napi]
+pub struct Deployment {
+    inner: core::deployment::Deployment,
+}
+
+#[napi]
+impl Deployment {
+    /// `plan`, `policy`, `health`: null for the built-in ones. `store`: null in memory, or
+    /// "sqlite:PATH" / "postgres://…" (replayed from it; every event is written there first).
+    #[napi(constructor)]
+    pub fn new(
+        service: String,
+        plan: Option<&DeploymentPlan>,
+        policy: Option<&Policy>,
+        health: Option<&HealthModel>,
+        store: Option<String>,
+    ) -> Result<Self> {
+        let setup = core::deployment::Setup::new(
+            &service,
+            plan.map_or_else(core::plan::DeploymentPlan::builtin, |p| p.inner.clone()),
+            policy.map_or_else(core::policy::Policy::builtin, |p| p.inner.clone()),
+            health.map_or_else(core::health::HealthModel::builtin, |h| h.inner.clone()),
+        )
+        .map_err(err)?;
+        let inner = match store {
+            None => core::deployment::Deployment::new(setup),
+            Some(url) => core::deployment::Deployment::open_url(setup, &url).map_err(err)?,
+        };
+        Ok(Deployment { inner })
+    }
+    /// Applies one event (an object, as a line of an events file); the step. A refused event
+    /// changes nothing.
+    #[napi(ts_return_type = "import('./types').DeploymentStep")]
+    pub fn apply(
+        &mut self,
+        #[napi(ts_arg_type = "import('./types').DeploymentEvent")] event: Object<'_>,
+    ) -> Result<Value> {
+        let v: Value = from_object(&event, "event")?;
+        let e = core::deployment::Event::from_value(&v).map_err(err)?;
+        to_value(&self.inner.apply(&e).map_err(err)?)
+    }
+    /// Applies an events file's text, line by line; an error names its line.
+    #[napi(ts_return_type = "import('./types').DeploymentStep[]")]
+    pub fn apply_jsonl(&mut self, text: String) -> Result<Value> {
+        to_value(&self.inner.apply_jsonl(&text).map_err(err)?)
+    }
+    /// The state: service, attempt, phase, status, strategy, canary, weight, rollback, …
+    #[napi(getter, ts_return_type = "import('./types').DeploymentState")]
+    pub fn state(&self) -> Result<Value> {
+        to_value(&self.inner.state())
+    }
+    /// Every notice raised, in order.
+    #[napi(ts_return_type = "import('./types').Notice[]")]
+    pub fn notices(&self) -> Result<Value> {
+        to_value(&self.inner.notices())
+    }
+    /// The notices not delivered yet, in order: send each, then `markDelivered(id)` (at least
+    /// once; ids make a repeat harmless).
+    #[napi(ts_return_type = "import('./types').Notice[]")]
+    pub fn undelivered(&self) -> Result<Value> {
+        to_value(&self.inner.undelivered())
+    }
+    /// Marks notice `id` and every one before it delivered.
+    #[napi]
+    pub fn mark_delivered(&mut self, id: String) -> Result<()> {
+        self.inner.mark_delivered(&id).map_err(err)
+    }
+    /// The store's backend ("sqlite", "postgres"), or null in memory.
+    #[napi(getter)]
+    pub fn store_backend(&self) -> Option<&'static str> {
+        self.inner.backend()
+    }
+}

@@ -1,0 +1,93 @@
+// The deployment (docs/deploy.md): the stories of examples/deploy end as in the CLI and
+// Python, decisions are verified, and a deployment kept in SQLite resumes where it stopped.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as lg from '../lib.mjs';
+
+const stories = new URL('../../../examples/deploy/', import.meta.url);
+const read = (name) => readFileSync(new URL(name, stories), 'utf8');
+
+const ENDS = {
+  'clean-launch.jsonl': ['completed', 'full_launch', 1, null],
+  'participation-consult.jsonl': ['running', 'canary', 1, null],
+  'trauma-ux-gentle.jsonl': ['rolled_back', 'canary', 1, 'liberation'],
+  'underpaid-creators.jsonl': ['rolled_back', 'canary', 1, 'liberation'],
+  'redeploy-after-rollback.jsonl': ['running', 'canary', 2, null],
+};
+
+test('each story ends as documented, with camelCase keys', () => {
+  for (const [story, end] of Object.entries(ENDS)) {
+    const d = new lg.Deployment('events');
+    const steps = d.applyJsonl(read(story));
+    const s = d.state;
+    assert.deepEqual([s.status, s.phase, s.attempt, s.rollback && s.rollback.cause], end, story);
+    assert.deepEqual(steps.at(-1).state, s);
+    assert.ok('phaseIndex' in s && 'redeployNeeds' in s && !('phase_index' in s), story);
+    assert.deepEqual(d.notices().map((n) => n.id), d.notices().map((_, i) => `events/${i + 1}`));
+  }
+});
+
+test('a forged approval is a DeploymentError naming its line', () => {
+  const d = new lg.Deployment('events');
+  assert.throws(() => d.applyJsonl(read('forged-approval.jsonl')), (e) => e instanceof lg.DeploymentError && e.code === 'unverified_decision' && e.line === 32);
+});
+
+const healthy = (t, change = {}) => {
+  const line = JSON.parse(read('clean-launch.jsonl').split('\n')[1]);
+  line.t = t;
+  for (const [k, v] of Object.entries(change)) (typeof v === 'boolean' ? line.checks : line.metrics)[k] = v;
+  return line;
+};
+
+test('decisions must be backed by a passed proposal, given whole in camelCase too', () => {
+  const d = new lg.Deployment('events');
+  d.apply(healthy(0));
+  assert.equal(d.apply(healthy(60, { community_protection: false })).state.rollback.cause, 'liberation');
+  assert.throws(() => d.apply({ t: 70, redeploy: { subject: 'redeploy:events', action: 'redeploy', status: 'passed' } }), (e) => e.code === 'unverified_decision');
+  const whole = { subject: 'redeploy:events', action: 'redeploy', electorate: ['a', 'b'], quorum: '0.5', passThreshold: '0.5', opensAt: 0, closesAt: 100, votes: [{ t: 1, member: 'a', choice: 'no' }] };
+  assert.throws(() => d.apply({ t: 200, redeploy: whole }), (e) => e instanceof lg.DeploymentError && e.code === 'decision_not_passed');
+  assert.throws(() => d.apply({ t: 200, redeploy: { ...whole, subject: 'redeploy:x' } }), (e) => e.code === 'decision_mismatch');
+  const passed = { ...whole, votes: [{ t: 1, member: 'a', choice: 'yes' }] };
+  const refused = d.apply({ t: 210, redeploy: passed });
+  assert.match(refused.refused, /staging/);
+  assert.equal(refused.notices[0].kind, 'redeploy_refused');
+  d.apply({ t: 220, staging: true });
+  assert.equal(d.apply({ t: 230, redeploy: passed }).state.attempt, 2);
+  assert.throws(() => d.apply({ t: 230, tick: true }), (e) => e.code === 'out_of_order');
+  assert.throws(() => d.apply({ t: 240, tick: true, color: 'red' }), (e) => e.code === 'invalid_event' && /color/.test(e.message));
+});
+
+test('a deployment kept in SQLite resumes, and notices are marked delivered once sent', () => {
+  const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'lg-deploy-')), 'deploy.db')}`;
+  const lines = read('clean-launch.jsonl').split('\n');
+  const whole = new lg.Deployment('events');
+  whole.applyJsonl(lines.join('\n'));
+  let d = new lg.Deployment('events', null, null, null, url);
+  assert.equal(d.storeBackend, 'sqlite');
+  d.applyJsonl(lines.slice(0, 30).join('\n'));
+  const first = d.undelivered();
+  d.markDelivered(first[2].id);
+  d = new lg.Deployment('events', null, null, null, url);
+  assert.equal(d.undelivered()[0].id, 'events/4');
+  d.applyJsonl(lines.slice(30).join('\n'));
+  assert.deepEqual(d.state, whole.state);
+  assert.deepEqual(d.notices(), whole.notices());
+  assert.throws(() => d.markDelivered('events/999'), (e) => e.code === 'invalid_event');
+});
+
+test('a custom blue-green plan, policy and health model', () => {
+  const plan = lg.DeploymentPlan.parse(JSON.stringify({ strategy: 'blue_green', watch_seconds: 60, phases: [
+    { name: 'gate', technical: [{ check: 'db' }] },
+    { name: 'switch', kind: 'canary', technical: [{ check: 'db' }] },
+    { name: 'watch', kind: 'launch', technical: [{ check: 'db' }] }] }), 'json');
+  const policy = lg.Policy.parse(JSON.stringify({ rules: [{ id: 'db', checks: ['db'], action: 'rollback', severity: 'high' }] }), 'json');
+  const model = new lg.HealthModel([{ name: 'db', level: 1 }]);
+  const d = new lg.Deployment('shop', plan, policy, model);
+  let step;
+  for (const t of [0, 10, 20, 90]) step = d.apply({ t, checks: { db: true } });
+  assert.deepEqual([step.state.status, step.state.blueGreen], ['completed', 'completed']);
+  assert.throws(() => new lg.Deployment(' '), (e) => e.code === 'invalid_setup');
+});

@@ -1,0 +1,109 @@
+//! The deployment (issue 18): events in as dicts, steps, state and notices out as dicts.
+
+use crate::*;
+use liberation_gates as core;
+use pyo3::prelude::*;
+
+/// The six-phase deployment of one service, with verified community decisions and a notice
+/// outbox; in memory or kept in a store and resumed from it.
+#[pyclass(module = "liberation_gates._native")]
+pub(crate) struct Deployment {
+    inner: std::sync::Mutex<core::deployment::Deployment>,
+}
+
+/// What `deliver`'s loop stops on: the callback's exception or the core's error.
+enum Sent {
+    Py(PyErr),
+    Core(core::Error),
+}
+
+impl From<core::Error> for Sent {
+    fn from(e: core::Error) -> Self {
+        Sent::Core(e)
+    }
+}
+
+#[pymethods]
+impl Deployment {
+    /// `plan`, `policy`, `health`: None for the built-in ones. `store`: None in memory, or
+    /// `"sqlite:PATH"` / `"postgres://…"` (replayed from it; every event is written there).
+    #[new]
+    #[pyo3(signature = (service, *, plan=None, policy=None, health=None, store=None))]
+    fn new(
+        py: Python<'_>,
+        service: &str,
+        plan: Option<PyRef<'_, DeploymentPlan>>,
+        policy: Option<PyRef<'_, Policy>>,
+        health: Option<PyRef<'_, HealthModel>>,
+        store: Option<String>,
+    ) -> PyResult<Self> {
+        let setup = core::deployment::Setup::new(
+            service,
+            plan.map_or_else(core::plan::DeploymentPlan::builtin, |p| p.inner.clone()),
+            policy.map_or_else(core::policy::Policy::builtin, |p| p.inner.clone()),
+            health.map_or_else(core::health::HealthModel::builtin, |h| h.inner.clone()),
+        )
+        .map_err(err)?;
+        let inner = match store {
+            None => core::deployment::Deployment::new(setup),
+            Some(url) => py
+                .detach(|| core::deployment::Deployment::open_url(setup, &url))
+                .map_err(err)?,
+        };
+        Ok(Deployment {
+            inner: std::sync::Mutex::new(inner),
+        })
+    }
+    /// Applies one event (a dict, as a line of an events file: docs/deploy.md); the step as
+    /// a dict. A refused event changes nothing.
+    fn apply<'py>(
+        &self,
+        py: Python<'py>,
+        event: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let v: serde_json::Value = via_json(event, "event")?;
+        let e = core::deployment::Event::from_value(&v).map_err(err)?;
+        to_py(py, &lock(&self.inner).apply(&e).map_err(err)?)
+    }
+    /// Applies an events file's text, line by line; an error names its line.
+    fn apply_jsonl<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &lock(&self.inner).apply_jsonl(text).map_err(err)?)
+    }
+    /// The state: service, attempt, phase, status, strategy, canary, weight, rollback, …
+    #[getter]
+    fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &lock(&self.inner).state())
+    }
+    /// Every notice raised, in order.
+    fn notices<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &lock(&self.inner).notices())
+    }
+    /// The notices not delivered yet, in order.
+    fn undelivered<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &lock(&self.inner).undelivered())
+    }
+    /// Marks notice `id` and every one before it delivered.
+    fn mark_delivered(&self, id: &str) -> PyResult<()> {
+        lock(&self.inner).mark_delivered(id).map_err(err)
+    }
+    /// Calls `send(notice)` for each undelivered notice in order, marking each delivered when
+    /// `send` returns (at least once: ids make a repeat harmless); stops at the first
+    /// exception `send` raises. Returns how many were sent. (`send` may not call back into
+    /// this deployment while it runs.)
+    fn deliver(&mut self, py: Python<'_>, send: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let sent = lock_mut(&mut self.inner).deliver(|n| {
+            send.call1((to_py(py, n).map_err(Sent::Py)?,))
+                .map(drop)
+                .map_err(Sent::Py)
+        });
+        sent.map_err(|e| match e {
+            Sent::Py(e) => e,
+            Sent::Core(e) => err(e),
+        })
+    }
+    /// The store's backend (`"sqlite"`, `"postgres"`), or None in memory.
+    #[getter]
+    fn store_backend(&self) -> Option<&'static str> {
+        lock(&self.inner).backend()
+    }
+}

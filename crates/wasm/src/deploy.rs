@@ -1,0 +1,84 @@
+//! The deployment (issue 18) in the browser: in memory (no stores here), the same events,
+//! steps, state and notices as in Node.
+
+use crate::convert::*;
+use crate::gates::Policy;
+use crate::plans::{DeploymentPlan, HealthModel};
+use liberation_gates as core;
+use wasm_bindgen::prelude::*;
+
+/// The six-phase deployment of one service (docs/deploy.md), in memory: replay a deployment's
+/// events to show its state and notices.
+#[wasm_bindgen]
+pub struct Deployment {
+    inner: core::deployment::Deployment,
+}
+
+#[wasm_bindgen]
+impl Deployment {
+    /// `plan`, `policy`, `health`: null for the built-in ones. Objects given are taken over
+    /// by the deployment (as `simulate` takes its policy): wasm-bindgen passes an optional
+    /// object only by value.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string")] service: JsValue,
+        plan: Option<DeploymentPlan>,
+        policy: Option<Policy>,
+        health: Option<HealthModel>,
+    ) -> Result<Deployment> {
+        let setup = core::deployment::Setup::new(
+            &text_arg(&service, "service")?,
+            plan.map_or_else(core::plan::DeploymentPlan::builtin, |p| p.inner),
+            policy.map_or_else(core::policy::Policy::builtin, |p| p.inner),
+            health.map_or_else(core::health::HealthModel::builtin, |h| h.inner),
+        )
+        .map_err(err)?;
+        Ok(Deployment {
+            inner: core::deployment::Deployment::new(setup),
+        })
+    }
+    /// Applies one event (an object, as a line of an events file); the step.
+    #[wasm_bindgen(unchecked_return_type = "DeploymentStep")]
+    pub fn apply(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "DeploymentEvent")] event: JsValue,
+    ) -> Result<JsValue> {
+        let v: serde_json::Value = from_js(event, "event")?;
+        let e = core::deployment::Event::from_value(&v).map_err(err)?;
+        to_js(&self.inner.apply(&e).map_err(err)?)
+    }
+    /// Applies an events file's text, line by line; an error names its line.
+    #[wasm_bindgen(js_name = applyJsonl, unchecked_return_type = "DeploymentStep[]")]
+    pub fn apply_jsonl(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<JsValue> {
+        let text = text_arg(&text, "text")?;
+        to_js(&self.inner.apply_jsonl(&text).map_err(err)?)
+    }
+    /// The state: service, attempt, phase, status, strategy, canary, weight, rollback, …
+    #[wasm_bindgen(getter, unchecked_return_type = "DeploymentState")]
+    pub fn state(&self) -> Result<JsValue> {
+        to_js(&self.inner.state())
+    }
+    /// Every notice raised, in order.
+    #[wasm_bindgen(unchecked_return_type = "Notice[]")]
+    pub fn notices(&self) -> Result<JsValue> {
+        to_js(&self.inner.notices())
+    }
+    /// The notices not marked delivered yet, in order.
+    #[wasm_bindgen(unchecked_return_type = "Notice[]")]
+    pub fn undelivered(&self) -> Result<JsValue> {
+        to_js(&self.inner.undelivered())
+    }
+    /// Marks notice `id` and every one before it delivered.
+    #[wasm_bindgen(js_name = markDelivered)]
+    pub fn mark_delivered(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<()> {
+        self.inner
+            .mark_delivered(&text_arg(&id, "id")?)
+            .map_err(err)
+    }
+}
