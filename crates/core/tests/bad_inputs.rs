@@ -6,6 +6,7 @@
 
 use liberation_gates::governance::ProposalFile;
 use liberation_gates::ledger::Ledger;
+use liberation_gates::deployment::{Deployment, Setup};
 use liberation_gates::plan::DeploymentPlan;
 use liberation_gates::policy::{Format, Policy};
 use liberation_gates::rollout::RolloutPlan;
@@ -72,6 +73,9 @@ fn run(case: &Case) -> Result<(), Error> {
             );
             audit::audit_files(&terms, &text).map(drop)
         }
+        "deployment_events" => Setup::builtin("events")
+            .and_then(|s| Deployment::new(s).apply_jsonl(&text))
+            .map(drop),
         other => panic!("{}: unknown input {other:?}", case.name),
     }
 }

@@ -20,6 +20,8 @@ FAMILIES = {
     "policy": lg.PolicyError,
     "rollout": lg.RolloutError,
     "governance": lg.GovernanceError,
+    "health": lg.HealthError,
+    "deployment": lg.DeploymentError,
 }
 
 
@@ -40,6 +42,7 @@ def _call(case: dict[str, Any]) -> Callable[[], object]:
         "proposal": lambda: lg.read_proposal(text),
         "split_terms": lambda: lg.audit_files(text, ""),
         "payouts": lambda: lg.audit_files(_read(case.get("split", "")), text),
+        "deployment_events": lambda: lg.Deployment("events").apply_jsonl(text),
     }
     return calls[case["input"]]
 

@@ -25,6 +25,7 @@ function call(c) {
     proposal: () => lg.readProposal(text),
     split_terms: () => lg.auditFiles(text, ''),
     payouts: () => lg.auditFiles(read(c.split), text),
+    deployment_events: () => new lg.Deployment('events').applyJsonl(text),
   };
   return calls[c.input];
 }
