@@ -68,6 +68,12 @@ export declare class Deployment {
    */
   constructor(service: string, plan?: DeploymentPlan | undefined | null, policy?: Policy | undefined | null, health?: HealthModel | undefined | null, store?: string | undefined | null)
   /**
+   * A read-only view of a deployment of `service` (built-in plan, policy and health
+   * model) from a dump of its store (`liberation-gates store dump`): the dump's checksum
+   * chain is checked (StoreError `tampered`), then its events are replayed in memory.
+   */
+  static fromDump(service: string, dump: string): Deployment
+  /**
    * Applies one event (an object, as a line of an events file); the step. A refused event
    * changes nothing.
    */

@@ -13,7 +13,7 @@ try {
   document.body.dataset.ready = 'error';
   throw e;
 }
-const { Ledger, split } = wasm;
+const { Deployment, DeploymentPlan, Ledger, split } = wasm;
 
 let ledger;
 
@@ -82,6 +82,36 @@ function loadLedger(text) {
   showSummary();
 }
 
+// The deployment, replayed by the core from a store dump: phases, traffic, notices.
+function showDeployment(dump) {
+  const d = Deployment.fromDump('events', dump);
+  const s = d.state;
+  $('deploy-text').textContent =
+    `${s.service}: ${s.status.replace('_', ' ')} in phase ${s.phaseIndex + 1} (${s.phase})` +
+    (s.rollback ? `, rolled back because of ${s.rollback.cause} rules: ${s.rollback.reasons.join(', ')}.` : '.') +
+    (s.redeployNeeds.length ? ` A redeploy needs ${s.redeployNeeds.map((n) => (n === 'decision' ? 'a community vote' : 'a staging re-test')).join(' and ')}.` : '');
+  $('phases').replaceChildren(
+    ...DeploymentPlan.builtin().phases.map((name, i) => {
+      const state = i < s.phaseIndex || s.status === 'completed' ? 'passed' : i === s.phaseIndex ? s.status.replace('_', ' ') : 'not reached';
+      const li = cell('li', `${name.replaceAll('_', ' ')}: ${state}`);
+      li.className = state.replace(' ', '-');
+      return li;
+    }),
+  );
+  $('weight').textContent = String(s.weight);
+  $('weight-fill').style.width = `${s.weight}%`;
+  $('weight-gauge').setAttribute('aria-valuenow', String(s.weight));
+  $('weight-gauge').setAttribute('aria-valuetext', `${s.weight}% of people see the new version`);
+  $('notices').querySelector('tbody').replaceChildren(
+    ...d.undelivered().map((n) => {
+      const tr = document.createElement('tr');
+      tr.className = `severity-${n.severity}`;
+      tr.append(cell('td', `t=${n.t}`, { class: 'num' }), cell('td', n.kind.replace('_', ' ')), cell('td', n.severity), cell('td', n.message));
+      return tr;
+    }),
+  );
+}
+
 function calculate(event) {
   event?.preventDefault();
   const out = $('split-result');
@@ -124,4 +154,5 @@ $('ledger-file').addEventListener('change', async (e) => {
   }
 });
 loadLedger(await (await fetch('ledger.jsonl')).text());
+showDeployment(await (await fetch('deployment-dump.jsonl')).text());
 calculate();

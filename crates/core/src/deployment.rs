@@ -1491,6 +1491,39 @@ impl Deployment {
         })
     }
 
+    /// A read-only view of a deployment from a dump of its whole store (the JSON lines of
+    /// `liberation-gates store dump --store URL`): the dump's checksum chain is recomputed
+    /// (`store/tampered` for a record changed, dropped or reordered), then the deployment's
+    /// events are replayed in memory. The notices the replay raises must be the ones the
+    /// dump holds (`store/duplicate_id` otherwise). Nothing is marked delivered: a dump does
+    /// not carry the delivery cursor.
+    pub fn from_dump(setup: Setup, text: &str) -> Result<Deployment, Error> {
+        let mut copy = crate::store::MemoryStore::new();
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let r: crate::store::StoredRecord = serde_json::from_str(line).map_err(|e| {
+                StoreError::InvalidRecord(format!("line {}: not a stored record: {e}", i + 1))
+            })?;
+            let again = copy.append(&r.stream, &r.id, &r.body)?;
+            if (again.seq, &again.checksum) != (r.seq, &r.checksum) {
+                return Err(StoreError::Tampered(format!(
+                    "line {}: record {} ({} {:?}) does not chain: the dump was changed, cut or reordered",
+                    i + 1,
+                    r.seq,
+                    r.stream,
+                    r.id
+                ))
+                .into());
+            }
+        }
+        let mut d = Deployment::open(setup, Box::new(copy))?;
+        d.store = None;
+        Ok(d)
+    }
+
     /// [`Deployment::open`] on the store a URL names (`sqlite:PATH`, `postgres://…`).
     pub fn open_url(setup: Setup, url: &str) -> Result<Deployment, Error> {
         Deployment::open(setup, crate::store::open(url)?)

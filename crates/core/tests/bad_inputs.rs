@@ -4,9 +4,9 @@
 //! language must report. This is the Rust runner; Python, Node and WASM run the same cases
 //! through their own public APIs.
 
+use liberation_gates::deployment::{Deployment, Setup};
 use liberation_gates::governance::ProposalFile;
 use liberation_gates::ledger::Ledger;
-use liberation_gates::deployment::{Deployment, Setup};
 use liberation_gates::plan::DeploymentPlan;
 use liberation_gates::policy::{Format, Policy};
 use liberation_gates::rollout::RolloutPlan;

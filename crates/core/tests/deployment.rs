@@ -504,6 +504,38 @@ mod durable {
     }
 
     #[test]
+    fn a_store_dump_replays_to_the_same_deployment_and_a_changed_dump_is_refused() {
+        let url = fresh("dump");
+        let mut d = Deployment::open_url(setup("canary"), &url).unwrap();
+        for v in clean_launch() {
+            apply(&mut d, v);
+        }
+        // What `liberation-gates store dump` prints: every record as a JSON line.
+        let mut s = store::open(&url).unwrap();
+        let dump: String = s
+            .records(None)
+            .unwrap()
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap() + "\n")
+            .collect();
+        let view = Deployment::from_dump(setup("canary"), &dump).unwrap();
+        assert_eq!(view.state(), d.state());
+        assert_eq!(view.notices(), d.notices());
+        assert_eq!(view.backend(), None, "a view writes nowhere");
+        let changed = dump.replacen("0.78", "0.99", 1);
+        assert!(changed != dump, "the dump has a creator share to change");
+        let e = Deployment::from_dump(setup("canary"), &changed).unwrap_err();
+        assert_eq!(e.kind(), "tampered");
+        let cut: String = dump.lines().skip(1).map(|l| format!("{l}\n")).collect();
+        assert_eq!(
+            Deployment::from_dump(setup("canary"), &cut)
+                .unwrap_err()
+                .kind(),
+            "tampered"
+        );
+    }
+
+    #[test]
     fn a_refused_event_is_not_written() {
         let url = fresh("refused");
         let mut d = Deployment::open_url(setup("canary"), &url).unwrap();

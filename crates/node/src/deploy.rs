@@ -39,6 +39,16 @@ impl Deployment {
         };
         Ok(Deployment { inner })
     }
+    /// A read-only view of a deployment of `service` (built-in plan, policy and health
+    /// model) from a dump of its store (`liberation-gates store dump`): the dump's checksum
+    /// chain is checked (StoreError `tampered`), then its events are replayed in memory.
+    #[napi(factory)]
+    pub fn from_dump(service: String, dump: String) -> Result<Self> {
+        let setup = core::deployment::Setup::builtin(&service).map_err(err)?;
+        core::deployment::Deployment::from_dump(setup, &dump)
+            .map(|inner| Deployment { inner })
+            .map_err(err)
+    }
     /// Applies one event (an object, as a line of an events file); the step. A refused event
     /// changes nothing.
     #[napi(ts_return_type = "import('./types').DeploymentStep")]

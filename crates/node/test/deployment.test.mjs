@@ -91,3 +91,11 @@ test('a custom blue-green plan, policy and health model', () => {
   assert.deepEqual([step.state.status, step.state.blueGreen], ['completed', 'completed']);
   assert.throws(() => new lg.Deployment(' '), (e) => e.code === 'invalid_setup');
 });
+
+test('a store dump is a read-only view, and a changed one is refused', () => {
+  const dump = readFileSync(new URL('../../../examples/sovereignty-dashboard/deployment-dump.jsonl', import.meta.url), 'utf8');
+  const view = lg.Deployment.fromDump('events', dump);
+  assert.deepEqual(view.state.rollback.reasons, ['trauma_informed_ux']);
+  assert.equal(view.storeBackend, null);
+  assert.throws(() => lg.Deployment.fromDump('events', dump.replace('0.78', '0.99')), (e) => e instanceof lg.StoreError && e.code === 'tampered');
+});

@@ -54,6 +54,17 @@ impl Deployment {
             inner: std::sync::Mutex::new(inner),
         })
     }
+    /// A read-only view of a deployment of `service` (built-in plan, policy and health
+    /// model) from a dump of its store (`liberation-gates store dump`): the dump's checksum
+    /// chain is checked (StoreError `tampered`), then its events are replayed in memory.
+    #[staticmethod]
+    fn from_dump(service: &str, dump: &str) -> PyResult<Self> {
+        let setup = core::deployment::Setup::builtin(service).map_err(err)?;
+        let inner = core::deployment::Deployment::from_dump(setup, dump).map_err(err)?;
+        Ok(Deployment {
+            inner: std::sync::Mutex::new(inner),
+        })
+    }
     /// Applies one event (a dict, as a line of an events file: docs/deploy.md); the step as
     /// a dict. A refused event changes nothing.
     fn apply<'py>(

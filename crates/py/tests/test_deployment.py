@@ -124,3 +124,14 @@ def test_custom_plan_policy_and_health_model() -> None:
     with pytest.raises(lg.DeploymentError) as info:
         lg.Deployment(" ")
     assert info.value.kind == "invalid_setup"
+
+
+def test_a_store_dump_is_a_read_only_view_and_a_changed_one_is_refused() -> None:
+    dump = (ROOT / "examples" / "sovereignty-dashboard" / "deployment-dump.jsonl").read_text()
+    view = lg.Deployment.from_dump("events", dump)
+    assert view.state["rollback"]["reasons"] == ["trauma_informed_ux"]
+    assert view.store_backend is None
+    assert [n["kind"] for n in view.undelivered()].count("ramp_step") == 3
+    with pytest.raises(lg.StoreError) as info:
+        lg.Deployment.from_dump("events", dump.replace("0.78", "0.99", 1))
+    assert info.value.kind == "tampered"

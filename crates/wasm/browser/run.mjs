@@ -95,6 +95,19 @@ try {
   const gbp = ledger.sovereigntySummary('GBP');
   check(Number(gbp.creatorSharePercent) > 75 && gbp.creators.length >= 4 && gbp.refunds === 1, 'the sample ledger tells a real story');
 
+  // The deployment panel, against the same store dump replayed by the WASM package in Node.
+  const view = wasm.Deployment.fromDump('events', await readFile(join(root, 'examples/sovereignty-dashboard/deployment-dump.jsonl'), 'utf8'));
+  const vs = view.state;
+  check(vs.status === 'rolled_back' && vs.rollback.cause === 'liberation' && vs.rollback.reasons.includes('trauma_informed_ux'), `the sample deployment is the trauma-informed UX story: ${JSON.stringify(vs.rollback)}`);
+  const deployText = await text('#deploy-text');
+  check(deployText.includes('rolled back in phase 5 (canary)') && deployText.includes('liberation rules: trauma_informed_ux') && deployText.includes('a community vote and a staging re-test'), `deployment text: ${deployText}`);
+  check((await text('#weight')) === String(vs.weight) && (await dash.getAttribute('#weight-gauge', 'aria-valuenow')) === String(vs.weight), 'canary weight and its meter');
+  const phaseItems = await dash.$$eval('#phases li', (lis) => lis.map((li) => li.textContent.trim()));
+  check(JSON.stringify(phaseItems) === JSON.stringify(['infrastructure: passed', 'api gateway: passed', 'business logic: passed', 'integration: passed', 'canary: rolled back', 'full launch: not reached']), `phases ${JSON.stringify(phaseItems)}`);
+  const noticeRows = await dash.$$eval('#notices tbody tr', (trs) => trs.map((tr) => tr.children[3].textContent.trim()));
+  check(JSON.stringify(noticeRows) === JSON.stringify(view.undelivered().map((n) => n.message)) && noticeRows.length === 9, `notice rows ${noticeRows.length}`);
+  check(noticeRows.filter((m) => m.includes('rolled back gently')).length === 2, 'each gentle ramp step is a notice');
+
   // The calculator, by keyboard: focus the amount, type, submit with Enter.
   await dash.focus('#amount');
   await dash.keyboard.press('Control+A');

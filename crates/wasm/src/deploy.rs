@@ -37,6 +37,20 @@ impl Deployment {
             inner: core::deployment::Deployment::new(setup),
         })
     }
+    /// A read-only view of a deployment of `service` (built-in plan, policy and health
+    /// model) from a dump of its store (`liberation-gates store dump`): the dump's checksum
+    /// chain is checked (`tampered`), then its events are replayed.
+    #[wasm_bindgen(js_name = fromDump)]
+    pub fn from_dump(
+        #[wasm_bindgen(unchecked_param_type = "string")] service: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] dump: JsValue,
+    ) -> Result<Deployment> {
+        let setup =
+            core::deployment::Setup::builtin(&text_arg(&service, "service")?).map_err(err)?;
+        core::deployment::Deployment::from_dump(setup, &text_arg(&dump, "dump")?)
+            .map(|inner| Deployment { inner })
+            .map_err(err)
+    }
     /// Applies one event (an object, as a line of an events file); the step.
     #[wasm_bindgen(unchecked_return_type = "DeploymentStep")]
     pub fn apply(

@@ -34,15 +34,15 @@
 use crate::error::{Error, StoreError};
 use crate::ledger::{Ledger, LedgerLine};
 use crate::split::{split, Split, SplitInput};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 
 /// The checksum before the first record: 64 zeros.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// A stored record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A stored record (a line of `liberation-gates store dump`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredRecord {
     /// 1, 2, 3, … across all streams of the store, in the order appended.
     pub seq: u64,

@@ -380,6 +380,9 @@ class Deployment:
         health: Optional[HealthModel] = None,
         store: Optional[str] = None,
     ) -> Deployment: ...
+    @staticmethod
+    def from_dump(service: str, dump: str) -> Deployment:
+        """A read-only view from a store dump (its checksum chain checked)."""
     def apply(self, event: Mapping[str, Any]) -> dict[str, Any]:
         """Applies one event (a line of an events file as a dict); the step."""
     def apply_jsonl(self, text: str) -> list[dict[str, Any]]: ...
