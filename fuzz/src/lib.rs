@@ -24,6 +24,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("split_refunds", split_refunds),
     ("breaker_ops", breaker_ops),
     ("governance_flags", governance_flags),
+    ("deployment_events", deployment_events),
 ];
 
 /// Any text as a policy in each format: never a panic; a policy that parses writes back and
@@ -354,4 +355,60 @@ pub fn governance_flags(data: &[u8]) {
             assert!(since.is_some_and(|s| t - s >= 30.0), "fired early");
         }
     }
+}
+
+/// Any text as a deployment's events file through the built-in deployment: never a panic; a
+/// refused event changes nothing; traffic is 0 once rolled back and 100 once completed; notice
+/// ids count up from 1; a community decision a step carries has passed; and replaying the
+/// accepted events' written form in a fresh deployment ends in the same state with the same
+/// notices (what a store relies on to resume).
+pub fn deployment_events(data: &[u8]) {
+    use liberation_gates::deployment::{Deployment, DeploymentStatus, Event, Setup};
+    let text = String::from_utf8_lossy(data);
+    let setup = || Setup::builtin("fuzz").expect("the built-in setup");
+    let mut d = Deployment::new(setup());
+    let mut accepted = Vec::new();
+    for line in text.lines() {
+        let Ok(event) = Event::from_json(line) else {
+            continue;
+        };
+        let before = d.state();
+        let notices = d.notices().len();
+        match d.apply(&event) {
+            Err(_) => {
+                assert_eq!(d.state(), before, "a refused event changed the state");
+                assert_eq!(
+                    d.notices().len(),
+                    notices,
+                    "a refused event raised a notice"
+                );
+            }
+            Ok(step) => {
+                let s = &step.state;
+                assert!(s.weight <= 100);
+                match s.status {
+                    DeploymentStatus::RolledBack => assert_eq!(s.weight, 0, "{s:?}"),
+                    DeploymentStatus::Completed => assert_eq!(s.weight, 100, "{s:?}"),
+                    _ => {}
+                }
+                if let Some(c) = &step.community {
+                    assert!(
+                        c.passed(),
+                        "a step used a decision that did not pass: {c:?}"
+                    );
+                }
+                accepted.push(event.to_value());
+            }
+        }
+    }
+    for (i, n) in d.notices().iter().enumerate() {
+        assert_eq!(n.id, format!("fuzz/{}", i + 1));
+    }
+    let mut again = Deployment::new(setup());
+    for v in &accepted {
+        let e = Event::from_value(v).expect("a written event reads back");
+        again.apply(&e).expect("a replayed event applies again");
+    }
+    assert_eq!(again.state(), d.state(), "replay differs");
+    assert_eq!(again.notices(), d.notices(), "replayed notices differ");
 }
