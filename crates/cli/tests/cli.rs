@@ -637,6 +637,15 @@ fn report_exits_1_when_money_actually_paid_breaks_the_floor() {
     assert_eq!(r["rows"][0]["paid"]["shortfall_total"], "5.00");
 }
 
+/// The path of a deployment story in examples/deploy.
+fn story(name: &str) -> String {
+    root()
+        .join("examples/deploy")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// The deployment stories, with the exit codes examples/deploy/README.md documents.
 fn deploy_stories() -> Vec<(String, i32)> {
     let readme = std::fs::read_to_string(root().join("examples/deploy/README.md")).unwrap();
@@ -655,8 +664,7 @@ fn deploy_stories() -> Vec<(String, i32)> {
 #[test]
 fn every_deployment_story_exits_as_its_readme_says() {
     for (file, code) in deploy_stories() {
-        let path = root().join("examples/deploy").join(&file);
-        let o = run(&["deploy", "--service", "events", path.to_str().unwrap()]);
+        let o = run(&["deploy", "--service", "events", &story(&file)]);
         assert_eq!(
             o.status.code(),
             Some(code),
@@ -669,10 +677,7 @@ fn every_deployment_story_exits_as_its_readme_says() {
         "deploy",
         "--service",
         "events",
-        root()
-            .join("examples/deploy/forged-approval.jsonl")
-            .to_str()
-            .unwrap(),
+        &story("forged-approval.jsonl"),
     ]);
     assert!(
         stderr(&o).contains("forged-approval.jsonl:32: unverified_decision"),
@@ -683,10 +688,7 @@ fn every_deployment_story_exits_as_its_readme_says() {
         "deploy",
         "--service",
         "events",
-        root()
-            .join("examples/deploy/trauma-ux-gentle.jsonl")
-            .to_str()
-            .unwrap(),
+        &story("trauma-ux-gentle.jsonl"),
     ]);
     let out = stdout(&o);
     assert_eq!(out.matches("[ramp_step").count(), 3, "{out}");
@@ -695,14 +697,8 @@ fn every_deployment_story_exits_as_its_readme_says() {
 
 #[test]
 fn deploy_json_lines_carry_state_and_notices_and_a_store_resumes() {
-    let story = root().join("examples/deploy/redeploy-after-rollback.jsonl");
-    let o = run(&[
-        "deploy",
-        "--service",
-        "events",
-        "--json",
-        story.to_str().unwrap(),
-    ]);
+    let path = story("redeploy-after-rollback.jsonl");
+    let o = run(&["deploy", "--service", "events", "--json", &path]);
     let lines: Vec<serde_json::Value> = stdout(&o)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -723,7 +719,7 @@ fn deploy_json_lines_carry_state_and_notices_and_a_store_resumes() {
     let db = dir.join("deploy.db");
     let _ = std::fs::remove_file(&db);
     let url = format!("sqlite:{}", db.display());
-    let text = std::fs::read_to_string(&story).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
     let half: String = text.lines().take(8).map(|l| format!("{l}\n")).collect();
     let half_file = tmp("deploy-half.jsonl", &half);
     let o = run(&[
@@ -735,14 +731,7 @@ fn deploy_json_lines_carry_state_and_notices_and_a_store_resumes() {
         half_file.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
-    let o = run(&[
-        "deploy",
-        "--service",
-        "events",
-        "--store",
-        &url,
-        story.to_str().unwrap(),
-    ]);
+    let o = run(&["deploy", "--service", "events", "--store", &url, &path]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stdout(&o).contains("resumed from the store"),

@@ -145,14 +145,25 @@ impl Setup {
         })
     }
 
-    /// The built-in plan, policy and health model for `service`.
-    pub fn builtin(service: &str) -> Result<Setup, Error> {
+    /// [`Setup::new`] with the built-in plan, policy or health model for each one not given
+    /// (what every language's `Deployment` constructor does with a null).
+    pub fn or_builtin(
+        service: &str,
+        plan: Option<DeploymentPlan>,
+        policy: Option<Policy>,
+        health: Option<HealthModel>,
+    ) -> Result<Setup, Error> {
         Setup::new(
             service,
-            DeploymentPlan::builtin(),
-            Policy::builtin(),
-            HealthModel::builtin(),
+            plan.unwrap_or_else(DeploymentPlan::builtin),
+            policy.unwrap_or_else(Policy::builtin),
+            health.unwrap_or_else(HealthModel::builtin),
         )
+    }
+
+    /// The built-in plan, policy and health model for `service`.
+    pub fn builtin(service: &str) -> Result<Setup, Error> {
+        Setup::or_builtin(service, None, None, None)
     }
 
     /// The service deployed.
@@ -166,12 +177,15 @@ impl Setup {
     }
 }
 
-/// A proposal recorded in a deployment: what it decides, and its terms (SPEC §5).
+/// A proposal as a deployment reads it: what it decides, its terms (SPEC §5) and, in a
+/// decision given whole, its votes. A `proposal` event records one under its `id` (its votes
+/// are `vote` events then); a decision given whole carries its `votes` and needs no id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProposalTerms {
-    /// The id that decisions name.
-    pub id: String,
+    /// The id that decisions name (a recorded proposal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// What it is about (`"deploy:events"`).
     pub subject: String,
     /// What it does (`"approve:0"`, `"rollback"`, `"redeploy"`).
@@ -189,32 +203,22 @@ pub struct ProposalTerms {
     /// When voting closes.
     #[serde(alias = "closesAt")]
     pub closes_at: f64,
+    /// The votes, in the order cast (a decision given whole).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub votes: Vec<VoteInput>,
 }
 
-/// A decision with the proposal and votes behind it, given whole.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BackedDecision {
-    /// What it is about.
-    pub subject: String,
-    /// What it does.
-    pub action: String,
-    /// Who may vote.
-    pub electorate: Vec<String>,
-    /// The share of the electorate that must vote (a decimal string).
-    pub quorum: String,
-    /// The share of yes among yes and no that passes (a decimal string).
-    #[serde(alias = "passThreshold")]
-    pub pass_threshold: String,
-    /// When voting opens.
-    #[serde(alias = "opensAt")]
-    pub opens_at: f64,
-    /// When voting closes.
-    #[serde(alias = "closesAt")]
-    pub closes_at: f64,
-    /// The votes, in the order cast.
-    #[serde(default)]
-    pub votes: Vec<VoteInput>,
+impl ProposalTerms {
+    /// The proposal, validated (SPEC §5's whole-proposal errors), with no votes cast.
+    pub fn proposal(&self) -> Result<Proposal, crate::error::GovernanceError> {
+        Proposal::new(
+            self.electorate.clone(),
+            &self.quorum,
+            &self.pass_threshold,
+            self.opens_at,
+            self.closes_at,
+        )
+    }
 }
 
 /// A community decision as an event carries it: never a bare status.
@@ -223,7 +227,7 @@ pub enum DecisionRef {
     /// The id of a proposal recorded in the deployment.
     Proposal(String),
     /// A proposal with its votes.
-    Backed(BackedDecision),
+    Backed(ProposalTerms),
 }
 
 impl DecisionRef {
@@ -813,14 +817,7 @@ impl Machine {
                 (s, a, p.status(t), p.tally(t), terms.closes_at)
             }
             DecisionRef::Backed(b) => {
-                let p = Proposal::new(
-                    b.electorate.clone(),
-                    &b.quorum,
-                    &b.pass_threshold,
-                    b.opens_at,
-                    b.closes_at,
-                )?;
-                let r = governance::read(p, &b.votes, t);
+                let r = governance::read(b.proposal()?, &b.votes, t);
                 let (s, a) = (b.subject.clone(), b.action.clone());
                 (s, a, r.status, r.tally, b.closes_at)
             }
@@ -883,20 +880,18 @@ impl Machine {
                 }
             }
             Event::Proposal { proposal: p, .. } => {
-                if self.proposals.contains_key(&p.id) {
-                    return Err(invalid(format!(
-                        "a proposal {:?} was already recorded",
-                        p.id
-                    )));
+                let Some(id) = p.id.clone() else {
+                    return Err(invalid(
+                        "a proposal event needs an id for decisions to name",
+                    ));
+                };
+                if !p.votes.is_empty() {
+                    return Err(invalid("a recorded proposal's votes are vote events"));
                 }
-                let made = Proposal::new(
-                    p.electorate.clone(),
-                    &p.quorum,
-                    &p.pass_threshold,
-                    p.opens_at,
-                    p.closes_at,
-                )?;
-                self.proposals.insert(p.id.clone(), (p.clone(), made));
+                if self.proposals.contains_key(&id) {
+                    return Err(invalid(format!("a proposal {id:?} was already recorded")));
+                }
+                self.proposals.insert(id, (p.clone(), p.proposal()?));
             }
             Event::Vote {
                 proposal,

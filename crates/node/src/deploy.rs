@@ -26,11 +26,11 @@ impl Deployment {
         health: Option<&HealthModel>,
         store: Option<String>,
     ) -> Result<Self> {
-        let setup = core::deployment::Setup::new(
+        let setup = core::deployment::Setup::or_builtin(
             &service,
-            plan.map_or_else(core::plan::DeploymentPlan::builtin, |p| p.inner.clone()),
-            policy.map_or_else(core::policy::Policy::builtin, |p| p.inner.clone()),
-            health.map_or_else(core::health::HealthModel::builtin, |h| h.inner.clone()),
+            plan.map(|p| p.inner.clone()),
+            policy.map(|p| p.inner.clone()),
+            health.map(|h| h.inner.clone()),
         )
         .map_err(err)?;
         let inner = match store {

@@ -26,11 +26,11 @@ impl Deployment {
         policy: Option<Policy>,
         health: Option<HealthModel>,
     ) -> Result<Deployment> {
-        let setup = core::deployment::Setup::new(
+        let setup = core::deployment::Setup::or_builtin(
             &text_arg(&service, "service")?,
-            plan.map_or_else(core::plan::DeploymentPlan::builtin, |p| p.inner),
-            policy.map_or_else(core::policy::Policy::builtin, |p| p.inner),
-            health.map_or_else(core::health::HealthModel::builtin, |h| h.inner),
+            plan.map(|p| p.inner),
+            policy.map(|p| p.inner),
+            health.map(|h| h.inner),
         )
         .map_err(err)?;
         Ok(Deployment {
