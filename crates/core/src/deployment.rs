@@ -1437,6 +1437,10 @@ fn delivered_count(store: &mut dyn Store, service: &str) -> Result<usize, Error>
 pub struct Deployment {
     machine: Machine,
     store: Option<Box<dyn Store>>,
+    /// Events in the store's stream: the next one's id is this plus one.
+    written: usize,
+    /// Notices in the store's stream (the outbox's first ones).
+    notices_written: usize,
     delivered: usize,
 }
 
@@ -1446,6 +1450,8 @@ impl Deployment {
         Deployment {
             machine: Machine::new(Arc::new(setup)),
             store: None,
+            written: 0,
+            notices_written: 0,
             delivered: 0,
         }
     }
@@ -1456,7 +1462,9 @@ impl Deployment {
     pub fn open(setup: Setup, mut store: Box<dyn Store>) -> Result<Deployment, Error> {
         let mut machine = Machine::new(Arc::new(setup));
         let service = machine.service().to_string();
-        for r in store.records(Some(&events_stream(&service)))? {
+        let events = store.records(Some(&events_stream(&service)))?;
+        let written = events.len();
+        for r in events {
             let event = serde_json::from_str::<Value>(&r.body)
                 .map_err(|e| invalid(e.to_string()))
                 .and_then(|v| Event::from_value(&v))
@@ -1470,20 +1478,32 @@ impl Deployment {
                 .into());
             }
         }
-        for n in &machine.outbox {
-            crate::store::append_once(
-                store.as_mut(),
-                &notices_stream(&service),
-                &n.id,
-                &to_json(n),
-            )?;
+        // The notices written must be what the rules raise again; the ones missing (a crash
+        // between an event and its notices) are written now.
+        let stored = store.records(Some(&notices_stream(&service)))?;
+        if let Some(r) = stored
+            .iter()
+            .zip(&machine.outbox)
+            .find(|(r, n)| r.id != n.id || r.body != to_json(n))
+            .map(|(r, _)| r)
+            .or_else(|| stored.get(machine.outbox.len()))
+        {
+            return Err(StoreError::InvalidRecord(format!(
+                "stored notice {} of {service} differs from what its events raise",
+                r.id
+            ))
+            .into());
         }
         let delivered = delivered_count(store.as_mut(), &service)?.min(machine.outbox.len());
-        Ok(Deployment {
+        let mut d = Deployment {
             machine,
             store: Some(store),
+            written,
+            notices_written: stored.len(),
             delivered,
-        })
+        };
+        d.flush_notices()?;
+        Ok(d)
     }
 
     /// A read-only view of a deployment from a dump of its whole store (the JSON lines of
@@ -1533,23 +1553,31 @@ impl Deployment {
         let step = next.apply(event)?;
         if let Some(store) = self.store.as_mut() {
             let service = next.service().to_string();
-            let seq = store.records(Some(&events_stream(&service)))?.len() + 1;
-            store.append(
-                &events_stream(&service),
-                &format!("{seq:08}"),
-                &event.to_value().to_string(),
-            )?;
-            for n in &step.notices {
-                crate::store::append_once(
-                    store.as_mut(),
-                    &notices_stream(&service),
-                    &n.id,
-                    &to_json(n),
-                )?;
-            }
+            let id = format!("{:08}", self.written + 1);
+            store.append(&events_stream(&service), &id, &event.to_value().to_string())?;
+            self.written += 1;
         }
+        // The event happened (it is written): its notices follow. One that cannot be written
+        // now stays in the outbox (delivery reads it there) and is written by the next event
+        // or when the deployment is opened again.
         self.machine = next;
+        if let Err(e) = self.flush_notices() {
+            tracing::warn!(target: "liberation_gates::deployment", error = %e, "notices not written yet");
+        }
         Ok(step)
+    }
+
+    /// Writes the notices the store does not hold yet, in order.
+    fn flush_notices(&mut self) -> Result<(), Error> {
+        let Some(store) = self.store.as_mut() else {
+            return Ok(());
+        };
+        let stream = notices_stream(self.machine.service());
+        while let Some(n) = self.machine.outbox.get(self.notices_written) {
+            store.append(&stream, &n.id, &to_json(n))?;
+            self.notices_written += 1;
+        }
+        Ok(())
     }
 
     /// Applies every event of an events file's text (JSON lines; blank lines and lines

@@ -536,6 +536,44 @@ mod durable {
     }
 
     #[test]
+    fn notices_a_crash_left_unwritten_are_written_when_reopened_and_changed_ones_refused() {
+        let mut whole = Deployment::new(setup("canary"));
+        for v in clean_launch() {
+            apply(&mut whole, v);
+        }
+        // A writer that died after each event was written and before its notices were.
+        let url = fresh("crashed");
+        let mut s = store::open(&url).unwrap();
+        let stream = liberation_gates::deployment::events_stream("events");
+        for (i, v) in clean_launch().into_iter().enumerate() {
+            s.append(
+                &stream,
+                &format!("{:08}", i + 1),
+                &ev(v).to_value().to_string(),
+            )
+            .unwrap();
+        }
+        drop(s);
+        let d = Deployment::open_url(setup("canary"), &url).unwrap();
+        assert_eq!(d.notices(), whole.notices());
+        let mut s = store::open(&url).unwrap();
+        assert_eq!(
+            liberation_gates::deployment::undelivered_in(s.as_mut(), Some("events")).unwrap(),
+            whole.notices()
+        );
+        // A notice written that the events do not raise: the store is not this deployment's.
+        s.append(
+            &liberation_gates::deployment::notices_stream("events"),
+            "events/99",
+            "{}",
+        )
+        .unwrap();
+        drop(s);
+        let e = Deployment::open_url(setup("canary"), &url).unwrap_err();
+        assert_eq!(e.kind(), "invalid_record");
+    }
+
+    #[test]
     fn a_refused_event_is_not_written() {
         let url = fresh("refused");
         let mut d = Deployment::open_url(setup("canary"), &url).unwrap();
