@@ -55,7 +55,26 @@ fn exit_for(s: &DeploymentState) -> u8 {
     }
 }
 
-fn print_step(step: &Step, previous: &DeploymentState) {
+/// What an event was, for people: its type, and who voted what on which proposal.
+fn describe(event: &deployment::Event) -> String {
+    match event {
+        deployment::Event::Vote {
+            proposal,
+            member,
+            choice,
+            ..
+        } => format!("vote: {member} {choice} on {proposal}"),
+        deployment::Event::Proposal { proposal, .. } => format!(
+            "proposal {}: {} {}",
+            proposal.id.as_deref().unwrap_or("?"),
+            proposal.subject,
+            proposal.action
+        ),
+        e => e.kind().to_string(),
+    }
+}
+
+fn print_step(step: &Step, event: &deployment::Event, previous: &DeploymentState) {
     let s = &step.state;
     let canary = s
         .canary
@@ -64,7 +83,7 @@ fn print_step(step: &Step, previous: &DeploymentState) {
     let mut what = match &step.decision {
         Some(d) if d.reasons.is_empty() => format!("policy {}", d.action),
         Some(d) => format!("policy {} ({})", d.action, d.reasons.join(", ")),
-        None => step.event.to_string(),
+        None => describe(event),
     };
     if let Some(g) = step.gate.as_ref().filter(|g| !g.failed.is_empty()) {
         what.push_str(&format!("; checks failed: {}", g.failed.join(", ")));
@@ -143,7 +162,7 @@ pub(crate) fn cmd_deploy(args: DeployArgs, events: &Path) -> Result<u8, Fail> {
         if args.json {
             println!("{}", serde_json::to_string(&step)?);
         } else {
-            print_step(&step, &before);
+            print_step(&step, &event, &before);
         }
     }
     let state = d.state();
