@@ -1539,6 +1539,15 @@ impl Deployment {
         Ok(d)
     }
 
+    /// In memory for `None`, else [`Deployment::open_url`] (what every language's
+    /// `Deployment` constructor does with its optional store).
+    pub fn in_store(setup: Setup, url: Option<&str>) -> Result<Deployment, Error> {
+        match url {
+            None => Ok(Deployment::new(setup)),
+            Some(url) => Deployment::open_url(setup, url),
+        }
+    }
+
     /// [`Deployment::open`] on the store a URL names (`sqlite:PATH`, `postgres://…`).
     pub fn open_url(setup: Setup, url: &str) -> Result<Deployment, Error> {
         Deployment::open(setup, crate::store::open(url)?)

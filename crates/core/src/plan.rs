@@ -318,16 +318,8 @@ impl DeploymentPlan {
 
     /// Reads a plan file; the format from its extension (`.toml`, `.yaml`/`.yml`, `.json`).
     pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Self, PolicyError> {
-        let path = path.as_ref();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        let format: Format = ext.parse().map_err(|_| {
-            PolicyError::InvalidPlan(format!(
-                "{}: unknown plan file extension {ext:?} (use .toml, .yaml or .json)",
-                path.display()
-            ))
-        })?;
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| PolicyError::InvalidPlan(format!("{}: {e}", path.display())))?;
+        let (text, format) =
+            crate::policy::read_file(path.as_ref(), "plan").map_err(PolicyError::InvalidPlan)?;
         DeploymentPlan::parse(&text, format)
     }
 

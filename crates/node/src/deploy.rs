@@ -33,11 +33,9 @@ impl Deployment {
             health.map(|h| h.inner.clone()),
         )
         .map_err(err)?;
-        let inner = match store {
-            None => core::deployment::Deployment::new(setup),
-            Some(url) => core::deployment::Deployment::open_url(setup, &url).map_err(err)?,
-        };
-        Ok(Deployment { inner })
+        core::deployment::Deployment::in_store(setup, store.as_deref())
+            .map(|inner| Deployment { inner })
+            .map_err(err)
     }
     /// A read-only view of a deployment of `service` (built-in plan, policy and health
     /// model) from a dump of its store (`liberation-gates store dump`): the dump's checksum

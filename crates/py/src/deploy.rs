@@ -44,12 +44,9 @@ impl Deployment {
             health.map(|h| h.inner.clone()),
         )
         .map_err(err)?;
-        let inner = match store {
-            None => core::deployment::Deployment::new(setup),
-            Some(url) => py
-                .detach(|| core::deployment::Deployment::open_url(setup, &url))
-                .map_err(err)?,
-        };
+        let inner = py
+            .detach(|| core::deployment::Deployment::in_store(setup, store.as_deref()))
+            .map_err(err)?;
         Ok(Deployment {
             inner: std::sync::Mutex::new(inner),
         })

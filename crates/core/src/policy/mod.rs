@@ -182,6 +182,20 @@ impl FromStr for Format {
     }
 }
 
+/// Reads a `what` file (policy, plan, …) and the format its extension names (`.toml`,
+/// `.yaml`/`.yml`, `.json`); the error names the file.
+pub(crate) fn read_file(path: &std::path::Path, what: &str) -> Result<(String, Format), String> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let format: Format = ext.parse().map_err(|_| {
+        format!(
+            "{}: unknown {what} file extension {ext:?} (use .toml, .yaml or .json)",
+            path.display()
+        )
+    })?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((text, format))
+}
+
 /// Parses TOML, YAML or JSON text into any serde model: the one place that knows the three
 /// formats (policies, plans, policy tests and data files beside them all go through it).
 /// The error is the parser's sentence (with its line and column where it gives them).
@@ -343,15 +357,7 @@ impl Policy {
     /// `.json`).
     pub fn from_path(path: impl AsRef<std::path::Path>) -> Result<Policy, PolicyError> {
         let path = path.as_ref();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        let format: Format = ext.parse().map_err(|_| {
-            PolicyError::InvalidPolicy(format!(
-                "{}: unknown policy file extension {ext:?} (use .toml, .yaml or .json)",
-                path.display()
-            ))
-        })?;
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| PolicyError::InvalidPolicy(format!("{}: {e}", path.display())))?;
+        let (text, format) = read_file(path, "policy").map_err(PolicyError::InvalidPolicy)?;
         Policy::parse(&text, format)
             .map_err(|e| PolicyError::InvalidPolicy(format!("{}: {}", path.display(), e.message())))
     }
