@@ -286,8 +286,16 @@ export declare class Proposal {
   cast(t: number, member: string, choice: string): void
   tally(now: number): Tally
   status(now: number): string
-  /** The decision the proposal makes about `subject` at `now`, with its tally. */
+  /**
+   * The decision the proposal makes about `subject` at `now`, with its tally (a record to
+   * read; to authorise a change, hand over `terms(subject, action)`).
+   */
   decision(subject: string, action: string, now: number): import('./types').CommunityDecision
+  /**
+   * The proposal given whole with its votes, as a decision about `subject` and `action`:
+   * what flag changes and the redeploy guard take, tallied by the core when used.
+   */
+  terms(subject: string, action: string): import('./types').ProposalTerms
   /**
    * Reads a proposal at `now` from votes in the order cast (votes after `now` are neither
    * counted nor refused): `{status, yes, no, abstain, refused: [{index, error}]}`.
@@ -309,7 +317,7 @@ export declare class RedeployGuard {
    * Starts a rollout of `service`; a blocked service needs a passed `redeploy:<service>`
    * decision (RolloutError `redeploy_needs_approval` otherwise).
    */
-  start(service: string, plan?: RolloutPlan | undefined | null, startedAt?: number | undefined | null, decision?: { subject: string; action: string; status: string } | null): Rollout
+  start(service: string, plan?: RolloutPlan | undefined | null, startedAt?: number | undefined | null, decision?: import('./types').ProposalTerms | null): Rollout
 }
 
 /** The unrefunded balances of one split. */

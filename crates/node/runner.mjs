@@ -12,6 +12,24 @@ const amounts = (list) => list.map((p) => ({ id: p.id, amount: p.amount }));
  * WASM one: both expose the same names and result shapes). `isError(e)` tells the
  * library's errors (carrying `.code`, the core's kind) from anything else, which is rethrown.
  */
+// The vote that gives each status when tallied at t = 0: [quorum, closesAt, choice or null].
+const VOTES_FOR = { passed: ['0', 0, 'yes'], rejected: ['0', 0, 'no'], no_quorum: ['1', 0, null], open: ['0', 1, 'yes'] };
+
+/**
+ * A vector's decision {subject, action, status} as the flag rule needs it: a real one-member
+ * proposal whose votes give that status at t = 0, handed over whole (`proposal.terms`). Any
+ * other status is handed over as a record made by hand, refused as the rule says.
+ */
+function backedByVotes(lg, d) {
+  const subject = d.subject ?? '';
+  const action = d.action ?? '';
+  if (typeof d.status !== 'string' || !Object.hasOwn(VOTES_FOR, d.status)) return { subject, action, status: d.status ?? '' };
+  const [quorum, closesAt, choice] = VOTES_FOR[d.status];
+  const p = new lg.Proposal(['m'], quorum, '0.5', -2, closesAt);
+  if (choice) p.cast(-1, 'm', choice);
+  return p.terms(subject, action);
+}
+
 export function makeRunners(lg, isError) {
 const error = (e) => {
   if (isError(e)) return { error: e.code };
@@ -108,8 +126,8 @@ return {
     const steps = [];
     for (const op of i.ops ?? []) {
       const d = op.decision;
-      const decision = d && typeof d === 'object' ? { subject: d.subject ?? '', action: d.action ?? '', status: d.status ?? '' } : undefined;
       try {
+        const decision = d && typeof d === 'object' ? backedByVotes(lg, d) : undefined;
         const s = flags.apply(op.key ?? '', op.op ?? '', typeof op.value === 'number' ? op.value : undefined, { decision });
         steps.push({ ok: true, enabled: s.enabled, intensity: s.intensity });
       } catch (e) {

@@ -193,13 +193,19 @@ export interface ProposalReading {
   abstain: number;
   refused: Array<{ index: number; error: string }>;
 }
-/** How a flag change is authorised and attributed (`actor` default "", `t` default 0). */
-export interface FlagOptions { decision?: CommunityDecision; actor?: string; t?: number }
+/**
+ * How a flag change is authorised and attributed (`actor` default "", `t` default 0). The
+ * decision is the proposal given whole with its votes (`proposal.terms(subject, action)`),
+ * tallied by the core at `t`; a `{subject, action, status}` record made by hand is refused
+ * with `unverified_decision`.
+ */
+export interface FlagOptions { decision?: ProposalTerms; actor?: string; t?: number }
 
 // The deployment (docs/deploy.md) ---------------------------------------------------------
 
-/** A proposal with its votes, given whole as a decision. */
-export interface BackedDecision {
+/** A proposal with its votes, given whole as a decision (`Proposal.terms`). */
+export interface ProposalTerms {
+  id?: string;
   subject: string;
   action: string;
   electorate: string[];
@@ -209,13 +215,15 @@ export interface BackedDecision {
   closesAt: number;
   votes?: Array<{ t: number; member: string; choice: string }>;
 }
+/** The same shape under the name the deployment's types first used. */
+export type BackedDecision = ProposalTerms;
 /** A decision an event carries: a recorded proposal's id, or a proposal with its votes. */
-export type DecisionRef = string | BackedDecision;
+export type DecisionRef = string | ProposalTerms;
 /** One event: a line of an events file. */
 export type DeploymentEvent =
   | { t: number; metrics?: Record<string, number | null>; checks?: Record<string, boolean | null> }
   | { t: number; health: Record<string, 'up' | 'degraded' | 'down' | null> }
-  | { t: number; proposal: Omit<BackedDecision, 'votes'> & { id: string } }
+  | { t: number; proposal: Omit<ProposalTerms, 'votes'> & { id: string } }
   | { t: number; vote: { proposal: string; member: string; choice: string } }
   | { t: number; approve: number; decision: DecisionRef }
   | { t: number; consulted: 'proceed' | 'rollback' | 'gentle_rollback'; decision: DecisionRef }

@@ -9,7 +9,9 @@ use liberation_gates::breaker::{
     BreakerConfig, BreakerMachine, BreakerOp, BreakerState, Outcome, WindowConfig,
 };
 use liberation_gates::flags::{FlagDef, FlagKind, FlagOp, FlagSet};
-use liberation_gates::governance::{Decision, Proposal, ProposalStatus};
+use liberation_gates::governance::{
+    Decision, DecisionArg, Proposal, ProposalStatus, VerifiedDecision,
+};
 use liberation_gates::policy::{Action, Format, Policy};
 use liberation_gates::split::{split, Refundable, SplitInput};
 use liberation_gates::threshold::{AlertState, Op, Threshold, ThresholdRule};
@@ -305,30 +307,29 @@ pub fn governance_flags(data: &[u8]) {
     .expect("valid flags");
     let subjects = ["flag:guard", "flag:free", "guard"];
     let actions = ["enable", "disable", "set_intensity"];
-    let statuses = [
-        ProposalStatus::Passed,
-        ProposalStatus::Rejected,
-        ProposalStatus::NoQuorum,
-        ProposalStatus::Open,
-    ];
     for (i, (op, value, d)) in c.ops.iter().take(50).enumerate() {
         let op = [FlagOp::Enable, FlagOp::Disable, FlagOp::SetIntensity][*op as usize % 3];
-        let decision = d.map(|(s, a, st)| {
-            Decision::new(
+        let t = i as f64;
+        let value = Some((*value % 11) as f64 / 10.0);
+        let before = flags.state("guard").expect("defined");
+        // Status 4: a record made by hand that says "passed": refused, and nothing changes.
+        if let Some((s, a, 4..)) = d.map(|(s, a, st)| (s, a, st % 5)) {
+            let forged = DecisionArg::Claimed(Decision::new(
                 subjects[s as usize % 3],
                 actions[a as usize % 3],
-                statuses[st as usize % 4],
-            )
+                ProposalStatus::Passed,
+            ));
+            let e = flags
+                .apply_arg("guard", op.as_str(), value, Some(&forged), "fuzz", t)
+                .expect_err("a forged decision is refused");
+            assert_eq!(e.kind(), "unverified_decision");
+            assert_eq!(flags.state("guard").expect("defined"), before);
+            continue;
+        }
+        let decision = d.map(|(s, a, st)| {
+            tallied(subjects[s as usize % 3], actions[a as usize % 3], st % 5, t)
         });
-        let before = flags.state("guard").expect("defined");
-        let _ = flags.apply(
-            "guard",
-            op,
-            Some((*value % 11) as f64 / 10.0),
-            decision.as_ref(),
-            "fuzz",
-            i as f64,
-        );
+        let _ = flags.apply("guard", op, value, decision.as_ref(), "fuzz", t);
         let after = flags.state("guard").expect("defined");
         if (before.enabled && !after.enabled) || before.intensity != after.intensity {
             let d = decision.expect("a change needs a decision");
@@ -355,6 +356,19 @@ pub fn governance_flags(data: &[u8]) {
             assert!(since.is_some_and(|s| t - s >= 30.0), "fired early");
         }
     }
+}
+
+/// A decision the core tallies at `now` from a one-member proposal: 0 passed (a yes),
+/// 1 rejected (a no), 2 no quorum (no vote, quorum 1), 3 still open.
+fn tallied(subject: &str, action: &str, status: u8, now: f64) -> VerifiedDecision {
+    let quorum = if status == 2 { "1" } else { "0" };
+    let closes = if status == 3 { now + 1.0 } else { now };
+    let mut p = Proposal::new(vec!["m".into()], quorum, "0.5", now - 2.0, closes).expect("valid");
+    let choice = if status == 1 { "no" } else { "yes" };
+    if status != 2 {
+        p.cast(now - 1.0, "m", choice).expect("in the period");
+    }
+    p.decision(subject, action, now)
 }
 
 /// Any text as a deployment's events file through the built-in deployment: never a panic; a

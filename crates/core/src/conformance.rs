@@ -9,7 +9,7 @@ use crate::audit::{self, Paid};
 use crate::breaker::{BreakerConfig, BreakerConfigInput, BreakerMachine};
 use crate::bucket;
 use crate::flags::{FlagDef, FlagSet};
-use crate::governance::{self, Decision, Proposal, VoteInput};
+use crate::governance::{self, DecisionArg, Proposal, VoteInput};
 use crate::health::{CheckInput, HealthModel};
 use crate::num::Num;
 use crate::policy::{Observation, Policy};
@@ -440,24 +440,46 @@ fn run_flags(input: &Value) -> Value {
     };
     let mut steps = Vec::new();
     for op in list(input, "ops") {
-        let decision: Option<Decision> = op
-            .get("decision")
-            .and_then(|d| serde_json::from_value(d.clone()).ok());
+        let decision = op.get("decision").map(backed_by_votes);
         let key = s(op, "key").unwrap_or_default();
-        let r = set.apply_named(
-            key,
-            s(op, "op").unwrap_or_default(),
-            f(op, "value"),
-            decision.as_ref(),
-            "conformance",
-            0.0,
-        );
+        let r = decision
+            .transpose()
+            .map_err(crate::Error::from)
+            .and_then(|d| {
+                set.apply_arg(
+                    key,
+                    s(op, "op").unwrap_or_default(),
+                    f(op, "value"),
+                    d.as_ref(),
+                    "conformance",
+                    0.0,
+                )
+            });
         steps.push(match r {
             Ok(st) => json!({"ok": true, "enabled": st.enabled, "intensity": st.intensity}),
             Err(e) => json!({"ok": false, "error": e.kind()}),
         });
     }
     json!({ "steps": steps })
+}
+
+/// A vector's decision `{subject, action, status}` as the flag rule now needs it: backed by a
+/// real proposal whose votes, tallied at t = 0, give that status (one member; passed: a yes,
+/// rejected: a no, no_quorum: a quorum of 1 and no vote, open: still open at t = 0). Any other
+/// value is handed over as it is, to be refused as the rule says.
+fn backed_by_votes(d: &Value) -> Result<DecisionArg, crate::error::GovernanceError> {
+    let (quorum, closes_at, votes) = match d.get("status").and_then(Value::as_str) {
+        Some("passed") => ("0", 0.0, json!([{"t": -1, "member": "m", "choice": "yes"}])),
+        Some("rejected") => ("0", 0.0, json!([{"t": -1, "member": "m", "choice": "no"}])),
+        Some("no_quorum") => ("1", 0.0, json!([])),
+        Some("open") => ("0", 1.0, json!([{"t": -1, "member": "m", "choice": "yes"}])),
+        _ => return DecisionArg::from_value(d),
+    };
+    DecisionArg::from_value(&json!({
+        "subject": s(d, "subject").unwrap_or_default(), "action": s(d, "action").unwrap_or_default(),
+        "electorate": ["m"], "quorum": quorum, "pass_threshold": "0.5",
+        "opens_at": -2, "closes_at": closes_at, "votes": votes,
+    }))
 }
 
 fn run_policy(input: &Value) -> Value {

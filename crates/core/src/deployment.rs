@@ -49,7 +49,8 @@
 //! ```
 
 use crate::error::{DeploymentError, Error, StoreError};
-use crate::governance::{self, Decision, Proposal, ProposalStatus, VoteInput};
+pub use crate::governance::ProposalTerms;
+use crate::governance::{self, Decision, Proposal, ProposalStatus};
 use crate::health::{HealthModel, HealthStatus, Level};
 use crate::plan::{DeploymentPlan, GateAction, PhaseKind, PhaseResult, Strategy};
 use crate::policy::{Action, Evaluator, Observation, Policy, PolicyDecision, Severity};
@@ -174,50 +175,6 @@ impl Setup {
     /// The plan.
     pub fn plan(&self) -> &DeploymentPlan {
         &self.plan
-    }
-}
-
-/// A proposal as a deployment reads it: what it decides, its terms (SPEC §5) and, in a
-/// decision given whole, its votes. A `proposal` event records one under its `id` (its votes
-/// are `vote` events then); a decision given whole carries its `votes` and needs no id.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProposalTerms {
-    /// The id that decisions name (a recorded proposal).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// What it is about (`"deploy:events"`).
-    pub subject: String,
-    /// What it does (`"approve:0"`, `"rollback"`, `"redeploy"`).
-    pub action: String,
-    /// Who may vote.
-    pub electorate: Vec<String>,
-    /// The share of the electorate that must vote (a decimal string).
-    pub quorum: String,
-    /// The share of yes among yes and no that passes (a decimal string).
-    #[serde(alias = "passThreshold")]
-    pub pass_threshold: String,
-    /// When voting opens.
-    #[serde(alias = "opensAt")]
-    pub opens_at: f64,
-    /// When voting closes.
-    #[serde(alias = "closesAt")]
-    pub closes_at: f64,
-    /// The votes, in the order cast (a decision given whole).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub votes: Vec<VoteInput>,
-}
-
-impl ProposalTerms {
-    /// The proposal, validated (SPEC §5's whole-proposal errors), with no votes cast.
-    pub fn proposal(&self) -> Result<Proposal, crate::error::GovernanceError> {
-        Proposal::new(
-            self.electorate.clone(),
-            &self.quorum,
-            &self.pass_threshold,
-            self.opens_at,
-            self.closes_at,
-        )
     }
 }
 

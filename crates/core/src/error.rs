@@ -144,9 +144,9 @@ error_family! {
         VoteRequired => "vote_required",
         DecisionMismatch => "decision_mismatch",
         DecisionNotPassed => "decision_not_passed",
-        /// A deployment that cannot be set up: an empty service name, or a plan whose
-        /// canary or launch phase does not fit its strategy.
-        InvalidSetup => "invalid_setup",
+        /// A decision that no proposal backs: a `{subject, action, status}` made by hand
+        /// rather than by the core from a proposal and its votes.
+        UnverifiedDecision => "unverified_decision",
     }
 }
 
@@ -181,6 +181,8 @@ error_family! {
         OutOfOrder => "out_of_order",
         InvalidEvent => "invalid_event",
         RedeployNeedsApproval => "redeploy_needs_approval",
+        /// A redeploy decision that no proposal backs (made by hand).
+        UnverifiedDecision => "unverified_decision",
     }
 }
 

@@ -7,27 +7,33 @@
 //! | `always_on` | on | no-op | never (`always_on`) | free |
 //! | `standard` | off | free | free | free |
 //!
-//! A decision matches when its subject is `flag:<key>` and its action is the operation's name.
-//! Checks, in order: `unknown_flag`, `invalid_op`, `invalid_intensity`, `always_on`; then, where
-//! a decision is needed, `vote_required`, `decision_mismatch`, `decision_not_passed`. An
+//! A decision is one the core made by tallying a proposal ([`VerifiedDecision`]); from a
+//! dynamic language a decision made by hand is refused first with `unverified_decision`
+//! ([`FlagSet::apply_with`]). It matches when its subject is `flag:<key>` and its action is
+//! the operation's name. Checks, in order: `unknown_flag`, `invalid_op`, `invalid_intensity`,
+//! `always_on`; then, where a decision is needed, `vote_required`, `decision_mismatch`,
+//! `decision_not_passed` (also for a proposal that had not closed at the change's time). An
 //! operation that changes nothing is accepted without a decision and not logged. A decision
 //! given where none is needed is accepted, not checked, and recorded in the log. Every
 //! accepted change is appended to the audit log.
 //!
 //! ```
 //! use liberation_gates::flags::{FlagDef, FlagKind, FlagSet};
-//! use liberation_gates::governance::{Decision, ProposalStatus};
-//! let mut flags = FlagSet::new(vec![FlagDef::new("creator_sovereignty_enforcement", FlagKind::Protected)]).unwrap();
-//! let err = flags.disable("creator_sovereignty_enforcement", None, "ops", 0.0).unwrap_err();
+//! use liberation_gates::governance::Proposal;
+//! let key = "creator_sovereignty_enforcement";
+//! let mut flags = FlagSet::new(vec![FlagDef::new(key, FlagKind::Protected)]).unwrap();
+//! let err = flags.disable(key, None, "ops", 0.0).unwrap_err();
 //! assert_eq!(err.kind(), "vote_required");
-//! let d = Decision::new("flag:creator_sovereignty_enforcement", "disable", ProposalStatus::Passed);
-//! flags.disable("creator_sovereignty_enforcement", Some(&d), "ops", 1.0).unwrap();
-//! assert!(!flags.is_enabled("creator_sovereignty_enforcement").unwrap());
+//! let mut vote = Proposal::new(vec!["ana".into(), "ben".into()], "0.5", "0.5", 0.0, 10.0).unwrap();
+//! vote.cast(1.0, "ana", "yes").unwrap();
+//! let d = vote.decision(format!("flag:{key}"), "disable", 10.0);
+//! flags.disable(key, Some(&d), "ops", 11.0).unwrap();
+//! assert!(!flags.is_enabled(key).unwrap());
 //! ```
 
 use crate::bucket;
 use crate::error::FlagError;
-use crate::governance::Decision;
+use crate::governance::{Decision, DecisionArg, VerifiedDecision};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -118,9 +124,11 @@ impl FlagDef {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeOptions {
-    /// The community decision that authorises a vote-gated change.
+    /// The community decision that authorises a vote-gated change: a proposal with its
+    /// votes, read by [`DecisionArg::from_value`] (a record made by hand is refused with
+    /// `unverified_decision`).
     #[serde(default)]
-    pub decision: Option<crate::governance::DecisionInput>,
+    pub decision: Option<serde_json::Value>,
     /// Who made the change, for the audit log (default `""`).
     #[serde(default)]
     pub actor: Option<String>,
@@ -305,7 +313,7 @@ impl FlagSet {
     pub fn enable(
         &mut self,
         key: &str,
-        decision: Option<&Decision>,
+        decision: Option<&VerifiedDecision>,
         actor: &str,
         t: f64,
     ) -> Result<FlagState, FlagError> {
@@ -316,7 +324,7 @@ impl FlagSet {
     pub fn disable(
         &mut self,
         key: &str,
-        decision: Option<&Decision>,
+        decision: Option<&VerifiedDecision>,
         actor: &str,
         t: f64,
     ) -> Result<FlagState, FlagError> {
@@ -328,7 +336,7 @@ impl FlagSet {
         &mut self,
         key: &str,
         value: f64,
-        decision: Option<&Decision>,
+        decision: Option<&VerifiedDecision>,
         actor: &str,
         t: f64,
     ) -> Result<FlagState, FlagError> {
@@ -344,20 +352,32 @@ impl FlagSet {
         value: Option<f64>,
         options: &ChangeOptions,
     ) -> Result<FlagState, crate::Error> {
+        let actor = options.actor.as_deref().unwrap_or("");
+        let t = options.t.unwrap_or(0.0);
         let decision = options
             .decision
             .as_ref()
-            .map(|d| d.decision())
+            .map(DecisionArg::from_value)
             .transpose()?;
-        let actor = options.actor.as_deref().unwrap_or("");
-        Ok(self.apply_named(
-            key,
-            op,
-            value,
-            decision.as_ref(),
-            actor,
-            options.t.unwrap_or(0.0),
-        )?)
+        self.apply_arg(key, op, value, decision.as_ref(), actor, t)
+    }
+
+    /// [`apply_named`](Self::apply_named) with a decision as a dynamic language hands it over:
+    /// verified first (`unverified_decision` for one made by hand; a proposal given whole is
+    /// tallied at `t`).
+    pub fn apply_arg(
+        &mut self,
+        key: &str,
+        op: &str,
+        value: Option<f64>,
+        decision: Option<&DecisionArg>,
+        actor: &str,
+        t: f64,
+    ) -> Result<FlagState, crate::Error> {
+        let decision = decision
+            .map(|d| d.verify(t, |m| FlagError::UnverifiedDecision(m).into()))
+            .transpose()?;
+        Ok(self.apply_named(key, op, value, decision.as_ref(), actor, t)?)
     }
 
     /// Applies an operation named by a string (`unknown_flag` is checked before `invalid_op`).
@@ -366,7 +386,7 @@ impl FlagSet {
         key: &str,
         op: &str,
         value: Option<f64>,
-        decision: Option<&Decision>,
+        decision: Option<&VerifiedDecision>,
         actor: &str,
         t: f64,
     ) -> Result<FlagState, FlagError> {
@@ -381,7 +401,7 @@ impl FlagSet {
         key: &str,
         op: FlagOp,
         value: Option<f64>,
-        decision: Option<&Decision>,
+        decision: Option<&VerifiedDecision>,
         actor: &str,
         t: f64,
     ) -> Result<FlagState, FlagError> {
@@ -432,6 +452,11 @@ impl FlagSet {
                     d.status
                 )));
             }
+            if let Some(closed) = d.closed_at.filter(|&c| c > t) {
+                return Err(FlagError::DecisionNotPassed(format!(
+                    "the proposal on {subject:?} closed at t={closed}, after this change at t={t}"
+                )));
+            }
         }
         self.flags.insert(key.to_string(), after);
         let seq = self.log.len() as u64 + 1;
@@ -444,7 +469,7 @@ impl FlagSet {
             op,
             before,
             after,
-            decision: decision.cloned(),
+            decision: decision.map(|d| d.record().clone()),
         });
         Ok(after)
     }

@@ -23,6 +23,7 @@ use crate::error::GovernanceError;
 use crate::money::DecimalStr;
 use crate::split::mul_wide;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::HashSet;
 use std::str::FromStr;
 
@@ -36,6 +37,17 @@ pub enum Choice {
     No,
     /// Counts toward the quorum, not toward the threshold.
     Abstain,
+}
+
+impl Choice {
+    /// `"yes"`, `"no"` or `"abstain"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Choice::Yes => "yes",
+            Choice::No => "no",
+            Choice::Abstain => "abstain",
+        }
+    }
 }
 
 impl FromStr for Choice {
@@ -300,19 +312,43 @@ impl Proposal {
         self.tally(now).cast() as f64 / self.electorate.len() as f64
     }
 
-    /// The decision record at `now`, for `subject` and `action`.
+    /// The decision at `now`, for `subject` and `action`, tallied by the core.
     pub fn decision(
         &self,
         subject: impl Into<String>,
         action: impl Into<String>,
         now: f64,
-    ) -> Decision {
-        Decision {
+    ) -> VerifiedDecision {
+        VerifiedDecision(Decision {
             subject: subject.into(),
             action: action.into(),
             status: self.status(now),
             tally: Some(self.tally(now)),
             closed_at: (now >= self.closes_at).then_some(self.closes_at),
+        })
+    }
+
+    /// The proposal given whole, with its accepted votes, as a decision about `subject` and
+    /// `action` that a dynamic language can hand over ([`DecisionArg::Backed`]).
+    pub fn terms(&self, subject: impl Into<String>, action: impl Into<String>) -> ProposalTerms {
+        ProposalTerms {
+            id: None,
+            subject: subject.into(),
+            action: action.into(),
+            electorate: self.electorate.clone(),
+            quorum: self.quorum_text.clone(),
+            pass_threshold: self.pass_threshold_text.clone(),
+            opens_at: self.opens_at,
+            closes_at: self.closes_at,
+            votes: self
+                .accepted
+                .iter()
+                .map(|v| VoteInput {
+                    t: v.t,
+                    member: v.member.clone(),
+                    choice: v.choice.as_str().to_string(),
+                })
+                .collect(),
         }
     }
 }
@@ -557,6 +593,159 @@ impl DecisionInput {
             tally: self.tally,
             closed_at: self.closed_at,
         })
+    }
+}
+
+/// A proposal given whole: what it decides, its terms (SPEC §5) and its votes. This is how a
+/// dynamic language proves a community decision ([`DecisionArg::Backed`]): the core tallies
+/// the votes itself when the decision is used. In a deployment a `proposal` event records one
+/// under its `id` (its votes are `vote` events then).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalTerms {
+    /// The id that decisions name (a recorded proposal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What it is about (`"deploy:events"`).
+    pub subject: String,
+    /// What it does (`"approve:0"`, `"rollback"`, `"redeploy"`).
+    pub action: String,
+    /// Who may vote.
+    pub electorate: Vec<String>,
+    /// The share of the electorate that must vote (a decimal string).
+    pub quorum: String,
+    /// The share of yes among yes and no that passes (a decimal string).
+    #[serde(alias = "passThreshold")]
+    pub pass_threshold: String,
+    /// When voting opens.
+    #[serde(alias = "opensAt")]
+    pub opens_at: f64,
+    /// When voting closes.
+    #[serde(alias = "closesAt")]
+    pub closes_at: f64,
+    /// The votes, in the order cast (a decision given whole).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub votes: Vec<VoteInput>,
+}
+
+impl ProposalTerms {
+    /// The proposal, validated (SPEC §5's whole-proposal errors), with no votes cast.
+    pub fn proposal(&self) -> Result<Proposal, crate::error::GovernanceError> {
+        Proposal::new(
+            self.electorate.clone(),
+            &self.quorum,
+            &self.pass_threshold,
+            self.opens_at,
+            self.closes_at,
+        )
+    }
+}
+
+impl ProposalTerms {
+    /// The decision this proposal makes at `now`: its votes cast in order (refused votes do
+    /// not count, as in [`read`]) and tallied by the core. The proposal's own errors
+    /// (`empty_electorate`, `invalid_quorum`, …) when its terms are invalid.
+    pub fn decide(&self, now: f64) -> Result<VerifiedDecision, GovernanceError> {
+        let mut p = self.proposal()?;
+        for v in &self.votes {
+            if v.t <= now {
+                let _ = p.cast(v.t, &v.member, &v.choice);
+            }
+        }
+        Ok(p.decision(self.subject.clone(), self.action.clone(), now))
+    }
+}
+
+/// A community decision the core made itself, by tallying a proposal's votes
+/// ([`Proposal::decision`], [`ProposalTerms::decide`]): the only proof of a vote that
+/// vote-gated flag changes ([`crate::flags`]) and the redeploy guard
+/// ([`crate::rollout::RedeployGuard`]) accept. It cannot be built by hand or changed; read
+/// its record through [`VerifiedDecision::record`] (or `Deref`).
+///
+/// ```
+/// use liberation_gates::governance::Proposal;
+/// let mut p = Proposal::new(vec!["ana".into(), "ben".into()], "0.5", "0.5", 0.0, 10.0).unwrap();
+/// p.cast(1.0, "ana", "yes").unwrap();
+/// let d = p.decision("flag:democratic_governance", "disable", 10.0);
+/// assert!(d.passed());
+/// assert_eq!(d.tally.unwrap().yes, 1);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct VerifiedDecision(Decision);
+
+impl VerifiedDecision {
+    /// The decision record.
+    pub fn record(&self) -> &Decision {
+        &self.0
+    }
+
+    /// The decision record, owned.
+    pub fn into_record(self) -> Decision {
+        self.0
+    }
+}
+
+impl std::ops::Deref for VerifiedDecision {
+    type Target = Decision;
+    fn deref(&self) -> &Decision {
+        &self.0
+    }
+}
+
+/// A decision as a dynamic language hands it over, before the core has checked it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DecisionArg {
+    /// Made by the core from a proposal (Python's `Proposal.decision`).
+    Verified(VerifiedDecision),
+    /// A proposal given whole with its votes, tallied when the decision is used.
+    Backed(ProposalTerms),
+    /// A `{subject, action, status}` made by hand: not proof of a vote.
+    Claimed(Decision),
+}
+
+impl DecisionArg {
+    /// Reads a decision value: an object with a `status` is a record made by hand
+    /// ([`DecisionArg::Claimed`]; `invalid_status` for an unknown status); any other object is a
+    /// proposal given whole ([`ProposalTerms`]; `invalid_proposal` naming what was wrong).
+    pub fn from_value(v: &Value) -> Result<DecisionArg, GovernanceError> {
+        match v {
+            Value::Object(m) if m.contains_key("status") => {
+                let d: DecisionInput = serde_json::from_value(v.clone())
+                    .map_err(|e| GovernanceError::InvalidProposal(format!("decision: {e}")))?;
+                Ok(DecisionArg::Claimed(d.decision()?))
+            }
+            Value::Object(_) => serde_json::from_value(v.clone())
+                .map(DecisionArg::Backed)
+                .map_err(|e| GovernanceError::InvalidProposal(format!("decision: {e}"))),
+            other => Err(GovernanceError::InvalidProposal(format!(
+                "a decision is a proposal with its votes, not {other}"
+            ))),
+        }
+    }
+
+    /// Whether the core made it (a proposal given whole is verified when it is used).
+    pub fn is_verified(&self) -> bool {
+        !matches!(self, DecisionArg::Claimed(_))
+    }
+
+    /// The decision at `now`, verified: a decision the core made is taken as it is, a
+    /// proposal given whole is tallied at `now`, and a record made by hand is refused with
+    /// the error `unverified` builds (each caller's family has an `unverified_decision`).
+    pub fn verify(
+        &self,
+        now: f64,
+        unverified: impl FnOnce(String) -> crate::Error,
+    ) -> Result<VerifiedDecision, crate::Error> {
+        match self {
+            DecisionArg::Verified(d) => Ok(d.clone()),
+            DecisionArg::Backed(terms) => Ok(terms.decide(now)?),
+            DecisionArg::Claimed(d) => Err(unverified(format!(
+                "the decision on {:?} {:?} was made by hand, not tallied from a proposal: hand \
+                 over the proposal with its votes (its terms) or the decision the core made from it",
+                d.subject, d.action
+            ))),
+        }
     }
 }
 

@@ -26,7 +26,7 @@
 //! ```
 
 use crate::error::RolloutError;
-use crate::governance::Decision;
+use crate::governance::{DecisionArg, VerifiedDecision};
 use crate::num::Num;
 use crate::policy::{Action, Policy, PolicyDecision};
 use serde::{Deserialize, Serialize};
@@ -673,11 +673,11 @@ impl BlueGreen {
 /// The recovery protocol: after a rollback caused by a liberation rule (`creator_sovereignty`,
 /// `community_protection`, `trauma_informed_ux`, or any rule marked `liberation`), a new
 /// rollout of that service starts only with a passed community decision whose subject is
-/// `redeploy:<service>` (and, when it records a closing time, closed after the rollback).
-/// Technical rollbacks do not need one.
+/// `redeploy:<service>`, made by the core from a proposal ([`VerifiedDecision`]) that closed
+/// after the rollback and before the start. Technical rollbacks do not need one.
 ///
 /// ```
-/// use liberation_gates::governance::{Decision, ProposalStatus};
+/// use liberation_gates::governance::Proposal;
 /// use liberation_gates::policy::{Action, Policy, PolicyDecision, Severity};
 /// use liberation_gates::rollout::{RedeployGuard, RolloutPlan};
 /// let policy = Policy::builtin();
@@ -687,7 +687,9 @@ impl BlueGreen {
 /// guard.record(&policy, "events", &rollback);
 /// let err = guard.start("events", RolloutPlan::default(), 100.0, None).unwrap_err();
 /// assert_eq!(err.kind(), "redeploy_needs_approval");
-/// let ok = Decision::new("redeploy:events", "redeploy", ProposalStatus::Passed);
+/// let mut vote = Proposal::new(vec!["ana".into(), "ben".into()], "0.5", "0.5", 100.0, 150.0).unwrap();
+/// vote.cast(110.0, "ana", "yes").unwrap();
+/// let ok = vote.decision("redeploy:events", "redeploy", 200.0);
 /// assert!(guard.start("events", RolloutPlan::default(), 200.0, Some(&ok)).is_ok());
 /// ```
 #[derive(Debug, Clone, Default)]
@@ -726,7 +728,7 @@ impl RedeployGuard {
         service: &str,
         plan: RolloutPlan,
         started_at: f64,
-        decision: Option<&Decision>,
+        decision: Option<&VerifiedDecision>,
     ) -> Result<Rollout, RolloutError> {
         if let Some((at, rules)) = self.blocked.get(service) {
             let subject = format!("redeploy:{service}");
@@ -743,6 +745,9 @@ impl RedeployGuard {
                 Some(d) if d.closed_at.is_some_and(|c| c < *at) => Some(format!(
                     "the decision on {subject:?} closed before the rollback at t={at}"
                 )),
+                Some(d) if d.closed_at.is_some_and(|c| c > started_at) => Some(format!(
+                    "the decision on {subject:?} closed after the start at t={started_at}"
+                )),
                 Some(_) => None,
             };
             if let Some(why) = why {
@@ -754,5 +759,21 @@ impl RedeployGuard {
         }
         self.blocked.remove(service);
         Ok(Rollout::start(plan, started_at))
+    }
+
+    /// [`start`](Self::start) with a decision as a dynamic language hands it over: verified
+    /// first (`unverified_decision` for one made by hand; a proposal given whole is tallied at
+    /// `started_at`).
+    pub fn start_with(
+        &mut self,
+        service: &str,
+        plan: RolloutPlan,
+        started_at: f64,
+        decision: Option<&DecisionArg>,
+    ) -> Result<Rollout, crate::Error> {
+        let decision = decision
+            .map(|d| d.verify(started_at, |m| RolloutError::UnverifiedDecision(m).into()))
+            .transpose()?;
+        Ok(self.start(service, plan, started_at, decision.as_ref())?)
     }
 }

@@ -5,7 +5,7 @@ use liberation_gates::breaker::{
 };
 use liberation_gates::clock::ManualClock;
 use liberation_gates::fallback::{Attribution, FallbackCache, Unavailable};
-use liberation_gates::governance::{Decision, Participation, ProposalStatus};
+use liberation_gates::governance::{DecisionArg, Participation, Proposal, VerifiedDecision};
 use liberation_gates::health::{CheckDef, HealthModel, HealthStatus, Level};
 use liberation_gates::plan::{DeploymentPlan, GateAction};
 use liberation_gates::policy::{Action, Format, Observation, Policy, PolicyDecision, Severity};
@@ -360,6 +360,29 @@ fn community_notifications_follow_the_strategy() {
     assert!(d.notification.is_none());
 }
 
+/// A decision the core tallies: one of two members votes `choice` (or nobody votes) in
+/// `[opens, closes)`, read at `now`.
+fn vote(
+    subject: &str,
+    choice: Option<&str>,
+    opens: f64,
+    closes: f64,
+    now: f64,
+) -> VerifiedDecision {
+    let mut p = Proposal::new(
+        vec!["ana".into(), "ben".into()],
+        "0.5",
+        "0.5",
+        opens,
+        closes,
+    )
+    .unwrap();
+    if let Some(c) = choice {
+        p.cast(opens, "ana", c).unwrap();
+    }
+    p.decision(subject, "redeploy", now)
+}
+
 #[test]
 fn redeploy_after_a_liberation_rollback_needs_the_community() {
     let policy = Policy::builtin();
@@ -396,11 +419,19 @@ fn redeploy_after_a_liberation_rollback_needs_the_community() {
         guard.blocked_by("events"),
         Some(&["trauma_informed_ux".to_string()][..])
     );
-    let wrong = Decision::new("redeploy:newsroom", "redeploy", ProposalStatus::Passed);
-    let rejected = Decision::new("redeploy:events", "redeploy", ProposalStatus::Rejected);
-    let mut stale = Decision::new("redeploy:events", "redeploy", ProposalStatus::Passed);
-    stale.closed_at = Some(50.0);
-    for d in [None, Some(&wrong), Some(&rejected), Some(&stale)] {
+    let wrong = vote("redeploy:newsroom", Some("yes"), 100.0, 200.0, 300.0);
+    let rejected = vote("redeploy:events", Some("no"), 100.0, 200.0, 300.0);
+    let no_quorum = vote("redeploy:events", None, 100.0, 200.0, 300.0);
+    let stale = vote("redeploy:events", Some("yes"), 10.0, 50.0, 300.0);
+    let from_the_future = vote("redeploy:events", Some("yes"), 100.0, 400.0, 500.0);
+    for d in [
+        None,
+        Some(&wrong),
+        Some(&rejected),
+        Some(&no_quorum),
+        Some(&stale),
+        Some(&from_the_future),
+    ] {
         assert_eq!(
             guard
                 .start("events", RolloutPlan::default(), 300.0, d)
@@ -410,9 +441,23 @@ fn redeploy_after_a_liberation_rollback_needs_the_community() {
             "{d:?}"
         );
     }
-    let ok = Decision::new("redeploy:events", "redeploy", ProposalStatus::Passed);
+    // From a dynamic language: a record made by hand is refused before anything else.
+    let forged = DecisionArg::from_value(&serde_json::json!({
+        "subject": "redeploy:events", "action": "redeploy", "status": "passed"}))
+    .unwrap();
+    let e = guard
+        .start_with("events", RolloutPlan::default(), 300.0, Some(&forged))
+        .unwrap_err();
+    assert_eq!((e.family(), e.kind()), ("rollout", "unverified_decision"));
+    assert!(guard.blocked_by("events").is_some());
+    // The proposal given whole is tallied at the start.
+    let backed = DecisionArg::from_value(&serde_json::json!({
+        "subject": "redeploy:events", "action": "redeploy", "electorate": ["ana", "ben"],
+        "quorum": "0.5", "pass_threshold": "0.5", "opens_at": 100, "closes_at": 200,
+        "votes": [{"t": 150, "member": "ana", "choice": "yes"}]}))
+    .unwrap();
     assert!(guard
-        .start("events", RolloutPlan::default(), 300.0, Some(&ok))
+        .start_with("events", RolloutPlan::default(), 300.0, Some(&backed))
         .is_ok());
     assert!(guard.blocked_by("events").is_none());
 }
@@ -706,4 +751,52 @@ fn a_ledger_in_memory_records_as_the_plain_ledger_does() {
         amount: "1.00".into(),
     };
     assert!(kept.append_once(&again).unwrap());
+}
+
+#[test]
+fn a_vote_gated_flag_change_takes_only_a_decision_the_core_tallied() {
+    use liberation_gates::flags::{ChangeOptions, FlagDef, FlagKind, FlagSet};
+    let key = "creator_sovereignty_enforcement";
+    let mut flags = FlagSet::new(vec![FlagDef::new(key, FlagKind::Protected)]).unwrap();
+    let options = |decision: serde_json::Value, t: f64| ChangeOptions {
+        decision: Some(serde_json::from_value(decision).unwrap()),
+        actor: Some("ops".into()),
+        t: Some(t),
+    };
+    // A record made by hand, even one that says "passed", is refused and changes nothing.
+    let forged = serde_json::json!({"subject": format!("flag:{key}"), "action": "disable", "status": "passed"});
+    let e = flags
+        .apply_with(key, "disable", None, &options(forged, 20.0))
+        .unwrap_err();
+    assert_eq!((e.family(), e.kind()), ("flags", "unverified_decision"));
+    assert!(flags.is_enabled(key).unwrap());
+    assert!(flags.log().is_empty());
+    // The proposal given whole is tallied at the change's time: still open at t = 5.
+    let terms = serde_json::json!({
+        "subject": format!("flag:{key}"), "action": "disable", "electorate": ["ana", "ben", "chi"],
+        "quorum": "0.5", "pass_threshold": "0.5", "opens_at": 0, "closes_at": 10,
+        "votes": [{"t": 1, "member": "ana", "choice": "yes"}, {"t": 2, "member": "ben", "choice": "yes"}]});
+    let e = flags
+        .apply_with(key, "disable", None, &options(terms.clone(), 5.0))
+        .unwrap_err();
+    assert_eq!(e.kind(), "decision_not_passed");
+    flags
+        .apply_with(key, "disable", None, &options(terms, 20.0))
+        .unwrap();
+    assert!(!flags.is_enabled(key).unwrap());
+    let logged = flags.log()[0].decision.clone().unwrap();
+    assert_eq!(
+        (logged.tally.unwrap().yes, logged.closed_at),
+        (2, Some(10.0))
+    );
+    // A decision the core made at a later time cannot authorise an earlier change.
+    let mut p = Proposal::new(vec!["ana".into()], "0.5", "0.5", 30.0, 40.0).unwrap();
+    p.cast(31.0, "ana", "yes").unwrap();
+    let later = p.decision(format!("flag:{key}"), "enable", 50.0);
+    let mut community = FlagSet::new(vec![FlagDef::new(key, FlagKind::Community)]).unwrap();
+    let e = community
+        .enable(key, Some(&later), "ops", 35.0)
+        .unwrap_err();
+    assert_eq!(e.kind(), "decision_not_passed");
+    community.enable(key, Some(&later), "ops", 45.0).unwrap();
 }

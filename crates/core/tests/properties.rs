@@ -3,7 +3,7 @@
 //! 1,000 cases per property by default; set `LG_PROPTEST_CASES` (e.g. 1000000) for a long run.
 
 use liberation_gates::flags::{FlagDef, FlagKind, FlagOp, FlagSet};
-use liberation_gates::governance::{Decision, Proposal, ProposalStatus};
+use liberation_gates::governance::{Proposal, VerifiedDecision};
 use liberation_gates::split::{split, Refundable, SplitInput};
 use liberation_gates::threshold::{AlertState, Op, Threshold, ThresholdRule};
 use proptest::prelude::*;
@@ -291,6 +291,20 @@ proptest! {
     }
 }
 
+/// A decision the core tallies at `now` from a one-member proposal: 0 passed (a yes), 1
+/// rejected (a no), 2 no quorum (no vote, quorum 1), 3 still open.
+fn decided(subject: &str, action: &str, status: u8, now: f64) -> VerifiedDecision {
+    let quorum = if status == 2 { "1" } else { "0" };
+    let closes = if status == 3 { now + 1.0 } else { now };
+    let mut p = Proposal::new(vec!["m".into()], quorum, "0.5", now - 2.0, closes).unwrap();
+    match status {
+        0 | 3 => p.cast(now - 1.0, "m", "yes").map(|_| ()).unwrap(),
+        1 => p.cast(now - 1.0, "m", "no").map(|_| ()).unwrap(),
+        _ => {}
+    }
+    p.decision(subject, action, now)
+}
+
 fn decision_strategy() -> impl Strategy<Value = Option<(u8, u8, u8)>> {
     prop::option::of((0u8..3, 0u8..4, 0u8..4))
 }
@@ -305,10 +319,9 @@ proptest! {
         let mut set = FlagSet::new(vec![FlagDef::new("sovereignty", FlagKind::Protected), FlagDef::new("other", FlagKind::Protected)]).unwrap();
         let subjects = ["flag:sovereignty", "flag:other", "sovereignty"];
         let actions = ["enable", "disable", "set_intensity", "delete"];
-        let statuses = [ProposalStatus::Passed, ProposalStatus::Rejected, ProposalStatus::NoQuorum, ProposalStatus::Open];
         for (i, (op, value, d)) in ops.into_iter().enumerate() {
             let op = [FlagOp::Enable, FlagOp::Disable, FlagOp::SetIntensity][op as usize];
-            let decision = d.map(|(s, a, st)| Decision::new(subjects[s as usize], actions[a as usize], statuses[st as usize]));
+            let decision = d.map(|(s, a, st)| decided(subjects[s as usize], actions[a as usize], st, i as f64));
             let before = set.state("sovereignty").unwrap();
             let r = set.apply("sovereignty", op, Some(value as f64 / 10.0), decision.as_ref(), "prop", i as f64);
             let after = set.state("sovereignty").unwrap();
@@ -320,7 +333,7 @@ proptest! {
                 prop_assert_eq!(d.action.as_str(), op.as_str());
                 prop_assert!(d.passed());
                 let last = set.log().last().unwrap();
-                prop_assert_eq!(last.decision.as_ref(), Some(d));
+                prop_assert_eq!(last.decision.as_ref(), Some(d.record()));
             }
             if r.is_err() {
                 prop_assert_eq!(before, after);

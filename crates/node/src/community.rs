@@ -62,10 +62,17 @@ impl Proposal {
     pub fn status(&self, now: f64) -> String {
         self.inner.status(now).as_str().to_string()
     }
-    /// The decision the proposal makes about `subject` at `now`, with its tally.
+    /// The decision the proposal makes about `subject` at `now`, with its tally (a record to
+    /// read; to authorise a change, hand over `terms(subject, action)`).
     #[napi(ts_return_type = "import('./types').CommunityDecision")]
     pub fn decision(&self, subject: String, action: String, now: f64) -> Result<Value> {
-        to_value(&self.inner.decision(subject, action, now))
+        to_value(&*self.inner.decision(subject, action, now))
+    }
+    /// The proposal given whole with its votes, as a decision about `subject` and `action`:
+    /// what flag changes and the redeploy guard take, tallied by the core when used.
+    #[napi(ts_return_type = "import('./types').ProposalTerms")]
+    pub fn terms(&self, subject: String, action: String) -> Result<Value> {
+        to_value(&self.inner.terms(subject, action))
     }
     /// Reads a proposal at `now` from votes in the order cast (votes after `now` are neither
     /// counted nor refused): `{status, yes, no, abstain, refused: [{index, error}]}`.

@@ -188,19 +188,19 @@ impl RedeployGuard {
         service: String,
         plan: Option<&RolloutPlan>,
         started_at: Option<f64>,
-        #[napi(ts_arg_type = "{ subject: string; action: string; status: string } | null")]
-        decision: Option<Object<'_>>,
+        #[napi(ts_arg_type = "import('./types').ProposalTerms | null")] decision: Option<
+            Object<'_>,
+        >,
     ) -> Result<Rollout> {
         let plan = plan.map(|p| p.inner.clone()).unwrap_or_default();
-        let decision = match decision {
-            None => None,
-            Some(d) => {
-                let d: core::governance::DecisionInput = from_object(&d, "decision")?;
-                Some(d.decision().map_err(err)?)
-            }
-        };
+        let decision = decision
+            .map(|d| from_object::<Value>(&d, "decision"))
+            .transpose()?
+            .map(|d| core::governance::DecisionArg::from_value(&d))
+            .transpose()
+            .map_err(err)?;
         self.inner
-            .start(&service, plan, started_at.unwrap_or(0.0), decision.as_ref())
+            .start_with(&service, plan, started_at.unwrap_or(0.0), decision.as_ref())
             .map(|inner| Rollout { inner })
             .map_err(err)
     }

@@ -62,8 +62,19 @@ test('governance decisions unlock protected flags; bucketing matches Unleash', (
   const flags = lg.FlagSet.builtin();
   const key = 'creator_sovereignty_enforcement';
   assert.throws(() => flags.disable(key), (e) => e.code === 'vote_required');
-  assert.deepEqual(flags.disable(key, { decision: p.decision(`flag:${key}`, 'disable', 100), actor: 'council', t: 100 }), { kind: 'protected', enabled: false, intensity: 1 });
+  // A record that says "passed", even the one the proposal itself reports, is not proof of a vote.
+  const record = p.decision(`flag:${key}`, 'disable', 100);
+  assert.equal(record.status, 'passed');
+  assert.throws(() => flags.disable(key, { decision: record, t: 100 }), (e) => e instanceof lg.FlagError && e.code === 'unverified_decision');
+  assert.equal(flags.isEnabled(key), true);
+  assert.deepEqual(flags.log, []);
+  // The proposal given whole is tallied at the change's time: still open at t = 50.
+  const terms = p.terms(`flag:${key}`, 'disable');
+  assert.deepEqual(terms.votes, [{ t: 1, member: 'ana', choice: 'yes' }, { t: 2, member: 'ben', choice: 'yes' }]);
+  assert.throws(() => flags.disable(key, { decision: terms, t: 50 }), (e) => e.code === 'decision_not_passed');
+  assert.deepEqual(flags.disable(key, { decision: terms, actor: 'council', t: 100 }), { kind: 'protected', enabled: false, intensity: 1 });
   assert.equal(flags.log.at(-1).actor, 'council');
+  assert.deepEqual(flags.log.at(-1).decision.tally, { yes: 2, no: 0, abstain: 0 });
   assert.equal(lg.bucket('123', 'gr1'), 73);
   assert.equal(lg.bucket('999', 'groupX'), 25);
 });

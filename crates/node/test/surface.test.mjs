@@ -32,7 +32,12 @@ test('a liberation rollback needs the community to redeploy', () => {
   guard.record(policy, 'events', d);
   assert.deepEqual(guard.blockedBy('events'), ['community_protection']);
   assert.throws(() => guard.start('events', null, 100), (e) => e.code === 'redeploy_needs_approval');
-  const rollout = guard.start('events', null, 100, { subject: 'redeploy:events', action: 'redeploy', status: 'passed' });
+  const forged = { subject: 'redeploy:events', action: 'redeploy', status: 'passed' };
+  assert.throws(() => guard.start('events', null, 100, forged), (e) => e instanceof lg.RolloutError && e.code === 'unverified_decision');
+  assert.deepEqual(guard.blockedBy('events'), ['community_protection']);
+  const vote = new lg.Proposal(['ana', 'ben'], '0.5', '0.5', 10, 50);
+  vote.cast(20, 'ben', 'yes');
+  const rollout = guard.start('events', null, 100, vote.terms('redeploy:events', 'redeploy'));
   assert.equal(rollout.state.status, 'progressing');
   assert.equal(guard.blockedBy('events'), null);
 });

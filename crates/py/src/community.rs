@@ -8,11 +8,23 @@ use std::collections::HashMap;
 // ---------------------------------------------------------------------------------------
 // Governance, flags, bucketing.
 
-/// A community decision: `subject`, `action`, `status`.
+/// A community decision: `subject`, `action`, `status`. Only one made by
+/// `Proposal.decision` (the core tallied its votes) authorises anything; one built by hand is
+/// refused where it is used, with `unverified_decision`.
 #[pyclass(frozen, module = "liberation_gates._native")]
 #[derive(Clone)]
 pub(crate) struct Decision {
-    pub(crate) inner: core::governance::Decision,
+    record: core::governance::Decision,
+    pub(crate) arg: core::governance::DecisionArg,
+}
+
+impl From<core::governance::VerifiedDecision> for Decision {
+    fn from(d: core::governance::VerifiedDecision) -> Self {
+        Decision {
+            record: d.record().clone(),
+            arg: core::governance::DecisionArg::Verified(d),
+        }
+    }
 }
 
 #[pymethods]
@@ -20,32 +32,56 @@ impl Decision {
     #[new]
     fn new(subject: String, action: String, status: &str) -> PyResult<Self> {
         let status: ProposalStatus = status.parse().map_err(err)?;
+        let record = core::governance::Decision::new(subject, action, status);
         Ok(Decision {
-            inner: core::governance::Decision::new(subject, action, status),
+            arg: core::governance::DecisionArg::Claimed(record.clone()),
+            record,
         })
     }
     #[getter]
     fn subject(&self) -> &str {
-        &self.inner.subject
+        &self.record.subject
     }
     #[getter]
     fn action(&self) -> &str {
-        &self.inner.action
+        &self.record.action
     }
     #[getter]
     fn status(&self) -> &'static str {
-        self.inner.status.as_str()
+        self.record.status.as_str()
     }
     #[getter]
     fn passed(&self) -> bool {
-        self.inner.passed()
+        self.record.passed()
+    }
+    /// Whether the core made it by tallying a proposal.
+    #[getter]
+    fn verified(&self) -> bool {
+        self.arg.is_verified()
+    }
+    /// `{"yes", "no", "abstain"}` behind it, or None for one built by hand.
+    #[getter]
+    fn tally(&self) -> Option<HashMap<&'static str, u64>> {
+        self.record
+            .tally
+            .map(|t| HashMap::from([("yes", t.yes), ("no", t.no), ("abstain", t.abstain)]))
+    }
+    /// When voting closed, or None.
+    #[getter]
+    fn closed_at(&self) -> Option<f64> {
+        self.record.closed_at
     }
     fn __repr__(&self) -> String {
         format!(
-            "Decision(subject={:?}, action={:?}, status={:?})",
-            self.inner.subject,
-            self.inner.action,
-            self.inner.status.as_str()
+            "Decision(subject={:?}, action={:?}, status={:?}, verified={})",
+            self.record.subject,
+            self.record.action,
+            self.record.status.as_str(),
+            if self.arg.is_verified() {
+                "True"
+            } else {
+                "False"
+            }
         )
     }
 }
@@ -94,9 +130,7 @@ impl Proposal {
     }
     /// The decision record at `now`.
     fn decision(&self, subject: String, action: String, now: f64) -> Decision {
-        Decision {
-            inner: self.inner.decision(subject, action, now),
-        }
+        self.inner.decision(subject, action, now).into()
     }
     /// Reads a proposal at `now` from votes `[(t, member, choice)]` in the order cast: votes
     /// after `now` are neither counted nor refused. Returns
@@ -166,14 +200,7 @@ impl FlagSet {
         t: f64,
     ) -> PyResult<(bool, f64)> {
         self.inner
-            .apply_named(
-                key,
-                op,
-                value,
-                decision.as_ref().map(|d| &d.inner),
-                actor,
-                t,
-            )
+            .apply_arg(key, op, value, decision.as_ref().map(|d| &d.arg), actor, t)
             .map(|s| (s.enabled, s.intensity))
             .map_err(err)
     }

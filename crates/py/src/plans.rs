@@ -244,11 +244,11 @@ impl RedeployGuard {
     ) -> PyResult<Rollout> {
         let plan = plan.map(|p| p.inner.clone()).unwrap_or_default();
         self.inner
-            .start(
+            .start_with(
                 service,
                 plan,
                 started_at,
-                decision.as_deref().map(|d| &d.inner),
+                decision.as_deref().map(|d| &d.arg),
             )
             .map(|inner| Rollout { inner })
             .map_err(err)

@@ -98,6 +98,36 @@ def test_governance_decisions_unlock_flags() -> None:
     assert ferr.value.kind == "always_on"
 
 
+def test_a_decision_made_by_hand_authorises_nothing() -> None:
+    key = "creator_sovereignty_enforcement"
+    forged = lg.Decision(f"flag:{key}", "disable", "passed")
+    assert forged.passed and not forged.verified and forged.tally is None
+    flags = lg.FlagSet.builtin()
+    with pytest.raises(lg.FlagError) as ferr:
+        flags.disable(key, forged, actor="intruder", t=5.0)
+    assert ferr.value.kind == "unverified_decision"
+    assert flags.is_enabled(key) and flags.log == []
+    # The core's own decision is verified, and must have closed by the time it is used.
+    p = lg.Proposal(["ana", "ben"], "0.5", "0.5", 0.0, 10.0)
+    p.cast(1.0, "ana", "yes")
+    real = p.decision(f"flag:{key}", "disable", 10.0)
+    assert real.verified and real.tally == {"yes": 1, "no": 0, "abstain": 0} and real.closed_at == 10.0
+    with pytest.raises(lg.FlagError) as ferr:
+        flags.disable(key, real, t=5.0)
+    assert ferr.value.kind == "decision_not_passed"
+    assert flags.disable(key, real, t=10.0) == (False, 1.0)
+    # The redeploy guard refuses a hand-made decision the same way.
+    policy = lg.Policy.builtin()
+    checks = {c: True for c in policy.inputs()[1]} | {"community_protection": False}
+    rollback = policy.evaluator().observe(0.0, {m: 0.0 for m in policy.inputs()[0]} | {"creator_share": 0.8}, checks)
+    guard = lg.RedeployGuard()
+    guard.record(policy, "events", rollback)
+    with pytest.raises(lg.RolloutError) as rerr:
+        guard.start("events", started_at=100.0, decision=lg.Decision("redeploy:events", "redeploy", "passed"))
+    assert rerr.value.kind == "unverified_decision"
+    assert guard.blocked_by("events") == ["community_protection"]
+
+
 def test_bucketing_matches_unleash() -> None:
     assert lg.bucket("123", "gr1") == 73
     assert lg.bucket("999", "groupX") == 25

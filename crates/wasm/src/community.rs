@@ -59,7 +59,18 @@ impl Proposal {
         now: f64,
     ) -> Result<JsValue> {
         let (subject, action) = (text_arg(&subject, "subject")?, text_arg(&action, "action")?);
-        to_js(&self.inner.decision(subject, action, now))
+        to_js(&*self.inner.decision(subject, action, now))
+    }
+    /// The proposal given whole with its votes, as a decision about `subject` and `action`:
+    /// what flag changes and the redeploy guard take, tallied by the core when used.
+    #[wasm_bindgen(unchecked_return_type = "ProposalTerms")]
+    pub fn terms(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] subject: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] action: JsValue,
+    ) -> Result<JsValue> {
+        let (subject, action) = (text_arg(&subject, "subject")?, text_arg(&action, "action")?);
+        to_js(&self.inner.terms(subject, action))
     }
     /// Reads a proposal at `now` from votes `[{t, member, choice}]` in the order cast.
     #[wasm_bindgen(unchecked_return_type = "ProposalReading")]

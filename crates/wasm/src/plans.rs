@@ -172,30 +172,29 @@ impl RedeployGuard {
             .map(<[String]>::to_vec))
     }
     /// Starts a rollout of `service`; a blocked service needs a passed `redeploy:<service>`
-    /// decision `{subject, action, status}` (`redeploy_needs_approval` otherwise).
+    /// decision, the proposal given whole (`proposal.terms(...)`; `redeploy_needs_approval`
+    /// otherwise, `unverified_decision` for a record made by hand).
     pub fn start(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] service: JsValue,
         plan: Option<RolloutPlan>,
         started_at: Option<f64>,
-        #[wasm_bindgen(
-            unchecked_param_type = "{ subject: string; action: string; status: string } | null | undefined"
-        )]
+        #[wasm_bindgen(unchecked_param_type = "ProposalTerms | null | undefined")]
         decision: JsValue,
     ) -> Result<Rollout> {
         let decision = match opt(&decision) {
             true => Some(
-                from_js_strict::<core::governance::DecisionInput>(decision)
-                    .map_err(|e| type_error(&format!("decision: {e}")))?
-                    .decision()
-                    .map_err(err)?,
+                core::governance::DecisionArg::from_value(
+                    &from_js_strict(decision).map_err(|e| type_error(&format!("decision: {e}")))?,
+                )
+                .map_err(err)?,
             ),
             false => None,
         };
         let plan = plan.map(|p| p.inner).unwrap_or_default();
         let service = text_arg(&service, "service")?;
         self.inner
-            .start(&service, plan, started_at.unwrap_or(0.0), decision.as_ref())
+            .start_with(&service, plan, started_at.unwrap_or(0.0), decision.as_ref())
             .map(|inner| Rollout { inner })
             .map_err(err)
     }

@@ -24,7 +24,11 @@ test('blue-green and the redeploy guard', () => {
   const guard = new lg.RedeployGuard();
   guard.record(policy, 'events', d);
   assert.throws(() => guard.start('events', undefined, 100, undefined), (e) => e.code === 'redeploy_needs_approval');
-  const r = guard.start('events', undefined, 100, { subject: 'redeploy:events', action: 'redeploy', status: 'passed' });
+  const forged = { subject: 'redeploy:events', action: 'redeploy', status: 'passed' };
+  assert.throws(() => guard.start('events', undefined, 100, forged), (e) => e.family === 'rollout' && e.code === 'unverified_decision');
+  const vote = new lg.Proposal(['ana', 'ben'], '0.5', '0.5', 10, 50);
+  vote.cast(20, 'ben', 'yes');
+  const r = guard.start('events', undefined, 100, vote.terms('redeploy:events', 'redeploy'));
   assert.equal(r.state.status, 'progressing');
 });
 
@@ -89,8 +93,14 @@ test('a proposal voted in the browser makes a decision the flags accept', () => 
   assert.throws(() => p.cast(2, 'mallory', 'yes'), (e) => e.code === 'not_a_member');
   assert.deepEqual(p.tally(100), { yes: 1, no: 0, abstain: 0 });
   assert.equal(p.status(100), 'passed');
-  const d = p.decision('flag:democratic_governance', 'disable', 100);
+  const d = p.decision('flag:democratic_governance', 'enable', 100);
   assert.equal(d.status, 'passed');
+  const flags = lg.FlagSet.builtin();
+  assert.throws(() => flags.apply('democratic_governance', 'enable', undefined, { decision: d, t: 100 }), (e) => e.family === 'flags' && e.code === 'unverified_decision');
+  const terms = p.terms('flag:democratic_governance', 'enable');
+  assert.throws(() => flags.apply('democratic_governance', 'enable', undefined, { decision: terms, t: 50 }), (e) => e.code === 'decision_not_passed');
+  assert.equal(flags.apply('democratic_governance', 'enable', undefined, { decision: terms, t: 100 }).enabled, true);
+  assert.equal(flags.log.at(-1).decision.closedAt, 100);
 });
 
 test('a fallback cache refuses capacity 0 instead of correcting it', () => {

@@ -110,6 +110,24 @@ def run_governance(i: Dict[str, Json]) -> Json:
     return {"status": status, **tally, "refused": [{"index": n, "error": k} for n, k in refused]}
 
 
+# The vote that gives each status when tallied at t = 0: (quorum, closes_at, choice or None).
+_VOTES_FOR = {"passed": ("0", 0.0, "yes"), "rejected": ("0", 0.0, "no"), "no_quorum": ("1", 0.0, None), "open": ("0", 1.0, "yes")}
+
+
+def _backed_by_votes(d: Dict[str, Json]) -> "lg.Decision":
+    """A vector's decision {subject, action, status} as the flag rule needs it: made by the
+    core from a real one-member proposal whose votes give that status at t = 0. Any other
+    status is handed over as a record made by hand (refused as the rule says)."""
+    subject, action, status = str(d.get("subject", "")), str(d.get("action", "")), d.get("status", "")
+    if not isinstance(status, str) or status not in _VOTES_FOR:
+        return lg.Decision(subject, action, str(status))
+    quorum, closes_at, choice = _VOTES_FOR[status]
+    p = lg.Proposal(["m"], quorum, "0.5", -2.0, closes_at)
+    if choice is not None:
+        p.cast(-1.0, "m", choice)
+    return p.decision(subject, action, 0.0)
+
+
 def run_flags(i: Dict[str, Json]) -> Json:
     try:
         flags = lg.FlagSet(i.get("flags", []))
@@ -118,17 +136,12 @@ def run_flags(i: Dict[str, Json]) -> Json:
     steps: List[Json] = []
     for op in i.get("ops", []):
         d = op.get("decision")
-        decision = None
-        if isinstance(d, dict):
-            try:
-                decision = lg.Decision(d.get("subject", ""), d.get("action", ""), d.get("status", ""))
-            except lg.GovernanceError:
-                decision = None
         value = op.get("value")
         try:
+            decision = _backed_by_votes(d) if isinstance(d, dict) else None
             enabled, intensity = flags.apply(op.get("key", ""), op.get("op", ""), float(value) if value is not None else None, decision)
             steps.append({"ok": True, "enabled": enabled, "intensity": intensity})
-        except lg.FlagError as e:
+        except (lg.FlagError, lg.GovernanceError) as e:
             steps.append({"ok": False, "error": e.kind})
     return {"steps": steps}
 
