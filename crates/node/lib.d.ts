@@ -18,7 +18,7 @@ export type {
 } from './native';
 export type { SplitResult, PayoutObject, RefundResult, AuditResult, BreakerConfig, VoteArg } from './types';
 export type {
-  DeploymentEvent, DeploymentStep, DeploymentState, DeploymentRollback, Notice, NoticeKind, DecisionRef, BackedDecision, ProposalTerms,
+  DeploymentEvent, DeploymentStep, DeploymentState, DeploymentRollback, Notice, NoticeKind, DecisionRef, BackedDecision, ProposalTerms, RecordedProposal, LiberationStatus,
 } from './types';
 export type { ProposalReading as Reading, CommunityDecision as DecisionObject, FlagOptions } from './types';
 export type {

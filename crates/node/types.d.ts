@@ -217,8 +217,9 @@ export interface ProposalTerms {
 }
 /** The same shape under the name the deployment's types first used. */
 export type BackedDecision = ProposalTerms;
-/** A decision an event carries: a recorded proposal's id, or a proposal with its votes. */
-export type DecisionRef = string | ProposalTerms;
+/** A decision an event carries: a recorded proposal's id (optionally pinned by its votes'
+ * checksum), or a proposal with its votes. */
+export type DecisionRef = string | { proposal: string; checksum: string } | ProposalTerms;
 /** One event: a line of an events file. */
 export type DeploymentEvent =
   | { t: number; metrics?: Record<string, number | null>; checks?: Record<string, boolean | null> }
@@ -263,6 +264,31 @@ export interface DeploymentState {
   rollback: DeploymentRollback | null;
   redeployNeeds: string[];
   t: number | null;
+  /** The proposals recorded by `proposal` events, read at `t`. */
+  proposals: RecordedProposal[];
+  /** Each liberation rule of the policy, as the last observation left it. */
+  liberation: LiberationStatus[];
+}
+/** A liberation rule of the policy at a deployment's last observation. */
+export interface LiberationStatus {
+  rule: string;
+  description: string | null;
+  status: 'holding' | 'failing' | 'unknown';
+  action: Action;
+  metric: string | null;
+  value: number | null;
+  checks: Record<string, boolean | null>;
+}
+/** A proposal recorded in a deployment; `checksum` pins its votes (`{ proposal, checksum }`). */
+export interface RecordedProposal {
+  id: string;
+  subject: string;
+  action: string;
+  status: 'open' | 'passed' | 'rejected' | 'no_quorum';
+  tally: { yes: number; no: number; abstain: number };
+  participation: number;
+  closesAt: number;
+  checksum: string;
 }
 /** What one event did. */
 export interface DeploymentStep {

@@ -102,6 +102,30 @@ function showDeployment(dump) {
   $('weight-fill').style.width = `${s.weight}%`;
   $('weight-gauge').setAttribute('aria-valuenow', String(s.weight));
   $('weight-gauge').setAttribute('aria-valuetext', `${s.weight}% of people see the new version`);
+  // Liberation values: each rule's status as the core judged it, and what was last reported.
+  const STATUS = { holding: 'holding', failing: 'failing', unknown: 'unknown: not reported' };
+  $('liberation').querySelector('tbody').replaceChildren(
+    ...s.liberation.map((l) => {
+      const tr = document.createElement('tr');
+      tr.className = `liberation-${l.status}`;
+      const reported = [
+        ...(l.metric ? [`${l.metric} = ${l.value ?? 'not reported'}`] : []),
+        ...Object.entries(l.checks).map(([c, v]) => `${c}: ${v === null ? 'not reported' : v ? 'passed' : 'failed'}`),
+      ];
+      const status = l.status === 'failing' ? `failing (${l.action.replace('_', ' ')})` : STATUS[l.status];
+      tr.append(cell('th', l.rule.replaceAll('_', ' '), { scope: 'row' }), cell('td', status), cell('td', reported.join('; ')), cell('td', l.description ?? ''));
+      return tr;
+    }),
+  );
+  $('proposals').querySelector('tbody').replaceChildren(
+    ...s.proposals.map((p) => {
+      const tr = document.createElement('tr');
+      const took = `${Math.round(p.participation * 100)}%`;
+      tr.append(cell('th', p.id, { scope: 'row' }), cell('td', `${p.subject} ${p.action}`), cell('td', p.status.replace('_', ' ')),
+        cell('td', `${p.tally.yes} / ${p.tally.no} / ${p.tally.abstain}`, { class: 'num' }), cell('td', took, { class: 'num' }));
+      return tr;
+    }),
+  );
   $('notices').querySelector('tbody').replaceChildren(
     ...d.undelivered().map((n) => {
       const tr = document.createElement('tr');

@@ -112,6 +112,15 @@ fn print_step(step: &Step, event: &deployment::Event, previous: &DeploymentState
     if let Some(why) = &step.refused {
         println!("{:13}refused: {why}", "");
     }
+    // After a vote: the proposal's tally and the checksum a decision can pin it by.
+    if let deployment::Event::Vote { proposal, .. } = event {
+        if let Some(p) = s.proposals.iter().find(|p| &p.id == proposal) {
+            println!(
+                "{:13}{} now {} yes / {} no / {} abstain, checksum {}",
+                "", p.id, p.tally.yes, p.tally.no, p.tally.abstain, p.checksum
+            );
+        }
+    }
     for n in &step.notices {
         println!(
             "{:13}notice {} [{} {}]: {}",

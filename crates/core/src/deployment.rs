@@ -183,20 +183,44 @@ impl Setup {
 pub enum DecisionRef {
     /// The id of a proposal recorded in the deployment.
     Proposal(String),
+    /// `{"proposal": ID, "checksum": C}`: a recorded proposal and the checksum of its terms
+    /// and the votes the decision was made from ([`RecordedProposal::checksum`]); any other
+    /// vote, or a changed one, is `unverified_decision`.
+    Pinned {
+        /// The proposal's id.
+        proposal: String,
+        /// The checksum its state showed when the decision was named.
+        checksum: String,
+    },
     /// A proposal with its votes.
     Backed(ProposalTerms),
 }
 
 impl DecisionRef {
-    /// Reads a decision: a proposal id (a string) or a proposal with its votes (an object).
-    /// An object with a `status` is a decision made by hand: `unverified_decision`.
+    /// Reads a decision: a proposal id (a string), `{"proposal", "checksum"}`, or a proposal
+    /// with its votes (an object). An object with a `status` is a decision made by hand:
+    /// `unverified_decision`.
     pub fn from_value(v: &Value) -> Result<DecisionRef, Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Pin {
+            proposal: String,
+            checksum: String,
+        }
         match v {
             Value::String(id) => Ok(DecisionRef::Proposal(id.clone())),
             Value::Object(m) if m.contains_key("status") => Err(DeploymentError::UnverifiedDecision(
                 "a decision {subject, action, status} made by hand is not proof of a vote: give the id of a recorded proposal, or the proposal with its votes".into(),
             )
             .into()),
+            Value::Object(m) if m.contains_key("proposal") => {
+                let p: Pin = serde_json::from_value(v.clone())
+                    .map_err(|e| invalid(format!("decision: {e}")))?;
+                Ok(DecisionRef::Pinned {
+                    proposal: p.proposal,
+                    checksum: p.checksum,
+                })
+            }
             Value::Object(_) => serde_json::from_value(v.clone())
                 .map(DecisionRef::Backed)
                 .map_err(|e| invalid(format!("decision: {e}"))),
@@ -209,6 +233,9 @@ impl DecisionRef {
     fn to_value(&self) -> Value {
         match self {
             DecisionRef::Proposal(id) => Value::String(id.clone()),
+            DecisionRef::Pinned { proposal, checksum } => {
+                json!({"proposal": proposal, "checksum": checksum})
+            }
             DecisionRef::Backed(b) => serde_json::to_value(b).unwrap_or(Value::Null),
         }
     }
@@ -592,6 +619,77 @@ pub struct DeploymentState {
     pub redeploy_needs: Vec<String>,
     /// The last event's time.
     pub t: Option<f64>,
+    /// The proposals recorded in the deployment, by id, read at `t`.
+    pub proposals: Vec<RecordedProposal>,
+    /// Each liberation rule of the policy at the last observation: creators' share,
+    /// community protection, trauma-informed UX, governance participation, … (in the
+    /// policy's order).
+    pub liberation: Vec<LiberationStatus>,
+}
+
+string_enum! {
+    /// Where a liberation rule stands at the last observation.
+    pub enum LiberationHealth {
+        /// Observed, and the rule did not fire.
+        Holding = "holding",
+        /// The rule fired (its action is the policy's: rollback, gentle rollback, consult).
+        Failing = "failing",
+        /// Not observed yet, or an input the rule reads was missing.
+        Unknown = "unknown",
+    }
+}
+
+/// A liberation rule of the policy, as the last observation left it: what the strategy's
+/// liberation dashboard shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LiberationStatus {
+    /// The rule's id (`creator_sovereignty`, `community_protection`, …).
+    pub rule: String,
+    /// What it protects, for people.
+    pub description: Option<String>,
+    /// Holding, failing or unknown.
+    pub status: LiberationHealth,
+    /// What the policy asks for when it fires.
+    pub action: Action,
+    /// The metric it reads, for a threshold rule (`creator_share`).
+    pub metric: Option<String>,
+    /// That metric's last observed value.
+    pub value: Option<f64>,
+    /// The checks it reads, with their last observed values (`None`: never observed).
+    pub checks: BTreeMap<String, Option<bool>>,
+}
+
+/// A proposal recorded in a deployment, as its state shows it: what a decision naming it
+/// would be, and the checksum that pins the votes behind it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordedProposal {
+    /// Its id.
+    pub id: String,
+    /// What it is about.
+    pub subject: String,
+    /// What it does.
+    pub action: String,
+    /// Its status at the deployment's last event.
+    pub status: ProposalStatus,
+    /// The votes counted then.
+    pub tally: governance::Tally,
+    /// Votes cast ÷ electorate (governance participation).
+    pub participation: f64,
+    /// When voting closes.
+    pub closes_at: f64,
+    /// SHA-256 chained over the proposal's terms and each accepted vote (time, member,
+    /// choice) in order, as the store chains records: a decision `{"proposal", "checksum"}`
+    /// names exactly these votes.
+    pub checksum: String,
+}
+
+/// A proposal recorded by a `proposal` event, its accepted votes and their checksum.
+#[derive(Debug, Clone)]
+struct Recorded {
+    terms: ProposalTerms,
+    proposal: Proposal,
+    checksum: String,
+    votes: u64,
 }
 
 /// What one event did.
@@ -639,8 +737,10 @@ struct Machine {
     ramping: Option<Rollback>,
     rollback: Option<Rollback>,
     staging_passed: bool,
-    proposals: BTreeMap<String, (ProposalTerms, Proposal)>,
+    proposals: BTreeMap<String, Recorded>,
     last_t: Option<f64>,
+    /// The last observation and the policy's decision on it, for the liberation status.
+    last_observed: Option<(Observation, PolicyDecision)>,
     outbox: Vec<Notice>,
 }
 
@@ -660,6 +760,7 @@ impl Machine {
             staging_passed: false,
             proposals: BTreeMap::new(),
             last_t: None,
+            last_observed: None,
             outbox: Vec::new(),
         }
     }
@@ -715,7 +816,65 @@ impl Machine {
                 .filter(|_| self.status == DeploymentStatus::RolledBack),
             redeploy_needs: self.redeploy_needs(),
             t: self.last_t,
+            proposals: self
+                .proposals
+                .iter()
+                .map(|(id, r)| {
+                    let now = self.last_t.unwrap_or(f64::NEG_INFINITY);
+                    RecordedProposal {
+                        id: id.clone(),
+                        subject: r.terms.subject.clone(),
+                        action: r.terms.action.clone(),
+                        status: r.proposal.status(now),
+                        tally: r.proposal.tally(now),
+                        participation: r.proposal.participation(now),
+                        closes_at: r.terms.closes_at,
+                        checksum: r.checksum.clone(),
+                    }
+                })
+                .collect(),
+            liberation: self.liberation(),
         }
+    }
+
+    /// Each liberation rule of the policy at the last observation.
+    fn liberation(&self) -> Vec<LiberationStatus> {
+        use crate::policy::Condition;
+        let last = self.last_observed.as_ref();
+        let policy = &self.setup.policy;
+        policy
+            .rules()
+            .iter()
+            .filter(|r| r.liberation)
+            .map(|r| {
+                let (metric, checks): (Option<&str>, &[String]) = match &r.condition {
+                    Condition::Threshold { metric, .. } => (Some(metric), &[]),
+                    Condition::Checks(cs) => (None, cs),
+                    Condition::BurnRate { errors, .. } => (Some(errors), &[]),
+                };
+                let value = metric.and_then(|m| last.and_then(|(o, _)| o.metrics.get(m).copied()));
+                let checks: BTreeMap<String, Option<bool>> = checks
+                    .iter()
+                    .map(|c| (c.clone(), last.and_then(|(o, _)| o.checks.get(c).copied())))
+                    .collect();
+                let status = match last {
+                    Some((_, d)) if d.reasons.contains(&r.id) => LiberationHealth::Failing,
+                    Some(_) if metric.is_some() && value.is_none() => LiberationHealth::Unknown,
+                    Some(_) if checks.values().any(Option::is_none) => LiberationHealth::Unknown,
+                    Some(_) => LiberationHealth::Holding,
+                    None => LiberationHealth::Unknown,
+                };
+                LiberationStatus {
+                    rule: r.id.clone(),
+                    description: r.description.clone(),
+                    status,
+                    action: r.action,
+                    metric: metric.map(str::to_string),
+                    value,
+                    checks,
+                }
+            })
+            .collect()
     }
 
     fn redeploy_needs(&self) -> Vec<String> {
@@ -764,14 +923,30 @@ impl Machine {
         t: f64,
     ) -> Result<Decision, Error> {
         let (s, a, status, tally, closes_at) = match d {
-            DecisionRef::Proposal(id) => {
-                let (terms, p) = self.proposals.get(id).ok_or_else(|| {
+            DecisionRef::Proposal(id) | DecisionRef::Pinned { proposal: id, .. } => {
+                let r = self.proposals.get(id).ok_or_else(|| {
                     DeploymentError::UnverifiedDecision(format!(
                         "no proposal {id:?} was recorded in this deployment"
                     ))
                 })?;
-                let (s, a) = (terms.subject.clone(), terms.action.clone());
-                (s, a, p.status(t), p.tally(t), terms.closes_at)
+                if let DecisionRef::Pinned { checksum, .. } = d {
+                    if *checksum != r.checksum {
+                        return Err(DeploymentError::UnverifiedDecision(format!(
+                            "the decision names proposal {id:?} with checksum {checksum}, but its \
+                             recorded votes have checksum {}",
+                            r.checksum
+                        ))
+                        .into());
+                    }
+                }
+                let (s, a) = (r.terms.subject.clone(), r.terms.action.clone());
+                (
+                    s,
+                    a,
+                    r.proposal.status(t),
+                    r.proposal.tally(t),
+                    r.terms.closes_at,
+                )
             }
             DecisionRef::Backed(b) => {
                 let r = governance::read(b.proposal()?, &b.votes, t);
@@ -848,7 +1023,24 @@ impl Machine {
                 if self.proposals.contains_key(&id) {
                     return Err(invalid(format!("a proposal {id:?} was already recorded")));
                 }
-                self.proposals.insert(id, (p.clone(), p.proposal()?));
+                let proposal = p.proposal()?;
+                let terms = serde_json::to_string(p).unwrap_or_default();
+                let checksum = crate::store::checksum(
+                    crate::store::GENESIS,
+                    0,
+                    &format!("proposal/{id}"),
+                    &id,
+                    &terms,
+                );
+                self.proposals.insert(
+                    id,
+                    Recorded {
+                        terms: p.clone(),
+                        proposal,
+                        checksum,
+                        votes: 0,
+                    },
+                );
             }
             Event::Vote {
                 proposal,
@@ -856,11 +1048,21 @@ impl Machine {
                 choice,
                 ..
             } => {
-                let (_, p) = self.proposals.get_mut(proposal).ok_or_else(|| {
+                let r = self.proposals.get_mut(proposal).ok_or_else(|| {
                     invalid(format!("a vote on {proposal:?}, which was never proposed"))
                 })?;
-                if let Err(e) = p.cast(t, member, choice) {
-                    step.refused = Some(format!("{}: {}", e.kind(), e.message()));
+                match r.proposal.cast(t, member, choice) {
+                    Err(e) => step.refused = Some(format!("{}: {}", e.kind(), e.message())),
+                    Ok(choice) => {
+                        r.votes += 1;
+                        r.checksum = crate::store::checksum(
+                            &r.checksum,
+                            r.votes,
+                            &format!("proposal/{proposal}"),
+                            member,
+                            &json!({"t": t, "choice": choice.as_str()}).to_string(),
+                        );
+                    }
                 }
             }
             Event::Approve {
@@ -969,6 +1171,7 @@ impl Machine {
 
     fn observe(&mut self, o: &Observation, step: &mut Step) -> Result<(), Error> {
         let decision = self.evaluator.observe(o)?;
+        self.last_observed = Some((o.clone(), decision.clone()));
         for (name, ok) in &o.checks {
             if self.setup.health.checks().iter().any(|c| &c.name == name) {
                 let s = if *ok {

@@ -198,6 +198,51 @@ fn a_hand_made_or_wrong_decision_is_refused_and_changes_nothing() {
 }
 
 #[test]
+fn a_decision_pinned_by_id_and_checksum_names_exactly_the_votes_it_was_made_from() {
+    let mut d = Deployment::new(setup("canary"));
+    let events = clean_launch();
+    // Up to the proposal and two of its three votes.
+    for v in &events[..9] {
+        apply(&mut d, v.clone());
+    }
+    let seen = d.state().proposals[0].clone();
+    assert_eq!((seen.id.as_str(), seen.tally.yes), ("approve-0", 2));
+    assert!((seen.participation - 2.0 / 3.0).abs() < 1e-12);
+    assert_eq!(seen.status.as_str(), "open");
+    // The third vote changes the checksum: a decision pinned to what was seen before it is
+    // not proof of the votes now recorded.
+    apply(&mut d, events[9].clone());
+    let now = d.state().proposals[0].clone();
+    assert_ne!(now.checksum, seen.checksum);
+    assert_eq!(now.tally.yes, 3);
+    let before = d.state();
+    let stale = d.apply(&ev(json!({"t": 125, "approve": 0,
+        "decision": {"proposal": "approve-0", "checksum": seen.checksum}})));
+    assert_eq!(stale.unwrap_err().kind(), "unverified_decision");
+    assert_eq!(d.state(), before, "a refused decision changes nothing");
+    let pinned = apply(
+        &mut d,
+        json!({"t": 125, "approve": 0,
+        "decision": {"proposal": "approve-0", "checksum": now.checksum}}),
+    );
+    assert_eq!(pinned.community.unwrap().tally.unwrap().yes, 3);
+    assert_eq!(d.state().proposals[0].status.as_str(), "passed");
+    // The pinned form reads back from its JSON form.
+    let e = ev(json!({"t": 1, "approve": 0, "decision": {"proposal": "p", "checksum": "c"}}));
+    assert_eq!(Event::from_value(&e.to_value()).unwrap(), e);
+    // A checksum depends on the votes' order, time and choice, not only on the count.
+    let mut other = Deployment::new(setup("canary"));
+    for (i, v) in events[..10].iter().enumerate() {
+        let mut v = v.clone();
+        if i == 9 {
+            v["vote"]["choice"] = json!("abstain");
+        }
+        apply(&mut other, v);
+    }
+    assert_ne!(other.state().proposals[0].checksum, now.checksum);
+}
+
+#[test]
 fn a_liberation_rollback_needs_a_vote_and_a_staging_retest_to_redeploy() {
     let mut d = Deployment::new(setup("canary"));
     apply(&mut d, obs(0.0, json!({})));
@@ -611,4 +656,60 @@ mod durable {
         #[cfg(not(feature = "postgres"))]
         let _ = base;
     }
+}
+
+#[test]
+fn the_state_shows_each_liberation_rule_as_the_last_observation_left_it() {
+    let mut d = Deployment::new(setup("canary"));
+    let status = |d: &Deployment| -> Vec<(String, &'static str)> {
+        d.state()
+            .liberation
+            .iter()
+            .map(|l| (l.rule.clone(), l.status.as_str()))
+            .collect()
+    };
+    let rules = [
+        "creator_sovereignty",
+        "community_protection",
+        "trauma_informed_ux",
+        "participation_drop",
+    ];
+    assert_eq!(
+        status(&d),
+        rules.map(|r| (r.to_string(), "unknown")).to_vec(),
+        "nothing observed yet"
+    );
+    apply(&mut d, obs(0.0, json!({})));
+    assert_eq!(
+        status(&d),
+        rules.map(|r| (r.to_string(), "holding")).to_vec()
+    );
+    let share = &d.state().liberation[0];
+    assert_eq!(
+        (share.metric.as_deref(), share.value),
+        (Some("creator_share"), Some(0.78))
+    );
+    // Participation fell by 60%, and the trauma-informed UX check is missing: consult, unknown.
+    let mut o = obs(10.0, json!({"governance_participation_drop": 0.6}));
+    o["checks"]["trauma_informed_ux"] = Value::Null;
+    apply(&mut d, o);
+    let s = d.state();
+    let by_rule = |r: &str| s.liberation.iter().find(|l| l.rule == r).unwrap().clone();
+    assert_eq!(by_rule("participation_drop").status.as_str(), "failing");
+    assert_eq!(by_rule("participation_drop").value, Some(0.6));
+    assert_eq!(by_rule("trauma_informed_ux").status.as_str(), "unknown");
+    assert_eq!(
+        by_rule("trauma_informed_ux").checks["trauma_informed_ux"],
+        None
+    );
+    apply(&mut d, obs(20.0, json!({"community_protection": false})));
+    let s = d.state();
+    let protection = s
+        .liberation
+        .iter()
+        .find(|l| l.rule == "community_protection")
+        .unwrap();
+    assert_eq!(protection.status.as_str(), "failing");
+    assert_eq!(protection.checks["community_protection"], Some(false));
+    assert_eq!(s.rollback.unwrap().cause.as_str(), "liberation");
 }

@@ -99,3 +99,20 @@ test('a store dump is a read-only view, and a changed one is refused', () => {
   assert.equal(view.storeBackend, null);
   assert.throws(() => lg.Deployment.fromDump('events', dump.replace('0.78', '0.99')), (e) => e instanceof lg.StoreError && e.code === 'tampered');
 });
+
+test('a decision pinned by checksum names exactly the votes seen', () => {
+  const lines = read('clean-launch.jsonl').split('\n').filter((x) => x && !x.startsWith('#')).map((x) => JSON.parse(x));
+  const approval = lines.findIndex((x) => 'approve' in x);
+  const d = new lg.Deployment('events');
+  for (const line of lines.slice(0, approval - 1)) d.apply(line);
+  const seen = d.state.proposals[0];
+  d.apply(lines[approval - 1]); // the last vote
+  const now = d.state.proposals[0];
+  assert.equal(now.id, seen.id);
+  assert.notEqual(now.checksum, seen.checksum);
+  assert.ok('closesAt' in now && now.participation === 1);
+  const stale = { ...lines[approval], decision: { proposal: now.id, checksum: seen.checksum } };
+  assert.throws(() => d.apply(stale), (e) => e instanceof lg.DeploymentError && e.code === 'unverified_decision');
+  const step = d.apply({ ...stale, decision: { proposal: now.id, checksum: now.checksum } });
+  assert.equal(step.community.status, 'passed');
+});

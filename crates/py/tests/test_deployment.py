@@ -41,6 +41,25 @@ def test_a_forged_approval_is_refused_naming_its_line() -> None:
     assert info.value.kind == "unverified_decision" and info.value.line == 32
 
 
+def test_a_decision_pinned_by_checksum_names_exactly_the_votes_seen() -> None:
+    lines = [json.loads(x) for x in (STORIES / "clean-launch.jsonl").read_text().splitlines() if x and not x.startswith("#")]
+    approval = next(i for i, x in enumerate(lines) if "approve" in x)
+    d = lg.Deployment("events")
+    for line in lines[: approval - 1]:
+        d.apply(line)
+    seen = d.state["proposals"][0]
+    d.apply(lines[approval - 1])  # the last vote
+    now = d.state["proposals"][0]
+    assert now["id"] == seen["id"] and now["checksum"] != seen["checksum"]
+    assert sum(now["tally"].values()) == sum(seen["tally"].values()) + 1
+    pin = {**lines[approval], "decision": {"proposal": now["id"], "checksum": seen["checksum"]}}
+    with pytest.raises(lg.DeploymentError) as info:
+        d.apply(pin)
+    assert info.value.kind == "unverified_decision"
+    step = d.apply({**pin, "decision": {"proposal": now["id"], "checksum": now["checksum"]}})
+    assert step["community"]["status"] == "passed"
+
+
 def healthy(t: float, **change: Any) -> dict[str, Any]:
     """The first line of the clean story, at `t`, with some values changed."""
     line: dict[str, Any] = json.loads((STORIES / "clean-launch.jsonl").read_text().splitlines()[1])

@@ -107,6 +107,14 @@ try {
   const noticeRows = await dash.$$eval('#notices tbody tr', (trs) => trs.map((tr) => tr.children[3].textContent.trim()));
   check(JSON.stringify(noticeRows) === JSON.stringify(view.undelivered().map((n) => n.message)) && noticeRows.length === 9, `notice rows ${noticeRows.length}`);
   check(noticeRows.filter((m) => m.includes('rolled back gently')).length === 2, 'each gentle ramp step is a notice');
+  // Liberation values and governance participation, as the core judged them from the dump.
+  const libRows = await dash.$$eval('#liberation tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+  check(libRows.length === vs.liberation.length && libRows.length === 4, `one row per liberation rule: ${libRows.length}`);
+  const libStatus = Object.fromEntries(vs.liberation.map((l, i) => [l.rule, libRows[i]?.[1]]));
+  check(libStatus.trauma_informed_ux === 'failing (gentle rollback)' && libStatus.community_protection === 'holding' && libStatus.creator_sovereignty === 'holding' && libStatus.participation_drop === 'holding', `liberation statuses ${JSON.stringify(libStatus)}`);
+  check(libRows.some((r) => r[2] === 'trauma_informed_ux: failed') && libRows.some((r) => r[2] === 'creator_share = 0.78'), `what was last reported: ${JSON.stringify(libRows.map((r) => r[2]))}`);
+  const propRows = await dash.$$eval('#proposals tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+  check(JSON.stringify(propRows) === JSON.stringify(vs.proposals.map((p) => [p.id, `${p.subject} ${p.action}`, p.status.replace('_', ' '), `${p.tally.yes} / ${p.tally.no} / ${p.tally.abstain}`, `${Math.round(p.participation * 100)}%`])) && propRows.length === 1 && propRows[0][4] === '100%', `participation rows ${JSON.stringify(propRows)}`);
 
   // The calculator, by keyboard: focus the amount, type, submit with Enter.
   await dash.focus('#amount');
