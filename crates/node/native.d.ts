@@ -156,6 +156,11 @@ export declare class HealthModel {
  */
 export declare class Ledger {
   constructor(options?: LedgerOptions | undefined | null)
+  /**
+   * The ledger kept in a store dump (`liberation-gates store dump`), in memory, its
+   * checksum chain checked first (`store/tampered` otherwise).
+   */
+  static fromDump(text: string): Ledger
   /** Reads a JSON-lines ledger; errors name the line. */
   static fromJsonl(text: string): Ledger
   /** Computes and records a split. */

@@ -75,8 +75,9 @@ function cell(tag, text, attrs = {}) {
   return el;
 }
 
-function loadLedger(text) {
-  ledger = Ledger.fromJsonl(text);
+// A ledger from a JSON-lines file, or (fromDump) the one kept in the sample store dump.
+function loadLedger(text, fromDump = false) {
+  ledger = fromDump ? Ledger.fromDump(text) : Ledger.fromJsonl(text);
   const select = $('currency');
   select.replaceChildren(...ledger.currencies().map((c) => cell('option', c)));
   showSummary();
@@ -177,6 +178,8 @@ $('ledger-file').addEventListener('change', async (e) => {
     $('split-error').textContent = `${err.code ?? 'error'}: ${err.detail ?? err.message}`;
   }
 });
-loadLedger(await (await fetch('ledger.jsonl')).text());
-showDeployment(await (await fetch('deployment-dump.jsonl')).text());
+// One store dump (`liberation-gates store dump`) holds the ledger and the deployment.
+const dump = await (await fetch('store-dump.jsonl')).text();
+loadLedger(dump, true);
+showDeployment(dump);
 calculate();

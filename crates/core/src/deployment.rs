@@ -1673,27 +1673,7 @@ impl Deployment {
     /// dump holds (`store/duplicate_id` otherwise). Nothing is marked delivered: a dump does
     /// not carry the delivery cursor.
     pub fn from_dump(setup: Setup, text: &str) -> Result<Deployment, Error> {
-        let mut copy = crate::store::MemoryStore::new();
-        for (i, line) in text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            let r: crate::store::StoredRecord = serde_json::from_str(line).map_err(|e| {
-                StoreError::InvalidRecord(format!("line {}: not a stored record: {e}", i + 1))
-            })?;
-            let again = copy.append(&r.stream, &r.id, &r.body)?;
-            if (again.seq, &again.checksum) != (r.seq, &r.checksum) {
-                return Err(StoreError::Tampered(format!(
-                    "line {}: record {} ({} {:?}) does not chain: the dump was changed, cut or reordered",
-                    i + 1,
-                    r.seq,
-                    r.stream,
-                    r.id
-                ))
-                .into());
-            }
-        }
+        let copy = crate::store::MemoryStore::from_dump(text)?;
         let mut d = Deployment::open(setup, Box::new(copy))?;
         d.store = None;
         Ok(d)

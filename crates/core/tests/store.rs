@@ -227,6 +227,21 @@ fn a_durable_ledger_reports_what_its_lines_report(b: &dyn Backend) {
     .unwrap();
     assert_eq!(d.append_once(&changed).unwrap_err().kind(), "duplicate_id");
     assert_eq!(d.store().unwrap().verify().unwrap(), 4);
+    // A dump of the store (what `store dump` prints) gives the same ledger, written nowhere;
+    // a changed dump is refused.
+    let dump: String = d
+        .store()
+        .unwrap()
+        .records(None)
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap() + "\n")
+        .collect();
+    let view = DurableLedger::from_dump(&dump).unwrap();
+    assert_eq!(view.ledger().report(Period::Day), expected);
+    assert_eq!(view.backend(), None);
+    let e = DurableLedger::from_dump(&dump.replacen("12.00", "11.00", 1)).unwrap_err();
+    assert_eq!(e.kind(), "tampered");
     if url != "memory:" {
         drop(d);
         let again = DurableLedger::open(&url).unwrap();

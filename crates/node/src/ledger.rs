@@ -41,6 +41,14 @@ impl Ledger {
             Some(url) => core::store::DurableLedger::open(&url).map_err(err)?,
         }))
     }
+    /// The ledger kept in a store dump (`liberation-gates store dump`), in memory, its
+    /// checksum chain checked first (`store/tampered` otherwise).
+    #[napi(factory)]
+    pub fn from_dump(text: String) -> Result<Self> {
+        core::store::DurableLedger::from_dump(&text)
+            .map(Ledger::of)
+            .map_err(err)
+    }
     /// Reads a JSON-lines ledger; errors name the line.
     #[napi(factory)]
     pub fn from_jsonl(text: String) -> Result<Self> {

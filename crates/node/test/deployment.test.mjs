@@ -93,11 +93,17 @@ test('a custom blue-green plan, policy and health model', () => {
 });
 
 test('a store dump is a read-only view, and a changed one is refused', () => {
-  const dump = readFileSync(new URL('../../../examples/sovereignty-dashboard/deployment-dump.jsonl', import.meta.url), 'utf8');
+  const dump = readFileSync(new URL('../../../examples/sovereignty-dashboard/store-dump.jsonl', import.meta.url), 'utf8');
   const view = lg.Deployment.fromDump('events', dump);
   assert.deepEqual(view.state.rollback.reasons, ['trauma_informed_ux']);
   assert.equal(view.storeBackend, null);
   assert.throws(() => lg.Deployment.fromDump('events', dump.replace('0.78', '0.99')), (e) => e instanceof lg.StoreError && e.code === 'tampered');
+  // The same dump holds the ledger the dashboard shows: the one its JSON-lines file gives.
+  const ledger = lg.Ledger.fromDump(dump);
+  const source = lg.Ledger.fromJsonl(readFileSync(new URL('../../../examples/sovereignty-dashboard/ledger.jsonl', import.meta.url), 'utf8'));
+  assert.deepEqual(ledger.currencies, source.currencies);
+  assert.deepEqual(ledger.sovereigntySummary('GBP'), source.sovereigntySummary('GBP'));
+  assert.throws(() => lg.Ledger.fromDump(dump.replace('12.00', '11.00')), (e) => e instanceof lg.StoreError && e.code === 'tampered');
 });
 
 test('a decision pinned by checksum names exactly the votes seen', () => {

@@ -241,6 +241,14 @@ impl Ledger {
                 .map_err(err)?,
         }))
     }
+    /// The ledger kept in a store dump (`liberation-gates store dump`), in memory, its
+    /// checksum chain checked first (StoreError `tampered` otherwise).
+    #[staticmethod]
+    fn from_dump(py: Python<'_>, text: String) -> PyResult<Ledger> {
+        py.detach(|| core::store::DurableLedger::from_dump(&text))
+            .map(ledger_of)
+            .map_err(err)
+    }
     /// Reads a JSON-lines ledger (the GIL is released while parsing).
     #[staticmethod]
     fn from_jsonl(py: Python<'_>, text: String) -> PyResult<Ledger> {

@@ -146,11 +146,19 @@ def test_custom_plan_policy_and_health_model() -> None:
 
 
 def test_a_store_dump_is_a_read_only_view_and_a_changed_one_is_refused() -> None:
-    dump = (ROOT / "examples" / "sovereignty-dashboard" / "deployment-dump.jsonl").read_text()
+    dump = (ROOT / "examples" / "sovereignty-dashboard" / "store-dump.jsonl").read_text()
     view = lg.Deployment.from_dump("events", dump)
     assert view.state["rollback"]["reasons"] == ["trauma_informed_ux"]
     assert view.store_backend is None
     assert [n["kind"] for n in view.undelivered()].count("ramp_step") == 3
     with pytest.raises(lg.StoreError) as info:
         lg.Deployment.from_dump("events", dump.replace("0.78", "0.99", 1))
+    assert info.value.kind == "tampered"
+    # The same dump holds the ledger the dashboard shows: the one its JSON-lines file gives.
+    ledger = lg.Ledger.from_dump(dump)
+    source = lg.Ledger.from_jsonl((ROOT / "examples" / "sovereignty-dashboard" / "ledger.jsonl").read_text())
+    assert ledger.currencies == source.currencies and ledger.report() == source.report()
+    assert ledger.sovereignty_summary("GBP") == source.sovereignty_summary("GBP")
+    with pytest.raises(lg.StoreError) as info:
+        lg.Ledger.from_dump(dump.replace("12.00", "11.00", 1))
     assert info.value.kind == "tampered"

@@ -65,6 +65,9 @@ try {
   await dash.goto(`${base}/examples/sovereignty-dashboard/`);
   await dash.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   const ledger = wasm.Ledger.fromJsonl(await readFile(join(root, 'examples/sovereignty-dashboard/ledger.jsonl'), 'utf8'));
+  // The page reads the ledger from the store dump: the same ledger as the file it was loaded from.
+  const dumped = wasm.Ledger.fromDump(await readFile(join(root, 'examples/sovereignty-dashboard/store-dump.jsonl'), 'utf8'));
+  check(JSON.stringify(dumped.sovereigntySummary('GBP')) === JSON.stringify(ledger.sovereigntySummary('GBP')) && JSON.stringify(dumped.currencies()) === JSON.stringify(ledger.currencies()), 'the store dump holds the sample ledger');
   const text = async (sel) => (await dash.textContent(sel))?.trim();
   // The figures of each currency, as the page shows them, against the WASM package in Node.
   for (const currency of ledger.currencies()) {
@@ -96,7 +99,7 @@ try {
   check(Number(gbp.creatorSharePercent) > 75 && gbp.creators.length >= 4 && gbp.refunds === 1, 'the sample ledger tells a real story');
 
   // The deployment panel, against the same store dump replayed by the WASM package in Node.
-  const view = wasm.Deployment.fromDump('events', await readFile(join(root, 'examples/sovereignty-dashboard/deployment-dump.jsonl'), 'utf8'));
+  const view = wasm.Deployment.fromDump('events', await readFile(join(root, 'examples/sovereignty-dashboard/store-dump.jsonl'), 'utf8'));
   const vs = view.state;
   check(vs.status === 'rolled_back' && vs.rollback.cause === 'liberation' && vs.rollback.reasons.includes('trauma_informed_ux'), `the sample deployment is the trauma-informed UX story: ${JSON.stringify(vs.rollback)}`);
   const deployText = await text('#deploy-text');

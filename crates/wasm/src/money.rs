@@ -270,6 +270,18 @@ impl Ledger {
     fn currency_of(&self, split_id: &str) -> &'static str {
         self.inner.split_currency(split_id).map_or("", |c| c.code())
     }
+    /// The ledger kept in a store dump (`liberation-gates store dump`), its checksum chain
+    /// checked first (`store/tampered` for a changed, cut or reordered dump).
+    #[wasm_bindgen(js_name = fromDump)]
+    pub fn from_dump(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<Ledger> {
+        core::store::DurableLedger::from_dump(&text_arg(&text, "text")?)
+            .map(|d| Ledger {
+                inner: d.into_ledger(),
+            })
+            .map_err(err)
+    }
     /// Reads a JSON-lines ledger; errors name the line.
     #[wasm_bindgen(js_name = fromJsonl)]
     pub fn from_jsonl(

@@ -38,9 +38,11 @@ test('notices are read, marked delivered, and a hand-made decision is refused', 
 });
 
 test('a store dump is a read-only view, and a changed one is refused', () => {
-  const dump = readFileSync(new URL('../../../examples/sovereignty-dashboard/deployment-dump.jsonl', import.meta.url), 'utf8');
+  const dump = readFileSync(new URL('../../../examples/sovereignty-dashboard/store-dump.jsonl', import.meta.url), 'utf8');
   const view = lg.Deployment.fromDump('events', dump);
   assert.equal(view.state.weight, 0);
   assert.equal(view.undelivered().length, 9);
   assert.throws(() => lg.Deployment.fromDump('events', dump.replace('0.78', '0.99')), (e) => e.code === 'tampered' && e.family === 'store');
+  assert.equal(lg.Ledger.fromDump(dump).sovereigntySummary('GBP').gross, '414.49');
+  assert.throws(() => lg.Ledger.fromDump(dump.replace('12.00', '11.00')), (e) => e.code === 'tampered' && e.family === 'store');
 });

@@ -291,6 +291,33 @@ impl MemoryStore {
     pub fn new() -> Self {
         Self::default()
     }
+
+    /// A store holding a dump of a whole store (the JSON lines of `liberation-gates store
+    /// dump --store URL`), its checksum chain recomputed first: `invalid_record` for a line
+    /// that is not a stored record, `tampered` for a record changed, dropped or reordered.
+    pub fn from_dump(text: &str) -> Result<MemoryStore, StoreError> {
+        let mut copy = MemoryStore::new();
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
+            let r: StoredRecord = serde_json::from_str(line).map_err(|e| {
+                StoreError::InvalidRecord(format!("line {}: not a stored record: {e}", i + 1))
+            })?;
+            let again = copy.append(&r.stream, &r.id, &r.body)?;
+            if (again.seq, &again.checksum) != (r.seq, &r.checksum) {
+                return Err(StoreError::Tampered(format!(
+                    "line {}: record {} ({} {:?}) does not chain: the dump was changed, cut or reordered",
+                    i + 1,
+                    r.seq,
+                    r.stream,
+                    r.id
+                )));
+            }
+        }
+        Ok(copy)
+    }
 }
 
 impl Store for MemoryStore {
@@ -404,6 +431,14 @@ impl DurableLedger {
         })
     }
 
+    /// The ledger of a store dump ([`MemoryStore::from_dump`]: its checksum chain checked
+    /// first), in memory: what a dashboard shows, written nowhere.
+    pub fn from_dump(text: &str) -> Result<DurableLedger, Error> {
+        let mut d = Self::from_store(Box::new(MemoryStore::from_dump(text)?))?;
+        d.store = None;
+        Ok(d)
+    }
+
     /// `ledger`, kept in memory only: the same API, nothing written anywhere.
     pub fn in_memory(ledger: Ledger) -> DurableLedger {
         DurableLedger {
@@ -505,6 +540,11 @@ impl DurableLedger {
     /// The ledger as stored.
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
+    }
+
+    /// The ledger, owned (the store, if any, is closed).
+    pub fn into_ledger(self) -> Ledger {
+        self.ledger
     }
 
     /// The store, for other streams (votes, decisions, flag changes) and state; `None` in
