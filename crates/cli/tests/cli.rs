@@ -1,5 +1,6 @@
 //! The CLI as a user runs it: exit codes, output shapes and error messages.
 
+mod common;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -739,15 +740,7 @@ fn deploy_json_lines_carry_state_and_notices_and_a_store_resumes() {
         stdout(&o)
     );
     let o = run(&["notifications", "--store", &url, "--json"]);
-    let ids: Vec<String> = stdout(&o)
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let ids: Vec<String> = common::ids(&stdout(&o));
     assert_eq!(ids.len(), 9, "every notice once: {ids:?}");
     assert_eq!(ids[0], "events/1");
 }

@@ -5,6 +5,7 @@
 //! The PostgreSQL test runs when `LG_TEST_POSTGRES_URL` is set (scripts/test starts a server);
 //! with `LG_REQUIRE_SERVERS=1` it fails instead of skipping.
 
+mod common;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -247,15 +248,7 @@ fn a_writer_killed_mid_append_leaves_an_intact_history() {
     );
     // What is there is exactly the file's first `kept` lines, in order.
     let dump = run(&["store", "dump", "--store", &url, "--stream", "events"]);
-    let ids: Vec<String> = text(&dump.stdout)
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let ids: Vec<String> = common::ids(&text(&dump.stdout));
     assert_eq!(ids.len(), kept);
     assert!(ids
         .iter()
@@ -352,15 +345,7 @@ fn four_processes_appending_to_postgres_lose_and_duplicate_nothing() {
         "--stream",
         &format!("events-{}", std::process::id()),
     ]);
-    let mut ids: Vec<String> = text(&dump.stdout)
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let mut ids: Vec<String> = common::ids(&text(&dump.stdout));
     assert_eq!(ids.len(), 4 * PER);
     ids.sort();
     ids.dedup();
