@@ -949,9 +949,9 @@ impl Machine {
                 )
             }
             DecisionRef::Backed(b) => {
-                let r = governance::read(b.proposal()?, &b.votes, t);
-                let (s, a) = (b.subject.clone(), b.action.clone());
-                (s, a, r.status, r.tally, b.closes_at)
+                let d = b.decide(t)?.into_record();
+                let tally = d.tally.unwrap_or_default();
+                (d.subject, d.action, d.status, tally, b.closes_at)
             }
         };
         if s != subject || !actions.contains(&a.as_str()) {

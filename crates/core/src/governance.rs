@@ -423,20 +423,31 @@ pub struct Refusal {
 /// Reads a proposal at `now`: votes with `t > now` have not happened yet and are neither
 /// counted nor refused; the others are cast in order.
 pub fn read(mut proposal: Proposal, votes: &[VoteInput], now: f64) -> Reading {
-    let mut refused = Vec::new();
-    for (i, v) in votes.iter().enumerate() {
-        if v.t > now {
-            continue;
-        }
-        if let Err(e) = proposal.cast(v.t, &v.member, &v.choice) {
-            refused.push((i, e));
-        }
-    }
+    let refused = cast_until(&mut proposal, votes, now);
     Reading {
         status: proposal.status(now),
         tally: proposal.tally(now),
         refused,
     }
+}
+
+/// Casts the votes with `t ≤ now` in order; the refused ones, by index.
+fn cast_until(
+    proposal: &mut Proposal,
+    votes: &[VoteInput],
+    now: f64,
+) -> Vec<(usize, GovernanceError)> {
+    votes
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.t <= now)
+        .filter_map(|(i, v)| {
+            proposal
+                .cast(v.t, &v.member, &v.choice)
+                .err()
+                .map(|e| (i, e))
+        })
+        .collect()
 }
 
 /// A proposal file as the CLI's `vote` and every binding read it: the proposal's terms, the
@@ -639,19 +650,13 @@ impl ProposalTerms {
             self.closes_at,
         )
     }
-}
 
-impl ProposalTerms {
     /// The decision this proposal makes at `now`: its votes cast in order (refused votes do
     /// not count, as in [`read`]) and tallied by the core. The proposal's own errors
     /// (`empty_electorate`, `invalid_quorum`, …) when its terms are invalid.
     pub fn decide(&self, now: f64) -> Result<VerifiedDecision, GovernanceError> {
         let mut p = self.proposal()?;
-        for v in &self.votes {
-            if v.t <= now {
-                let _ = p.cast(v.t, &v.member, &v.choice);
-            }
-        }
+        cast_until(&mut p, &self.votes, now);
         Ok(p.decision(self.subject.clone(), self.action.clone(), now))
     }
 }
