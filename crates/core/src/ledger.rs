@@ -626,61 +626,7 @@ impl Ledger {
 
     /// The transparency report by `period`.
     pub fn report(&self, period: Period) -> TransparencyReport {
-        #[derive(Default)]
-        struct Acc {
-            tx: u64,
-            refunds: u64,
-            gross: i128,
-            fees: i128,
-            refunded: i128,
-            creators: i128,
-            platform: i128,
-            base: i128,
-            every: bool,
-            per: BTreeMap<String, i128>,
-            payouts: u64,
-            paid: BTreeMap<String, i128>,
-        }
-        let mut groups: BTreeMap<(String, Currency), Acc> = BTreeMap::new();
-        for r in &self.records {
-            // A refund counts in the period it happens in; a payout beside the split it pays,
-            // so that owed and paid meet in one row.
-            let when = match r.kind {
-                RecordKind::Payout => self.split_millis(r),
-                _ => r.t_millis,
-            };
-            let key = (period_label(period, when), r.currency);
-            let a = groups.entry(key).or_insert_with(|| Acc {
-                every: true,
-                ..Default::default()
-            });
-            let creators: i128 = r.creators.iter().map(|(_, x)| x).sum();
-            match r.kind {
-                RecordKind::Split => {
-                    a.tx += 1;
-                    a.gross += creators + r.platform + r.fee;
-                    a.fees += r.fee;
-                }
-                RecordKind::Refund => {
-                    a.refunds += 1;
-                    a.refunded -= r.base;
-                }
-                RecordKind::Payout => {
-                    a.payouts += 1;
-                    for (id, x) in &r.paid {
-                        *a.paid.entry(id.clone()).or_default() += x;
-                    }
-                    continue;
-                }
-            }
-            a.creators += creators;
-            a.platform += r.platform;
-            a.base += r.base;
-            a.every &= r.floor_held;
-            for (id, x) in &r.creators {
-                *a.per.entry(id.clone()).or_default() += x;
-            }
-        }
+        let groups = self.totals(period);
         let mut all_held = true;
         let rows = groups
             .into_iter()
@@ -763,6 +709,70 @@ impl Ledger {
     }
 }
 
+/// A report row's sums in integer minor units, before they are written as text.
+#[derive(Default)]
+struct Acc {
+    tx: u64,
+    refunds: u64,
+    gross: i128,
+    fees: i128,
+    refunded: i128,
+    creators: i128,
+    platform: i128,
+    base: i128,
+    every: bool,
+    per: BTreeMap<String, i128>,
+    payouts: u64,
+    paid: BTreeMap<String, i128>,
+}
+
+impl Ledger {
+    /// The records summed by period label and currency, in minor units.
+    fn totals(&self, period: Period) -> BTreeMap<(String, Currency), Acc> {
+        let mut groups: BTreeMap<(String, Currency), Acc> = BTreeMap::new();
+        for r in &self.records {
+            // A refund counts in the period it happens in; a payout beside the split it pays,
+            // so that owed and paid meet in one row.
+            let when = match r.kind {
+                RecordKind::Payout => self.split_millis(r),
+                _ => r.t_millis,
+            };
+            let key = (period_label(period, when), r.currency);
+            let a = groups.entry(key).or_insert_with(|| Acc {
+                every: true,
+                ..Default::default()
+            });
+            let creators: i128 = r.creators.iter().map(|(_, x)| x).sum();
+            match r.kind {
+                RecordKind::Split => {
+                    a.tx += 1;
+                    a.gross += creators + r.platform + r.fee;
+                    a.fees += r.fee;
+                }
+                RecordKind::Refund => {
+                    a.refunds += 1;
+                    a.refunded -= r.base;
+                }
+                RecordKind::Payout => {
+                    a.payouts += 1;
+                    for (id, x) in &r.paid {
+                        *a.paid.entry(id.clone()).or_default() += x;
+                    }
+                    continue;
+                }
+            }
+            a.creators += creators;
+            a.platform += r.platform;
+            a.base += r.base;
+            a.every &= r.floor_held;
+            for (id, x) in &r.creators {
+                *a.per.entry(id.clone()).or_default() += x;
+            }
+        }
+        groups
+    }
+}
+
 /// What a creator-facing page shows for one currency: the creators' share against the 75%
 /// floor, and what each creator received (net of refunds).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -812,19 +822,19 @@ impl Ledger {
             .rows
             .into_iter()
             .find(|r| r.currency == currency.code())?;
-        let minor = |s: &str| {
-            Money::parse(s.trim_start_matches('-'), currency)
-                .map(|m| m.minor() as i128)
-                .unwrap_or(0)
-        };
-        let total = minor(&row.creator_total);
+        // The shares from the minor-unit sums the row's text was written from.
+        let sums = self
+            .totals(Period::All)
+            .remove(&(period_label(Period::All, 0), currency))?;
+        // Both are keyed by creator id in the same order: the row's text was written from sums.
         let creators = row
             .creators
             .iter()
-            .map(|(id, amount)| CreatorLine {
+            .zip(&sums.per)
+            .map(|((id, amount), (_, &minor))| CreatorLine {
                 id: id.clone(),
                 amount: amount.clone(),
-                share_of_creators_percent: percent(minor(amount), total),
+                share_of_creators_percent: percent(minor, sums.creators),
             })
             .collect();
         Some(SovereigntySummary {
