@@ -14,8 +14,9 @@ export {
 } from './native';
 export type {
   CreatorArg, SplitOptions, Tally,
-  ThresholdOptions, TransitionObject, LedgerOptions,
+  TransitionObject, LedgerOptions,
 } from './native';
+export type { ThresholdOptions } from './types';
 export type { SplitResult, PayoutObject, RefundResult, AuditResult, BreakerConfig, VoteArg } from './types';
 export type {
   DeploymentEvent, DeploymentStep, DeploymentState, DeploymentRollback, Notice, NoticeKind, DecisionRef, BackedDecision, ProposalTerms, RecordedProposal, LiberationStatus,

@@ -396,7 +396,7 @@ export declare class Store {
 
 /** Prometheus-style sustained condition (SPEC §2). */
 export declare class Threshold {
-  constructor(op: string, threshold: number, forSeconds: number, options?: ThresholdOptions | undefined | null)
+  constructor(op: string, threshold: number, forSeconds: number, options?: import('./types').ThresholdOptions | null)
   /** Feeds a sample: "inactive", "pending" or "firing". A null value is invalid_sample. */
   observe(t: number, value?: number | undefined | null): string
   get state(): string
@@ -522,11 +522,6 @@ export interface Tally {
   yes: number
   no: number
   abstain: number
-}
-
-export interface ThresholdOptions {
-  keepFiringForSeconds?: number
-  maxGapSeconds?: number
 }
 
 export interface TransitionObject {

@@ -193,6 +193,8 @@ export interface ProposalReading {
   abstain: number;
   refused: Array<{ index: number; error: string }>;
 }
+/** A threshold's optional parts (defaults: keep firing for 0 s, no gap limit). */
+export interface ThresholdOptions { keepFiringForSeconds?: number; maxGapSeconds?: number }
 /**
  * How a flag change is authorised and attributed (`actor` default "", `t` default 0). The
  * decision is the proposal given whole with its votes (`proposal.terms(subject, action)`),

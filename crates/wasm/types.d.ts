@@ -13,5 +13,4 @@ export interface ProposalFileReading {
   refused: Array<[number, string]>;
   decision: CommunityDecision | null;
 }
-export interface ThresholdOptions { keepFiringForSeconds?: number; maxGapSeconds?: number }
 export interface PolicyTestOutcome { name: string; checked: number; mismatches: Array<{ at: number; expected: string; actual: string }> }

@@ -84,6 +84,19 @@ pub struct ThresholdRule {
     pub max_gap_seconds: Option<f64>,
 }
 
+/// A threshold's optional parts, as a language passes them (`{keep_firing_for_seconds?,
+/// max_gap_seconds?}`, camelCase accepted): see [`Threshold::from_args`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdOptions {
+    /// How long a firing rule keeps firing after the condition stops holding (default 0).
+    #[serde(default, alias = "keepFiringForSeconds")]
+    pub keep_firing_for_seconds: Option<f64>,
+    /// A gap between samples longer than this breaks continuity (default: none).
+    #[serde(default, alias = "maxGapSeconds")]
+    pub max_gap_seconds: Option<f64>,
+}
+
 impl ThresholdRule {
     /// A rule `value op threshold` that must hold for `for_seconds`.
     pub fn new(op: Op, threshold: f64, for_seconds: f64) -> Result<Self, ThresholdError> {
@@ -168,6 +181,24 @@ impl Threshold {
     pub fn try_new(rule: ThresholdRule) -> Result<Self, ThresholdError> {
         rule.validate()?;
         Ok(Self::new(rule))
+    }
+
+    /// A machine from the arguments every language's constructor takes: the comparison by its
+    /// name (`">"`, `">="`, …; `invalid_rule` otherwise), the threshold, `for_seconds` and the
+    /// options, which default to keep firing for 0 s and no gap limit.
+    pub fn from_args(
+        op: &str,
+        threshold: f64,
+        for_seconds: f64,
+        options: ThresholdOptions,
+    ) -> Result<Self, ThresholdError> {
+        Self::try_new(ThresholdRule {
+            op: op.parse()?,
+            threshold,
+            for_seconds,
+            keep_firing_for_seconds: options.keep_firing_for_seconds.unwrap_or(0.0),
+            max_gap_seconds: options.max_gap_seconds,
+        })
     }
 
     /// The rule this machine evaluates.

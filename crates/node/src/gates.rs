@@ -9,12 +9,6 @@ use napi_derive::napi;
 use serde_json::Value;
 // Thresholds and windows --------------------------------------------------------------------
 
-#[napi(object)]
-pub struct ThresholdOptions {
-    pub keep_firing_for_seconds: Option<f64>,
-    pub max_gap_seconds: Option<f64>,
-}
-
 /// Prometheus-style sustained condition (SPEC §2).
 #[napi]
 pub struct Threshold {
@@ -28,20 +22,15 @@ impl Threshold {
         op: String,
         threshold: f64,
         for_seconds: f64,
-        options: Option<ThresholdOptions>,
+        #[napi(ts_arg_type = "import('./types').ThresholdOptions | null")] options: Option<
+            Object<'_>,
+        >,
     ) -> Result<Self> {
-        let o = options.unwrap_or(ThresholdOptions {
-            keep_firing_for_seconds: None,
-            max_gap_seconds: None,
-        });
-        let rule = core::threshold::ThresholdRule {
-            op: op.parse().map_err(err)?,
-            threshold,
-            for_seconds,
-            keep_firing_for_seconds: o.keep_firing_for_seconds.unwrap_or(0.0),
-            max_gap_seconds: o.max_gap_seconds,
+        let options = match options {
+            Some(o) => from_object(&o, "options")?,
+            None => Default::default(),
         };
-        core::threshold::Threshold::try_new(rule)
+        core::threshold::Threshold::from_args(&op, threshold, for_seconds, options)
             .map(|inner| Threshold { inner })
             .map_err(err)
     }

@@ -131,3 +131,11 @@ test('every result object has camelCase keys, and config objects go back in as t
   const b = new lg.CircuitBreaker({ ...results.breakerConfig, minimumCalls: 3 });
   assert.equal(b.state, 'closed');
 });
+
+test('a threshold keeps firing for its keepFiringForSeconds; a misspelt option is refused', () => {
+  const th = new lg.Threshold('>', 1, 10, { keepFiringForSeconds: 30 });
+  assert.deepEqual([th.observe(0, 2), th.observe(10, 2), th.observe(20, 0), th.observe(41, 0), th.observe(51, 0)], ['pending', 'firing', 'firing', 'firing', 'inactive']);
+  assert.equal(new lg.Threshold('>', 1, 10, null).observe(0, 2), 'pending');
+  assert.throws(() => new lg.Threshold('>', 1, 10, { keepFiringFor: 30 }), TypeError);
+  assert.throws(() => new lg.Threshold('>', 1, 10, { keepFiringForSeconds: -1 }), (e) => e.code === 'invalid_rule');
+});

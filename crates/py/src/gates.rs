@@ -25,14 +25,11 @@ impl Threshold {
         keep_firing_for_seconds: f64,
         max_gap_seconds: Option<f64>,
     ) -> PyResult<Self> {
-        let rule = core::threshold::ThresholdRule {
-            op: op.parse().map_err(err)?,
-            threshold,
-            for_seconds,
-            keep_firing_for_seconds,
+        let options = core::threshold::ThresholdOptions {
+            keep_firing_for_seconds: Some(keep_firing_for_seconds),
             max_gap_seconds,
         };
-        core::threshold::Threshold::try_new(rule)
+        core::threshold::Threshold::from_args(op, threshold, for_seconds, options)
             .map(|inner| Threshold { inner })
             .map_err(err)
     }

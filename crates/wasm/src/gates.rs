@@ -3,15 +3,7 @@
 use crate::convert::*;
 use liberation_gates as core;
 use liberation_gates::Num;
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ThresholdOptions {
-    keep_firing_for_seconds: Option<f64>,
-    max_gap_seconds: Option<f64>,
-}
 
 /// Prometheus-style sustained condition (SPEC §2).
 #[wasm_bindgen]
@@ -30,19 +22,12 @@ impl Threshold {
         options: JsValue,
     ) -> Result<Threshold> {
         let op = &text_arg(&op, "op")?;
-        let o: ThresholdOptions = if opt(&options) {
-            from_js(options, "options")?
+        let options = if opt(&options) {
+            from_js_strict(options).map_err(|e| type_error(&format!("options: {e}")))?
         } else {
-            ThresholdOptions::default()
+            Default::default()
         };
-        let rule = core::threshold::ThresholdRule {
-            op: op.parse().map_err(err)?,
-            threshold,
-            for_seconds,
-            keep_firing_for_seconds: o.keep_firing_for_seconds.unwrap_or(0.0),
-            max_gap_seconds: o.max_gap_seconds,
-        };
-        core::threshold::Threshold::try_new(rule)
+        core::threshold::Threshold::from_args(op, threshold, for_seconds, options)
             .map(|inner| Threshold { inner })
             .map_err(err)
     }

@@ -139,3 +139,11 @@ test('every result object has camelCase keys, and config objects go back in as t
   assert.equal(m.state, 'open');
   assert.throws(() => new lg.BurnRate({ objective: 0.999, longWindowSeconds: 3600, shortWindowSeconds: 300, burnRate: 14.4, minRequest: 1 }), (e) => e.code === 'invalid_config' && /minRequest/.test(e.message));
 });
+
+test('a threshold keeps firing for its keepFiringForSeconds; a misspelt option is refused', () => {
+  const th = new lg.Threshold('>', 1, 10, { keepFiringForSeconds: 30 });
+  assert.deepEqual([th.observe(0, 2), th.observe(10, 2), th.observe(20, 0), th.observe(41, 0), th.observe(51, 0)], ['pending', 'firing', 'firing', 'firing', 'inactive']);
+  assert.equal(new lg.Threshold('>', 1, 10, undefined).observe(0, 2), 'pending');
+  assert.throws(() => new lg.Threshold('>', 1, 10, { keepFiringFor: 30 }), TypeError);
+  assert.throws(() => new lg.Threshold('>', 1, 10, { keepFiringForSeconds: -1 }), (e) => e.code === 'invalid_rule');
+});
