@@ -677,9 +677,11 @@ pub struct RecordedProposal {
     pub participation: f64,
     /// When voting closes.
     pub closes_at: f64,
-    /// SHA-256 chained over the proposal's terms and each accepted vote (time, member,
-    /// choice) in order, as the store chains records: a decision `{"proposal", "checksum"}`
-    /// names exactly these votes.
+    /// SHA-256 chained over the proposal's terms and each accepted vote in order, with the
+    /// store's record checksum ([`crate::store::checksum`]): first over `(GENESIS, 0,
+    /// "proposal/ID", ID, terms as JSON)`, then for vote n over `(previous, n, "proposal/ID",
+    /// member, {"t": T, "choice": C})`. A decision `{"proposal", "checksum"}` names exactly
+    /// these votes.
     pub checksum: String,
 }
 
@@ -1054,13 +1056,24 @@ impl Machine {
                 match r.proposal.cast(t, member, choice) {
                     Err(e) => step.refused = Some(format!("{}: {}", e.kind(), e.message())),
                     Ok(choice) => {
+                        // A struct, not a map: the body's key order is fixed whatever serde_json
+                        // features a build unifies.
+                        #[derive(Serialize)]
+                        struct Ballot<'a> {
+                            t: f64,
+                            choice: &'a str,
+                        }
+                        let ballot = Ballot {
+                            t,
+                            choice: choice.as_str(),
+                        };
                         r.votes += 1;
                         r.checksum = crate::store::checksum(
                             &r.checksum,
                             r.votes,
                             &format!("proposal/{proposal}"),
                             member,
-                            &json!({"t": t, "choice": choice.as_str()}).to_string(),
+                            &serde_json::to_string(&ballot).unwrap_or_default(),
                         );
                     }
                 }
