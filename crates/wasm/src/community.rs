@@ -139,11 +139,7 @@ impl FlagSet {
         #[wasm_bindgen(unchecked_param_type = "FlagOptions | null | undefined")] options: JsValue,
     ) -> Result<JsValue> {
         let (key, op) = (&text_arg(&key, "key")?, &text_arg(&op, "op")?);
-        let o: core::flags::ChangeOptions = if opt(&options) {
-            from_js_strict(options).map_err(|e| type_error(&format!("options: {e}")))?
-        } else {
-            Default::default()
-        };
+        let o: core::flags::ChangeOptions = opt_strict(options, "options")?.unwrap_or_default();
         let s = self.inner.apply_with(key, op, value, &o).map_err(err)?;
         to_js(&s)
     }

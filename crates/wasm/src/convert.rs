@@ -41,6 +41,20 @@ pub(crate) fn from_js_strict<T: serde::de::DeserializeOwned>(
     serde_json::from_value(value).map_err(|e| e.to_string())
 }
 
+/// An optional argument object read strictly (see [`from_js_strict`]): `undefined` or `null`
+/// is `None`; a value that does not read is a `TypeError` naming the argument.
+pub(crate) fn opt_strict<T: serde::de::DeserializeOwned>(
+    v: JsValue,
+    what: &str,
+) -> Result<Option<T>> {
+    if !opt(&v) {
+        return Ok(None);
+    }
+    from_js_strict(v)
+        .map(Some)
+        .map_err(|e| type_error(&format!("{what}: {e}")))
+}
+
 /// A core value as a JS object, with JavaScript's camelCase field names (`casing`).
 pub(crate) fn to_js<T: Serialize>(v: &T) -> Result<JsValue> {
     core::casing::CamelCase(v)

@@ -22,11 +22,7 @@ impl Threshold {
         options: JsValue,
     ) -> Result<Threshold> {
         let op = &text_arg(&op, "op")?;
-        let options = if opt(&options) {
-            from_js_strict(options).map_err(|e| type_error(&format!("options: {e}")))?
-        } else {
-            Default::default()
-        };
+        let options = opt_strict(options, "options")?.unwrap_or_default();
         core::threshold::Threshold::from_args(op, threshold, for_seconds, options)
             .map(|inner| Threshold { inner })
             .map_err(err)

@@ -182,15 +182,10 @@ impl RedeployGuard {
         #[wasm_bindgen(unchecked_param_type = "ProposalTerms | null | undefined")]
         decision: JsValue,
     ) -> Result<Rollout> {
-        let decision = match opt(&decision) {
-            true => Some(
-                core::governance::DecisionArg::from_value(
-                    &from_js_strict(decision).map_err(|e| type_error(&format!("decision: {e}")))?,
-                )
-                .map_err(err)?,
-            ),
-            false => None,
-        };
+        let decision = opt_strict::<serde_json::Value>(decision, "decision")?
+            .map(|d| core::governance::DecisionArg::from_value(&d))
+            .transpose()
+            .map_err(err)?;
         let plan = plan.map(|p| p.inner).unwrap_or_default();
         let service = text_arg(&service, "service")?;
         self.inner
