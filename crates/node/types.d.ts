@@ -1,8 +1,11 @@
-// The shapes of the core's results as they cross into JavaScript (serde values), for the
-// generated declarations in native.d.ts, which refer to them as import('./types').Name.
+// The shapes of the core's results as they cross into JavaScript (serde values), shared by
+// the Node and WASM packages: each generated declaration file begins with this one (napi's
+// `dtsHeaderFile`, a wasm-bindgen custom section), so their signatures name these types.
 // Keys are camelCase, as everywhere in JavaScript (the core's `casing`); enum values keep
 // the SPEC's spelling (`half_open`, `gentle_rollback`).
 
+/** A count of requests or errors: a number, or a bigint. */
+export type Count = number | bigint;
 export type Action = 'proceed' | 'alert' | 'hold' | 'consult' | 'gentle_rollback' | 'rollback';
 export type Severity = 'none' | 'medium' | 'high' | 'critical';
 export type HealthStatus = 'up' | 'degraded' | 'down' | 'unknown';
@@ -303,3 +306,4 @@ export interface DeploymentStep {
   state: DeploymentState;
   notices: Notice[];
 }
+export interface PolicyTestOutcome { name: string; checked: number; mismatches: Array<{ at: number; expected: string; actual: string }> }

@@ -13,4 +13,3 @@ export interface ProposalFileReading {
   refused: Array<[number, string]>;
   decision: CommunityDecision | null;
 }
-export interface PolicyTestOutcome { name: string; checked: number; mismatches: Array<{ at: number; expected: string; actual: string }> }

@@ -1,7 +1,6 @@
 //! The one conversion module: JS values in, core types through serde, errors out.
 
 use liberation_gates as core;
-use liberation_gates::policy::Format;
 use liberation_gates::Num;
 use napi::bindgen_prelude::{BigInt, Either};
 use serde_json::Value;
@@ -61,11 +60,79 @@ pub(crate) fn from_object<T: serde::de::DeserializeOwned>(
     T::deserialize(&mut napi::De::new(obj)).map_err(|e| arg(format!("{what}: {e}")))
 }
 
-pub(crate) fn format_arg(f: &str) -> Result<Format> {
-    f.parse().map_err(err)
-}
-
 /// A core value as a JS object, with JavaScript's camelCase field names (`casing`).
 pub(crate) fn to_value<T: serde::Serialize>(v: &T) -> Result<Value> {
     serde_json::to_value(core::casing::CamelCase(v)).map_err(|e| arg(e.to_string()))
+}
+
+// The argument types the shared surface (`src/surface/`) is written against; WASM defines the
+// same names over `JsValue`.
+
+/// A string argument.
+pub(crate) type Text = String;
+/// An object argument, read through serde.
+pub(crate) type Obj<'a> = napi::bindgen_prelude::Object<'a>;
+/// A count: a number, or a bigint.
+pub(crate) type Count = Either<f64, BigInt>;
+/// A value going out as a plain JS object.
+pub(crate) type Out = Value;
+
+pub(crate) fn text(v: &Text, _what: &str) -> Result<String> {
+    Ok(v.clone())
+}
+
+pub(crate) fn opt_text(v: Option<Text>, _what: &str) -> Result<Option<String>> {
+    Ok(v)
+}
+
+pub(crate) fn obj<T: serde::de::DeserializeOwned>(v: Obj<'_>, what: &str) -> Result<T> {
+    from_object(&v, what)
+}
+
+/// An object argument read into a core type; a wrong shape is the core error `kind` makes of
+/// the message.
+pub(crate) fn obj_as<T: serde::de::DeserializeOwned, E: Into<core::Error>>(
+    v: Obj<'_>,
+    kind: impl FnOnce(String) -> E,
+) -> Result<T> {
+    T::deserialize(&mut napi::De::new(&v)).map_err(|e| err(kind(e.to_string())))
+}
+
+pub(crate) fn opt_obj<T: serde::de::DeserializeOwned>(
+    v: Option<Obj<'_>>,
+    what: &str,
+) -> Result<Option<T>> {
+    v.map(|o| from_object(&o, what)).transpose()
+}
+
+pub(crate) fn out<T: serde::Serialize>(v: &T) -> Result<Out> {
+    to_value(v)
+}
+
+pub(crate) fn count(x: &Count) -> Num {
+    match x {
+        Either::A(f) => Num::Float(*f),
+        Either::B(b) => {
+            let (i, lossless) = b.get_i128();
+            if lossless {
+                Num::Int(i)
+            } else {
+                Num::Float(f64::NAN)
+            }
+        }
+    }
+}
+
+/// An observation read straight from the JS objects (through napi's serde deserializer, so a
+/// NaN reaches the core and is refused there, as in every language).
+pub(crate) fn observation(
+    t: f64,
+    metrics: Option<Obj<'_>>,
+    checks: Option<Obj<'_>>,
+) -> Result<core::policy::Observation> {
+    let (mut m, mut c) = (
+        metrics.as_ref().map(napi::De::new),
+        checks.as_ref().map(napi::De::new),
+    );
+    core::policy::Observation::from_parts(t, m.as_mut(), c.as_mut()).map_err(err)
 }

@@ -74,6 +74,75 @@ pub(crate) fn text_arg(v: &JsValue, what: &str) -> Result<String> {
     })
 }
 
+// The argument types the shared surface (`crates/node/src/surface/`) is written against;
+// Node defines the same names over napi's types.
+
+/// A string argument, checked here (see [`text`]).
+pub(crate) type Text = JsValue;
+/// An object argument, read through serde (the lifetime is Node's).
+pub(crate) type Obj<'a> = JsValue;
+/// A count: a number, or a bigint.
+pub(crate) type Count = JsValue;
+/// A value going out as a plain JS object.
+pub(crate) type Out = JsValue;
+
+pub(crate) fn text(v: &Text, what: &str) -> Result<String> {
+    text_arg(v, what)
+}
+
+pub(crate) fn opt_text(v: Option<Text>, what: &str) -> Result<Option<String>> {
+    opt_text_arg(v, what)
+}
+
+/// An object argument read strictly (see [`from_js_strict`]); a wrong shape is a `TypeError`.
+pub(crate) fn obj<T: serde::de::DeserializeOwned>(v: Obj<'_>, what: &str) -> Result<T> {
+    from_js_strict(v).map_err(|e| type_error(&format!("{what}: {e}")))
+}
+
+/// An object argument read strictly into a core type; a wrong shape is the core error `kind`
+/// makes of the message.
+pub(crate) fn obj_as<T: serde::de::DeserializeOwned, E: Into<core::Error>>(
+    v: Obj<'_>,
+    kind: impl FnOnce(String) -> E,
+) -> Result<T> {
+    from_js_strict(v).map_err(|e| err(kind(e)))
+}
+
+/// An optional object argument: `undefined` or `null` is `None`.
+pub(crate) fn opt_obj<T: serde::de::DeserializeOwned>(
+    v: Option<Obj<'_>>,
+    what: &str,
+) -> Result<Option<T>> {
+    opt_strict(v.unwrap_or(JsValue::UNDEFINED), what)
+}
+
+pub(crate) fn out<T: Serialize>(v: &T) -> Result<Out> {
+    to_js(v)
+}
+
+/// A count as the core reads it; anything but a number or a bigint is NaN, which the core
+/// refuses naming the count.
+pub(crate) fn count(x: &Count) -> Num {
+    if x.is_bigint() {
+        let text = js_sys::BigInt::from(x.clone())
+            .to_string(10)
+            .map(String::from);
+        let whole = text.ok().and_then(|t| t.parse::<i128>().ok());
+        return whole.map_or(Num::Float(f64::NAN), Num::Int);
+    }
+    Num::Float(x.as_f64().unwrap_or(f64::NAN))
+}
+
+/// An observation from JS objects: a `null` value is a missing measurement, NaN is refused.
+pub(crate) fn observation(
+    t: f64,
+    metrics: Option<Obj<'_>>,
+    checks: Option<Obj<'_>>,
+) -> Result<core::policy::Observation> {
+    let part = |v: Option<JsValue>| v.filter(opt).map(serde_wasm_bindgen::Deserializer::from);
+    core::policy::Observation::from_parts(t, part(metrics), part(checks)).map_err(err)
+}
+
 /// An optional string argument: `undefined` or `null` is absent, a string is itself, anything
 /// else a `TypeError` naming the argument.
 pub(crate) fn opt_text_arg(v: Option<JsValue>, what: &str) -> Result<Option<String>> {

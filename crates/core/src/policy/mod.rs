@@ -168,6 +168,18 @@ pub enum Format {
     Json,
 }
 
+impl Default for Format {
+    /// The format a policy is written in when none is named: TOML where this build reads it,
+    /// JSON otherwise (the WASM build).
+    fn default() -> Self {
+        if cfg!(feature = "toml") {
+            Format::Toml
+        } else {
+            Format::Json
+        }
+    }
+}
+
 impl FromStr for Format {
     type Err = PolicyError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
