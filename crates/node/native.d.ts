@@ -187,6 +187,7 @@ export interface StoredRecord {
   /** SHA-256 (hex) chaining this record to the one before. */
   checksum: string;
 }
+export interface Tally { yes: number; no: number; abstain: number }
 export interface VoteArg { t: number; member: string; choice: string }
 /** A proposal read from its votes (SPEC §5), in the vectors' shape. */
 export interface ProposalReading {
@@ -433,22 +434,25 @@ export declare class Evaluator {
 
 /** Feature flags under community control (SPEC §6). */
 export declare class FlagSet {
-  /** `flags`: `[{key, kind, enabled?, intensity?, rollout_percent?}]`. */
-  constructor(flags: import('./types').FlagDef[])
+  /** `flags`: `[{key, kind, enabled?, intensity?, rolloutPercent?}]`. */
+  constructor(flags: FlagDef[])
   /** The platform's built-in flags. */
   static builtin(): FlagSet
-  /** Applies "enable", "disable" or "set_intensity". */
-  apply(key: string, op: string, value?: number | undefined | null, options?: import('./types').FlagOptions | null): import('./types').FlagState
-  enable(key: string, options?: import('./types').FlagOptions | null): import('./types').FlagState
-  disable(key: string, options?: import('./types').FlagOptions | null): import('./types').FlagState
-  setIntensity(key: string, value: number, options?: import('./types').FlagOptions | null): import('./types').FlagState
+  /**
+   * Applies "enable", "disable" or "set_intensity" with `{decision?, actor?, t?}`;
+   * a protected or community flag needs `decision`, a proposal given whole.
+   */
+  apply(key: string, op: string, value?: number, options?: FlagOptions | null): FlagState
+  enable(key: string, options?: FlagOptions | null): FlagState
+  disable(key: string, options?: FlagOptions | null): FlagState
+  setIntensity(key: string, value: number, options?: FlagOptions | null): FlagState
   isEnabled(key: string): boolean
   /** Enabled, and inside the flag's rollout percentage for `userId`. */
   isEnabledFor(key: string, userId: string): boolean
   intensity(key: string): number
   get keys(): Array<string>
-  /** The audit log. */
-  get log(): import('./types').AuditEntry[]
+  /** The audit log: every change, with the decision that authorised it. */
+  get log(): AuditEntry[]
 }
 
 /** A health model (SPEC §11): checks `{name, level, critical}` in levels 1–5. */
@@ -563,13 +567,16 @@ export declare class NativeSharedBreaker {
   reset(): string
 }
 
-/** Participation across closed proposals: the `governance_participation_drop` metric. */
+/**
+ * Participation across closed proposals: the `governance_participation_drop`
+ * metric.
+ */
 export declare class Participation {
   /**
-   * A baseline of the `baseline` proposals before the latest (default 3; GovernanceError
-   * `invalid_participation` for 0).
+   * A baseline of the `baseline` proposals before the latest (default 3;
+   * GovernanceError `invalid_participation` for 0).
    */
-  constructor(baseline?: number | undefined | null)
+  constructor(baseline?: number)
   /** Adds a closed proposal's participation rate, 0–1. */
   record(rate: number): void
   /** The relative drop of the latest rate against the baseline's mean, or null. */
@@ -609,26 +616,37 @@ export declare class Policy {
 
 /** One member, one vote (SPEC §5). */
 export declare class Proposal {
-  constructor(electorate: Array<string>, quorum: string | number, passThreshold: string | number, opensAt: number, closesAt: number)
-  /** Casts a vote; a refusal throws GovernanceError with its code and changes nothing. */
+  /**
+   * A proposal to `electorate`, open from `opensAt` to `closesAt`; `quorum` and
+   * `passThreshold` are exact decimals ("0.5"; a whole number may be a number).
+   */
+  constructor(electorate: string[], quorum: string | number, passThreshold: string | number, opensAt: number, closesAt: number)
+  /**
+   * Casts a vote; a refusal throws GovernanceError with its code and changes
+   * nothing.
+   */
   cast(t: number, member: string, choice: string): void
+  /** The votes counted at `now`. */
   tally(now: number): Tally
+  /** "open", "passed", "rejected" or "no_quorum" at `now`. */
   status(now: number): string
   /**
-   * The decision the proposal makes about `subject` at `now`, with its tally (a record to
-   * read; to authorise a change, hand over `terms(subject, action)`).
+   * The decision the proposal makes about `subject` at `now`, with its tally (a
+   * record to read; to authorise a change, hand over `terms(subject, action)`).
    */
-  decision(subject: string, action: string, now: number): import('./types').CommunityDecision
+  decision(subject: string, action: string, now: number): CommunityDecision
   /**
-   * The proposal given whole with its votes, as a decision about `subject` and `action`:
-   * what flag changes and the redeploy guard take, tallied by the core when used.
+   * The proposal given whole with its votes, as a decision about `subject` and
+   * `action`: what flag changes and the redeploy guard take, tallied by the core
+   * when used.
    */
-  terms(subject: string, action: string): import('./types').ProposalTerms
+  terms(subject: string, action: string): ProposalTerms
   /**
-   * Reads a proposal at `now` from votes in the order cast (votes after `now` are neither
-   * counted nor refused): `{status, yes, no, abstain, refused: [{index, error}]}`.
+   * Reads a proposal at `now` from votes `[{t, member, choice}]` in the order cast
+   * (votes after `now` are neither counted nor refused): `{status, yes, no,
+   * abstain, refused: [{index, error}]}`.
    */
-  static read(electorate: Array<string>, quorum: string | number, passThreshold: string | number, opensAt: number, closesAt: number, votes: Array<import('./types').VoteArg>, now: number): import('./types').ProposalReading
+  static read(electorate: string[], quorum: string | number, passThreshold: string | number, opensAt: number, closesAt: number, votes: VoteArg[], now: number): ProposalReading
 }
 
 /**
@@ -769,7 +787,7 @@ export declare function breakerAcquire(handle: ExternalObject<'BreakerHandle'>, 
 export declare function breakerFinish(handle: ExternalObject<'BreakerHandle'>, t: number, end: number, seconds: number, hasFallback: boolean): number
 
 /** Unleash-compatible bucket of `id` in `group`: 1..=modulus. */
-export declare function bucket(id: string, group: string, modulus?: number | undefined | null, seed?: number | undefined | null): number
+export declare function bucket(id: string, group: string, modulus?: number, seed?: number): number
 
 /** The names of the call ends, in the order their indices mean. */
 export declare function callEnds(): Array<string>
@@ -862,12 +880,6 @@ export interface SplitOptions {
   feeMode?: string
   /** A cash step (e.g. "0.05" CHF): creators receive whole steps. */
   step?: string | bigint
-}
-
-export interface Tally {
-  yes: number
-  no: number
-  abstain: number
 }
 
 export interface TransitionObject {

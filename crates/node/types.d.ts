@@ -187,6 +187,7 @@ export interface StoredRecord {
   /** SHA-256 (hex) chaining this record to the one before. */
   checksum: string;
 }
+export interface Tally { yes: number; no: number; abstain: number }
 export interface VoteArg { t: number; member: string; choice: string }
 /** A proposal read from its votes (SPEC §5), in the vectors' shape. */
 export interface ProposalReading {

@@ -74,6 +74,8 @@ pub(crate) type Text = String;
 pub(crate) type Obj<'a> = napi::bindgen_prelude::Object<'a>;
 /// A count: a number, or a bigint.
 pub(crate) type Count = Either<f64, BigInt>;
+/// An exact decimal: a string, or a whole JS number.
+pub(crate) type Exact = Either<String, f64>;
 /// A value going out as a plain JS object.
 pub(crate) type Out = Value;
 
@@ -103,6 +105,10 @@ pub(crate) fn opt_obj<T: serde::de::DeserializeOwned>(
     what: &str,
 ) -> Result<Option<T>> {
     v.map(|o| from_object(&o, what)).transpose()
+}
+
+pub(crate) fn exact(v: &Exact, _what: &str) -> Result<String> {
+    Ok(exact_text(v))
 }
 
 pub(crate) fn out<T: serde::Serialize>(v: &T) -> Result<Out> {

@@ -83,6 +83,8 @@ pub(crate) type Text = JsValue;
 pub(crate) type Obj<'a> = JsValue;
 /// A count: a number, or a bigint.
 pub(crate) type Count = JsValue;
+/// An exact decimal: a string, or a whole JS number.
+pub(crate) type Exact = JsValue;
 /// A value going out as a plain JS object.
 pub(crate) type Out = JsValue;
 
@@ -114,6 +116,15 @@ pub(crate) fn opt_obj<T: serde::de::DeserializeOwned>(
     what: &str,
 ) -> Result<Option<T>> {
     opt_strict(v.unwrap_or(JsValue::UNDEFINED), what)
+}
+
+/// An exact decimal as text: a string is itself, a number goes through `Num::exact_text`
+/// (a whole number only), anything else is a `TypeError` naming the argument.
+pub(crate) fn exact(v: &Exact, what: &str) -> Result<String> {
+    match v.as_f64() {
+        Some(f) => Ok(Num::exact_text(f)),
+        None => text_arg(v, what),
+    }
 }
 
 pub(crate) fn out<T: Serialize>(v: &T) -> Result<Out> {
@@ -208,16 +219,16 @@ pub(crate) fn money_text(v: &JsValue, currency: &str, what: &str) -> Result<Stri
 /// An exact decimal: a string, or a JS number (a whole number only; see `Num::exact_text`).
 #[derive(Deserialize)]
 #[serde(untagged)]
-pub(crate) enum Exact {
+pub(crate) enum ExactValue {
     Text(String),
     Number(f64),
 }
 
-impl Exact {
+impl ExactValue {
     pub(crate) fn text(&self) -> String {
         match self {
-            Exact::Text(s) => s.clone(),
-            Exact::Number(f) => Num::exact_text(*f),
+            ExactValue::Text(s) => s.clone(),
+            ExactValue::Number(f) => Num::exact_text(*f),
         }
     }
 }

@@ -11,13 +11,13 @@ use wasm_bindgen::JsCast;
 #[derive(Deserialize)]
 pub(crate) struct CreatorArg {
     id: String,
-    weight: Exact,
+    weight: ExactValue,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SplitOptions {
-    creator_share: Option<Exact>,
+    creator_share: Option<ExactValue>,
     fee_mode: Option<String>,
 }
 
@@ -59,7 +59,7 @@ pub(crate) fn split_input(
                 weight: c.weight.text(),
             })
             .collect(),
-        creator_share: o.creator_share.as_ref().map(Exact::text),
+        creator_share: o.creator_share.as_ref().map(ExactValue::text),
         fee: if opt(&fee) {
             Some(money_text(&fee, currency, "fee")?)
         } else {

@@ -47,7 +47,9 @@ const MATRIX = [
   ['number bucket id', () => lg.bucket(123, 'g'), TypeError],
   ['number bucket group', () => lg.bucket('u', {}), TypeError],
   ['number policy text', () => lg.Policy.fromJson(5), TypeError],
-  ['number quorum', () => lg.Proposal.read(['a'], 0.5, '0.5', 0, 1, [], 0), TypeError],
+  // A number is an exact decimal only when whole, as in Node: 0.5 is refused by the core.
+  ['fractional number quorum', () => lg.Proposal.read(['a'], 0.5, '0.5', 0, 1, [], 0), 'invalid_quorum'],
+  ['boolean quorum', () => lg.Proposal.read(['a'], true, '0.5', 0, 1, [], 0), TypeError],
   ['number in the electorate', () => lg.Proposal.read(['a', 7], '0.5', '0.5', 0, 1, [], 0), TypeError],
   ['number ledger text', () => lg.Ledger.fromJsonl(42), TypeError],
   ['number report period', () => lg.Ledger.fromJsonl('').report(7), TypeError],

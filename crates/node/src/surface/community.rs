@@ -1,0 +1,229 @@
+// The JavaScript surface of community control — proposals, decisions, flags, bucketing and
+// participation — described once for Node and WASM (see `gates.rs` beside it for how).
+macro_rules! community {
+    ($js:ident, $arg:ident, $opt:ident, $ret:ident) => {
+        /// One member, one vote (SPEC §5).
+        #[$js]
+        pub struct Proposal {
+            pub(crate) inner: core::governance::Proposal,
+        }
+
+        #[$js]
+        impl Proposal {
+            /// A proposal to `electorate`, open from `opensAt` to `closesAt`; `quorum` and
+            /// `passThreshold` are exact decimals ("0.5"; a whole number may be a number).
+            #[$js(constructor)]
+            pub fn new(
+                #[$js($arg = "string[]")] electorate: Obj<'_>,
+                #[$js($arg = "string | number")] quorum: Exact,
+                #[$js($arg = "string | number")] pass_threshold: Exact,
+                opens_at: f64,
+                closes_at: f64,
+            ) -> Result<Self> {
+                let electorate = obj(electorate, "electorate")?;
+                let quorum = exact(&quorum, "quorum")?;
+                let threshold = exact(&pass_threshold, "passThreshold")?;
+                core::governance::Proposal::new(electorate, &quorum, &threshold, opens_at, closes_at)
+                    .map(|inner| Proposal { inner })
+                    .map_err(err)
+            }
+            /// Casts a vote; a refusal throws GovernanceError with its code and changes
+            /// nothing.
+            #[$js]
+            pub fn cast(
+                &mut self,
+                t: f64,
+                #[$js($arg = "string")] member: Text,
+                #[$js($arg = "string")] choice: Text,
+            ) -> Result<()> {
+                let (member, choice) = (text(&member, "member")?, text(&choice, "choice")?);
+                self.inner.cast(t, &member, &choice).map(drop).map_err(err)
+            }
+            /// The votes counted at `now`.
+            #[$js($ret = "Tally")]
+            pub fn tally(&self, now: f64) -> Result<Out> {
+                out(&self.inner.tally(now))
+            }
+            /// "open", "passed", "rejected" or "no_quorum" at `now`.
+            #[$js]
+            pub fn status(&self, now: f64) -> String {
+                self.inner.status(now).as_str().to_string()
+            }
+            /// The decision the proposal makes about `subject` at `now`, with its tally (a
+            /// record to read; to authorise a change, hand over `terms(subject, action)`).
+            #[$js($ret = "CommunityDecision")]
+            pub fn decision(
+                &self,
+                #[$js($arg = "string")] subject: Text,
+                #[$js($arg = "string")] action: Text,
+                now: f64,
+            ) -> Result<Out> {
+                let (subject, action) = (text(&subject, "subject")?, text(&action, "action")?);
+                out(&*self.inner.decision(subject, action, now))
+            }
+            /// The proposal given whole with its votes, as a decision about `subject` and
+            /// `action`: what flag changes and the redeploy guard take, tallied by the core
+            /// when used.
+            #[$js($ret = "ProposalTerms")]
+            pub fn terms(
+                &self,
+                #[$js($arg = "string")] subject: Text,
+                #[$js($arg = "string")] action: Text,
+            ) -> Result<Out> {
+                let (subject, action) = (text(&subject, "subject")?, text(&action, "action")?);
+                out(&self.inner.terms(subject, action))
+            }
+            /// Reads a proposal at `now` from votes `[{t, member, choice}]` in the order cast
+            /// (votes after `now` are neither counted nor refused): `{status, yes, no,
+            /// abstain, refused: [{index, error}]}`.
+            #[$js($ret = "ProposalReading")]
+            pub fn read(
+                #[$js($arg = "string[]")] electorate: Obj<'_>,
+                #[$js($arg = "string | number")] quorum: Exact,
+                #[$js($arg = "string | number")] pass_threshold: Exact,
+                opens_at: f64,
+                closes_at: f64,
+                #[$js($arg = "VoteArg[]")] votes: Obj<'_>,
+                now: f64,
+            ) -> Result<Out> {
+                let p = Proposal::new(electorate, quorum, pass_threshold, opens_at, closes_at)?;
+                let votes: Vec<core::governance::VoteInput> = obj(votes, "votes")?;
+                out(&core::governance::read(p.inner, &votes, now).flat())
+            }
+        }
+
+        /// Feature flags under community control (SPEC §6).
+        #[$js]
+        pub struct FlagSet {
+            pub(crate) inner: core::flags::FlagSet,
+        }
+
+        #[$js]
+        impl FlagSet {
+            /// `flags`: `[{key, kind, enabled?, intensity?, rolloutPercent?}]`.
+            #[$js(constructor)]
+            pub fn new(#[$js($arg = "FlagDef[]")] flags: Obj<'_>) -> Result<Self> {
+                let defs = obj_as(flags, core::error::FlagError::InvalidFlag)?;
+                core::flags::FlagSet::new(defs)
+                    .map(|inner| FlagSet { inner })
+                    .map_err(err)
+            }
+            /// The platform's built-in flags.
+            #[$js]
+            pub fn builtin() -> FlagSet {
+                FlagSet { inner: core::flags::FlagSet::builtin() }
+            }
+            /// Applies "enable", "disable" or "set_intensity" with `{decision?, actor?, t?}`;
+            /// a protected or community flag needs `decision`, a proposal given whole.
+            #[$js($ret = "FlagState")]
+            pub fn apply(
+                &mut self,
+                #[$js($arg = "string")] key: Text,
+                #[$js($arg = "string")] op: Text,
+                #[$js($opt = "number")] value: Option<f64>,
+                #[$js($opt = "FlagOptions | null")] options: Option<Obj<'_>>,
+            ) -> Result<Out> {
+                let options = opt_obj(options, "options")?.unwrap_or_default();
+                let (key, op) = (text(&key, "key")?, text(&op, "op")?);
+                out(&self.inner.apply_with(&key, &op, value, &options).map_err(err)?)
+            }
+            #[$js($ret = "FlagState")]
+            pub fn enable(
+                &mut self,
+                #[$js($arg = "string")] key: Text,
+                #[$js($opt = "FlagOptions | null")] options: Option<Obj<'_>>,
+            ) -> Result<Out> {
+                let options = opt_obj(options, "options")?.unwrap_or_default();
+                out(&self.inner.apply_with(&text(&key, "key")?, "enable", None, &options).map_err(err)?)
+            }
+            #[$js($ret = "FlagState")]
+            pub fn disable(
+                &mut self,
+                #[$js($arg = "string")] key: Text,
+                #[$js($opt = "FlagOptions | null")] options: Option<Obj<'_>>,
+            ) -> Result<Out> {
+                let options = opt_obj(options, "options")?.unwrap_or_default();
+                out(&self.inner.apply_with(&text(&key, "key")?, "disable", None, &options).map_err(err)?)
+            }
+            #[$js(js_name = "setIntensity", $ret = "FlagState")]
+            pub fn set_intensity(
+                &mut self,
+                #[$js($arg = "string")] key: Text,
+                value: f64,
+                #[$js($opt = "FlagOptions | null")] options: Option<Obj<'_>>,
+            ) -> Result<Out> {
+                let options = opt_obj(options, "options")?.unwrap_or_default();
+                let key = text(&key, "key")?;
+                out(&self.inner.apply_with(&key, "set_intensity", Some(value), &options).map_err(err)?)
+            }
+            #[$js(js_name = "isEnabled")]
+            pub fn is_enabled(&self, #[$js($arg = "string")] key: Text) -> Result<bool> {
+                self.inner.is_enabled(&text(&key, "key")?).map_err(err)
+            }
+            /// Enabled, and inside the flag's rollout percentage for `userId`.
+            #[$js(js_name = "isEnabledFor")]
+            pub fn is_enabled_for(
+                &self,
+                #[$js($arg = "string")] key: Text,
+                #[$js($arg = "string")] user_id: Text,
+            ) -> Result<bool> {
+                let (key, user_id) = (text(&key, "key")?, text(&user_id, "userId")?);
+                self.inner.is_enabled_for(&key, &user_id).map_err(err)
+            }
+            #[$js]
+            pub fn intensity(&self, #[$js($arg = "string")] key: Text) -> Result<f64> {
+                self.inner.state(&text(&key, "key")?).map(|s| s.intensity).map_err(err)
+            }
+            #[$js(getter)]
+            pub fn keys(&self) -> Vec<String> {
+                self.inner.keys().to_vec()
+            }
+            /// The audit log: every change, with the decision that authorised it.
+            #[$js(getter, $ret = "AuditEntry[]")]
+            pub fn log(&self) -> Result<Out> {
+                out(&self.inner.log())
+            }
+        }
+
+        /// Unleash-compatible bucket of `id` in `group`: 1..=modulus.
+        #[$js]
+        pub fn bucket(
+            #[$js($arg = "string")] id: Text,
+            #[$js($arg = "string")] group: Text,
+            #[$js($opt = "number")] modulus: Option<f64>,
+            #[$js($opt = "number")] seed: Option<f64>,
+        ) -> Result<u32> {
+            let (id, group) = (text(&id, "id")?, text(&group, "group")?);
+            core::bucket::bucket_args(&id, &group, modulus, seed).map_err(err)
+        }
+
+        /// Participation across closed proposals: the `governance_participation_drop`
+        /// metric.
+        #[$js]
+        pub struct Participation {
+            inner: core::governance::Participation,
+        }
+
+        #[$js]
+        impl Participation {
+            /// A baseline of the `baseline` proposals before the latest (default 3;
+            /// GovernanceError `invalid_participation` for 0).
+            #[$js(constructor)]
+            pub fn new(#[$js($opt = "number")] baseline: Option<u32>) -> Result<Self> {
+                core::governance::Participation::with_baseline(baseline.map(|b| b as usize))
+                    .map(|inner| Participation { inner })
+                    .map_err(err)
+            }
+            /// Adds a closed proposal's participation rate, 0–1.
+            #[$js]
+            pub fn record(&mut self, rate: f64) -> Result<()> {
+                self.inner.record(rate).map_err(err)
+            }
+            /// The relative drop of the latest rate against the baseline's mean, or null.
+            #[$js(getter, $ret = "number | null")]
+            pub fn drop(&self) -> Result<Out> {
+                out(&self.inner.drop())
+            }
+        }
+    };
+}
