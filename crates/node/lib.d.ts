@@ -4,19 +4,17 @@
 // dependency) and are referenced here, so a project without them in scope still type-checks.
 /// <reference types="node" />
 import { EventEmitter } from 'node:events';
-import type { CreatorArg, SplitOptions } from './native';
-import type { AuditResult, BreakerConfig, SplitResult } from './types';
+import type { BreakerConfig, PaidArg } from './types';
 
 export {
-  Refundable, Ledger, Threshold, WindowRate, BurnRate, runPolicyTest, degradation, Policy, Evaluator, RolloutPlan, Rollout,
+  split, audit, Refundable, Ledger, Threshold, WindowRate, BurnRate, runPolicyTest, degradation, Policy, Evaluator, RolloutPlan, Rollout,
   DeploymentPlan, Deployment, BlueGreen, RedeployGuard, Participation, health, HealthModel, simulate, readProposal, auditFiles, Proposal, FlagSet, bucket, BreakerMachine,
   errorKinds, Store,
 } from './native';
 export type {
-  CreatorArg, SplitOptions, Tally,
-  TransitionObject, LedgerOptions,
+  TransitionObject,
 } from './native';
-export type { ThresholdOptions } from './types';
+export type { ThresholdOptions, Money, CreatorArg, SplitOptions, PaidArg, Tally, LedgerOptions, ProposalFileReading } from './types';
 export type { SplitResult, PayoutObject, RefundResult, AuditResult, BreakerConfig, VoteArg } from './types';
 export type {
   DeploymentEvent, DeploymentStep, DeploymentState, DeploymentRollback, Notice, NoticeKind, DecisionRef, BackedDecision, ProposalTerms, RecordedProposal, LiberationStatus,
@@ -27,30 +25,8 @@ export type {
   FlagState as FlagStateObject, Served as ServedObject, StoredRecord as StoredRecordObject,
 } from './types';
 
-/** An amount of money: a decimal string in major units ("12.50") or a bigint of minor units. */
-export type Money = string | bigint;
-
-/**
- * Splits a payment so creators keep at least `creatorShare` (default "0.75") of it: the pool
- * rounds up to the minor unit and is divided by largest remainder in exact integers.
- * Throws SplitError (`code`: sovereignty_violation, invalid_amount, ...); a `number` amount
- * throws TypeError.
- */
-export function split(gross: Money, currency: string, creators: CreatorArg[], options?: SplitOptions | null): SplitResult;
-
 /** A payout as the payment system made it. */
-export interface Paid {
-  id: string;
-  amount: Money;
-}
-
-/**
- * Audits payouts made elsewhere against the split that says what creators are owed (SPEC
- * §10): shortfalls per creator, whether the 75% floor held on money actually paid, and the
- * creators' paid share (`"0.7499"`, truncated). Throws SplitError (the split's own kinds, then
- * per payout `invalid_amount`, `unknown_creator`, `duplicate_payout`).
- */
-export function audit(gross: Money, currency: string, creators: CreatorArg[], paid: Paid[], options?: SplitOptions | null): AuditResult;
+export type Paid = PaidArg;
 
 /** Base of every error of the library; `code` is the core's stable error kind. */
 export class LiberationGatesError extends Error {

@@ -308,6 +308,23 @@ export interface DeploymentStep {
   notices: Notice[];
 }
 export interface PolicyTestOutcome { name: string; checked: number; mismatches: Array<{ at: number; expected: string; actual: string }> }
+/** An amount of money: a decimal string in major units ("12.50") or a bigint of minor units. */
+export type Money = string | bigint;
+/** A creator and its weight: a decimal string, or a whole number. */
+export interface CreatorArg { id: string; weight: string | number }
+/** Options of a split: `creatorShare` (default "0.75", never below), the processor's `fee`,
+ * `feeMode` ("platform", the default, or "before_split") and a cash `step` ("0.05" CHF). */
+export interface SplitOptions { creatorShare?: string | number; fee?: Money; feeMode?: string; step?: Money }
+export interface PaidArg { id: string; amount: Money }
+/** Options of a ledger: a durable store ("sqlite:PATH" or "postgres://USER@HOST:PORT/DB") the
+ * ledger is replayed from and every record written to first (Node only). */
+export interface LedgerOptions { store?: string }
+export interface ProposalFileReading {
+  status: string;
+  tally: Tally;
+  refused: Array<[number, string]>;
+  decision: CommunityDecision | null;
+}
 
 export declare class ExternalObject<T> {
   readonly '': {
@@ -473,39 +490,50 @@ export declare class HealthModel {
 }
 
 /**
- * The ledger of splits and refunds, and its transparency report: in memory, or kept in a
- * durable store.
+ * A ledger of splits, refunds and payouts, with the transparency report and the
+ * sovereignty summary: in memory, or (Node) kept in a durable store.
  */
 export declare class Ledger {
-  constructor(options?: LedgerOptions | undefined | null)
+  /**
+   * An empty ledger in memory, or with `{store: "sqlite:PATH" | "postgres://…"}`
+   * the ledger kept there, replayed from it; every record is then written there
+   * first (the WASM build has no store backends and says so).
+   */
+  constructor(options?: LedgerOptions | null)
   /**
    * The ledger kept in a store dump (`liberation-gates store dump`), in memory, its
-   * checksum chain checked first (`store/tampered` otherwise).
+   * checksum chain checked first (StoreError `tampered` otherwise).
    */
   static fromDump(text: string): Ledger
-  /** Reads a JSON-lines ledger; errors name the line. */
+  /** Reads a JSON-lines ledger; an error names its line. */
   static fromJsonl(text: string): Ledger
-  /** Computes and records a split. */
-  recordSplit(id: string, t: number, gross: string | bigint, currency: string, creators: Array<CreatorArg>, options?: SplitOptions | undefined | null): import('./types').SplitResult
-  /** Refunds part of a recorded split and records it. */
-  recordRefund(id: string, t: number, splitId: string, amount: string | bigint): void
-  /** Records a payout the payment system made: `amount` to `creator` for split `splitId`. */
-  recordPayout(id: string, t: number, splitId: string, creator: string, amount: string | bigint): void
-  /** Number of records. */
+  /** Computes and records a split; the split, as `split()` returns it. */
+  recordSplit(id: string, t: number, gross: Money, currency: string, creators: CreatorArg[], options?: SplitOptions | null): SplitResult
+  /** Refunds `amount` of the recorded split `splitId` and records it. */
+  recordRefund(id: string, t: number, splitId: string, amount: Money): void
+  /**
+   * Records a payout the payment system made: `amount` to `creator` for split
+   * `splitId`.
+   */
+  recordPayout(id: string, t: number, splitId: string, creator: string, amount: Money): void
+  /** The number of records. */
   get length(): number
   /** The store's backend ("sqlite", "postgres"), or null for a ledger in memory. */
   get storeBackend(): string | null
-  /** The transparency report ("day", "month" or "all"). */
-  report(period?: string | undefined | null): import('./types').TransparencyReport
-  /** The report as CSV. */
-  reportCsv(period?: string | undefined | null): string
-  /** Creators' share of the base over `(now - windowSeconds, now]` in `currency`. */
+  /** The transparency report by "day", "month" or "all" (the default). */
+  report(period?: string): TransparencyReport
+  /** The transparency report as CSV, one row per period and currency. */
+  reportCsv(period?: string): string
+  /**
+   * The `creator_share` metric over `(now - windowSeconds, now]` in `currency`, or
+   * null.
+   */
   creatorShare(now: number, windowSeconds: number, currency: string): number | null
   /**
-   * The creators' share against the 75% floor and each creator's amount in `currency`, or
-   * null when the ledger holds nothing in it.
+   * The creators' share against the 75% floor and each creator's amount in
+   * `currency`, or null when the ledger holds nothing in it.
    */
-  sovereigntySummary(currency: string): import('./types').SovereigntySummary | null
+  sovereigntySummary(currency: string): SovereigntySummary | null
   /** The currencies in the ledger, sorted. */
   get currencies(): Array<string>
 }
@@ -671,15 +699,15 @@ export declare class RedeployGuard {
   start(service: string, plan?: RolloutPlan | undefined | null, startedAt?: number | undefined | null, decision?: ProposalTerms | null): Rollout
 }
 
-/** The unrefunded balances of one split. */
+/** The unrefunded balances of one split, to take refunds from. */
 export declare class Refundable {
-  /** Balances of a split result as returned by `split()`. */
-  constructor(split: import('./types').SplitResult)
+  /** The balances of a split result as `split()` returns it. */
+  constructor(split: SplitResult)
   /**
    * Takes `amount` from the parties in proportion to their unrefunded balances:
    * `{amount, creators: [{id, amount}], platform}`.
    */
-  refund(amount: string | bigint): import('./types').RefundResult
+  refund(amount: Money): RefundResult
   /** What remains refundable. */
   get remaining(): string
 }
@@ -768,14 +796,18 @@ export declare class WindowRate {
   get rate(): number | null
 }
 
-/** Audits payouts made elsewhere against the split that says what creators are owed. */
-export declare function audit(gross: string | bigint, currency: string, creators: Array<CreatorArg>, paid: Array<PaidArg>, options?: SplitOptions | undefined | null): import('./types').AuditResult
+/**
+ * Audits payouts made elsewhere (`paid`: `[{id, amount}]`) against the split that
+ * says what creators are owed (SPEC §10).
+ */
+export declare function audit(gross: Money, currency: string, creators: CreatorArg[], paid: PaidArg[], options?: SplitOptions | null): AuditResult
 
 /**
- * Audits a payout file's text (JSON lines `{id, amount}`) against a split terms file's text
- * (the CLI's `audit --split --paid`); an error in the payouts names its line.
+ * Audits a payout file's text (JSON lines `{id, amount}`) against a split terms
+ * file's text (the CLI's `audit --split --paid`); an error in the payouts names its
+ * line.
  */
-export declare function auditFiles(splitTerms: string, paid: string): import('./types').AuditResult
+export declare function auditFiles(splitTerms: string, paid: string): AuditResult
 
 /** `NativeBreaker#acquire` through a handle. */
 export declare function breakerAcquire(handle: ExternalObject<'BreakerHandle'>, t: number): number
@@ -791,12 +823,6 @@ export declare function bucket(id: string, group: string, modulus?: number, seed
 
 /** The names of the call ends, in the order their indices mean. */
 export declare function callEnds(): Array<string>
-
-/** A creator and its weight (a decimal string, or a number). */
-export interface CreatorArg {
-  id: string
-  weight: string | number
-}
 
 /**
  * How many times slower `current` is than `baseline` (`current / baseline − 1`,
@@ -819,27 +845,14 @@ export declare function guardSteps(): Array<string>
 /** L1–L5 health of the built-in model from boolean check results. */
 export declare function health(checks: Record<string, boolean>): HealthReport
 
-/** Options of a ledger. */
-export interface LedgerOptions {
-  /**
-   * A durable store ("sqlite:PATH" or "postgres://USER@HOST:PORT/DB"): the ledger is
-   * replayed from it, and every record is written there first.
-   */
-  store?: string
-}
-
-/** A payout as the payment system made it. */
-export interface PaidArg {
-  id: string
-  /** A decimal string in major units, or a bigint of minor units. */
-  amount: string | bigint
-}
-
 /** Throws the error the binding maps `family`/`kind` to (for tests of the mapping). */
 export declare function raiseForTest(family: string, kind: string): void
 
-/** Reads a proposal file's text (the CLI's `vote` file): `{status, tally, refused, decision}`. */
-export declare function readProposal(text: string): { status: string; tally: { yes: number; no: number; abstain: number }; refused: Array<[number, string]>; decision: { subject: string; action: string; status: string } | null }
+/**
+ * Reads a proposal file's text (the CLI's `vote` file): `{status, tally, refused,
+ * decision}`.
+ */
+export declare function readProposal(text: string): ProposalFileReading
 
 /**
  * Runs a promtool-style policy test file's text in `format` against `policy`
@@ -867,20 +880,12 @@ export interface SharedEventObject {
  */
 export declare function simulate(text: string, policy?: Policy | undefined | null, plan?: RolloutPlan | undefined | null, startedAt?: number | undefined | null): SimStep[]
 
-/** Splits a payment so creators keep at least 75% (SPEC §1). */
-export declare function split(gross: string | bigint, currency: string, creators: Array<CreatorArg>, options?: SplitOptions | undefined | null): import('./types').SplitResult
-
-/** Options of a split. */
-export interface SplitOptions {
-  /** The creators' share, a decimal string (default "0.75", never below). */
-  creatorShare?: string | number
-  /** The processor's fee (decimal string or bigint minor units). */
-  fee?: string | bigint
-  /** "platform" (default: the platform absorbs the fee) or "before_split". */
-  feeMode?: string
-  /** A cash step (e.g. "0.05" CHF): creators receive whole steps. */
-  step?: string | bigint
-}
+/**
+ * Splits a payment so creators keep at least 75% (SPEC §1): `{currency, gross,
+ * creators: [{id, amount}], platform, fee, creatorTotal, creatorShare, feeMode,
+ * method}`.
+ */
+export declare function split(gross: Money, currency: string, creators: CreatorArg[], options?: SplitOptions | null): SplitResult
 
 export interface TransitionObject {
   t: number

@@ -308,3 +308,20 @@ export interface DeploymentStep {
   notices: Notice[];
 }
 export interface PolicyTestOutcome { name: string; checked: number; mismatches: Array<{ at: number; expected: string; actual: string }> }
+/** An amount of money: a decimal string in major units ("12.50") or a bigint of minor units. */
+export type Money = string | bigint;
+/** A creator and its weight: a decimal string, or a whole number. */
+export interface CreatorArg { id: string; weight: string | number }
+/** Options of a split: `creatorShare` (default "0.75", never below), the processor's `fee`,
+ * `feeMode` ("platform", the default, or "before_split") and a cash `step` ("0.05" CHF). */
+export interface SplitOptions { creatorShare?: string | number; fee?: Money; feeMode?: string; step?: Money }
+export interface PaidArg { id: string; amount: Money }
+/** Options of a ledger: a durable store ("sqlite:PATH" or "postgres://USER@HOST:PORT/DB") the
+ * ledger is replayed from and every record written to first (Node only). */
+export interface LedgerOptions { store?: string }
+export interface ProposalFileReading {
+  status: string;
+  tally: Tally;
+  refused: Array<[number, string]>;
+  decision: CommunityDecision | null;
+}

@@ -79,7 +79,7 @@ function cell(tag, text, attrs = {}) {
 function loadLedger(text, fromDump = false) {
   ledger = fromDump ? Ledger.fromDump(text) : Ledger.fromJsonl(text);
   const select = $('currency');
-  select.replaceChildren(...ledger.currencies().map((c) => cell('option', c)));
+  select.replaceChildren(...ledger.currencies.map((c) => cell('option', c)));
   showSummary();
 }
 

@@ -189,15 +189,23 @@ pub struct Ledger {
 }
 
 /// How the report groups records in time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
     /// One row per UTC day.
     Day,
     /// One row per UTC month.
     Month,
-    /// One row for everything.
+    /// One row for everything (the default).
+    #[default]
     All,
+}
+
+impl Period {
+    /// The period named by `name`, or [`Period::All`] when none is named.
+    pub fn named(name: Option<&str>) -> Result<Period, SplitError> {
+        name.map_or(Ok(Period::All), str::parse)
+    }
 }
 
 impl std::str::FromStr for Period {

@@ -301,6 +301,17 @@ pub fn minor_units_text(minor: i128, currency: &str) -> String {
     s
 }
 
+/// What a JavaScript binding says of a money argument `what` that is neither a decimal
+/// string nor a bigint of minor units but of JavaScript type `got` (Node and WASM word it
+/// the same way).
+pub fn not_money(what: &str, got: &str) -> String {
+    let why = match got {
+        "number" => ": a binary float cannot hold an amount of money exactly",
+        _ => "",
+    };
+    format!("{what} must be a decimal string (e.g. \"12.50\") or a bigint of minor units, not {got}{why}")
+}
+
 pub(crate) fn format_minor(f: &mut impl fmt::Write, minor: u128, digits: u32) -> fmt::Result {
     if digits == 0 {
         return write!(f, "{minor}");

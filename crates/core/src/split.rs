@@ -200,6 +200,61 @@ pub struct SplitInput {
     pub step: Option<String>,
 }
 
+/// An exact decimal as a binding receives it: text, or a number (a whole number only; see
+/// [`crate::Num::exact_text`]).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum ExactArg {
+    /// A decimal string.
+    Text(String),
+    /// A number.
+    Number(f64),
+}
+
+impl ExactArg {
+    /// The decimal text the core parses.
+    pub fn text(&self) -> String {
+        match self {
+            ExactArg::Text(s) => s.clone(),
+            ExactArg::Number(f) => crate::Num::exact_text(*f),
+        }
+    }
+}
+
+/// One creator as the JavaScript bindings receive it: `{id, weight}`, the weight a decimal
+/// string or a whole number; any other key is refused.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreatorArg {
+    /// The creator's id.
+    pub id: String,
+    /// The creator's weight.
+    pub weight: ExactArg,
+}
+
+impl From<CreatorArg> for CreatorInput {
+    fn from(c: CreatorArg) -> CreatorInput {
+        CreatorInput {
+            weight: c.weight.text(),
+            id: c.id,
+        }
+    }
+}
+
+/// The keys of a split's options object in JavaScript: `{creatorShare, fee, feeMode, step}`.
+pub const SPLIT_OPTIONS: [&str; 4] = ["creatorShare", "fee", "feeMode", "step"];
+
+/// The options of a split in JavaScript other than its amounts (which the binding reads as
+/// money): `creatorShare` an exact decimal, `feeMode` text.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SplitTermsArg {
+    /// The creators' share.
+    pub creator_share: Option<ExactArg>,
+    /// Who bears the fee.
+    pub fee_mode: Option<String>,
+}
+
 /// One creator of a [`SplitInput`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

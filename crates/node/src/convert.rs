@@ -21,21 +21,6 @@ pub(crate) fn arg(msg: impl Into<String>) -> napi::Error<String> {
 
 // Conversions in ----------------------------------------------------------------------------
 
-pub(crate) fn money_text(m: &Either<String, BigInt>, currency: &str) -> Result<String> {
-    match m {
-        Either::A(s) => Ok(s.clone()),
-        Either::B(b) => {
-            let (minor, lossless) = b.get_i128();
-            if !lossless {
-                return Err(err(core::error::SplitError::InvalidAmount(
-                    "bigint amount does not fit in 128 bits".into(),
-                )));
-            }
-            Ok(core::money::minor_units_text(minor, currency))
-        }
-    }
-}
-
 /// An exact decimal: a string, or a JS number (a whole number only; see `Num::exact_text`).
 pub(crate) fn exact_text(x: &Either<String, f64>) -> String {
     match x {
@@ -72,12 +57,37 @@ pub(crate) fn to_value<T: serde::Serialize>(v: &T) -> Result<Value> {
 pub(crate) type Text = String;
 /// An object argument, read through serde.
 pub(crate) type Obj<'a> = napi::bindgen_prelude::Object<'a>;
+/// Money: a decimal string, or a bigint of minor units (see [`money`]).
+pub(crate) type Money<'a> = napi::bindgen_prelude::Unknown<'a>;
 /// A count: a number, or a bigint.
 pub(crate) type Count = Either<f64, BigInt>;
 /// An exact decimal: a string, or a whole JS number.
 pub(crate) type Exact = Either<String, f64>;
 /// A value going out as a plain JS object.
 pub(crate) type Out = Value;
+
+/// A money argument as the decimal text the core parses: a string is itself, a bigint is
+/// minor units of `currency`; anything else is a TypeError saying why (as in WASM).
+pub(crate) fn money(v: &Money<'_>, currency: &str, what: &str) -> Result<String> {
+    let napi = |e: napi::Error| arg(format!("{what}: {}", e.reason));
+    // SAFETY: each cast reads the type `get_type` reported, as `Unknown::cast` requires.
+    match v.get_type().map_err(napi)? {
+        napi::ValueType::String => unsafe { v.cast::<String>() }.map_err(napi),
+        napi::ValueType::BigInt => {
+            let (minor, lossless) = unsafe { v.cast::<BigInt>() }.map_err(napi)?.get_i128();
+            if !lossless {
+                return Err(err(core::error::SplitError::InvalidAmount(format!(
+                    "{what}: bigint does not fit in 128 bits"
+                ))));
+            }
+            Ok(core::money::minor_units_text(minor, currency))
+        }
+        other => {
+            let got = format!("{other:?}").to_lowercase();
+            Err(arg(core::money::not_money(what, &got)))
+        }
+    }
+}
 
 pub(crate) fn text(v: &Text, _what: &str) -> Result<String> {
     Ok(v.clone())

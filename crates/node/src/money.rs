@@ -1,157 +1,79 @@
-//! Money: splits, refunds and payout audits.
+//! Money (splits, audits, refunds, the ledger) from the description shared with WASM
+//! (`surface/money.rs`), and the readers of its arguments: money checked here, the rest through
+//! serde, so an unknown key is refused by name.
 
 use crate::*;
 use liberation_gates as core;
-use liberation_gates::split::{CreatorInput, SplitInput};
-use napi::bindgen_prelude::{BigInt, Either, Object};
-use napi::De;
+use liberation_gates::split::{CreatorArg, SplitInput, SplitTermsArg, SPLIT_OPTIONS};
+use napi::bindgen_prelude::{JsObjectValue, JsValue, Object, Unknown};
+use napi::ValueType;
 use napi_derive::napi;
-use serde_json::Value;
-// Money -------------------------------------------------------------------------------------
 
-/// A creator and its weight (a decimal string, or a number).
-#[napi(object)]
-pub struct CreatorArg {
-    pub id: String,
-    pub weight: Either<String, f64>,
+include!("surface/money.rs");
+money!(napi, ts_arg_type, ts_arg_type, ts_return_type);
+
+/// A value given, as opposed to `undefined` or `null`.
+fn given(v: &Unknown<'_>) -> bool {
+    !matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null))
 }
 
-/// Options of a split.
-#[napi(object)]
-pub struct SplitOptions {
-    /// The creators' share, a decimal string (default "0.75", never below).
-    pub creator_share: Option<Either<String, f64>>,
-    /// The processor's fee (decimal string or bigint minor units).
-    pub fee: Option<Either<String, BigInt>>,
-    /// "platform" (default: the platform absorbs the fee) or "before_split".
-    pub fee_mode: Option<String>,
-    /// A cash step (e.g. "0.05" CHF): creators receive whole steps.
-    pub step: Option<Either<String, BigInt>>,
-}
-
+/// A split request from JS arguments.
 pub(crate) fn split_input(
-    gross: &Either<String, BigInt>,
-    currency: String,
-    creators: Vec<CreatorArg>,
-    options: Option<SplitOptions>,
+    gross: &Money<'_>,
+    currency: &str,
+    creators: Obj<'_>,
+    options: Option<Obj<'_>>,
 ) -> Result<SplitInput> {
-    let o = options.unwrap_or(SplitOptions {
-        creator_share: None,
-        fee: None,
-        fee_mode: None,
-        step: None,
-    });
-    Ok(SplitInput {
-        gross: money_text(gross, &currency)?,
-        creators: creators
-            .iter()
-            .map(|c| CreatorInput {
-                id: c.id.clone(),
-                weight: exact_text(&c.weight),
-            })
-            .collect(),
-        creator_share: o.creator_share.as_ref().map(exact_text),
-        fee: o
-            .fee
-            .as_ref()
-            .map(|f| money_text(f, &currency))
-            .transpose()?,
-        fee_mode: o.fee_mode,
-        step: o
-            .step
-            .as_ref()
-            .map(|f| money_text(f, &currency))
-            .transpose()?,
-        currency,
-    })
+    let creators: Vec<CreatorArg> = obj(creators, "creators")?;
+    let mut input = SplitInput {
+        gross: money(gross, currency, "gross")?,
+        currency: currency.to_string(),
+        creators: creators.into_iter().map(Into::into).collect(),
+        ..Default::default()
+    };
+    let Some(o) = options else { return Ok(input) };
+    known_keys(&o, &SPLIT_OPTIONS, "split option")?;
+    let amount = |k: &str| match o.get::<Unknown>(k).map_err(|e| arg(e.reason))? {
+        Some(v) if given(&v) => money(&v, currency, k).map(Some),
+        _ => Ok(None),
+    };
+    (input.fee, input.step) = (amount("fee")?, amount("step")?);
+    let terms: SplitTermsArg = obj(o, "options")?;
+    input.creator_share = terms.creator_share.map(|s| s.text());
+    input.fee_mode = terms.fee_mode;
+    Ok(input)
 }
 
-/// Splits a payment so creators keep at least 75% (SPEC §1).
-#[napi(ts_return_type = "import('./types').SplitResult")]
-pub fn split(
-    gross: Either<String, BigInt>,
-    currency: String,
-    creators: Vec<CreatorArg>,
-    options: Option<SplitOptions>,
-) -> Result<Value> {
-    let input = split_input(&gross, currency, creators, options)?;
-    to_value(&core::split::split(&input).map_err(err)?)
-}
-
-/// A payout as the payment system made it.
-#[napi(object)]
-pub struct PaidArg {
-    pub id: String,
-    /// A decimal string in major units, or a bigint of minor units.
-    pub amount: Either<String, BigInt>,
-}
-
-/// Reads a proposal file's text (the CLI's `vote` file): `{status, tally, refused, decision}`.
-#[napi(
-    ts_return_type = "{ status: string; tally: { yes: number; no: number; abstain: number }; refused: Array<[number, string]>; decision: { subject: string; action: string; status: string } | null }"
-)]
-pub fn read_proposal(text: String) -> Result<Value> {
-    let f = core::governance::ProposalFile::parse(&text).map_err(err)?;
-    to_value(&f.read().map_err(err)?)
-}
-
-/// Audits a payout file's text (JSON lines `{id, amount}`) against a split terms file's text
-/// (the CLI's `audit --split --paid`); an error in the payouts names its line.
-#[napi(ts_return_type = "import('./types').AuditResult")]
-pub fn audit_files(split_terms: String, paid: String) -> Result<Value> {
-    to_value(&core::audit::audit_files(&split_terms, &paid).map_err(err)?)
-}
-
-/// Audits payouts made elsewhere against the split that says what creators are owed.
-#[napi(ts_return_type = "import('./types').AuditResult")]
-pub fn audit(
-    gross: Either<String, BigInt>,
-    currency: String,
-    creators: Vec<CreatorArg>,
-    paid: Vec<PaidArg>,
-    options: Option<SplitOptions>,
-) -> Result<Value> {
-    let input = split_input(&gross, currency.clone(), creators, options)?;
-    let split = core::split::split(&input).map_err(err)?;
-    let paid = paid
-        .iter()
-        .map(|p| {
-            Ok(core::audit::Paid {
-                id: p.id.clone(),
-                amount: money_text(&p.amount, &currency)?,
-            })
+/// Payouts `[{id, amount}]` in `currency`.
+pub(crate) fn paid_list(paid: Obj<'_>, currency: &str) -> Result<Vec<core::audit::Paid>> {
+    let napi = |e: napi::Error| arg(format!("paid: {}", e.reason));
+    if !paid.is_array().map_err(napi)? {
+        return Err(arg("paid must be an array of {id, amount}"));
+    }
+    let one = |i| -> Result<core::audit::Paid> {
+        let p: Object = paid.get_element(i).map_err(napi)?;
+        known_keys(&p, &["id", "amount"], "payout field")?;
+        let id: Option<String> = p.get("id").map_err(napi)?;
+        let amount: Unknown = p.get_named_property("amount").map_err(napi)?;
+        Ok(core::audit::Paid {
+            id: id.ok_or_else(|| arg("each payout needs a string id"))?,
+            amount: money(&amount, currency, "paid amount")?,
         })
-        .collect::<Result<Vec<_>>>()?;
-    to_value(&core::audit::audit_split(&split, &paid).map_err(err)?)
+    };
+    (0..paid.get_array_length().map_err(napi)?)
+        .map(one)
+        .collect()
 }
 
-/// The unrefunded balances of one split.
-#[napi]
-pub struct Refundable {
-    pub(crate) inner: core::split::Refundable,
-}
-
-#[napi]
-impl Refundable {
-    /// Balances of a split result as returned by `split()`.
-    #[napi(constructor)]
-    pub fn new(
-        #[napi(ts_arg_type = "import('./types').SplitResult")] split: Object<'_>,
-    ) -> Result<Self> {
-        core::split::Refundable::from_balances(&mut De::new(&split))
-            .map(|inner| Refundable { inner })
-            .map_err(err)
+/// Refuses keys an argument object does not have, naming them.
+fn known_keys(o: &Object<'_>, keys: &[&str], what: &str) -> Result<()> {
+    for k in Object::keys(o).map_err(|e| arg(e.reason))? {
+        if !keys.contains(&k.as_str()) {
+            return Err(arg(format!(
+                "unknown {what} {k:?}: expected {}",
+                keys.join(", ")
+            )));
+        }
     }
-    /// Takes `amount` from the parties in proportion to their unrefunded balances:
-    /// `{amount, creators: [{id, amount}], platform}`.
-    #[napi(ts_return_type = "import('./types').RefundResult")]
-    pub fn refund(&mut self, amount: Either<String, BigInt>) -> Result<Value> {
-        let text = money_text(&amount, self.inner.remaining().currency().code())?;
-        to_value(&self.inner.refund_str(&text).map_err(err)?)
-    }
-    /// What remains refundable.
-    #[napi(getter)]
-    pub fn remaining(&self) -> String {
-        self.inner.remaining().to_string()
-    }
+    Ok(())
 }

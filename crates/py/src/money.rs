@@ -234,12 +234,9 @@ impl Ledger {
     #[new]
     #[pyo3(signature = (store=None))]
     fn new(py: Python<'_>, store: Option<String>) -> PyResult<Self> {
-        Ok(ledger_of(match store {
-            None => core::store::DurableLedger::in_memory(core::ledger::Ledger::new()),
-            Some(url) => py
-                .detach(|| core::store::DurableLedger::open(&url))
-                .map_err(err)?,
-        }))
+        py.detach(|| core::store::DurableLedger::new(store.as_deref()))
+            .map(ledger_of)
+            .map_err(err)
     }
     /// The ledger kept in a store dump (`liberation-gates store dump`), in memory, its
     /// checksum chain checked first (StoreError `tampered` otherwise).

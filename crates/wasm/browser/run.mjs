@@ -67,10 +67,10 @@ try {
   const ledger = wasm.Ledger.fromJsonl(await readFile(join(root, 'examples/sovereignty-dashboard/ledger.jsonl'), 'utf8'));
   // The page reads the ledger from the store dump: the same ledger as the file it was loaded from.
   const dumped = wasm.Ledger.fromDump(await readFile(join(root, 'examples/sovereignty-dashboard/store-dump.jsonl'), 'utf8'));
-  check(JSON.stringify(dumped.sovereigntySummary('GBP')) === JSON.stringify(ledger.sovereigntySummary('GBP')) && JSON.stringify(dumped.currencies()) === JSON.stringify(ledger.currencies()), 'the store dump holds the sample ledger');
+  check(JSON.stringify(dumped.sovereigntySummary('GBP')) === JSON.stringify(ledger.sovereigntySummary('GBP')) && JSON.stringify(dumped.currencies) === JSON.stringify(ledger.currencies), 'the store dump holds the sample ledger');
   const text = async (sel) => (await dash.textContent(sel))?.trim();
   // The figures of each currency, as the page shows them, against the WASM package in Node.
-  for (const currency of ledger.currencies()) {
+  for (const currency of ledger.currencies) {
     await dash.selectOption('#currency', currency);
     const expected = ledger.sovereigntySummary(currency);
     check((await text('#share-percent')) === expected.creatorSharePercent, `${currency} gauge percent ${await text('#share-percent')} vs ${expected.creatorSharePercent}`);
@@ -81,7 +81,7 @@ try {
     check(JSON.stringify(rows) === JSON.stringify(expected.creators.map((c) => [c.id, `${c.amount} ${currency}`, `${c.shareOfCreatorsPercent}%`])), `${currency} payout rows ${JSON.stringify(rows)}`);
   }
   // Paid against owed: shown for a currency whose ledger rows have payouts, hidden otherwise.
-  for (const currency of ledger.currencies()) {
+  for (const currency of ledger.currencies) {
     await dash.selectOption('#currency', currency);
     const paid = ledger.sovereigntySummary(currency).paid;
     check((await dash.isVisible('#paid-section')) === Boolean(paid), `${currency} paid section visibility`);

@@ -2,7 +2,7 @@
 
 use liberation_gates as core;
 use liberation_gates::Num;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -77,6 +77,8 @@ pub(crate) fn text_arg(v: &JsValue, what: &str) -> Result<String> {
 // The argument types the shared surface (`crates/node/src/surface/`) is written against;
 // Node defines the same names over napi's types.
 
+/// Money: a decimal string, or a bigint of minor units (see [`money`]).
+pub(crate) type Money<'a> = JsValue;
 /// A string argument, checked here (see [`text`]).
 pub(crate) type Text = JsValue;
 /// An object argument, read through serde (the lifetime is Node's).
@@ -185,50 +187,26 @@ pub(crate) fn opt(v: &JsValue) -> bool {
     !(v.is_undefined() || v.is_null())
 }
 
-/// Money: a decimal string, or a bigint of minor units; a number is a TypeError.
-pub(crate) fn money_text(v: &JsValue, currency: &str, what: &str) -> Result<String> {
+/// A money argument as the decimal text the core parses: a string is itself, a bigint is
+/// minor units of `currency`; anything else is a `TypeError` saying why (as in Node).
+pub(crate) fn money(v: &Money<'_>, currency: &str, what: &str) -> Result<String> {
     if let Some(s) = v.as_string() {
         return Ok(s);
     }
     if v.is_bigint() {
-        let text: String = js_sys::BigInt::from(v.clone())
+        let text = js_sys::BigInt::from(v.clone())
             .to_string(10)
-            .map(String::from)
-            .unwrap_or_default();
-        let minor: i128 = text.parse().map_err(|_| {
+            .map(String::from);
+        let minor: i128 = text.ok().and_then(|t| t.parse().ok()).ok_or_else(|| {
             err(core::error::SplitError::InvalidAmount(format!(
                 "{what}: bigint does not fit in 128 bits"
             )))
         })?;
         return Ok(core::money::minor_units_text(minor, currency));
     }
-    let got = if v.is_null() {
-        "null".to_string()
-    } else {
-        v.js_typeof().as_string().unwrap_or_default()
+    let got = match v.is_null() {
+        true => "null".to_string(),
+        false => v.js_typeof().as_string().unwrap_or_default(),
     };
-    let why = match got.as_str() {
-        "number" => ": a binary float cannot hold an amount of money exactly",
-        _ => "",
-    };
-    Err(type_error(&format!(
-        "{what} must be a decimal string (e.g. \"12.50\") or a bigint of minor units, not {got}{why}"
-    )))
-}
-
-/// An exact decimal: a string, or a JS number (a whole number only; see `Num::exact_text`).
-#[derive(Deserialize)]
-#[serde(untagged)]
-pub(crate) enum ExactValue {
-    Text(String),
-    Number(f64),
-}
-
-impl ExactValue {
-    pub(crate) fn text(&self) -> String {
-        match self {
-            ExactValue::Text(s) => s.clone(),
-            ExactValue::Number(f) => Num::exact_text(*f),
-        }
-    }
+    Err(type_error(&core::money::not_money(what, &got)))
 }

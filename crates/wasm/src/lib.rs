@@ -42,5 +42,3 @@ pub fn error_kinds() -> Result<JsValue> {
 // The TypeScript shapes of what crosses as plain objects (appended to the generated .d.ts).
 #[wasm_bindgen(typescript_custom_section)]
 const _: &str = include_str!("../../node/types.d.ts");
-#[wasm_bindgen(typescript_custom_section)]
-const _: &str = include_str!("../types.d.ts");

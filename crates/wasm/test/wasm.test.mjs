@@ -55,7 +55,7 @@ test('the same split as the backend, to the cent', () => {
 
 test('a ledger gives the transparency report and the sovereignty summary', () => {
   const ledger = lg.Ledger.fromJsonl(readFileSync(join(root, 'examples/ledger.jsonl'), 'utf8'));
-  assert.deepEqual(ledger.currencies(), ['GBP', 'JPY']);
+  assert.deepEqual(ledger.currencies, ['GBP', 'JPY']);
   const s = ledger.sovereigntySummary('GBP');
   assert.equal(s.creatorShare, '14833/18224');
   assert.equal(s.creatorSharePercent, '81.39');

@@ -400,6 +400,16 @@ impl std::fmt::Debug for DurableLedger {
     }
 }
 
+/// The options of a binding's `Ledger` constructor: `{store?}`, the URL of a durable store
+/// (`"sqlite:PATH"`, `"postgres://…"`) to keep the ledger in.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerOptions {
+    /// Where the ledger is kept; in memory when absent.
+    #[serde(default)]
+    pub store: Option<String>,
+}
+
 impl DurableLedger {
     /// Opens the store at `url` and replays its ledger stream. A stored line that no longer
     /// parses or applies is `invalid_record`, naming its sequence number.
@@ -437,6 +447,15 @@ impl DurableLedger {
         let mut d = Self::from_store(Box::new(MemoryStore::from_dump(text)?))?;
         d.store = None;
         Ok(d)
+    }
+
+    /// An empty ledger in memory when `store` is `None`, else the ledger kept in the store at
+    /// that URL, replayed from it (what every binding's `Ledger` constructor takes).
+    pub fn new(store: Option<&str>) -> Result<DurableLedger, Error> {
+        match store {
+            None => Ok(Self::in_memory(Ledger::new())),
+            Some(url) => Self::open(url),
+        }
     }
 
     /// `ledger`, kept in memory only: the same API, nothing written anywhere.
