@@ -358,11 +358,15 @@ export declare class BlueGreen {
   postGate(t: number, passed: boolean): string
 }
 
-/** The breaker state machine driven with explicit times (SPEC §4), as the vectors use it. */
+/** The breaker state machine driven with explicit times (SPEC §4). */
 export declare class BreakerMachine {
-  constructor(config?: object | undefined | null)
+  /**
+   * A machine with `config` (`{failureRateThreshold, slowCallRateThreshold, …}`,
+   * each defaulted; BreakerError `invalid_config` naming what is wrong).
+   */
+  constructor(config?: BreakerConfig | null)
   /** Applies `op` at `t`; for `acquire`, whether it was permitted (else null). */
-  apply(t: number, op: string, outcome?: string | undefined | null, seconds?: number | undefined | null): boolean | null
+  apply(t: number, op: string, outcome?: string, seconds?: number): boolean | null
   get state(): string
 }
 
@@ -383,37 +387,41 @@ export declare class BurnRate {
 }
 
 /**
- * The six-phase deployment of one service (docs/deploy.md), with verified community
- * decisions and a notice outbox; in memory or kept in a store and resumed from it.
+ * The six-phase deployment of one service, with verified community decisions and a
+ * notice outbox; in memory, or (Node) kept in a store and resumed from it.
  */
 export declare class Deployment {
   /**
-   * `plan`, `policy`, `health`: null for the built-in ones. `store`: null in memory, or
-   * "sqlite:PATH" / "postgres://…" (replayed from it; every event is written there first).
+   * `plan`, `policy`, `health`: null for the built-in ones (WASM takes over the
+   * objects given). `store`: null in memory, or "sqlite:PATH" / "postgres://…",
+   * replayed from it, every event written there first (no backends in WASM).
    */
-  constructor(service: string, plan?: DeploymentPlan | undefined | null, policy?: Policy | undefined | null, health?: HealthModel | undefined | null, store?: string | undefined | null)
+  constructor(service: string, plan?: DeploymentPlan | undefined | null, policy?: Policy | undefined | null, health?: HealthModel | undefined | null, store?: string)
   /**
    * A read-only view of a deployment of `service` (built-in plan, policy and health
-   * model) from a dump of its store (`liberation-gates store dump`): the dump's checksum
-   * chain is checked (StoreError `tampered`), then its events are replayed in memory.
+   * model) from a dump of its store (`liberation-gates store dump`): the dump's
+   * checksum chain is checked (StoreError `tampered`), then its events replayed.
    */
   static fromDump(service: string, dump: string): Deployment
   /**
-   * Applies one event (an object, as a line of an events file); the step. A refused event
-   * changes nothing.
+   * Applies one event (an object, as a line of an events file); the step. A refused
+   * event changes nothing.
    */
-  apply(event: import('./types').DeploymentEvent): import('./types').DeploymentStep
+  apply(event: DeploymentEvent): DeploymentStep
   /** Applies an events file's text, line by line; an error names its line. */
-  applyJsonl(text: string): import('./types').DeploymentStep[]
-  /** The state: service, attempt, phase, status, strategy, canary, weight, rollback, … */
-  get state(): import('./types').DeploymentState
-  /** Every notice raised, in order. */
-  notices(): import('./types').Notice[]
+  applyJsonl(text: string): DeploymentStep[]
   /**
-   * The notices not delivered yet, in order: send each, then `markDelivered(id)` (at least
-   * once; ids make a repeat harmless).
+   * The state: service, attempt, phase, status, strategy, canary, weight, rollback,
+   * proposals, liberation, …
    */
-  undelivered(): import('./types').Notice[]
+  get state(): DeploymentState
+  /** Every notice raised, in order. */
+  notices(): Notice[]
+  /**
+   * The notices not delivered yet, in order: send each, then `markDelivered(id)` (at
+   * least once; ids make a repeat harmless).
+   */
+  undelivered(): Notice[]
   /** Marks notice `id` and every one before it delivered. */
   markDelivered(id: string): void
   /** The store's backend ("sqlite", "postgres"), or null in memory. */

@@ -17,38 +17,8 @@ pub(crate) fn breaker_config(config: Option<Object<'_>>) -> Result<BreakerConfig
     BreakerConfig::from_de(config.as_ref().map(De::new).as_mut()).map_err(err)
 }
 
-/// The breaker state machine driven with explicit times (SPEC §4), as the vectors use it.
-#[napi]
-pub struct BreakerMachine {
-    pub(crate) inner: core::breaker::BreakerMachine,
-}
-
-#[napi]
-impl BreakerMachine {
-    #[napi(constructor)]
-    pub fn new(config: Option<Object<'_>>) -> Result<Self> {
-        core::breaker::BreakerMachine::new(breaker_config(config)?)
-            .map(|inner| BreakerMachine { inner })
-            .map_err(err)
-    }
-    /// Applies `op` at `t`; for `acquire`, whether it was permitted (else null).
-    #[napi]
-    pub fn apply(
-        &mut self,
-        t: f64,
-        op: String,
-        outcome: Option<String>,
-        seconds: Option<f64>,
-    ) -> Result<Option<bool>> {
-        self.inner
-            .apply_named(t, &op, outcome.as_deref(), seconds)
-            .map_err(err)
-    }
-    #[napi(getter)]
-    pub fn state(&self) -> String {
-        self.inner.state().as_str().to_string()
-    }
-}
+include!("surface/breakers.rs");
+breakers!(napi, ts_arg_type, ts_arg_type, ts_return_type);
 
 #[napi(object)]
 pub struct TransitionObject {

@@ -4,46 +4,21 @@ use crate::convert::*;
 use liberation_gates as core;
 use wasm_bindgen::prelude::*;
 
-/// The breaker state machine driven with explicit times (SPEC §4).
-#[wasm_bindgen]
-pub struct BreakerMachine {
-    inner: core::breaker::BreakerMachine,
-}
+include!("../../node/src/surface/breakers.rs");
+breakers!(
+    wasm_bindgen,
+    unchecked_param_type,
+    unchecked_optional_param_type,
+    unchecked_return_type
+);
 
-#[wasm_bindgen]
-impl BreakerMachine {
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "BreakerConfig | null | undefined")] config: JsValue,
-    ) -> Result<BreakerMachine> {
-        let input: core::breaker::BreakerConfigInput = if opt(&config) {
-            from_js_strict(config).map_err(|e| err(core::error::BreakerError::InvalidConfig(e)))?
-        } else {
-            Default::default()
-        };
-        let config = core::breaker::BreakerConfig::try_from(input).map_err(err)?;
-        core::breaker::BreakerMachine::new(config)
-            .map(|inner| BreakerMachine { inner })
-            .map_err(err)
-    }
-    /// Applies `op` at `t`; for `acquire`, whether it was permitted (else undefined).
-    pub fn apply(
-        &mut self,
-        t: f64,
-        #[wasm_bindgen(unchecked_param_type = "string")] op: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] outcome: Option<JsValue>,
-        #[wasm_bindgen(unchecked_optional_param_type = "number")] seconds: Option<f64>,
-    ) -> Result<Option<bool>> {
-        let op = text_arg(&op, "op")?;
-        let outcome = opt_text_arg(outcome, "outcome")?;
-        self.inner
-            .apply_named(t, &op, outcome.as_deref(), seconds)
-            .map_err(err)
-    }
-    #[wasm_bindgen(getter)]
-    pub fn state(&self) -> String {
-        self.inner.state().as_str().to_string()
-    }
+/// A breaker config from a JS object, read strictly (an unknown key is refused by name).
+fn breaker_config(config: Option<Obj<'_>>) -> Result<core::breaker::BreakerConfig> {
+    let input: core::breaker::BreakerConfigInput = match config.filter(opt) {
+        Some(c) => obj_as(c, core::error::BreakerError::InvalidConfig)?,
+        None => Default::default(),
+    };
+    core::breaker::BreakerConfig::try_from(input).map_err(err)
 }
 
 /// Last good answers per key with their creator attribution, served while a dependency is
