@@ -185,7 +185,7 @@ impl NativeBreaker {
     /// A snapshot at `t`: state, calls, failure_rate, slow_call_rate, seconds_until_half_open, stats.
     #[napi(ts_return_type = "import('./types').BreakerMetrics")]
     pub fn metrics(&self, t: f64) -> Result<Value> {
-        to_value(&self.shared.inner.metrics_at(t))
+        out(&self.shared.inner.metrics_at(t))
     }
     /// Whether the breaker refuses calls at `t` (`open` or `forced_open`).
     #[napi]
@@ -229,7 +229,7 @@ impl NativeFallbackCache {
     }
     #[napi(ts_return_type = "import('./types').Served | null")]
     pub fn get(&self, key: String, t: f64) -> Result<Value> {
-        to_value(&self.inner.get_at(&key, t))
+        out(&self.inner.get_at(&key, t))
     }
     /// What to serve once a call has settled (the core's rule): `succeeded` stores `value` and
     /// serves it fresh; otherwise the cached answer within the TTL, if any.
@@ -247,7 +247,7 @@ impl NativeFallbackCache {
         } else {
             None
         };
-        to_value(&self.inner.settle_at(&key, answer, t))
+        out(&self.inner.settle_at(&key, answer, t))
     }
     #[napi(getter)]
     pub fn size(&self) -> u32 {

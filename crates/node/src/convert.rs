@@ -21,33 +21,11 @@ pub(crate) fn arg(msg: impl Into<String>) -> napi::Error<String> {
 
 // Conversions in ----------------------------------------------------------------------------
 
-/// An exact decimal: a string, or a JS number (a whole number only; see `Num::exact_text`).
-pub(crate) fn exact_text(x: &Either<String, f64>) -> String {
-    match x {
-        Either::A(s) => s.clone(),
-        Either::B(f) => Num::exact_text(*f),
-    }
-}
-
 pub(crate) fn json<T: serde::de::DeserializeOwned>(
     v: Value,
     what: &str,
 ) -> std::result::Result<T, String> {
     serde_json::from_value(v).map_err(|e| format!("{what}: {e}"))
-}
-
-/// A JS object read into a core type through napi's serde deserializer; a wrong shape is
-/// `InvalidArg` naming `what`.
-pub(crate) fn from_object<T: serde::de::DeserializeOwned>(
-    obj: &napi::bindgen_prelude::Object<'_>,
-    what: &str,
-) -> Result<T> {
-    T::deserialize(&mut napi::De::new(obj)).map_err(|e| arg(format!("{what}: {e}")))
-}
-
-/// A core value as a JS object, with JavaScript's camelCase field names (`casing`).
-pub(crate) fn to_value<T: serde::Serialize>(v: &T) -> Result<Value> {
-    serde_json::to_value(core::casing::CamelCase(v)).map_err(|e| arg(e.to_string()))
 }
 
 // The argument types the shared surface (`src/surface/`) is written against; WASM defines the
@@ -97,8 +75,10 @@ pub(crate) fn opt_text(v: Option<Text>, _what: &str) -> Result<Option<String>> {
     Ok(v)
 }
 
+/// An object argument read into a core type through napi's serde deserializer (so a NaN
+/// reaches the core and is refused there); a wrong shape is `InvalidArg` naming `what`.
 pub(crate) fn obj<T: serde::de::DeserializeOwned>(v: Obj<'_>, what: &str) -> Result<T> {
-    from_object(&v, what)
+    T::deserialize(&mut napi::De::new(&v)).map_err(|e| arg(format!("{what}: {e}")))
 }
 
 /// An object argument read into a core type; a wrong shape is the core error `kind` makes of
@@ -114,15 +94,21 @@ pub(crate) fn opt_obj<T: serde::de::DeserializeOwned>(
     v: Option<Obj<'_>>,
     what: &str,
 ) -> Result<Option<T>> {
-    v.map(|o| from_object(&o, what)).transpose()
+    v.map(|o| obj(o, what)).transpose()
 }
 
+/// An exact decimal as text: a string is itself, a number goes through `Num::exact_text` (a
+/// whole number only).
 pub(crate) fn exact(v: &Exact, _what: &str) -> Result<String> {
-    Ok(exact_text(v))
+    Ok(match v {
+        Either::A(s) => s.clone(),
+        Either::B(f) => Num::exact_text(*f),
+    })
 }
 
+/// A core value as a JS object, with JavaScript's camelCase field names (`casing`).
 pub(crate) fn out<T: serde::Serialize>(v: &T) -> Result<Out> {
-    to_value(v)
+    serde_json::to_value(core::casing::CamelCase(v)).map_err(|e| arg(e.to_string()))
 }
 
 pub(crate) fn count(x: &Count) -> Num {

@@ -35,17 +35,17 @@ impl Store {
             Value::String(s) => s,
             other => other.to_string(),
         };
-        to_value(&self.inner.append(&stream, &id, &text).map_err(err)?)
+        out(&self.inner.append(&stream, &id, &text).map_err(err)?)
     }
     /// The records of `stream` (every stream when omitted), oldest first.
     #[napi(ts_return_type = "Array<import('./types').StoredRecord>")]
     pub fn records(&mut self, stream: Option<String>) -> Result<Value> {
-        to_value(&self.inner.records(stream.as_deref()).map_err(err)?)
+        out(&self.inner.records(stream.as_deref()).map_err(err)?)
     }
     /// The record `id` of `stream`, or null.
     #[napi(ts_return_type = "import('./types').StoredRecord | null")]
     pub fn record(&mut self, stream: String, id: String) -> Result<Value> {
-        to_value(&self.inner.record(&stream, &id).map_err(err)?)
+        out(&self.inner.record(&stream, &id).map_err(err)?)
     }
     /// Recomputes the checksum chain; the number of records (StoreError `tampered` if broken).
     #[napi]

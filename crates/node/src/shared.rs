@@ -146,7 +146,7 @@ impl NativeSharedBreaker {
     /// Lifetime counters (every process's, when shared).
     #[napi(ts_return_type = "import('./types').BreakerStats")]
     pub fn stats(&self) -> Result<Value> {
-        to_value(&self.inner.stats())
+        out(&self.inner.stats())
     }
     #[napi]
     pub fn force_open(&self) -> &'static str {

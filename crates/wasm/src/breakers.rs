@@ -34,7 +34,7 @@ fn now(t: Option<f64>) -> f64 {
 }
 
 fn served(s: core::fallback::Served<JsValue>) -> Result<JsValue> {
-    let out = to_js(&core::fallback::Served {
+    let out = out(&core::fallback::Served {
         value: (),
         attribution: s.attribution,
         from_cache: s.from_cache,
@@ -66,8 +66,7 @@ impl FallbackCache {
             true => from_js(attribution, "attribution")?,
             false => Default::default(),
         };
-        self.inner
-            .store_at(&text_arg(&key, "key")?, value, a, now(t));
+        self.inner.store_at(&text(&key, "key")?, value, a, now(t));
         Ok(())
     }
     /// The last good answer for `key` within the TTL: `{value, attribution, from_cache,
@@ -78,7 +77,7 @@ impl FallbackCache {
         #[wasm_bindgen(unchecked_param_type = "string")] key: JsValue,
         t: Option<f64>,
     ) -> Result<JsValue> {
-        match self.inner.get_at(&text_arg(&key, "key")?, now(t)) {
+        match self.inner.get_at(&text(&key, "key")?, now(t)) {
             Some(s) => served(s),
             None => Ok(JsValue::UNDEFINED),
         }

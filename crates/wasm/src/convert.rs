@@ -26,54 +26,6 @@ pub(crate) fn type_error(msg: &str) -> JsValue {
     js_sys::TypeError::new(msg).into()
 }
 
-pub(crate) fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T> {
-    serde_wasm_bindgen::from_value(v).map_err(|e| type_error(&format!("{what}: {e}")))
-}
-
-/// A core input type from a JS value, through a JSON value: serde-wasm-bindgen reads only the
-/// fields a struct declares, so an unknown key (a misspelt option on a money or rule path)
-/// would be silently ignored; through JSON every key is seen, and the core's
-/// `deny_unknown_fields` refuses it.
-pub(crate) fn from_js_strict<T: serde::de::DeserializeOwned>(
-    v: JsValue,
-) -> std::result::Result<T, String> {
-    let value: serde_json::Value = serde_wasm_bindgen::from_value(v).map_err(|e| e.to_string())?;
-    serde_json::from_value(value).map_err(|e| e.to_string())
-}
-
-/// An optional argument object read strictly (see [`from_js_strict`]): `undefined` or `null`
-/// is `None`; a value that does not read is a `TypeError` naming the argument.
-pub(crate) fn opt_strict<T: serde::de::DeserializeOwned>(
-    v: JsValue,
-    what: &str,
-) -> Result<Option<T>> {
-    if !opt(&v) {
-        return Ok(None);
-    }
-    from_js_strict(v)
-        .map(Some)
-        .map_err(|e| type_error(&format!("{what}: {e}")))
-}
-
-/// A core value as a JS object, with JavaScript's camelCase field names (`casing`).
-pub(crate) fn to_js<T: Serialize>(v: &T) -> Result<JsValue> {
-    core::casing::CamelCase(v)
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| type_error(&e.to_string()))
-}
-
-/// A string argument. wasm-bindgen's own string conversion reads a non-string as a pointer
-/// and traps the module ("memory access out of bounds"); here anything else is a `TypeError`
-/// naming the argument. Parameters taking it are declared `string` in the TypeScript types.
-pub(crate) fn text_arg(v: &JsValue, what: &str) -> Result<String> {
-    v.as_string().ok_or_else(|| {
-        type_error(&format!(
-            "{what} must be a string, not {}",
-            v.js_typeof().as_string().unwrap_or_default()
-        ))
-    })
-}
-
 // The argument types the shared surface (`crates/node/src/surface/`) is written against;
 // Node defines the same names over napi's types.
 
@@ -90,17 +42,42 @@ pub(crate) type Exact = JsValue;
 /// A value going out as a plain JS object.
 pub(crate) type Out = JsValue;
 
+/// A string argument. wasm-bindgen's own string conversion reads a non-string as a pointer
+/// and traps the module ("memory access out of bounds"); here anything else is a `TypeError`
+/// naming the argument. Parameters taking it are declared `string` in the TypeScript types.
 pub(crate) fn text(v: &Text, what: &str) -> Result<String> {
-    text_arg(v, what)
+    v.as_string().ok_or_else(|| {
+        type_error(&format!(
+            "{what} must be a string, not {}",
+            v.js_typeof().as_string().unwrap_or_default()
+        ))
+    })
 }
 
+/// An optional string argument: `undefined` or `null` is absent, a string is itself, anything
+/// else a `TypeError` naming the argument.
 pub(crate) fn opt_text(v: Option<Text>, what: &str) -> Result<Option<String>> {
-    opt_text_arg(v, what)
+    v.filter(opt).map(|v| text(&v, what)).transpose()
 }
 
-/// An object argument read strictly (see [`from_js_strict`]); a wrong shape is a `TypeError`.
+/// A value read through serde-wasm-bindgen, which reads only the fields a struct declares
+/// (see [`obj`] for a strict read).
+pub(crate) fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T> {
+    serde_wasm_bindgen::from_value(v).map_err(|e| type_error(&format!("{what}: {e}")))
+}
+
+/// A core input type from a JS value, through a JSON value: serde-wasm-bindgen reads only the
+/// fields a struct declares, so an unknown key (a misspelt option on a money or rule path)
+/// would be silently ignored; through JSON every key is seen, and the core's
+/// `deny_unknown_fields` refuses it.
+fn strict<T: serde::de::DeserializeOwned>(v: JsValue) -> std::result::Result<T, String> {
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(v).map_err(|e| e.to_string())?;
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
+/// An object argument read strictly (see [`strict`]); a wrong shape is a `TypeError`.
 pub(crate) fn obj<T: serde::de::DeserializeOwned>(v: Obj<'_>, what: &str) -> Result<T> {
-    from_js_strict(v).map_err(|e| type_error(&format!("{what}: {e}")))
+    strict(v).map_err(|e| type_error(&format!("{what}: {e}")))
 }
 
 /// An object argument read strictly into a core type; a wrong shape is the core error `kind`
@@ -109,7 +86,7 @@ pub(crate) fn obj_as<T: serde::de::DeserializeOwned, E: Into<core::Error>>(
     v: Obj<'_>,
     kind: impl FnOnce(String) -> E,
 ) -> Result<T> {
-    from_js_strict(v).map_err(|e| err(kind(e)))
+    strict(v).map_err(|e| err(kind(e)))
 }
 
 /// An optional object argument: `undefined` or `null` is `None`.
@@ -117,7 +94,7 @@ pub(crate) fn opt_obj<T: serde::de::DeserializeOwned>(
     v: Option<Obj<'_>>,
     what: &str,
 ) -> Result<Option<T>> {
-    opt_strict(v.unwrap_or(JsValue::UNDEFINED), what)
+    v.filter(opt).map(|v| obj(v, what)).transpose()
 }
 
 /// An exact decimal as text: a string is itself, a number goes through `Num::exact_text`
@@ -125,12 +102,15 @@ pub(crate) fn opt_obj<T: serde::de::DeserializeOwned>(
 pub(crate) fn exact(v: &Exact, what: &str) -> Result<String> {
     match v.as_f64() {
         Some(f) => Ok(Num::exact_text(f)),
-        None => text_arg(v, what),
+        None => text(v, what),
     }
 }
 
+/// A core value as a JS object, with JavaScript's camelCase field names (`casing`).
 pub(crate) fn out<T: Serialize>(v: &T) -> Result<Out> {
-    to_js(v)
+    core::casing::CamelCase(v)
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| type_error(&e.to_string()))
 }
 
 /// A count as the core reads it; anything but a number or a bigint is NaN, which the core
@@ -154,15 +134,6 @@ pub(crate) fn observation(
 ) -> Result<core::policy::Observation> {
     let part = |v: Option<JsValue>| v.filter(opt).map(serde_wasm_bindgen::Deserializer::from);
     core::policy::Observation::from_parts(t, part(metrics), part(checks)).map_err(err)
-}
-
-/// An optional string argument: `undefined` or `null` is absent, a string is itself, anything
-/// else a `TypeError` naming the argument.
-pub(crate) fn opt_text_arg(v: Option<JsValue>, what: &str) -> Result<Option<String>> {
-    match v {
-        Some(v) if opt(&v) => text_arg(&v, what).map(Some),
-        _ => Ok(None),
-    }
 }
 
 /// Refuses keys an argument object does not have, naming them (serde-wasm-bindgen would drop

@@ -22,7 +22,7 @@ pub use gates::*;
 pub use money::*;
 pub use plans::*;
 
-use convert::{to_js, Result};
+use convert::{out, Result};
 use liberation_gates as core;
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
@@ -36,7 +36,7 @@ pub fn start() {
 #[wasm_bindgen(js_name = errorKinds, unchecked_return_type = "Record<string, string[]>")]
 pub fn error_kinds() -> Result<JsValue> {
     let m: HashMap<&str, &[&str]> = core::error::FAMILIES.iter().copied().collect();
-    to_js(&m)
+    out(&m)
 }
 
 // The TypeScript shapes of what crosses as plain objects (appended to the generated .d.ts).
