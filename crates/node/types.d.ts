@@ -141,6 +141,8 @@ export interface BreakerMetrics {
 export interface RolloutStateObject { status: RolloutStatus; step: number; weight: number }
 export interface RampStep { t: number; status: RolloutStatus; step: number; weight: number }
 export interface Step { weight: number; bakeSeconds: number; approval: boolean }
+/** A step of a rollout plan as `new RolloutPlan(steps)` takes it (`approval` defaults to false). */
+export interface StepArg { weight: number; bakeSeconds: number; approval?: boolean }
 export interface Notification { audience: string; severity: Severity; rules: string[]; message: string }
 /** A policy decision (SPEC §7), as `Evaluator.observe` returns it and `liberationCause` takes it. */
 export interface Decision { t: number; action: Action; severity: Severity; reasons: string[]; notification?: Notification }

@@ -67,6 +67,11 @@ pub(crate) fn money(v: &Money<'_>, currency: &str, what: &str) -> Result<String>
     }
 }
 
+/// An optional object argument as given (napi already reads `undefined` and `null` as none).
+pub(crate) fn present(v: Option<Obj<'_>>) -> Option<Obj<'_>> {
+    v
+}
+
 pub(crate) fn text(v: &Text, _what: &str) -> Result<String> {
     Ok(v.clone())
 }

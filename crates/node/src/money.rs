@@ -4,7 +4,7 @@
 
 use crate::*;
 use liberation_gates as core;
-use liberation_gates::split::{CreatorArg, SplitInput, SplitTermsArg, SPLIT_OPTIONS};
+use liberation_gates::split::{CreatorArg, SplitTermsArg};
 use napi::bindgen_prelude::{JsObjectValue, JsValue, Object, Unknown};
 use napi::ValueType;
 use napi_derive::napi;
@@ -12,36 +12,20 @@ use napi_derive::napi;
 include!("surface/money.rs");
 money!(napi, ts_arg_type, ts_arg_type, ts_return_type);
 
-/// A value given, as opposed to `undefined` or `null`.
-fn given(v: &Unknown<'_>) -> bool {
-    !matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null))
+/// The creators of a split, through serde (`deny_unknown_fields` sees every key here).
+fn creator_args(v: Obj<'_>) -> Result<Vec<CreatorArg>> {
+    obj(v, "creators")
 }
 
-/// A split request from JS arguments.
-pub(crate) fn split_input(
-    gross: &Money<'_>,
-    currency: &str,
-    creators: Obj<'_>,
-    options: Option<Obj<'_>>,
-) -> Result<SplitInput> {
-    let creators: Vec<CreatorArg> = obj(creators, "creators")?;
-    let mut input = SplitInput {
-        gross: money(gross, currency, "gross")?,
-        currency: currency.to_string(),
-        creators: creators.into_iter().map(Into::into).collect(),
-        ..Default::default()
-    };
-    let Some(o) = options else { return Ok(input) };
-    known_keys(&o, &SPLIT_OPTIONS, "split option")?;
-    let amount = |k: &str| match o.get::<Unknown>(k).map_err(|e| arg(e.reason))? {
-        Some(v) if given(&v) => money(&v, currency, k).map(Some),
-        _ => Ok(None),
-    };
-    (input.fee, input.step) = (amount("fee")?, amount("step")?);
-    let terms: SplitTermsArg = obj(o, "options")?;
-    input.creator_share = terms.creator_share.map(|s| s.text());
-    input.fee_mode = terms.fee_mode;
-    Ok(input)
+/// A split's options other than its amounts.
+fn split_terms(o: Obj<'_>) -> Result<SplitTermsArg> {
+    obj(o, "options")
+}
+
+/// The value of `o[k]`, or `None` when it is `undefined` or `null`.
+fn field<'a>(o: &Obj<'a>, k: &str) -> Result<Option<Money<'a>>> {
+    let v: Option<Unknown> = o.get(k).map_err(|e| arg(e.reason))?;
+    Ok(v.filter(|v| !matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null))))
 }
 
 /// Payouts `[{id, amount}]` in `currency`.
@@ -66,7 +50,7 @@ pub(crate) fn paid_list(paid: Obj<'_>, currency: &str) -> Result<Vec<core::audit
 }
 
 /// Refuses keys an argument object does not have, naming them.
-fn known_keys(o: &Object<'_>, keys: &[&str], what: &str) -> Result<()> {
+pub(crate) fn known_keys(o: &Object<'_>, keys: &[&str], what: &str) -> Result<()> {
     for k in Object::keys(o).map_err(|e| arg(e.reason))? {
         if !keys.contains(&k.as_str()) {
             return Err(arg(format!(

@@ -339,7 +339,10 @@ pub(crate) struct Rollout {
     pub(crate) inner: core::rollout::Rollout,
 }
 
-pub(crate) fn rstate(s: core::rollout::RolloutState) -> (&'static str, usize, u8) {
+/// A rollout state as Python reads it: `(status, step, weight)`.
+pub(crate) type State = (&'static str, usize, u8);
+
+pub(crate) fn rstate(s: core::rollout::RolloutState) -> State {
     (s.status.as_str(), s.step, s.weight)
 }
 
@@ -356,27 +359,20 @@ impl Rollout {
         }
     }
     /// `observe {decision}` at `t` (decision: a policy action name).
-    fn observe(&mut self, t: f64, decision: &str) -> PyResult<(&'static str, usize, u8)> {
-        self.inner
-            .apply_named(t, "observe", Some(decision), None, None)
-            .map(rstate)
-            .map_err(err)
+    fn observe(&mut self, t: f64, decision: &str) -> PyResult<State> {
+        self.apply(t, "observe", Some(decision), None, None)
     }
     /// `approve {step}` at `t`.
-    fn approve(&mut self, t: f64, step: &Bound<'_, PyAny>) -> PyResult<(&'static str, usize, u8)> {
-        let step = num(step, "step")?;
-        self.inner
-            .apply_named(t, "approve", None, Some(step), None)
-            .map(rstate)
-            .map_err(err)
+    fn approve(&mut self, t: f64, step: &Bound<'_, PyAny>) -> PyResult<State> {
+        self.apply(t, "approve", None, Some(step), None)
     }
     /// `consulted {outcome}` at `t`: the community's answer to a consultation
     /// (`"proceed"`, `"rollback"` or `"gentle_rollback"`).
-    fn consulted(&mut self, t: f64, outcome: &str) -> PyResult<(&'static str, usize, u8)> {
+    fn consulted(&mut self, t: f64, outcome: &str) -> PyResult<State> {
         self.apply(t, "consulted", None, None, Some(outcome))
     }
     /// `tick` at `t`: the passage of time alone.
-    fn tick(&mut self, t: f64) -> PyResult<(&'static str, usize, u8)> {
+    fn tick(&mut self, t: f64) -> PyResult<State> {
         self.apply(t, "tick", None, None, None)
     }
     /// An event by name, as in the vectors.
@@ -388,7 +384,7 @@ impl Rollout {
         decision: Option<&str>,
         step: Option<&Bound<'_, PyAny>>,
         outcome: Option<&str>,
-    ) -> PyResult<(&'static str, usize, u8)> {
+    ) -> PyResult<State> {
         let step = step
             .filter(|s| !s.is_none())
             .map(|s| num(s, "step"))
@@ -404,7 +400,7 @@ impl Rollout {
         to_py(py, &self.inner.ramp_steps())
     }
     #[getter]
-    fn state(&self) -> (&'static str, usize, u8) {
+    fn state(&self) -> State {
         rstate(self.inner.state())
     }
 }

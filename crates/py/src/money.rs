@@ -30,11 +30,7 @@ impl Split {
     /// Each creator's amount, in input order.
     #[getter]
     fn creators<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        for p in &self.inner.creators {
-            d.set_item(&p.id, dec(p.amount))?;
-        }
-        Ok(d)
+        amounts(py, &self.inner.creators)
     }
     #[getter]
     fn platform(&self) -> Decimal {
@@ -174,11 +170,7 @@ impl Refundable {
         let code = r.remaining().currency().code();
         let text = money_text(amount, code, "amount")?;
         let refund = r.refund_str(&text).map_err(err)?;
-        let d = PyDict::new(py);
-        for p in &refund.creators {
-            d.set_item(&p.id, dec(p.amount))?;
-        }
-        Ok((d, dec(refund.platform)))
+        Ok((amounts(py, &refund.creators)?, dec(refund.platform)))
     }
     /// What remains refundable.
     #[getter]
@@ -188,11 +180,7 @@ impl Refundable {
     /// `(creators, platform)` balances.
     fn balances<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyDict>, Decimal)> {
         let (c, p) = lock(&self.inner).balances();
-        let d = PyDict::new(py);
-        for x in &c {
-            d.set_item(&x.id, dec(x.amount))?;
-        }
-        Ok((d, dec(p)))
+        Ok((amounts(py, &c)?, dec(p)))
     }
 }
 
@@ -404,21 +392,14 @@ fn audit_out(py: Python<'_>, a: core::audit::PayoutAudit) -> PyResult<Bound<'_, 
         text.parse::<Decimal>()
             .map_err(|e| PyValueError::new_err(e.to_string()))
     };
-    let amounts = |list: &[core::split::Payout]| -> PyResult<Bound<'_, PyDict>> {
-        let d = PyDict::new(py);
-        for p in list {
-            d.set_item(&p.id, dec(p.amount))?;
-        }
-        Ok(d)
-    };
     let out = PyDict::new(py);
     out.set_item("currency", a.currency.code())?;
-    out.set_item("expected", amounts(&a.expected)?)?;
-    out.set_item("paid", amounts(&a.paid)?)?;
+    out.set_item("expected", amounts(py, &a.expected)?)?;
+    out.set_item("paid", amounts(py, &a.paid)?)?;
     out.set_item("creator_total", dec(a.creator_total))?;
     out.set_item("creator_share", a.creator_share.to_string())?;
     out.set_item("paid_total", decimal(a.paid_total.to_string())?)?;
-    out.set_item("shortfalls", amounts(&a.shortfalls)?)?;
+    out.set_item("shortfalls", amounts(py, &a.shortfalls)?)?;
     out.set_item("shortfall_total", decimal(a.shortfall_total.to_string())?)?;
     out.set_item("exact", a.exact)?;
     out.set_item("floor_held", a.floor_held)?;
@@ -427,4 +408,13 @@ fn audit_out(py: Python<'_>, a: core::audit::PayoutAudit) -> PyResult<Bound<'_, 
         a.creator_share_paid.map(decimal).transpose()?,
     )?;
     Ok(out)
+}
+
+/// `{id: Decimal}` of payouts, in their order.
+fn amounts<'py>(py: Python<'py>, list: &[core::split::Payout]) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    for p in list {
+        d.set_item(&p.id, dec(p.amount))?;
+    }
+    Ok(d)
 }

@@ -48,14 +48,8 @@ impl DeploymentPlan {
 /// L1–L5 health of the built-in model from boolean check results (`True` up, `False` down).
 #[pyfunction]
 pub(crate) fn health(py: Python<'_>, checks: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-    let c: HashMap<String, bool> = checks
-        .extract()
-        .map_err(|_| PyTypeError::new_err("checks must be a dict of str to bool"))?;
-    Ok(to_py(
-        py,
-        &core::health::HealthModel::builtin().evaluate_checks(&c),
-    )?
-    .unbind())
+    let model = core::health::HealthModel::builtin();
+    Ok(to_py(py, &model.evaluate_checks(&bool_checks(checks)?))?.unbind())
 }
 
 /// A health model (SPEC §11): checks `{name, level, critical}` in levels 1–5.
@@ -109,14 +103,16 @@ impl HealthModel {
         py: Python<'py>,
         checks: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let c: HashMap<String, bool> = checks
-            .extract()
-            .map_err(|_| PyTypeError::new_err("checks must be a dict of str to bool"))?;
-        to_py(py, &self.inner.evaluate_checks(&c))
+        to_py(py, &self.inner.evaluate_checks(&bool_checks(checks)?))
     }
 }
 
 /// Payouts as `[(id, amount)]` or `[{"id": .., "amount": ..}]`.
+/// Check results `{name: bool}`.
+fn bool_checks(checks: &Bound<'_, PyAny>) -> PyResult<HashMap<String, bool>> {
+    (checks.extract()).map_err(|_| PyTypeError::new_err("checks must be a dict of str to bool"))
+}
+
 pub(crate) fn parse_paid(
     ob: &Bound<'_, PyAny>,
     currency: &str,

@@ -42,6 +42,11 @@ pub(crate) type Exact = JsValue;
 /// A value going out as a plain JS object.
 pub(crate) type Out = JsValue;
 
+/// An optional object argument as given: `undefined` and `null` are none.
+pub(crate) fn present(v: Option<Obj<'_>>) -> Option<Obj<'_>> {
+    v.filter(opt)
+}
+
 /// A string argument. wasm-bindgen's own string conversion reads a non-string as a pointer
 /// and traps the module ("memory access out of bounds"); here anything else is a `TypeError`
 /// naming the argument. Parameters taking it are declared `string` in the TypeScript types.
@@ -94,7 +99,7 @@ pub(crate) fn opt_obj<T: serde::de::DeserializeOwned>(
     v: Option<Obj<'_>>,
     what: &str,
 ) -> Result<Option<T>> {
-    v.filter(opt).map(|v| obj(v, what)).transpose()
+    present(v).map(|v| obj(v, what)).transpose()
 }
 
 /// An exact decimal as text: a string is itself, a number goes through `Num::exact_text`

@@ -3,7 +3,7 @@
 
 use crate::convert::*;
 use liberation_gates as core;
-use liberation_gates::split::{CreatorArg, SplitInput, SplitTermsArg, SPLIT_OPTIONS};
+use liberation_gates::split::{CreatorArg, SplitTermsArg};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -15,39 +15,25 @@ money!(
     unchecked_return_type
 );
 
-/// A split request from JS arguments: serde-wasm-bindgen reads only the fields a struct
-/// declares, so the keys of every object are checked first.
-pub(crate) fn split_input(
-    gross: &Money<'_>,
-    currency: &str,
-    creators: Obj<'_>,
-    options: Option<Obj<'_>>,
-) -> Result<SplitInput> {
+/// The creators of a split: serde-wasm-bindgen reads only the fields a struct declares, so
+/// the keys of each creator are checked first.
+fn creator_args(creators: Obj<'_>) -> Result<Vec<CreatorArg>> {
     if let Ok(list) = creators.clone().dyn_into::<js_sys::Array>() {
         for c in list.iter() {
             known_keys(&c, &["id", "weight"], "creator field")?;
         }
     }
-    let creators: Vec<CreatorArg> = from_js(creators, "creators")?;
-    let mut input = SplitInput {
-        gross: money(gross, currency, "gross")?,
-        currency: currency.to_string(),
-        creators: creators.into_iter().map(Into::into).collect(),
-        ..Default::default()
-    };
-    let Some(o) = options.filter(opt) else {
-        return Ok(input);
-    };
-    known_keys(&o, &SPLIT_OPTIONS, "split option")?;
-    let amount = |k: &str| match js_sys::Reflect::get(&o, &k.into()) {
-        Ok(v) if opt(&v) => money(&v, currency, k).map(Some),
-        _ => Ok(None),
-    };
-    (input.fee, input.step) = (amount("fee")?, amount("step")?);
-    let terms: SplitTermsArg = from_js(o, "options")?;
-    input.creator_share = terms.creator_share.map(|s| s.text());
-    input.fee_mode = terms.fee_mode;
-    Ok(input)
+    from_js(creators, "creators")
+}
+
+/// A split's options other than its amounts (their keys checked by the caller).
+fn split_terms(o: Obj<'_>) -> Result<SplitTermsArg> {
+    from_js(o, "options")
+}
+
+/// The value of `o[k]`, or `None` when it is `undefined` or `null`.
+fn field(o: &Obj<'_>, k: &str) -> Result<Option<Money<'static>>> {
+    Ok(js_sys::Reflect::get(o, &k.into()).ok().filter(opt))
 }
 
 /// Payouts `[{id, amount}]` in `currency`.

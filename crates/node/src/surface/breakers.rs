@@ -15,7 +15,9 @@ macro_rules! breakers {
             /// A machine with `config` (`{failureRateThreshold, slowCallRateThreshold, …}`,
             /// each defaulted; BreakerError `invalid_config` naming what is wrong).
             #[$js(constructor)]
-            pub fn new(#[$js($opt = "BreakerConfig | null")] config: Option<Obj<'_>>) -> Result<Self> {
+            pub fn new(
+                #[$js($opt = "BreakerConfig | null")] config: Option<Obj<'_>>,
+            ) -> Result<Self> {
                 core::breaker::BreakerMachine::new(breaker_config(config)?)
                     .map(|inner| BreakerMachine { inner })
                     .map_err(err)

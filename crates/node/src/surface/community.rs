@@ -23,7 +23,8 @@ macro_rules! community {
                 let electorate = obj(electorate, "electorate")?;
                 let quorum = exact(&quorum, "quorum")?;
                 let threshold = exact(&pass_threshold, "passThreshold")?;
-                core::governance::Proposal::new(electorate, &quorum, &threshold, opens_at, closes_at)
+                let (opens, closes) = (opens_at, closes_at);
+                core::governance::Proposal::new(electorate, &quorum, &threshold, opens, closes)
                     .map(|inner| Proposal { inner })
                     .map_err(err)
             }
@@ -98,6 +99,21 @@ macro_rules! community {
             pub(crate) inner: core::flags::FlagSet,
         }
 
+        impl FlagSet {
+            /// `op` on flag `key` with its value and options.
+            fn change(
+                &mut self,
+                key: Text,
+                op: &str,
+                value: Option<f64>,
+                options: Option<Obj<'_>>,
+            ) -> Result<Out> {
+                let options = opt_obj(options, "options")?.unwrap_or_default();
+                let key = text(&key, "key")?;
+                out(&self.inner.apply_with(&key, op, value, &options).map_err(err)?)
+            }
+        }
+
         #[$js]
         impl FlagSet {
             /// `flags`: `[{key, kind, enabled?, intensity?, rolloutPercent?}]`.
@@ -123,9 +139,8 @@ macro_rules! community {
                 #[$js($opt = "number")] value: Option<f64>,
                 #[$js($opt = "FlagOptions | null")] options: Option<Obj<'_>>,
             ) -> Result<Out> {
-                let options = opt_obj(options, "options")?.unwrap_or_default();
-                let (key, op) = (text(&key, "key")?, text(&op, "op")?);
-                out(&self.inner.apply_with(&key, &op, value, &options).map_err(err)?)
+                let op = text(&op, "op")?;
+                self.change(key, &op, value, options)
             }
             #[$js($ret = "FlagState")]
             pub fn enable(
@@ -133,8 +148,7 @@ macro_rules! community {
                 #[$js($arg = "string")] key: Text,
                 #[$js($opt = "FlagOptions | null")] options: Option<Obj<'_>>,
             ) -> Result<Out> {
-                let options = opt_obj(options, "options")?.unwrap_or_default();
-                out(&self.inner.apply_with(&text(&key, "key")?, "enable", None, &options).map_err(err)?)
+                self.change(key, "enable", None, options)
             }
             #[$js($ret = "FlagState")]
             pub fn disable(
@@ -142,8 +156,7 @@ macro_rules! community {
                 #[$js($arg = "string")] key: Text,
                 #[$js($opt = "FlagOptions | null")] options: Option<Obj<'_>>,
             ) -> Result<Out> {
-                let options = opt_obj(options, "options")?.unwrap_or_default();
-                out(&self.inner.apply_with(&text(&key, "key")?, "disable", None, &options).map_err(err)?)
+                self.change(key, "disable", None, options)
             }
             #[$js(js_name = "setIntensity", $ret = "FlagState")]
             pub fn set_intensity(
@@ -152,9 +165,7 @@ macro_rules! community {
                 value: f64,
                 #[$js($opt = "FlagOptions | null")] options: Option<Obj<'_>>,
             ) -> Result<Out> {
-                let options = opt_obj(options, "options")?.unwrap_or_default();
-                let key = text(&key, "key")?;
-                out(&self.inner.apply_with(&key, "set_intensity", Some(value), &options).map_err(err)?)
+                self.change(key, "set_intensity", Some(value), options)
             }
             #[$js(js_name = "isEnabled")]
             pub fn is_enabled(&self, #[$js($arg = "string")] key: Text) -> Result<bool> {

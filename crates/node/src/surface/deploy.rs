@@ -49,7 +49,10 @@ macro_rules! deploy {
             /// Applies one event (an object, as a line of an events file); the step. A refused
             /// event changes nothing.
             #[$js($ret = "DeploymentStep")]
-            pub fn apply(&mut self, #[$js($arg = "DeploymentEvent")] event: Obj<'_>) -> Result<Out> {
+            pub fn apply(
+                &mut self,
+                #[$js($arg = "DeploymentEvent")] event: Obj<'_>,
+            ) -> Result<Out> {
                 let e = core::deployment::Event::from_value(&obj(event, "event")?).map_err(err)?;
                 out(&self.inner.apply(&e).map_err(err)?)
             }

@@ -24,7 +24,8 @@ macro_rules! gates {
                 #[$js($opt = "ThresholdOptions | null")] options: Option<Obj<'_>>,
             ) -> Result<Self> {
                 let options = opt_obj(options, "options")?.unwrap_or_default();
-                core::threshold::Threshold::from_args(&text(&op, "op")?, threshold, for_seconds, options)
+                let op = text(&op, "op")?;
+                core::threshold::Threshold::from_args(&op, threshold, for_seconds, options)
                     .map(|inner| Threshold { inner })
                     .map_err(err)
             }
@@ -58,7 +59,10 @@ macro_rules! gates {
         impl WindowRate {
             /// `minRequests` defaults to 0 (the core's default).
             #[$js(constructor)]
-            pub fn new(window_seconds: f64, #[$js($opt = "Count")] min_requests: Option<Count>) -> Result<Self> {
+            pub fn new(
+                window_seconds: f64,
+                #[$js($opt = "Count")] min_requests: Option<Count>,
+            ) -> Result<Self> {
                 let min = min_requests.as_ref().map_or(core::Num::Int(0), count);
                 core::window::WindowRate::new(window_seconds, min)
                     .map(|inner| WindowRate { inner })
@@ -150,8 +154,9 @@ macro_rules! gates {
             /// Writes the policy in `format` (default "toml"; "json" in the WASM build).
             #[$js]
             pub fn dumps(&self, #[$js($opt = "string")] format: Option<Text>) -> Result<String> {
-                let format = opt_text(format, "format")?.map_or(Ok(core::policy::Format::default()), |f| f.parse());
-                self.inner.to_string_as(format.map_err(err)?).map_err(err)
+                let format = opt_text(format, "format")?.map(|f| f.parse()).transpose();
+                let format = format.map_err(err)?.unwrap_or_default();
+                self.inner.to_string_as(format).map_err(err)
             }
             #[$js(getter, js_name = "ruleIds")]
             pub fn rule_ids(&self) -> Vec<String> {
@@ -181,7 +186,10 @@ macro_rules! gates {
             /// The liberation rules behind a rollback decision as `observe` returned it (empty
             /// for a technical one).
             #[$js(js_name = "liberationCause")]
-            pub fn liberation_cause(&self, #[$js($arg = "Decision")] decision: Obj<'_>) -> Result<Vec<String>> {
+            pub fn liberation_cause(
+                &self,
+                #[$js($arg = "Decision")] decision: Obj<'_>,
+            ) -> Result<Vec<String>> {
                 Ok(self.inner.liberation_cause(&obj(decision, "decision")?))
             }
         }
@@ -240,7 +248,8 @@ macro_rules! gates {
         ) -> Result<Out> {
             let format = self::text(&format, "format")?.parse().map_err(err)?;
             let text = self::text(&text, "text")?;
-            out(&core::policytest::run_text(&text, format, policy.as_ref().map(|p| &p.inner)).map_err(err)?)
+            let policy = policy.as_ref().map(|p| &p.inner);
+            out(&core::policytest::run_text(&text, format, policy).map_err(err)?)
         }
 
         /// A progressive-rollout plan.
@@ -256,7 +265,7 @@ macro_rules! gates {
             /// down (default 300).
             #[$js(constructor)]
             pub fn new(
-                #[$js($opt = "Array<{ weight: number; bakeSeconds: number; approval?: boolean }> | null")]
+                #[$js($opt = "StepArg[] | null")]
                 steps: Option<Obj<'_>>,
                 #[$js($opt = "number")] gentle_step_seconds: Option<f64>,
             ) -> Result<Self> {
@@ -294,10 +303,18 @@ macro_rules! gates {
         }
 
         impl Rollout {
-            fn event(&mut self, t: f64, kind: &str, decision: Option<String>, step: Option<f64>, outcome: Option<String>) -> Result<Out> {
-                // The core takes integral numbers as step indices (SPEC §8).
-                let step = step.map(core::Num::Float);
-                let state = self.inner.apply_named(t, kind, decision.as_deref(), step, outcome.as_deref());
+            /// `kind` at `t` with its decision, step or outcome (SPEC §8: a step index is an
+            /// integral number, which the core checks).
+            fn event(
+                &mut self,
+                t: f64,
+                kind: &str,
+                decision: Option<String>,
+                step: Option<f64>,
+                outcome: Option<String>,
+            ) -> Result<Out> {
+                let (step, outcome) = (step.map(core::Num::Float), outcome.as_deref());
+                let state = self.inner.apply_named(t, kind, decision.as_deref(), step, outcome);
                 out(&state.map_err(err)?)
             }
         }
@@ -309,11 +326,16 @@ macro_rules! gates {
             #[$js(constructor)]
             pub fn new(plan: Option<$($by)* RolloutPlan>, started_at: Option<f64>) -> Self {
                 let plan = plan.map(|p| p.inner.clone()).unwrap_or_default();
-                Rollout { inner: core::rollout::Rollout::start(plan, started_at.unwrap_or_default()) }
+                let started_at = started_at.unwrap_or_default();
+                Rollout { inner: core::rollout::Rollout::start(plan, started_at) }
             }
             /// `observe {decision}` at `t`.
             #[$js($ret = "RolloutStateObject")]
-            pub fn observe(&mut self, t: f64, #[$js($arg = "string")] decision: Text) -> Result<Out> {
+            pub fn observe(
+                &mut self,
+                t: f64,
+                #[$js($arg = "string")] decision: Text,
+            ) -> Result<Out> {
                 self.event(t, "observe", Some(text(&decision, "decision")?), None, None)
             }
             /// `approve {step}` at `t`.
@@ -324,7 +346,11 @@ macro_rules! gates {
             /// `consulted {outcome}` at `t`: the community's answer ("proceed", "rollback" or
             /// "gentle_rollback").
             #[$js($ret = "RolloutStateObject")]
-            pub fn consulted(&mut self, t: f64, #[$js($arg = "string")] outcome: Text) -> Result<Out> {
+            pub fn consulted(
+                &mut self,
+                t: f64,
+                #[$js($arg = "string")] outcome: Text,
+            ) -> Result<Out> {
                 self.event(t, "consulted", None, None, Some(text(&outcome, "outcome")?))
             }
             /// `tick` at `t`: the passage of time alone.
@@ -343,7 +369,8 @@ macro_rules! gates {
                 #[$js($opt = "number")] step: Option<f64>,
                 #[$js($opt = "string")] outcome: Option<Text>,
             ) -> Result<Out> {
-                let (decision, outcome) = (opt_text(decision, "decision")?, opt_text(outcome, "outcome")?);
+                let decision = opt_text(decision, "decision")?;
+                let outcome = opt_text(outcome, "outcome")?;
                 self.event(t, &text(&kind, "kind")?, decision, step, outcome)
             }
             /// The gentle-ramp steps the last event caught up on: `[{t, status, step, weight}]`.

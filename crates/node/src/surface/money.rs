@@ -3,6 +3,35 @@
 // a bigint of minor units (`Money`, read by the package's `money`); a number is a TypeError.
 macro_rules! money {
     ($js:ident, $arg:ident, $opt:ident, $ret:ident) => {
+        /// A currency argument (ISO 4217).
+        fn currency_arg(code: &Text) -> Result<core::money::Currency> {
+            core::money::Currency::from_code(&text(code, "currency")?).map_err(err)
+        }
+
+        /// A split request from JS arguments: money read by the package's `money`, creators
+        /// and the other options through the core's serde types; an unknown key is refused by
+        /// name.
+        pub(crate) fn split_input(
+            gross: &Money<'_>,
+            currency: &str,
+            creators: Obj<'_>,
+            options: Option<Obj<'_>>,
+        ) -> Result<core::split::SplitInput> {
+            let mut input = core::split::SplitInput {
+                gross: money(gross, currency, "gross")?,
+                currency: currency.to_string(),
+                creators: creator_args(creators)?.into_iter().map(Into::into).collect(),
+                ..Default::default()
+            };
+            let Some(o) = present(options) else { return Ok(input) };
+            known_keys(&o, &core::split::SPLIT_OPTIONS, "split option")?;
+            let amount = |k: &str| field(&o, k)?.map(|v| money(&v, currency, k)).transpose();
+            (input.fee, input.step) = (amount("fee")?, amount("step")?);
+            let terms = split_terms(o)?;
+            input.creator_share = terms.creator_share.map(|s| s.text());
+            input.fee_mode = terms.fee_mode;
+            Ok(input)
+        }
         /// Splits a payment so creators keep at least 75% (SPEC §1): `{currency, gross,
         /// creators: [{id, amount}], platform, fee, creatorTotal, creatorShare, feeMode,
         /// method}`.
@@ -97,8 +126,11 @@ macro_rules! money {
             /// the ledger kept there, replayed from it; every record is then written there
             /// first (the WASM build has no store backends and says so).
             #[$js(constructor)]
-            pub fn new(#[$js($opt = "LedgerOptions | null")] options: Option<Obj<'_>>) -> Result<Self> {
-                let options: core::store::LedgerOptions = opt_obj(options, "options")?.unwrap_or_default();
+            pub fn new(
+                #[$js($opt = "LedgerOptions | null")] options: Option<Obj<'_>>,
+            ) -> Result<Self> {
+                let options: Option<core::store::LedgerOptions> = opt_obj(options, "options")?;
+                let options = options.unwrap_or_default();
                 core::store::DurableLedger::new(options.store.as_deref())
                     .map(|inner| Ledger { inner })
                     .map_err(err)
@@ -180,7 +212,10 @@ macro_rules! money {
             }
             /// The transparency report as CSV, one row per period and currency.
             #[$js(js_name = "reportCsv")]
-            pub fn report_csv(&self, #[$js($opt = "string")] period: Option<Text>) -> Result<String> {
+            pub fn report_csv(
+                &self,
+                #[$js($opt = "string")] period: Option<Text>,
+            ) -> Result<String> {
                 let period = core::ledger::Period::named(opt_text(period, "period")?.as_deref());
                 Ok(self.inner.ledger().report(period.map_err(err)?).to_csv())
             }
@@ -193,14 +228,17 @@ macro_rules! money {
                 window_seconds: f64,
                 #[$js($arg = "string")] currency: Text,
             ) -> Result<Out> {
-                let c = core::money::Currency::from_code(&text(&currency, "currency")?).map_err(err)?;
+                let c = currency_arg(&currency)?;
                 out(&self.inner.ledger().creator_share(now, window_seconds, c))
             }
             /// The creators' share against the 75% floor and each creator's amount in
             /// `currency`, or null when the ledger holds nothing in it.
             #[$js(js_name = "sovereigntySummary", $ret = "SovereigntySummary | null")]
-            pub fn sovereignty_summary(&self, #[$js($arg = "string")] currency: Text) -> Result<Out> {
-                let c = core::money::Currency::from_code(&text(&currency, "currency")?).map_err(err)?;
+            pub fn sovereignty_summary(
+                &self,
+                #[$js($arg = "string")] currency: Text,
+            ) -> Result<Out> {
+                let c = currency_arg(&currency)?;
                 out(&self.inner.ledger().sovereignty_summary(c))
             }
             /// The currencies in the ledger, sorted.

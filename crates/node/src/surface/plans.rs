@@ -91,7 +91,10 @@ macro_rules! plans {
             }
             /// Evaluates boolean results as observations carry them (true up, false down).
             #[$js(js_name = "evaluateChecks", $ret = "HealthReport")]
-            pub fn evaluate_checks(&self, #[$js($arg = "Record<string, boolean>")] checks: Obj<'_>) -> Result<Out> {
+            pub fn evaluate_checks(
+                &self,
+                #[$js($arg = "Record<string, boolean>")] checks: Obj<'_>,
+            ) -> Result<Out> {
                 out(&self.inner.evaluate_checks(&obj(checks, "checks")?))
             }
         }
