@@ -841,7 +841,7 @@ export declare function callEnds(): Array<string>
 export declare function degradation(current: number, baseline: number): number
 
 /** Every error kind of every family: `{family: [kinds]}`. */
-export declare function errorKinds(): Record<string, Array<string>>
+export declare function errorKinds(): Record<string, string[]>
 
 /**
  * The guard protocol's verdict alone (for the shared breaker, which records through Redis):
@@ -855,7 +855,7 @@ export declare function guardSteps(): Array<string>
 /** L1–L5 health of the built-in model from boolean check results. */
 export declare function health(checks: Record<string, boolean>): HealthReport
 
-/** Throws the error the binding maps `family`/`kind` to (for tests of the mapping). */
+/** Throws the error the package maps `family`/`kind` to (for tests of the mapping). */
 export declare function raiseForTest(family: string, kind: string): void
 
 /**

@@ -200,11 +200,8 @@ pub struct NativeFallbackCache {
     pub(crate) inner: core::fallback::FallbackCache<Value>,
 }
 
-pub(crate) fn attribution_in(a: Option<Value>) -> Result<Attribution> {
-    match a {
-        None | Some(Value::Null) => Ok(Attribution::default()),
-        Some(v) => json(v, "attribution").map_err(arg),
-    }
+fn attribution_in(a: Option<Object<'_>>) -> Result<Attribution> {
+    Ok(opt_obj(a, "attribution")?.unwrap_or_default())
 }
 
 #[napi]
@@ -220,7 +217,9 @@ impl NativeFallbackCache {
         &self,
         key: String,
         #[napi(ts_arg_type = "unknown")] value: Value,
-        #[napi(ts_arg_type = "import('./types').Attribution | null")] attribution: Option<Value>,
+        #[napi(ts_arg_type = "import('./types').Attribution | null")] attribution: Option<
+            Object<'_>,
+        >,
         t: f64,
     ) -> Result<()> {
         self.inner
@@ -239,7 +238,9 @@ impl NativeFallbackCache {
         key: String,
         succeeded: bool,
         #[napi(ts_arg_type = "unknown")] value: Value,
-        #[napi(ts_arg_type = "import('./types').Attribution | null")] attribution: Option<Value>,
+        #[napi(ts_arg_type = "import('./types').Attribution | null")] attribution: Option<
+            Object<'_>,
+        >,
         t: f64,
     ) -> Result<Value> {
         let answer = if succeeded {

@@ -19,15 +19,6 @@ pub(crate) fn arg(msg: impl Into<String>) -> napi::Error<String> {
     napi::Error::new("InvalidArg".to_string(), msg.into())
 }
 
-// Conversions in ----------------------------------------------------------------------------
-
-pub(crate) fn json<T: serde::de::DeserializeOwned>(
-    v: Value,
-    what: &str,
-) -> std::result::Result<T, String> {
-    serde_json::from_value(v).map_err(|e| format!("{what}: {e}"))
-}
-
 // The argument types the shared surface (`src/surface/`) is written against; WASM defines the
 // same names over `JsValue`.
 

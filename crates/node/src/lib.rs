@@ -27,29 +27,5 @@ pub use gates::*;
 pub use ledger::*;
 use liberation_gates as core;
 pub use money::*;
-use napi_derive::napi;
 pub use plans::*;
 pub use shared::*;
-use std::collections::HashMap;
-
-/// Every error kind of every family: `{family: [kinds]}`.
-#[napi]
-pub fn error_kinds() -> HashMap<String, Vec<String>> {
-    core::error::FAMILIES
-        .iter()
-        .map(|(f, ks)| (f.to_string(), ks.iter().map(|k| k.to_string()).collect()))
-        .collect()
-}
-
-/// Throws the error the binding maps `family`/`kind` to (for tests of the mapping).
-#[napi]
-pub fn raise_for_test(family: String, kind: String) -> Result<()> {
-    let e = core::Error::from_family_kind(
-        &family,
-        &kind,
-        format!("raised for a test of the {family}/{kind} mapping"),
-    );
-    Err(e
-        .map(err)
-        .unwrap_or_else(|| arg(format!("unknown family/kind {family}/{kind}"))))
-}

@@ -48,7 +48,7 @@ impl Deployment {
             .detach(|| core::deployment::Deployment::in_store(setup, store.as_deref()))
             .map_err(err)?;
         Ok(Deployment {
-            inner: std::sync::Mutex::new(inner),
+            inner: inner.into(),
         })
     }
     /// A read-only view of a deployment of `service` (built-in plan, policy and health
@@ -59,7 +59,7 @@ impl Deployment {
         let setup = core::deployment::Setup::builtin(service).map_err(err)?;
         let inner = core::deployment::Deployment::from_dump(setup, dump).map_err(err)?;
         Ok(Deployment {
-            inner: std::sync::Mutex::new(inner),
+            inner: inner.into(),
         })
     }
     /// Applies one event (a dict, as a line of an events file: docs/deploy.md); the step as

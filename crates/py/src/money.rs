@@ -73,7 +73,7 @@ impl Split {
     /// Balances to take refunds from.
     fn refundable(&self) -> Refundable {
         Refundable {
-            inner: std::sync::Mutex::new(core::split::Refundable::new(&self.inner)),
+            inner: core::split::Refundable::new(&self.inner).into(),
         }
     }
     fn __repr__(&self) -> String {
@@ -210,9 +210,7 @@ pub(crate) fn lock_mut<T>(m: &mut std::sync::Mutex<T>) -> &mut T {
 }
 
 fn ledger_of(book: core::store::DurableLedger) -> Ledger {
-    Ledger {
-        inner: std::sync::Mutex::new(book),
-    }
+    Ledger { inner: book.into() }
 }
 
 #[pymethods]

@@ -25,7 +25,7 @@ impl Store {
     fn new(py: Python<'_>, url: String) -> PyResult<Self> {
         py.detach(|| core::store::open(&url))
             .map(|inner| Store {
-                inner: std::sync::Mutex::new(inner),
+                inner: inner.into(),
             })
             .map_err(err)
     }

@@ -26,6 +26,11 @@ pub(crate) fn type_error(msg: &str) -> JsValue {
     js_sys::TypeError::new(msg).into()
 }
 
+/// A non-core argument problem, thrown as a `TypeError` (Node's `InvalidArg`).
+pub(crate) fn arg(msg: impl Into<String>) -> JsValue {
+    type_error(&msg.into())
+}
+
 // The argument types the shared surface (`crates/node/src/surface/`) is written against;
 // Node defines the same names over napi's types.
 

@@ -22,21 +22,11 @@ pub use gates::*;
 pub use money::*;
 pub use plans::*;
 
-use convert::{out, Result};
-use liberation_gates as core;
-use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
-}
-
-/// Every error kind of every family: `{family: [kinds]}`.
-#[wasm_bindgen(js_name = errorKinds, unchecked_return_type = "Record<string, string[]>")]
-pub fn error_kinds() -> Result<JsValue> {
-    let m: HashMap<&str, &[&str]> = core::error::FAMILIES.iter().copied().collect();
-    out(&m)
 }
 
 // The TypeScript shapes of what crosses as plain objects (appended to the generated .d.ts).

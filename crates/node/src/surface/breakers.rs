@@ -19,8 +19,7 @@ macro_rules! breakers {
                 #[$js($opt = "BreakerConfig | null")] config: Option<Obj<'_>>,
             ) -> Result<Self> {
                 core::breaker::BreakerMachine::new(breaker_config(config)?)
-                    .map(|inner| BreakerMachine { inner })
-                    .map_err(err)
+                    .map(|inner| BreakerMachine { inner }).map_err(err)
             }
             /// Applies `op` at `t`; for `acquire`, whether it was permitted (else null).
             #[$js($ret = "boolean | null")]

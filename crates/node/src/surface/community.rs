@@ -25,8 +25,7 @@ macro_rules! community {
                 let threshold = exact(&pass_threshold, "passThreshold")?;
                 let (opens, closes) = (opens_at, closes_at);
                 core::governance::Proposal::new(electorate, &quorum, &threshold, opens, closes)
-                    .map(|inner| Proposal { inner })
-                    .map_err(err)
+                    .map(|inner| Proposal { inner }).map_err(err)
             }
             /// Casts a vote; a refusal throws GovernanceError with its code and changes
             /// nothing.
@@ -121,8 +120,7 @@ macro_rules! community {
             pub fn new(#[$js($arg = "FlagDef[]")] flags: Obj<'_>) -> Result<Self> {
                 let defs = obj_as(flags, core::error::FlagError::InvalidFlag)?;
                 core::flags::FlagSet::new(defs)
-                    .map(|inner| FlagSet { inner })
-                    .map_err(err)
+                    .map(|inner| FlagSet { inner }).map_err(err)
             }
             /// The platform's built-in flags.
             #[$js]
@@ -222,8 +220,7 @@ macro_rules! community {
             #[$js(constructor)]
             pub fn new(#[$js($opt = "number")] baseline: Option<u32>) -> Result<Self> {
                 core::governance::Participation::with_baseline(baseline.map(|b| b as usize))
-                    .map(|inner| Participation { inner })
-                    .map_err(err)
+                    .map(|inner| Participation { inner }).map_err(err)
             }
             /// Adds a closed proposal's participation rate, 0–1.
             #[$js]

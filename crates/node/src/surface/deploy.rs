@@ -30,8 +30,7 @@ macro_rules! deploy {
                 );
                 let store = opt_text(store, "store")?;
                 core::deployment::Deployment::in_store(setup.map_err(err)?, store.as_deref())
-                    .map(|inner| Deployment { inner })
-                    .map_err(err)
+                    .map(|inner| Deployment { inner }).map_err(err)
             }
             /// A read-only view of a deployment of `service` (built-in plan, policy and health
             /// model) from a dump of its store (`liberation-gates store dump`): the dump's
@@ -43,8 +42,7 @@ macro_rules! deploy {
             ) -> Result<Deployment> {
                 let setup = core::deployment::Setup::builtin(&text(&service, "service")?);
                 core::deployment::Deployment::from_dump(setup.map_err(err)?, &text(&dump, "dump")?)
-                    .map(|inner| Deployment { inner })
-                    .map_err(err)
+                    .map(|inner| Deployment { inner }).map_err(err)
             }
             /// Applies one event (an object, as a line of an events file); the step. A refused
             /// event changes nothing.

@@ -26,8 +26,7 @@ macro_rules! gates {
                 let options = opt_obj(options, "options")?.unwrap_or_default();
                 let op = text(&op, "op")?;
                 core::threshold::Threshold::from_args(&op, threshold, for_seconds, options)
-                    .map(|inner| Threshold { inner })
-                    .map_err(err)
+                    .map(|inner| Threshold { inner }).map_err(err)
             }
             /// Feeds a sample: "inactive", "pending" or "firing". A null value is
             /// `invalid_sample`.
@@ -65,8 +64,7 @@ macro_rules! gates {
             ) -> Result<Self> {
                 let min = min_requests.as_ref().map_or(core::Num::Int(0), count);
                 core::window::WindowRate::new(window_seconds, min)
-                    .map(|inner| WindowRate { inner })
-                    .map_err(err)
+                    .map(|inner| WindowRate { inner }).map_err(err)
             }
             /// Adds one interval's counts; the rate, or null below `minRequests`.
             #[$js($ret = "number | null")]
@@ -100,8 +98,7 @@ macro_rules! gates {
             pub fn new(#[$js($arg = "BurnRateRule")] rule: Obj<'_>) -> Result<Self> {
                 let rule: serde_json::Value = obj(rule, "rule")?;
                 core::window::BurnRate::from_de(rule)
-                    .map(|inner| BurnRate { inner })
-                    .map_err(err)
+                    .map(|inner| BurnRate { inner }).map_err(err)
             }
             /// Adds one interval's counts; whether both windows burn too fast.
             #[$js]
@@ -141,15 +138,13 @@ macro_rules! gates {
             ) -> Result<Policy> {
                 let format = self::text(&format, "format")?.parse().map_err(err)?;
                 core::policy::Policy::parse(&self::text(&text, "text")?, format)
-                    .map(|inner| Policy { inner })
-                    .map_err(err)
+                    .map(|inner| Policy { inner }).map_err(err)
             }
             /// Parses a policy written as JSON.
             #[$js(js_name = "fromJson")]
             pub fn from_json(#[$js($arg = "string")] text: Text) -> Result<Policy> {
                 core::policy::Policy::parse(&self::text(&text, "text")?, core::policy::Format::Json)
-                    .map(|inner| Policy { inner })
-                    .map_err(err)
+                    .map(|inner| Policy { inner }).map_err(err)
             }
             /// Writes the policy in `format` (default "toml"; "json" in the WASM build).
             #[$js]
@@ -271,8 +266,7 @@ macro_rules! gates {
             ) -> Result<Self> {
                 let steps: Option<serde_json::Value> = opt_obj(steps, "steps")?;
                 core::rollout::RolloutPlan::from_parts(steps, gentle_step_seconds)
-                    .map(|inner| RolloutPlan { inner })
-                    .map_err(err)
+                    .map(|inner| RolloutPlan { inner }).map_err(err)
             }
             /// Reads a rollout plan file's text in `format` ("toml", "yaml" or "json").
             #[$js]
@@ -282,8 +276,7 @@ macro_rules! gates {
             ) -> Result<RolloutPlan> {
                 let format = self::text(&format, "format")?.parse().map_err(err)?;
                 core::rollout::RolloutPlan::parse(&self::text(&text, "text")?, format)
-                    .map(|inner| RolloutPlan { inner })
-                    .map_err(err)
+                    .map(|inner| RolloutPlan { inner }).map_err(err)
             }
             #[$js(getter, $ret = "Step[]")]
             pub fn steps(&self) -> Result<Out> {
@@ -382,6 +375,25 @@ macro_rules! gates {
             pub fn state(&self) -> Result<Out> {
                 out(&self.inner.state())
             }
+        }
+
+        /// Every error kind of every family: `{family: [kinds]}`.
+        #[$js(js_name = "errorKinds", $ret = "Record<string, string[]>")]
+        pub fn error_kinds() -> Result<Out> {
+            let kinds = core::error::FAMILIES.iter().copied();
+            out(&kinds.collect::<std::collections::BTreeMap<_, _>>())
+        }
+
+        /// Throws the error the package maps `family`/`kind` to (for tests of the mapping).
+        #[$js(js_name = "raiseForTest")]
+        pub fn raise_for_test(
+            #[$js($arg = "string")] family: Text,
+            #[$js($arg = "string")] kind: Text,
+        ) -> Result<()> {
+            let (family, kind) = (text(&family, "family")?, text(&kind, "kind")?);
+            let message = format!("raised for a test of the {family}/{kind} mapping");
+            let e = core::Error::from_family_kind(&family, &kind, message);
+            Err(e.map_or_else(|| arg(format!("unknown family/kind {family}/{kind}")), err))
         }
     };
 }

@@ -96,8 +96,7 @@ macro_rules! money {
             pub fn new(#[$js($arg = "SplitResult")] split: Obj<'_>) -> Result<Self> {
                 let split: serde_json::Value = obj(split, "split")?;
                 core::split::Refundable::from_balances(split)
-                    .map(|inner| Refundable { inner })
-                    .map_err(err)
+                    .map(|inner| Refundable { inner }).map_err(err)
             }
             /// Takes `amount` from the parties in proportion to their unrefunded balances:
             /// `{amount, creators: [{id, amount}], platform}`.
@@ -132,23 +131,20 @@ macro_rules! money {
                 let options: Option<core::store::LedgerOptions> = opt_obj(options, "options")?;
                 let options = options.unwrap_or_default();
                 core::store::DurableLedger::new(options.store.as_deref())
-                    .map(|inner| Ledger { inner })
-                    .map_err(err)
+                    .map(|inner| Ledger { inner }).map_err(err)
             }
             /// The ledger kept in a store dump (`liberation-gates store dump`), in memory, its
             /// checksum chain checked first (StoreError `tampered` otherwise).
             #[$js(js_name = "fromDump")]
             pub fn from_dump(#[$js($arg = "string")] text: Text) -> Result<Ledger> {
                 core::store::DurableLedger::from_dump(&self::text(&text, "text")?)
-                    .map(|inner| Ledger { inner })
-                    .map_err(err)
+                    .map(|inner| Ledger { inner }).map_err(err)
             }
             /// Reads a JSON-lines ledger; an error names its line.
             #[$js(js_name = "fromJsonl")]
             pub fn from_jsonl(#[$js($arg = "string")] text: Text) -> Result<Ledger> {
-                core::ledger::Ledger::from_jsonl(&self::text(&text, "text")?)
-                    .map(|l| Ledger { inner: core::store::DurableLedger::in_memory(l) })
-                    .map_err(err)
+                let ledger = core::ledger::Ledger::from_jsonl(&self::text(&text, "text")?);
+                Ok(Ledger { inner: core::store::DurableLedger::in_memory(ledger.map_err(err)?) })
             }
             /// Computes and records a split; the split, as `split()` returns it.
             #[$js(js_name = "recordSplit", $ret = "SplitResult")]

@@ -24,8 +24,7 @@ macro_rules! plans {
             ) -> Result<DeploymentPlan> {
                 let format = self::text(&format, "format")?.parse().map_err(err)?;
                 core::plan::DeploymentPlan::parse(&self::text(&text, "text")?, format)
-                    .map(|inner| DeploymentPlan { inner })
-                    .map_err(err)
+                    .map(|inner| DeploymentPlan { inner }).map_err(err)
             }
             /// Phase names, in order.
             #[$js(getter)]
@@ -66,8 +65,7 @@ macro_rules! plans {
             pub fn new(#[$js($arg = "CheckDef[]")] checks: Obj<'_>) -> Result<Self> {
                 let checks = obj_as(checks, core::error::HealthError::InvalidCheck)?;
                 core::health::HealthModel::new(checks)
-                    .map(|inner| HealthModel { inner })
-                    .map_err(err)
+                    .map(|inner| HealthModel { inner }).map_err(err)
             }
             /// The platform's model, with the check names the built-in policy and plan share.
             #[$js]
@@ -181,8 +179,7 @@ macro_rules! plans {
                 let (service, t) = (text(&service, "service")?, started_at.unwrap_or_default());
                 self.inner
                     .start_with(&service, plan, t, decision.as_ref())
-                    .map(|inner| Rollout { inner })
-                    .map_err(err)
+                    .map(|inner| Rollout { inner }).map_err(err)
             }
         }
     };
