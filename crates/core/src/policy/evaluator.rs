@@ -7,7 +7,7 @@ use crate::num::Num;
 use crate::threshold::{AlertState, Threshold};
 use crate::window::BurnRate;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 
 /// One observation of a service: metric values and health-check results at time `t`.
@@ -41,14 +41,19 @@ where
             self,
             mut m: A,
         ) -> Result<Self::Value, A::Error> {
+            // One map per line: a name given twice is found in it, or among the few names
+            // given as null (kept aside, since they are not in the map).
             let mut out = HashMap::with_capacity(m.size_hint().unwrap_or(0));
-            let mut seen = HashSet::new();
+            let mut nulls: Vec<String> = Vec::new();
             while let Some((k, v)) = m.next_entry::<String, Option<V>>()? {
-                if !seen.insert(k.clone()) {
+                if out.contains_key(&k) || nulls.contains(&k) {
                     return Err(serde::de::Error::custom(format!("{k:?} is given twice")));
                 }
-                if let Some(v) = v {
-                    out.insert(k, v);
+                match v {
+                    Some(v) => {
+                        out.insert(k, v);
+                    }
+                    None => nulls.push(k),
                 }
             }
             Ok(out)
@@ -191,13 +196,39 @@ impl RuleState {
     }
 }
 
+/// Where a rule reads its inputs: indices into the evaluator's distinct metric and check
+/// names, resolved once when the evaluator is built.
+#[derive(Debug, Clone)]
+enum Slots {
+    Threshold(usize),
+    Checks(Vec<usize>),
+    BurnRate(usize, usize),
+}
+
 /// Evaluates a policy over observations in time order.
 #[derive(Debug, Clone)]
 pub struct Evaluator {
     policy: Policy,
     states: Vec<RuleState>,
+    /// Per rule, where its inputs are in `metrics` and `checks`.
+    slots: Vec<Slots>,
+    /// The distinct metric names the rules read, and this observation's value of each (each
+    /// looked up once per observation; the buffer is reused, so observing allocates nothing).
+    metric_names: Vec<String>,
+    metrics: Vec<Option<f64>>,
+    /// The same for check names.
+    check_names: Vec<String>,
+    checks: Vec<Option<bool>>,
     last_t: Option<f64>,
     last_action: Option<Action>,
+}
+
+/// The index of `name` in `names`, added when new.
+fn slot(names: &mut Vec<String>, name: &str) -> usize {
+    names.iter().position(|n| n == name).unwrap_or_else(|| {
+        names.push(name.to_string());
+        names.len() - 1
+    })
 }
 
 impl Evaluator {
@@ -214,9 +245,33 @@ impl Evaluator {
                 }
             })
             .collect();
+        let (mut metric_names, mut check_names) = (Vec::new(), Vec::new());
+        let slots = policy
+            .rules
+            .iter()
+            .map(|r| match &r.condition {
+                Condition::Threshold { metric, .. } => {
+                    Slots::Threshold(slot(&mut metric_names, metric))
+                }
+                Condition::Checks(names) => {
+                    Slots::Checks(names.iter().map(|n| slot(&mut check_names, n)).collect())
+                }
+                Condition::BurnRate {
+                    requests, errors, ..
+                } => Slots::BurnRate(
+                    slot(&mut metric_names, requests),
+                    slot(&mut metric_names, errors),
+                ),
+            })
+            .collect();
         Evaluator {
             policy,
             states,
+            slots,
+            metrics: vec![None; metric_names.len()],
+            checks: vec![None; check_names.len()],
+            metric_names,
+            check_names,
             last_t: None,
             last_action: None,
         }
@@ -247,13 +302,25 @@ impl Evaluator {
     /// Each rule steps with the observation; the decision is the highest action and severity
     /// among the firing rules, and missing data holds.
     pub fn observe(&mut self, obs: &Observation) -> Result<PolicyDecision, PolicyError> {
-        self.check(obs)?;
+        for (v, n) in self.metrics.iter_mut().zip(&self.metric_names) {
+            *v = obs.metrics.get(n.as_str()).copied();
+        }
+        for (v, n) in self.checks.iter_mut().zip(&self.check_names) {
+            *v = obs.checks.get(n.as_str()).copied();
+        }
+        self.check(obs.t)?;
         self.last_t = Some(obs.t);
         let mut firing: Vec<&Rule> = Vec::new();
         let mut missing: Vec<&str> = Vec::new();
-        for (rule, state) in self.policy.rules.iter().zip(self.states.iter_mut()) {
+        let inputs = Inputs {
+            t: obs.t,
+            metrics: &self.metrics,
+            checks: &self.checks,
+        };
+        let rules = self.policy.rules.iter().zip(&self.slots);
+        for ((rule, slots), state) in rules.zip(self.states.iter_mut()) {
             let before = state.state();
-            if step(rule, state, obs, &mut missing)? {
+            if step(rule, slots, state, &inputs, &mut missing)? {
                 firing.push(rule);
             }
             let after = state.state();
@@ -269,10 +336,10 @@ impl Evaluator {
         Ok(d)
     }
 
-    /// Everything that could make [`Evaluator::observe`] fail, checked before any rule moves:
-    /// time order, finite values, whole burn-rate counts with errors ≤ requests.
-    fn check(&self, obs: &Observation) -> Result<(), PolicyError> {
-        let t = obs.t;
+    /// Everything that could make [`Evaluator::observe`] fail, checked before any rule moves
+    /// (on the values `observe` has just read into the slots): time order, finite values,
+    /// whole burn-rate counts with errors ≤ requests.
+    fn check(&self, t: f64) -> Result<(), PolicyError> {
         if !t.is_finite() {
             return Err(PolicyError::InvalidObservation(format!(
                 "t must be finite, got {t}"
@@ -283,40 +350,34 @@ impl Evaluator {
                 "observation at t={t} is not after the previous one at t={prev}"
             )));
         }
-        for r in &self.policy.rules {
-            let (names, counts): (&[&String], bool) = match &r.condition {
-                Condition::Threshold { metric, .. } => (&[metric], false),
-                Condition::BurnRate {
-                    requests, errors, ..
-                } => (&[requests, errors], true),
-                Condition::Checks(_) => (&[], false),
-            };
-            for n in names {
-                let Some(&v) = obs.metrics.get(n.as_str()) else {
-                    continue;
-                };
-                if !v.is_finite() {
-                    return Err(PolicyError::InvalidObservation(format!(
-                        "metric {n:?} must be a finite number, got {v}"
-                    )));
-                }
-                if counts && Num::Float(v).as_count().is_none() {
-                    return Err(PolicyError::InvalidObservation(format!(
+        let value = |i: usize, count: bool| -> Result<Option<f64>, PolicyError> {
+            let (n, v) = (&self.metric_names[i], self.metrics[i]);
+            match v {
+                Some(v) if !v.is_finite() => Err(PolicyError::InvalidObservation(format!(
+                    "metric {n:?} must be a finite number, got {v}"
+                ))),
+                Some(v) if count && Num::Float(v).as_count().is_none() => {
+                    Err(PolicyError::InvalidObservation(format!(
                         "metric {n:?} must be a whole count ≥ 0, got {v}"
-                    )));
+                    )))
                 }
+                v => Ok(v),
             }
-            if let Condition::BurnRate {
-                requests, errors, ..
-            } = &r.condition
-            {
-                let q = obs.metrics.get(requests.as_str());
-                let e = obs.metrics.get(errors.as_str());
-                if let (Some(q), Some(e)) = (q, e) {
-                    if e > q {
-                        return Err(PolicyError::InvalidObservation(format!(
-                            "metric {errors:?} ({e}) exceeds {requests:?} ({q})"
-                        )));
+        };
+        for slots in &self.slots {
+            match *slots {
+                Slots::Threshold(m) => {
+                    value(m, false)?;
+                }
+                Slots::Checks(_) => {}
+                Slots::BurnRate(q, e) => {
+                    if let (Some(qv), Some(ev)) = (value(q, true)?, value(e, true)?) {
+                        if ev > qv {
+                            let (qn, en) = (&self.metric_names[q], &self.metric_names[e]);
+                            return Err(PolicyError::InvalidObservation(format!(
+                                "metric {en:?} ({ev}) exceeds {qn:?} ({qv})"
+                            )));
+                        }
                     }
                 }
             }
@@ -325,35 +386,41 @@ impl Evaluator {
     }
 }
 
+/// One observation's inputs, as the evaluator's slots hold them.
+struct Inputs<'a> {
+    t: f64,
+    metrics: &'a [Option<f64>],
+    checks: &'a [Option<bool>],
+}
+
 /// Moves one rule with an observation [`Evaluator::check`] accepted; whether it fires. A
 /// value the observation lacks is added to `missing`, and the rule keeps its state.
 fn step<'r>(
     rule: &'r Rule,
+    slots: &Slots,
     state: &mut RuleState,
-    obs: &Observation,
+    obs: &Inputs<'_>,
     missing: &mut Vec<&'r str>,
 ) -> Result<bool, PolicyError> {
     // Checked already, so these cannot fail; if one ever did, it is reported, never swallowed.
     let failed =
         |message: &str| PolicyError::InvalidObservation(format!("rule {:?}: {message}", rule.id));
     let t = obs.t;
-    Ok(match (&rule.condition, state) {
-        (Condition::Threshold { metric, .. }, RuleState::Threshold(th)) => {
-            match obs.metrics.get(metric.as_str()) {
-                Some(&v) => {
-                    th.observe(t, v).map_err(|e| failed(e.message()))? == AlertState::Firing
-                }
+    Ok(match (&rule.condition, slots, state) {
+        (Condition::Threshold { metric, .. }, Slots::Threshold(m), RuleState::Threshold(th)) => {
+            match obs.metrics[*m] {
+                Some(v) => th.observe(t, v).map_err(|e| failed(e.message()))? == AlertState::Firing,
                 None => {
                     missing.push(metric);
                     th.state() == AlertState::Firing
                 }
             }
         }
-        (Condition::Checks(names), RuleState::Checks(fired)) => {
+        (Condition::Checks(names), Slots::Checks(at), RuleState::Checks(fired)) => {
             let mut any_false = false;
             let mut any_missing = false;
-            for n in names {
-                match obs.checks.get(n.as_str()) {
+            for (n, i) in names.iter().zip(at) {
+                match obs.checks[*i] {
                     Some(false) => any_false = true,
                     Some(true) => {}
                     None => {
@@ -374,12 +441,10 @@ fn step<'r>(
             Condition::BurnRate {
                 requests, errors, ..
             },
+            Slots::BurnRate(qi, ei),
             RuleState::BurnRate(b),
-        ) => match (
-            obs.metrics.get(requests.as_str()),
-            obs.metrics.get(errors.as_str()),
-        ) {
-            (Some(&q), Some(&e)) => b.push(t, q, e).map_err(|e| failed(e.message()))?,
+        ) => match (obs.metrics[*qi], obs.metrics[*ei]) {
+            (Some(q), Some(e)) => b.push(t, q, e).map_err(|e| failed(e.message()))?,
             (q, e) => {
                 if q.is_none() {
                     missing.push(requests);
