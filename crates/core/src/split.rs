@@ -389,6 +389,11 @@ impl SplitTerms {
         self.currency
     }
 
+    /// The number of creators: the length [`SplitTerms::split_into`] writes.
+    pub fn creator_count(&self) -> usize {
+        self.creators.len()
+    }
+
     /// Splits `gross`. Errors: `currency_mismatch`, `fee_exceeds_gross` (before_split),
     /// `fee_exceeds_platform_share`, `invalid_step` when a whole-step pool exceeds the base.
     pub fn split(&self, gross: Money) -> Result<Split, SplitError> {
@@ -399,11 +404,52 @@ impl SplitTerms {
                 self.currency
             )));
         }
-        let (g, fee) = (gross.minor(), self.fee.minor());
+        let mut units = vec![0u128; self.creators.len()];
+        let parts = self.split_into(gross.minor(), &mut units)?;
+        let c = self.currency;
+        let creators = (self.creators.iter().zip(units))
+            .map(|((id, _), u)| Payout {
+                id: id.clone(),
+                amount: money(u, c),
+            })
+            .collect();
+        Ok(Split {
+            currency: c,
+            gross,
+            creators,
+            platform: money(parts.platform, c),
+            fee: self.fee,
+            creator_total: money(parts.creator_total, c),
+            creator_share: self.share,
+            fee_mode: self.fee_mode,
+            method: AllocationMethod::LargestRemainder,
+        })
+    }
+
+    /// Splits `gross` minor units of the terms' currency, writing each creator's minor units
+    /// into `out` in order (its first [`SplitTerms::creator_count`] entries) and returning
+    /// the pool, the platform's part and the fee: the same amounts as [`SplitTerms::split`],
+    /// without allocating for up to [`NO_ALLOC_CREATORS`] creators (a prepared split on a hot
+    /// path). Errors are `split`'s, and `invalid_amount` for a gross beyond 10^15 major units
+    /// or an `out` shorter than the creators.
+    pub fn split_into(&self, gross: u128, out: &mut [u128]) -> Result<SplitMinor, SplitError> {
+        let c = self.currency;
+        let n = self.creators.len();
+        let Some(out) = out.get_mut(..n) else {
+            return Err(SplitError::InvalidAmount(format!(
+                "{} places for the amounts of {n} creators",
+                out.len()
+            )));
+        };
+        let (g, fee) = (Money::from_minor(gross, c)?.minor(), self.fee.minor());
         let base = match self.fee_mode {
             FeeMode::Platform => g,
             FeeMode::BeforeSplit => g.checked_sub(fee).ok_or_else(|| {
-                SplitError::FeeExceedsGross(format!("fee {} exceeds gross {}", self.fee, gross))
+                SplitError::FeeExceedsGross(format!(
+                    "fee {} exceeds gross {}",
+                    self.fee,
+                    money(g, c)
+                ))
             })?,
         };
         let (num, den) = self.share.ratio();
@@ -416,8 +462,8 @@ impl SplitTerms {
             if pool > base {
                 return Err(SplitError::InvalidStep(format!(
                     "the pool rounded up to a whole step of {} exceeds the base {}",
-                    Money::from_minor(step, self.currency)?,
-                    Money::from_minor(base, self.currency)?
+                    money(step, c),
+                    money(base, c)
                 )));
             }
         }
@@ -429,42 +475,38 @@ impl SplitTerms {
             SplitError::FeeExceedsPlatformShare(format!(
                 "fee {} exceeds the platform's share {} of gross {}",
                 self.fee,
-                Money::from_minor(g - pool, self.currency)
-                    .map(|m| m.to_string())
-                    .unwrap_or_default(),
-                gross
+                money(g - pool, c),
+                money(g, c)
             ))
         })?;
-        let mut units = vec![0u128; self.creators.len()];
-        largest_remainder(
-            pool / step,
-            self.creators.iter().map(|(_, w)| w.0 as u128),
-            self.weight_total,
-            &mut units,
-        );
-        let c = self.currency;
-        let creators = self
-            .creators
-            .iter()
-            .zip(units)
-            .map(|((id, _), u)| Payout {
-                id: id.clone(),
-                amount: money(u * step, c),
-            })
-            .collect();
-        Ok(Split {
-            currency: c,
-            gross,
-            creators,
-            platform: money(platform, c),
-            fee: self.fee,
-            creator_total: money(pool, c),
-            creator_share: self.share,
-            fee_mode: self.fee_mode,
-            method: AllocationMethod::LargestRemainder,
+        let weights = self.creators.iter().map(|(_, w)| w.0 as u128);
+        largest_remainder(pool / step, weights, self.weight_total, out);
+        if step > 1 {
+            out.iter_mut().for_each(|u| *u *= step);
+        }
+        Ok(SplitMinor {
+            creator_total: pool,
+            platform,
+            fee,
         })
     }
 }
+
+/// The amounts of a split other than each creator's, in minor units (see
+/// [`SplitTerms::split_into`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SplitMinor {
+    /// What creators get in all: the pool, rounded up.
+    pub creator_total: u128,
+    /// The platform's amount.
+    pub platform: u128,
+    /// The processor's fee.
+    pub fee: u128,
+}
+
+/// Up to this many creators, [`largest_remainder`] (and so a prepared split) allocates
+/// nothing: the leftover units are handed out by selection instead of a sort.
+pub const NO_ALLOC_CREATORS: usize = 32;
 
 /// An amount known to be within range (every part of a split is ≤ its gross).
 fn money(minor: u128, c: Currency) -> Money {
@@ -598,6 +640,28 @@ pub fn largest_remainder(
             }
         }
         out[best.1] += 1;
+        return;
+    }
+    if out.len() <= NO_ALLOC_CREATORS {
+        // Fewer units left than creators: give them one by one, each to the next entry in
+        // the order (largest remainder first, equal remainders in input order), found by
+        // selection after the previous one (no allocation, no sort).
+        let mut prev: Option<(u128, usize)> = None;
+        while left > 0 {
+            let mut next: Option<(u128, usize)> = None;
+            for (i, w) in weights.clone().enumerate() {
+                let r = total * w % weight_total;
+                let after_prev = prev.is_none_or(|(pr, pi)| r < pr || (r == pr && i > pi));
+                let before_next = next.is_none_or(|(nr, ni)| r > nr || (r == nr && i < ni));
+                if after_prev && before_next {
+                    next = Some((r, i));
+                }
+            }
+            let Some((_, i)) = next else { return };
+            out[i] += 1;
+            left -= 1;
+            prev = next;
+        }
         return;
     }
     let mut order: Vec<(u128, usize)> = weights

@@ -1,8 +1,10 @@
 //! Hot paths that must not touch the heap (issue 19), counted by a global allocator that
-//! counts this thread's allocations: the policy evaluator's `observe` when nothing fires.
-//! One test in this binary, so no other test allocates beside it.
+//! counts this thread's allocations: the policy evaluator's `observe` when nothing fires, and
+//! a prepared split.
 
+use liberation_gates::money::{Currency, Money};
 use liberation_gates::policy::{Action, Observation, Policy};
+use liberation_gates::split::{FeeMode, Share, SplitTerms, Weight, NO_ALLOC_CREATORS};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
@@ -42,8 +44,15 @@ fn allocations() -> usize {
 /// A healthy second of the built-in policy's inputs: every metric and check present.
 fn healthy(t: u32) -> Observation {
     let checks = [
-        "database", "cache", "storage", "api_gateway", "auth", "business_logic", "integration",
-        "community_protection", "trauma_informed_ux",
+        "database",
+        "cache",
+        "storage",
+        "api_gateway",
+        "auth",
+        "business_logic",
+        "integration",
+        "community_protection",
+        "trauma_informed_ux",
     ];
     Observation::new(f64::from(t))
         .metric("http_error_rate", 0.001)
@@ -64,5 +73,49 @@ fn observing_allocates_nothing_when_nothing_fires() {
         let d = evaluator.observe(o).expect("healthy");
         assert_eq!(d.action, Action::Proceed, "{d:?}");
     }
-    assert_eq!(allocations() - before, 0, "observe allocated while nothing fired");
+    assert_eq!(
+        allocations() - before,
+        0,
+        "observe allocated while nothing fired"
+    );
+}
+
+#[test]
+fn a_prepared_split_allocates_nothing() {
+    let gbp = Currency::from_code("GBP").expect("GBP");
+    let fee = Money::parse("0.30", gbp).expect("fee");
+    let creators: Vec<(String, Weight)> = (0..NO_ALLOC_CREATORS)
+        .map(|i| {
+            (
+                format!("c{i}"),
+                Weight::parse(&format!("{}", 1 + i % 7)).expect("weight"),
+            )
+        })
+        .collect();
+    let terms = SplitTerms::new(
+        gbp,
+        Share::parse("0.8").expect("share"),
+        fee,
+        FeeMode::Platform,
+        creators,
+    )
+    .expect("terms");
+    let mut out = [0u128; NO_ALLOC_CREATORS];
+    let before = allocations();
+    let mut paid = 0u128;
+    for gross in 1_000..2_000u128 {
+        let parts = terms.split_into(gross, &mut out).expect("split");
+        paid += parts.creator_total + parts.platform + parts.fee;
+        assert_eq!(out.iter().sum::<u128>(), parts.creator_total);
+    }
+    assert_eq!(allocations() - before, 0, "a prepared split allocated");
+    // Every unit of every gross went to someone: the loop did the work it claims.
+    assert_eq!(paid, (1_000..2_000u128).sum());
+    // The same amounts as the allocating split.
+    let split = terms
+        .split(Money::from_minor(1_234, gbp).expect("gross"))
+        .expect("split");
+    terms.split_into(1_234, &mut out).expect("split");
+    let minor: Vec<u128> = split.creators.iter().map(|p| p.amount.minor()).collect();
+    assert_eq!(minor, out);
 }

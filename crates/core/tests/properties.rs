@@ -342,3 +342,42 @@ proptest! {
         prop_assert!(set.log().iter().all(|e| e.before != e.after));
     }
 }
+
+/// Largest remainder as SPEC §1 states it, with a sort: floors, then one unit each to the
+/// largest remainders, equal remainders in input order.
+fn largest_remainder_by_sort(total: u128, weights: &[u128]) -> Vec<u128> {
+    let sum: u128 = weights.iter().sum();
+    let mut out: Vec<u128> = weights.iter().map(|w| total * w / sum).collect();
+    let mut left = total - out.iter().sum::<u128>();
+    let mut order: Vec<(u128, usize)> = weights
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (total * w % sum, i))
+        .collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, i) in order {
+        if left == 0 {
+            break;
+        }
+        out[i] += 1;
+        left -= 1;
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The allocation-free selection (up to NO_ALLOC_CREATORS creators) hands out the same
+    /// units as the sort, ties included (weights drawn from few values to make ties common).
+    #[test]
+    fn largest_remainder_selection_equals_the_sort(
+        weights in prop::collection::vec(prop_oneof![1u128..=4, 1u128..=1_000_000], 1..=40),
+        total in 0u128..=1_000_000_000_000,
+    ) {
+        let mut out = vec![0u128; weights.len()];
+        let sum = weights.iter().sum();
+        liberation_gates::split::largest_remainder(total, weights.iter().copied(), sum, &mut out);
+        prop_assert_eq!(out, largest_remainder_by_sort(total, &weights));
+    }
+}
