@@ -7,14 +7,14 @@ import { EventEmitter } from 'node:events';
 import type { BreakerConfig, PaidArg } from './types';
 
 export {
-  split, audit, Refundable, Ledger, Threshold, WindowRate, BurnRate, runPolicyTest, degradation, Policy, Evaluator, RolloutPlan, Rollout,
+  split, audit, SplitTerms, Refundable, Ledger, Threshold, WindowRate, BurnRate, runPolicyTest, degradation, Policy, Evaluator, RolloutPlan, Rollout,
   DeploymentPlan, Deployment, BlueGreen, RedeployGuard, Participation, health, HealthModel, simulate, readProposal, auditFiles, Proposal, FlagSet, bucket, BreakerMachine,
   errorKinds, Store,
 } from './native';
 export type {
   TransitionObject,
 } from './native';
-export type { ThresholdOptions, Money, CreatorArg, SplitOptions, PaidArg, Tally, LedgerOptions, ProposalFileReading } from './types';
+export type { ThresholdOptions, MinorSplit, Money, CreatorArg, SplitOptions, PaidArg, Tally, LedgerOptions, ProposalFileReading } from './types';
 export type { SplitResult, PayoutObject, RefundResult, AuditResult, BreakerConfig, VoteArg } from './types';
 export type {
   DeploymentEvent, DeploymentStep, DeploymentState, DeploymentRollback, Notice, NoticeKind, DecisionRef, BackedDecision, ProposalTerms, RecordedProposal, LiberationStatus,

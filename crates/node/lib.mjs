@@ -2,7 +2,7 @@
 import lg from './lib.cjs';
 
 export const {
-  split, audit, HealthModel, HealthError, Refundable, Ledger, Threshold, WindowRate, degradation, Policy, Evaluator, RolloutPlan, Rollout,
+  split, audit, SplitTerms, HealthModel, HealthError, Refundable, Ledger, Threshold, WindowRate, degradation, Policy, Evaluator, RolloutPlan, Rollout,
   DeploymentPlan, Deployment, health, simulate, Proposal, FlagSet, bucket, BreakerMachine, CircuitBreaker, SharedCircuitBreaker, FallbackCache,
   errorKinds, raiseForTest, LiberationGatesError, SplitError, ThresholdError, WindowError, BreakerError,
   GovernanceError, FlagError, PolicyError, RolloutError, BucketError, StoreError, DeploymentError, CircuitOpenError, Store,

@@ -854,6 +854,7 @@ module.exports.RedeployGuard = nativeBinding.RedeployGuard
 module.exports.Refundable = nativeBinding.Refundable
 module.exports.Rollout = nativeBinding.Rollout
 module.exports.RolloutPlan = nativeBinding.RolloutPlan
+module.exports.SplitTerms = nativeBinding.SplitTerms
 module.exports.Store = nativeBinding.Store
 module.exports.Threshold = nativeBinding.Threshold
 module.exports.WindowRate = nativeBinding.WindowRate

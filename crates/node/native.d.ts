@@ -327,6 +327,8 @@ export interface ProposalFileReading {
   refused: Array<[number, string]>;
   decision: CommunityDecision | null;
 }
+/** A split in minor units (`SplitTerms.splitMinor`): every amount a bigint, creators in order. */
+export interface MinorSplit { creators: bigint[]; creatorTotal: bigint; platform: bigint; fee: bigint }
 
 export declare class ExternalObject<T> {
   readonly '': {
@@ -765,6 +767,25 @@ export declare class RolloutPlan {
   get gentleStepSeconds(): number
 }
 
+/**
+ * Split terms prepared once (currency, creators, share, fee, step) to split many
+ * payments: `split(gross)` as `split()` does, `splitMinor(gross)` in minor units.
+ */
+export declare class SplitTerms {
+  /**
+   * The terms of `split(gross, currency, creators, options)` but the gross; the
+   * same errors, checked here once.
+   */
+  constructor(currency: string, creators: CreatorArg[], options?: SplitOptions | null)
+  /** Splits `gross`: the result of `split()`. */
+  split(gross: Money): SplitResult
+  /**
+   * Splits `gross` in minor units: `{creators, creatorTotal, platform, fee}`, every
+   * amount a bigint of minor units, creators in order.
+   */
+  splitMinor(gross: Money): MinorSplit
+}
+
 /** Append-only records with a checksum chain, and state, in a durable store. */
 export declare class Store {
   /** Opens `url` ("memory:", "sqlite:PATH", "postgres://…") and verifies its history. */
@@ -854,6 +875,14 @@ export declare function guardSteps(): Array<string>
 
 /** L1–L5 health of the built-in model from boolean check results. */
 export declare function health(checks: Record<string, boolean>): HealthReport
+
+/** A split in minor units, every amount a bigint. */
+export interface MinorSplitObject {
+  creators: Array<bigint>
+  creatorTotal: bigint
+  platform: bigint
+  fee: bigint
+}
 
 /** Throws the error the package maps `family`/`kind` to (for tests of the mapping). */
 export declare function raiseForTest(family: string, kind: string): void

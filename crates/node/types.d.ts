@@ -327,3 +327,5 @@ export interface ProposalFileReading {
   refused: Array<[number, string]>;
   decision: CommunityDecision | null;
 }
+/** A split in minor units (`SplitTerms.splitMinor`): every amount a bigint, creators in order. */
+export interface MinorSplit { creators: bigint[]; creatorTotal: bigint; platform: bigint; fee: bigint }

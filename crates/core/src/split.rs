@@ -266,6 +266,13 @@ pub struct CreatorInput {
 }
 
 impl SplitInput {
+    /// The terms of this split, its gross aside (not read): prepared once, they split many
+    /// payments ([`SplitTerms::split`], [`SplitTerms::split_into`]). Errors are [`split`]'s
+    /// but `gross`'s.
+    pub fn terms(&self) -> Result<SplitTerms, SplitError> {
+        terms_in(self, Currency::from_code(&self.currency)?)
+    }
+
     /// Reads a split's terms from JSON (the file `liberation-gates audit --split` takes):
     /// `{"gross", "currency", "creators": [{"id", "weight"}], "creator_share", "fee",
     /// "fee_mode", "step"}`, amounts as decimal strings. A JSON number where a decimal string
@@ -387,6 +394,12 @@ impl SplitTerms {
     /// The currency.
     pub fn currency(&self) -> Currency {
         self.currency
+    }
+
+    /// An amount of the terms' currency read from decimal text (`invalid_amount` naming
+    /// `gross`): the gross of [`SplitTerms::split`] as the bindings receive it.
+    pub fn gross(&self, text: &str) -> Result<Money, SplitError> {
+        Money::parse_named(text, self.currency, "gross")
     }
 
     /// The number of creators: the length [`SplitTerms::split_into`] writes.
@@ -570,6 +583,11 @@ impl Serialize for Share {
 pub fn split(input: &SplitInput) -> Result<Split, SplitError> {
     let currency = Currency::from_code(&input.currency)?;
     let gross = Money::parse_named(&input.gross, currency, "gross")?;
+    terms_in(input, currency)?.split(gross)
+}
+
+/// The terms of `input` in `currency`, its gross aside, checked in the SPEC's order.
+fn terms_in(input: &SplitInput, currency: Currency) -> Result<SplitTerms, SplitError> {
     let fee = match &input.fee {
         Some(f) => Money::parse_named(f, currency, "fee")?,
         None => Money::zero(currency),
@@ -599,11 +617,11 @@ pub fn split(input: &SplitInput) -> Result<Split, SplitError> {
         }
         creators.push((c.id.clone(), w));
     }
-    let mut terms = SplitTerms::new(currency, share, fee, fee_mode, creators)?;
-    if let Some(step) = &input.step {
-        terms = terms.with_step(Money::parse_named(step, currency, "step")?)?;
+    let terms = SplitTerms::new(currency, share, fee, fee_mode, creators)?;
+    match &input.step {
+        Some(step) => terms.with_step(Money::parse_named(step, currency, "step")?),
+        None => Ok(terms),
     }
-    terms.split(gross)
 }
 
 /// Largest-remainder allocation of `total` units by `weights` (summing to `weight_total`):

@@ -34,6 +34,27 @@ pub(crate) type Count = Either<f64, BigInt>;
 pub(crate) type Exact = Either<String, f64>;
 /// A value going out as a plain JS object.
 pub(crate) type Out = Value;
+/// A split in minor units going out (bigints, which a JSON value cannot hold).
+pub(crate) type MinorOut = MinorSplitObject;
+
+/// A split in minor units, every amount a bigint.
+#[napi_derive::napi(object)]
+pub struct MinorSplitObject {
+    pub creators: Vec<BigInt>,
+    pub creator_total: BigInt,
+    pub platform: BigInt,
+    pub fee: BigInt,
+}
+
+/// `parts` and each creator's minor units as JS bigints.
+pub(crate) fn minor_split(parts: core::split::SplitMinor, creators: &[u128]) -> Result<MinorOut> {
+    Ok(MinorSplitObject {
+        creators: creators.iter().map(|&u| BigInt::from(u)).collect(),
+        creator_total: parts.creator_total.into(),
+        platform: parts.platform.into(),
+        fee: parts.fee.into(),
+    })
+}
 
 /// A money argument as the decimal text the core parses: a string is itself, a bigint is
 /// minor units of `currency`; anything else is a TypeError saying why (as in WASM).

@@ -69,6 +69,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(_raise, m)?)?;
     m.add_class::<Split>()?;
+    m.add_class::<SplitTerms>()?;
     m.add_class::<Refundable>()?;
     m.add_class::<Ledger>()?;
     m.add_class::<Threshold>()?;

@@ -104,13 +104,27 @@ pub(crate) fn split_input(
     fee_mode: Option<String>,
     step: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<SplitInput> {
+    let gross = money_text(gross, currency, "gross")?;
+    let terms = terms_input(currency, creators, creator_share, fee, fee_mode, step)?;
+    Ok(SplitInput { gross, ..terms })
+}
+
+/// A split request without its gross: the terms `SplitTerms` prepares.
+fn terms_input(
+    currency: &str,
+    creators: &Bound<'_, PyAny>,
+    creator_share: Option<&Bound<'_, PyAny>>,
+    fee: Option<&Bound<'_, PyAny>>,
+    fee_mode: Option<String>,
+    step: Option<&Bound<'_, PyAny>>,
+) -> PyResult<SplitInput> {
     let money = |m: Option<&Bound<'_, PyAny>>, what: &str| {
         m.filter(|m| !m.is_none())
             .map(|m| money_text(m, currency, what))
             .transpose()
     };
     Ok(SplitInput {
-        gross: money_text(gross, currency, "gross")?,
+        gross: String::new(),
         currency: currency.to_string(),
         creators: parse_creators(creators)?,
         creator_share: opt_decimal(creator_share, "creator_share")?,
@@ -145,6 +159,53 @@ pub(crate) fn split(
     core::split::split(&input)
         .map(|inner| Split { inner })
         .map_err(err)
+}
+
+/// Split terms prepared once (currency, creators, share, fee, step) to split many payments:
+/// `split(gross)` as `split()` does, `split_minor(gross)` in integer minor units.
+#[pyclass(frozen, module = "liberation_gates._native")]
+pub(crate) struct SplitTerms {
+    inner: core::split::SplitTerms,
+}
+
+impl SplitTerms {
+    fn gross(&self, gross: &Bound<'_, PyAny>) -> PyResult<core::money::Money> {
+        let text = money_text(gross, self.inner.currency().code(), "gross")?;
+        self.inner.gross(&text).map_err(err)
+    }
+}
+
+#[pymethods]
+impl SplitTerms {
+    /// The terms of `split(gross, currency, creators, ...)` but the gross; the same errors,
+    /// checked here once.
+    #[new]
+    #[pyo3(signature = (currency, creators, *, creator_share=None, fee=None, fee_mode=None, step=None))]
+    fn new(
+        currency: &str,
+        creators: &Bound<'_, PyAny>,
+        creator_share: Option<&Bound<'_, PyAny>>,
+        fee: Option<&Bound<'_, PyAny>>,
+        fee_mode: Option<String>,
+        step: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let input = terms_input(currency, creators, creator_share, fee, fee_mode, step)?;
+        let inner = input.terms().map_err(err)?;
+        Ok(SplitTerms { inner })
+    }
+    /// Splits `gross` (str, `Decimal` or int minor units): the result of `split()`.
+    fn split(&self, gross: &Bound<'_, PyAny>) -> PyResult<Split> {
+        let inner = self.inner.split(self.gross(gross)?).map_err(err)?;
+        Ok(Split { inner })
+    }
+    /// Splits `gross` in minor units: `(creators, creator_total, platform, fee)`, every amount
+    /// an int of minor units, creators in order.
+    fn split_minor(&self, gross: &Bound<'_, PyAny>) -> PyResult<(Vec<u128>, u128, u128, u128)> {
+        let mut creators = vec![0; self.inner.creator_count()];
+        let gross = self.gross(gross)?.minor();
+        let parts = self.inner.split_into(gross, &mut creators).map_err(err)?;
+        Ok((creators, parts.creator_total, parts.platform, parts.fee))
+    }
 }
 
 /// Unrefunded balances of one split.

@@ -90,3 +90,32 @@ def test_conservation_across_the_boundary(gross: int, weights: list[int], share:
     s = lg.split(gross, "GBP", creators, creator_share=Decimal(share) / 10000)
     assert sum(s.creators.values()) + s.platform + s.fee == s.gross
     assert s.creator_total * 10000 >= s.gross * share
+
+
+def test_prepared_split_terms_give_the_split_of_every_gross() -> None:
+    creators = [("amara", "2"), ("kofi", "1"), ("li", "1")]
+    terms = lg.SplitTerms("CHF", creators, creator_share="0.8", fee="0.30", step="0.05")
+    grosses: list[str | Decimal | int] = ["10.00", "33.35", Decimal("7.05"), 12345]
+    for gross in grosses:
+        whole = lg.split(gross, "CHF", creators, creator_share="0.8", fee="0.30", step="0.05")
+        assert terms.split(gross).to_dict() == whole.to_dict()
+        minor, pool, platform, fee = terms.split_minor(gross)
+        assert minor == [int(a * 100) for a in whole.creators.values()]
+        assert (pool, platform, fee) == (
+            int(whole.creator_total * 100), int(whole.platform * 100), int(whole.fee * 100)
+        )
+
+
+def test_prepared_split_terms_refuse_what_split_refuses() -> None:
+    with pytest.raises(lg.SplitError) as e:
+        lg.SplitTerms("GBP", [("a", "1")], creator_share="0.7")
+    assert e.value.kind == "sovereignty_violation"
+    with pytest.raises(lg.SplitError) as e:
+        lg.SplitTerms("GBP", [])
+    assert e.value.kind == "no_creators"
+    terms = lg.SplitTerms("GBP", [("a", "1")], fee="1.00")
+    with pytest.raises(lg.SplitError) as e:
+        terms.split("1.00")
+    assert e.value.kind == "fee_exceeds_platform_share"
+    with pytest.raises(TypeError):
+        terms.split_minor(1.5)  # type: ignore[arg-type]

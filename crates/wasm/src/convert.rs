@@ -46,6 +46,26 @@ pub(crate) type Count = JsValue;
 pub(crate) type Exact = JsValue;
 /// A value going out as a plain JS object.
 pub(crate) type Out = JsValue;
+/// A split in minor units going out (bigints).
+pub(crate) type MinorOut = JsValue;
+
+/// `parts` and each creator's minor units as `{creators, creatorTotal, platform, fee}` of JS
+/// bigints.
+pub(crate) fn minor_split(parts: core::split::SplitMinor, creators: &[u128]) -> Result<MinorOut> {
+    let big = |u: u128| JsValue::from(js_sys::BigInt::from(u));
+    let o = js_sys::Object::new();
+    let list: js_sys::Array = creators.iter().map(|&u| big(u)).collect();
+    let fields = [
+        ("creators", list.into()),
+        ("creatorTotal", big(parts.creator_total)),
+        ("platform", big(parts.platform)),
+        ("fee", big(parts.fee)),
+    ];
+    for (k, v) in fields {
+        js_sys::Reflect::set(&o, &k.into(), &v).map_err(|_| type_error("minor split"))?;
+    }
+    Ok(o.into())
+}
 
 /// An optional object argument as given: `undefined` and `null` are none.
 pub(crate) fn present(v: Option<Obj<'_>>) -> Option<Obj<'_>> {

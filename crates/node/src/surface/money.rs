@@ -17,8 +17,17 @@ macro_rules! money {
             creators: Obj<'_>,
             options: Option<Obj<'_>>,
         ) -> Result<core::split::SplitInput> {
+            let gross = money(gross, currency, "gross")?;
+            Ok(core::split::SplitInput { gross, ..terms_input(currency, creators, options)? })
+        }
+
+        /// A split request without its gross: the terms [`SplitTerms`] prepares.
+        fn terms_input(
+            currency: &str,
+            creators: Obj<'_>,
+            options: Option<Obj<'_>>,
+        ) -> Result<core::split::SplitInput> {
             let mut input = core::split::SplitInput {
-                gross: money(gross, currency, "gross")?,
                 currency: currency.to_string(),
                 creators: creator_args(creators)?.into_iter().map(Into::into).collect(),
                 ..Default::default()
@@ -81,6 +90,48 @@ macro_rules! money {
         pub fn read_proposal(#[$js($arg = "string")] text: Text) -> Result<Out> {
             let f = core::governance::ProposalFile::parse(&self::text(&text, "text")?);
             out(&f.map_err(err)?.read().map_err(err)?)
+        }
+
+        /// Split terms prepared once (currency, creators, share, fee, step) to split many
+        /// payments: `split(gross)` as `split()` does, `splitMinor(gross)` in minor units.
+        #[$js]
+        pub struct SplitTerms {
+            inner: core::split::SplitTerms,
+        }
+
+        impl SplitTerms {
+            fn gross_of(&self, gross: &Money<'_>) -> Result<core::money::Money> {
+                let text = money(gross, self.inner.currency().code(), "gross")?;
+                self.inner.gross(&text).map_err(err)
+            }
+        }
+
+        #[$js]
+        impl SplitTerms {
+            /// The terms of `split(gross, currency, creators, options)` but the gross; the
+            /// same errors, checked here once.
+            #[$js(constructor)]
+            pub fn new(
+                #[$js($arg = "string")] currency: Text,
+                #[$js($arg = "CreatorArg[]")] creators: Obj<'_>,
+                #[$js($opt = "SplitOptions | null")] options: Option<Obj<'_>>,
+            ) -> Result<Self> {
+                let input = terms_input(&text(&currency, "currency")?, creators, options)?;
+                input.terms().map(|inner| SplitTerms { inner }).map_err(err)
+            }
+            /// Splits `gross`: the result of `split()`.
+            #[$js($ret = "SplitResult")]
+            pub fn split(&self, #[$js($arg = "Money")] gross: Money<'_>) -> Result<Out> {
+                out(&self.inner.split(self.gross_of(&gross)?).map_err(err)?)
+            }
+            /// Splits `gross` in minor units: `{creators, creatorTotal, platform, fee}`, every
+            /// amount a bigint of minor units, creators in order.
+            #[$js(js_name = "splitMinor", $ret = "MinorSplit")]
+            pub fn split_minor(&self, #[$js($arg = "Money")] gross: Money<'_>) -> Result<MinorOut> {
+                let mut creators = vec![0; self.inner.creator_count()];
+                let parts = self.inner.split_into(self.gross_of(&gross)?.minor(), &mut creators);
+                minor_split(parts.map_err(err)?, &creators)
+            }
         }
 
         /// The unrefunded balances of one split, to take refunds from.

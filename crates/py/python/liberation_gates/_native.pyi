@@ -7,7 +7,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Tuple, Type, Unio
 __version__: str
 __all__ = [
     "split", "audit", "degradation", "health", "HealthModel", "bucket", "simulate", "read_proposal", "audit_files", "error_kinds", "guard_step", "guard_function", "_raise",
-    "Split", "Refundable", "Ledger", "Threshold", "WindowRate", "Policy", "PolicyDecision",
+    "Split", "SplitTerms", "Refundable", "Ledger", "Threshold", "WindowRate", "Policy", "PolicyDecision",
     "Evaluator", "RolloutPlan", "Rollout", "DeploymentPlan", "Decision", "Proposal", "FlagSet",
     "BreakerMachine", "CircuitBreaker", "Guarded", "FallbackCache", "Store", "SharedBreaker", "SharedPermit", "BlueGreen", "RedeployGuard", "Participation", "BurnRate", "Deployment", "run_policy_test", "__version__",
 ]
@@ -95,6 +95,22 @@ class Split:
     def method(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
     def refundable(self) -> Refundable: ...
+
+@final
+class SplitTerms:
+    """Split terms prepared once (currency, creators, share, fee, step) to split many payments."""
+    def __new__(
+        cls,
+        currency: str,
+        creators: _Creators,
+        *,
+        creator_share: Optional[_Exact] = None,
+        fee: Optional[_Money] = None,
+        fee_mode: Optional[str] = None,
+        step: Optional[_Money] = None,
+    ) -> SplitTerms: ...
+    def split(self, gross: _Money) -> Split: ...
+    def split_minor(self, gross: _Money) -> Tuple[list[int], int, int, int]: ...
 
 @final
 class Refundable:
