@@ -42,31 +42,22 @@ fn allocations() -> usize {
 }
 
 /// A healthy second of the built-in policy's inputs: every metric and check present.
-fn healthy(t: u32) -> Observation {
-    let checks = [
-        "database",
-        "cache",
-        "storage",
-        "api_gateway",
-        "auth",
-        "business_logic",
-        "integration",
-        "community_protection",
-        "trauma_informed_ux",
-    ];
+fn healthy(t: u32, checks: &[String]) -> Observation {
     Observation::new(f64::from(t))
         .metric("http_error_rate", 0.001)
         .metric("response_time_degradation", 0.1)
         .metric("creator_share", 0.8)
         .metric("governance_participation_drop", 0.0)
         .metric("capacity_utilization", 0.5)
-        .checks(checks, true)
+        .checks(checks.iter().map(String::as_str), true)
 }
 
 #[test]
 fn observing_allocates_nothing_when_nothing_fires() {
-    let mut evaluator = Policy::builtin().evaluator();
-    let seconds: Vec<Observation> = (0..1_000).map(healthy).collect();
+    let policy = Policy::builtin();
+    let (_, checks) = policy.inputs();
+    let seconds: Vec<Observation> = (0..1_000).map(|t| healthy(t, &checks)).collect();
+    let mut evaluator = policy.evaluator();
     evaluator.observe(&seconds[0]).expect("healthy");
     let before = allocations();
     for o in &seconds[1..] {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as lg from '../lib.mjs';
+import { checkSplitTerms } from '../testing/split-terms.mjs';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const CHECKS = Object.fromEntries(['database', 'cache', 'storage', 'api_gateway', 'auth', 'business_logic', 'integration', 'community_protection', 'trauma_informed_ux'].map((c) => [c, true]));
@@ -79,18 +80,4 @@ test('governance decisions unlock protected flags; bucketing matches Unleash', (
   assert.equal(lg.bucket('999', 'groupX'), 25);
 });
 
-test('prepared split terms give the split of every gross, in minor units too', () => {
-  const creators = [{ id: 'amara', weight: '2' }, { id: 'kofi', weight: 1 }, { id: 'li', weight: '1' }];
-  const options = { creatorShare: '0.8', fee: '0.30', step: '0.05' };
-  const terms = new lg.SplitTerms('CHF', creators, options);
-  for (const gross of ['10.00', '33.35', 705n, 12345n]) {
-    const whole = lg.split(gross, 'CHF', creators, options);
-    assert.deepEqual(terms.split(gross), whole);
-    const minor = terms.splitMinor(gross);
-    const cents = (s) => BigInt(s.replace('.', ''));
-    assert.deepEqual(minor.creators, whole.creators.map((c) => cents(c.amount)));
-    assert.deepEqual([minor.creatorTotal, minor.platform, minor.fee], [cents(whole.creatorTotal), cents(whole.platform), cents(whole.fee)]);
-  }
-  assert.throws(() => new lg.SplitTerms('GBP', [{ id: 'a', weight: '1' }], { creatorShare: '0.7' }), { code: 'sovereignty_violation' });
-  assert.throws(() => terms.splitMinor(1.5), TypeError);
-});
+test('prepared split terms give the split of every gross, in minor units too', () => checkSplitTerms(lg));
