@@ -35,7 +35,9 @@ COMPARISONS: List[Tuple[str, str, str, str, Optional[float]]] = [
     ("python", "core_call_overhead", "liberation_gates degradation()", "python no-op function", None),
     ("node", "breaker_fire", "liberation_gates fire()", "opossum fire()", 0.3),
     ("node", "breaker_fire", "liberation_gates fire()", "cockatiel execute()", 1.0),
+    ("node", "breaker_fire", "liberation_gates fire()", "cockatiel SamplingBreaker execute()", 1.0),
     ("node", "split_2_creators", "liberation_gates split()", "dinero.js allocate()", 0.2),
+    ("node", "split_2_creators", "liberation_gates SplitTerms.splitMinor()", "dinero.js allocate()", 0.3),
     ("node", "core_call_overhead", "liberation_gates bucket()", "javascript no-op function", None),
     ("node", "napi_call", "NativeBreaker#acquire(t) method", "breakerAcquire(handle, t) function", None),
 ]

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import CircuitBreakerOpossum from 'opossum';
-import { circuitBreaker, handleAll, ConsecutiveBreaker } from 'cockatiel';
+import { circuitBreaker, handleAll, ConsecutiveBreaker, SamplingBreaker } from 'cockatiel';
 import { dinero, allocate, toDecimal, GBP } from 'dinero.js';
 import * as lg from '../../crates/node/lib.mjs';
 
@@ -42,6 +42,12 @@ const trivial = async () => 1;
 const ours = new lg.CircuitBreaker();
 const opossum = new CircuitBreakerOpossum(trivial);
 const cockatiel = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) });
+// cockatiel's windowed breaker, like ours (a failure rate over a time window, with a minimum
+// rate of calls), beside its consecutive-failures one, which keeps only a counter.
+const cockatielSampling = circuitBreaker(handleAll, {
+  halfOpenAfter: 10_000,
+  breaker: new SamplingBreaker({ threshold: 0.5, duration: 60_000, minimumRps: 5 }),
+});
 
 // Both splits must agree before they are timed: 1234.57 GBP, 80% to creators 3:1 (dinero's
 // allocate of the pool, the pool computed the same way).
@@ -57,7 +63,13 @@ const add = (group, name, ns) => results.push({ group, name, ns: Math.round(ns *
 add('breaker_fire', 'liberation_gates fire()', await measure(() => ours.fire(trivial)));
 add('breaker_fire', 'opossum fire()', await measure(() => opossum.fire()));
 add('breaker_fire', 'cockatiel execute()', await measure(() => cockatiel.execute(trivial)));
+add('breaker_fire', 'cockatiel SamplingBreaker execute()', await measure(() => cockatielSampling.execute(trivial)));
 add('split_2_creators', 'liberation_gates split()', measureSync(() => lg.split('1234.57', 'GBP', [{ id: 'a', weight: '3' }, { id: 'b', weight: '1' }], { creatorShare: '0.8' })));
+// The prepared split: terms checked once, minor units in and out (bigints), one crossing.
+const terms = new lg.SplitTerms('GBP', [{ id: 'a', weight: '3' }, { id: 'b', weight: '1' }], { creatorShare: '0.8' });
+const minor = terms.splitMinor(123457n);
+if (`${minor.creators}` !== '74075,24691') throw new Error(`the prepared split disagrees: ${minor.creators}`);
+add('split_2_creators', 'liberation_gates SplitTerms.splitMinor()', measureSync(() => terms.splitMinor(123457n)));
 add('split_2_creators', 'dinero.js allocate()', measureSync(() => allocate(dinero({ amount: 98766, currency: GBP }), [3, 1])));
 add('core_call_overhead', 'liberation_gates bucket()', measureSync(() => lg.bucket('user-42', 'new_event_cards')));
 add('core_call_overhead', 'javascript no-op function', measureSync(() => undefined));
