@@ -55,6 +55,12 @@ impl WindowRate {
         })
     }
 
+    /// [`WindowRate::new`] as the bindings call it: `min_requests` absent means 0 (every
+    /// interval's rate counts).
+    pub fn from_args(window_seconds: f64, min_requests: Option<Num>) -> Result<Self, WindowError> {
+        WindowRate::new(window_seconds, min_requests.unwrap_or(Num::Int(0)))
+    }
+
     /// The window length in seconds.
     pub fn window_seconds(&self) -> f64 {
         self.window_seconds

@@ -62,8 +62,8 @@ macro_rules! gates {
                 window_seconds: f64,
                 #[$js($opt = "Count")] min_requests: Option<Count>,
             ) -> Result<Self> {
-                let min = min_requests.as_ref().map_or(core::Num::Int(0), count);
-                core::window::WindowRate::new(window_seconds, min)
+                let min = min_requests.as_ref().map(count);
+                core::window::WindowRate::from_args(window_seconds, min)
                     .map(|inner| WindowRate { inner }).map_err(err)
             }
             /// Adds one interval's counts; the rate, or null below `minRequests`.
