@@ -72,15 +72,15 @@ pub(crate) fn guard_function(
 pub(crate) struct BreakerMachine {
     pub(crate) inner: core::breaker::BreakerMachine,
 }
+holds!(BreakerMachine: core::breaker::BreakerMachine);
+holds!(CircuitBreaker: core::breaker::CircuitBreaker);
 
 #[pymethods]
 impl BreakerMachine {
     #[new]
     #[pyo3(signature = (config=None))]
     fn new(config: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        core::breaker::BreakerMachine::new(breaker_config(config)?)
-            .map(|inner| BreakerMachine { inner })
-            .map_err(err)
+        wrap(core::breaker::BreakerMachine::new(breaker_config(config)?))
     }
     /// Applies `op` at `t`; returns whether an `acquire` was permitted (None for other ops).
     #[pyo3(signature = (t, op, outcome=None, seconds=None))]
@@ -132,9 +132,8 @@ impl CircuitBreaker {
     #[new]
     #[pyo3(signature = (config=None, clock=None))]
     fn new(config: Option<&Bound<'_, PyAny>>, clock: Option<Py<PyAny>>) -> PyResult<Self> {
-        let b = core::breaker::CircuitBreaker::with_clock(breaker_config(config)?, clock_of(clock))
-            .map_err(err)?;
-        Ok(CircuitBreaker { inner: Arc::new(b) })
+        let (config, clock) = (breaker_config(config)?, clock_of(clock));
+        wrap(core::breaker::CircuitBreaker::with_clock(config, clock))
     }
     /// Asks to make a call now; returns the start time, or raises CircuitOpenError.
     fn acquire(&self) -> PyResult<f64> {
@@ -175,14 +174,18 @@ impl CircuitBreaker {
     }
     /// Calls `listener(t, from_state, to_state)` on every transition.
     fn on_transition(&self, listener: Py<PyAny>) {
-        self.inner.on_transition(move |tr| {
-            Python::attach(|py| {
-                if let Err(e) = listener.call1(py, (tr.t, tr.from.as_str(), tr.to.as_str())) {
-                    e.write_unraisable(py, None);
-                }
-            })
-        });
+        self.inner
+            .on_transition(move |tr| notify_transition(&listener, tr));
     }
+}
+
+/// Calls `listener(t, from_state, to_state)`; what it raises is reported as unraisable.
+pub(crate) fn notify_transition(listener: &Py<PyAny>, tr: &core::breaker::Transition) {
+    Python::attach(|py| {
+        if let Err(e) = listener.call1(py, (tr.t, tr.from.as_str(), tr.to.as_str())) {
+            e.write_unraisable(py, None);
+        }
+    })
 }
 
 /// A function protected by a breaker (made by `CircuitBreaker.guard`). Calling it acquires a

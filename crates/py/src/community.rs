@@ -62,9 +62,7 @@ impl Decision {
     /// `{"yes", "no", "abstain"}` behind it, or None for one built by hand.
     #[getter]
     fn tally(&self) -> Option<HashMap<&'static str, u64>> {
-        self.record
-            .tally
-            .map(|t| HashMap::from([("yes", t.yes), ("no", t.no), ("abstain", t.abstain)]))
+        self.record.tally.map(tally_dict)
     }
     /// When voting closed, or None.
     #[getter]
@@ -93,11 +91,17 @@ type ReadingTuple = (
     Vec<(usize, &'static str)>,
 );
 
+fn tally_dict(t: core::governance::Tally) -> HashMap<&'static str, u64> {
+    HashMap::from([("yes", t.yes), ("no", t.no), ("abstain", t.abstain)])
+}
+
 /// One member, one vote (SPEC §5).
 #[pyclass(module = "liberation_gates._native")]
 pub(crate) struct Proposal {
     pub(crate) inner: core::governance::Proposal,
 }
+holds!(Proposal: core::governance::Proposal, FlagSet: core::flags::FlagSet);
+holds!(Participation: core::governance::Participation);
 
 #[pymethods]
 impl Proposal {
@@ -111,9 +115,9 @@ impl Proposal {
     ) -> PyResult<Self> {
         let q = decimal_text(quorum, "quorum")?;
         let p = decimal_text(pass_threshold, "pass_threshold")?;
-        core::governance::Proposal::new(electorate, &q, &p, opens_at, closes_at)
-            .map(|inner| Proposal { inner })
-            .map_err(err)
+        wrap(core::governance::Proposal::new(
+            electorate, &q, &p, opens_at, closes_at,
+        ))
     }
     /// Casts a vote; a refusal raises GovernanceError with its kind and changes nothing.
     fn cast(&mut self, t: f64, member: &str, choice: &str) -> PyResult<()> {
@@ -121,8 +125,7 @@ impl Proposal {
     }
     /// `{"yes", "no", "abstain"}` of accepted votes cast at or before `now`.
     fn tally(&self, now: f64) -> HashMap<&'static str, u64> {
-        let t = self.inner.tally(now);
-        HashMap::from([("yes", t.yes), ("no", t.no), ("abstain", t.abstain)])
+        tally_dict(self.inner.tally(now))
     }
     /// "open", "passed", "rejected" or "no_quorum".
     fn status(&self, now: f64) -> &'static str {
@@ -151,14 +154,9 @@ impl Proposal {
             .map(|(t, member, choice)| VoteInput { t, member, choice })
             .collect();
         let r = core::governance::read(p.inner, &votes, now);
-        let tally = HashMap::from([
-            ("yes", r.tally.yes),
-            ("no", r.tally.no),
-            ("abstain", r.tally.abstain),
-        ]);
         Ok((
             r.status.as_str(),
-            tally,
+            tally_dict(r.tally),
             r.refused.iter().map(|(i, e)| (*i, e.kind())).collect(),
         ))
     }
@@ -177,16 +175,12 @@ impl FlagSet {
     fn new(flags: &Bound<'_, PyAny>) -> PyResult<Self> {
         let defs: Vec<core::flags::FlagDef> = via_json(flags, "flags")
             .map_err(|e| err(core::error::FlagError::InvalidFlag(e.to_string())))?;
-        core::flags::FlagSet::new(defs)
-            .map(|inner| FlagSet { inner })
-            .map_err(err)
+        wrap(core::flags::FlagSet::new(defs))
     }
     /// The platform's built-in flags.
     #[staticmethod]
     fn builtin() -> Self {
-        FlagSet {
-            inner: core::flags::FlagSet::builtin(),
-        }
+        core::flags::FlagSet::builtin().into()
     }
     /// Applies `op` ("enable", "disable", "set_intensity"); raises FlagError on refusal.
     #[pyo3(signature = (key, op, value=None, decision=None, actor="", t=0.0))]
@@ -288,9 +282,7 @@ impl Participation {
     #[new]
     #[pyo3(signature = (baseline=None))]
     fn new(baseline: Option<usize>) -> PyResult<Self> {
-        core::governance::Participation::with_baseline(baseline)
-            .map(|inner| Participation { inner })
-            .map_err(err)
+        wrap(core::governance::Participation::with_baseline(baseline))
     }
     /// Adds a closed proposal's participation rate, 0–1.
     fn record(&mut self, rate: f64) -> PyResult<()> {

@@ -1,6 +1,7 @@
 //! The one conversion module: Python values in, core types through serde, errors out.
 
 use liberation_gates as core;
+use liberation_gates::audit::Paid;
 use liberation_gates::money::Money;
 use liberation_gates::policy::Format;
 use liberation_gates::split::CreatorInput;
@@ -46,6 +47,11 @@ pub(crate) fn err(e: impl Into<core::Error>) -> PyErr {
         Ok::<_, PyErr>(PyErr::from_value(exc))
     })
     .unwrap_or_else(|import_failed| import_failed)
+}
+
+/// A core result as a Python class (see `holds!`) or a Python exception.
+pub(crate) fn wrap<T, U: Into<T>, E: Into<core::Error>>(r: Result<U, E>) -> PyResult<T> {
+    r.map(Into::into).map_err(err)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -135,38 +141,63 @@ pub(crate) fn num(ob: &Bound<'_, PyAny>, what: &str) -> PyResult<Num> {
 
 /// Creators as `[(id, weight)]`, `[{"id": .., "weight": ..}]` or `{id: weight}`.
 pub(crate) fn parse_creators(ob: &Bound<'_, PyAny>) -> PyResult<Vec<CreatorInput>> {
-    let one = |id: &Bound<'_, PyAny>, w: &Bound<'_, PyAny>| -> PyResult<CreatorInput> {
-        Ok(CreatorInput {
-            id: id
-                .extract()
-                .map_err(|_| PyTypeError::new_err("a creator id must be a str"))?,
-            weight: decimal_text(w, "weight")?,
-        })
+    let pairs = match ob.cast::<PyDict>() {
+        Ok(d) => d
+            .iter()
+            .map(|(id, w)| Ok((id_text(&id, "creator")?, w)))
+            .collect(),
+        Err(_) => id_pairs(ob, "creator", "weight"),
     };
-    if let Ok(d) = ob.cast::<PyDict>() {
-        return d.iter().map(|(k, v)| one(&k, &v)).collect();
-    }
+    pairs?
+        .into_iter()
+        .map(|(id, w)| {
+            Ok(CreatorInput {
+                id,
+                weight: decimal_text(&w, "weight")?,
+            })
+        })
+        .collect()
+}
+
+/// Payouts as `[(id, amount)]` or `[{"id": .., "amount": ..}]`, amounts in `currency`.
+pub(crate) fn parse_paid(ob: &Bound<'_, PyAny>, currency: &str) -> PyResult<Vec<Paid>> {
+    let pairs = id_pairs(ob, "payout", "amount")?.into_iter();
+    pairs
+        .map(|(id, a)| {
+            Ok(Paid {
+                id,
+                amount: money_text(&a, currency, "paid amount")?,
+            })
+        })
+        .collect()
+}
+
+/// A list of `(id, value)` pairs or `{"id": .., key: ..}` mappings (each one a `what`).
+fn id_pairs<'py>(
+    ob: &Bound<'py, PyAny>,
+    what: &str,
+    key: &str,
+) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
+    let field = |d: &Bound<'py, PyDict>, k: &str| {
+        let missing = || PyTypeError::new_err(format!("a {what} mapping needs \"{k}\""));
+        d.get_item(k)?.ok_or_else(missing)
+    };
+    let shape = || format!("each {what} must be (id, {key}) or {{\"id\": .., \"{key}\": ..}}");
     let mut out = Vec::new();
     for item in ob.try_iter()? {
         let item = item?;
-        if let Ok(d) = item.cast::<PyDict>() {
-            let id = d
-                .get_item("id")?
-                .ok_or_else(|| PyTypeError::new_err("a creator mapping needs \"id\""))?;
-            let w = d
-                .get_item("weight")?
-                .ok_or_else(|| PyTypeError::new_err("a creator mapping needs \"weight\""))?;
-            out.push(one(&id, &w)?);
-        } else {
-            let (id, w): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
-                PyTypeError::new_err(
-                    "each creator must be (id, weight) or {\"id\": .., \"weight\": ..}",
-                )
-            })?;
-            out.push(one(&id, &w)?);
-        }
+        let (id, v): (Bound<'py, PyAny>, Bound<'py, PyAny>) = match item.cast::<PyDict>() {
+            Ok(d) => (field(d, "id")?, field(d, key)?),
+            Err(_) => item.extract().map_err(|_| PyTypeError::new_err(shape()))?,
+        };
+        out.push((id_text(&id, what)?, v));
     }
     Ok(out)
+}
+
+fn id_text(id: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    id.extract()
+        .map_err(|_| PyTypeError::new_err(format!("a {what} id must be a str")))
 }
 
 pub(crate) fn format_arg(f: &str) -> PyResult<Format> {

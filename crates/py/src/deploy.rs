@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 pub(crate) struct Deployment {
     inner: std::sync::Mutex<core::deployment::Deployment>,
 }
+holds!(Deployment: core::deployment::Deployment);
 
 /// What `deliver`'s loop stops on: the callback's exception or the core's error.
 enum Sent {
@@ -44,12 +45,7 @@ impl Deployment {
             health.map(|h| h.inner.clone()),
         )
         .map_err(err)?;
-        let inner = py
-            .detach(|| core::deployment::Deployment::in_store(setup, store.as_deref()))
-            .map_err(err)?;
-        Ok(Deployment {
-            inner: inner.into(),
-        })
+        wrap(py.detach(|| core::deployment::Deployment::in_store(setup, store.as_deref())))
     }
     /// A read-only view of a deployment of `service` (built-in plan, policy and health
     /// model) from a dump of its store (`liberation-gates store dump`): the dump's checksum
@@ -57,10 +53,7 @@ impl Deployment {
     #[staticmethod]
     fn from_dump(service: &str, dump: &str) -> PyResult<Self> {
         let setup = core::deployment::Setup::builtin(service).map_err(err)?;
-        let inner = core::deployment::Deployment::from_dump(setup, dump).map_err(err)?;
-        Ok(Deployment {
-            inner: inner.into(),
-        })
+        wrap(core::deployment::Deployment::from_dump(setup, dump))
     }
     /// Applies one event (a dict, as a line of an events file: docs/deploy.md); the step as
     /// a dict. A refused event changes nothing.

@@ -2,7 +2,6 @@
 
 use crate::*;
 use liberation_gates as core;
-use liberation_gates::Num;
 use pyo3::prelude::*;
 use pythonize::Depythonizer;
 // ---------------------------------------------------------------------------------------
@@ -13,6 +12,10 @@ use pythonize::Depythonizer;
 pub(crate) struct Threshold {
     pub(crate) inner: core::threshold::Threshold,
 }
+holds!(Threshold: core::threshold::Threshold, WindowRate: core::window::WindowRate);
+holds!(BurnRate: core::window::BurnRate, Policy: core::policy::Policy);
+holds!(PolicyDecision: core::policy::PolicyDecision, Evaluator: core::policy::Evaluator);
+holds!(RolloutPlan: core::rollout::RolloutPlan, Rollout: core::rollout::Rollout);
 
 #[pymethods]
 impl Threshold {
@@ -29,9 +32,12 @@ impl Threshold {
             keep_firing_for_seconds: Some(keep_firing_for_seconds),
             max_gap_seconds,
         };
-        core::threshold::Threshold::from_args(op, threshold, for_seconds, options)
-            .map(|inner| Threshold { inner })
-            .map_err(err)
+        wrap(core::threshold::Threshold::from_args(
+            op,
+            threshold,
+            for_seconds,
+            options,
+        ))
     }
     /// Feeds a sample; returns "inactive", "pending" or "firing". `value=None` is invalid_sample.
     fn observe(&mut self, t: f64, value: Option<f64>) -> PyResult<&'static str> {
@@ -63,13 +69,8 @@ impl WindowRate {
     #[new]
     #[pyo3(signature = (window_seconds, min_requests=None))]
     fn new(window_seconds: f64, min_requests: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        let min = match min_requests {
-            Some(m) => num(m, "min_requests")?,
-            None => Num::Int(0),
-        };
-        core::window::WindowRate::new(window_seconds, min)
-            .map(|inner| WindowRate { inner })
-            .map_err(err)
+        let min = min_requests.map(|m| num(m, "min_requests")).transpose()?;
+        wrap(core::window::WindowRate::from_args(window_seconds, min))
     }
     /// Adds one interval's counts; returns the rate, or None below min_requests.
     fn push(
@@ -101,9 +102,9 @@ impl BurnRate {
     /// min_requests}`; WindowError `invalid_config` naming what is wrong.
     #[new]
     fn new(rule: &Bound<'_, PyAny>) -> PyResult<Self> {
-        core::window::BurnRate::from_de(&mut Depythonizer::from_object(rule))
-            .map(|inner| BurnRate { inner })
-            .map_err(err)
+        wrap(core::window::BurnRate::from_de(
+            &mut Depythonizer::from_object(rule),
+        ))
     }
     /// Adds one interval's counts; whether both windows burn too fast.
     fn push(
@@ -137,23 +138,17 @@ impl Policy {
     /// The built-in liberation-safe policy.
     #[staticmethod]
     fn builtin() -> Self {
-        Policy {
-            inner: core::policy::Policy::builtin(),
-        }
+        core::policy::Policy::builtin().into()
     }
     /// Reads a policy file (.toml, .yaml/.yml, .json).
     #[staticmethod]
     fn from_path(path: std::path::PathBuf) -> PyResult<Self> {
-        core::policy::Policy::from_path(path)
-            .map(|inner| Policy { inner })
-            .map_err(err)
+        wrap(core::policy::Policy::from_path(path))
     }
     /// Parses policy text in `format` ("toml", "yaml" or "json").
     #[staticmethod]
     fn parse(text: &str, format: &str) -> PyResult<Self> {
-        core::policy::Policy::parse(text, format_arg(format)?)
-            .map(|inner| Policy { inner })
-            .map_err(err)
+        wrap(core::policy::Policy::parse(text, format_arg(format)?))
     }
     /// Writes the policy in `format`.
     #[pyo3(signature = (format="toml"))]
@@ -181,9 +176,7 @@ impl Policy {
     }
     /// A fresh evaluator.
     fn evaluator(&self) -> Evaluator {
-        Evaluator {
-            inner: self.inner.evaluator(),
-        }
+        self.inner.evaluator().into()
     }
     /// Liberation rules behind a rollback decision (empty for a technical one).
     fn liberation_cause(&self, decision: &PolicyDecision) -> Vec<String> {
@@ -269,10 +262,7 @@ impl Evaluator {
         checks: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PolicyDecision> {
         let o = observation(t, metrics, checks)?;
-        self.inner
-            .observe(&o)
-            .map(|inner| PolicyDecision { inner })
-            .map_err(err)
+        wrap(self.inner.observe(&o))
     }
     /// Evaluates a JSON-lines observation file's text (GIL released). Errors name the line.
     fn observe_jsonl(&mut self, py: Python<'_>, text: String) -> PyResult<Vec<PolicyDecision>> {
@@ -280,10 +270,7 @@ impl Evaluator {
         let decisions = py
             .detach(|| core::simulate::observe_jsonl(inner, &text))
             .map_err(err)?;
-        Ok(decisions
-            .into_iter()
-            .map(|inner| PolicyDecision { inner })
-            .collect())
+        Ok(decisions.into_iter().map(PolicyDecision::from).collect())
     }
 }
 
@@ -305,17 +292,16 @@ impl RolloutPlan {
         let mut steps = steps
             .filter(|s| !s.is_none())
             .map(Depythonizer::from_object);
-        core::rollout::RolloutPlan::from_parts(steps.as_mut(), gentle_step_seconds)
-            .map(|inner| RolloutPlan { inner })
-            .map_err(err)
+        wrap(core::rollout::RolloutPlan::from_parts(
+            steps.as_mut(),
+            gentle_step_seconds,
+        ))
     }
     /// Reads a rollout plan file's text (`format`: "toml", "yaml" or "json"):
     /// `{steps: [...], gentle_step_seconds: 300}`.
     #[staticmethod]
     fn parse(text: &str, format: &str) -> PyResult<Self> {
-        core::rollout::RolloutPlan::parse(text, format_arg(format)?)
-            .map(|inner| RolloutPlan { inner })
-            .map_err(err)
+        wrap(core::rollout::RolloutPlan::parse(text, format_arg(format)?))
     }
     /// How long a gentle rollback stays on each step on its way down, seconds.
     #[getter]
@@ -351,12 +337,8 @@ impl Rollout {
     #[new]
     #[pyo3(signature = (plan=None, started_at=0.0))]
     fn new(plan: Option<PyRef<'_, RolloutPlan>>, started_at: f64) -> Self {
-        Rollout {
-            inner: core::rollout::Rollout::start(
-                plan.map(|p| p.inner.clone()).unwrap_or_default(),
-                started_at,
-            ),
-        }
+        let plan = plan.map(|p| p.inner.clone()).unwrap_or_default();
+        core::rollout::Rollout::start(plan, started_at).into()
     }
     /// `observe {decision}` at `t` (decision: a policy action name).
     fn observe(&mut self, t: f64, decision: &str) -> PyResult<State> {

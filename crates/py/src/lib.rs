@@ -7,6 +7,18 @@
 //! function [`err`]. No panic crosses into Python: pyo3 turns one into `PanicException`, and the
 //! core is written so that none happens on any input.
 
+/// `From<core type>` for the classes holding one core value as `inner` (as it is, or in an
+/// `Arc` or a `Mutex`), so that `convert::wrap` turns a core result into the class.
+macro_rules! holds {
+    ($($class:ident: $core:ty),* $(,)?) => {$(
+        impl From<$core> for $class {
+            fn from(inner: $core) -> Self {
+                $class { inner: inner.into() }
+            }
+        }
+    )*};
+}
+
 mod breakers;
 mod community;
 mod convert;

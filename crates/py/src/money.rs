@@ -16,6 +16,7 @@ use rust_decimal::Decimal;
 pub(crate) struct Split {
     pub(crate) inner: core::split::Split,
 }
+holds!(Split: core::split::Split, SplitTerms: core::split::SplitTerms);
 
 #[pymethods]
 impl Split {
@@ -72,9 +73,7 @@ impl Split {
     }
     /// Balances to take refunds from.
     fn refundable(&self) -> Refundable {
-        Refundable {
-            inner: core::split::Refundable::new(&self.inner).into(),
-        }
+        core::split::Refundable::new(&self.inner).into()
     }
     fn __repr__(&self) -> String {
         let c = self.inner.currency.code();
@@ -94,37 +93,28 @@ impl Split {
     }
 }
 
-/// The core's split request from Python arguments (money and exact decimals converted).
-pub(crate) fn split_input(
-    gross: &Bound<'_, PyAny>,
-    currency: &str,
-    creators: &Bound<'_, PyAny>,
-    creator_share: Option<&Bound<'_, PyAny>>,
-    fee: Option<&Bound<'_, PyAny>>,
-    fee_mode: Option<String>,
-    step: Option<&Bound<'_, PyAny>>,
-) -> PyResult<SplitInput> {
-    let gross = money_text(gross, currency, "gross")?;
-    let terms = terms_input(currency, creators, creator_share, fee, fee_mode, step)?;
-    Ok(SplitInput { gross, ..terms })
-}
+/// A split's keyword arguments as Python gives them: creator_share, fee, fee_mode, step.
+type Keywords<'a, 'py> = (Opt<'a, 'py>, Opt<'a, 'py>, Option<String>, Opt<'a, 'py>);
+type Opt<'a, 'py> = Option<&'a Bound<'py, PyAny>>;
 
-/// A split request without its gross: the terms `SplitTerms` prepares.
-fn terms_input(
+/// The core's split request from Python arguments (money and exact decimals converted);
+/// without `gross`, the terms `SplitTerms` prepares.
+fn split_input(
+    gross: Opt<'_, '_>,
     currency: &str,
     creators: &Bound<'_, PyAny>,
-    creator_share: Option<&Bound<'_, PyAny>>,
-    fee: Option<&Bound<'_, PyAny>>,
-    fee_mode: Option<String>,
-    step: Option<&Bound<'_, PyAny>>,
+    (creator_share, fee, fee_mode, step): Keywords<'_, '_>,
 ) -> PyResult<SplitInput> {
-    let money = |m: Option<&Bound<'_, PyAny>>, what: &str| {
+    let money = |m: Opt<'_, '_>, what: &str| {
         m.filter(|m| !m.is_none())
             .map(|m| money_text(m, currency, what))
             .transpose()
     };
+    let gross = gross
+        .map(|g| money_text(g, currency, "gross"))
+        .transpose()?;
     Ok(SplitInput {
-        gross: String::new(),
+        gross: gross.unwrap_or_default(),
         currency: currency.to_string(),
         creators: parse_creators(creators)?,
         creator_share: opt_decimal(creator_share, "creator_share")?,
@@ -147,18 +137,13 @@ pub(crate) fn split(
     fee_mode: Option<String>,
     step: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Split> {
-    let input = split_input(
-        gross,
+    let keywords = (creator_share, fee, fee_mode, step);
+    wrap(core::split::split(&split_input(
+        Some(gross),
         currency,
         creators,
-        creator_share,
-        fee,
-        fee_mode,
-        step,
-    )?;
-    core::split::split(&input)
-        .map(|inner| Split { inner })
-        .map_err(err)
+        keywords,
+    )?))
 }
 
 /// Split terms prepared once (currency, creators, share, fee, step) to split many payments:
@@ -189,14 +174,12 @@ impl SplitTerms {
         fee_mode: Option<String>,
         step: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let input = terms_input(currency, creators, creator_share, fee, fee_mode, step)?;
-        let inner = input.terms().map_err(err)?;
-        Ok(SplitTerms { inner })
+        let keywords = (creator_share, fee, fee_mode, step);
+        wrap(split_input(None, currency, creators, keywords)?.terms())
     }
     /// Splits `gross` (str, `Decimal` or int minor units): the result of `split()`.
     fn split(&self, gross: &Bound<'_, PyAny>) -> PyResult<Split> {
-        let inner = self.inner.split(self.gross(gross)?).map_err(err)?;
-        Ok(Split { inner })
+        wrap(self.inner.split(self.gross(gross)?))
     }
     /// Splits `gross` in minor units: `(creators, creator_total, platform, fee)`, every amount
     /// an int of minor units, creators in order.
@@ -252,6 +235,7 @@ impl Refundable {
 pub(crate) struct Ledger {
     pub(crate) inner: std::sync::Mutex<core::store::DurableLedger>,
 }
+holds!(Ledger: core::store::DurableLedger, Refundable: core::split::Refundable);
 
 impl Ledger {
     fn book(&mut self) -> &mut core::store::DurableLedger {
@@ -270,10 +254,6 @@ pub(crate) fn lock_mut<T>(m: &mut std::sync::Mutex<T>) -> &mut T {
     m.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn ledger_of(book: core::store::DurableLedger) -> Ledger {
-    Ledger { inner: book.into() }
-}
-
 #[pymethods]
 impl Ledger {
     /// An empty ledger in memory, or the ledger kept in `store` (`"sqlite:PATH"` or
@@ -281,24 +261,21 @@ impl Ledger {
     #[new]
     #[pyo3(signature = (store=None))]
     fn new(py: Python<'_>, store: Option<String>) -> PyResult<Self> {
-        py.detach(|| core::store::DurableLedger::new(store.as_deref()))
-            .map(ledger_of)
-            .map_err(err)
+        wrap(py.detach(|| core::store::DurableLedger::new(store.as_deref())))
     }
     /// The ledger kept in a store dump (`liberation-gates store dump`), in memory, its
     /// checksum chain checked first (StoreError `tampered` otherwise).
     #[staticmethod]
     fn from_dump(py: Python<'_>, text: String) -> PyResult<Ledger> {
-        py.detach(|| core::store::DurableLedger::from_dump(&text))
-            .map(ledger_of)
-            .map_err(err)
+        wrap(py.detach(|| core::store::DurableLedger::from_dump(&text)))
     }
     /// Reads a JSON-lines ledger (the GIL is released while parsing).
     #[staticmethod]
     fn from_jsonl(py: Python<'_>, text: String) -> PyResult<Ledger> {
-        py.detach(|| core::ledger::Ledger::from_jsonl(&text))
-            .map(|l| ledger_of(core::store::DurableLedger::in_memory(l)))
-            .map_err(err)
+        let ledger = py
+            .detach(|| core::ledger::Ledger::from_jsonl(&text))
+            .map_err(err)?;
+        Ok(core::store::DurableLedger::in_memory(ledger).into())
     }
     /// Computes and records a split.
     #[pyo3(signature = (id, t, gross, currency, creators, *, creator_share=None, fee=None, fee_mode=None))]
@@ -314,10 +291,9 @@ impl Ledger {
         fee: Option<&Bound<'_, PyAny>>,
         fee_mode: Option<String>,
     ) -> PyResult<Split> {
-        let terms = (creator_share, fee, fee_mode);
-        let input = split_input(gross, currency, creators, terms.0, terms.1, terms.2, None)?;
-        let inner = self.book().record_split(id, t, &input).map_err(err)?;
-        Ok(Split { inner })
+        let keywords = (creator_share, fee, fee_mode, None);
+        let input = split_input(Some(gross), currency, creators, keywords)?;
+        wrap(self.book().record_split(id, t, &input))
     }
     /// Refunds part of a recorded split and records it.
     fn record_refund(
@@ -416,15 +392,8 @@ pub(crate) fn audit<'py>(
     fee: Option<&Bound<'py, PyAny>>,
     fee_mode: Option<String>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let input = split_input(
-        gross,
-        currency,
-        creators,
-        creator_share,
-        fee,
-        fee_mode,
-        None,
-    )?;
+    let keywords = (creator_share, fee, fee_mode, None);
+    let input = split_input(Some(gross), currency, creators, keywords)?;
     let split = core::split::split(&input).map_err(err)?;
     let paid = parse_paid(paid, currency)?;
     audit_out(py, core::audit::audit_split(&split, &paid).map_err(err)?)

@@ -11,20 +11,18 @@ use std::collections::HashMap;
 pub(crate) struct DeploymentPlan {
     pub(crate) inner: core::plan::DeploymentPlan,
 }
+holds!(DeploymentPlan: core::plan::DeploymentPlan, HealthModel: core::health::HealthModel);
+holds!(BlueGreen: core::rollout::BlueGreen, RedeployGuard: core::rollout::RedeployGuard);
 
 #[pymethods]
 impl DeploymentPlan {
     #[staticmethod]
     fn builtin() -> Self {
-        DeploymentPlan {
-            inner: core::plan::DeploymentPlan::builtin(),
-        }
+        core::plan::DeploymentPlan::builtin().into()
     }
     #[staticmethod]
     fn parse(text: &str, format: &str) -> PyResult<Self> {
-        core::plan::DeploymentPlan::parse(text, format_arg(format)?)
-            .map(|inner| DeploymentPlan { inner })
-            .map_err(err)
+        wrap(core::plan::DeploymentPlan::parse(text, format_arg(format)?))
     }
     /// Phase names, in order.
     #[getter]
@@ -65,16 +63,12 @@ impl HealthModel {
     fn new(checks: &Bound<'_, PyAny>) -> PyResult<Self> {
         let checks: Vec<core::health::CheckInput> = via_json(checks, "checks")
             .map_err(|e| err(core::error::HealthError::InvalidCheck(e.to_string())))?;
-        core::health::HealthModel::new(checks)
-            .map(|inner| HealthModel { inner })
-            .map_err(err)
+        wrap(core::health::HealthModel::new(checks))
     }
     /// The platform's model, with the check names the built-in policy and plan share.
     #[staticmethod]
     fn builtin() -> Self {
-        HealthModel {
-            inner: core::health::HealthModel::builtin(),
-        }
+        core::health::HealthModel::builtin().into()
     }
     /// The declared checks as dicts `{name, level, critical}`.
     #[getter]
@@ -107,40 +101,9 @@ impl HealthModel {
     }
 }
 
-/// Payouts as `[(id, amount)]` or `[{"id": .., "amount": ..}]`.
 /// Check results `{name: bool}`.
 fn bool_checks(checks: &Bound<'_, PyAny>) -> PyResult<HashMap<String, bool>> {
     (checks.extract()).map_err(|_| PyTypeError::new_err("checks must be a dict of str to bool"))
-}
-
-pub(crate) fn parse_paid(
-    ob: &Bound<'_, PyAny>,
-    currency: &str,
-) -> PyResult<Vec<core::audit::Paid>> {
-    let mut out = Vec::new();
-    for item in ob.try_iter()? {
-        let item = item?;
-        let (id, amount): (Bound<'_, PyAny>, Bound<'_, PyAny>) = match item.cast::<PyDict>() {
-            Ok(d) => (
-                d.get_item("id")?
-                    .ok_or_else(|| PyTypeError::new_err("a payout mapping needs \"id\""))?,
-                d.get_item("amount")?
-                    .ok_or_else(|| PyTypeError::new_err("a payout mapping needs \"amount\""))?,
-            ),
-            Err(_) => item.extract().map_err(|_| {
-                PyTypeError::new_err(
-                    "each payout must be (id, amount) or {\"id\": .., \"amount\": ..}",
-                )
-            })?,
-        };
-        out.push(core::audit::Paid {
-            id: id
-                .extract()
-                .map_err(|_| PyTypeError::new_err("a payout id must be a str"))?,
-            amount: money_text(&amount, currency, "paid amount")?,
-        });
-    }
-    Ok(out)
 }
 
 /// Runs a simulation file's text (observations and approvals) through the policy and a
@@ -175,9 +138,7 @@ pub(crate) struct BlueGreen {
 impl BlueGreen {
     #[new]
     fn new(watch_seconds: f64) -> Self {
-        BlueGreen {
-            inner: core::rollout::BlueGreen::new(watch_seconds),
-        }
+        core::rollout::BlueGreen::new(watch_seconds).into()
     }
     /// "staged", "aborted", "promoted", "switched_back" or "completed".
     #[getter]
@@ -216,9 +177,7 @@ pub(crate) struct RedeployGuard {
 impl RedeployGuard {
     #[new]
     fn new() -> Self {
-        RedeployGuard {
-            inner: core::rollout::RedeployGuard::new(),
-        }
+        core::rollout::RedeployGuard::new().into()
     }
     /// Notes a policy decision about `service`; a liberation rollback blocks redeployment.
     fn record(&mut self, policy: &Policy, service: &str, decision: &PolicyDecision) {
@@ -239,15 +198,8 @@ impl RedeployGuard {
         decision: Option<PyRef<'_, Decision>>,
     ) -> PyResult<Rollout> {
         let plan = plan.map(|p| p.inner.clone()).unwrap_or_default();
-        self.inner
-            .start_with(
-                service,
-                plan,
-                started_at,
-                decision.as_deref().map(|d| &d.arg),
-            )
-            .map(|inner| Rollout { inner })
-            .map_err(err)
+        let decision = decision.as_deref().map(|d| &d.arg);
+        wrap(self.inner.start_with(service, plan, started_at, decision))
     }
 }
 

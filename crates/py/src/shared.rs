@@ -16,6 +16,8 @@ use std::time::Instant;
 pub(crate) struct SharedBreaker {
     pub(crate) inner: Arc<core::store::shared::SharedBreaker>,
 }
+holds!(SharedBreaker: core::store::shared::SharedBreaker);
+holds!(FallbackCache: core::fallback::FallbackCache<Arc<Py<PyAny>>>);
 
 /// What `SharedBreaker.acquire` hands out and `record` takes back.
 #[pyclass(frozen, module = "liberation_gates._native")]
@@ -29,9 +31,10 @@ impl SharedBreaker {
     #[new]
     #[pyo3(signature = (url, name, config=None))]
     fn new(url: &str, name: &str, config: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        core::store::shared::SharedBreaker::connect(url, name, breaker_config(config)?)
-            .map(|b| SharedBreaker { inner: Arc::new(b) })
-            .map_err(err)
+        let config = breaker_config(config)?;
+        wrap(core::store::shared::SharedBreaker::connect(
+            url, name, config,
+        ))
     }
     /// Asks to make a call now; a permit for `record`, or raises CircuitOpenError.
     fn acquire(&self, py: Python<'_>) -> PyResult<SharedPermit> {
@@ -86,11 +89,7 @@ impl SharedBreaker {
     fn on_transition(&self, listener: Py<PyAny>) {
         self.inner.on_event(move |e| {
             if let core::store::shared::SharedEvent::Transition(tr) = e {
-                Python::attach(|py| {
-                    if let Err(e) = listener.call1(py, (tr.t, tr.from.as_str(), tr.to.as_str())) {
-                        e.write_unraisable(py, None);
-                    }
-                })
+                notify_transition(&listener, tr)
             }
         });
     }
@@ -148,9 +147,12 @@ impl FallbackCache {
         ttl_seconds: Option<f64>,
         clock: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
-        core::fallback::FallbackCache::with_numbers(capacity, ttl_seconds, clock_of(clock))
-            .map(|inner| FallbackCache { inner })
-            .map_err(err)
+        let clock = clock_of(clock);
+        wrap(core::fallback::FallbackCache::with_numbers(
+            capacity,
+            ttl_seconds,
+            clock,
+        ))
     }
     /// Stores a good answer and its attribution (`{"creators": [...], "revenue": str?, "note": str?}`).
     #[pyo3(signature = (key, value, attribution_=None))]
