@@ -116,6 +116,19 @@ module.exports = function breakers(native) {
       return this.fallbackFn(...args, err);
     }
 
+    /** Rejects every call until `close()` (a shared breaker: in every process). */
+    open() {
+      return this._control('forceOpen');
+    }
+    /** Closes the breaker with an empty window. */
+    close() {
+      return this._control('reset');
+    }
+    /** Permits every call and records nothing. */
+    disable() {
+      return this._control('disable');
+    }
+
     /** Sets the function used when a call is rejected or fails. */
     fallback(fn) {
       this.fallbackFn = fn;
@@ -179,8 +192,6 @@ module.exports = function breakers(native) {
       return this._then(bits2 >> 4, value, err, filterError, args);
     }
 
-
-
     get state() {
       return this._native.metrics(this._now()).state;
     }
@@ -198,21 +209,8 @@ module.exports = function breakers(native) {
     get stats() {
       return this._native.metrics(this._now());
     }
-    /** Rejects every call until `close()`. */
-    open() {
-      const s = this._native.forceOpen(this._now());
-      this._transitions(2);
-      return s;
-    }
-    /** Closes the breaker with an empty window. */
-    close() {
-      const s = this._native.reset(this._now());
-      this._transitions(2);
-      return s;
-    }
-    /** Permits every call and records nothing. */
-    disable() {
-      const s = this._native.disable(this._now());
+    _control(op) {
+      const s = this._native[op](this._now());
       this._transitions(2);
       return s;
     }
@@ -266,7 +264,6 @@ module.exports = function breakers(native) {
       return this._then(verdict >> 4, value, err, filterError, args);
     }
 
-
     /** Whether calls currently go through Redis (else through the local breaker). */
     get isShared() {
       return this._native.isShared;
@@ -279,21 +276,8 @@ module.exports = function breakers(native) {
     get stats() {
       return this._native.stats();
     }
-    /** Rejects every call, in every process, until `close()`. */
-    open() {
-      const s = this._native.forceOpen();
-      this._drainShared();
-      return s;
-    }
-    /** Closes the shared breaker with an empty window. */
-    close() {
-      const s = this._native.reset();
-      this._drainShared();
-      return s;
-    }
-    /** Permits every call and records nothing. */
-    disable() {
-      const s = this._native.disable();
+    _control(op) {
+      const s = this._native[op]();
       this._drainShared();
       return s;
     }

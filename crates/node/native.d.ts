@@ -111,6 +111,11 @@ export interface SovereigntySummary {
   paid: PaidSummary | null;
 }
 
+/** An event of a shared breaker: Redis failed (`local`), answers again (`shared`), or this process moved the breaker (`transition`). */
+export type SharedEvent =
+  | { kind: 'local'; reason: string }
+  | { kind: 'shared' }
+  | { kind: 'transition'; t: number; from: string; to: string };
 export interface BreakerStats { permitted: number; rejected: number; successes: number; failures: number; ignored: number }
 /** A breaker's settings (SPEC §4); every field optional, defaults as the SPEC says. */
 export interface BreakerConfig {
@@ -595,7 +600,7 @@ export declare class NativeSharedBreaker {
   /** Records a call of `seconds` that `acquire` permitted (`shared`: it answered 1). */
   record(shared: boolean, failure: boolean, seconds: number): Promise<string>
   /** Events since the last call, in order. */
-  takeEvents(): Array<SharedEventObject>
+  takeEvents(): Array<import('./types').SharedEvent>
   /** Whether calls currently go through Redis. */
   get isShared(): boolean
   /** The state (a Redis round trip on the calling thread). */
@@ -898,19 +903,6 @@ export declare function readProposal(text: string): ProposalFileReading
  * (default: the built-in one): `{name, checked, mismatches: [{at, expected, actual}]}`.
  */
 export declare function runPolicyTest(text: string, format: string, policy?: Policy | undefined | null): PolicyTestOutcome
-
-/**
- * An event of a shared breaker: a transition this process made (`t`, `from`, `to`), or
- * `local` (Redis failed: `reason`) / `shared` (Redis answers again).
- */
-export interface SharedEventObject {
-  /** "transition", "local" or "shared". */
-  kind: string
-  t?: number
-  from?: string
-  to?: string
-  reason?: string
-}
 
 /**
  * Runs a simulation file's text (observations, approvals, consultation answers)

@@ -111,6 +111,11 @@ export interface SovereigntySummary {
   paid: PaidSummary | null;
 }
 
+/** An event of a shared breaker: Redis failed (`local`), answers again (`shared`), or this process moved the breaker (`transition`). */
+export type SharedEvent =
+  | { kind: 'local'; reason: string }
+  | { kind: 'shared' }
+  | { kind: 'transition'; t: number; from: string; to: string };
 export interface BreakerStats { permitted: number; rejected: number; successes: number; failures: number; ignored: number }
 /** A breaker's settings (SPEC §4); every field optional, defaults as the SPEC says. */
 export interface BreakerConfig {

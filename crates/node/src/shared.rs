@@ -7,25 +7,13 @@ use napi::bindgen_prelude::Object;
 use napi_derive::napi;
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
-/// An event of a shared breaker: a transition this process made (`t`, `from`, `to`), or
-/// `local` (Redis failed: `reason`) / `shared` (Redis answers again).
-#[napi(object)]
-pub struct SharedEventObject {
-    /// "transition", "local" or "shared".
-    pub kind: String,
-    pub t: Option<f64>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub reason: Option<String>,
-}
-
 /// A breaker whose window and state live in Redis (shared by every process using the same
 /// name), with a local breaker while Redis is unreachable. Its Redis round trips run on the
 /// libuv thread pool (`acquire` and `record` return promises), never on the event loop.
 #[napi]
 pub struct NativeSharedBreaker {
     pub(crate) inner: Arc<core::store::shared::SharedBreaker>,
-    events: Arc<Mutex<Vec<SharedEventObject>>>,
+    events: Arc<Mutex<Vec<core::store::shared::SharedEvent>>>,
 }
 
 pub struct SharedAcquire(Arc<core::store::shared::SharedBreaker>);
@@ -74,34 +62,14 @@ impl NativeSharedBreaker {
         let inner =
             core::store::shared::SharedBreaker::connect(&url, &name, breaker_config(config)?)
                 .map_err(err)?;
-        let events: Arc<Mutex<Vec<SharedEventObject>>> = Arc::default();
+        let events = Arc::<Mutex<Vec<_>>>::default();
         let sink = Arc::downgrade(&events);
         inner.on_event(move |e| {
-            let Some(sink) = sink.upgrade() else { return };
-            let o = match e {
-                core::store::shared::SharedEvent::Transition(t) => SharedEventObject {
-                    kind: "transition".into(),
-                    t: Some(t.t),
-                    from: Some(t.from.as_str().into()),
-                    to: Some(t.to.as_str().into()),
-                    reason: None,
-                },
-                core::store::shared::SharedEvent::Local { reason } => SharedEventObject {
-                    kind: "local".into(),
-                    t: None,
-                    from: None,
-                    to: None,
-                    reason: Some(reason.clone()),
-                },
-                core::store::shared::SharedEvent::Shared => SharedEventObject {
-                    kind: "shared".into(),
-                    t: None,
-                    from: None,
-                    to: None,
-                    reason: None,
-                },
-            };
-            sink.lock().unwrap_or_else(|p| p.into_inner()).push(o);
+            if let Some(sink) = sink.upgrade() {
+                sink.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(e.clone());
+            }
         });
         Ok(NativeSharedBreaker {
             inner: Arc::new(inner),
@@ -129,9 +97,11 @@ impl NativeSharedBreaker {
         })
     }
     /// Events since the last call, in order.
-    #[napi]
-    pub fn take_events(&self) -> Vec<SharedEventObject> {
-        std::mem::take(&mut *self.events.lock().unwrap_or_else(|p| p.into_inner()))
+    #[napi(ts_return_type = "Array<import('./types').SharedEvent>")]
+    pub fn take_events(&self) -> Result<Value> {
+        out(&std::mem::take(
+            &mut *self.events.lock().unwrap_or_else(|p| p.into_inner()),
+        ))
     }
     /// Whether calls currently go through Redis.
     #[napi(getter)]

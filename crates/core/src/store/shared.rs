@@ -81,8 +81,10 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_nanos(base * jitter)
 }
 
-/// What a shared breaker tells its listeners.
-#[derive(Debug, Clone, PartialEq)]
+/// What a shared breaker tells its listeners (serialized with its `kind`: `local`, `shared`
+/// or `transition`, beside the variant's fields).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SharedEvent {
     /// Redis failed (`reason`); calls go through the local breaker until it answers again.
     Local {
