@@ -8,17 +8,13 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple};
-use pythonize::Depythonizer;
 use std::sync::Arc;
 use std::time::Instant;
 // ---------------------------------------------------------------------------------------
 // Breakers and fallbacks.
 
 pub(crate) fn breaker_config(config: Option<&Bound<'_, PyAny>>) -> PyResult<BreakerConfig> {
-    let mut config = config
-        .filter(|c| !c.is_none())
-        .map(Depythonizer::from_object);
-    BreakerConfig::from_de(config.as_mut()).map_err(err)
+    BreakerConfig::from_de(de(config).as_mut()).map_err(err)
 }
 
 /// The guard protocol (the core's `breaker::guard`) for the Python wrapper's own call paths:

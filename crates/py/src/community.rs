@@ -70,17 +70,12 @@ impl Decision {
         self.record.closed_at
     }
     fn __repr__(&self) -> String {
-        format!(
-            "Decision(subject={:?}, action={:?}, status={:?}, verified={})",
-            self.record.subject,
-            self.record.action,
-            self.record.status.as_str(),
-            if self.arg.is_verified() {
-                "True"
-            } else {
-                "False"
-            }
-        )
+        let (r, verified) = (
+            &self.record,
+            ["False", "True"][self.arg.is_verified() as usize],
+        );
+        let (subject, action, status) = (&r.subject, &r.action, r.status.as_str());
+        format!("Decision(subject={subject:?}, action={action:?}, status={status:?}, verified={verified})")
     }
 }
 

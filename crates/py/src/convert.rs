@@ -10,6 +10,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyModule, PyString};
+use pythonize::Depythonizer;
 use rust_decimal::Decimal;
 
 // ---------------------------------------------------------------------------------------
@@ -211,6 +212,11 @@ pub(crate) fn via_json<T: serde::de::DeserializeOwned>(
     what: &str,
 ) -> PyResult<T> {
     pythonize::depythonize(ob).map_err(|e| PyValueError::new_err(format!("{what}: {e}")))
+}
+
+/// An optional argument read through serde by the core; `None` and Python's None are absent.
+pub(crate) fn de<'a, 'py>(ob: Option<&'a Bound<'py, PyAny>>) -> Option<Depythonizer<'a, 'py>> {
+    ob.filter(|o| !o.is_none()).map(Depythonizer::from_object)
 }
 
 // Conversions out.

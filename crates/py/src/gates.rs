@@ -102,9 +102,8 @@ impl BurnRate {
     /// min_requests}`; WindowError `invalid_config` naming what is wrong.
     #[new]
     fn new(rule: &Bound<'_, PyAny>) -> PyResult<Self> {
-        wrap(core::window::BurnRate::from_de(
-            &mut Depythonizer::from_object(rule),
-        ))
+        let mut rule = Depythonizer::from_object(rule);
+        wrap(core::window::BurnRate::from_de(&mut rule))
     }
     /// Adds one interval's counts; whether both windows burn too fast.
     fn push(
@@ -236,12 +235,7 @@ pub(crate) fn observation(
     metrics: Option<&Bound<'_, PyAny>>,
     checks: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<core::policy::Observation> {
-    let (m, c) = (
-        metrics.filter(|m| !m.is_none()),
-        checks.filter(|c| !c.is_none()),
-    );
-    let mut m = m.map(Depythonizer::from_object);
-    let mut c = c.map(Depythonizer::from_object);
+    let (mut m, mut c) = (de(metrics), de(checks));
     core::policy::Observation::from_parts(t, m.as_mut(), c.as_mut()).map_err(err)
 }
 
@@ -289,9 +283,7 @@ impl RolloutPlan {
     #[new]
     #[pyo3(signature = (steps=None, gentle_step_seconds=None))]
     fn new(steps: Option<&Bound<'_, PyAny>>, gentle_step_seconds: Option<f64>) -> PyResult<Self> {
-        let mut steps = steps
-            .filter(|s| !s.is_none())
-            .map(Depythonizer::from_object);
+        let mut steps = de(steps);
         wrap(core::rollout::RolloutPlan::from_parts(
             steps.as_mut(),
             gentle_step_seconds,

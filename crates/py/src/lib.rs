@@ -19,6 +19,12 @@ macro_rules! holds {
     )*};
 }
 
+/// Adds functions (`fn a, b`) or classes (`class A, B`) to the module `m`.
+macro_rules! export {
+    ($m:ident; fn $($f:path),+) => { $($m.add_function(wrap_pyfunction!($f, $m)?)?;)+ };
+    ($m:ident; class $($c:ty),+) => { $($m.add_class::<$c>()?;)+ };
+}
+
 mod breakers;
 mod community;
 mod convert;
@@ -67,47 +73,12 @@ fn _raise(family: &str, kind: &str) -> PyResult<()> {
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(split, m)?)?;
-    m.add_function(wrap_pyfunction!(degradation, m)?)?;
-    m.add_function(wrap_pyfunction!(health, m)?)?;
-    m.add_function(wrap_pyfunction!(audit, m)?)?;
-    m.add_class::<HealthModel>()?;
-    m.add_function(wrap_pyfunction!(bucket, m)?)?;
-    m.add_function(wrap_pyfunction!(breakers::guard_step, m)?)?;
-    m.add_function(wrap_pyfunction!(breakers::guard_function, m)?)?;
-    m.add_function(wrap_pyfunction!(simulate, m)?)?;
-    m.add_function(wrap_pyfunction!(read_proposal, m)?)?;
-    m.add_function(wrap_pyfunction!(audit_files, m)?)?;
-    m.add_function(wrap_pyfunction!(error_kinds, m)?)?;
-    m.add_function(wrap_pyfunction!(_raise, m)?)?;
-    m.add_class::<Split>()?;
-    m.add_class::<SplitTerms>()?;
-    m.add_class::<Refundable>()?;
-    m.add_class::<Ledger>()?;
-    m.add_class::<Threshold>()?;
-    m.add_class::<WindowRate>()?;
-    m.add_class::<Policy>()?;
-    m.add_class::<PolicyDecision>()?;
-    m.add_class::<Evaluator>()?;
-    m.add_class::<RolloutPlan>()?;
-    m.add_class::<Rollout>()?;
-    m.add_class::<DeploymentPlan>()?;
-    m.add_class::<Decision>()?;
-    m.add_class::<Proposal>()?;
-    m.add_class::<FlagSet>()?;
-    m.add_class::<BreakerMachine>()?;
-    m.add_class::<CircuitBreaker>()?;
-    m.add_class::<Guarded>()?;
-    m.add_class::<Store>()?;
-    m.add_class::<SharedBreaker>()?;
-    m.add_class::<SharedPermit>()?;
-    m.add_class::<FallbackCache>()?;
-    m.add_class::<BlueGreen>()?;
-    m.add_class::<RedeployGuard>()?;
-    m.add_class::<Participation>()?;
-    m.add_class::<BurnRate>()?;
-    m.add_class::<Deployment>()?;
-    m.add_function(wrap_pyfunction!(run_policy_test, m)?)?;
+    export!(m; fn split, degradation, health, audit, bucket, simulate, read_proposal, audit_files,
+        error_kinds, _raise, run_policy_test, breakers::guard_step, breakers::guard_function);
+    export!(m; class Split, SplitTerms, Refundable, Ledger, Threshold, WindowRate, BurnRate,
+        Policy, PolicyDecision, Evaluator, RolloutPlan, Rollout, DeploymentPlan, HealthModel,
+        Decision, Proposal, FlagSet, Participation, BreakerMachine, CircuitBreaker, Guarded,
+        Store, SharedBreaker, SharedPermit, FallbackCache, BlueGreen, RedeployGuard, Deployment);
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -11,23 +11,14 @@ pub(crate) struct Store {
     pub(crate) inner: std::sync::Mutex<Box<dyn core::store::Store>>,
 }
 
-pub(crate) fn stored_record<'py>(
-    py: Python<'py>,
-    r: &core::store::StoredRecord,
-) -> PyResult<Bound<'py, PyAny>> {
-    to_py(py, r)
-}
+holds!(Store: Box<dyn core::store::Store>);
 
 #[pymethods]
 impl Store {
     /// Opens `url` (`"memory:"`, `"sqlite:PATH"`, `"postgres://…"`) and verifies its history.
     #[new]
     fn new(py: Python<'_>, url: String) -> PyResult<Self> {
-        py.detach(|| core::store::open(&url))
-            .map(|inner| Store {
-                inner: inner.into(),
-            })
-            .map_err(err)
+        wrap(py.detach(|| core::store::open(&url)))
     }
     /// The backend's name.
     #[getter]
@@ -62,8 +53,10 @@ impl Store {
             }
         };
         let inner = lock_mut(&mut self.inner);
-        let r = py.detach(|| inner.append(stream, id, &text)).map_err(err)?;
-        stored_record(py, &r)
+        to_py(
+            py,
+            &py.detach(|| inner.append(stream, id, &text)).map_err(err)?,
+        )
     }
     /// The records of `stream` (every stream for None), oldest first.
     #[pyo3(signature = (stream=None))]
@@ -82,12 +75,9 @@ impl Store {
         py: Python<'py>,
         stream: &str,
         id: &str,
-    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let inner = lock_mut(&mut self.inner);
-        match py.detach(|| inner.record(stream, id)).map_err(err)? {
-            Some(r) => stored_record(py, &r).map(Some),
-            None => Ok(None),
-        }
+        to_py(py, &py.detach(|| inner.record(stream, id)).map_err(err)?)
     }
     /// Recomputes the checksum chain; the number of records (StoreError `tampered` if broken).
     fn verify(&mut self, py: Python<'_>) -> PyResult<u64> {
