@@ -107,5 +107,7 @@ function wrapClass(C) {
   return W;
 }
 
+/** The error classes, exported as they are by the package. */
+const errors = { LiberationGatesError, ...Object.fromEntries(Object.values(FAMILIES).map((C) => [C.name, C])), CircuitOpenError };
 
-module.exports = { LiberationGatesError, SplitError, ThresholdError, WindowError, BreakerError, GovernanceError, FlagError, PolicyError, RolloutError, HealthError, BucketError, StoreError, DeploymentError, CircuitOpenError, translate, guarded, wrapClass };
+module.exports = { errors, CircuitOpenError, translate, guarded, wrapClass };

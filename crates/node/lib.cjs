@@ -25,7 +25,7 @@ function loadNative() {
   }
 }
 
-const { LiberationGatesError, SplitError, ThresholdError, WindowError, BreakerError, GovernanceError, FlagError, PolicyError, RolloutError, HealthError, BucketError, StoreError, DeploymentError, CircuitOpenError, guarded, wrapClass } = require('./errors.cjs');
+const { errors, guarded, wrapClass } = require('./errors.cjs');
 
 // Every native class and function with its errors translated; the breakers' natives stay
 // inside (breakers.cjs builds the JavaScript breakers on them).
@@ -48,26 +48,4 @@ for (const [name, value] of Object.entries(native)) {
 
 const { CircuitBreaker, SharedCircuitBreaker, BreakerRegistry, FallbackCache } = require('./breakers.cjs')(native);
 
-module.exports = {
-  ...api,
-  CircuitBreaker,
-  SharedCircuitBreaker,
-  BreakerRegistry,
-  FallbackCache,
-  errorKinds: native.errorKinds,
-  raiseForTest: guarded(native.raiseForTest),
-  LiberationGatesError,
-  SplitError,
-  ThresholdError,
-  WindowError,
-  BreakerError,
-  GovernanceError,
-  FlagError,
-  PolicyError,
-  RolloutError,
-  DeploymentError,
-  HealthError,
-  BucketError,
-  StoreError,
-  CircuitOpenError,
-};
+module.exports = { ...api, CircuitBreaker, SharedCircuitBreaker, BreakerRegistry, FallbackCache, ...errors };

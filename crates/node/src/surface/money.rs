@@ -8,26 +8,17 @@ macro_rules! money {
             core::money::Currency::from_code(&text(code, "currency")?).map_err(err)
         }
 
-        /// A split request from JS arguments: money read by the package's `money`, creators
-        /// and the other options through the core's serde types; an unknown key is refused by
-        /// name.
+        /// A split request from JS arguments (without `gross`, the terms [`SplitTerms`]
+        /// prepares): money read by the package's `money`, creators and the other options
+        /// through the core's serde types; an unknown key is refused by name.
         pub(crate) fn split_input(
-            gross: &Money<'_>,
-            currency: &str,
-            creators: Obj<'_>,
-            options: Option<Obj<'_>>,
-        ) -> Result<core::split::SplitInput> {
-            let gross = money(gross, currency, "gross")?;
-            Ok(core::split::SplitInput { gross, ..terms_input(currency, creators, options)? })
-        }
-
-        /// A split request without its gross: the terms [`SplitTerms`] prepares.
-        fn terms_input(
+            gross: Option<&Money<'_>>,
             currency: &str,
             creators: Obj<'_>,
             options: Option<Obj<'_>>,
         ) -> Result<core::split::SplitInput> {
             let mut input = core::split::SplitInput {
+                gross: gross.map(|g| money(g, currency, "gross")).transpose()?.unwrap_or_default(),
                 currency: currency.to_string(),
                 creators: creator_args(creators)?.into_iter().map(Into::into).collect(),
                 ..Default::default()
@@ -51,7 +42,8 @@ macro_rules! money {
             #[$js($arg = "CreatorArg[]")] creators: Obj<'_>,
             #[$js($opt = "SplitOptions | null")] options: Option<Obj<'_>>,
         ) -> Result<Out> {
-            let input = split_input(&gross, &text(&currency, "currency")?, creators, options)?;
+            let currency = text(&currency, "currency")?;
+            let input = split_input(Some(&gross), &currency, creators, options)?;
             out(&core::split::split(&input).map_err(err)?)
         }
 
@@ -66,8 +58,8 @@ macro_rules! money {
             #[$js($opt = "SplitOptions | null")] options: Option<Obj<'_>>,
         ) -> Result<Out> {
             let currency = text(&currency, "currency")?;
-            let split = core::split::split(&split_input(&gross, &currency, creators, options)?);
-            let split = split.map_err(err)?;
+            let input = split_input(Some(&gross), &currency, creators, options)?;
+            let split = core::split::split(&input).map_err(err)?;
             let paid = paid_list(paid, &currency)?;
             out(&core::audit::audit_split(&split, &paid).map_err(err)?)
         }
@@ -116,7 +108,7 @@ macro_rules! money {
                 #[$js($arg = "CreatorArg[]")] creators: Obj<'_>,
                 #[$js($opt = "SplitOptions | null")] options: Option<Obj<'_>>,
             ) -> Result<Self> {
-                let input = terms_input(&text(&currency, "currency")?, creators, options)?;
+                let input = split_input(None, &text(&currency, "currency")?, creators, options)?;
                 input.terms().map(|inner| SplitTerms { inner }).map_err(err)
             }
             /// Splits `gross`: the result of `split()`.
@@ -208,7 +200,8 @@ macro_rules! money {
                 #[$js($arg = "CreatorArg[]")] creators: Obj<'_>,
                 #[$js($opt = "SplitOptions | null")] options: Option<Obj<'_>>,
             ) -> Result<Out> {
-                let input = split_input(&gross, &text(&currency, "currency")?, creators, options)?;
+                let currency = text(&currency, "currency")?;
+                let input = split_input(Some(&gross), &currency, creators, options)?;
                 out(&self.inner.record_split(&text(&id, "id")?, t, &input).map_err(err)?)
             }
             /// Refunds `amount` of the recorded split `splitId` and records it.
