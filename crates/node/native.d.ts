@@ -376,6 +376,11 @@ export declare class BreakerMachine {
   constructor(config?: BreakerConfig | null)
   /** Applies `op` at `t`; for `acquire`, whether it was permitted (else null). */
   apply(t: number, op: string, outcome?: string, seconds?: number): boolean | null
+  /**
+   * Records `k` successful, non-slow calls at `t` at once: the machine ends as after
+   * `k` single records (BreakerError `invalid_op` unless `k` is a whole number ≥ 0).
+   */
+  recordSuccesses(t: number, k: Count): string
   get state(): string
 }
 

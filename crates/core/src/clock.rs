@@ -38,6 +38,78 @@ impl Clock for SystemClock {
     }
 }
 
+/// The system's monotonic clock read coarsely, in seconds since this value was created. On
+/// Linux it is `CLOCK_MONOTONIC_COARSE`, the time of the kernel's last timer tick: a read cost
+/// 7–13 ns on the 2-core benchmark VM against 34–50 ns for `CLOCK_MONOTONIC` (and 53 ns for
+/// `Instant::elapsed`), at a resolution of 4 ms there ([`CoarseClock::resolution`]).
+/// Elsewhere it reads the precise clock.
+///
+/// `CircuitBreaker::new` runs on it when the config's times are coarse enough for it (see
+/// there): a protected call reads the clock twice.
+#[derive(Debug, Clone, Copy)]
+pub struct CoarseClock {
+    origin: f64,
+}
+
+impl CoarseClock {
+    /// A clock starting at 0 now.
+    pub fn new() -> Self {
+        CoarseClock {
+            origin: coarse::now(),
+        }
+    }
+
+    /// The coarse clock's resolution in seconds, or `None` where there is no coarse clock
+    /// (it then reads the precise one).
+    pub fn resolution() -> Option<f64> {
+        coarse::resolution()
+    }
+}
+
+impl Default for CoarseClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clock for CoarseClock {
+    fn now(&self) -> f64 {
+        coarse::now() - self.origin
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod coarse {
+    use rustix::time::{clock_getres, clock_gettime, ClockId, Timespec};
+
+    fn seconds(ts: Timespec) -> f64 {
+        ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+    }
+
+    pub(super) fn now() -> f64 {
+        seconds(clock_gettime(ClockId::MonotonicCoarse))
+    }
+
+    pub(super) fn resolution() -> Option<f64> {
+        Some(seconds(clock_getres(ClockId::MonotonicCoarse))).filter(|r| *r > 0.0)
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod coarse {
+    use std::sync::OnceLock;
+    use std::time::Instant;
+
+    pub(super) fn now() -> f64 {
+        static ORIGIN: OnceLock<Instant> = OnceLock::new();
+        ORIGIN.get_or_init(Instant::now).elapsed().as_secs_f64()
+    }
+
+    pub(super) fn resolution() -> Option<f64> {
+        None
+    }
+}
+
 /// A clock that moves only when told to. Reading it is lock-free (the time is an `f64` held
 /// as its bits in an atomic).
 ///

@@ -142,3 +142,54 @@ fn a_time_window_never_holds_more_buckets_than_its_seconds() {
     assert_eq!(failure_rate, 0.0);
     assert_eq!(m.state(), BreakerState::Closed);
 }
+
+/// Successful calls on a healthy breaker go through the lock-free path (counted per thread,
+/// folded in by the next operation that takes the lock). With 4 threads, a clock that ticks
+/// across seconds and a rare failure that takes the lock: every call is counted exactly once,
+/// and the window holds what the same calls recorded one by one would leave in it.
+#[test]
+fn successes_absorbed_without_the_lock_are_all_counted() {
+    const THREADS: u64 = 4;
+    const CALLS: u64 = 200_000;
+    for window in [
+        WindowConfig::Count { size: 100 },
+        WindowConfig::Time { seconds: 2 },
+    ] {
+        let clock = Arc::new(ManualClock::new(0.0));
+        let config = BreakerConfig {
+            window,
+            minimum_calls: 10,
+            ..BreakerConfig::default()
+        };
+        let breaker = Arc::new(CircuitBreaker::with_clock(config, clock.clone()).unwrap());
+        let workers: Vec<_> = (0..THREADS)
+            .map(|w| {
+                let (b, clock) = (breaker.clone(), clock.clone());
+                std::thread::spawn(move || {
+                    for i in 0..CALLS {
+                        if w == 0 && i % 1_000 == 0 {
+                            clock.advance(0.25);
+                        }
+                        let r = b.call(|| if i % 10_000 == 7 { Err(()) } else { Ok(()) });
+                        assert!(r.is_ok(), "a healthy breaker never rejects");
+                    }
+                })
+            })
+            .collect();
+        for h in workers {
+            h.join().unwrap();
+        }
+        let m = breaker.metrics();
+        let failures = THREADS * (CALLS / 10_000);
+        assert_eq!(m.state, BreakerState::Closed);
+        assert_eq!(m.stats.permitted, THREADS * CALLS, "{window:?}");
+        assert_eq!(m.stats.failures, failures, "{window:?}");
+        assert_eq!(m.stats.successes, THREADS * CALLS - failures, "{window:?}");
+        assert_eq!(m.stats.ignored, 0);
+        if let WindowConfig::Count { size } = window {
+            assert_eq!(m.calls, size, "a full count window");
+        } else {
+            assert!(m.calls > 0 && m.calls <= THREADS * CALLS);
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //!
 //! 1,000 cases per property by default; set `LG_PROPTEST_CASES` (e.g. 1000000) for a long run.
 
+use liberation_gates::breaker::{BreakerConfig, BreakerMachine, BreakerOp, Outcome, WindowConfig};
 use liberation_gates::flags::{FlagDef, FlagKind, FlagOp, FlagSet};
 use liberation_gates::governance::{Proposal, VerifiedDecision};
 use liberation_gates::split::{split, Refundable, SplitInput};
@@ -379,5 +380,70 @@ proptest! {
         let sum = weights.iter().sum();
         liberation_gates::split::largest_remainder(total, weights.iter().copied(), sum, &mut out);
         prop_assert_eq!(out, largest_remainder_by_sort(total, &weights));
+    }
+}
+
+/// A breaker config small enough for every path to be reached in a few dozen operations.
+fn breaker_config() -> impl Strategy<Value = BreakerConfig> {
+    let window = prop_oneof![
+        (1u64..8).prop_map(|size| WindowConfig::Count { size }),
+        (1u64..4).prop_map(|seconds| WindowConfig::Time { seconds }),
+    ];
+    (window, 1u64..6, 1u64..4, 1u32..=4, 1u32..=4).prop_map(
+        |(window, minimum_calls, half_open_calls, f, s)| BreakerConfig {
+            window,
+            minimum_calls,
+            half_open_calls,
+            failure_rate_threshold: f as f64 / 4.0,
+            slow_call_rate_threshold: s as f64 / 4.0,
+            slow_call_seconds: 1.0,
+            open_seconds: 2.0,
+        },
+    )
+}
+
+/// Operations with time steps of 0 to 1.5 s: acquires, single records (some slow, some
+/// failed), controls, and batches of 0 to 40 successes.
+fn breaker_ops() -> impl Strategy<Value = Vec<(u8, u8, u64)>> {
+    prop::collection::vec((0u8..4, 0u8..10, 0u64..40), 0..60)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `record_successes(t, k)` leaves the machine exactly as `k` single records of a
+    /// 0-second success at `t` do, whatever came before (the fast path of `CircuitBreaker`
+    /// folds the successes it absorbed with it).
+    #[test]
+    fn record_successes_equals_k_single_records(config in breaker_config(), ops in breaker_ops()) {
+        let mut bulk = BreakerMachine::new(config).unwrap();
+        let mut single = BreakerMachine::new(config).unwrap();
+        let mut t = 0.0;
+        for (step, kind, k) in ops {
+            t += step as f64 * 0.5;
+            let op = match kind {
+                0 => Some(BreakerOp::Acquire),
+                1 => Some(BreakerOp::Record { outcome: Outcome::Failure, seconds: 0.1 }),
+                2 => Some(BreakerOp::Record { outcome: Outcome::Success, seconds: 3.0 }),
+                3 => Some(BreakerOp::Record { outcome: Outcome::Failure, seconds: 3.0 }),
+                4 if k % 7 == 0 => Some(BreakerOp::ForceOpen),
+                4 if k % 7 == 1 => Some(BreakerOp::Disable),
+                4 if k % 7 == 2 => Some(BreakerOp::Reset),
+                _ => None,
+            };
+            match op {
+                Some(op) => {
+                    bulk.apply(t, op).unwrap();
+                    single.apply(t, op).unwrap();
+                }
+                None => {
+                    bulk.record_successes(t, k).unwrap();
+                    for _ in 0..k {
+                        single.record(t, Outcome::Success, 0.0).unwrap();
+                    }
+                }
+            }
+            prop_assert_eq!(bulk.to_json(), single.to_json());
+        }
     }
 }

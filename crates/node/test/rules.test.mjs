@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as lg from '../lib.mjs';
 import { checkSplitTerms } from '../testing/split-terms.mjs';
+import { checkRecordSuccesses } from '../testing/record-successes.mjs';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const CHECKS = Object.fromEntries(['database', 'cache', 'storage', 'api_gateway', 'auth', 'business_logic', 'integration', 'community_protection', 'trauma_informed_ux'].map((c) => [c, true]));
@@ -81,3 +82,4 @@ test('governance decisions unlock protected flags; bucketing matches Unleash', (
 });
 
 test('prepared split terms give the split of every gross, in minor units too', () => checkSplitTerms(lg));
+test('a batch of successes leaves a breaker machine as single records do', () => checkRecordSuccesses(lg));

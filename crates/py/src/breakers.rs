@@ -89,6 +89,12 @@ impl BreakerMachine {
     ) -> PyResult<Option<bool>> {
         self.inner.apply_named(t, op, outcome, seconds).map_err(err)
     }
+    /// Records `k` successful, non-slow calls at `t` at once: the machine ends as after `k`
+    /// single records (BreakerError `invalid_op` unless `k` is a whole number ≥ 0).
+    fn record_successes(&mut self, t: f64, k: &Bound<'_, PyAny>) -> PyResult<&'static str> {
+        let state = self.inner.record_successes(t, num(k, "k")?).map_err(err)?;
+        Ok(state.as_str())
+    }
     #[getter]
     fn state(&self) -> &'static str {
         self.inner.state().as_str()
@@ -128,8 +134,11 @@ impl CircuitBreaker {
     #[new]
     #[pyo3(signature = (config=None, clock=None))]
     fn new(config: Option<&Bound<'_, PyAny>>, clock: Option<Py<PyAny>>) -> PyResult<Self> {
-        let (config, clock) = (breaker_config(config)?, clock_of(clock));
-        wrap(core::breaker::CircuitBreaker::with_clock(config, clock))
+        let config = breaker_config(config)?;
+        wrap(match clock {
+            Some(c) => core::breaker::CircuitBreaker::with_clock(config, Arc::new(PyClock(c))),
+            None => core::breaker::CircuitBreaker::new(config),
+        })
     }
     /// Asks to make a call now; returns the start time, or raises CircuitOpenError.
     fn acquire(&self) -> PyResult<f64> {

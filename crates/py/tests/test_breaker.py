@@ -407,3 +407,26 @@ async def test_every_async_and_subclass_path_follows_the_core_guard_protocol(sub
     assert (stats["successes"], stats["failures"], stats["rejected"]) == (1, 1, 1)
     assert lg._native.guard_step("ignored", True) == (False, "rethrow")
     assert lg._native.guard_step(None, False) == (None, "rethrow")
+
+
+def test_a_batch_of_successes_leaves_the_machine_as_single_records_do() -> None:
+    config = {"window": {"type": "count", "size": 10}, "minimum_calls": 4, "half_open_calls": 3, "open_seconds": 1}
+    bulk, single = lg.BreakerMachine(config), lg.BreakerMachine(config)
+    for m in (bulk, single):
+        for t in range(4):
+            m.apply(t, "record", "failure", 0.1)
+    assert bulk.state == single.state == "open"
+    for t, k in [(3, 2), (5, 5), (6, 12), (7, 0)]:
+        assert bulk.record_successes(t, k) == bulk.state
+        for _ in range(k):
+            single.apply(t, "record", "success", 0.0)
+        assert bulk.state == single.state, (t, k)
+    assert bulk.state == "closed"
+    with pytest.raises(lg.BreakerError) as e:
+        bulk.record_successes(8, 1.5)  # type: ignore[arg-type]
+    assert e.value.kind == "invalid_op"
+    with pytest.raises(lg.BreakerError) as e:
+        bulk.record_successes(1, 1)
+    assert e.value.kind == "out_of_order"
+    with pytest.raises(TypeError):
+        bulk.record_successes(8, True)

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { lg, isError, RUNNERS } from '../conformance.mjs';
 import { runDocument } from '../../node/runner.mjs';
 import { checkSplitTerms } from '../../node/testing/split-terms.mjs';
+import { checkRecordSuccesses } from '../../node/testing/record-successes.mjs';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const dir = join(root, 'tests/vectors');
@@ -78,3 +79,4 @@ test('policy decisions and client-side rollouts', () => {
 });
 
 test('prepared split terms give the split of every gross, in minor units too', () => checkSplitTerms(lg));
+test('a batch of successes leaves a breaker machine as single records do', () => checkRecordSuccesses(lg));

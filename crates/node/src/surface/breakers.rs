@@ -33,6 +33,17 @@ macro_rules! breakers {
                 let (op, outcome) = (text(&op, "op")?, opt_text(outcome, "outcome")?);
                 out(&self.inner.apply_named(t, &op, outcome.as_deref(), seconds).map_err(err)?)
             }
+            /// Records `k` successful, non-slow calls at `t` at once: the machine ends as after
+            /// `k` single records (BreakerError `invalid_op` unless `k` is a whole number ≥ 0).
+            #[$js(js_name = "recordSuccesses")]
+            pub fn record_successes(
+                &mut self,
+                t: f64,
+                #[$js($arg = "Count")] k: Count,
+            ) -> Result<String> {
+                let state = self.inner.record_successes(t, count(&k)).map_err(err)?;
+                Ok(state.as_str().to_string())
+            }
             #[$js(getter)]
             pub fn state(&self) -> String {
                 self.inner.state().as_str().to_string()
