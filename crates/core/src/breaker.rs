@@ -1019,6 +1019,9 @@ pub struct CircuitBreaker {
     /// last operation's second for a time window (so every absorbed call falls in that
     /// second's bucket), +∞ for a count window.
     absorb_until: AtomicU64,
+    /// The time (`f64` bits) before which an acquire is refused without the lock: the end
+    /// of the open period while `open`, +∞ while `forced_open`, −∞ otherwise.
+    reject_until: AtomicU64,
     /// Calls slower than this take the lock (the config's `slow_call_seconds`).
     slow_call_seconds: f64,
     /// Per-thread counters of the lock-free paths, each on its own cache line.
@@ -1034,6 +1037,8 @@ struct Stripe {
     successes: AtomicU64,
     /// Permits granted without the lock.
     permits: AtomicU64,
+    /// Acquires refused without the lock.
+    rejected: AtomicU64,
 }
 
 /// Absorbed successes per stripe and epoch before a record takes the lock anyway.
@@ -1117,6 +1122,7 @@ impl CircuitBreaker {
             state_hint: AtomicU8::new(state_code(BreakerState::Closed)),
             head: AtomicU64::new(0),
             absorb_until: AtomicU64::new(f64::NEG_INFINITY.to_bits()),
+            reject_until: AtomicU64::new(f64::NEG_INFINITY.to_bits()),
             slow_call_seconds,
             stripes: (0..stripes).map(|_| Stripe::default()).collect(),
         })
@@ -1176,6 +1182,12 @@ impl CircuitBreaker {
     /// acquire and opens the next epoch of the fast path when successes cannot move the
     /// machine.
     fn publish(&self, m: &BreakerMachine) {
+        let reject_until = match m.state {
+            BreakerState::ForcedOpen => f64::INFINITY,
+            _ => m.half_open_at().unwrap_or(f64::NEG_INFINITY),
+        };
+        self.reject_until
+            .store(reject_until.to_bits(), Ordering::Relaxed);
         self.state_hint
             .store(state_code(m.state), Ordering::Release);
         let Some(t) = m.last_t.filter(|&t| m.absorbs_successes(t)) else {
@@ -1238,9 +1250,10 @@ impl CircuitBreaker {
 
     /// Asks to make a call now.
     ///
-    /// In `closed` and `disabled` the answer is always yes and nothing but a counter changes,
-    /// so it is given without taking the lock (a call racing with a transition to `open` is
-    /// ordered just before it). Every other state takes the lock.
+    /// In `closed` and `disabled` the answer is always yes, in `forced_open` and in `open`
+    /// before its open period ends always no, and nothing but a counter changes: the answer is
+    /// given without taking the lock (a call racing with a transition is ordered just before
+    /// it). `half_open` and the end of an open period take the lock.
     pub fn try_acquire(&self) -> Result<Permit<'_>, Rejected> {
         let now = self.clock.now();
         self.acquire_at(now).map(|()| Permit {
@@ -1256,6 +1269,20 @@ impl CircuitBreaker {
         if hint <= state_code(BreakerState::Disabled) {
             self.stripe().permits.fetch_add(1, Ordering::Relaxed);
             return Ok(());
+        }
+        // Open before the end of its open period, or forced open: refused without the lock
+        // (nothing but a counter changes).
+        let state = match hint {
+            h if h == state_code(BreakerState::Open) => BreakerState::Open,
+            h if h == state_code(BreakerState::ForcedOpen) => BreakerState::ForcedOpen,
+            _ => BreakerState::HalfOpen,
+        };
+        let until = f64::from_bits(self.reject_until.load(Ordering::Relaxed));
+        if state != BreakerState::HalfOpen
+            && t.partial_cmp(&until) == Some(std::cmp::Ordering::Less)
+        {
+            self.stripe().rejected.fetch_add(1, Ordering::Relaxed);
+            return Err(Rejected { state });
         }
         match self.run(t, BreakerOp::Acquire) {
             (Some(true), _) => Ok(()),
@@ -1338,13 +1365,13 @@ impl CircuitBreaker {
         self.run(t, BreakerOp::Reset).1
     }
 
-    /// Permits granted without the lock, over every stripe.
-    fn fast_permits(&self) -> u64 {
-        let permits = self
+    /// A counter of the lock-free paths, summed over every stripe.
+    fn fast(&self, counter: impl Fn(&Stripe) -> &AtomicU64) -> u64 {
+        let counts = self
             .stripes
             .iter()
-            .map(|s| s.permits.load(Ordering::Relaxed));
-        permits.sum()
+            .map(|s| counter(s).load(Ordering::Relaxed));
+        counts.sum()
     }
 
     /// The state now (an open breaker whose open period has elapsed reports `half_open`).
@@ -1375,7 +1402,8 @@ impl CircuitBreaker {
             slow_call_rate,
             seconds_until_half_open: half_open_at.filter(|&at| now < at).map(|at| at - now),
             stats: BreakerStats {
-                permitted: m.stats.permitted + self.fast_permits(),
+                permitted: m.stats.permitted + self.fast(|s| &s.permits),
+                rejected: m.stats.rejected + self.fast(|s| &s.rejected),
                 ..m.stats
             },
         }

@@ -53,11 +53,16 @@ fn counters_add_up_and_transitions_are_legal() {
     };
     let workers: Vec<_> = (0..THREADS)
         .map(|w| {
-            let b = breaker.clone();
+            let (b, clock) = (breaker.clone(), clock.clone());
             std::thread::spawn(move || {
                 let (mut permitted, mut rejected, mut ok, mut failed) = (0u64, 0u64, 0u64, 0u64);
                 // A deterministic mix: phases of mostly failures and mostly successes.
                 for i in 0..CALLS {
+                    // Time also moves with the calls: refusals are quick enough (no lock) to
+                    // finish before the ticker gets a turn on 2 cores.
+                    if i % 100 == 0 {
+                        clock.advance(0.001);
+                    }
                     match b.try_acquire() {
                         Ok(p) => {
                             permitted += 1;
@@ -192,4 +197,52 @@ fn successes_absorbed_without_the_lock_are_all_counted() {
             assert!(m.calls > 0 && m.calls <= THREADS * CALLS);
         }
     }
+}
+
+/// Refusals while `open` (before its period ends) and `forced_open` are given without the lock
+/// and counted; the end of the open period still turns the breaker half-open, and a reset
+/// lets calls through again.
+#[test]
+fn refusals_without_the_lock_keep_the_open_period_and_the_counts() {
+    let clock = Arc::new(ManualClock::new(0.0));
+    let config = BreakerConfig {
+        window: WindowConfig::Count { size: 2 },
+        minimum_calls: 2,
+        open_seconds: 10.0,
+        half_open_calls: 1,
+        ..BreakerConfig::default()
+    };
+    let b = CircuitBreaker::with_clock(config, clock.clone()).unwrap();
+    for _ in 0..2 {
+        b.try_acquire().unwrap().record(Outcome::Failure);
+    }
+    let refused = |b: &CircuitBreaker| b.try_acquire().map(|_| ()).unwrap_err().state;
+    clock.set(9.999);
+    for _ in 0..1000 {
+        assert_eq!(refused(&b), BreakerState::Open);
+    }
+    clock.set(10.0);
+    let trial = b
+        .try_acquire()
+        .expect("the open period is over: a half-open trial");
+    assert_eq!(b.state(), BreakerState::HalfOpen);
+    assert_eq!(
+        refused(&b),
+        BreakerState::HalfOpen,
+        "one trial call at a time"
+    );
+    trial.record(Outcome::Success);
+    assert_eq!(b.state(), BreakerState::Closed);
+    b.force_open();
+    clock.set(1e9);
+    assert_eq!(
+        refused(&b),
+        BreakerState::ForcedOpen,
+        "forced open never ends by itself"
+    );
+    b.reset();
+    assert!(b.try_acquire().is_ok());
+    let stats = b.metrics().stats;
+    assert_eq!(stats.rejected, 1002);
+    assert_eq!(stats.permitted, 4);
 }
