@@ -64,6 +64,16 @@ add('breaker_fire', 'liberation_gates fire()', await measure(() => ours.fire(tri
 add('breaker_fire', 'opossum fire()', await measure(() => opossum.fire()));
 add('breaker_fire', 'cockatiel execute()', await measure(() => cockatiel.execute(trivial)));
 add('breaker_fire', 'cockatiel SamplingBreaker execute()', await measure(() => cockatielSampling.execute(trivial)));
+// Refusals: each breaker opened by hand, every call refused (the promise rejects).
+const [oursOpen, opossumOpen] = [new lg.CircuitBreaker(), new CircuitBreakerOpossum(trivial)];
+const cockatielOpen = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) });
+oursOpen.open();
+opossumOpen.open();
+cockatielOpen.isolate();
+const refused = () => 'refused';
+add('breaker_reject', 'liberation_gates fire() while open', await measure(() => oursOpen.fire(trivial).catch(refused)));
+add('breaker_reject', 'opossum fire() while open', await measure(() => opossumOpen.fire().catch(refused)));
+add('breaker_reject', 'cockatiel execute() while isolated', await measure(() => cockatielOpen.execute(trivial).catch(refused)));
 add('split_2_creators', 'liberation_gates split()', measureSync(() => lg.split('1234.57', 'GBP', [{ id: 'a', weight: '3' }, { id: 'b', weight: '1' }], { creatorShare: '0.8' })));
 // The prepared split: terms checked once, minor units in and out (bigints), one crossing.
 const terms = new lg.SplitTerms('GBP', [{ id: 'a', weight: '3' }, { id: 'b', weight: '1' }], { creatorShare: '0.8' });

@@ -40,6 +40,7 @@ module.exports = function breakers(native) {
   const END = Object.fromEntries(native.callEnds().map((name, i) => [name, i]));
   const STEP = Object.fromEntries(native.guardSteps().map((name, i) => [name, i]));
   const REFUSED = -1;
+  const STATES = native.breakerStates();
 
   /**
    * What both breakers share: the opossum-like options (`name`, `timeout`, `errorFilter`,
@@ -71,15 +72,22 @@ module.exports = function breakers(native) {
       }
     }
 
-    /** Refuses a call: the `reject` event, then the fallback or the refusal, as the core says. */
-    _refuse(args) {
-      const err = new CircuitOpenError('call_rejected', `call rejected: circuit breaker ${this.name} is ${this.state}`, 'breaker');
+    /** Refuses a call (`state` refused it): the `reject` event, then the fallback or the refusal, as the core says. */
+    _refuse(args, state) {
+      const err = new CircuitOpenError('call_rejected', `call rejected: circuit breaker ${this.name} is ${state}`, 'breaker');
       this.emit('reject', err);
       return this._then(native.guardStep(REFUSED, this.fallbackFn !== undefined) >> 4, undefined, err, undefined, args);
     }
 
-    /** Runs `fn(...args)` under the timeout: its value, or its error and how it ended. */
+    /** Runs `fn(...args)` (under the timeout, if any): its value, or its error and how it ended. */
     async _run(fn, args) {
+      if (this.timeout === undefined) {
+        try {
+          return { value: await fn(...args), err: undefined, end: END.returned, filterError: undefined };
+        } catch (err) {
+          return { value: undefined, err, ...this._classify(err) };
+        }
+      }
       const call = withTimeout(() => fn(...args), this.timeout);
       try {
         return { value: await call.pending, err: undefined, end: END.returned, filterError: undefined };
@@ -181,7 +189,7 @@ module.exports = function breakers(native) {
       this._transitions(bits);
       const hasFallback = this.fallbackFn !== undefined;
       if (!(bits & 1)) {
-        return this._refuse(args);
+        return this._refuse(args, STATES[bits >> 4]);
       }
       const { value, err, end, filterError } = await this._run(fn, args);
       const ended = this._now();
@@ -251,7 +259,7 @@ module.exports = function breakers(native) {
       this._drainShared();
       const hasFallback = this.fallbackFn !== undefined;
       if (permit < 0) {
-        return this._refuse(args);
+        return this._refuse(args, this.state);
       }
       const started = performance.now();
       const { value, err, end, filterError } = await this._run(fn, args);

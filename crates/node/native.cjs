@@ -862,6 +862,7 @@ module.exports.audit = nativeBinding.audit
 module.exports.auditFiles = nativeBinding.auditFiles
 module.exports.breakerAcquire = nativeBinding.breakerAcquire
 module.exports.breakerFinish = nativeBinding.breakerFinish
+module.exports.breakerStates = nativeBinding.breakerStates
 module.exports.bucket = nativeBinding.bucket
 module.exports.callEnds = nativeBinding.callEnds
 module.exports.degradation = nativeBinding.degradation

@@ -859,6 +859,9 @@ export declare function breakerAcquire(handle: ExternalObject<'BreakerHandle'>, 
  */
 export declare function breakerFinish(handle: ExternalObject<'BreakerHandle'>, t: number, end: number, seconds: number, hasFallback: boolean): number
 
+/** The names of the breaker states, in the order their indices mean. */
+export declare function breakerStates(): Array<string>
+
 /** Unleash-compatible bucket of `id` in `group`: 1..=modulus. */
 export declare function bucket(id: string, group: string, modulus?: number, seed?: number): number
 

@@ -2,7 +2,9 @@
 
 use crate::*;
 use liberation_gates as core;
-use liberation_gates::breaker::{guard, BreakerConfig, CallEnd, GuardStep, Outcome, Transition};
+use liberation_gates::breaker::{
+    guard, BreakerConfig, BreakerState, CallEnd, GuardStep, Outcome, Transition,
+};
 use liberation_gates::fallback::Attribution;
 use napi::bindgen_prelude::{External, Object};
 use napi::De;
@@ -43,8 +45,20 @@ impl BreakerShared {
             0
         }
     }
+    /// 1 if permitted, | 2 if transitions wait; a refusal carries the index of the state
+    /// that refused (in [`breaker_states`]) in bits 4 and up, for its message.
     fn acquire(&self, t: f64) -> u32 {
-        (self.inner.acquire_at(t).is_ok() as u32) | self.pending()
+        let bits = match self.inner.acquire_at(t) {
+            Ok(()) => 1,
+            Err(r) => {
+                (BreakerState::ALL
+                    .iter()
+                    .position(|s| *s == r.state)
+                    .unwrap_or(0) as u32)
+                    << 4
+            }
+        };
+        bits | self.pending()
     }
 }
 
@@ -108,6 +122,12 @@ pub fn guard_step(end: i32, has_fallback: bool) -> Result<u32> {
     let (outcome, step) = verdict(end, has_fallback)?;
     let record = outcome.map_or(0, |o| 1 + o.is_failure() as u32);
     Ok(record | (step as u32) << 4)
+}
+
+/// The names of the breaker states, in the order their indices mean.
+#[napi]
+pub fn breaker_states() -> Vec<&'static str> {
+    BreakerState::NAMES.to_vec()
 }
 
 /// The names of the call ends, in the order their indices mean.
