@@ -41,6 +41,9 @@ module.exports = function breakers(native) {
   const STEP = Object.fromEntries(native.guardSteps().map((name, i) => [name, i]));
   const REFUSED = -1;
   const STATES = native.breakerStates();
+  // What the guard protocol does with a refused call, without and with a fallback (the core
+  // answers the same every time: asked once).
+  const REFUSAL = [false, true].map((hasFallback) => native.guardStep(REFUSED, hasFallback) >> 4);
 
   /**
    * What both breakers share: the opossum-like options (`name`, `timeout`, `errorFilter`,
@@ -76,7 +79,7 @@ module.exports = function breakers(native) {
     _refuse(args, state) {
       const err = new CircuitOpenError('call_rejected', `call rejected: circuit breaker ${this.name} is ${state}`, 'breaker');
       this.emit('reject', err);
-      return this._then(native.guardStep(REFUSED, this.fallbackFn !== undefined) >> 4, undefined, err, undefined, args);
+      return this._then(REFUSAL[this.fallbackFn === undefined ? 0 : 1], undefined, err, undefined, args);
     }
 
     /** Runs `fn(...args)` (under the timeout, if any): its value, or its error and how it ended. */
@@ -168,8 +171,21 @@ module.exports = function breakers(native) {
       super(options);
       this.clock = options.clock || (() => performance.now());
       this._native = new NativeBreaker(coreConfig(options));
-      // fire()'s two calls per call go through free functions on a handle: cheaper than methods.
+      // fire()'s calls go through free functions on a handle: cheaper than methods.
       this._handle = this._native.handle();
+      // While the core says every acquire is permitted (closed or disabled: bit 8 of its last
+      // answer), fire() skips asking and counts the permits here; the next call into the
+      // core counts them there first. JavaScript runs one call at a time, so nothing else
+      // reaches the breaker in between.
+      this._free = false;
+      this._permits = 0;
+    }
+
+    /** The permits counted here since the last call into the core (see the constructor). */
+    _takePermits() {
+      const n = this._permits;
+      this._permits = 0;
+      return n;
     }
 
     _now() {
@@ -177,6 +193,7 @@ module.exports = function breakers(native) {
     }
 
     _transitions(bits) {
+      this._free = (bits & 8) !== 0;
       if (bits & 2) {
         for (const t of this._native.takeTransitions()) this.emit(EVENT_OF_STATE[t.to], t);
       }
@@ -185,16 +202,32 @@ module.exports = function breakers(native) {
     /** Calls `fn(...args)` through the breaker; resolves with its result or the fallback's. */
     async fire(fn, ...args) {
       const started = this._now();
-      const bits = native.breakerAcquire(this._handle, started);
-      this._transitions(bits);
-      const hasFallback = this.fallbackFn !== undefined;
-      if (!(bits & 1)) {
-        return this._refuse(args, STATES[bits >> 4]);
+      if (this._free) {
+        this._permits++;
+      } else {
+        const bits = native.breakerAcquire(this._handle, started, this._takePermits());
+        this._transitions(bits);
+        if (!(bits & 1)) {
+          return this._refuse(args, STATES[bits >> 4]);
+        }
       }
-      const { value, err, end, filterError } = await this._run(fn, args);
+      const hasFallback = this.fallbackFn !== undefined;
+      let value, err, end, filterError;
+      if (this.timeout === undefined) {
+        // Awaited here rather than in _run: one promise fewer per call.
+        try {
+          value = await fn(...args);
+          end = END.returned;
+        } catch (e) {
+          err = e;
+          ({ end, filterError } = this._classify(e));
+        }
+      } else {
+        ({ value, err, end, filterError } = await this._run(fn, args));
+      }
       const ended = this._now();
       // The core records the call as the guard protocol says and tells what to do next.
-      const bits2 = native.breakerFinish(this._handle, ended, end, ended - started, hasFallback);
+      const bits2 = native.breakerFinish(this._handle, ended, end, ended - started, hasFallback, this._takePermits());
       this._emitEnd(end, value, err, (ended - started) * 1000);
       this._transitions(bits2);
       return this._then(bits2 >> 4, value, err, filterError, args);
@@ -215,9 +248,11 @@ module.exports = function breakers(native) {
     }
     /** State, calls, failure and slow-call rates, time until half-open, lifetime stats. */
     get stats() {
+      this._native.countPermits(this._takePermits());
       return this._native.metrics(this._now());
     }
     _control(op) {
+      this._native.countPermits(this._takePermits());
       const s = this._native[op](this._now());
       this._transitions(2);
       return s;

@@ -569,6 +569,8 @@ export declare class NativeBreaker {
   /** A handle for `breakerAcquire` / `breakerRecord`. */
   handle(): ExternalObject<'BreakerHandle'>
   acquire(t: number): number
+  /** Counts `permits` acquires skipped while every call was permitted. */
+  countPermits(permits: number): void
   /** Transitions since the last call, in order. */
   takeTransitions(): Array<TransitionObject>
   forceOpen(t: number): string
@@ -850,14 +852,18 @@ export declare function audit(gross: Money, currency: string, creators: CreatorA
  */
 export declare function auditFiles(splitTerms: string, paid: string): AuditResult
 
-/** `NativeBreaker#acquire` through a handle. */
-export declare function breakerAcquire(handle: ExternalObject<'BreakerHandle'>, t: number): number
+/**
+ * `NativeBreaker#acquire` through a handle, after counting `permits` acquires skipped while
+ * every call was permitted (see bit 8).
+ */
+export declare function breakerAcquire(handle: ExternalObject<'BreakerHandle'>, t: number, permits: number): number
 
 /**
- * Ends a permitted call through a handle: records it as the guard protocol says and returns
- * the pending-transitions bit (2) with the `GuardStep` index in bits 4 and up.
+ * Ends a permitted call through a handle, after counting `permits` skipped acquires: records
+ * it as the guard protocol says and returns bits 2 and 8 (see `acquire`) with the
+ * `GuardStep` index in bits 4 and up.
  */
-export declare function breakerFinish(handle: ExternalObject<'BreakerHandle'>, t: number, end: number, seconds: number, hasFallback: boolean): number
+export declare function breakerFinish(handle: ExternalObject<'BreakerHandle'>, t: number, end: number, seconds: number, hasFallback: boolean, permits: number): number
 
 /** The names of the breaker states, in the order their indices mean. */
 export declare function breakerStates(): Array<string>

@@ -1290,6 +1290,22 @@ impl CircuitBreaker {
         }
     }
 
+    /// Whether every acquire is permitted now (`closed` or `disabled`) and changes nothing but
+    /// a counter: a caller on one thread that asks nothing else of the breaker in between
+    /// may skip asking and count its permits later with [`count_permits`](Self::count_permits)
+    /// (Node's `fire` does, to cross into Rust once per call).
+    pub fn permits_every_call(&self) -> bool {
+        self.state_hint.load(Ordering::Acquire) <= state_code(BreakerState::Disabled)
+    }
+
+    /// Counts `k` permits taken while [`permits_every_call`](Self::permits_every_call) held:
+    /// what `k` acquires then would have counted.
+    pub fn count_permits(&self, k: u64) {
+        if k > 0 {
+            self.stripe().permits.fetch_add(k, Ordering::Relaxed);
+        }
+    }
+
     /// Records the outcome of a call that took `seconds`, now.
     pub fn record(&self, outcome: Outcome, seconds: f64) -> BreakerState {
         self.record_at(self.clock.now(), outcome, seconds)

@@ -38,12 +38,11 @@ pub struct BreakerShared {
 }
 
 impl BreakerShared {
+    /// 2 if transitions wait in `takeTransitions()`, | 8 if every acquire is permitted now
+    /// (the core's `permits_every_call`: `fire` may skip the next acquire).
     fn pending(&self) -> u32 {
-        if self.has_pending.load(Ordering::Acquire) {
-            2
-        } else {
-            0
-        }
+        let pending = self.has_pending.load(Ordering::Acquire) as u32 * 2;
+        pending | (self.inner.permits_every_call() as u32 * 8)
     }
     /// 1 if permitted, | 2 if transitions wait; a refusal carries the index of the state
     /// that refused (in [`breaker_states`]) in bits 4 and up, for its message.
@@ -75,9 +74,11 @@ pub struct NativeBreaker {
 /// no-op function on an external 96 ns), more than the breaker itself costs.
 pub type BreakerHandle = External<Arc<BreakerShared>>;
 
-/// `NativeBreaker#acquire` through a handle.
-#[napi(ts_args_type = "handle: ExternalObject<'BreakerHandle'>, t: number")]
-pub fn breaker_acquire(handle: &BreakerHandle, t: f64) -> u32 {
+/// `NativeBreaker#acquire` through a handle, after counting `permits` acquires skipped while
+/// every call was permitted (see bit 8).
+#[napi(ts_args_type = "handle: ExternalObject<'BreakerHandle'>, t: number, permits: number")]
+pub fn breaker_acquire(handle: &BreakerHandle, t: f64, permits: u32) -> u32 {
+    handle.inner.count_permits(permits.into());
     handle.acquire(t)
 }
 
@@ -96,10 +97,11 @@ fn verdict(end: i32, has_fallback: bool) -> Result<(Option<Outcome>, GuardStep)>
     Ok(guard(end, has_fallback))
 }
 
-/// Ends a permitted call through a handle: records it as the guard protocol says and returns
-/// the pending-transitions bit (2) with the `GuardStep` index in bits 4 and up.
+/// Ends a permitted call through a handle, after counting `permits` skipped acquires: records
+/// it as the guard protocol says and returns bits 2 and 8 (see `acquire`) with the
+/// `GuardStep` index in bits 4 and up.
 #[napi(
-    ts_args_type = "handle: ExternalObject<'BreakerHandle'>, t: number, end: number, seconds: number, hasFallback: boolean"
+    ts_args_type = "handle: ExternalObject<'BreakerHandle'>, t: number, end: number, seconds: number, hasFallback: boolean, permits: number"
 )]
 pub fn breaker_finish(
     handle: &BreakerHandle,
@@ -107,7 +109,9 @@ pub fn breaker_finish(
     end: i32,
     seconds: f64,
     has_fallback: bool,
+    permits: u32,
 ) -> Result<u32> {
+    handle.inner.count_permits(permits.into());
     let (outcome, step) = verdict(end, has_fallback)?;
     if let Some(o) = outcome {
         handle.inner.record_at(t, o, seconds);
@@ -172,6 +176,11 @@ impl NativeBreaker {
     #[napi]
     pub fn acquire(&self, t: f64) -> u32 {
         self.shared.acquire(t)
+    }
+    /// Counts `permits` acquires skipped while every call was permitted.
+    #[napi]
+    pub fn count_permits(&self, permits: u32) {
+        self.shared.inner.count_permits(permits.into());
     }
     /// Transitions since the last call, in order.
     #[napi]

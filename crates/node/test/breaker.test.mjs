@@ -131,3 +131,27 @@ test('an errorFilter that throws in half_open still records the permit (issue 16
   assert.equal(await b.fire(async () => 'ok'), 'ok');
   assert.equal(b.state, 'closed');
 });
+
+test('acquires skipped while every call is permitted are all counted, and end when it opens', async () => {
+  const b = new lg.CircuitBreaker({ window: { type: 'count', size: 4 }, minimumCalls: 4, openSeconds: 60 });
+  let [permitted, refused] = [0, 0];
+  for (let i = 0; i < 20; i++) {
+    try {
+      await b.fire(async () => {
+        if (i >= 6) throw new Error('down');
+        return i;
+      });
+      permitted++;
+    } catch (e) {
+      if (e instanceof lg.CircuitOpenError) refused++;
+      else permitted++;
+    }
+  }
+  const s = b.stats.stats;
+  assert.deepEqual([s.permitted, s.rejected], [permitted, refused]);
+  assert.deepEqual([permitted, refused], [8, 12], 'two failures in four calls open it; every later call is refused');
+  assert.deepEqual([s.successes, s.failures, s.ignored], [6, 2, 0]);
+  b.close();
+  await b.fire(async () => 1);
+  assert.equal(b.stats.stats.permitted, 9);
+});
