@@ -124,7 +124,29 @@ fn split_input(
     })
 }
 
-/// Splits a payment: creators keep at least 75% (SPEC §1).
+/// Split a payment so creators keep at least ``creator_share`` (default 0.75) of it.
+///
+/// The creator pool is ``base × creator_share`` rounded **up** to the currency's minor unit
+/// (or to ``step``, for cash), so creators are never rounded below their share. It is divided
+/// by weight with the largest-remainder method in exact integers: leftover minor units go to
+/// the largest remainders, ties to the earlier creator. ``fee_mode="platform"`` (default): the
+/// platform absorbs ``fee``; ``"before_split"``: the fee comes off the top first.
+///
+/// Nothing is lost or created: ``sum(creators) + platform + fee == gross``.
+///
+/// Raises :class:`SplitError` with ``.kind`` ``unknown_currency``, ``invalid_amount``,
+/// ``sovereignty_violation`` (share below 0.75), ``invalid_share``, ``no_creators``,
+/// ``duplicate_creator``, ``invalid_weight``, ``invalid_fee_mode``, ``fee_exceeds_gross`` or
+/// ``fee_exceeds_platform_share``; ``TypeError`` for a ``float`` amount.
+///
+/// >>> s = split("100.00", "GBP", [("alice", "3"), ("bob", "1")], fee="1.20")
+/// >>> s.creators
+/// {'alice': Decimal('56.25'), 'bob': Decimal('18.75')}
+/// >>> s.platform, s.fee
+/// (Decimal('23.80'), Decimal('1.20'))
+/// >>> split(10000, "GBP", {"alice": 1}).creator_total  # int = minor units (pence)
+/// Decimal('75.00')
+///
 #[pyfunction]
 #[pyo3(signature = (gross, currency, creators, *, creator_share=None, fee=None, fee_mode=None, step=None))]
 #[allow(clippy::too_many_arguments)]

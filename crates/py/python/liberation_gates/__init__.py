@@ -19,7 +19,7 @@ subclasses of :class:`LiberationGatesError` with ``.kind`` equal to the core's e
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Mapping, Optional, Sequence, Tuple, Union
+from typing import Mapping, Sequence, Tuple, Union
 
 from . import _native
 from ._native import (
@@ -84,41 +84,9 @@ Exact = Union[str, Decimal, int]
 Creators = Union[Sequence[Tuple[str, Exact]], Sequence[Mapping[str, Exact]], Mapping[str, Exact]]
 
 
-def split(
-    gross: Money,
-    currency: str,
-    creators: Creators,
-    *,
-    creator_share: Optional[Exact] = None,
-    fee: Optional[Money] = None,
-    fee_mode: Optional[str] = None,
-    step: Optional[Money] = None,
-) -> Split:
-    """Split a payment so creators keep at least ``creator_share`` (default 0.75) of it.
-
-    The creator pool is ``base × creator_share`` rounded **up** to the currency's minor unit
-    (or to ``step``, for cash), so creators are never rounded below their share. It is divided
-    by weight with the largest-remainder method in exact integers: leftover minor units go to
-    the largest remainders, ties to the earlier creator. ``fee_mode="platform"`` (default): the
-    platform absorbs ``fee``; ``"before_split"``: the fee comes off the top first.
-
-    Nothing is lost or created: ``sum(creators) + platform + fee == gross``.
-
-    Raises :class:`SplitError` with ``.kind`` ``unknown_currency``, ``invalid_amount``,
-    ``sovereignty_violation`` (share below 0.75), ``invalid_share``, ``no_creators``,
-    ``duplicate_creator``, ``invalid_weight``, ``invalid_fee_mode``, ``fee_exceeds_gross`` or
-    ``fee_exceeds_platform_share``; ``TypeError`` for a ``float`` amount.
-
-    >>> s = split("100.00", "GBP", [("alice", "3"), ("bob", "1")], fee="1.20")
-    >>> s.creators
-    {'alice': Decimal('56.25'), 'bob': Decimal('18.75')}
-    >>> s.platform, s.fee
-    (Decimal('23.80'), Decimal('1.20'))
-    >>> split(10000, "GBP", {"alice": 1}).creator_total  # int = minor units (pence)
-    Decimal('75.00')
-    """
-    return _native.split(gross, currency, creators, creator_share=creator_share, fee=fee, fee_mode=fee_mode, step=step)
-
+# The native function itself (no Python frame in between: issue 19); its docstring is the
+# one `help(split)` shows, written in crates/py/src/money.rs.
+split = _native.split
 
 __all__ = [
     "split",
