@@ -5,7 +5,8 @@
 //!   cargo build --release -p liberation-gates-benches --example calls
 //!   valgrind --tool=callgrind target/release/examples/calls OPERATION [CALLS]
 //!
-//! OPERATION: breaker-system, breaker-manual (our protected call on the system / a manual
+//! OPERATION: breaker-default, breaker-system, breaker-manual (our protected call as
+//! `CircuitBreaker::new` makes it: the coarse clock; on the precise system clock; on a manual
 //! clock), recloser, failsafe, split (ours, terms prepared), rusty-money (its `allocate`).
 use liberation_gates::breaker::{BreakerConfig, CircuitBreaker};
 use liberation_gates::clock::{Clock, ManualClock, SystemClock};
@@ -31,6 +32,12 @@ fn main() {
         }
     };
     let ok = match op.as_str() {
+        "breaker-default" => {
+            let b = CircuitBreaker::new(BreakerConfig::default()).expect("valid");
+            (0..calls)
+                .filter(|_| b.call(|| Ok::<u32, ()>(black_box(1))).is_ok())
+                .count() as u64
+        }
         "breaker-system" => our_breaker(Arc::new(SystemClock::new()), calls),
         "breaker-manual" => our_breaker(Arc::new(ManualClock::new(0.0)), calls),
         "recloser" => {
