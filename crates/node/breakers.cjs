@@ -82,15 +82,8 @@ module.exports = function breakers(native) {
       return this._then(REFUSAL[this.fallbackFn === undefined ? 0 : 1], undefined, err, undefined, args);
     }
 
-    /** Runs `fn(...args)` (under the timeout, if any): its value, or its error and how it ended. */
+    /** Runs `fn(...args)` under the timeout (if any): its value, or its error and how it ended. */
     async _run(fn, args) {
-      if (this.timeout === undefined) {
-        try {
-          return { value: await fn(...args), err: undefined, end: END.returned, filterError: undefined };
-        } catch (err) {
-          return { value: undefined, err, ...this._classify(err) };
-        }
-      }
       const call = withTimeout(() => fn(...args), this.timeout);
       try {
         return { value: await call.pending, err: undefined, end: END.returned, filterError: undefined };

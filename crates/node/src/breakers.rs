@@ -47,16 +47,11 @@ impl BreakerShared {
     /// 1 if permitted, | 2 if transitions wait; a refusal carries the index of the state
     /// that refused (in [`breaker_states`]) in bits 4 and up, for its message.
     fn acquire(&self, t: f64) -> u32 {
-        let bits = match self.inner.acquire_at(t) {
-            Ok(()) => 1,
-            Err(r) => {
-                (BreakerState::ALL
-                    .iter()
-                    .position(|s| *s == r.state)
-                    .unwrap_or(0) as u32)
-                    << 4
-            }
-        };
+        // A state's index is its place in `BreakerState::ALL` (declaration order).
+        let bits = self
+            .inner
+            .acquire_at(t)
+            .map_or_else(|r| (r.state as u32) << 4, |()| 1);
         bits | self.pending()
     }
 }

@@ -13,7 +13,7 @@ use std::time::Instant;
 // ---------------------------------------------------------------------------------------
 // Breakers and fallbacks.
 
-pub(crate) fn breaker_config(config: Option<&Bound<'_, PyAny>>) -> PyResult<BreakerConfig> {
+pub(crate) fn breaker_config(config: Opt<'_, '_>) -> PyResult<BreakerConfig> {
     BreakerConfig::from_de(de(config).as_mut()).map_err(err)
 }
 
@@ -75,7 +75,7 @@ holds!(CircuitBreaker: core::breaker::CircuitBreaker);
 impl BreakerMachine {
     #[new]
     #[pyo3(signature = (config=None))]
-    fn new(config: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    fn new(config: Opt<'_, '_>) -> PyResult<Self> {
         wrap(core::breaker::BreakerMachine::new(breaker_config(config)?))
     }
     /// Applies `op` at `t`; returns whether an `acquire` was permitted (None for other ops).
@@ -133,7 +133,7 @@ pub(crate) struct CircuitBreaker {
 impl CircuitBreaker {
     #[new]
     #[pyo3(signature = (config=None, clock=None))]
-    fn new(config: Option<&Bound<'_, PyAny>>, clock: Option<Py<PyAny>>) -> PyResult<Self> {
+    fn new(config: Opt<'_, '_>, clock: Option<Py<PyAny>>) -> PyResult<Self> {
         let config = breaker_config(config)?;
         wrap(match clock {
             Some(c) => core::breaker::CircuitBreaker::with_clock(config, Arc::new(PyClock(c))),
@@ -174,7 +174,7 @@ impl CircuitBreaker {
         self.inner.state().as_str()
     }
     /// A snapshot: state, calls, failure_rate, slow_call_rate, seconds_until_half_open, stats.
-    fn metrics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    fn metrics<'py>(&self, py: Python<'py>) -> Out<'py> {
         to_py(py, &self.inner.metrics())
     }
     /// Calls `listener(t, from_state, to_state)` on every transition.
@@ -307,8 +307,8 @@ impl Guarded {
     /// Binds like a function: `obj.method` gives a bound method.
     fn __get__(
         slf: &Bound<'_, Self>,
-        obj: Option<&Bound<'_, PyAny>>,
-        _objtype: Option<&Bound<'_, PyAny>>,
+        obj: Opt<'_, '_>,
+        _objtype: Opt<'_, '_>,
     ) -> PyResult<Py<PyAny>> {
         static METHOD_TYPE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
         let py = slf.py();

@@ -240,7 +240,7 @@ impl FlagSet {
     }
     /// The audit log as a list of dicts.
     #[getter]
-    fn log<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    fn log<'py>(&self, py: Python<'py>) -> Out<'py> {
         to_py(py, &self.inner.log())
     }
 }
@@ -259,7 +259,7 @@ pub(crate) fn bucket(
 
 /// Reads a proposal file's text (the CLI's `vote` file): `{status, tally, refused, decision}`.
 #[pyfunction]
-pub(crate) fn read_proposal<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn read_proposal<'py>(py: Python<'py>, text: &str) -> Out<'py> {
     let f = core::governance::ProposalFile::parse(text).map_err(err)?;
     to_py(py, &f.read().map_err(err)?)
 }

@@ -109,7 +109,7 @@ pub(crate) fn decimal_text(ob: &Bound<'_, PyAny>, what: &str) -> PyResult<String
     )))
 }
 
-pub(crate) fn opt_decimal(ob: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<String>> {
+pub(crate) fn opt_decimal(ob: Opt<'_, '_>, what: &str) -> PyResult<Option<String>> {
     ob.filter(|o| !o.is_none())
         .map(|o| decimal_text(o, what))
         .transpose()
@@ -221,13 +221,16 @@ pub(crate) fn de<'a, 'py>(ob: Option<&'a Bound<'py, PyAny>>) -> Option<Depythoni
 
 // Conversions out.
 
+/// An optional Python argument (`None` as Rust's, or Python's None where the reader says so).
+pub(crate) type Opt<'a, 'py> = Option<&'a Bound<'py, PyAny>>;
+
+/// A Python object going out (or the exception raised instead).
+pub(crate) type Out<'py> = PyResult<Bound<'py, PyAny>>;
+
 pub(crate) fn dec(m: Money) -> Decimal {
     m.to_decimal()
 }
 
-pub(crate) fn to_py<'py, T: serde::Serialize>(
-    py: Python<'py>,
-    v: &T,
-) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn to_py<'py, T: serde::Serialize>(py: Python<'py>, v: &T) -> Out<'py> {
     pythonize::pythonize(py, v).map_err(|e| PyValueError::new_err(e.to_string()))
 }

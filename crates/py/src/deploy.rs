@@ -57,30 +57,26 @@ impl Deployment {
     }
     /// Applies one event (a dict, as a line of an events file: docs/deploy.md); the step as
     /// a dict. A refused event changes nothing.
-    fn apply<'py>(
-        &self,
-        py: Python<'py>,
-        event: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    fn apply<'py>(&self, py: Python<'py>, event: &Bound<'py, PyAny>) -> Out<'py> {
         let v: serde_json::Value = via_json(event, "event")?;
         let e = core::deployment::Event::from_value(&v).map_err(err)?;
         to_py(py, &lock(&self.inner).apply(&e).map_err(err)?)
     }
     /// Applies an events file's text, line by line; an error names its line.
-    fn apply_jsonl<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn apply_jsonl<'py>(&self, py: Python<'py>, text: &str) -> Out<'py> {
         to_py(py, &lock(&self.inner).apply_jsonl(text).map_err(err)?)
     }
     /// The state: service, attempt, phase, status, strategy, canary, weight, rollback, …
     #[getter]
-    fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    fn state<'py>(&self, py: Python<'py>) -> Out<'py> {
         to_py(py, &lock(&self.inner).state())
     }
     /// Every notice raised, in order.
-    fn notices<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    fn notices<'py>(&self, py: Python<'py>) -> Out<'py> {
         to_py(py, &lock(&self.inner).notices())
     }
     /// The notices not delivered yet, in order.
-    fn undelivered<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    fn undelivered<'py>(&self, py: Python<'py>) -> Out<'py> {
         to_py(py, &lock(&self.inner).undelivered())
     }
     /// Marks notice `id` and every one before it delivered.

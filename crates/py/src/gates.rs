@@ -68,7 +68,7 @@ pub(crate) struct WindowRate {
 impl WindowRate {
     #[new]
     #[pyo3(signature = (window_seconds, min_requests=None))]
-    fn new(window_seconds: f64, min_requests: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    fn new(window_seconds: f64, min_requests: Opt<'_, '_>) -> PyResult<Self> {
         let min = min_requests.map(|m| num(m, "min_requests")).transpose()?;
         wrap(core::window::WindowRate::from_args(window_seconds, min))
     }
@@ -166,7 +166,7 @@ impl Policy {
     }
     /// The config of the breaker called `name` (a dict for `CircuitBreaker`); BreakerError
     /// `unknown_breaker` when the policy configures none.
-    fn breaker_config<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn breaker_config<'py>(&self, py: Python<'py>, name: &str) -> Out<'py> {
         to_py(py, &self.inner.breaker_config(name).map_err(err)?)
     }
     /// `(metrics, checks)` the policy reads.
@@ -216,7 +216,7 @@ impl PolicyDecision {
             .map(|n| to_py(py, n))
             .transpose()
     }
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    fn to_dict<'py>(&self, py: Python<'py>) -> Out<'py> {
         to_py(py, &self.inner)
     }
     fn __repr__(&self) -> String {
@@ -232,8 +232,8 @@ impl PolicyDecision {
 
 pub(crate) fn observation(
     t: f64,
-    metrics: Option<&Bound<'_, PyAny>>,
-    checks: Option<&Bound<'_, PyAny>>,
+    metrics: Opt<'_, '_>,
+    checks: Opt<'_, '_>,
 ) -> PyResult<core::policy::Observation> {
     let (mut m, mut c) = (de(metrics), de(checks));
     core::policy::Observation::from_parts(t, m.as_mut(), c.as_mut()).map_err(err)
@@ -252,8 +252,8 @@ impl Evaluator {
     fn observe(
         &mut self,
         t: f64,
-        metrics: Option<&Bound<'_, PyAny>>,
-        checks: Option<&Bound<'_, PyAny>>,
+        metrics: Opt<'_, '_>,
+        checks: Opt<'_, '_>,
     ) -> PyResult<PolicyDecision> {
         let o = observation(t, metrics, checks)?;
         wrap(self.inner.observe(&o))
@@ -282,7 +282,7 @@ impl RolloutPlan {
     /// (default 300).
     #[new]
     #[pyo3(signature = (steps=None, gentle_step_seconds=None))]
-    fn new(steps: Option<&Bound<'_, PyAny>>, gentle_step_seconds: Option<f64>) -> PyResult<Self> {
+    fn new(steps: Opt<'_, '_>, gentle_step_seconds: Option<f64>) -> PyResult<Self> {
         let mut steps = de(steps);
         wrap(core::rollout::RolloutPlan::from_parts(
             steps.as_mut(),
@@ -356,7 +356,7 @@ impl Rollout {
         t: f64,
         kind: &str,
         decision: Option<&str>,
-        step: Option<&Bound<'_, PyAny>>,
+        step: Opt<'_, '_>,
         outcome: Option<&str>,
     ) -> PyResult<State> {
         let step = step
@@ -370,7 +370,7 @@ impl Rollout {
     }
     /// The gentle-ramp steps the last event caught up on: dicts `{t, status, step, weight}`.
     #[getter]
-    fn ramp_steps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    fn ramp_steps<'py>(&self, py: Python<'py>) -> Out<'py> {
         to_py(py, &self.inner.ramp_steps())
     }
     #[getter]

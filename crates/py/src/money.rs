@@ -59,7 +59,7 @@ impl Split {
         self.inner.method.as_str()
     }
     /// The split in the conformance vectors' shape: amounts as strings.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    fn to_dict<'py>(&self, py: Python<'py>) -> Out<'py> {
         let s = &self.inner;
         to_py(
             py,
@@ -95,7 +95,6 @@ impl Split {
 
 /// A split's keyword arguments as Python gives them: creator_share, fee, fee_mode, step.
 type Keywords<'a, 'py> = (Opt<'a, 'py>, Opt<'a, 'py>, Option<String>, Opt<'a, 'py>);
-type Opt<'a, 'py> = Option<&'a Bound<'py, PyAny>>;
 
 /// The core's split request from Python arguments (money and exact decimals converted);
 /// without `gross`, the terms `SplitTerms` prepares.
@@ -154,10 +153,10 @@ pub(crate) fn split(
     gross: &Bound<'_, PyAny>,
     currency: &str,
     creators: &Bound<'_, PyAny>,
-    creator_share: Option<&Bound<'_, PyAny>>,
-    fee: Option<&Bound<'_, PyAny>>,
+    creator_share: Opt<'_, '_>,
+    fee: Opt<'_, '_>,
     fee_mode: Option<String>,
-    step: Option<&Bound<'_, PyAny>>,
+    step: Opt<'_, '_>,
 ) -> PyResult<Split> {
     let keywords = (creator_share, fee, fee_mode, step);
     wrap(core::split::split(&split_input(
@@ -191,10 +190,10 @@ impl SplitTerms {
     fn new(
         currency: &str,
         creators: &Bound<'_, PyAny>,
-        creator_share: Option<&Bound<'_, PyAny>>,
-        fee: Option<&Bound<'_, PyAny>>,
+        creator_share: Opt<'_, '_>,
+        fee: Opt<'_, '_>,
         fee_mode: Option<String>,
-        step: Option<&Bound<'_, PyAny>>,
+        step: Opt<'_, '_>,
     ) -> PyResult<Self> {
         let keywords = (creator_share, fee, fee_mode, step);
         wrap(split_input(None, currency, creators, keywords)?.terms())
@@ -309,8 +308,8 @@ impl Ledger {
         gross: &Bound<'_, PyAny>,
         currency: &str,
         creators: &Bound<'_, PyAny>,
-        creator_share: Option<&Bound<'_, PyAny>>,
-        fee: Option<&Bound<'_, PyAny>>,
+        creator_share: Opt<'_, '_>,
+        fee: Opt<'_, '_>,
         fee_mode: Option<String>,
     ) -> PyResult<Split> {
         let keywords = (creator_share, fee, fee_mode, None);
@@ -356,7 +355,7 @@ impl Ledger {
     /// The transparency report (`period`: "day", "month" or "all") as a dict; amounts as
     /// strings. The GIL is released while it is computed.
     #[pyo3(signature = (period="all"))]
-    fn report<'py>(&mut self, py: Python<'py>, period: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn report<'py>(&mut self, py: Python<'py>, period: &str) -> Out<'py> {
         let p: core::ledger::Period = period.parse().map_err(err)?;
         let ledger = self.ledger();
         let r = py.detach(|| ledger.report(p));
@@ -381,11 +380,7 @@ impl Ledger {
     }
     /// The creators' share against the 75% floor and each creator's amount in `currency`
     /// (a dict), or None when the ledger holds nothing in it.
-    fn sovereignty_summary<'py>(
-        &mut self,
-        py: Python<'py>,
-        currency: &str,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    fn sovereignty_summary<'py>(&mut self, py: Python<'py>, currency: &str) -> Out<'py> {
         let c = Currency::from_code(currency).map_err(err)?;
         to_py(py, &self.ledger().sovereignty_summary(c))
     }

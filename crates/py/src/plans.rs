@@ -37,7 +37,7 @@ impl DeploymentPlan {
         phase: &str,
         metrics: Option<&Bound<'py, PyAny>>,
         checks: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> Out<'py> {
         let o = observation(0.0, metrics, checks)?;
         to_py(py, &self.inner.evaluate_phase(phase, &o).map_err(err)?)
     }
@@ -72,16 +72,12 @@ impl HealthModel {
     }
     /// The declared checks as dicts `{name, level, critical}`.
     #[getter]
-    fn checks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    fn checks<'py>(&self, py: Python<'py>) -> Out<'py> {
         to_py(py, &self.inner.checks())
     }
     /// Evaluates `status` (`{name: "up" | "degraded" | "down" | None}`): a dict
     /// `{levels, overall, action, failing, checks}`.
-    fn evaluate<'py>(
-        &self,
-        py: Python<'py>,
-        status: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    fn evaluate<'py>(&self, py: Python<'py>, status: &Bound<'py, PyAny>) -> Out<'py> {
         if !status.is_instance_of::<PyDict>() {
             return Err(PyTypeError::new_err(
                 "status must be a dict of check name to status",
@@ -92,11 +88,7 @@ impl HealthModel {
         to_py(py, &self.inner.evaluate_value(&value).map_err(err)?)
     }
     /// Evaluates boolean results as observations carry them (`True` up, `False` down).
-    fn evaluate_checks<'py>(
-        &self,
-        py: Python<'py>,
-        checks: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    fn evaluate_checks<'py>(&self, py: Python<'py>, checks: &Bound<'py, PyAny>) -> Out<'py> {
         to_py(py, &self.inner.evaluate_checks(&bool_checks(checks)?))
     }
 }
@@ -116,7 +108,7 @@ pub(crate) fn simulate<'py>(
     policy: Option<&Policy>,
     plan: Option<&RolloutPlan>,
     started_at: Option<f64>,
-) -> PyResult<Bound<'py, PyAny>> {
+) -> Out<'py> {
     let policy = policy
         .map(|p| p.inner.clone())
         .unwrap_or_else(core::policy::Policy::builtin);
@@ -142,27 +134,17 @@ impl BlueGreen {
     }
     /// "staged", "aborted", "promoted", "switched_back" or "completed".
     #[getter]
-    fn status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.inner.status())
+    fn status(&self) -> &'static str {
+        self.inner.status().as_str()
     }
     /// Reports the pre-promotion gate at `t`: passing promotes, failing aborts.
-    fn pre_gate<'py>(
-        &mut self,
-        py: Python<'py>,
-        t: f64,
-        passed: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.inner.pre_gate(t, passed))
+    fn pre_gate(&mut self, t: f64, passed: bool) -> &'static str {
+        self.inner.pre_gate(t, passed).as_str()
     }
     /// Reports the post-promotion gate at `t`: failing switches back to blue; passing until the
     /// watch period is over completes.
-    fn post_gate<'py>(
-        &mut self,
-        py: Python<'py>,
-        t: f64,
-        passed: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.inner.post_gate(t, passed))
+    fn post_gate(&mut self, t: f64, passed: bool) -> &'static str {
+        self.inner.post_gate(t, passed).as_str()
     }
 }
 
@@ -212,7 +194,7 @@ pub(crate) fn run_policy_test<'py>(
     text: &str,
     format: &str,
     policy: Option<&Policy>,
-) -> PyResult<Bound<'py, PyAny>> {
+) -> Out<'py> {
     let outcome = core::policytest::run_text(text, format_arg(format)?, policy.map(|p| &p.inner));
     to_py(py, &outcome.map_err(err)?)
 }

@@ -30,7 +30,7 @@ pub(crate) struct SharedPermit {
 impl SharedBreaker {
     #[new]
     #[pyo3(signature = (url, name, config=None))]
-    fn new(url: &str, name: &str, config: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    fn new(url: &str, name: &str, config: Opt<'_, '_>) -> PyResult<Self> {
         let config = breaker_config(config)?;
         wrap(core::store::shared::SharedBreaker::connect(
             url, name, config,
@@ -64,7 +64,7 @@ impl SharedBreaker {
         self.inner.is_shared()
     }
     /// State, whether shared, and lifetime counters (every process's, when shared).
-    fn metrics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    fn metrics<'py>(&self, py: Python<'py>) -> Out<'py> {
         let inner = &self.inner;
         let (state, stats) = py.detach(|| (inner.state(), inner.stats()));
         let d = PyDict::new(py);
@@ -119,7 +119,7 @@ pub(crate) struct FallbackCache {
     pub(crate) inner: core::fallback::FallbackCache<Arc<Py<PyAny>>>,
 }
 
-pub(crate) fn attribution(ob: Option<&Bound<'_, PyAny>>) -> PyResult<Attribution> {
+pub(crate) fn attribution(ob: Opt<'_, '_>) -> PyResult<Attribution> {
     match ob.filter(|o| !o.is_none()) {
         None => Ok(Attribution::default()),
         Some(o) => via_json(o, "attribution"),
@@ -156,12 +156,7 @@ impl FallbackCache {
     }
     /// Stores a good answer and its attribution (`{"creators": [...], "revenue": str?, "note": str?}`).
     #[pyo3(signature = (key, value, attribution_=None))]
-    fn store(
-        &self,
-        key: &str,
-        value: Py<PyAny>,
-        attribution_: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<()> {
+    fn store(&self, key: &str, value: Py<PyAny>, attribution_: Opt<'_, '_>) -> PyResult<()> {
         self.inner
             .store(key, Arc::new(value), attribution(attribution_)?);
         Ok(())

@@ -32,7 +32,7 @@ impl Store {
         stream: &str,
         id: &str,
         body: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> Out<'py> {
         // Anything but text is written by `json.dumps` and stored as that text, never through
         // a JSON value that would turn an integer beyond 64 bits into a float (2**64 came
         // back as 1.8446744073709552e+19). NaN and infinities are not JSON: refused.
@@ -60,22 +60,13 @@ impl Store {
     }
     /// The records of `stream` (every stream for None), oldest first.
     #[pyo3(signature = (stream=None))]
-    fn records<'py>(
-        &mut self,
-        py: Python<'py>,
-        stream: Option<&str>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    fn records<'py>(&mut self, py: Python<'py>, stream: Option<&str>) -> Out<'py> {
         let inner = lock_mut(&mut self.inner);
         let rs = py.detach(|| inner.records(stream)).map_err(err)?;
         to_py(py, &rs)
     }
     /// The record `id` of `stream`, or None.
-    fn record<'py>(
-        &mut self,
-        py: Python<'py>,
-        stream: &str,
-        id: &str,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    fn record<'py>(&mut self, py: Python<'py>, stream: &str, id: &str) -> Out<'py> {
         let inner = lock_mut(&mut self.inner);
         to_py(py, &py.detach(|| inner.record(stream, id)).map_err(err)?)
     }
