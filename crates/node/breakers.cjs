@@ -15,27 +15,6 @@ module.exports = function breakers(native) {
   const NativeBreaker = wrapClass(native.NativeBreaker);
   const NativeFallbackCache = wrapClass(native.NativeFallbackCache);
 
-  /** Calls `start()`; with `ms`, its promise rejects with ETIMEDOUT after `ms` milliseconds. */
-  function withTimeout(start, ms) {
-    let timer;
-    let pending;
-    try {
-      pending = Promise.resolve(start());
-    } catch (err) {
-      pending = Promise.reject(err);
-    }
-    if (ms !== undefined) {
-      pending = Promise.race([pending, new Promise((_, reject) => { timer = setTimeout(() => reject(timeoutError(ms)), ms); })]);
-    }
-    return { pending, clear: () => { if (timer) clearTimeout(timer); } };
-  }
-
-  function timeoutError(ms) {
-    const e = new Error(`Timed out after ${ms} ms`);
-    e.code = 'ETIMEDOUT';
-    return e;
-  }
-
   // The guard protocol's names, in the order of the indices the core exchanges.
   const END = Object.fromEntries(native.callEnds().map((name, i) => [name, i]));
   const STEP = Object.fromEntries(native.guardSteps().map((name, i) => [name, i]));
@@ -82,15 +61,26 @@ module.exports = function breakers(native) {
       return this._then(REFUSAL[this.fallbackFn === undefined ? 0 : 1], undefined, err, undefined, args);
     }
 
-    /** Runs `fn(...args)` under the timeout (if any): its value, or its error and how it ended. */
+    /**
+     * Runs `fn(...args)`; with a `timeout`, a call still pending after it fails with an
+     * `ETIMEDOUT` error. Its value, or its error and how it ended.
+     */
     async _run(fn, args) {
-      const call = withTimeout(() => fn(...args), this.timeout);
+      let timer;
       try {
-        return { value: await call.pending, err: undefined, end: END.returned, filterError: undefined };
+        let pending = fn(...args);
+        const ms = this.timeout;
+        if (ms !== undefined) {
+          const timedOut = new Promise((_, reject) => {
+            timer = setTimeout(() => reject(Object.assign(new Error(`Timed out after ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+          });
+          pending = Promise.race([pending, timedOut]);
+        }
+        return { value: await pending, err: undefined, end: END.returned, filterError: undefined };
       } catch (err) {
         return { value: undefined, err, ...this._classify(err) };
       } finally {
-        call.clear();
+        clearTimeout(timer);
       }
     }
 

@@ -18,37 +18,26 @@ class LiberationGatesError extends Error {
     this.line = line;
   }
 }
-class SplitError extends LiberationGatesError {}
-class ThresholdError extends LiberationGatesError {}
-class WindowError extends LiberationGatesError {}
-class BreakerError extends LiberationGatesError {}
-class GovernanceError extends LiberationGatesError {}
-class FlagError extends LiberationGatesError {}
-class PolicyError extends LiberationGatesError {}
-class RolloutError extends LiberationGatesError {}
-/** Health models and statuses (`invalid_check`, `duplicate_check`, `unknown_check`, `invalid_status`). */
-class HealthError extends LiberationGatesError {}
-class BucketError extends LiberationGatesError {}
-/** Durable stores (`invalid_url`, `duplicate_id`, `tampered`, `unavailable`, ...). */
-class StoreError extends LiberationGatesError {}
-/** Deployments and the community decisions they take (`invalid_event`, `unverified_decision`, ...). */
-class DeploymentError extends LiberationGatesError {}
 /** The breaker refused the call (code `call_rejected`). */
 class CircuitOpenError extends LiberationGatesError {}
 
+/** The error class of each family of the core's errors. */
 const FAMILIES = {
-  split: SplitError,
-  threshold: ThresholdError,
-  window_rate: WindowError,
-  breaker: BreakerError,
-  governance: GovernanceError,
-  flags: FlagError,
-  policy: PolicyError,
-  health: HealthError,
-  rollout: RolloutError,
-  bucket: BucketError,
-  store: StoreError,
-  deployment: DeploymentError,
+  split: class SplitError extends LiberationGatesError {},
+  threshold: class ThresholdError extends LiberationGatesError {},
+  window_rate: class WindowError extends LiberationGatesError {},
+  breaker: class BreakerError extends LiberationGatesError {},
+  governance: class GovernanceError extends LiberationGatesError {},
+  flags: class FlagError extends LiberationGatesError {},
+  policy: class PolicyError extends LiberationGatesError {},
+  /** Health models and statuses (`invalid_check`, `duplicate_check`, `unknown_check`, `invalid_status`). */
+  health: class HealthError extends LiberationGatesError {},
+  rollout: class RolloutError extends LiberationGatesError {},
+  bucket: class BucketError extends LiberationGatesError {},
+  /** Durable stores (`invalid_url`, `duplicate_id`, `tampered`, `unavailable`, ...). */
+  store: class StoreError extends LiberationGatesError {},
+  /** Deployments and the community decisions they take (`invalid_event`, `unverified_decision`, ...). */
+  deployment: class DeploymentError extends LiberationGatesError {},
 };
 
 /**

@@ -816,15 +816,7 @@ fn cmd_split(
     };
     let s = split(&input).map_err(|e| Fail(format!("{}: {}", e.kind(), e.message())))?;
     if json {
-        println!(
-            "{}",
-            json!({
-                "creators": s.creators.iter().map(|p| json!({"id": p.id, "amount": p.amount.to_string()})).collect::<Vec<_>>(),
-                "platform": s.platform.to_string(),
-                "fee": s.fee.to_string(),
-                "creator_total": s.creator_total.to_string(),
-            })
-        );
+        println!("{}", s.to_json());
     } else {
         let c = s.currency.code();
         println!("gross          {} {c}", s.gross);

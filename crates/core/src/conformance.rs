@@ -235,12 +235,7 @@ fn money_json(p: &[split::Payout]) -> Value {
 
 fn run_split(input: &Value) -> Value {
     match split::split(&split_input(input)) {
-        Ok(r) => json!({
-            "creators": money_json(&r.creators),
-            "platform": r.platform.to_string(),
-            "fee": r.fee.to_string(),
-            "creator_total": r.creator_total.to_string(),
-        }),
+        Ok(r) => r.to_json(),
         Err(e) => err(e.kind()),
     }
 }

@@ -571,6 +571,34 @@ impl Split {
             .unwrap_or(self.gross),
         }
     }
+
+    /// The split in the conformance vectors' shape (what `split --json` prints): `creators`
+    /// as `[{id, amount}]`, `platform`, `fee` and `creator_total`, every amount a string.
+    pub fn to_json(&self) -> serde_json::Value {
+        let creators: Vec<_> = self
+            .creators
+            .iter()
+            .map(|p| serde_json::json!({"id": p.id, "amount": p.amount.to_string()}))
+            .collect();
+        serde_json::json!({
+            "creators": creators,
+            "platform": self.platform.to_string(),
+            "fee": self.fee.to_string(),
+            "creator_total": self.creator_total.to_string(),
+        })
+    }
+}
+
+/// `GBP 100.00: creators [alice=56.25, bob=18.75], platform 23.80, fee 1.20`.
+impl fmt::Display for Split {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: creators [", self.currency, self.gross)?;
+        for (i, p) in self.creators.iter().enumerate() {
+            let sep = if i == 0 { "" } else { ", " };
+            write!(f, "{sep}{}={}", p.id, p.amount)?;
+        }
+        write!(f, "], platform {}, fee {}", self.platform, self.fee)
+    }
 }
 
 impl Serialize for Share {

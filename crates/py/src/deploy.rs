@@ -12,15 +12,12 @@ pub(crate) struct Deployment {
 }
 holds!(Deployment: core::deployment::Deployment);
 
-/// What `deliver`'s loop stops on: the callback's exception or the core's error.
-enum Sent {
-    Py(PyErr),
-    Core(core::Error),
-}
+/// What `deliver`'s loop stops on: the callback's exception, or the core's error made one.
+struct Raised(PyErr);
 
-impl From<core::Error> for Sent {
+impl From<core::Error> for Raised {
     fn from(e: core::Error) -> Self {
-        Sent::Core(e)
+        Raised(err(e))
     }
 }
 
@@ -89,14 +86,11 @@ impl Deployment {
     /// this deployment while it runs.)
     fn deliver(&mut self, py: Python<'_>, send: &Bound<'_, PyAny>) -> PyResult<usize> {
         let sent = lock_mut(&mut self.inner).deliver(|n| {
-            send.call1((to_py(py, n).map_err(Sent::Py)?,))
+            send.call1((to_py(py, n).map_err(Raised)?,))
                 .map(drop)
-                .map_err(Sent::Py)
+                .map_err(Raised)
         });
-        sent.map_err(|e| match e {
-            Sent::Py(e) => e,
-            Sent::Core(e) => err(e),
-        })
+        sent.map_err(|Raised(e)| e)
     }
     /// The store's backend (`"sqlite"`, `"postgres"`), or None in memory.
     #[getter]

@@ -220,13 +220,7 @@ impl PolicyDecision {
         to_py(py, &self.inner)
     }
     fn __repr__(&self) -> String {
-        format!(
-            "PolicyDecision(t={}, action={:?}, severity={:?}, reasons={:?})",
-            self.inner.t,
-            self.inner.action.as_str(),
-            self.inner.severity.as_str(),
-            self.inner.reasons
-        )
+        format!("PolicyDecision({})", self.inner)
     }
 }
 

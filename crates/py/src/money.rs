@@ -60,36 +60,14 @@ impl Split {
     }
     /// The split in the conformance vectors' shape: amounts as strings.
     fn to_dict<'py>(&self, py: Python<'py>) -> Out<'py> {
-        let s = &self.inner;
-        to_py(
-            py,
-            &serde_json::json!({
-                "creators": s.creators.iter().map(|p| serde_json::json!({"id": p.id, "amount": p.amount.to_string()})).collect::<Vec<_>>(),
-                "platform": s.platform.to_string(),
-                "fee": s.fee.to_string(),
-                "creator_total": s.creator_total.to_string(),
-            }),
-        )
+        to_py(py, &self.inner.to_json())
     }
     /// Balances to take refunds from.
     fn refundable(&self) -> Refundable {
         core::split::Refundable::new(&self.inner).into()
     }
     fn __repr__(&self) -> String {
-        let c = self.inner.currency.code();
-        let parts: Vec<String> = self
-            .inner
-            .creators
-            .iter()
-            .map(|p| format!("{}={}", p.id, p.amount))
-            .collect();
-        format!(
-            "Split({c} {}: creators [{}], platform {}, fee {})",
-            self.inner.gross,
-            parts.join(", "),
-            self.inner.platform,
-            self.inner.fee
-        )
+        format!("Split({})", self.inner)
     }
 }
 

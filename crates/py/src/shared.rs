@@ -4,6 +4,7 @@ use crate::*;
 use liberation_gates as core;
 use liberation_gates::breaker::Outcome;
 use liberation_gates::fallback::{Attribution, Unavailable};
+use liberation_gates::store::shared::SharedEvent;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -39,8 +40,7 @@ impl SharedBreaker {
     /// Asks to make a call now; a permit for `record`, or raises CircuitOpenError.
     fn acquire(&self, py: Python<'_>) -> PyResult<SharedPermit> {
         let started = Instant::now();
-        let inner = &self.inner;
-        match py.detach(|| inner.acquire()) {
+        match py.detach(|| self.inner.acquire()) {
             Ok(shared) => Ok(SharedPermit { started, shared }),
             Err(r) => Err(err(core::error::BreakerError::from(r))),
         }
@@ -49,14 +49,12 @@ impl SharedBreaker {
     fn record(&self, py: Python<'_>, failure: bool, permit: &SharedPermit) -> &'static str {
         let outcome = Outcome::from_failed(failure);
         let seconds = permit.started.elapsed().as_secs_f64();
-        let (inner, shared) = (&self.inner, permit.shared);
-        py.detach(|| inner.record(shared, outcome, seconds))
+        py.detach(|| self.inner.record(permit.shared, outcome, seconds))
             .as_str()
     }
     #[getter]
     fn state(&self, py: Python<'_>) -> &'static str {
-        let inner = &self.inner;
-        py.detach(|| inner.state()).as_str()
+        py.detach(|| self.inner.state()).as_str()
     }
     /// Whether calls currently go through Redis (else through the local breaker).
     #[getter]
@@ -65,30 +63,26 @@ impl SharedBreaker {
     }
     /// State, whether shared, and lifetime counters (every process's, when shared).
     fn metrics<'py>(&self, py: Python<'py>) -> Out<'py> {
-        let inner = &self.inner;
-        let (state, stats) = py.detach(|| (inner.state(), inner.stats()));
+        let (state, stats) = py.detach(|| (self.inner.state(), self.inner.stats()));
         let d = PyDict::new(py);
         d.set_item("state", state.as_str())?;
-        d.set_item("shared", inner.is_shared())?;
+        d.set_item("shared", self.inner.is_shared())?;
         d.set_item("stats", to_py(py, &stats)?)?;
         Ok(d.into_any())
     }
     fn force_open(&self, py: Python<'_>) -> &'static str {
-        let inner = &self.inner;
-        py.detach(|| inner.force_open()).as_str()
+        py.detach(|| self.inner.force_open()).as_str()
     }
     fn disable(&self, py: Python<'_>) -> &'static str {
-        let inner = &self.inner;
-        py.detach(|| inner.disable()).as_str()
+        py.detach(|| self.inner.disable()).as_str()
     }
     fn reset(&self, py: Python<'_>) -> &'static str {
-        let inner = &self.inner;
-        py.detach(|| inner.reset()).as_str()
+        py.detach(|| self.inner.reset()).as_str()
     }
     /// Calls `listener(t, from_state, to_state)` on transitions this process makes.
     fn on_transition(&self, listener: Py<PyAny>) {
         self.inner.on_event(move |e| {
-            if let core::store::shared::SharedEvent::Transition(tr) = e {
+            if let SharedEvent::Transition(tr) = e {
                 notify_transition(&listener, tr)
             }
         });
@@ -98,11 +92,9 @@ impl SharedBreaker {
     fn on_shared_event(&self, listener: Py<PyAny>) {
         self.inner.on_event(move |e| {
             let (what, reason) = match e {
-                core::store::shared::SharedEvent::Local { reason } => {
-                    ("local", Some(reason.clone()))
-                }
-                core::store::shared::SharedEvent::Shared => ("shared", None),
-                core::store::shared::SharedEvent::Transition(_) => return,
+                SharedEvent::Local { reason } => ("local", Some(reason.clone())),
+                SharedEvent::Shared => ("shared", None),
+                SharedEvent::Transition(_) => return,
             };
             Python::attach(|py| {
                 if let Err(e) = listener.call1(py, (what, reason)) {

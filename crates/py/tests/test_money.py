@@ -119,3 +119,14 @@ def test_prepared_split_terms_refuse_what_split_refuses() -> None:
     assert e.value.kind == "fee_exceeds_platform_share"
     with pytest.raises(TypeError):
         terms.split_minor(1.5)  # type: ignore[arg-type]
+
+
+def test_a_split_reads_as_its_amounts_and_as_the_vectors_shape() -> None:
+    s = lg.split("100.00", "GBP", [("alice", "3"), ("bob", "1")], fee="1.20")
+    assert repr(s) == "Split(GBP 100.00: creators [alice=56.25, bob=18.75], platform 23.80, fee 1.20)"
+    assert s.to_dict() == {
+        "creators": [{"id": "alice", "amount": "56.25"}, {"id": "bob", "amount": "18.75"}],
+        "platform": "23.80",
+        "fee": "1.20",
+        "creator_total": "75.00",
+    }

@@ -18,8 +18,10 @@ def test_policy_decisions_and_notifications() -> None:
     assert ev.observe(0.0, METRICS, CHECKS).action == "proceed"
     d = ev.observe(60.0, {**METRICS, "creator_share": 0.7}, CHECKS)
     assert (d.action, d.reasons) == ("proceed", [])
+    assert repr(d) == "PolicyDecision(t=60 proceed (none))"
     d = ev.observe(120.0, {**METRICS, "creator_share": 0.7}, CHECKS)
     assert (d.action, d.severity, d.reasons) == ("rollback", "critical", ["creator_sovereignty"])
+    assert repr(d) == "PolicyDecision(t=120 rollback (critical): creator_sovereignty)"
     assert d.notification is not None and d.notification["audience"] == "community"
     assert lg.Policy.builtin().liberation_cause(d) == ["creator_sovereignty"]
     with pytest.raises(lg.PolicyError) as info:

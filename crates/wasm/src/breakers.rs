@@ -40,7 +40,7 @@ fn served(s: core::fallback::Served<JsValue>) -> Result<JsValue> {
         from_cache: s.from_cache,
         age_seconds: s.age_seconds,
     })?;
-    js_sys::Reflect::set(&out, &"value".into(), &s.value).map_err(|_| type_error("served"))?;
+    js_sys::Reflect::set(&out, &"value".into(), &s.value).map_err(|_| arg("served"))?;
     Ok(out)
 }
 

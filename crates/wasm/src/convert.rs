@@ -22,13 +22,9 @@ pub(crate) fn err(e: impl Into<core::Error>) -> JsValue {
     js.into()
 }
 
-pub(crate) fn type_error(msg: &str) -> JsValue {
-    js_sys::TypeError::new(msg).into()
-}
-
 /// A non-core argument problem, thrown as a `TypeError` (Node's `InvalidArg`).
-pub(crate) fn arg(msg: impl Into<String>) -> JsValue {
-    type_error(&msg.into())
+pub(crate) fn arg(msg: impl AsRef<str>) -> JsValue {
+    js_sys::TypeError::new(msg.as_ref()).into()
 }
 
 // The argument types the shared surface (`crates/node/src/surface/`) is written against;
@@ -62,7 +58,7 @@ pub(crate) fn minor_split(parts: core::split::SplitMinor, creators: &[u128]) -> 
         ("fee", big(parts.fee)),
     ];
     for (k, v) in fields {
-        js_sys::Reflect::set(&o, &k.into(), &v).map_err(|_| type_error("minor split"))?;
+        js_sys::Reflect::set(&o, &k.into(), &v).map_err(|_| arg("minor split"))?;
     }
     Ok(o.into())
 }
@@ -77,7 +73,7 @@ pub(crate) fn present(v: Option<Obj<'_>>) -> Option<Obj<'_>> {
 /// naming the argument. Parameters taking it are declared `string` in the TypeScript types.
 pub(crate) fn text(v: &Text, what: &str) -> Result<String> {
     v.as_string().ok_or_else(|| {
-        type_error(&format!(
+        arg(format!(
             "{what} must be a string, not {}",
             v.js_typeof().as_string().unwrap_or_default()
         ))
@@ -93,7 +89,7 @@ pub(crate) fn opt_text(v: Option<Text>, what: &str) -> Result<Option<String>> {
 /// A value read through serde-wasm-bindgen, which reads only the fields a struct declares
 /// (see [`obj`] for a strict read).
 pub(crate) fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T> {
-    serde_wasm_bindgen::from_value(v).map_err(|e| type_error(&format!("{what}: {e}")))
+    serde_wasm_bindgen::from_value(v).map_err(|e| arg(format!("{what}: {e}")))
 }
 
 /// A core input type from a JS value, through a JSON value: serde-wasm-bindgen reads only the
@@ -107,7 +103,7 @@ fn strict<T: serde::de::DeserializeOwned>(v: JsValue) -> std::result::Result<T, 
 
 /// An object argument read strictly (see [`strict`]); a wrong shape is a `TypeError`.
 pub(crate) fn obj<T: serde::de::DeserializeOwned>(v: Obj<'_>, what: &str) -> Result<T> {
-    strict(v).map_err(|e| type_error(&format!("{what}: {e}")))
+    strict(v).map_err(|e| arg(format!("{what}: {e}")))
 }
 
 /// An object argument read strictly into a core type; a wrong shape is the core error `kind`
@@ -140,20 +136,22 @@ pub(crate) fn exact(v: &Exact, what: &str) -> Result<String> {
 pub(crate) fn out<T: Serialize>(v: &T) -> Result<Out> {
     core::casing::CamelCase(v)
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| type_error(&e.to_string()))
+        .map_err(|e| arg(e.to_string()))
 }
 
 /// A count as the core reads it; anything but a number or a bigint is NaN, which the core
 /// refuses naming the count.
 pub(crate) fn count(x: &Count) -> Num {
     if x.is_bigint() {
-        let text = js_sys::BigInt::from(x.clone())
-            .to_string(10)
-            .map(String::from);
-        let whole = text.ok().and_then(|t| t.parse::<i128>().ok());
-        return whole.map_or(Num::Float(f64::NAN), Num::Int);
+        return big(x).map_or(Num::Float(f64::NAN), Num::Int);
     }
     Num::Float(x.as_f64().unwrap_or(f64::NAN))
+}
+
+/// A bigint's value, when it fits in 128 bits.
+fn big(v: &JsValue) -> Option<i128> {
+    let text = js_sys::BigInt::from(v.clone()).to_string(10).ok()?;
+    String::from(text).parse().ok()
 }
 
 /// An observation from JS objects: a `null` value is a missing measurement, NaN is refused.
@@ -175,7 +173,7 @@ pub(crate) fn known_keys(v: &JsValue, keys: &[&str], what: &str) -> Result<()> {
     for k in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()).iter() {
         let k = k.as_string().unwrap_or_default();
         if !keys.contains(&k.as_str()) {
-            return Err(type_error(&format!(
+            return Err(arg(format!(
                 "unknown {what} {k:?}: expected {}",
                 keys.join(", ")
             )));
@@ -195,13 +193,9 @@ pub(crate) fn money(v: &Money<'_>, currency: &str, what: &str) -> Result<String>
         return Ok(s);
     }
     if v.is_bigint() {
-        let text = js_sys::BigInt::from(v.clone())
-            .to_string(10)
-            .map(String::from);
-        let minor: i128 = text.ok().and_then(|t| t.parse().ok()).ok_or_else(|| {
-            err(core::error::SplitError::InvalidAmount(format!(
-                "{what}: bigint does not fit in 128 bits"
-            )))
+        let minor = big(v).ok_or_else(|| {
+            let why = format!("{what}: bigint does not fit in 128 bits");
+            err(core::error::SplitError::InvalidAmount(why))
         })?;
         return Ok(core::money::minor_units_text(minor, currency));
     }
@@ -209,5 +203,5 @@ pub(crate) fn money(v: &Money<'_>, currency: &str, what: &str) -> Result<String>
         true => "null".to_string(),
         false => v.js_typeof().as_string().unwrap_or_default(),
     };
-    Err(type_error(&core::money::not_money(what, &got)))
+    Err(arg(core::money::not_money(what, &got)))
 }

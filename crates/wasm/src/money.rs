@@ -40,14 +40,14 @@ fn field(o: &Obj<'_>, k: &str) -> Result<Option<Money<'static>>> {
 pub(crate) fn paid_list(paid: Obj<'_>, currency: &str) -> Result<Vec<core::audit::Paid>> {
     let entries: js_sys::Array = paid
         .dyn_into()
-        .map_err(|_| type_error("paid must be an array of {id, amount}"))?;
+        .map_err(|_| arg("paid must be an array of {id, amount}"))?;
     let mut list = Vec::with_capacity(entries.length() as usize);
     for entry in entries.iter() {
         known_keys(&entry, &["id", "amount"], "payout field")?;
         let id = js_sys::Reflect::get(&entry, &"id".into())
             .ok()
             .and_then(|v| v.as_string())
-            .ok_or_else(|| type_error("each payout needs a string id"))?;
+            .ok_or_else(|| arg("each payout needs a string id"))?;
         let amount = js_sys::Reflect::get(&entry, &"amount".into()).unwrap_or(JsValue::UNDEFINED);
         list.push(core::audit::Paid {
             id,

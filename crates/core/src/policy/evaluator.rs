@@ -178,6 +178,18 @@ pub struct PolicyDecision {
     pub notification: Option<Notification>,
 }
 
+/// `t=60 rollback (critical): error_rate, latency_p99` (no reasons: nothing after the severity).
+impl fmt::Display for PolicyDecision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (action, severity) = (self.action.as_str(), self.severity.as_str());
+        write!(f, "t={} {action} ({severity})", self.t)?;
+        if !self.reasons.is_empty() {
+            write!(f, ": {}", self.reasons.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone)]
 enum RuleState {
     Threshold(Threshold),
