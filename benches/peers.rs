@@ -179,6 +179,15 @@ fn splits(c: &mut Criterion) {
     g.bench_function("liberation_gates", |b| {
         b.iter(|| black_box(terms.split(black_box(gross))))
     });
+    // The prepared split on a hot path: minor units in, each creator's minor units written
+    // into the caller's array and the pool, platform and fee returned; no allocation.
+    g.bench_function("liberation_gates_split_into", |b| {
+        let mut out = [0u128; 2];
+        b.iter(|| {
+            let parts = terms.split_into(black_box(gross.minor()), &mut out);
+            black_box((parts, out))
+        })
+    });
     let rm =
         rusty_money::Money::from_str("1234.57", rusty_money::iso::GBP).expect("rusty-money parses");
     g.bench_function("rusty_money_allocate", |b| {

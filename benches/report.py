@@ -25,6 +25,7 @@ COMPARISONS: List[Tuple[str, str, str, str, Optional[float]]] = [
     ("rust", "breaker_open_rejection", "liberation_gates", "recloser", 1.0),
     ("rust", "breaker_open_rejection", "liberation_gates", "failsafe", None),
     ("rust", "split_2_creators", "liberation_gates", "rusty_money_allocate", 0.5),
+    ("rust", "split_2_creators", "liberation_gates_split_into", "rusty_money_allocate", 0.5),
     ("rust", "split_2_creators", "liberation_gates", "rust_decimal_by_hand", None),
     ("rust", "policy_day_of_observations", "liberation_gates_parse_and_evaluate_86400", "serde_json_parse_only_86400", 1.5),
     ("python", "breaker_call", "liberation_gates decorator", "pybreaker decorator", 0.08),

@@ -7,7 +7,8 @@
 //!
 //! OPERATION: breaker-default, breaker-system, breaker-manual (our protected call as
 //! `CircuitBreaker::new` makes it: the coarse clock; on the precise system clock; on a manual
-//! clock), recloser, failsafe, split (ours, terms prepared), rusty-money (its `allocate`).
+//! clock), recloser, failsafe, split (ours, terms prepared), split-into (the same into minor
+//! units, no allocation), rusty-money (its `allocate`).
 use liberation_gates::breaker::{BreakerConfig, CircuitBreaker};
 use liberation_gates::clock::{Clock, ManualClock, SystemClock};
 use std::hint::black_box;
@@ -57,6 +58,13 @@ fn main() {
             let (terms, gross) = liberation_gates_benches::split_2_creators();
             (0..calls)
                 .filter(|_| black_box(terms.split(black_box(gross))).is_ok())
+                .count() as u64
+        }
+        "split-into" => {
+            let (terms, gross) = liberation_gates_benches::split_2_creators();
+            let mut out = [0u128; 2];
+            (0..calls)
+                .filter(|_| black_box(terms.split_into(black_box(gross.minor()), &mut out)).is_ok())
                 .count() as u64
         }
         "rusty-money" => {

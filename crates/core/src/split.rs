@@ -332,6 +332,12 @@ pub struct SplitTerms {
     step_minor: u128,
     creators: Vec<(String, Weight)>,
     weight_total: u128,
+    /// The currency's largest amount in minor units (10^15 major units), computed once.
+    max_gross: u128,
+    /// The largest gross whose split is done in `u64` arithmetic (hardware division): then
+    /// `base × share numerator`, `pool × any weight` and the weight total all fit in 64 bits.
+    /// 0 when the share's denominator or the weight total does not.
+    fast_limit: u128,
 }
 
 impl SplitTerms {
@@ -364,7 +370,13 @@ impl SplitTerms {
                 )));
             }
         }
-        let weight_total = creators.iter().map(|(_, w)| w.0 as u128).sum();
+        let weight_total: u128 = creators.iter().map(|(_, w)| w.0 as u128).sum();
+        let (num, den) = share.ratio();
+        let widest = creators.iter().map(|(_, w)| w.0 as u128).max().unwrap_or(1);
+        let fast_limit = match den <= u64::MAX as u128 && weight_total <= u64::MAX as u128 {
+            true => (u64::MAX as u128 / num.max(1)).min(u64::MAX as u128 / widest.max(1)),
+            false => 0,
+        };
         Ok(SplitTerms {
             currency,
             share,
@@ -373,6 +385,8 @@ impl SplitTerms {
             step_minor: 1,
             creators,
             weight_total,
+            max_gross: currency.max_minor(),
+            fast_limit,
         })
     }
 
@@ -454,7 +468,10 @@ impl SplitTerms {
                 out.len()
             )));
         };
-        let (g, fee) = (Money::from_minor(gross, c)?.minor(), self.fee.minor());
+        if gross > self.max_gross {
+            Money::from_minor(gross, c)?; // the error, worded once
+        }
+        let (g, fee) = (gross, self.fee.minor());
         let base = match self.fee_mode {
             FeeMode::Platform => g,
             FeeMode::BeforeSplit => g.checked_sub(fee).ok_or_else(|| {
@@ -466,7 +483,13 @@ impl SplitTerms {
             })?,
         };
         let (num, den) = self.share.ratio();
-        let mut pool = mul_div_ceil(base, num, den).ok_or_else(|| {
+        // Within `fast_limit` every product and quotient below fits in 64 bits.
+        let fast = g <= self.fast_limit && self.step_minor <= self.fast_limit;
+        let mut pool = match fast {
+            true => Some((base as u64 * num as u64).div_ceil(den as u64) as u128),
+            false => mul_div_ceil(base, num, den),
+        }
+        .ok_or_else(|| {
             SplitError::InvalidAmount("amount too large for the creator share's precision".into())
         })?;
         let step = self.step_minor;
@@ -492,8 +515,13 @@ impl SplitTerms {
                 money(g, c)
             ))
         })?;
-        let weights = self.creators.iter().map(|(_, w)| w.0 as u128);
-        largest_remainder(pool / step, weights, self.weight_total, out);
+        let units = if step > 1 { pool / step } else { pool };
+        let weights = self.creators.iter().map(|(_, w)| w.0);
+        if fast {
+            allot(units as u64, weights, self.weight_total as u64, out);
+        } else {
+            allot(units, weights.map(u128::from), self.weight_total, out);
+        }
         if step > 1 {
             out.iter_mut().for_each(|u| *u *= step);
         }
@@ -663,28 +691,66 @@ pub fn largest_remainder(
     weight_total: u128,
     out: &mut [u128],
 ) {
-    if weight_total == 0 {
+    allot(total, weights, weight_total, out)
+}
+
+/// The unsigned integers [`allot`] computes in: `u64` (hardware division) when every
+/// product fits, else `u128`.
+trait Units:
+    Copy
+    + Ord
+    + Into<u128>
+    + std::ops::Mul<Output = Self>
+    + std::ops::Div<Output = Self>
+    + std::ops::Rem<Output = Self>
+    + std::ops::Sub<Output = Self>
+    + std::ops::AddAssign
+    + std::ops::SubAssign
+{
+    const ZERO: Self;
+    const ONE: Self;
+}
+
+impl Units for u64 {
+    const ZERO: Self = 0;
+    const ONE: Self = 1;
+}
+
+impl Units for u128 {
+    const ZERO: Self = 0;
+    const ONE: Self = 1;
+}
+
+/// [`largest_remainder`] in `T`; `total × w` must fit in `T`.
+fn allot<T: Units>(
+    total: T,
+    weights: impl Iterator<Item = T> + Clone,
+    weight_total: T,
+    out: &mut [u128],
+) {
+    if weight_total == T::ZERO {
         out.iter_mut().for_each(|o| *o = 0);
         return;
     }
-    let mut given = 0u128;
-    for (o, w) in out.iter_mut().zip(weights.clone()) {
-        *o = total * w / weight_total;
-        given += *o;
+    // Floors, and the first largest remainder on the way (the remainder by a multiplication:
+    // one division per creator).
+    let (mut given, mut best) = (T::ZERO, (T::ZERO, 0usize));
+    for (i, (o, w)) in out.iter_mut().zip(weights.clone()).enumerate() {
+        let product = total * w;
+        let share = product / weight_total;
+        let r = product - share * weight_total;
+        if i == 0 || r > best.0 {
+            best = (r, i);
+        }
+        given += share;
+        *o = share.into();
     }
     let mut left = total - given;
-    if left == 0 {
+    if left == T::ZERO {
         return;
     }
-    if left == 1 {
+    if left == T::ONE {
         // One unit: the first largest remainder takes it (no allocation, no sort).
-        let mut best = (0u128, 0usize);
-        for (i, w) in weights.enumerate() {
-            let r = total * w % weight_total;
-            if i == 0 || r > best.0 {
-                best = (r, i);
-            }
-        }
         out[best.1] += 1;
         return;
     }
@@ -692,9 +758,9 @@ pub fn largest_remainder(
         // Fewer units left than creators: give them one by one, each to the next entry in
         // the order (largest remainder first, equal remainders in input order), found by
         // selection after the previous one (no allocation, no sort).
-        let mut prev: Option<(u128, usize)> = None;
-        while left > 0 {
-            let mut next: Option<(u128, usize)> = None;
+        let mut prev: Option<(T, usize)> = None;
+        while left > T::ZERO {
+            let mut next: Option<(T, usize)> = None;
             for (i, w) in weights.clone().enumerate() {
                 let r = total * w % weight_total;
                 let after_prev = prev.is_none_or(|(pr, pi)| r < pr || (r == pr && i > pi));
@@ -705,23 +771,23 @@ pub fn largest_remainder(
             }
             let Some((_, i)) = next else { return };
             out[i] += 1;
-            left -= 1;
+            left -= T::ONE;
             prev = next;
         }
         return;
     }
-    let mut order: Vec<(u128, usize)> = weights
+    let mut order: Vec<(T, usize)> = weights
         .enumerate()
         .map(|(i, w)| (total * w % weight_total, i))
         .collect();
     // Largest remainder first; equal remainders in input order.
     order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     for &(_, i) in &order {
-        if left == 0 {
+        if left == T::ZERO {
             break;
         }
         out[i] += 1;
-        left -= 1;
+        left -= T::ONE;
     }
 }
 
@@ -1027,5 +1093,41 @@ mod tests {
             .kind(),
             "invalid_step"
         );
+    }
+
+    proptest::proptest! {
+        /// The `u64` path (gross within `fast_limit`) gives exactly what the `u128` path gives
+        /// for the same terms: shares, weights, fee modes, cash steps and amounts at and around
+        /// the limit.
+        #[test]
+        fn the_u64_path_equals_the_u128_path(
+            share in 750_000u64..=1_000_000,
+            weights in proptest::collection::vec(
+                proptest::prop_oneof![1u64..=100, 1u64..=1_000_000_000_000], 1..=40),
+            gross in proptest::prop_oneof![0u128..=1_000_000, 0u128..=10u128.pow(17)],
+            near_limit in proptest::bool::ANY,
+            fee in 0u128..1000,
+            before_split in proptest::bool::ANY,
+            step in 1u128..=20,
+        ) {
+            let c = Currency::from_code("USD").unwrap();
+            let share = Share::parse(&format!("{}.{:06}", share / 1_000_000, share % 1_000_000)).unwrap();
+            let mode = if before_split { FeeMode::BeforeSplit } else { FeeMode::Platform };
+            let creators = weights.iter().enumerate().map(|(i, w)| (format!("c{i}"), Weight(*w))).collect();
+            let fast = SplitTerms::new(c, share, Money::from_minor(fee, c).unwrap(), mode, creators)
+                .unwrap()
+                .with_step(Money::from_minor(step, c).unwrap())
+                .unwrap();
+            let mut slow = fast.clone();
+            slow.fast_limit = 0;
+            let gross = match near_limit {
+                true => fast.fast_limit.saturating_sub(gross % 64) + gross % 3,
+                false => gross,
+            }.min(fast.max_gross);
+            let (mut a, mut b) = (vec![0; weights.len()], vec![0; weights.len()]);
+            let (pa, pb) = (fast.split_into(gross, &mut a), slow.split_into(gross, &mut b));
+            proptest::prop_assert_eq!(pa, pb);
+            proptest::prop_assert_eq!(a, b);
+        }
     }
 }
