@@ -20,3 +20,16 @@ pub fn split_2_creators() -> (SplitTerms, Money) {
     .expect("terms");
     (terms, Money::parse("1234.57", gbp).expect("gross"))
 }
+
+/// `n` one-second observation lines (JSON lines) of every input of the built-in policy, the
+/// error rate above its threshold for the first minute of each hour: the policy day's file.
+pub fn observation_lines(n: u64) -> String {
+    let mut text = String::new();
+    for t in 0..n {
+        text.push_str(&format!(
+            "{{\"t\":{t},\"metrics\":{{\"http_error_rate\":{},\"response_time_degradation\":0.1,\"creator_share\":0.8,\"governance_participation_drop\":0.0,\"capacity_utilization\":0.5}},\"checks\":{{\"database\":true,\"cache\":true,\"storage\":true,\"api_gateway\":true,\"auth\":true,\"business_logic\":true,\"integration\":true,\"community_protection\":true,\"trauma_informed_ux\":true}}}}\n",
+            if t % 3600 < 60 { 0.02 } else { 0.001 }
+        ));
+    }
+    text
+}

@@ -206,13 +206,7 @@ fn splits(c: &mut Criterion) {
 
 fn policy_day(c: &mut Criterion) {
     // A day of one-second observations as a JSON-lines file, end to end: parse + evaluate.
-    let mut text = String::new();
-    for t in 0..86_400 {
-        text.push_str(&format!(
-            "{{\"t\":{t},\"metrics\":{{\"http_error_rate\":{},\"response_time_degradation\":0.1,\"creator_share\":0.8,\"governance_participation_drop\":0.0,\"capacity_utilization\":0.5}},\"checks\":{{\"database\":true,\"cache\":true,\"storage\":true,\"api_gateway\":true,\"auth\":true,\"business_logic\":true,\"integration\":true,\"community_protection\":true,\"trauma_informed_ux\":true}}}}\n",
-            if t % 3600 < 60 { 0.02 } else { 0.001 }
-        ));
-    }
+    let text = liberation_gates_benches::observation_lines(86_400);
     let mut g = c.benchmark_group("policy_day_of_observations");
     g.sample_size(10);
     g.bench_function("liberation_gates_parse_and_evaluate_86400", |b| {

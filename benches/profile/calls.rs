@@ -67,6 +67,19 @@ fn main() {
                 .filter(|_| black_box(terms.split_into(black_box(gross.minor()), &mut out)).is_ok())
                 .count() as u64
         }
+        "policy-lines" => {
+            // CALLS one-second observation lines of the built-in policy's inputs, parsed and
+            // evaluated (`scripts/bench`'s policy day, line by line).
+            let text = liberation_gates_benches::observation_lines(calls);
+            let lines = liberation_gates::simulate::read_lines(text.as_bytes());
+            let mut ev = liberation_gates::policy::Policy::builtin().evaluator();
+            lines
+                .filter(|l| match l {
+                    Ok((_, liberation_gates::simulate::Input::Observe(o))) => ev.observe(o).is_ok(),
+                    _ => false,
+                })
+                .count() as u64
+        }
         "rusty-money" => {
             let rm = rusty_money::Money::from_str("1234.57", rusty_money::iso::GBP)
                 .expect("rusty-money parses");

@@ -630,6 +630,17 @@ fn repeated_keys_and_empty_policies_are_refused() {
         .unwrap_err();
     assert_eq!(e.kind(), "invalid_observation");
     assert!(e.message().contains("\"database\" is given twice"), "{e}");
+    // A null (a missing value) counts as given: before or after a value, twice is refused.
+    for checks in [
+        r#"{"database": null, "database": true}"#,
+        r#"{"database": true, "database": null}"#,
+    ] {
+        let e = Observation::from_json(&format!(r#"{{"t": 0, "checks": {checks}}}"#)).unwrap_err();
+        assert!(
+            e.message().contains("\"database\" is given twice"),
+            "{checks}: {e}"
+        );
+    }
     for (text, format) in [
         ("", Format::Yaml),
         ("", Format::Toml),

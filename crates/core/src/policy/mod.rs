@@ -37,7 +37,7 @@ use std::str::FromStr;
 use std::sync::OnceLock;
 
 mod evaluator;
-pub use evaluator::{Evaluator, Notification, Observation, PolicyDecision};
+pub use evaluator::{Evaluator, NameMap, Notification, Observation, PolicyDecision};
 
 string_enum! {
     /// What the deployment strategy prescribes, in increasing precedence.
