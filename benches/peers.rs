@@ -211,14 +211,10 @@ fn policy_day(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("liberation_gates_parse_and_evaluate_86400", |b| {
         b.iter(|| {
-            let lines = liberation_gates::simulate::parse_observations(black_box(&text))
-                .expect("valid file");
+            // The observation file's API: each line read and evaluated, every decision kept.
             let mut ev = liberation_gates::policy::Policy::builtin().evaluator();
-            let mut last = None;
-            for (_, o) in &lines {
-                last = ev.observe(o).ok();
-            }
-            black_box(last)
+            let decisions = liberation_gates::simulate::observe_jsonl(&mut ev, black_box(&text));
+            black_box(decisions.expect("valid file").pop())
         })
     });
     g.bench_function("serde_json_parse_only_86400", |b| {

@@ -71,14 +71,9 @@ fn main() {
             // CALLS one-second observation lines of the built-in policy's inputs, parsed and
             // evaluated (`scripts/bench`'s policy day, line by line).
             let text = liberation_gates_benches::observation_lines(calls);
-            let lines = liberation_gates::simulate::read_lines(text.as_bytes());
             let mut ev = liberation_gates::policy::Policy::builtin().evaluator();
-            lines
-                .filter(|l| match l {
-                    Ok((_, liberation_gates::simulate::Input::Observe(o))) => ev.observe(o).is_ok(),
-                    _ => false,
-                })
-                .count() as u64
+            let decisions = liberation_gates::simulate::observe_jsonl(&mut ev, &text);
+            decisions.map_or(0, |d| d.len() as u64)
         }
         "rusty-money" => {
             let rm = rusty_money::Money::from_str("1234.57", rusty_money::iso::GBP)

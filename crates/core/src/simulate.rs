@@ -196,19 +196,32 @@ pub fn parse_observations(text: &str) -> Result<Vec<(usize, Observation)>, (usiz
 /// assert_eq!((e.kind(), e.line()), ("out_of_order", Some(2)));
 /// ```
 pub fn observe_jsonl(evaluator: &mut Evaluator, text: &str) -> Result<Vec<PolicyDecision>, Error> {
-    read_lines(text.as_bytes())
-        .map(|line| {
-            let (n, input) = line.map_err(|(n, e)| Error::from(e).at_line(n))?;
-            let Input::Observe(o) = input else {
-                let e = PolicyError::InvalidObservation(
-                    "approvals and consultation answers belong in simulation files, not here"
-                        .into(),
-                );
-                return Err(Error::from(e).at_line(n));
-            };
-            evaluator.observe(&o).map_err(|e| Error::from(e).at_line(n))
-        })
-        .collect()
+    let mut decisions = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        // Straight into the evaluator's slots when the line allows it; else the general
+        // reader below, for the same decision or the line's exact error.
+        let decision = match evaluator.observe_line(line) {
+            Some(d) => d.map_err(|e| Error::from(e).at_line(i + 1))?,
+            None => observe_read(evaluator, line, i + 1)?,
+        };
+        decisions.push(decision);
+    }
+    Ok(decisions)
+}
+
+/// Reads line `n` of an observation file and evaluates it with `evaluator`.
+fn observe_read(evaluator: &mut Evaluator, line: &str, n: usize) -> Result<PolicyDecision, Error> {
+    let Input::Observe(o) = parse_line(line).map_err(|e| Error::from(e).at_line(n))? else {
+        let e = PolicyError::InvalidObservation(
+            "approvals and consultation answers belong in simulation files, not here".into(),
+        );
+        return Err(Error::from(e).at_line(n));
+    };
+    evaluator.observe(&o).map_err(|e| Error::from(e).at_line(n))
 }
 
 /// What happened at one line of a simulation.

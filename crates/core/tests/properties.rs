@@ -447,3 +447,81 @@ proptest! {
         }
     }
 }
+
+/// One observation line as a file may hold it: names the built-in policy reads and one it
+/// does not, values of the right and wrong types, nulls, names given twice, an unknown key,
+/// times out of order, and now and then text that is not an observation at all.
+fn observation_line() -> impl Strategy<Value = String> {
+    let policy = liberation_gates::policy::Policy::builtin();
+    let (mut metrics, mut checks) = policy.inputs();
+    metrics.push("not_read_by_the_policy".into());
+    checks.push("not_read_either".into());
+    let value = prop_oneof![
+        6 => (0u32..2000).prop_map(|v| format!("{}", f64::from(v) / 1000.0)),
+        1 => Just("null".to_string()),
+        1 => Just("true".to_string()),
+        1 => Just("\"0.5\"".to_string()),
+    ];
+    let check = prop_oneof![
+        6 => any::<bool>().prop_map(|b| b.to_string()),
+        1 => Just("null".to_string()),
+        1 => Just("1".to_string()),
+    ];
+    let entries = |names: Vec<String>, v: BoxedStrategy<String>| {
+        prop::collection::vec((prop::sample::select(names), v), 0..12).prop_map(|es| {
+            let body: Vec<String> = es.iter().map(|(n, v)| format!("{n:?}: {v}")).collect();
+            format!("{{{}}}", body.join(", "))
+        })
+    };
+    let shape = (
+        0u32..20,
+        entries(metrics, value.boxed()),
+        entries(checks, check.boxed()),
+        0u8..20,
+    );
+    shape.prop_map(|(t, m, c, odd)| match odd {
+        0 => format!("{{\"t\": {t}, \"metrics\": {m}, \"x\": 1}}"),
+        1 => format!("{{\"t\": {t}, \"checks\": {c}, \"checks\": {c}}}"),
+        2 => format!("{{\"metrics\": {m}}}"),
+        3 => "not json".to_string(),
+        4 => format!("{{\"checks\": {c}, \"t\": {t}}} trailing"),
+        _ => format!("{{\"t\": {t}, \"metrics\": {m}, \"checks\": {c}}}"),
+    })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `observe_jsonl` reads a line straight into the evaluator's slots when it can (issue
+    /// 19); the decisions, and the first error with its kind, message and line, are those of
+    /// reading each line with the general reader (`read_lines`) and observing it.
+    #[test]
+    fn observe_jsonl_equals_reading_each_observation(lines in prop::collection::vec(observation_line(), 1..30)) {
+        use liberation_gates::policy::Policy;
+        use liberation_gates::simulate::Input;
+        let text = lines.join("\n");
+        let got = liberation_gates::simulate::observe_jsonl(&mut Policy::builtin().evaluator(), &text);
+        let mut ev = Policy::builtin().evaluator();
+        let mut want = Ok(Vec::new());
+        for (i, line) in lines.iter().enumerate() {
+            // The general reader, as `read_lines` (and `observe_jsonl` before) reads a line.
+            let read = liberation_gates::simulate::read_lines(line.as_bytes()).next();
+            let d = match read.expect("one line") {
+                Ok((_, Input::Observe(o))) => ev.observe(&o),
+                Ok(_) => unreachable!("no approvals are generated"),
+                Err((_, e)) => Err(e),
+            };
+            match (d, &mut want) {
+                (Ok(d), Ok(ds)) => ds.push(d),
+                (Err(e), _) => {
+                    let e = liberation_gates::Error::from(e).at_line(i + 1);
+                    want = Err((e.kind(), e.message().to_string(), e.line()));
+                    break;
+                }
+                _ => unreachable!(),
+            }
+        }
+        let got = got.map_err(|e| (e.kind(), e.message().to_string(), e.line()));
+        prop_assert_eq!(got, want);
+    }
+}

@@ -1,7 +1,7 @@
 //! The evaluator: a policy's rules stepped through observations in time order, and the
 //! decision after each one (SPEC §7).
 
-use super::{Action, Condition, Policy, Rule, Severity};
+use super::{line, Action, Condition, Policy, Rule, Severity};
 use crate::error::PolicyError;
 use crate::num::Num;
 use crate::threshold::{AlertState, Threshold};
@@ -243,6 +243,12 @@ pub struct Evaluator {
     /// The same for check names.
     check_names: Vec<String>,
     checks: Vec<Option<bool>>,
+    /// For reading a line straight into the slots ([`Evaluator::observe_line`]): each
+    /// name's slot, and which slots the line has given.
+    metric_index: NameMap<usize>,
+    check_index: NameMap<usize>,
+    metric_seen: Vec<bool>,
+    check_seen: Vec<bool>,
     last_t: Option<f64>,
     last_action: Option<Action>,
 }
@@ -288,12 +294,17 @@ impl Evaluator {
                 ),
             })
             .collect();
+        let index = |names: &[String]| names.iter().cloned().zip(0..).collect::<NameMap<_>>();
         Evaluator {
             policy,
             states,
             slots,
             metrics: vec![None; metric_names.len()],
             checks: vec![None; check_names.len()],
+            metric_index: index(&metric_names),
+            check_index: index(&check_names),
+            metric_seen: vec![false; metric_names.len()],
+            check_seen: vec![false; check_names.len()],
             metric_names,
             check_names,
             last_t: None,
@@ -332,12 +343,39 @@ impl Evaluator {
         for (v, n) in self.checks.iter_mut().zip(&self.check_names) {
             *v = obs.checks.get(n.as_str()).copied();
         }
-        self.check(obs.t)?;
-        self.last_t = Some(obs.t);
+        self.evaluate(obs.t)
+    }
+
+    /// Evaluates a JSON observation line as `observe(&Observation::from_json(line)?)` does,
+    /// reading it straight into the slots (no map, no allocation) when it gives only names
+    /// the policy reads; `None` when it does not, or is not a valid observation: then read it
+    /// with `Observation::from_json`, which gives the same result or the exact error.
+    pub(crate) fn observe_line(
+        &mut self,
+        line: &str,
+    ) -> Option<Result<PolicyDecision, PolicyError>> {
+        let metrics = line::Table {
+            index: &self.metric_index,
+            values: &mut self.metrics,
+            seen: &mut self.metric_seen,
+        };
+        let checks = line::Table {
+            index: &self.check_index,
+            values: &mut self.checks,
+            seen: &mut self.check_seen,
+        };
+        let t = line::read(line, metrics, checks)?;
+        Some(self.evaluate(t))
+    }
+
+    /// [`Evaluator::observe`] on the values in the slots.
+    fn evaluate(&mut self, t: f64) -> Result<PolicyDecision, PolicyError> {
+        self.check(t)?;
+        self.last_t = Some(t);
         let mut firing: Vec<&Rule> = Vec::new();
         let mut missing: Vec<&str> = Vec::new();
         let inputs = Inputs {
-            t: obs.t,
+            t,
             metrics: &self.metrics,
             checks: &self.checks,
         };
@@ -349,12 +387,12 @@ impl Evaluator {
             }
             let after = state.state();
             if after != before {
-                tracing::info!(target: "liberation_gates::policy", t = obs.t, rule = rule.id.as_str(), from = before.as_str(), to = after.as_str(), "rule state change");
+                tracing::info!(target: "liberation_gates::policy", t = t, rule = rule.id.as_str(), from = before.as_str(), to = after.as_str(), "rule state change");
             }
         }
-        let d = decide(obs.t, &firing, missing);
+        let d = decide(t, &firing, missing);
         if self.last_action != Some(d.action) {
-            tracing::info!(target: "liberation_gates::policy", t = obs.t, action = d.action.as_str(), severity = d.severity.as_str(), reasons = ?d.reasons, "decision changed");
+            tracing::info!(target: "liberation_gates::policy", t = t, action = d.action.as_str(), severity = d.severity.as_str(), reasons = ?d.reasons, "decision changed");
             self.last_action = Some(d.action);
         }
         Ok(d)

@@ -37,6 +37,7 @@ use std::str::FromStr;
 use std::sync::OnceLock;
 
 mod evaluator;
+mod line;
 pub use evaluator::{Evaluator, NameMap, Notification, Observation, PolicyDecision};
 
 string_enum! {
