@@ -9,7 +9,7 @@ import type { BreakerConfig, PaidArg } from './types';
 export {
   split, audit, SplitTerms, Refundable, Ledger, Threshold, WindowRate, BurnRate, runPolicyTest, degradation, Policy, Evaluator, RolloutPlan, Rollout,
   DeploymentPlan, Deployment, BlueGreen, RedeployGuard, Participation, health, HealthModel, simulate, readProposal, auditFiles, Proposal, FlagSet, bucket, BreakerMachine,
-  errorKinds, Store,
+  errorKinds, Store, jsonSchema,
 } from './native';
 export type {
   TransitionObject,

@@ -870,6 +870,7 @@ module.exports.errorKinds = nativeBinding.errorKinds
 module.exports.guardStep = nativeBinding.guardStep
 module.exports.guardSteps = nativeBinding.guardSteps
 module.exports.health = nativeBinding.health
+module.exports.jsonSchema = nativeBinding.jsonSchema
 module.exports.raiseForTest = nativeBinding.raiseForTest
 module.exports.readProposal = nativeBinding.readProposal
 module.exports.runPolicyTest = nativeBinding.runPolicyTest

@@ -895,6 +895,12 @@ export declare function guardSteps(): Array<string>
 /** L1–L5 health of the built-in model from boolean check results. */
 export declare function health(checks: Record<string, boolean>): HealthReport
 
+/**
+ * The JSON Schema (draft 2020-12) of `kind` files: "policy", "plan" (deployment
+ * plans) or "rollout_plan"; PolicyError `invalid_policy` for another kind.
+ */
+export declare function jsonSchema(kind: string): Record<string, unknown>
+
 /** A split in minor units, every amount a bigint. */
 export interface MinorSplitObject {
   creators: Array<bigint>

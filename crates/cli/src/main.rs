@@ -16,6 +16,7 @@ use liberation_gates::ledger::{Ledger, Period};
 use liberation_gates::policy::{Action, Format, Policy, PolicyDecision};
 use liberation_gates::policytest::PolicyTest;
 use liberation_gates::rollout::{RolloutPlan, RolloutStatus};
+use liberation_gates::schema::{json_schema, SchemaKind};
 use liberation_gates::simulate;
 use liberation_gates::split::{split, CreatorInput, SplitInput};
 use liberation_gates::store::{self, DurableLedger};
@@ -224,7 +225,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Check deployment plan files.
+    /// Check deployment plan files, or print the JSON Schema of plan files.
     Plan {
         #[command(subcommand)]
         command: PlanCommand,
@@ -261,6 +262,13 @@ enum PlanCommand {
     Check {
         /// The plan file (.toml, .yaml or .json).
         file: PathBuf,
+    },
+    /// Print the JSON Schema of deployment plan files (with --rollout: of rollout plan
+    /// files), for editors and validators.
+    Schema {
+        /// The schema of rollout plan files (a canary's steps) instead.
+        #[arg(long)]
+        rollout: bool,
     },
 }
 
@@ -309,6 +317,8 @@ enum PolicyCommand {
         /// The policy file (.toml, .yaml or .json).
         file: PathBuf,
     },
+    /// Print the JSON Schema of policy files, for editors and validators.
+    Schema,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -361,6 +371,9 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             print!("{}", Policy::builtin().to_string_as(format_of(format))?);
             Ok(EXIT_OK)
         }
+        Command::Policy {
+            command: PolicyCommand::Schema,
+        } => print_schema(SchemaKind::Policy),
         Command::Policy {
             command: PolicyCommand::Check { file },
         } => {
@@ -447,6 +460,12 @@ fn run(cmd: Command) -> Result<u8, Fail> {
         Command::Plan {
             command: PlanCommand::Check { file },
         } => deploy::cmd_plan_check(&file),
+        Command::Plan {
+            command: PlanCommand::Schema { rollout },
+        } => print_schema(match rollout {
+            true => SchemaKind::RolloutPlan,
+            false => SchemaKind::Plan,
+        }),
         Command::Health {
             model,
             status,
@@ -832,6 +851,13 @@ fn cmd_split(
         println!("platform       {} {c}", s.platform);
         println!("fee            {} {c}  ({})", s.fee, s.fee_mode.as_str());
     }
+    Ok(EXIT_OK)
+}
+
+/// Prints the JSON Schema of `kind` files (pretty, as the packages ship it).
+fn print_schema(kind: SchemaKind) -> Result<u8, Fail> {
+    let text = serde_json::to_string_pretty(&json_schema(kind)).map_err(|e| Fail(e.to_string()))?;
+    println!("{text}");
     Ok(EXIT_OK)
 }
 

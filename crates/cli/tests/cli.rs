@@ -802,3 +802,47 @@ fn plan_check_and_health_model_read_files_and_name_errors() {
     ]);
     assert!(stderr(&o).contains("unknown_check"), "{}", stderr(&o));
 }
+
+/// Issue 20: `policy schema`, `plan schema` and `plan schema --rollout` print the core's JSON
+/// Schemas, and every shipped copy (the root `schemas/`, the Python and npm packages') is
+/// exactly that output: `scripts/schemas` regenerates them.
+#[test]
+fn schemas_are_printed_and_every_shipped_copy_is_current() {
+    let kinds = [
+        (
+            vec!["policy", "schema"],
+            "policy.schema.json",
+            "liberation-gates policy",
+        ),
+        (
+            vec!["plan", "schema"],
+            "plan.schema.json",
+            "liberation-gates deployment plan",
+        ),
+        (
+            vec!["plan", "schema", "--rollout"],
+            "rollout-plan.schema.json",
+            "liberation-gates rollout plan",
+        ),
+    ];
+    for (args, file, title) in kinds {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let printed = stdout(&o);
+        let schema: serde_json::Value = serde_json::from_str(&printed).expect("JSON");
+        assert_eq!(schema["title"], title);
+        assert_eq!(schema["$id"], file);
+        for dir in [
+            "schemas",
+            "crates/py/python/liberation_gates/schemas",
+            "crates/node/schemas",
+        ] {
+            let shipped = std::fs::read_to_string(root().join(dir).join(file))
+                .unwrap_or_else(|e| panic!("{dir}/{file}: {e} (run scripts/schemas)"));
+            assert_eq!(
+                shipped, printed,
+                "{dir}/{file} is stale: run scripts/schemas"
+            );
+        }
+    }
+}

@@ -266,8 +266,12 @@ impl BreakerConfig {
 
 /// A breaker configuration as it arrives from JSON or a dynamic language: every field
 /// optional (defaults fill in), counts as [`Num`]. Convert with `BreakerConfig::try_from`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    description = "A circuit breaker's configuration (SPEC §4): every field optional, \
+    resilience4j's defaults fill in."
+)]
 pub struct BreakerConfigInput {
     /// The sliding window (default: the last 100 calls).
     #[serde(default)]
@@ -300,11 +304,12 @@ pub struct BreakerConfigInput {
 
 /// A window as it arrives from JSON: `{"type": "count", "size": N}` or
 /// `{"type": "time", "seconds": S}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WindowInput {
     /// `"count"` or `"time"`.
     #[serde(rename = "type")]
+    #[schemars(extend("enum" = ["count", "time"]))]
     pub kind: String,
     /// For a count window: how many calls it holds.
     #[serde(default)]

@@ -82,12 +82,13 @@ string_enum! {
 }
 
 /// A flag's definition, as written in a policy file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlagDef {
     /// The flag's key.
     pub key: String,
     /// `"protected"`, `"community"`, `"always_on"` or `"standard"`.
+    #[schemars(with = "FlagKind")]
     pub kind: String,
     /// Whether it starts enabled (default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,6 +100,10 @@ pub struct FlagDef {
     /// means everyone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(alias = "rolloutPercent")]
+    #[schemars(
+        description = "Percent of users (by Unleash-compatible bucketing of their id) \
+        the flag reaches when enabled; absent means everyone."
+    )]
     pub rollout_percent: Option<f64>,
     /// What the flag is for, for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -45,6 +45,7 @@ pub mod plan;
 pub mod policy;
 pub mod policytest;
 pub mod rollout;
+pub mod schema;
 pub mod simulate;
 pub mod split;
 pub mod store;

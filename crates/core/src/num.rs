@@ -16,6 +16,17 @@ pub enum Num {
     Float(f64),
 }
 
+/// A number in a file: JSON's `number` (a whole one where a count is needed; the readers
+/// say so).
+impl schemars::JsonSchema for Num {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Num".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "number" })
+    }
+}
+
 /// Largest double below which every integer is exactly representable (2^53).
 const EXACT_F64_INT: f64 = 9_007_199_254_740_992.0;
 

@@ -25,7 +25,7 @@ use crate::threshold::Op;
 use serde::{Deserialize, Serialize};
 
 /// One gate check: a named boolean check, or `metric op threshold`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged, deny_unknown_fields)]
 pub enum GateCheck {
     /// A named boolean check that must be true.
@@ -109,7 +109,7 @@ fn four() -> u8 {
 }
 
 /// A phase of the plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Phase {
     /// The phase's name.
@@ -198,15 +198,17 @@ impl Phase {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// Liberation checks every phase shares.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SharedLiberation {
+    /// The checks, each a named check or `metric op threshold`.
     #[serde(default)]
     checks: Vec<GateCheck>,
 }
 
 /// A deployment plan: phases in order, and liberation checks shared by every phase.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentPlan {
     /// The plan's name.
@@ -214,6 +216,7 @@ pub struct DeploymentPlan {
     pub name: String,
     /// The phases, in order.
     pub phases: Vec<Phase>,
+    /// Liberation checks added to every phase.
     #[serde(default)]
     liberation: SharedLiberation,
     /// How phases 5–6 move traffic (default `canary`).

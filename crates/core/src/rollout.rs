@@ -44,7 +44,7 @@ pub struct Step {
 }
 
 /// A step as it arrives from data (`weight` may be `5` or `5.0`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepInput {
     /// Percent of traffic on the new version, a whole number 0–100.
@@ -90,8 +90,9 @@ impl Default for RolloutPlan {
 
 /// A rollout plan file as the CLI and every binding read it (TOML, YAML or JSON):
 /// `{"steps": [{"weight", "bake_seconds", "approval"}], "gentle_step_seconds": 300}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(description = "A rollout plan: the canary's steps in order (SPEC §8).")]
 pub struct PlanFile {
     /// The steps, in order.
     pub steps: Vec<StepInput>,

@@ -138,7 +138,7 @@ impl WindowRate {
 /// error rate over the long window **and** over the short window both reach
 /// `burn_rate × (1 − objective)`. E.g. objective 0.999, 1 h / 5 min, burn rate 14.4: 2% of
 /// the monthly error budget spent in one hour.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BurnRateRule {
     /// The service-level objective, e.g. 0.999 (must be in (0, 1)).

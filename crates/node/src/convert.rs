@@ -128,6 +128,11 @@ pub(crate) fn out<T: serde::Serialize>(v: &T) -> Result<Out> {
     serde_json::to_value(core::casing::CamelCase(v)).map_err(|e| arg(e.to_string()))
 }
 
+/// A JSON document going out as it is (no renaming: a schema's keys are data).
+pub(crate) fn json_out(v: serde_json::Value) -> Result<Out> {
+    Ok(v)
+}
+
 pub(crate) fn count(x: &Count) -> Num {
     match x {
         Either::A(f) => Num::Float(*f),

@@ -73,7 +73,7 @@ fn _raise(family: &str, kind: &str) -> PyResult<()> {
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    export!(m; fn split, degradation, health, audit, bucket, simulate, read_proposal, audit_files,
+    export!(m; fn split, degradation, health, json_schema, audit, bucket, simulate, read_proposal, audit_files,
         error_kinds, _raise, run_policy_test, breakers::guard_step, breakers::guard_function);
     export!(m; class Split, SplitTerms, Refundable, Ledger, Threshold, WindowRate, BurnRate,
         Policy, PolicyDecision, Evaluator, RolloutPlan, Rollout, DeploymentPlan, HealthModel,

@@ -43,6 +43,14 @@ impl DeploymentPlan {
     }
 }
 
+/// The JSON Schema (draft 2020-12) of `kind` files as a dict: ``"policy"``, ``"plan"``
+/// (deployment plans) or ``"rollout_plan"``; PolicyError ``invalid_policy`` for another kind.
+/// The package also ships them as files: ``liberation_gates/schemas/*.schema.json``.
+#[pyfunction]
+pub(crate) fn json_schema<'py>(py: Python<'py>, kind: &str) -> Out<'py> {
+    to_py(py, &core::schema::json_schema(kind.parse().map_err(err)?))
+}
+
 /// L1–L5 health of the built-in model from boolean check results (`True` up, `False` down).
 #[pyfunction]
 pub(crate) fn health(py: Python<'_>, checks: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {

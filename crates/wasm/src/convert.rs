@@ -139,6 +139,12 @@ pub(crate) fn out<T: Serialize>(v: &T) -> Result<Out> {
         .map_err(|e| arg(e.to_string()))
 }
 
+/// A JSON document going out as it is (no renaming: a schema's keys are data).
+pub(crate) fn json_out(v: serde_json::Value) -> Result<Out> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| arg(e.to_string()))
+}
+
 /// A count as the core reads it; anything but a number or a bigint is NaN, which the core
 /// refuses naming the count.
 pub(crate) fn count(x: &Count) -> Num {

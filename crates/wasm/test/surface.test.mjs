@@ -147,3 +147,14 @@ test('a threshold keeps firing for its keepFiringForSeconds; a misspelt option i
   assert.throws(() => new lg.Threshold('>', 1, 10, { keepFiringFor: 30 }), TypeError);
   assert.throws(() => new lg.Threshold('>', 1, 10, { keepFiringForSeconds: -1 }), (e) => e.code === 'invalid_rule');
 });
+
+test('the JSON Schemas are the ones the packages ship, keys as they are (issue 20)', async () => {
+  const { readFileSync } = await import('node:fs');
+  for (const [kind, file] of [['policy', 'policy.schema.json'], ['plan', 'plan.schema.json'], ['rollout_plan', 'rollout-plan.schema.json']]) {
+    const shipped = JSON.parse(readFileSync(new URL(`../../../schemas/${file}`, import.meta.url), 'utf8'));
+    assert.deepEqual(lg.jsonSchema(kind), shipped, kind);
+  }
+  // Field names are data here: a camelCase conversion would rename gentle_step_seconds.
+  assert.ok('gentle_step_seconds' in lg.jsonSchema('rollout_plan').properties);
+  assert.throws(() => lg.jsonSchema('nope'), (e) => e.code === 'invalid_policy');
+});

@@ -77,7 +77,7 @@ string_enum! {
 }
 
 /// A burn-rate rule as written in a policy file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BurnRateSpec {
     /// The metric holding the interval's request count.
@@ -90,7 +90,7 @@ pub struct BurnRateSpec {
 }
 
 /// One rule as written in a policy file. Exactly one of `metric`, `checks` or `burn_rate`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     /// The rule's id, unique in the policy.
@@ -103,6 +103,7 @@ pub struct RuleSpec {
     pub metric: Option<String>,
     /// For a threshold rule: `">"`, `">="`, `"<"` or `"<="`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::threshold::Op>")]
     pub op: Option<String>,
     /// For a threshold rule: the value compared with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -123,8 +124,10 @@ pub struct RuleSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub burn_rate: Option<BurnRateSpec>,
     /// What a firing rule asks for (`"rollback"`, `"hold"`, …).
+    #[schemars(with = "Action")]
     pub action: String,
     /// How serious it is (`"critical"`, `"high"`, `"medium"`).
+    #[schemars(with = "Severity")]
     pub severity: String,
     /// A rule guarding the platform's liberation values: a rollback it causes is announced to
     /// the community, and redeploying afterwards needs a community decision.
@@ -133,7 +136,7 @@ pub struct RuleSpec {
 }
 
 /// A policy file: rules, and optionally the breakers and flags configured beside them.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicySpec {
     /// The policy's name.

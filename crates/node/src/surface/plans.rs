@@ -2,6 +2,13 @@
 // redeploy guard, described once for Node and WASM (see `gates.rs` beside it for how).
 macro_rules! plans {
     ($js:ident, $arg:ident, $opt:ident, $ret:ident, [$($by:tt)*]) => {
+        /// The JSON Schema (draft 2020-12) of `kind` files: "policy", "plan" (deployment
+        /// plans) or "rollout_plan"; PolicyError `invalid_policy` for another kind.
+        #[$js(js_name = "jsonSchema", $ret = "Record<string, unknown>")]
+        pub fn json_schema(#[$js($arg = "string")] kind: Text) -> Result<Out> {
+            json_out(core::schema::json_schema(text(&kind, "kind")?.parse().map_err(err)?))
+        }
+
         /// The six-phase deployment plan (SPEC §9).
         #[$js]
         pub struct DeploymentPlan {

@@ -6,7 +6,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence, Tuple, Type, Unio
 
 __version__: str
 __all__ = [
-    "split", "audit", "degradation", "health", "HealthModel", "bucket", "simulate", "read_proposal", "audit_files", "error_kinds", "guard_step", "guard_function", "_raise",
+    "split", "audit", "degradation", "health", "json_schema", "HealthModel", "bucket", "simulate", "read_proposal", "audit_files", "error_kinds", "guard_step", "guard_function", "_raise",
     "Split", "SplitTerms", "Refundable", "Ledger", "Threshold", "WindowRate", "Policy", "PolicyDecision",
     "Evaluator", "RolloutPlan", "Rollout", "DeploymentPlan", "Decision", "Proposal", "FlagSet",
     "BreakerMachine", "CircuitBreaker", "Guarded", "FallbackCache", "Store", "SharedBreaker", "SharedPermit", "BlueGreen", "RedeployGuard", "Participation", "BurnRate", "Deployment", "run_policy_test", "__version__",
@@ -54,6 +54,10 @@ def audit(
     """
 def degradation(current: float, baseline: float) -> float: ...
 def health(checks: Mapping[str, bool]) -> dict[str, Any]: ...
+def json_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of ``kind`` files: ``"policy"``, ``"plan"`` (deployment
+    plans) or ``"rollout_plan"``; PolicyError ``invalid_policy`` for another kind. The package
+    also ships them as files: ``liberation_gates/schemas/*.schema.json``."""
 # modulus None is 100, seed None is 0; either outside 0..=4294967295 is a BucketError.
 def bucket(id: str, group: str, modulus: Optional[int] = None, seed: Optional[int] = None) -> int: ...
 def simulate(text: str, policy: Optional[Policy] = None, plan: Optional[RolloutPlan] = None, started_at: Optional[float] = None) -> list[dict[str, Any]]: ...
