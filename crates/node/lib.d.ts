@@ -11,10 +11,7 @@ export {
   DeploymentPlan, Deployment, BlueGreen, RedeployGuard, Participation, health, HealthModel, simulate, readProposal, auditFiles, Proposal, FlagSet, bucket, BreakerMachine,
   errorKinds, Store, jsonSchema,
 } from './native';
-export type {
-  TransitionObject,
-} from './native';
-export type { ThresholdOptions, MinorSplit, Money, CreatorArg, SplitOptions, PaidArg, Tally, LedgerOptions, ProposalFileReading } from './types';
+export type { TransitionObject, ThresholdOptions, MinorSplit, Money, CreatorArg, SplitOptions, PaidArg, Tally, LedgerOptions, ProposalFileReading } from './types';
 export type { SplitResult, PayoutObject, RefundResult, AuditResult, BreakerConfig, VoteArg } from './types';
 export type {
   DeploymentEvent, DeploymentStep, DeploymentState, DeploymentRollback, Notice, NoticeKind, DecisionRef, BackedDecision, ProposalTerms, RecordedProposal, LiberationStatus,

@@ -13,6 +13,13 @@ export type RolloutStatus =
   | 'progressing' | 'awaiting_approval' | 'paused' | 'consulting' | 'ramping_down' | 'completed' | 'rolled_back';
 export type BreakerState = 'closed' | 'open' | 'half_open' | 'forced_open' | 'disabled';
 
+/** A breaker's state change: when, from and to. */
+export interface TransitionObject {
+  t: number;
+  from: BreakerState;
+  to: BreakerState;
+}
+
 export interface PayoutObject { id: string; amount: string }
 /** A split; amounts are decimal strings with the currency's digits. */
 export interface SplitResult {
@@ -571,8 +578,8 @@ export declare class NativeBreaker {
   acquire(t: number): number
   /** Counts `permits` acquires skipped while every call was permitted. */
   countPermits(permits: number): void
-  /** Transitions since the last call, in order. */
-  takeTransitions(): Array<TransitionObject>
+  /** Transitions since the last call, in order: `{t, from, to}`. */
+  takeTransitions(): TransitionObject[]
   forceOpen(t: number): string
   disable(t: number): string
   reset(t: number): string
@@ -937,9 +944,3 @@ export declare function simulate(text: string, policy?: Policy | undefined | nul
  * method}`.
  */
 export declare function split(gross: Money, currency: string, creators: CreatorArg[], options?: SplitOptions | null): SplitResult
-
-export interface TransitionObject {
-  t: number
-  from: string
-  to: string
-}

@@ -13,6 +13,13 @@ export type RolloutStatus =
   | 'progressing' | 'awaiting_approval' | 'paused' | 'consulting' | 'ramping_down' | 'completed' | 'rolled_back';
 export type BreakerState = 'closed' | 'open' | 'half_open' | 'forced_open' | 'disabled';
 
+/** A breaker's state change: when, from and to. */
+export interface TransitionObject {
+  t: number;
+  from: BreakerState;
+  to: BreakerState;
+}
+
 export interface PayoutObject { id: string; amount: string }
 /** A split; amounts are decimal strings with the currency's digits. */
 export interface SplitResult {

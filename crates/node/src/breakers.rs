@@ -22,13 +22,6 @@ pub(crate) fn breaker_config(config: Option<Object<'_>>) -> Result<BreakerConfig
 include!("surface/breakers.rs");
 breakers!(napi, ts_arg_type, ts_arg_type, ts_return_type);
 
-#[napi(object)]
-pub struct TransitionObject {
-    pub t: f64,
-    pub from: String,
-    pub to: String,
-}
-
 /// What a `NativeBreaker` and its hot-path handle share.
 pub struct BreakerShared {
     pub(crate) inner: core::breaker::CircuitBreaker,
@@ -177,22 +170,16 @@ impl NativeBreaker {
     pub fn count_permits(&self, permits: u32) {
         self.shared.inner.count_permits(permits.into());
     }
-    /// Transitions since the last call, in order.
-    #[napi]
-    pub fn take_transitions(&self) -> Vec<TransitionObject> {
+    /// Transitions since the last call, in order: `{t, from, to}`.
+    #[napi(ts_return_type = "TransitionObject[]")]
+    pub fn take_transitions(&self) -> Result<Out> {
         let mut v = self
             .shared
             .transitions
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         self.shared.has_pending.store(false, Ordering::Release);
-        v.drain(..)
-            .map(|t| TransitionObject {
-                t: t.t,
-                from: t.from.as_str().to_string(),
-                to: t.to.as_str().to_string(),
-            })
-            .collect()
+        out(&v.drain(..).collect::<Vec<_>>())
     }
     #[napi]
     pub fn force_open(&self, t: f64) -> String {
@@ -224,7 +211,10 @@ pub struct NativeFallbackCache {
     pub(crate) inner: core::fallback::FallbackCache<Value>,
 }
 
-fn attribution_in(a: Option<Object<'_>>) -> Result<Attribution> {
+/// An attribution argument (`{creators, revenue, note}`, or null for none).
+type AttrArg<'a> = Option<Object<'a>>;
+
+fn attribution_in(a: AttrArg<'_>) -> Result<Attribution> {
     Ok(opt_obj(a, "attribution")?.unwrap_or_default())
 }
 
@@ -241,9 +231,7 @@ impl NativeFallbackCache {
         &self,
         key: String,
         #[napi(ts_arg_type = "unknown")] value: Value,
-        #[napi(ts_arg_type = "import('./types').Attribution | null")] attribution: Option<
-            Object<'_>,
-        >,
+        #[napi(ts_arg_type = "import('./types').Attribution | null")] attribution: AttrArg<'_>,
         t: f64,
     ) -> Result<()> {
         self.inner
@@ -262,16 +250,10 @@ impl NativeFallbackCache {
         key: String,
         succeeded: bool,
         #[napi(ts_arg_type = "unknown")] value: Value,
-        #[napi(ts_arg_type = "import('./types').Attribution | null")] attribution: Option<
-            Object<'_>,
-        >,
+        #[napi(ts_arg_type = "import('./types').Attribution | null")] attribution: AttrArg<'_>,
         t: f64,
     ) -> Result<Value> {
-        let answer = if succeeded {
-            Some((value, attribution_in(attribution)?))
-        } else {
-            None
-        };
+        let answer = succeeded.then_some((value, attribution_in(attribution)?));
         out(&self.inner.settle_at(&key, answer, t))
     }
     #[napi(getter)]

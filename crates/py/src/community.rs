@@ -110,9 +110,8 @@ impl Proposal {
     ) -> PyResult<Self> {
         let q = decimal_text(quorum, "quorum")?;
         let p = decimal_text(pass_threshold, "pass_threshold")?;
-        wrap(core::governance::Proposal::new(
-            electorate, &q, &p, opens_at, closes_at,
-        ))
+        let proposal = core::governance::Proposal::new(electorate, &q, &p, opens_at, closes_at);
+        wrap(proposal)
     }
     /// Casts a vote; a refusal raises GovernanceError with its kind and changes nothing.
     fn cast(&mut self, t: f64, member: &str, choice: &str) -> PyResult<()> {

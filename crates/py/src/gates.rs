@@ -32,12 +32,8 @@ impl Threshold {
             keep_firing_for_seconds: Some(keep_firing_for_seconds),
             max_gap_seconds,
         };
-        wrap(core::threshold::Threshold::from_args(
-            op,
-            threshold,
-            for_seconds,
-            options,
-        ))
+        let threshold = core::threshold::Threshold::from_args(op, threshold, for_seconds, options);
+        wrap(threshold)
     }
     /// Feeds a sample; returns "inactive", "pending" or "firing". `value=None` is invalid_sample.
     fn observe(&mut self, t: f64, value: Option<f64>) -> PyResult<&'static str> {
@@ -278,10 +274,8 @@ impl RolloutPlan {
     #[pyo3(signature = (steps=None, gentle_step_seconds=None))]
     fn new(steps: Opt<'_, '_>, gentle_step_seconds: Option<f64>) -> PyResult<Self> {
         let mut steps = de(steps);
-        wrap(core::rollout::RolloutPlan::from_parts(
-            steps.as_mut(),
-            gentle_step_seconds,
-        ))
+        let plan = core::rollout::RolloutPlan::from_parts(steps.as_mut(), gentle_step_seconds);
+        wrap(plan)
     }
     /// Reads a rollout plan file's text (`format`: "toml", "yaml" or "json"):
     /// `{steps: [...], gentle_step_seconds: 300}`.

@@ -137,12 +137,8 @@ pub(crate) fn split(
     step: Opt<'_, '_>,
 ) -> PyResult<Split> {
     let keywords = (creator_share, fee, fee_mode, step);
-    wrap(core::split::split(&split_input(
-        Some(gross),
-        currency,
-        creators,
-        keywords,
-    )?))
+    let input = split_input(Some(gross), currency, creators, keywords)?;
+    wrap(core::split::split(&input))
 }
 
 /// Split terms prepared once (currency, creators, share, fee, step) to split many payments:

@@ -33,9 +33,8 @@ impl SharedBreaker {
     #[pyo3(signature = (url, name, config=None))]
     fn new(url: &str, name: &str, config: Opt<'_, '_>) -> PyResult<Self> {
         let config = breaker_config(config)?;
-        wrap(core::store::shared::SharedBreaker::connect(
-            url, name, config,
-        ))
+        let shared = core::store::shared::SharedBreaker::connect(url, name, config);
+        wrap(shared)
     }
     /// Asks to make a call now; a permit for `record`, or raises CircuitOpenError.
     fn acquire(&self, py: Python<'_>) -> PyResult<SharedPermit> {
@@ -140,11 +139,8 @@ impl FallbackCache {
         clock: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
         let clock = clock_of(clock);
-        wrap(core::fallback::FallbackCache::with_numbers(
-            capacity,
-            ttl_seconds,
-            clock,
-        ))
+        let cache = core::fallback::FallbackCache::with_numbers(capacity, ttl_seconds, clock);
+        wrap(cache)
     }
     /// Stores a good answer and its attribution (`{"creators": [...], "revenue": str?, "note": str?}`).
     #[pyo3(signature = (key, value, attribution_=None))]
