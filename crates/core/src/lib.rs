@@ -41,9 +41,12 @@ pub mod health;
 pub mod ledger;
 pub mod money;
 pub mod num;
+#[cfg(feature = "openfeature")]
+pub mod openfeature;
 pub mod plan;
 pub mod policy;
 pub mod policytest;
+pub mod resolution;
 pub mod rollout;
 pub mod schema;
 pub mod simulate;

@@ -1,0 +1,160 @@
+//! The community flags through OpenFeature's Rust SDK (issue 20): a real `open-feature`
+//! client asks, the provider answers from the flag set the community controls.
+#![cfg(feature = "openfeature")]
+
+use liberation_gates::bucket::bucket;
+use liberation_gates::flags::{FlagDef, FlagSet};
+use liberation_gates::governance::Proposal;
+use liberation_gates::openfeature::Provider;
+use open_feature::{
+    Client, EvaluationContext, EvaluationErrorCode, EvaluationReason, FlagMetadataValue,
+    OpenFeature,
+};
+
+/// A client of a provider registered under `name` (each test its own: the API is global).
+async fn client(name: &str, provider: Provider) -> Client {
+    let mut api = OpenFeature::singleton_mut().await;
+    api.set_named_provider(name, provider).await;
+    api.create_named_client(name)
+}
+
+fn user(id: &str) -> EvaluationContext {
+    EvaluationContext::default().with_targeting_key(id)
+}
+
+fn text(v: Option<&FlagMetadataValue>) -> Option<String> {
+    match v {
+        Some(FlagMetadataValue::String(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// A community flag on for 30% of users, at intensity 0.6.
+fn feed() -> FlagSet {
+    let mut def = FlagDef::new(
+        "community_feed",
+        liberation_gates::flags::FlagKind::Community,
+    );
+    (def.enabled, def.intensity, def.rollout_percent) = (Some(true), Some(0.6), Some(30.0));
+    FlagSet::new(vec![def]).expect("valid flag")
+}
+
+#[tokio::test]
+async fn a_percentage_rollout_splits_users_as_bucket_does() {
+    let c = client("rollout", Provider::new(feed())).await;
+    let mut inside = 0;
+    for i in 0..300 {
+        let id = format!("user-{i}");
+        let d = c
+            .get_bool_details("community_feed", Some(&user(&id)), None)
+            .await
+            .unwrap();
+        let expected = bucket(&id, "community_feed", 100, 0).unwrap() <= 30;
+        assert_eq!(d.value, expected, "{id}");
+        assert_eq!(d.reason, Some(EvaluationReason::Split));
+        assert_eq!(
+            text(d.flag_metadata.values.get("kind")).as_deref(),
+            Some("community")
+        );
+        inside += usize::from(d.value);
+    }
+    assert!(
+        (60..=120).contains(&inside),
+        "{inside} of 300 inside a 30% rollout"
+    );
+    let e = c
+        .get_bool_details("community_feed", None, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, EvaluationErrorCode::TargetingKeyMissing);
+}
+
+#[tokio::test]
+async fn a_verified_vote_flips_the_flag_and_a_claim_does_not() {
+    let provider = Provider::new(feed());
+    let flags = provider.flags();
+    let c = client("votes", provider).await;
+    let number = c
+        .get_float_details("community_feed", None, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (number.value, number.reason),
+        (0.6, Some(EvaluationReason::Static))
+    );
+
+    // Without a decision the community flag does not move, and neither does the answer.
+    assert!(flags
+        .write()
+        .disable("community_feed", None, "operator", 5.0)
+        .is_err());
+    let d = c
+        .get_bool_details("community_feed", Some(&user("user-1")), None)
+        .await
+        .unwrap();
+    assert_eq!(d.reason, Some(EvaluationReason::Split));
+
+    let mut vote = Proposal::new(vec!["amara".into(), "kofi".into()], "0.5", "0.5", 0.0, 10.0)
+        .expect("valid proposal");
+    vote.cast(1.0, "amara", "yes").unwrap();
+    vote.cast(2.0, "kofi", "yes").unwrap();
+    let decision = vote.decision("flag:community_feed", "disable", 10.0);
+    flags
+        .write()
+        .disable("community_feed", Some(&decision), "council", 10.0)
+        .unwrap();
+
+    for i in 0..50 {
+        let ctx = user(&format!("user-{i}"));
+        let d = c
+            .get_bool_details("community_feed", Some(&ctx), None)
+            .await
+            .unwrap();
+        assert_eq!(
+            (d.value, d.reason),
+            (false, Some(EvaluationReason::Disabled))
+        );
+        let why = text(d.flag_metadata.values.get("decision"));
+        assert_eq!(why.as_deref(), Some("disable flag:community_feed (passed)"));
+    }
+    let number = c
+        .get_float_details("community_feed", None, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (number.value, number.reason),
+        (0.0, Some(EvaluationReason::Disabled))
+    );
+}
+
+#[tokio::test]
+async fn unknown_flags_and_other_types_are_errors() {
+    let c = client("errors", Provider::new(FlagSet::builtin())).await;
+    let on = c
+        .get_bool_details("creator_sovereignty_enforcement", None, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (on.value, on.reason),
+        (true, Some(EvaluationReason::Static))
+    );
+    assert_eq!(
+        text(on.flag_metadata.values.get("kind")).as_deref(),
+        Some("protected")
+    );
+    let e = c
+        .get_bool_value("no_such_flag", None, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, EvaluationErrorCode::FlagNotFound);
+    let e = c
+        .get_string_value("creator_sovereignty_enforcement", None, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, EvaluationErrorCode::TypeMismatch);
+    let e = c
+        .get_int_value("creator_sovereignty_enforcement", None, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, EvaluationErrorCode::TypeMismatch);
+}
