@@ -77,6 +77,17 @@ pub struct Resolution<T> {
 }
 
 impl<T> Resolution<T> {
+    /// The same resolution with its value mapped.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Resolution<U> {
+        Resolution {
+            value: self.value.map(f),
+            reason: self.reason,
+            error: self.error,
+            message: self.message,
+            metadata: self.metadata,
+        }
+    }
+
     fn ok(value: Option<T>, reason: Reason, metadata: FlagMetadata) -> Self {
         Resolution {
             value,
@@ -152,6 +163,22 @@ impl FlagSet {
             Err(r) => r,
             Ok((s, m)) if s.enabled => Resolution::ok(Some(s.intensity), Reason::Static, m),
             Ok((_, m)) => Resolution::ok(Some(0.0), Reason::Disabled, m),
+        }
+    }
+
+    /// `key` asked for as a value of `as_type`: `"boolean"` ([`FlagSet::resolve_bool`], for
+    /// `targeting_key`), `"number"` ([`FlagSet::resolve_number`]), anything else
+    /// ([`FlagSet::resolve_other`]); the value as JSON. What the Python and Node providers call.
+    pub fn resolve(
+        &self,
+        key: &str,
+        targeting_key: Option<&str>,
+        as_type: &str,
+    ) -> Resolution<serde_json::Value> {
+        match as_type {
+            "boolean" => self.resolve_bool(key, targeting_key).map(Into::into),
+            "number" => self.resolve_number(key).map(Into::into),
+            other => self.resolve_other(key, &format!("a {other}")),
         }
     }
 

@@ -237,6 +237,20 @@ impl FlagSet {
     fn keys(&self) -> Vec<String> {
         self.inner.keys().to_vec()
     }
+    /// `key` resolved as OpenFeature asks, as a dict `{value, reason, error?, message?,
+    /// metadata?}`: as a boolean for the evaluation's `targeting_key`, a number
+    /// (`as_type="number"`), or another type (TYPE_MISMATCH). `LiberationGatesProvider`
+    /// serves these to OpenFeature's SDK.
+    #[pyo3(signature = (key, targeting_key=None, as_type="boolean"))]
+    fn resolve<'py>(
+        &self,
+        py: Python<'py>,
+        key: &str,
+        targeting_key: Option<&str>,
+        as_type: &str,
+    ) -> Out<'py> {
+        to_py(py, &self.inner.resolve(key, targeting_key, as_type))
+    }
     /// The audit log as a list of dicts.
     #[getter]
     fn log<'py>(&self, py: Python<'py>) -> Out<'py> {

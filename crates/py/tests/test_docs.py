@@ -10,10 +10,11 @@ import pytest
 
 import liberation_gates as lg
 from liberation_gates import _native, breaker, errors
+from liberation_gates import openfeature as lg_openfeature
 
 
 # _native: the functions exported as they are (split), whose docstrings live in Rust.
-@pytest.mark.parametrize("module", [lg, _native, breaker, errors], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [lg, _native, breaker, errors, lg_openfeature], ids=lambda m: m.__name__)
 def test_docstring_examples(module: ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
