@@ -16,7 +16,7 @@ export type { SplitResult, PayoutObject, RefundResult, AuditResult, BreakerConfi
 export type {
   DeploymentEvent, DeploymentStep, DeploymentState, DeploymentRollback, Notice, NoticeKind, DecisionRef, BackedDecision, ProposalTerms, RecordedProposal, LiberationStatus,
 } from './types';
-export type { ProposalReading as Reading, CommunityDecision as DecisionObject, FlagOptions } from './types';
+export type { ProposalReading as Reading, CommunityDecision as DecisionObject, FlagOptions, FlagResolution } from './types';
 export type {
   Decision as PolicyDecision, Notification as NotificationObject, RolloutStateObject as RolloutState,
   FlagState as FlagStateObject, Served as ServedObject, StoredRecord as StoredRecordObject,

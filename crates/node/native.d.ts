@@ -342,6 +342,17 @@ export interface ProposalFileReading {
 /** A split in minor units (`SplitTerms.splitMinor`): every amount a bigint, creators in order. */
 export interface MinorSplit { creators: bigint[]; creatorTotal: bigint; platform: bigint; fee: bigint }
 
+/** A flag resolved as OpenFeature asks (`FlagSet.resolve`). */
+export interface FlagResolution {
+  /** The value; absent when `error` is set (the caller's default applies). */
+  value?: boolean | number;
+  reason: 'STATIC' | 'TARGETING_MATCH' | 'SPLIT' | 'DISABLED' | 'DEFAULT' | 'ERROR';
+  error?: 'FLAG_NOT_FOUND' | 'TYPE_MISMATCH' | 'TARGETING_KEY_MISSING';
+  message?: string;
+  /** The flag's kind and the community decision that last changed it. */
+  metadata?: { kind: string; decision?: string };
+}
+
 export declare class ExternalObject<T> {
   readonly '': {
     readonly '': unique symbol
@@ -499,6 +510,12 @@ export declare class FlagSet {
   get keys(): Array<string>
   /** The audit log: every change, with the decision that authorised it. */
   get log(): AuditEntry[]
+  /**
+   * `key` resolved as OpenFeature asks: `{value, reason, error?, message?,
+   * metadata?}` as a boolean for `targetingKey`, a number (`asType` "number") or
+   * another type (TYPE_MISMATCH); what `LiberationGatesProvider` serves.
+   */
+  resolve(key: string, targetingKey?: string | null, asType?: string): FlagResolution
 }
 
 /** A health model (SPEC §11): checks `{name, level, critical}` in levels 1–5. */

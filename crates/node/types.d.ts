@@ -341,3 +341,14 @@ export interface ProposalFileReading {
 }
 /** A split in minor units (`SplitTerms.splitMinor`): every amount a bigint, creators in order. */
 export interface MinorSplit { creators: bigint[]; creatorTotal: bigint; platform: bigint; fee: bigint }
+
+/** A flag resolved as OpenFeature asks (`FlagSet.resolve`). */
+export interface FlagResolution {
+  /** The value; absent when `error` is set (the caller's default applies). */
+  value?: boolean | number;
+  reason: 'STATIC' | 'TARGETING_MATCH' | 'SPLIT' | 'DISABLED' | 'DEFAULT' | 'ERROR';
+  error?: 'FLAG_NOT_FOUND' | 'TYPE_MISMATCH' | 'TARGETING_KEY_MISSING';
+  message?: string;
+  /** The flag's kind and the community decision that last changed it. */
+  metadata?: { kind: string; decision?: string };
+}
