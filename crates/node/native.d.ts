@@ -512,10 +512,10 @@ export declare class FlagSet {
   get log(): AuditEntry[]
   /**
    * `key` resolved as OpenFeature asks: `{value, reason, error?, message?,
-   * metadata?}` as a boolean for `targetingKey`, a number (`asType` "number") or
-   * another type (TYPE_MISMATCH); what `LiberationGatesProvider` serves.
+   * metadata?}` as a boolean for `targetingKey` (`asType` "boolean"), a number
+   * ("number") or another type (TYPE_MISMATCH); what `LiberationGatesProvider` serves.
    */
-  resolve(key: string, targetingKey?: string | null, asType?: string): FlagResolution
+  resolve(key: string, asType: string, targetingKey?: string | null): FlagResolution
 }
 
 /** A health model (SPEC §11): checks `{name, level, critical}` in levels 1–5. */

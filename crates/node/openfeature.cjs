@@ -31,7 +31,7 @@ class LiberationGatesProvider {
 
   /** The core's resolution in the SDK's terms: the value, or the default with the error. */
   _resolve(flagKey, defaultValue, context, asType) {
-    const r = this.flags.resolve(flagKey, context?.targetingKey ?? null, asType);
+    const r = this.flags.resolve(flagKey, asType, context?.targetingKey ?? null);
     const flagMetadata = r.metadata ?? {};
     if (r.error) return { value: defaultValue, reason: r.reason, errorCode: r.error, errorMessage: r.message, flagMetadata };
     return { value: r.value, reason: r.reason, flagMetadata };

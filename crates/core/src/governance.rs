@@ -366,6 +366,13 @@ pub struct VoteInput {
     pub choice: String,
 }
 
+/// A vote as `(t, member, choice)`.
+impl From<(f64, String, String)> for VoteInput {
+    fn from((t, member, choice): (f64, String, String)) -> Self {
+        VoteInput { t, member, choice }
+    }
+}
+
 /// The reading of a proposal at `now` from its votes in the order cast.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reading {

@@ -143,10 +143,7 @@ impl Proposal {
         now: f64,
     ) -> PyResult<ReadingTuple> {
         let p = Proposal::new(electorate, quorum, pass_threshold, opens_at, closes_at)?;
-        let votes: Vec<VoteInput> = votes
-            .into_iter()
-            .map(|(t, member, choice)| VoteInput { t, member, choice })
-            .collect();
+        let votes: Vec<VoteInput> = votes.into_iter().map(VoteInput::from).collect();
         let r = core::governance::read(p.inner, &votes, now);
         Ok((
             r.status.as_str(),
@@ -187,10 +184,9 @@ impl FlagSet {
         actor: &str,
         t: f64,
     ) -> PyResult<(bool, f64)> {
-        self.inner
-            .apply_arg(key, op, value, decision.as_ref().map(|d| &d.arg), actor, t)
-            .map(|s| (s.enabled, s.intensity))
-            .map_err(err)
+        let decision = decision.as_ref().map(|d| &d.arg);
+        let state = self.inner.apply_arg(key, op, value, decision, actor, t);
+        wrap(state.map(|s| (s.enabled, s.intensity)))
     }
     #[pyo3(signature = (key, decision=None, actor="", t=0.0))]
     fn enable(

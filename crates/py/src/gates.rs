@@ -37,10 +37,7 @@ impl Threshold {
     }
     /// Feeds a sample; returns "inactive", "pending" or "firing". `value=None` is invalid_sample.
     fn observe(&mut self, t: f64, value: Option<f64>) -> PyResult<&'static str> {
-        self.inner
-            .observe_opt(t, value)
-            .map(|s| s.as_str())
-            .map_err(err)
+        wrap(self.inner.observe_opt(t, value).map(|s| s.as_str()))
     }
     #[getter]
     fn state(&self) -> &'static str {
@@ -75,9 +72,8 @@ impl WindowRate {
         requests: &Bound<'_, PyAny>,
         errors: &Bound<'_, PyAny>,
     ) -> PyResult<Option<f64>> {
-        self.inner
-            .push(t, num(requests, "requests")?, num(errors, "errors")?)
-            .map_err(err)
+        let (requests, errors) = (num(requests, "requests")?, num(errors, "errors")?);
+        self.inner.push(t, requests, errors).map_err(err)
     }
     #[getter]
     fn rate(&self) -> Option<f64> {
@@ -108,9 +104,8 @@ impl BurnRate {
         requests: &Bound<'_, PyAny>,
         errors: &Bound<'_, PyAny>,
     ) -> PyResult<bool> {
-        self.inner
-            .push(t, num(requests, "requests")?, num(errors, "errors")?)
-            .map_err(err)
+        let (requests, errors) = (num(requests, "requests")?, num(errors, "errors")?);
+        self.inner.push(t, requests, errors).map_err(err)
     }
     /// Whether both windows are at or above the threshold rate.
     #[getter]
@@ -351,10 +346,8 @@ impl Rollout {
             .filter(|s| !s.is_none())
             .map(|s| num(s, "step"))
             .transpose()?;
-        self.inner
-            .apply_named(t, kind, decision, step, outcome)
-            .map(rstate)
-            .map_err(err)
+        let state = self.inner.apply_named(t, kind, decision, step, outcome);
+        wrap(state.map(rstate))
     }
     /// The gentle-ramp steps the last event caught up on: dicts `{t, status, step, weight}`.
     #[getter]

@@ -299,9 +299,7 @@ impl Ledger {
         amount: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         let text = self.amount(split_id, amount)?;
-        self.book()
-            .record_refund(id, t, split_id, &text)
-            .map_err(err)
+        wrap(self.book().record_refund(id, t, split_id, &text))
     }
     /// Records a payout the payment system made: `amount` to `creator` for split `split_id`.
     fn record_payout(
@@ -313,9 +311,7 @@ impl Ledger {
         amount: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         let text = self.amount(split_id, amount)?;
-        self.book()
-            .record_payout(id, t, split_id, creator, &text)
-            .map_err(err)
+        wrap(self.book().record_payout(id, t, split_id, creator, &text))
     }
     /// Number of records.
     fn __len__(&mut self) -> usize {

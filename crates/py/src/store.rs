@@ -3,7 +3,7 @@
 use crate::*;
 use liberation_gates as core;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{IntoPyDict, PyString};
 /// Append-only records with a checksum chain, and state, in a durable store.
 #[pyclass(module = "liberation_gates._native")]
 pub(crate) struct Store {
@@ -39,17 +39,13 @@ impl Store {
         let text = match body.cast::<PyString>() {
             Ok(s) => s.to_cow()?.into_owned(),
             Err(_) => {
-                let kwargs = PyDict::new(py);
-                kwargs.set_item("allow_nan", false)?;
-                py.import("json")?
-                    .getattr("dumps")?
-                    .call((body,), Some(&kwargs))
-                    .map_err(|e| {
-                        err(core::error::StoreError::InvalidRecord(format!(
-                            "body is not JSON: {e}"
-                        )))
-                    })?
-                    .extract()?
+                let kwargs = [("allow_nan", false)].into_py_dict(py)?;
+                let dumped = py
+                    .import("json")?
+                    .call_method("dumps", (body,), Some(&kwargs));
+                let why = |e: PyErr| format!("body is not JSON: {e}");
+                let invalid = |e| err(core::error::StoreError::InvalidRecord(why(e)));
+                dumped.map_err(invalid)?.extract()?
             }
         };
         let inner = lock_mut(&mut self.inner);

@@ -158,3 +158,13 @@ test('the JSON Schemas are the ones the packages ship, keys as they are (issue 2
   assert.ok('gentle_step_seconds' in lg.jsonSchema('rollout_plan').properties);
   assert.throws(() => lg.jsonSchema('nope'), (e) => e.code === 'invalid_policy');
 });
+
+test('a flag resolves as OpenFeature asks, by the core rules Node and Python use (issue 20)', () => {
+  const flags = new lg.FlagSet([{ key: 'feed', kind: 'community', enabled: true, intensity: 0.6, rolloutPercent: 30 }]);
+  const r = flags.resolve('feed', 'boolean', 'user-7');
+  assert.deepEqual([r.value, r.reason, r.metadata.kind], [lg.bucket('user-7', 'feed') <= 30, 'SPLIT', 'community']);
+  assert.equal(flags.resolve('feed', 'boolean').error, 'TARGETING_KEY_MISSING');
+  assert.deepEqual([flags.resolve('feed', 'number').value, flags.resolve('feed', 'number').reason], [0.6, 'STATIC']);
+  assert.equal(flags.resolve('nope', 'boolean').error, 'FLAG_NOT_FOUND');
+  assert.equal(flags.resolve('feed', 'string').error, 'TYPE_MISMATCH');
+});

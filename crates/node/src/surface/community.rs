@@ -193,19 +193,18 @@ macro_rules! community {
                 out(&self.inner.log())
             }
             /// `key` resolved as OpenFeature asks: `{value, reason, error?, message?,
-            /// metadata?}` as a boolean for `targetingKey`, a number (`asType` "number") or
-            /// another type (TYPE_MISMATCH); what `LiberationGatesProvider` serves.
+            /// metadata?}` as a boolean for `targetingKey` (`asType` "boolean"), a number
+            /// ("number") or another type (TYPE_MISMATCH); what `LiberationGatesProvider` serves.
             #[$js($ret = "FlagResolution")]
             pub fn resolve(
                 &self,
                 #[$js($arg = "string")] key: Text,
+                #[$js($arg = "string")] as_type: Text,
                 #[$js($opt = "string | null")] targeting_key: Option<Text>,
-                #[$js($opt = "string")] as_type: Option<Text>,
             ) -> Result<Out> {
-                let (key, as_type) = (text(&key, "key")?, opt_text(as_type, "asType")?);
+                let (key, as_type) = (text(&key, "key")?, text(&as_type, "asType")?);
                 let targeting_key = opt_text(targeting_key, "targetingKey")?;
-                let as_type = as_type.as_deref().unwrap_or("boolean");
-                out(&self.inner.resolve(&key, targeting_key.as_deref(), as_type))
+                out(&self.inner.resolve(&key, targeting_key.as_deref(), &as_type))
             }
         }
 
