@@ -29,6 +29,13 @@ fn text(v: Option<&FlagMetadataValue>) -> Option<String> {
     }
 }
 
+/// The community feed's intensity as the client reads it, with the reason.
+async fn intensity(c: &Client) -> (f64, Option<EvaluationReason>) {
+    let d = c.get_float_details("community_feed", None, None).await;
+    let d = d.expect("a number");
+    (d.value, d.reason)
+}
+
 /// A community flag on for 30% of users, at intensity 0.6.
 fn feed() -> FlagSet {
     let mut def = FlagDef::new(
@@ -70,18 +77,11 @@ async fn a_percentage_rollout_splits_users_as_bucket_does() {
 }
 
 #[tokio::test]
-async fn a_verified_vote_flips_the_flag_and_a_claim_does_not() {
+async fn a_verified_vote_flips_the_flag_and_a_change_without_one_does_not() {
     let provider = Provider::new(feed());
     let flags = provider.flags();
     let c = client("votes", provider).await;
-    let number = c
-        .get_float_details("community_feed", None, None)
-        .await
-        .unwrap();
-    assert_eq!(
-        (number.value, number.reason),
-        (0.6, Some(EvaluationReason::Static))
-    );
+    assert_eq!(intensity(&c).await, (0.6, Some(EvaluationReason::Static)));
 
     // Without a decision the community flag does not move, and neither does the answer.
     assert!(flags
@@ -117,14 +117,7 @@ async fn a_verified_vote_flips_the_flag_and_a_claim_does_not() {
         let why = text(d.flag_metadata.values.get("decision"));
         assert_eq!(why.as_deref(), Some("disable flag:community_feed (passed)"));
     }
-    let number = c
-        .get_float_details("community_feed", None, None)
-        .await
-        .unwrap();
-    assert_eq!(
-        (number.value, number.reason),
-        (0.0, Some(EvaluationReason::Disabled))
-    );
+    assert_eq!(intensity(&c).await, (0.0, Some(EvaluationReason::Disabled)));
 }
 
 #[tokio::test]
