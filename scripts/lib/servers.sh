@@ -4,6 +4,9 @@
 # lg_stop_servers, which scripts/test runs on exit.
 #
 #   lg_start_servers   exports LG_TEST_POSTGRES_URL, LG_TEST_REDIS_URL and LG_REDIS_SERVER
+#
+# Prometheus and promtool are installed here too; the metrics tests start their own
+# Prometheus on a free port with a throw-away data folder.
 
 lg_free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -21,6 +24,8 @@ lg_install_servers() {
   local need=()
   command -v redis-server >/dev/null || need+=(redis-server)
   lg_pg_bin >/dev/null || need+=(postgresql)
+  # Prometheus and promtool (issue 20): the server the metrics tests scrape through.
+  command -v prometheus >/dev/null && command -v promtool >/dev/null || need+=(prometheus)
   [ ${#need[@]} -eq 0 ] && return 0
   echo "installing ${need[*]} from Debian's packages"
   local sudo=()

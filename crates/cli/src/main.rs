@@ -13,6 +13,7 @@ use liberation_gates::conformance;
 use liberation_gates::error::GovernanceError;
 use liberation_gates::governance::{FileReading, ProposalFile, ProposalStatus};
 use liberation_gates::ledger::{Ledger, Period};
+use liberation_gates::metrics::Metrics;
 use liberation_gates::policy::{Action, Format, Policy, PolicyDecision};
 use liberation_gates::policytest::PolicyTest;
 use liberation_gates::rollout::{RolloutPlan, RolloutStatus};
@@ -95,6 +96,26 @@ enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Simulate a canary rollout (as `simulate`) and print the Prometheus exposition at the
+    /// end (OpenMetrics text): decisions by action, severity and rule, the rollout's status
+    /// and weight, and the liberation rules' status and values.
+    Metrics {
+        /// Policy file (.toml, .yaml, .json); default: the built-in policy.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// Rollout plan file; default: the built-in plan.
+        #[arg(long)]
+        plan: Option<PathBuf>,
+        /// The service and rollout label (default: the observation file's name).
+        #[arg(long)]
+        service: Option<String>,
+        /// Observation file: JSON lines {"t", "metrics", "checks"} (approvals and consultation answers too).
+        observations: PathBuf,
+        /// Print Prometheus' classic text format (0.0.4, what `promtool check metrics` reads)
+        /// instead of OpenMetrics.
+        #[arg(long)]
+        text: bool,
     },
     /// Run policy unit tests (promtool style): series in, expected decisions out.
     Test {
@@ -404,6 +425,13 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             &observations,
             Output { json, all },
         ),
+        Command::Metrics {
+            policy,
+            plan,
+            service,
+            observations,
+            text,
+        } => cmd_metrics(policy, plan, service, &observations, text),
         Command::Test { files } => cmd_test(files),
         Command::Split {
             gross,
@@ -761,6 +789,41 @@ fn cmd_simulate(
             EXIT_HOLD
         }
     })
+}
+
+fn cmd_metrics(
+    policy: Option<PathBuf>,
+    plan: Option<PathBuf>,
+    service: Option<String>,
+    path: &Path,
+    text: bool,
+) -> Result<u8, Fail> {
+    let service = service.unwrap_or_else(|| {
+        path.file_stem()
+            .map_or("simulation".into(), |s| s.to_string_lossy().into_owned())
+    });
+    let policy = load_policy(policy)?;
+    let plan = load_plan(plan)?;
+    let metrics = Metrics::new();
+    let mut sim: Option<simulate::Simulation> = None;
+    for line in input_lines(path)? {
+        let (n, input) = line?;
+        let sim = sim.get_or_insert_with(|| {
+            simulate::Simulation::new(policy.clone(), plan.clone(), input.t())
+        });
+        let st = sim
+            .step(&input)
+            .map_err(|e| file_error(path, &e.at_line(n)))?;
+        if let (simulate::Input::Observe(o), Some(d)) = (&input, &st.decision) {
+            metrics.record_decision(&service, &policy, o, d);
+        }
+        metrics.set_rollout(&service, &st.state);
+    }
+    match text {
+        true => print!("{}", metrics.encode_text()),
+        false => print!("{}", metrics.encode()),
+    }
+    Ok(EXIT_OK)
 }
 
 fn cmd_test(files: Vec<PathBuf>) -> Result<u8, Fail> {

@@ -846,3 +846,51 @@ fn schemas_are_printed_and_every_shipped_copy_is_current() {
         }
     }
 }
+
+#[test]
+fn metrics_prints_the_exposition_after_the_simulation() {
+    let o = run(&["metrics", "examples/creator-share-dip.jsonl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.ends_with("# EOF\n"), "{text}");
+    // The creators' share fell below the floor: the rollout rolled back on that rule.
+    let rolled_back =
+        "liberation_gates_rollout_status{rollout=\"creator-share-dip\",status=\"rolled_back\"} 1\n";
+    assert!(text.contains(rolled_back), "{text}");
+    let failing = "liberation_rule_status{service=\"creator-share-dip\",rule=\"creator_sovereignty\",status=\"failing\"} 1\n";
+    assert!(text.contains(failing), "{text}");
+    assert!(text.contains("liberation_rule_value{service=\"creator-share-dip\",rule=\"creator_sovereignty\",metric=\"creator_share\"} 0.72\n"), "{text}");
+    let counted = "liberation_gates_decisions_total{service=\"creator-share-dip\",action=\"rollback\",severity=\"critical\",rule=\"creator_sovereignty\"} 1\n";
+    assert!(text.contains(counted), "{text}");
+
+    let o = run(&[
+        "metrics",
+        "--text",
+        "--service",
+        "web",
+        "examples/creator-share-dip.jsonl",
+    ]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("# TYPE liberation_gates_decisions_total counter\n"),
+        "{text}"
+    );
+    assert!(!text.contains("# EOF"), "{text}");
+    assert!(text.contains("rollout=\"web\""), "{text}");
+}
+
+#[test]
+fn metrics_refuses_a_bad_line_naming_it() {
+    let p = tmp(
+        "metrics-bad.jsonl",
+        "{\"t\": 0, \"metrics\": {}, \"checks\": {}}\n{\"t\": \"soon\"}\n",
+    );
+    let o = run(&["metrics", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("metrics-bad.jsonl:2:"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o), "");
+}

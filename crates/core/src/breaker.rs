@@ -592,6 +592,11 @@ impl BreakerMachine {
         (self.totals.calls, f, s)
     }
 
+    /// Calls, failed calls and slow calls in the closed window.
+    pub fn window_counts(&self) -> (u64, u64, u64) {
+        (self.totals.calls, self.totals.failures, self.totals.slow)
+    }
+
     /// The time of the last operation, if any (later operations must not be earlier).
     pub fn last_time(&self) -> Option<f64> {
         self.last_t
@@ -959,6 +964,10 @@ pub struct BreakerMetrics {
     pub state: BreakerState,
     /// Calls in the closed window.
     pub calls: u64,
+    /// Of which failed.
+    pub failed_calls: u64,
+    /// Of which were slower than `slow_call_seconds` (a failed call can also be slow).
+    pub slow_calls: u64,
     /// Failures ÷ calls in the closed window (0 when it is empty).
     pub failure_rate: f64,
     /// Slow calls ÷ calls in the closed window (0 when it is empty).
@@ -1400,6 +1409,11 @@ impl CircuitBreaker {
         self.metrics().state
     }
 
+    /// The breaker's configuration.
+    pub fn config(&self) -> BreakerConfig {
+        *self.machine.lock().config()
+    }
+
     /// A snapshot of the breaker now.
     pub fn metrics(&self) -> BreakerMetrics {
         self.metrics_at(self.clock.now())
@@ -1411,6 +1425,7 @@ impl CircuitBreaker {
         self.settle(&mut m);
         self.publish(&m);
         let (calls, failure_rate, slow_call_rate) = m.window_rates();
+        let (_, failed_calls, slow_calls) = m.window_counts();
         let half_open_at = m.half_open_at();
         let state = match half_open_at {
             Some(at) if now >= at => BreakerState::HalfOpen,
@@ -1419,6 +1434,8 @@ impl CircuitBreaker {
         BreakerMetrics {
             state,
             calls,
+            failed_calls,
+            slow_calls,
             failure_rate,
             slow_call_rate,
             seconds_until_half_open: half_open_at.filter(|&at| now < at).map(|at| at - now),

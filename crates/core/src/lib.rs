@@ -39,6 +39,8 @@ pub mod flags;
 pub mod governance;
 pub mod health;
 pub mod ledger;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 pub mod money;
 pub mod num;
 #[cfg(feature = "openfeature")]

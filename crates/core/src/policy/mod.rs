@@ -621,8 +621,82 @@ impl Policy {
             .collect()
     }
 
+    /// Each liberation rule of the policy (in the policy's order) as an observation and the
+    /// decision on it left it: failing when the rule is among the decision's reasons,
+    /// unknown when an input it reads was missing (or nothing was observed yet), holding
+    /// otherwise; with the metric's value and the checks it reads.
+    pub fn liberation_status(
+        &self,
+        last: Option<(&Observation, &PolicyDecision)>,
+    ) -> Vec<LiberationStatus> {
+        self.rules
+            .iter()
+            .filter(|r| r.liberation)
+            .map(|r| {
+                let (metric, checks): (Option<&str>, &[String]) = match &r.condition {
+                    Condition::Threshold { metric, .. } => (Some(metric), &[]),
+                    Condition::Checks(cs) => (None, cs),
+                    Condition::BurnRate { errors, .. } => (Some(errors), &[]),
+                };
+                let value = metric.and_then(|m| last.and_then(|(o, _)| o.metrics.get(m).copied()));
+                let checks: BTreeMap<String, Option<bool>> = checks
+                    .iter()
+                    .map(|c| (c.clone(), last.and_then(|(o, _)| o.checks.get(c).copied())))
+                    .collect();
+                let status = match last {
+                    Some((_, d)) if d.reasons.contains(&r.id) => LiberationHealth::Failing,
+                    Some(_) if metric.is_some() && value.is_none() => LiberationHealth::Unknown,
+                    Some(_) if checks.values().any(Option::is_none) => LiberationHealth::Unknown,
+                    Some(_) => LiberationHealth::Holding,
+                    None => LiberationHealth::Unknown,
+                };
+                LiberationStatus {
+                    rule: r.id.clone(),
+                    description: r.description.clone(),
+                    status,
+                    action: r.action,
+                    metric: metric.map(str::to_string),
+                    value,
+                    checks,
+                }
+            })
+            .collect()
+    }
+
     /// A fresh evaluator (all rules inactive).
     pub fn evaluator(&self) -> Evaluator {
         Evaluator::new(self.clone())
     }
+}
+
+string_enum! {
+    /// Where a liberation rule stands at the last observation.
+    pub enum LiberationHealth {
+        /// Observed, and the rule did not fire.
+        Holding = "holding",
+        /// The rule fired (its action is the policy's: rollback, gentle rollback, consult).
+        Failing = "failing",
+        /// Not observed yet, or an input the rule reads was missing.
+        Unknown = "unknown",
+    }
+}
+
+/// A liberation rule of the policy, as the last observation left it: what the strategy's
+/// liberation dashboard shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LiberationStatus {
+    /// The rule's id (`creator_sovereignty`, `community_protection`, …).
+    pub rule: String,
+    /// What it protects, for people.
+    pub description: Option<String>,
+    /// Holding, failing or unknown.
+    pub status: LiberationHealth,
+    /// What the policy asks for when it fires.
+    pub action: Action,
+    /// The metric it reads, for a threshold rule (`creator_share`).
+    pub metric: Option<String>,
+    /// That metric's last observed value.
+    pub value: Option<f64>,
+    /// The checks it reads, with their last observed values (`None`: never observed).
+    pub checks: BTreeMap<String, Option<bool>>,
 }
