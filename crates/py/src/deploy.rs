@@ -21,6 +21,12 @@ impl From<core::Error> for Raised {
     }
 }
 
+impl Deployment {
+    pub(crate) fn state_now(&self) -> core::deployment::DeploymentState {
+        lock(&self.inner).state()
+    }
+}
+
 #[pymethods]
 impl Deployment {
     /// `plan`, `policy`, `health`: None for the built-in ones. `store`: None in memory, or
@@ -66,7 +72,7 @@ impl Deployment {
     /// The state: service, attempt, phase, status, strategy, canary, weight, rollback, …
     #[getter]
     fn state<'py>(&self, py: Python<'py>) -> Out<'py> {
-        to_py(py, &lock(&self.inner).state())
+        to_py(py, &self.state_now())
     }
     /// Every notice raised, in order.
     fn notices<'py>(&self, py: Python<'py>) -> Out<'py> {

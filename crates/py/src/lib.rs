@@ -30,6 +30,7 @@ mod community;
 mod convert;
 mod deploy;
 mod gates;
+mod metrics;
 mod money;
 mod plans;
 mod shared;
@@ -41,6 +42,7 @@ use convert::*;
 use deploy::*;
 use gates::*;
 use liberation_gates as core;
+use metrics::Metrics;
 use money::*;
 use plans::*;
 use pyo3::exceptions::PyValueError;
@@ -78,7 +80,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     export!(m; class Split, SplitTerms, Refundable, Ledger, Threshold, WindowRate, BurnRate,
         Policy, PolicyDecision, Evaluator, RolloutPlan, Rollout, DeploymentPlan, HealthModel,
         Decision, Proposal, FlagSet, Participation, BreakerMachine, CircuitBreaker, Guarded,
-        Store, SharedBreaker, SharedPermit, FallbackCache, BlueGreen, RedeployGuard, Deployment);
+        Store, SharedBreaker, SharedPermit, FallbackCache, BlueGreen, RedeployGuard, Deployment, Metrics);
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

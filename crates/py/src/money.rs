@@ -72,7 +72,7 @@ impl Split {
 }
 
 /// A split's keyword arguments as Python gives them: creator_share, fee, fee_mode, step.
-type Keywords<'a, 'py> = (Opt<'a, 'py>, Opt<'a, 'py>, Option<String>, Opt<'a, 'py>);
+pub(crate) type Keywords<'a, 'py> = (Opt<'a, 'py>, Opt<'a, 'py>, Option<String>, Opt<'a, 'py>);
 
 /// The core's split request from Python arguments (money and exact decimals converted);
 /// without `gross`, the terms `SplitTerms` prepares.
@@ -380,10 +380,21 @@ pub(crate) fn audit<'py>(
     fee_mode: Option<String>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let keywords = (creator_share, fee, fee_mode, None);
+    audit_out(py, audit_of(gross, currency, creators, paid, keywords)?)
+}
+
+/// The audit of `audit()`'s arguments (also `Metrics.record_audit`'s).
+pub(crate) fn audit_of(
+    gross: &Bound<'_, PyAny>,
+    currency: &str,
+    creators: &Bound<'_, PyAny>,
+    paid: &Bound<'_, PyAny>,
+    keywords: Keywords<'_, '_>,
+) -> PyResult<core::audit::PayoutAudit> {
     let input = split_input(Some(gross), currency, creators, keywords)?;
     let split = core::split::split(&input).map_err(err)?;
     let paid = parse_paid(paid, currency)?;
-    audit_out(py, core::audit::audit_split(&split, &paid).map_err(err)?)
+    core::audit::audit_split(&split, &paid).map_err(err)
 }
 
 /// Audits a payout file's text (JSON lines `{id, amount}`) against a split terms file's text
@@ -402,7 +413,10 @@ pub(crate) fn audit_files<'py>(
 }
 
 /// An audit as Python reads it: amounts `Decimal`, each list of payouts `{id: Decimal}`.
-fn audit_out(py: Python<'_>, a: core::audit::PayoutAudit) -> PyResult<Bound<'_, PyDict>> {
+pub(crate) fn audit_out(
+    py: Python<'_>,
+    a: core::audit::PayoutAudit,
+) -> PyResult<Bound<'_, PyDict>> {
     let decimal = |text: String| -> PyResult<Decimal> {
         text.parse::<Decimal>()
             .map_err(|e| PyValueError::new_err(e.to_string()))

@@ -9,7 +9,7 @@ __all__ = [
     "split", "audit", "degradation", "health", "json_schema", "HealthModel", "bucket", "simulate", "read_proposal", "audit_files", "error_kinds", "guard_step", "guard_function", "_raise",
     "Split", "SplitTerms", "Refundable", "Ledger", "Threshold", "WindowRate", "Policy", "PolicyDecision",
     "Evaluator", "RolloutPlan", "Rollout", "DeploymentPlan", "Decision", "Proposal", "FlagSet",
-    "BreakerMachine", "CircuitBreaker", "Guarded", "FallbackCache", "Store", "SharedBreaker", "SharedPermit", "BlueGreen", "RedeployGuard", "Participation", "BurnRate", "Deployment", "run_policy_test", "__version__",
+    "BreakerMachine", "CircuitBreaker", "Guarded", "FallbackCache", "Store", "SharedBreaker", "SharedPermit", "BlueGreen", "RedeployGuard", "Participation", "BurnRate", "Deployment", "Metrics", "run_policy_test", "__version__",
 ]
 
 _Money = Union[str, Decimal, int]
@@ -397,6 +397,56 @@ class BurnRate:
     def push(self, t: float, requests: _Number, errors: _Number) -> bool: ...
     @property
     def firing(self) -> bool: ...
+
+@final
+class Metrics:
+    """Prometheus metrics (OpenMetrics text) of breakers, rollouts, deployments, decisions,
+    payout audits and proposals (docs/metrics.md); ``encode()`` is what ``/metrics`` serves.
+
+    >>> import liberation_gates as lg
+    >>> m = lg.Metrics()
+    >>> b = lg.CircuitBreaker(name="events")
+    >>> m.add_breaker("events", b)
+    >>> 'resilience4j_circuitbreaker_state{name="events",state="closed"} 1' in m.encode()
+    True
+    """
+    def __new__(cls) -> Metrics: ...
+    def add_breaker(self, name: str, breaker: Any) -> None:
+        """Reports ``breaker`` (a ``CircuitBreaker``, not a shared one) as ``name`` on every scrape."""
+    def record_decision(
+        self,
+        service: str,
+        policy: Policy,
+        decision: PolicyDecision,
+        metrics: Optional[Mapping[str, Optional[float]]] = None,
+        checks: Optional[Mapping[str, Optional[bool]]] = None,
+    ) -> None:
+        """Counts ``decision`` for ``service`` by action, severity and rule; ``metrics`` and
+        ``checks`` are the observation's, for the liberation rules' status and values."""
+    def set_rollout(self, name: str, rollout: Rollout) -> None: ...
+    def set_deployment(self, deployment: Deployment) -> None: ...
+    def set_proposal(self, id: str, proposal: Proposal, now: float) -> None: ...
+    def record_audit(
+        self,
+        gross: _Money,
+        currency: str,
+        creators: _Creators,
+        paid: Union[Sequence[Tuple[str, _Money]], Sequence[Mapping[str, Any]]],
+        *,
+        creator_share: Optional[_Exact] = None,
+        fee: Optional[_Money] = None,
+        fee_mode: Optional[str] = None,
+    ) -> dict[str, Any]:
+        """Audits payouts as ``audit()`` does, adds the audit to its currency's totals
+        (shortfalls in minor units) and returns it."""
+    def encode(self) -> str:
+        """The exposition now in the OpenMetrics text format, ending ``# EOF``."""
+    def encode_text(self) -> str:
+        """The exposition now in Prometheus' classic text format (0.0.4), as
+        ``promtool check metrics`` reads it."""
+    def scrape(self, accept: Optional[str] = None) -> Tuple[str, str]:
+        """``(content_type, body)`` answering a scrape with this ``Accept`` header: OpenMetrics
+        when asked for (Prometheus asks), the classic format otherwise."""
 
 @final
 class Deployment:
