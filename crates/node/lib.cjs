@@ -47,5 +47,13 @@ for (const [name, value] of Object.entries(native)) {
 }
 
 const { CircuitBreaker, SharedCircuitBreaker, BreakerRegistry, FallbackCache } = require('./breakers.cjs')(native);
+{
+  const { addBreaker } = api.Metrics.prototype;
+  /** Reports a CircuitBreaker as `name` on every scrape (the core reads its native half). */
+  api.Metrics.prototype.addBreaker = function (name, breaker) {
+    if (!(breaker instanceof CircuitBreaker)) throw new TypeError('addBreaker takes a CircuitBreaker (a SharedCircuitBreaker is not reported)');
+    return addBreaker.call(this, name, breaker._native);
+  };
+}
 
 module.exports = { ...api, CircuitBreaker, SharedCircuitBreaker, BreakerRegistry, FallbackCache, ...errors };

@@ -9,7 +9,7 @@ import type { BreakerConfig, PaidArg } from './types';
 export {
   split, audit, SplitTerms, Refundable, Ledger, Threshold, WindowRate, BurnRate, runPolicyTest, degradation, Policy, Evaluator, RolloutPlan, Rollout,
   DeploymentPlan, Deployment, BlueGreen, RedeployGuard, Participation, health, HealthModel, simulate, readProposal, auditFiles, Proposal, FlagSet, bucket, BreakerMachine,
-  errorKinds, Store, jsonSchema,
+  errorKinds, Store, jsonSchema, Metrics,
 } from './native';
 export type { TransitionObject, ThresholdOptions, MinorSplit, Money, CreatorArg, SplitOptions, PaidArg, Tally, LedgerOptions, ProposalFileReading } from './types';
 export type { SplitResult, PayoutObject, RefundResult, AuditResult, BreakerConfig, VoteArg } from './types';
@@ -68,6 +68,8 @@ export interface BreakerOptions extends BreakerConfig {
 export interface BreakerStats {
   state: 'closed' | 'open' | 'half_open' | 'forced_open' | 'disabled';
   calls: number;
+  failedCalls: number;
+  slowCalls: number;
   failureRate: number;
   slowCallRate: number;
   secondsUntilHalfOpen: number | null;

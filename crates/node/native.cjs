@@ -844,6 +844,7 @@ module.exports.Evaluator = nativeBinding.Evaluator
 module.exports.FlagSet = nativeBinding.FlagSet
 module.exports.HealthModel = nativeBinding.HealthModel
 module.exports.Ledger = nativeBinding.Ledger
+module.exports.Metrics = nativeBinding.Metrics
 module.exports.NativeBreaker = nativeBinding.NativeBreaker
 module.exports.NativeFallbackCache = nativeBinding.NativeFallbackCache
 module.exports.NativeSharedBreaker = nativeBinding.NativeSharedBreaker

@@ -144,6 +144,8 @@ export interface BurnRateRule {
 export interface BreakerMetrics {
   state: BreakerState;
   calls: number;
+  failedCalls: number;
+  slowCalls: number;
   failureRate: number;
   slowCallRate: number;
   secondsUntilHalfOpen: number | null;
@@ -582,6 +584,44 @@ export declare class Ledger {
   sovereigntySummary(currency: string): SovereigntySummary | null
   /** The currencies in the ledger, sorted. */
   get currencies(): Array<string>
+}
+
+/**
+ * Prometheus metrics (OpenMetrics text) of breakers, rollouts, deployments, decisions,
+ * payout audits and proposals; `encode()` is what a `/metrics` endpoint serves.
+ */
+export declare class Metrics {
+  constructor()
+  /**
+   * Reports the breaker as `name` on every scrape (lib.cjs passes a `CircuitBreaker`'s
+   * native half).
+   */
+  addBreaker(name: string, breaker: import('./lib').CircuitBreaker): void
+  /**
+   * Counts `decision` (as `Evaluator.observe` returned it) for `service`, with the
+   * observation's `metrics` and `checks` for the liberation rules' status and values.
+   */
+  recordDecision(service: string, policy: Policy, decision: Decision, metrics?: Record<string, number | null> | null, checks?: Record<string, boolean | null> | null): void
+  /** Reports the rollout's current state as `name`. */
+  setRollout(name: string, rollout: Rollout): void
+  /** Reports the deployment's current state under its service. */
+  setDeployment(deployment: Deployment): void
+  /** Reports the proposal's status and participation at `now` as `id`. */
+  setProposal(id: string, proposal: Proposal, now: number): void
+  /** Audits payouts as `audit()` does, adds the audit to its currency's totals and returns it. */
+  recordAudit(gross: Money, currency: string, creators: CreatorArg[], paid: PaidArg[], options?: SplitOptions | null): AuditResult
+  /** The exposition now (OpenMetrics text, ending `# EOF`). */
+  encode(): string
+  /**
+   * The exposition now in Prometheus' classic text format (0.0.4, what `promtool check
+   * metrics` reads).
+   */
+  encodeText(): string
+  /**
+   * `{contentType, body}` answering a scrape whose `Accept` header is `accept`:
+   * OpenMetrics when asked for (Prometheus asks), the classic format otherwise.
+   */
+  scrape(accept?: string | undefined | null): { contentType: string; body: string }
 }
 
 /**

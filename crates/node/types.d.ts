@@ -144,6 +144,8 @@ export interface BurnRateRule {
 export interface BreakerMetrics {
   state: BreakerState;
   calls: number;
+  failedCalls: number;
+  slowCalls: number;
   failureRate: number;
   slowCallRate: number;
   secondsUntilHalfOpen: number | null;

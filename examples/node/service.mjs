@@ -4,11 +4,14 @@
  * attributed fallback, splits payments, and answers whether a deployment may go on.
  *
  *   node examples/node/service.mjs              serve on 127.0.0.1:8787
+ *   node examples/node/service.mjs --port 0     serve on a free port (it prints which)
  *   node examples/node/service.mjs --self-test  start on a free port, call each route, stop
  *
  * Routes: GET /split?gross=30.00&currency=GBP&creators=amara:2,kofi:1
  *         GET /events/42        (the events API fails 70% of the time)
  *         POST /decision        body: {"t", "metrics", "checks"}
+ *         POST /audit           body: {"gross", "currency", "creators", "paid"}
+ *         GET /metrics          Prometheus: the breaker, decisions, audits (docs/metrics.md)
  */
 import http from 'node:http';
 import * as lg from '../../crates/node/lib.mjs';
@@ -16,7 +19,10 @@ import * as lg from '../../crates/node/lib.mjs';
 const breaker = new lg.CircuitBreaker({ name: 'events', window: { type: 'count', size: 10 }, minimumCalls: 5, openSeconds: 30, timeout: 500 });
 breaker.on('open', () => console.log('events breaker opened: serving cached, attributed answers'));
 const cache = new lg.FallbackCache(500, 600);
-const evaluator = lg.Policy.builtin().evaluator();
+const policy = lg.Policy.builtin();
+const evaluator = policy.evaluator();
+const exposition = new lg.Metrics();
+exposition.addBreaker('events', breaker);
 let calls = 0;
 
 /** @param {string} id */
@@ -56,7 +62,20 @@ export const server = http.createServer(async (req, res) => {
       let body = '';
       for await (const chunk of req) body += chunk;
       const o = JSON.parse(body || '{}');
-      return send(res, 200, evaluator.observe(o.t, o.metrics, o.checks));
+      const decision = evaluator.observe(o.t, o.metrics, o.checks);
+      exposition.recordDecision('events-api', policy, decision, o.metrics, o.checks);
+      return send(res, 200, decision);
+    }
+    if (req.method === 'POST' && url.pathname === '/audit') {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const a = JSON.parse(body || '{}');
+      return send(res, 200, exposition.recordAudit(a.gross, a.currency, a.creators, a.paid));
+    }
+    if (req.method === 'GET' && url.pathname === '/metrics') {
+      const { contentType, body } = exposition.scrape(req.headers.accept);
+      res.writeHead(200, { 'content-type': contentType });
+      return res.end(body);
     }
     send(res, 404, { error: 'not_found' });
   } catch (e) {
@@ -80,7 +99,16 @@ if (process.argv.includes('--self-test')) {
   const metrics = { http_error_rate: 0.002, response_time_degradation: 0.1, creator_share: 0.8, governance_participation_drop: 0, capacity_utilization: 0.4 };
   console.log(await get('/decision', { method: 'POST', body: JSON.stringify({ t: 0, metrics, checks }) }));
   console.log(await get('/decision', { method: 'POST', body: JSON.stringify({ t: 60, metrics: { ...metrics, http_error_rate: 0.02 }, checks }) }));
+  const sale = { gross: '30.00', currency: 'GBP', creators: [{ id: 'amara', weight: '2' }, { id: 'kofi', weight: '1' }] };
+  console.log(await get('/audit', { method: 'POST', body: JSON.stringify({ ...sale, paid: [{ id: 'amara', amount: '14.90' }, { id: 'kofi', amount: '7.45' }] }) }));
+  const scraped = await fetch(base + '/metrics');
+  console.log(scraped.headers.get('content-type'), (await scraped.text()).split('\n').length, 'lines of metrics');
   server.close();
 } else if (import.meta.url === `file://${process.argv[1]}`) {
-  server.listen(8787, '127.0.0.1', () => console.log('listening on http://127.0.0.1:8787'));
+  const at = process.argv.indexOf('--port');
+  const port = at > 0 ? Number(process.argv[at + 1]) : 8787;
+  server.listen(port, '127.0.0.1', () => {
+    const addr = server.address();
+    console.log(`listening on http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : port}`);
+  });
 }

@@ -24,7 +24,7 @@ breakers!(napi, ts_arg_type, ts_arg_type, ts_return_type);
 
 /// What a `NativeBreaker` and its hot-path handle share.
 pub struct BreakerShared {
-    pub(crate) inner: core::breaker::CircuitBreaker,
+    pub(crate) inner: Arc<core::breaker::CircuitBreaker>,
     transitions: Mutex<Vec<Transition>>,
     /// Whether `transitions` is non-empty, readable without the lock (set and cleared under it).
     has_pending: AtomicBool,
@@ -134,13 +134,20 @@ pub fn guard_steps() -> Vec<&'static str> {
     GuardStep::NAMES.to_vec()
 }
 
+impl NativeBreaker {
+    /// The core breaker, for `Metrics.addBreaker`.
+    pub(crate) fn core(&self) -> Arc<core::breaker::CircuitBreaker> {
+        self.shared.inner.clone()
+    }
+}
+
 #[napi]
 impl NativeBreaker {
     #[napi(constructor)]
     pub fn new(config: Option<Object<'_>>) -> Result<Self> {
         let inner = core::breaker::CircuitBreaker::new(breaker_config(config)?).map_err(err)?;
         let shared = Arc::new(BreakerShared {
-            inner,
+            inner: Arc::new(inner),
             transitions: Mutex::new(Vec::new()),
             has_pending: AtomicBool::new(false),
         });

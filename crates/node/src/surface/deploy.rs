@@ -6,7 +6,7 @@ macro_rules! deploy {
         /// notice outbox; in memory, or (Node) kept in a store and resumed from it.
         #[$js]
         pub struct Deployment {
-            inner: core::deployment::Deployment,
+            pub(crate) inner: core::deployment::Deployment,
         }
 
         #[$js]

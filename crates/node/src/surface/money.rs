@@ -57,11 +57,21 @@ macro_rules! money {
             #[$js($arg = "PaidArg[]")] paid: Obj<'_>,
             #[$js($opt = "SplitOptions | null")] options: Option<Obj<'_>>,
         ) -> Result<Out> {
-            let currency = text(&currency, "currency")?;
-            let input = split_input(Some(&gross), &currency, creators, options)?;
+            out(&audit_of(&gross, &text(&currency, "currency")?, creators, paid, options)?)
+        }
+
+        /// The audit of `audit()`'s arguments (also Node's `Metrics.recordAudit`).
+        pub(crate) fn audit_of(
+            gross: &Money<'_>,
+            currency: &str,
+            creators: Obj<'_>,
+            paid: Obj<'_>,
+            options: Option<Obj<'_>>,
+        ) -> Result<core::audit::PayoutAudit> {
+            let input = split_input(Some(gross), currency, creators, options)?;
             let split = core::split::split(&input).map_err(err)?;
-            let paid = paid_list(paid, &currency)?;
-            out(&core::audit::audit_split(&split, &paid).map_err(err)?)
+            let paid = paid_list(paid, currency)?;
+            core::audit::audit_split(&split, &paid).map_err(err)
         }
 
         /// Audits a payout file's text (JSON lines `{id, amount}`) against a split terms
