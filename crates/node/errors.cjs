@@ -57,13 +57,32 @@ function translate(e) {
   return t;
 }
 
+/**
+ * What an async native call (a store's, off the event loop: src/durable.rs) resolves with:
+ * `{lgOk: value}`, `{lgErr: [code, message]}` (thrown as the error class of its family), or
+ * an object it opened.
+ */
+function settle(r) {
+  if (r !== null && typeof r === 'object' && Object.getPrototypeOf(r) === Object.prototype) {
+    if ('lgErr' in r) {
+      const e = new Error(r.lgErr[1]);
+      e.code = r.lgErr[0];
+      throw translate(e);
+    }
+    if ('lgOk' in r) return r.lgOk;
+  }
+  return r;
+}
+
 function guarded(fn) {
   return function (...args) {
+    let r;
     try {
-      return fn.apply(this, args);
+      r = fn.apply(this, args);
     } catch (e) {
       throw translate(e);
     }
+    return r instanceof Promise ? r.then(settle, (e) => Promise.reject(translate(e))) : r;
   };
 }
 

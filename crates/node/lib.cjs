@@ -38,12 +38,33 @@ for (const [name, value] of Object.entries(native)) {
   const { append } = api.Store.prototype;
   /**
    * Appends a record; `body` is JSON text, or a value written with JSON.stringify and stored
-   * as that text. A bigint has no JSON form: TypeError (napi turned it into a string, so the
-   * stored value was not the one given).
+   * as that text. A bigint has no JSON form: the promise rejects with a TypeError (napi
+   * turned it into a string, so the stored value was not the one given).
    */
-  api.Store.prototype.append = function (stream, id, body) {
+  api.Store.prototype.append = async function (stream, id, body) {
     return append.call(this, stream, id, typeof body === 'string' ? body : JSON.stringify(body));
   };
+}
+
+// A durable object's calls run one at a time, in call order: each starts once the one before
+// it settled, so a write is stored before the next call reads or writes, and no call waits
+// on the event loop for the lock of one in flight (the store work runs on libuv's pool).
+{
+  const queues = new WeakMap();
+  for (const C of [api.Store, api.DurableLedger, api.DurableDeployment]) {
+    for (const name of Object.getOwnPropertyNames(C.prototype)) {
+      const d = Object.getOwnPropertyDescriptor(C.prototype, name);
+      if (name === 'constructor' || typeof d.value !== 'function') continue;
+      const call = d.value;
+      d.value = function (...args) {
+        const run = () => call.apply(this, args);
+        const result = (queues.get(this) || Promise.resolve()).then(run);
+        queues.set(this, result.then(() => undefined, () => undefined));
+        return result;
+      };
+      Object.defineProperty(C.prototype, name, d);
+    }
+  }
 }
 
 const { CircuitBreaker, SharedCircuitBreaker, BreakerRegistry, FallbackCache } = require('./breakers.cjs')(native);

@@ -9,7 +9,7 @@ import type { BreakerConfig, PaidArg } from './types';
 export {
   split, audit, SplitTerms, Refundable, Ledger, Threshold, WindowRate, BurnRate, runPolicyTest, degradation, Policy, Evaluator, RolloutPlan, Rollout,
   DeploymentPlan, Deployment, BlueGreen, RedeployGuard, Participation, health, HealthModel, simulate, readProposal, auditFiles, Proposal, FlagSet, bucket, BreakerMachine,
-  errorKinds, Store, jsonSchema, Metrics,
+  errorKinds, Store, DurableLedger, DurableDeployment, jsonSchema, Metrics,
 } from './native';
 export type { TransitionObject, ThresholdOptions, MinorSplit, Money, CreatorArg, SplitOptions, PaidArg, Tally, LedgerOptions, ProposalFileReading } from './types';
 export type { SplitResult, PayoutObject, RefundResult, AuditResult, BreakerConfig, VoteArg } from './types';

@@ -427,8 +427,9 @@ export declare class BurnRate {
 export declare class Deployment {
   /**
    * `plan`, `policy`, `health`: null for the built-in ones (WASM takes over the
-   * objects given). `store`: null in memory, or "sqlite:PATH" / "postgres://…",
-   * replayed from it, every event written there first (no backends in WASM).
+   * objects given); in memory. (A deployment kept in a store is Node's
+   * `await DurableDeployment.open(...)`, whose writes run off the event loop; WASM
+   * has no store backends and says so when `store` is given.)
    */
   constructor(service: string, plan?: DeploymentPlan | undefined | null, policy?: Policy | undefined | null, health?: HealthModel | undefined | null, store?: string)
   /**
@@ -478,6 +479,61 @@ export declare class DeploymentPlan {
    * liberationFailed}`.
    */
   evaluate(phase: string, metrics?: Record<string, number | null> | null, checks?: Record<string, boolean | null> | null): PhaseResult
+}
+
+/**
+ * A deployment kept in a durable store, replayed from it on open; every event is written
+ * there first, off the event loop. Reads return Promises too: they wait for the writes
+ * before them.
+ */
+export declare class DurableDeployment {
+  /**
+   * Opens the deployment of `service` kept in `store` ("sqlite:PATH", "postgres://…");
+   * `plan`, `policy`, `health`: null for the built-in ones.
+   */
+  static open(service: string, store: string, plan?: DeploymentPlan | undefined | null, policy?: Policy | undefined | null, health?: HealthModel | undefined | null): Promise<DurableDeployment>
+  /**
+   * Applies one event (an object, as a line of an events file); the step. A refused event
+   * changes nothing.
+   */
+  apply(event: DeploymentEvent): Promise<DeploymentStep>
+  /** Applies an events file's text, line by line; an error names its line. */
+  applyJsonl(text: string): Promise<DeploymentStep[]>
+  /** The state: service, attempt, phase, status, strategy, canary, weight, rollback, … */
+  state(): Promise<DeploymentState>
+  /** Every notice raised, in order. */
+  notices(): Promise<Notice[]>
+  /** The notices not delivered yet, in order: send each, then `markDelivered(id)`. */
+  undelivered(): Promise<Notice[]>
+  /** Marks notice `id` and every one before it delivered (kept in the store). */
+  markDelivered(id: string): Promise<void>
+  /** The store's backend ("sqlite", "postgres", "memory"). */
+  get storeBackend(): string | null
+}
+
+/**
+ * A ledger kept in a durable store: every record is written there first, off the event loop.
+ * Read it through `snapshot()`, an in-memory `Ledger` with the reports.
+ */
+export declare class DurableLedger {
+  /**
+   * Opens the ledger kept in `store` ("sqlite:PATH", "postgres://…", "memory:"), replayed
+   * from it.
+   */
+  static open(store: string): Promise<DurableLedger>
+  /** Computes a split, stores it, then records it; the split, as `split()` returns it. */
+  recordSplit(id: string, t: number, gross: Money, currency: string, creators: CreatorArg[], options?: SplitOptions | null): Promise<SplitResult>
+  /** Refunds `amount` of the recorded split `splitId`, stores it, then records it. */
+  recordRefund(id: string, t: number, splitId: string, amount: Money): Promise<void>
+  /** Records a payout the payment system made: `amount` to `creator` for split `splitId`. */
+  recordPayout(id: string, t: number, splitId: string, creator: string, amount: Money): Promise<void>
+  /**
+   * The ledger as it stands after the calls before this one, in memory: `report`,
+   * `sovereigntySummary`, … on it.
+   */
+  snapshot(): Promise<Ledger>
+  /** The store's backend ("sqlite", "postgres", "memory"). */
+  get storeBackend(): string | null
 }
 
 /** Evaluates a policy over observations in time order. */
@@ -543,9 +599,9 @@ export declare class HealthModel {
  */
 export declare class Ledger {
   /**
-   * An empty ledger in memory, or with `{store: "sqlite:PATH" | "postgres://…"}`
-   * the ledger kept there, replayed from it; every record is then written there
-   * first (the WASM build has no store backends and says so).
+   * An empty ledger in memory. (A ledger kept in a store is Node's
+   * `await DurableLedger.open(url)`, whose writes run off the event loop; the WASM
+   * build has no store backends and says so.)
    */
   constructor(options?: LedgerOptions | null)
   /**
@@ -862,24 +918,29 @@ export declare class SplitTerms {
   splitMinor(gross: Money): MinorSplit
 }
 
-/** Append-only records with a checksum chain, and state, in a durable store. */
+/**
+ * Append-only records with a checksum chain, and state, in a durable store; every method
+ * returns a Promise.
+ */
 export declare class Store {
+  /** A store in memory (`url` absent or "memory:"); a durable one is `await Store.open(url)`. */
+  constructor(url?: string | undefined | null)
   /** Opens `url` ("memory:", "sqlite:PATH", "postgres://…") and verifies its history. */
-  constructor(url: string)
+  static open(url: string): Promise<Store>
   /** The backend's name. */
   get backend(): string
   /** Appends a record; `body` is JSON text, or any JSON value (written as JSON). */
-  append(stream: string, id: string, body: unknown): import('./types').StoredRecord
+  append(stream: string, id: string, body: unknown): Promise<import('./types').StoredRecord>
   /** The records of `stream` (every stream when omitted), oldest first. */
-  records(stream?: string | undefined | null): Array<import('./types').StoredRecord>
+  records(stream?: string | undefined | null): Promise<Array<import('./types').StoredRecord>>
   /** The record `id` of `stream`, or null. */
-  record(stream: string, id: string): import('./types').StoredRecord | null
+  record(stream: string, id: string): Promise<import('./types').StoredRecord | null>
   /** Recomputes the checksum chain; the number of records (StoreError `tampered` if broken). */
-  verify(): number
+  verify(): Promise<number>
   /** Sets `key` to `value`. */
-  putState(key: string, value: string): void
+  putState(key: string, value: string): Promise<void>
   /** The value of `key`, or null. */
-  state(key: string): string | null
+  state(key: string): Promise<string | null>
 }
 
 /** Prometheus-style sustained condition (SPEC §2). */

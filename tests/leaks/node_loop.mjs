@@ -6,7 +6,7 @@ const n = Number(process.argv[2] ?? 500_000);
 const ev = lg.Policy.builtin().evaluator();
 const C = [{ id: 'a', weight: '3' }, { id: 'b', weight: '1' }];
 let t = 0;
-function round(count) {
+async function round(count) {
   for (let i = 0; i < count; i++) {
     lg.split('100.00', 'GBP', C, { creatorShare: '0.8' });
     try { lg.split('100.00', 'GBP', C, { creatorShare: '0.7' }); } catch {}
@@ -15,9 +15,10 @@ function round(count) {
     try { ev.observe(t - 1, {}, {}); } catch {}
     lg.bucket(`user-${i}`, 'flag');
     try { new lg.Threshold('==', 1, 0); } catch {}
+    // A store's calls are async tasks on libuv's pool: their promises and envelopes too.
     const store = new lg.Store('memory:');
-    store.append('s', 'a', { n: i });
-    try { store.append('s', 'a', '{}'); } catch {}
+    await store.append('s', 'a', { n: i });
+    await store.append('s', 'a', '{}').catch(() => {});
   }
 }
 // napi runs the finalizers of collected native objects from the event loop: let it turn
@@ -33,11 +34,11 @@ const rss = async () => {
 // V8 sizes its heap to the workload over the first few million calls (measured: an
 // error-heavy loop settles about 6 MB up, then stays), so warm up with that many, then
 // compare two equal windows: a leak grows in both, heap sizing in neither.
-round(n);
+await round(n);
 const a0 = await rss();
-round(n);
+await round(n);
 const a1 = await rss();
-round(n);
+await round(n);
 const a2 = await rss();
 const kib = (x) => Math.round(x / 1024);
 console.log(`${n} iterations (${n * 10} calls) per window: RSS ${kib(a0)} -> ${kib(a1)} -> ${kib(a2)} KiB (windows: ${kib(a1 - a0)} KiB, ${kib(a2 - a1)} KiB)`);

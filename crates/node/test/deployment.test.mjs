@@ -60,22 +60,25 @@ test('decisions must be backed by a passed proposal, given whole in camelCase to
   assert.throws(() => d.apply({ t: 240, tick: true, color: 'red' }), (e) => e.code === 'invalid_event' && /color/.test(e.message));
 });
 
-test('a deployment kept in SQLite resumes, and notices are marked delivered once sent', () => {
+test('a deployment kept in SQLite resumes, and notices are marked delivered once sent', async () => {
   const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'lg-deploy-')), 'deploy.db')}`;
   const lines = read('clean-launch.jsonl').split('\n');
   const whole = new lg.Deployment('events');
   whole.applyJsonl(lines.join('\n'));
-  let d = new lg.Deployment('events', null, null, null, url);
+  let d = await lg.DurableDeployment.open('events', url);
   assert.equal(d.storeBackend, 'sqlite');
-  d.applyJsonl(lines.slice(0, 30).join('\n'));
-  const first = d.undelivered();
-  d.markDelivered(first[2].id);
-  d = new lg.Deployment('events', null, null, null, url);
-  assert.equal(d.undelivered()[0].id, 'events/4');
-  d.applyJsonl(lines.slice(30).join('\n'));
-  assert.deepEqual(d.state, whole.state);
-  assert.deepEqual(d.notices(), whole.notices());
-  assert.throws(() => d.markDelivered('events/999'), (e) => e.code === 'invalid_event');
+  await d.applyJsonl(lines.slice(0, 30).join('\n'));
+  const first = await d.undelivered();
+  await d.markDelivered(first[2].id);
+  d = await lg.DurableDeployment.open('events', url);
+  assert.equal((await d.undelivered())[0].id, 'events/4');
+  await d.applyJsonl(lines.slice(30).join('\n'));
+  assert.deepEqual(await d.state(), whole.state);
+  assert.deepEqual(await d.notices(), whole.notices());
+  await assert.rejects(d.markDelivered('events/999'), (e) => e instanceof lg.DeploymentError && e.code === 'invalid_event');
+  // In memory only: a store is opened with DurableDeployment.open, off the event loop.
+  assert.throws(() => new lg.Deployment('events', null, null, null, url), (e) => e instanceof TypeError && /DurableDeployment\.open/.test(e.message));
+  await assert.rejects(lg.DurableDeployment.open(' ', url), (e) => e.code === 'invalid_setup');
 });
 
 test('a custom blue-green plan, policy and health model', () => {

@@ -3,7 +3,7 @@
 // LG_REQUIRE_SERVERS=1, which turns a missing server into a failure instead of a skip).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,64 +33,97 @@ function backends() {
   return out;
 }
 
-function fill(ledger) {
-  ledger.recordSplit('tx-1', 1767225600, '12.00', 'GBP', [{ id: 'amara', weight: '1' }]);
-  ledger.recordSplit('tx-2', 1767229200, 3000n, 'GBP', [{ id: 'amara', weight: '2' }, { id: 'kofi', weight: '1' }], { fee: '0.75' });
-  ledger.recordRefund('rf-1', 1767232800, 'tx-2', '10.00');
+async function fill(ledger) {
+  await ledger.recordSplit('tx-1', 1767225600, '12.00', 'GBP', [{ id: 'amara', weight: '1' }]);
+  await ledger.recordSplit('tx-2', 1767229200, 3000n, 'GBP', [{ id: 'amara', weight: '2' }, { id: 'kofi', weight: '1' }], { fee: '0.75' });
+  await ledger.recordRefund('rf-1', 1767232800, 'tx-2', '10.00');
 }
 
 for (const [name, fresh] of backends()) {
-  test(`${name}: a durable ledger survives reopening and reports like its lines`, () => {
+  test(`${name}: a durable ledger survives reopening and reports like its lines`, async () => {
     const expected = lg.Ledger.fromJsonl(LINES.map((l) => JSON.stringify(l)).join('\n')).report('day');
     const url = fresh();
-    const ledger = new lg.Ledger({ store: url });
+    const ledger = await lg.DurableLedger.open(url);
     assert.equal(ledger.storeBackend, name);
-    fill(ledger);
-    assert.deepEqual(ledger.report('day'), expected);
-    const again = new lg.Ledger({ store: url });
-    assert.equal(again.length, 3);
-    assert.deepEqual(again.report('day'), expected);
+    await fill(ledger);
+    assert.deepEqual((await ledger.snapshot()).report('day'), expected);
+    const again = (await lg.DurableLedger.open(url)).snapshot();
+    assert.equal((await again).length, 3);
+    assert.deepEqual((await again).report('day'), expected);
     assert.equal(new lg.Ledger().storeBackend, null);
+    assert.throws(() => new lg.Ledger({ store: url }), (e) => e instanceof TypeError && /DurableLedger\.open/.test(e.message));
   });
 
-  test(`${name}: a refused record is neither stored nor recorded`, () => {
+  test(`${name}: a refused record is neither stored nor recorded`, async () => {
     const url = fresh();
-    const ledger = new lg.Ledger({ store: url });
-    fill(ledger);
-    assert.throws(() => ledger.recordSplit('tx-3', 1767300000, '10.00', 'GBP', [{ id: 'a', weight: '1' }], { creatorShare: '0.7' }),
+    const ledger = await lg.DurableLedger.open(url);
+    await fill(ledger);
+    await assert.rejects(ledger.recordSplit('tx-3', 1767300000, '10.00', 'GBP', [{ id: 'a', weight: '1' }], { creatorShare: '0.7' }),
       (e) => e instanceof lg.SplitError && e.code === 'sovereignty_violation');
-    assert.throws(() => ledger.recordRefund('rf-2', 1767300000, 'tx-1', '12.01'),
+    await assert.rejects(ledger.recordRefund('rf-2', 1767300000, 'tx-1', '12.01'),
       (e) => e instanceof lg.SplitError && e.code === 'refund_exceeds_balance');
-    assert.equal(ledger.length, 3);
-    assert.equal(new lg.Store(url).verify(), 3);
+    // Calls made without awaiting run in call order: the payout sees the split before it.
+    const queued = [ledger.recordSplit('tx-4', 1767300001, '8.00', 'GBP', [{ id: 'amara', weight: '1' }]), ledger.recordPayout('po-1', 1767300002, 'tx-4', 'amara', 600n)];
+    await Promise.all(queued);
+    assert.equal((await ledger.snapshot()).length, 5);
+    assert.equal(await (await lg.Store.open(url)).verify(), 5);
   });
 
-  test(`${name}: the store keeps records chained, once per id, and state`, () => {
-    const store = new lg.Store(fresh());
+  test(`${name}: the store keeps records chained, once per id, and state`, async () => {
+    const store = await lg.Store.open(fresh());
     assert.equal(store.backend, name);
-    const a = store.append('flags', 'change-1', { flag: 'new_event_cards', enabled: true });
-    const b = store.append('flags', 'change-2', '{"flag":"x"}');
+    const a = await store.append('flags', 'change-1', { flag: 'new_event_cards', enabled: true });
+    const b = await store.append('flags', 'change-2', '{"flag":"x"}');
     assert.deepEqual([a.seq, b.seq], [1, 2]);
     assert.deepEqual(JSON.parse(a.body), { flag: 'new_event_cards', enabled: true });
     assert.equal(a.checksum.length, 64);
-    assert.throws(() => store.append('flags', 'change-1', {}), (e) => e instanceof lg.StoreError && e.code === 'duplicate_id');
-    assert.deepEqual(store.records('flags').map((r) => r.id), ['change-1', 'change-2']);
-    assert.deepEqual(store.record('flags', 'change-2'), b);
-    assert.equal(store.record('flags', 'nope'), null);
+    await assert.rejects(store.append('flags', 'change-1', {}), (e) => e instanceof lg.StoreError && e.code === 'duplicate_id');
+    assert.deepEqual((await store.records('flags')).map((r) => r.id), ['change-1', 'change-2']);
+    assert.deepEqual(await store.record('flags', 'change-2'), b);
+    assert.equal(await store.record('flags', 'nope'), null);
     // Issue 16.9: a bigint has no JSON form: refused, not stored as a string.
-    assert.throws(() => store.append('flags', 'change-big', { n: 10n ** 20n }), TypeError);
-    assert.equal(store.record('flags', 'change-big'), null);
-    store.putState('rollout', 'step 1');
-    assert.equal(store.state('rollout'), 'step 1');
-    assert.equal(store.state('other'), null);
-    assert.equal(store.verify(), 2);
+    await assert.rejects(store.append('flags', 'change-big', { n: 10n ** 20n }), TypeError);
+    assert.equal(await store.record('flags', 'change-big'), null);
+    await store.putState('rollout', 'step 1');
+    assert.equal(await store.state('rollout'), 'step 1');
+    assert.equal(await store.state('other'), null);
+    assert.equal(await store.verify(), 2);
   });
 }
 
-test('a bad URL or an unreachable database is a StoreError', () => {
+test('a store in memory, and the synchronous constructor refuses a URL', async () => {
+  const store = new lg.Store();
+  assert.equal(store.backend, 'memory');
+  assert.equal((await store.append('s', 'a', {})).seq, 1);
+  assert.throws(() => new lg.Store('sqlite:x.db'), (e) => e instanceof TypeError && /Store\.open/.test(e.message));
+});
+
+test('a bad URL or an unreachable database is a StoreError', async () => {
   for (const bad of ['', 'ledger.db', 'mysql://x/y', 'sqlite:']) {
-    assert.throws(() => new lg.Store(bad), (e) => e instanceof lg.StoreError && e.code === 'invalid_url', bad);
-    assert.throws(() => new lg.Ledger({ store: bad }), (e) => e instanceof lg.StoreError, bad);
+    await assert.rejects(lg.Store.open(bad), (e) => e instanceof lg.StoreError && e.code === 'invalid_url', bad);
+    await assert.rejects(lg.DurableLedger.open(bad), (e) => e instanceof lg.StoreError, bad);
   }
-  assert.throws(() => new lg.Store('postgres://lg@127.0.0.1:1/nothing'), (e) => e instanceof lg.StoreError && e.code === 'unavailable');
+  await assert.rejects(lg.Store.open('postgres://lg@127.0.0.1:1/nothing'), (e) => e instanceof lg.StoreError && e.code === 'unavailable');
+});
+
+const postgres = process.env.LG_TEST_POSTGRES_URL;
+test('timers keep running while a slow PostgreSQL append is in flight', { skip: !postgres && 'LG_TEST_POSTGRES_URL is not set' }, async () => {
+  const url = backends().find(([name]) => name === 'postgres')[1]();
+  const store = await lg.Store.open(url);
+  await store.append('s', 'first', {});
+  // Another session holds the records table locked for 2 s: the next append waits for it.
+  const locker = spawn('psql', [url, '-q', '-c', 'BEGIN; LOCK TABLE lg_records IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(2); COMMIT;'], { stdio: 'ignore' });
+  const unlocked = new Promise((resolve) => locker.on('exit', resolve));
+  await new Promise((r) => setTimeout(r, 300)); // the lock is taken
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 20);
+  const started = performance.now();
+  const appended = await store.append('s', 'second', {});
+  const waited = performance.now() - started;
+  clearInterval(timer);
+  await unlocked;
+  assert.equal(appended.seq, 2);
+  assert.ok(waited > 1000, `the append waited for the lock (${waited.toFixed(0)} ms)`);
+  // A blocked event loop would have run the timer at most once after the append returned.
+  assert.ok(ticks >= waited / 20 / 4, `${ticks} timer ticks in ${waited.toFixed(0)} ms`);
 });

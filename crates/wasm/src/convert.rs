@@ -211,3 +211,17 @@ pub(crate) fn money(v: &Money<'_>, currency: &str, what: &str) -> Result<String>
     };
     Err(arg(core::money::not_money(what, &got)))
 }
+
+/// The ledger `new Ledger(options)` makes: a store URL is refused by the core here (the WASM
+/// build has no store backends).
+pub(crate) fn in_memory_ledger(store: Option<&str>) -> Result<core::store::DurableLedger> {
+    core::store::DurableLedger::new(store).map_err(err)
+}
+
+/// The deployment `new Deployment(...)` makes: likewise.
+pub(crate) fn in_memory_deployment(
+    setup: core::deployment::Setup,
+    store: Option<&str>,
+) -> Result<core::deployment::Deployment> {
+    core::deployment::Deployment::in_store(setup, store).map_err(err)
+}

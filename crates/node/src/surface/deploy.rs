@@ -12,8 +12,9 @@ macro_rules! deploy {
         #[$js]
         impl Deployment {
             /// `plan`, `policy`, `health`: null for the built-in ones (WASM takes over the
-            /// objects given). `store`: null in memory, or "sqlite:PATH" / "postgres://…",
-            /// replayed from it, every event written there first (no backends in WASM).
+            /// objects given); in memory. (A deployment kept in a store is Node's
+            /// `await DurableDeployment.open(...)`, whose writes run off the event loop; WASM
+            /// has no store backends and says so when `store` is given.)
             #[$js(constructor)]
             pub fn new(
                 #[$js($arg = "string")] service: Text,
@@ -29,8 +30,7 @@ macro_rules! deploy {
                     health.map(|h| h.inner.clone()),
                 );
                 let store = opt_text(store, "store")?;
-                core::deployment::Deployment::in_store(setup.map_err(err)?, store.as_deref())
-                    .map(|inner| Deployment { inner }).map_err(err)
+                Ok(Deployment { inner: in_memory_deployment(setup.map_err(err)?, store.as_deref())? })
             }
             /// A read-only view of a deployment of `service` (built-in plan, policy and health
             /// model) from a dump of its store (`liberation-gates store dump`): the dump's

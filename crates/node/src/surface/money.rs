@@ -174,17 +174,16 @@ macro_rules! money {
 
         #[$js]
         impl Ledger {
-            /// An empty ledger in memory, or with `{store: "sqlite:PATH" | "postgres://…"}`
-            /// the ledger kept there, replayed from it; every record is then written there
-            /// first (the WASM build has no store backends and says so).
+            /// An empty ledger in memory. (A ledger kept in a store is Node's
+            /// `await DurableLedger.open(url)`, whose writes run off the event loop; the WASM
+            /// build has no store backends and says so.)
             #[$js(constructor)]
             pub fn new(
                 #[$js($opt = "LedgerOptions | null")] options: Option<Obj<'_>>,
             ) -> Result<Self> {
                 let options: Option<core::store::LedgerOptions> = opt_obj(options, "options")?;
                 let options = options.unwrap_or_default();
-                core::store::DurableLedger::new(options.store.as_deref())
-                    .map(|inner| Ledger { inner }).map_err(err)
+                Ok(Ledger { inner: in_memory_ledger(options.store.as_deref())? })
             }
             /// The ledger kept in a store dump (`liberation-gates store dump`), in memory, its
             /// checksum chain checked first (StoreError `tampered` otherwise).
