@@ -21,6 +21,7 @@ use liberation_gates::schema::{json_schema, SchemaKind};
 use liberation_gates::simulate;
 use liberation_gates::split::{split, CreatorInput, SplitInput};
 use liberation_gates::store::{self, DurableLedger};
+use liberation_gates::unleash;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -116,6 +117,13 @@ enum Command {
         /// instead of OpenMetrics.
         #[arg(long)]
         text: bool,
+    },
+    /// Run files of Unleash's client specification through the Unleash evaluator: one line
+    /// per failing test, then `N passed, M failed` (exit 1 on any failure).
+    UnleashSpec {
+        /// Spec files, or index.json files listing them (default:
+        /// tests/external/unleash/index.json).
+        files: Vec<PathBuf>,
     },
     /// Run policy unit tests (promtool style): series in, expected decisions out.
     Test {
@@ -432,6 +440,7 @@ fn run(cmd: Command) -> Result<u8, Fail> {
             observations,
             text,
         } => cmd_metrics(policy, plan, service, &observations, text),
+        Command::UnleashSpec { files } => cmd_unleash_spec(files),
         Command::Test { files } => cmd_test(files),
         Command::Split {
             gross,
@@ -824,6 +833,37 @@ fn cmd_metrics(
         false => print!("{}", metrics.encode()),
     }
     Ok(EXIT_OK)
+}
+
+fn cmd_unleash_spec(files: Vec<PathBuf>) -> Result<u8, Fail> {
+    let files = match files.is_empty() {
+        true => vec![PathBuf::from("tests/external/unleash/index.json")],
+        false => files,
+    };
+    let mut specs = Vec::new();
+    for f in files {
+        // An index.json lists the files beside it.
+        if f.file_name().is_some_and(|n| n == "index.json") {
+            let names: Vec<String> = serde_json::from_str(&read(&f)?)
+                .map_err(|e| Fail(format!("{}: {e}", f.display())))?;
+            let dir = f.parent().unwrap_or(Path::new("."));
+            specs.extend(names.iter().map(|n| dir.join(n)));
+        } else {
+            specs.push(f);
+        }
+    }
+    let (mut passed, mut failed) = (0, 0);
+    for f in &specs {
+        let outcome = unleash::run_spec(&read(f)?).map_err(|e| file_error(f, &e.into()))?;
+        passed += outcome.passed;
+        failed += outcome.failures.len();
+        let name = f.file_name().unwrap_or_default().to_string_lossy();
+        for line in outcome.failures {
+            println!("FAIL {name}: {line}");
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 { EXIT_OK } else { EXIT_FAILED })
 }
 
 fn cmd_test(files: Vec<PathBuf>) -> Result<u8, Fail> {

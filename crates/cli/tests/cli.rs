@@ -894,3 +894,27 @@ fn metrics_refuses_a_bad_line_naming_it() {
     );
     assert_eq!(stdout(&o), "");
 }
+
+#[test]
+fn unleash_spec_passes_the_suite_and_names_an_altered_test() {
+    let o = run(&["unleash-spec"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(stdout(&o), "279 passed, 0 failed\n");
+    let text = std::fs::read_to_string(
+        root().join("tests/external/unleash/02-user-with-id-strategy.json"),
+    )
+    .unwrap();
+    let altered = text.replacen("\"expectedResult\": true", "\"expectedResult\": false", 1);
+    assert_ne!(altered, text);
+    let p = tmp("unleash-altered.json", &altered);
+    let o = run(&["unleash-spec", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.starts_with("FAIL unleash-altered.json: "), "{out}");
+    assert!(out.ends_with(" passed, 1 failed\n"), "{out}");
+    let p = tmp("unleash-bad.json", "{\"state\": []}");
+    assert_eq!(
+        run(&["unleash-spec", p.to_str().unwrap()]).status.code(),
+        Some(2)
+    );
+}

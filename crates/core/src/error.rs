@@ -147,6 +147,10 @@ error_family! {
         /// A decision that no proposal backs: a `{subject, action, status}` made by hand
         /// rather than by the core from a proposal and its votes.
         UnverifiedDecision => "unverified_decision",
+        /// An Unleash toggle state that cannot be read ([`crate::unleash`]).
+        InvalidToggleState => "invalid_toggle_state",
+        /// An Unleash evaluation context that cannot be read.
+        InvalidContext => "invalid_context",
     }
 }
 

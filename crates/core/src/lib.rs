@@ -55,6 +55,7 @@ pub mod simulate;
 pub mod split;
 pub mod store;
 pub mod threshold;
+pub mod unleash;
 pub mod window;
 
 pub use error::{Error, Result};
