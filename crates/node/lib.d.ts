@@ -9,14 +9,14 @@ import type { BreakerConfig, PaidArg } from './types';
 export {
   split, audit, SplitTerms, Refundable, Ledger, Threshold, WindowRate, BurnRate, runPolicyTest, degradation, Policy, Evaluator, RolloutPlan, Rollout,
   DeploymentPlan, Deployment, BlueGreen, RedeployGuard, Participation, health, HealthModel, simulate, readProposal, auditFiles, Proposal, FlagSet, bucket, BreakerMachine,
-  errorKinds, Store, DurableLedger, DurableDeployment, jsonSchema, Metrics,
+  errorKinds, Store, DurableLedger, DurableDeployment, jsonSchema, Metrics, Toggles,
 } from './native';
 export type { TransitionObject, ThresholdOptions, MinorSplit, Money, CreatorArg, SplitOptions, PaidArg, Tally, LedgerOptions, ProposalFileReading } from './types';
 export type { SplitResult, PayoutObject, RefundResult, AuditResult, BreakerConfig, VoteArg } from './types';
 export type {
   DeploymentEvent, DeploymentStep, DeploymentState, DeploymentRollback, Notice, NoticeKind, DecisionRef, BackedDecision, ProposalTerms, RecordedProposal, LiberationStatus,
 } from './types';
-export type { ProposalReading as Reading, CommunityDecision as DecisionObject, FlagOptions, FlagResolution } from './types';
+export type { ProposalReading as Reading, CommunityDecision as DecisionObject, FlagOptions, FlagResolution, UnleashContext, UnleashVariant } from './types';
 export type {
   Decision as PolicyDecision, Notification as NotificationObject, RolloutStateObject as RolloutState,
   FlagState as FlagStateObject, Served as ServedObject, StoredRecord as StoredRecordObject,

@@ -6,6 +6,6 @@ export const {
   DeploymentPlan, Deployment, health, simulate, Proposal, FlagSet, bucket, BreakerMachine, CircuitBreaker, SharedCircuitBreaker, FallbackCache,
   errorKinds, raiseForTest, LiberationGatesError, SplitError, ThresholdError, WindowError, BreakerError,
   GovernanceError, FlagError, PolicyError, RolloutError, BucketError, StoreError, DeploymentError, CircuitOpenError, Store,
-  runPolicyTest, auditFiles, readProposal, BlueGreen, BurnRate, RedeployGuard, Participation, BreakerRegistry, jsonSchema, Metrics, DurableLedger, DurableDeployment,
+  runPolicyTest, auditFiles, readProposal, BlueGreen, BurnRate, RedeployGuard, Participation, BreakerRegistry, jsonSchema, Metrics, DurableLedger, DurableDeployment, Toggles,
 } = lg;
 export default lg;

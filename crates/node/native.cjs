@@ -860,6 +860,7 @@ module.exports.RolloutPlan = nativeBinding.RolloutPlan
 module.exports.SplitTerms = nativeBinding.SplitTerms
 module.exports.Store = nativeBinding.Store
 module.exports.Threshold = nativeBinding.Threshold
+module.exports.Toggles = nativeBinding.Toggles
 module.exports.WindowRate = nativeBinding.WindowRate
 module.exports.audit = nativeBinding.audit
 module.exports.auditFiles = nativeBinding.auditFiles

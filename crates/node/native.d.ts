@@ -344,6 +344,25 @@ export interface ProposalFileReading {
 /** A split in minor units (`SplitTerms.splitMinor`): every amount a bigint, creators in order. */
 export interface MinorSplit { creators: bigint[]; creatorTotal: bigint; platform: bigint; fee: bigint }
 
+/** Who asks, as Unleash's context has it (`Toggles.isEnabled`); other fields go in `properties`. */
+export interface UnleashContext {
+  userId?: string;
+  sessionId?: string;
+  remoteAddress?: string;
+  environment?: string;
+  appName?: string;
+  /** RFC 3339; the date constraints read now when absent. */
+  currentTime?: string;
+  properties?: Record<string, string | number | boolean | null>;
+}
+/** A toggle's variant (`Toggles.getVariant`); `disabled` when none applies. */
+export interface UnleashVariant {
+  name: string;
+  enabled: boolean;
+  featureEnabled: boolean;
+  payload?: { type: string; value: string };
+}
+
 /** A flag resolved as OpenFeature asks (`FlagSet.resolve`). */
 export interface FlagResolution {
   /** The value; absent when `error` is set (the caller's default applies). */
@@ -952,6 +971,40 @@ export declare class Threshold {
    */
   observe(t: number, value?: number | undefined | null): string
   get state(): string
+}
+
+/**
+ * Unleash toggles evaluated as Unleash's SDKs do (docs/unleash.md), with the
+ * community's votes on top for the flags of a `FlagSet`.
+ */
+export declare class Toggles {
+  /**
+   * Reads a toggle state: Unleash's `features` document (`{features, segments}`) or
+   * a delta document (`{events}`), as JSON text.
+   */
+  static fromJson(text: string): Toggles
+  /** Applies a delta document's events (a `features` document replaces the state). */
+  applyJson(text: string): void
+  /**
+   * Whether toggle `name` is on for `context` (`{userId, sessionId, remoteAddress,
+   * environment, appName, currentTime, properties}`); false when there is none.
+   */
+  isEnabled(name: string, context?: UnleashContext | null): boolean
+  /**
+   * The variant of toggle `name` for `context`: `{name, enabled, featureEnabled,
+   * payload?}` (`disabled` when none applies).
+   */
+  getVariant(name: string, context?: UnleashContext | null): UnleashVariant
+  /**
+   * As `isEnabled`, but a protected, community or always-on flag of `flags` is on
+   * only while the community's votes say so; the toggle's strategies still decide
+   * who sees it.
+   */
+  isEnabledGoverned(name: string, flags: FlagSet, context?: UnleashContext | null): boolean
+  /** As `getVariant`, under the community's votes (see `isEnabledGoverned`). */
+  getVariantGoverned(name: string, flags: FlagSet, context?: UnleashContext | null): UnleashVariant
+  /** The toggles' names, sorted. */
+  get names(): Array<string>
 }
 
 /** Error rate over a sliding window of per-interval counts (SPEC §3). */

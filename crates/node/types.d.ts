@@ -344,6 +344,25 @@ export interface ProposalFileReading {
 /** A split in minor units (`SplitTerms.splitMinor`): every amount a bigint, creators in order. */
 export interface MinorSplit { creators: bigint[]; creatorTotal: bigint; platform: bigint; fee: bigint }
 
+/** Who asks, as Unleash's context has it (`Toggles.isEnabled`); other fields go in `properties`. */
+export interface UnleashContext {
+  userId?: string;
+  sessionId?: string;
+  remoteAddress?: string;
+  environment?: string;
+  appName?: string;
+  /** RFC 3339; the date constraints read now when absent. */
+  currentTime?: string;
+  properties?: Record<string, string | number | boolean | null>;
+}
+/** A toggle's variant (`Toggles.getVariant`); `disabled` when none applies. */
+export interface UnleashVariant {
+  name: string;
+  enabled: boolean;
+  featureEnabled: boolean;
+  payload?: { type: string; value: string };
+}
+
 /** A flag resolved as OpenFeature asks (`FlagSet.resolve`). */
 export interface FlagResolution {
   /** The value; absent when `error` is set (the caller's default applies). */

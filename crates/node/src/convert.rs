@@ -160,3 +160,12 @@ pub(crate) fn observation(
     );
     core::policy::Observation::from_parts(t, m.as_mut(), c.as_mut()).map_err(err)
 }
+
+/// An Unleash context argument (absent: the empty context); a wrong shape is
+/// `flags/invalid_context`.
+pub(crate) fn unleash_context(v: Option<Obj<'_>>) -> Result<core::unleash::Context> {
+    v.map_or_else(
+        || Ok(Default::default()),
+        |o| obj_as(o, core::error::FlagError::InvalidContext),
+    )
+}

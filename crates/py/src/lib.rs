@@ -35,6 +35,7 @@ mod money;
 mod plans;
 mod shared;
 mod store;
+mod unleash;
 
 use breakers::*;
 use community::*;
@@ -51,6 +52,7 @@ use pyo3::types::PyModule;
 use shared::*;
 use std::collections::BTreeMap;
 use store::*;
+use unleash::Toggles;
 
 /// Every error kind of every family, as `{family: [kinds]}`.
 #[pyfunction]
@@ -80,7 +82,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     export!(m; class Split, SplitTerms, Refundable, Ledger, Threshold, WindowRate, BurnRate,
         Policy, PolicyDecision, Evaluator, RolloutPlan, Rollout, DeploymentPlan, HealthModel,
         Decision, Proposal, FlagSet, Participation, BreakerMachine, CircuitBreaker, Guarded,
-        Store, SharedBreaker, SharedPermit, FallbackCache, BlueGreen, RedeployGuard, Deployment, Metrics);
+        Store, SharedBreaker, SharedPermit, FallbackCache, BlueGreen, RedeployGuard, Deployment, Metrics, Toggles);
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

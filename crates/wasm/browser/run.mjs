@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Browser tests in Debian's Chromium (never a downloaded browser), driven by playwright-core:
-// 1. every conformance vector through the WASM package inside the page;
+// 1. every conformance vector, and every test of Unleash's client specification, through the
+//    WASM package inside the page;
 // 2. the sovereignty dashboard end to end: its figures against the same ledger computed by the
 //    WASM package under Node, the calculator driven by the keyboard, a screenshot saved under
 //    target/ for people to look at.
@@ -58,6 +59,16 @@ try {
   for (const l of r.lines) console.log(l);
   console.log(`browser vectors: ${r.passed} passed, ${r.failed} failed`);
   check(r.failed === 0 && r.passed >= 523 && families.length >= 11 && errors.length === 0, `vectors in the browser (${errors.join('; ')})`);
+
+  // 1b. Unleash's client specification (tests/external/unleash), every file of its index.
+  const unleash = await browser.newPage();
+  unleash.on('pageerror', (e) => errors.push(String(e)));
+  await unleash.goto(`${base}/crates/wasm/browser/unleash.html`);
+  await unleash.waitForFunction(() => window.__result, null, { timeout: 60_000 });
+  const u = await unleash.evaluate(() => window.__result);
+  for (const l of u.lines) console.log(l);
+  console.log(`browser Unleash specification: ${u.passed} passed, ${u.failed} failed (${u.files} files)`);
+  check(u.failed === 0 && u.passed >= 279 && u.files === 22 && errors.length === 0, `Unleash's specification in the browser (${errors.join('; ')})`);
 
   // 2. The dashboard.
   const dash = await browser.newPage({ viewport: { width: 1100, height: 1350 }, reducedMotion: 'reduce' });

@@ -225,3 +225,17 @@ pub(crate) fn in_memory_deployment(
 ) -> Result<core::deployment::Deployment> {
     core::deployment::Deployment::in_store(setup, store).map_err(err)
 }
+
+/// An Unleash context argument (absent: the empty context); a wrong shape is
+/// `flags/invalid_context`. Without `currentTime`, the date constraints read JavaScript's clock
+/// (the core has none in WASM).
+pub(crate) fn unleash_context(v: Option<Obj<'_>>) -> Result<core::unleash::Context> {
+    let mut ctx: core::unleash::Context = match present(v) {
+        Some(o) => obj_as(o, core::error::FlagError::InvalidContext)?,
+        None => Default::default(),
+    };
+    if ctx.current_time.is_none() {
+        ctx.current_time = js_sys::Date::new_0().to_iso_string().as_string();
+    }
+    Ok(ctx)
+}

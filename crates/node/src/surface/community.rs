@@ -208,6 +208,80 @@ macro_rules! community {
             }
         }
 
+        /// Unleash toggles evaluated as Unleash's SDKs do (docs/unleash.md), with the
+        /// community's votes on top for the flags of a `FlagSet`.
+        #[$js]
+        pub struct Toggles {
+            inner: core::unleash::Toggles,
+        }
+
+        #[$js]
+        impl Toggles {
+            /// Reads a toggle state: Unleash's `features` document (`{features, segments}`) or
+            /// a delta document (`{events}`), as JSON text.
+            #[$js(js_name = "fromJson")]
+            pub fn from_json(#[$js($arg = "string")] text: Text) -> Result<Toggles> {
+                let inner = core::unleash::Toggles::from_json(&self::text(&text, "text")?);
+                Ok(Toggles { inner: inner.map_err(err)? })
+            }
+            /// Applies a delta document's events (a `features` document replaces the state).
+            #[$js(js_name = "applyJson")]
+            pub fn apply_json(&mut self, #[$js($arg = "string")] text: Text) -> Result<()> {
+                self.inner.apply_json(&self::text(&text, "text")?).map_err(err)
+            }
+            /// Whether toggle `name` is on for `context` (`{userId, sessionId, remoteAddress,
+            /// environment, appName, currentTime, properties}`); false when there is none.
+            #[$js(js_name = "isEnabled")]
+            pub fn is_enabled(
+                &self,
+                #[$js($arg = "string")] name: Text,
+                #[$js($opt = "UnleashContext | null")] context: Option<Obj<'_>>,
+            ) -> Result<bool> {
+                let ctx = unleash_context(context)?;
+                Ok(self.inner.is_enabled(&text(&name, "name")?, &ctx))
+            }
+            /// The variant of toggle `name` for `context`: `{name, enabled, featureEnabled,
+            /// payload?}` (`disabled` when none applies).
+            #[$js(js_name = "getVariant", $ret = "UnleashVariant")]
+            pub fn get_variant(
+                &self,
+                #[$js($arg = "string")] name: Text,
+                #[$js($opt = "UnleashContext | null")] context: Option<Obj<'_>>,
+            ) -> Result<Out> {
+                let ctx = unleash_context(context)?;
+                out(&self.inner.get_variant(&text(&name, "name")?, &ctx))
+            }
+            /// As `isEnabled`, but a protected, community or always-on flag of `flags` is on
+            /// only while the community's votes say so; the toggle's strategies still decide
+            /// who sees it.
+            #[$js(js_name = "isEnabledGoverned")]
+            pub fn is_enabled_governed(
+                &self,
+                #[$js($arg = "string")] name: Text,
+                flags: &FlagSet,
+                #[$js($opt = "UnleashContext | null")] context: Option<Obj<'_>>,
+            ) -> Result<bool> {
+                let ctx = unleash_context(context)?;
+                Ok(self.inner.is_enabled_governed(&text(&name, "name")?, &ctx, &flags.inner))
+            }
+            /// As `getVariant`, under the community's votes (see `isEnabledGoverned`).
+            #[$js(js_name = "getVariantGoverned", $ret = "UnleashVariant")]
+            pub fn get_variant_governed(
+                &self,
+                #[$js($arg = "string")] name: Text,
+                flags: &FlagSet,
+                #[$js($opt = "UnleashContext | null")] context: Option<Obj<'_>>,
+            ) -> Result<Out> {
+                let ctx = unleash_context(context)?;
+                out(&self.inner.get_variant_governed(&text(&name, "name")?, &ctx, &flags.inner))
+            }
+            /// The toggles' names, sorted.
+            #[$js(getter)]
+            pub fn names(&self) -> Vec<String> {
+                self.inner.names()
+            }
+        }
+
         /// Unleash-compatible bucket of `id` in `group`: 1..=modulus.
         #[$js]
         pub fn bucket(

@@ -9,7 +9,7 @@ __all__ = [
     "split", "audit", "degradation", "health", "json_schema", "HealthModel", "bucket", "simulate", "read_proposal", "audit_files", "error_kinds", "guard_step", "guard_function", "_raise",
     "Split", "SplitTerms", "Refundable", "Ledger", "Threshold", "WindowRate", "Policy", "PolicyDecision",
     "Evaluator", "RolloutPlan", "Rollout", "DeploymentPlan", "Decision", "Proposal", "FlagSet",
-    "BreakerMachine", "CircuitBreaker", "Guarded", "FallbackCache", "Store", "SharedBreaker", "SharedPermit", "BlueGreen", "RedeployGuard", "Participation", "BurnRate", "Deployment", "Metrics", "run_policy_test", "__version__",
+    "BreakerMachine", "CircuitBreaker", "Guarded", "FallbackCache", "Store", "SharedBreaker", "SharedPermit", "BlueGreen", "RedeployGuard", "Participation", "BurnRate", "Deployment", "Metrics", "Toggles", "run_policy_test", "__version__",
 ]
 
 _Money = Union[str, Decimal, int]
@@ -397,6 +397,36 @@ class BurnRate:
     def push(self, t: float, requests: _Number, errors: _Number) -> bool: ...
     @property
     def firing(self) -> bool: ...
+
+@final
+class Toggles:
+    """Unleash toggles evaluated as Unleash's SDKs do (docs/unleash.md), with the community's
+    votes on top for the flags of a ``FlagSet``. Contexts are dicts with Unleash's field names:
+    ``userId``, ``sessionId``, ``remoteAddress``, ``environment``, ``appName``, ``currentTime``
+    (RFC 3339; now when absent) and ``properties``.
+
+    >>> import liberation_gates as lg
+    >>> t = lg.Toggles.from_json('{"features": [{"name": "cards", "enabled": true, "strategies": [{"name": "userWithId", "parameters": {"userIds": "amara"}}]}]}')
+    >>> t.is_enabled("cards", {"userId": "amara"}), t.is_enabled("cards", {"userId": "kofi"})
+    (True, False)
+    >>> t.get_variant("cards", {"userId": "amara"})
+    {'name': 'disabled', 'enabled': False, 'feature_enabled': True}
+    """
+    @staticmethod
+    def from_json(text: str) -> Toggles:
+        """Reads Unleash's ``features`` document or a delta document (``{"events": [...]}``);
+        ``FlagError`` ``invalid_toggle_state`` when it is neither."""
+    def apply_json(self, text: str) -> None:
+        """Applies a delta document's events (a ``features`` document replaces the state)."""
+    def is_enabled(self, name: str, context: Optional[Mapping[str, Any]] = None) -> bool: ...
+    def get_variant(self, name: str, context: Optional[Mapping[str, Any]] = None) -> dict[str, Any]:
+        """``{"name", "enabled", "feature_enabled", "payload"?}``; ``disabled`` when none applies."""
+    def is_enabled_governed(self, name: str, flags: FlagSet, context: Optional[Mapping[str, Any]] = None) -> bool:
+        """As ``is_enabled``, but a protected, community or always-on flag of ``flags`` is on only
+        while the community's votes say so; the strategies still decide who sees it."""
+    def get_variant_governed(self, name: str, flags: FlagSet, context: Optional[Mapping[str, Any]] = None) -> dict[str, Any]: ...
+    @property
+    def names(self) -> list[str]: ...
 
 @final
 class Metrics:
