@@ -1003,6 +1003,13 @@ export declare class Toggles {
   isEnabledGoverned(name: string, flags: FlagSet, context?: UnleashContext | null): boolean
   /** As `getVariant`, under the community's votes (see `isEnabledGoverned`). */
   getVariantGoverned(name: string, flags: FlagSet, context?: UnleashContext | null): UnleashVariant
+  /**
+   * `key` resolved as OpenFeature asks, under the community's votes in `flags`:
+   * `{value, reason, error?, message?, metadata?}` as a "boolean" (decided by the
+   * toggle's strategies for `targetingKey` and `attributes`), a "number" (the flag's
+   * intensity) or another type; what `LiberationGatesProvider` serves with toggles.
+   */
+  resolve(key: string, flags: FlagSet, asType: string, targetingKey?: string | null, attributes?: Record<string, string | number | boolean> | null): FlagResolution
   /** The toggles' names, sorted. */
   get names(): Array<string>
 }

@@ -9,17 +9,23 @@
  * FLAG_NOT_FOUND. Each result's `flagMetadata` names the flag's `kind` and the `decision` that
  * last changed it. A change made through `apply` (a verified community decision, as
  * `FlagSet.apply` takes it) emits ConfigurationChanged.
+ *
+ * Given `toggles` (a `Toggles` of an Unleash server's state), the provider serves them too,
+ * under the community's votes (`Toggles.resolve`): a boolean is decided by the toggle's
+ * strategies for the context (`targetingKey` = userId; attributes with Unleash's field names
+ * fill those fields, the others are properties).
  */
 const { OpenFeatureEventEmitter, ProviderEvents } = require('@openfeature/server-sdk');
 const { FlagSet } = require('./lib.cjs');
 
 class LiberationGatesProvider {
-  /** A provider over `flags` (default: the built-in flag set). */
-  constructor(flags = FlagSet.builtin()) {
+  /** A provider over `flags` (default: the built-in flag set) and, if given, `toggles`. */
+  constructor(flags = FlagSet.builtin(), toggles = null) {
     this.metadata = { name: 'liberation-gates' };
     this.runsOn = 'server';
     this.events = new OpenFeatureEventEmitter();
     this.flags = flags;
+    this.toggles = toggles;
   }
 
   /** `flags.apply(key, op, value, options)`, then ConfigurationChanged naming `key`. */
@@ -31,7 +37,16 @@ class LiberationGatesProvider {
 
   /** The core's resolution in the SDK's terms: the value, or the default with the error. */
   _resolve(flagKey, defaultValue, context, asType) {
-    const r = this.flags.resolve(flagKey, asType, context?.targetingKey ?? null);
+    const targetingKey = context?.targetingKey ?? null;
+    let r;
+    if (this.toggles === null) {
+      r = this.flags.resolve(flagKey, asType, targetingKey);
+    } else {
+      // The attributes Unleash can read: text, numbers and booleans.
+      const { targetingKey: _, ...rest } = context ?? {};
+      const attributes = Object.fromEntries(Object.entries(rest).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v)));
+      r = this.toggles.resolve(flagKey, this.flags, asType, targetingKey, attributes);
+    }
     const flagMetadata = r.metadata ?? {};
     if (r.error) return { value: defaultValue, reason: r.reason, errorCode: r.error, errorMessage: r.message, flagMetadata };
     return { value: r.value, reason: r.reason, flagMetadata };

@@ -6,6 +6,10 @@
 //! OpenFeature's, and each result carries the flag's kind and the decision that last changed
 //! it as metadata (`kind`, `decision`).
 //!
+//! With [`Provider::with_toggles`] it also serves an Unleash toggle state ([`crate::unleash`])
+//! under the same votes: booleans are decided by the toggles' strategies for the evaluation's
+//! context.
+//!
 //! The provider shares the [`FlagSet`] with the code that applies votes, so a verified
 //! community decision changes what the next evaluation returns:
 //!
@@ -31,6 +35,7 @@
 
 use crate::flags::FlagSet;
 use crate::resolution::{Reason, Resolution, ResolveError};
+use crate::unleash::{Context, Toggles};
 use open_feature::provider::{FeatureProvider, ProviderMetadata, ResolutionDetails};
 use open_feature::{
     async_trait, EvaluationContext, EvaluationError, EvaluationErrorCode, EvaluationReason,
@@ -43,6 +48,7 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub struct Provider {
     flags: Arc<RwLock<FlagSet>>,
+    toggles: Option<Arc<RwLock<Toggles>>>,
     metadata: ProviderMetadata,
 }
 
@@ -56,8 +62,25 @@ impl Provider {
     pub fn shared(flags: Arc<RwLock<FlagSet>>) -> Self {
         Provider {
             flags,
+            toggles: None,
             metadata: ProviderMetadata::new("liberation-gates"),
         }
+    }
+
+    /// A provider that also serves Unleash toggles ([`Toggles`]), under the community's votes
+    /// in `flags`: booleans are decided by the toggles' strategies for the evaluation's context
+    /// (targeting key = `userId`, Unleash's field names as attributes, others as properties),
+    /// as [`Toggles::resolve_bool`] says. Replace the state through [`toggles`](Self::toggles).
+    pub fn with_toggles(flags: Arc<RwLock<FlagSet>>, toggles: Arc<RwLock<Toggles>>) -> Self {
+        Provider {
+            toggles: Some(toggles),
+            ..Provider::shared(flags)
+        }
+    }
+
+    /// The Unleash toggles the provider serves, if any.
+    pub fn toggles(&self) -> Option<Arc<RwLock<Toggles>>> {
+        self.toggles.clone()
     }
 
     /// The flag set the provider reads (apply verified decisions through it).
@@ -67,6 +90,26 @@ impl Provider {
 }
 
 /// A core resolution in the SDK's terms: its value with reason and metadata, or its error.
+/// OpenFeature's evaluation context as Unleash's.
+fn unleash_context(context: &EvaluationContext) -> Context {
+    use open_feature::EvaluationContextFieldValue as F;
+    let attributes = context
+        .custom_fields
+        .iter()
+        .filter_map(|(k, v)| {
+            let v = match v {
+                F::Bool(b) => serde_json::Value::from(*b),
+                F::Int(i) => serde_json::Value::from(*i),
+                F::Float(f) => serde_json::Value::from(*f),
+                F::String(s) => serde_json::Value::from(s.as_str()),
+                _ => return None,
+            };
+            Some((k.clone(), v))
+        })
+        .collect();
+    Context::from_evaluation(context.targeting_key.as_deref(), &attributes)
+}
+
 fn details<T>(r: Resolution<T>) -> EvaluationResult<ResolutionDetails<T>> {
     let (Some(value), None) = (r.value, r.error) else {
         let code = match r.error {
@@ -115,7 +158,14 @@ impl FeatureProvider for Provider {
         context: &EvaluationContext,
     ) -> EvaluationResult<ResolutionDetails<bool>> {
         let key = context.targeting_key.as_deref();
-        details(self.flags.read().resolve_bool(flag_key, key))
+        let flags = self.flags.read();
+        match &self.toggles {
+            Some(t) => details(
+                t.read()
+                    .resolve_bool(flag_key, &unleash_context(context), &flags),
+            ),
+            None => details(flags.resolve_bool(flag_key, key)),
+        }
     }
 
     async fn resolve_int_value(

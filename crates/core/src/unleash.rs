@@ -870,3 +870,122 @@ impl SpecOutcome {
         }
     }
 }
+
+impl Context {
+    /// The context of a feature-flag SDK's evaluation (OpenFeature's): the targeting key is the
+    /// user, unless the attributes name a `userId`; attributes with Unleash's field names fill
+    /// those fields, every other one is a property.
+    pub fn from_evaluation(
+        targeting_key: Option<&str>,
+        attributes: &serde_json::Map<String, Value>,
+    ) -> Context {
+        let mut ctx = Context {
+            user_id: targeting_key.filter(|k| !k.is_empty()).map(str::to_string),
+            ..Context::default()
+        };
+        for (name, v) in attributes {
+            let field = match name.as_str() {
+                "userId" => &mut ctx.user_id,
+                "sessionId" => &mut ctx.session_id,
+                "remoteAddress" => &mut ctx.remote_address,
+                "environment" => &mut ctx.environment,
+                "appName" => &mut ctx.app_name,
+                "currentTime" => &mut ctx.current_time,
+                _ => {
+                    ctx.properties.insert(name.clone(), v.clone());
+                    continue;
+                }
+            };
+            if let Some(text) = text_of(v) {
+                *field = Some(text);
+            }
+        }
+        ctx
+    }
+}
+
+impl Toggles {
+    /// `key` resolved for a feature-flag SDK (OpenFeature's providers), under the community's
+    /// votes in `flags`:
+    /// - **boolean**: a flag the community controls that its votes turned off is `false`
+    ///   (`DISABLED`); otherwise a toggle of that name decides by its strategies — `true` with
+    ///   `TARGETING_MATCH` when one matched (`STATIC` for a toggle on for everyone), `false`
+    ///   with `DEFAULT` when none did, `false` with `DISABLED` when the toggle is off; a flag
+    ///   with no toggle is the flag set's own answer ([`FlagSet::resolve_bool`]), and a key
+    ///   neither knows is `FLAG_NOT_FOUND`;
+    /// - **number**: the flag's intensity as [`FlagSet::resolve_number`] (a toggle has none:
+    ///   `TYPE_MISMATCH`);
+    /// - anything else: `TYPE_MISMATCH`.
+    ///
+    /// The metadata is the community flag's, when there is one.
+    pub fn resolve(
+        &self,
+        key: &str,
+        ctx: &Context,
+        flags: &FlagSet,
+        as_type: &str,
+    ) -> crate::resolution::Resolution<Value> {
+        use crate::resolution::{Reason, Resolution, ResolveError};
+        if !self.features.contains_key(key) {
+            return flags.resolve(key, ctx.user_id.as_deref(), as_type);
+        }
+        let metadata = flags.resolve_bool(key, None).metadata;
+        match as_type {
+            "boolean" => self.resolve_bool(key, ctx, flags).map(Into::into),
+            "number" if metadata.is_some() => flags.resolve_number(key).map(Into::into),
+            other => Resolution {
+                value: None,
+                reason: Reason::Error,
+                error: Some(ResolveError::TypeMismatch),
+                message: Some(format!(
+                    "toggle {key:?} is a boolean{}, not a {other}",
+                    if metadata.is_some() {
+                        " with a number (intensity)"
+                    } else {
+                        ""
+                    }
+                )),
+                metadata,
+            },
+        }
+    }
+
+    /// `key` as a boolean for `ctx`, under the community's votes (see
+    /// [`resolve`](Self::resolve)).
+    pub fn resolve_bool(
+        &self,
+        key: &str,
+        ctx: &Context,
+        flags: &FlagSet,
+    ) -> crate::resolution::Resolution<bool> {
+        use crate::resolution::{Reason, Resolution};
+        let Some(f) = self.features.get(key) else {
+            return flags.resolve_bool(key, ctx.user_id.as_deref());
+        };
+        let metadata = flags.resolve_bool(key, None).metadata;
+        let resolved = |value: bool, reason| Resolution {
+            value: Some(value),
+            reason,
+            error: None,
+            message: None,
+            metadata: metadata.clone(),
+        };
+        let governed = metadata
+            .as_ref()
+            .is_some_and(|m| m.kind != FlagKind::Standard);
+        let on = match governed {
+            true => flags.is_enabled(key).unwrap_or(false),
+            false => f.enabled,
+        };
+        if !on {
+            return resolved(false, Reason::Disabled);
+        }
+        match self.evaluate_as(f, true, ctx).0 {
+            true if f.strategies.is_empty() && f.dependencies.is_empty() => {
+                resolved(true, Reason::Static)
+            }
+            true => resolved(true, Reason::TargetingMatch),
+            false => resolved(false, Reason::Default),
+        }
+    }
+}

@@ -151,3 +151,55 @@ async fn unknown_flags_and_other_types_are_errors() {
         .unwrap_err();
     assert_eq!(e.code, EvaluationErrorCode::TypeMismatch);
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn unleash_toggles_through_the_sdk_under_the_community_votes() {
+    use liberation_gates::unleash::Toggles;
+    use parking_lot::RwLock;
+    use std::sync::Arc;
+    // The Unleash state shows the protected flag to the office network only, and a
+    // flexible rollout of an ordinary toggle to 50% of users.
+    let state = r#"{"features": [
+        {"name": "creator_sovereignty_enforcement", "enabled": false, "strategies": [
+            {"name": "remoteAddress", "parameters": {"IPs": "10.0.0.0/8"}}]},
+        {"name": "event_cards", "enabled": true, "strategies": [
+            {"name": "flexibleRollout", "parameters": {"rollout": "50", "stickiness": "userId", "groupId": "event_cards"}}]}]}"#;
+    let flags = Arc::new(RwLock::new(FlagSet::builtin()));
+    let toggles = Arc::new(RwLock::new(Toggles::from_json(state).unwrap()));
+    let c = client("unleash", Provider::with_toggles(flags.clone(), toggles)).await;
+    let office = user("amara").with_custom_field("remoteAddress", "10.1.2.3");
+    let d = c
+        .get_bool_details("creator_sovereignty_enforcement", Some(&office), None)
+        .await
+        .unwrap();
+    // On by the community's state (the toggle's `enabled: false` does not count), and the
+    // strategy matched the caller.
+    assert_eq!(
+        (d.value, d.reason),
+        (true, Some(EvaluationReason::TargetingMatch))
+    );
+    let home = user("amara").with_custom_field("remoteAddress", "192.168.1.2");
+    let d = c
+        .get_bool_details("creator_sovereignty_enforcement", Some(&home), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (d.value, d.reason),
+        (false, Some(EvaluationReason::Default))
+    );
+    for i in 0..40 {
+        let id = format!("user-{i}");
+        let d = c
+            .get_bool_details("event_cards", Some(&user(&id)), None)
+            .await
+            .unwrap();
+        assert_eq!(
+            d.value,
+            bucket(&id, "event_cards", 100, 0).unwrap() <= 50,
+            "{id}"
+        );
+    }
+    // Flags the toggle state does not name are the flag set's.
+    let on = c.get_bool_value("democratic_governance", None, None).await;
+    assert_eq!(on, Ok(false));
+}

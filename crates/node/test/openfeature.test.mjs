@@ -70,3 +70,22 @@ test('unknown flags and other types resolve to the default with an error code', 
   const text = await c.getStringDetails('creator_sovereignty_enforcement', 'x');
   assert.deepEqual([text.value, text.errorCode], ['x', ErrorCode.TYPE_MISMATCH]);
 });
+
+test('Unleash toggles through the SDK under the community votes', async () => {
+  const state = { features: [
+    { name: 'creator_sovereignty_enforcement', enabled: false, strategies: [{ name: 'remoteAddress', parameters: { IPs: '10.0.0.0/8' } }] },
+    { name: 'event_cards', enabled: true, strategies: [{ name: 'flexibleRollout', parameters: { rollout: '50', stickiness: 'userId', groupId: 'event_cards' } }] }] };
+  const c = await client('unleash', new LiberationGatesProvider(lg.FlagSet.builtin(), lg.Toggles.fromJson(JSON.stringify(state))));
+  // On by the community's state (the toggle's enabled: false does not count); the strategy matched.
+  let d = await c.getBooleanDetails('creator_sovereignty_enforcement', false, { targetingKey: 'amara', remoteAddress: '10.1.2.3' });
+  assert.deepEqual([d.value, d.reason, d.flagMetadata.kind], [true, 'TARGETING_MATCH', 'protected']);
+  d = await c.getBooleanDetails('creator_sovereignty_enforcement', true, { targetingKey: 'amara', remoteAddress: '192.168.1.2' });
+  assert.deepEqual([d.value, d.reason], [false, 'DEFAULT']);
+  for (let i = 0; i < 40; i++) {
+    const id = `user-${i}`;
+    assert.equal(await c.getBooleanValue('event_cards', false, { targetingKey: id }), lg.bucket(id, 'event_cards') <= 50, id);
+  }
+  d = await c.getNumberDetails('event_cards', 0.5);
+  assert.deepEqual([d.value, d.errorCode], [0.5, ErrorCode.TYPE_MISMATCH]);
+  assert.equal(await c.getBooleanValue('democratic_governance', true), false);
+});

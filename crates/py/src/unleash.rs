@@ -72,6 +72,30 @@ impl Toggles {
             &self.inner.get_variant_governed(name, &ctx, &flags.inner),
         )
     }
+    /// `key` resolved as OpenFeature asks, under the community's votes in `flags`:
+    /// `{"value", "reason", "error"?, "message"?, "metadata"?}` as a `"boolean"` (decided by
+    /// the toggle's strategies for the evaluation's `targeting_key` and `attributes`), a
+    /// `"number"` (the flag's intensity) or another type; what `LiberationGatesProvider`
+    /// serves when it is given toggles.
+    #[pyo3(signature = (key, flags, as_type, targeting_key=None, attributes=None))]
+    fn resolve<'py>(
+        &self,
+        py: Python<'py>,
+        key: &str,
+        flags: &FlagSet,
+        as_type: &str,
+        targeting_key: Option<&str>,
+        attributes: Opt<'_, 'py>,
+    ) -> Out<'py> {
+        let attributes: serde_json::Map<String, serde_json::Value> =
+            match attributes.filter(|a| !a.is_none()) {
+                None => Default::default(),
+                Some(a) => pythonize::depythonize(a)
+                    .map_err(|e| err(core::error::FlagError::InvalidContext(e.to_string())))?,
+            };
+        let ctx = core::unleash::Context::from_evaluation(targeting_key, &attributes);
+        to_py(py, &self.inner.resolve(key, &ctx, &flags.inner, as_type))
+    }
     /// The toggles' names, sorted.
     #[getter]
     fn names(&self) -> Vec<String> {

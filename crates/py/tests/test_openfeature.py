@@ -3,6 +3,7 @@ client asks, ``LiberationGatesProvider`` answers from the flag set the community
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -77,3 +78,25 @@ def test_unknown_flags_and_other_types_resolve_to_the_default_with_an_error() ->
     assert (text.value, text.error_code) == ("x", ErrorCode.TYPE_MISMATCH)
     count = c.get_integer_details("creator_sovereignty_enforcement", 3)
     assert (count.value, count.error_code) == (3, ErrorCode.TYPE_MISMATCH)
+
+
+def test_unleash_toggles_through_the_sdk_under_the_community_votes() -> None:
+    state = {"features": [
+        {"name": "creator_sovereignty_enforcement", "enabled": False, "strategies": [
+            {"name": "remoteAddress", "parameters": {"IPs": "10.0.0.0/8"}}]},
+        {"name": "event_cards", "enabled": True, "strategies": [
+            {"name": "flexibleRollout", "parameters": {"rollout": "50", "stickiness": "userId", "groupId": "event_cards"}}]}]}
+    c = client("unleash", LiberationGatesProvider(lg.FlagSet.builtin(), lg.Toggles.from_json(json.dumps(state))))
+    office = EvaluationContext(targeting_key="amara", attributes={"remoteAddress": "10.1.2.3"})
+    d = c.get_boolean_details("creator_sovereignty_enforcement", False, office)
+    # On by the community's state (the toggle's enabled: false does not count); the strategy matched.
+    assert (d.value, d.reason, d.flag_metadata["kind"]) == (True, Reason.TARGETING_MATCH, "protected")
+    home = EvaluationContext(targeting_key="amara", attributes={"remoteAddress": "192.168.1.2"})
+    d = c.get_boolean_details("creator_sovereignty_enforcement", True, home)
+    assert (d.value, d.reason) == (False, Reason.DEFAULT)
+    for i in range(40):
+        uid = f"user-{i}"
+        assert c.get_boolean_value("event_cards", False, EvaluationContext(targeting_key=uid)) is (lg.bucket(uid, "event_cards") <= 50)
+    n = c.get_float_details("event_cards", 0.5)
+    assert (n.value, n.error_code) == (0.5, ErrorCode.TYPE_MISMATCH)
+    assert c.get_boolean_value("democratic_governance", True) is False  # the flag set's answer

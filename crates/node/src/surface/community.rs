@@ -275,6 +275,28 @@ macro_rules! community {
                 let ctx = unleash_context(context)?;
                 out(&self.inner.get_variant_governed(&text(&name, "name")?, &ctx, &flags.inner))
             }
+            /// `key` resolved as OpenFeature asks, under the community's votes in `flags`:
+            /// `{value, reason, error?, message?, metadata?}` as a "boolean" (decided by the
+            /// toggle's strategies for `targetingKey` and `attributes`), a "number" (the flag's
+            /// intensity) or another type; what `LiberationGatesProvider` serves with toggles.
+            #[$js($ret = "FlagResolution")]
+            pub fn resolve(
+                &self,
+                #[$js($arg = "string")] key: Text,
+                flags: &FlagSet,
+                #[$js($arg = "string")] as_type: Text,
+                #[$js($opt = "string | null")] targeting_key: Option<Text>,
+                #[$js($opt = "Record<string, string | number | boolean> | null")] attributes: Option<Obj<'_>>,
+            ) -> Result<Out> {
+                let (key, as_type) = (text(&key, "key")?, text(&as_type, "asType")?);
+                let targeting_key = opt_text(targeting_key, "targetingKey")?;
+                let attributes: serde_json::Map<String, serde_json::Value> = match present(attributes) {
+                    Some(a) => obj_as(a, core::error::FlagError::InvalidContext)?,
+                    None => Default::default(),
+                };
+                let ctx = core::unleash::Context::from_evaluation(targeting_key.as_deref(), &attributes);
+                out(&self.inner.resolve(&key, &ctx, &flags.inner, &as_type))
+            }
             /// The toggles' names, sorted.
             #[$js(getter)]
             pub fn names(&self) -> Vec<String> {

@@ -425,6 +425,18 @@ class Toggles:
         """As ``is_enabled``, but a protected, community or always-on flag of ``flags`` is on only
         while the community's votes say so; the strategies still decide who sees it."""
     def get_variant_governed(self, name: str, flags: FlagSet, context: Optional[Mapping[str, Any]] = None) -> dict[str, Any]: ...
+    def resolve(
+        self,
+        key: str,
+        flags: FlagSet,
+        as_type: str,
+        targeting_key: Optional[str] = None,
+        attributes: Optional[Mapping[str, Union[str, int, float, bool]]] = None,
+    ) -> dict[str, Any]:
+        """``key`` resolved as OpenFeature asks under the community's votes: a boolean decided by
+        the toggle's strategies (``TARGETING_MATCH``, ``DEFAULT`` when none matched,
+        ``DISABLED``), a number the flag's intensity; what ``LiberationGatesProvider`` serves
+        when it is given toggles."""
     @property
     def names(self) -> list[str]: ...
 

@@ -10,6 +10,11 @@ that last changed it. A change made through :meth:`LiberationGatesProvider.apply
 community decision, as ``FlagSet.apply`` takes it) emits OpenFeature's configuration-changed
 event.
 
+Given ``toggles`` (a ``Toggles`` of an Unleash server's state), the provider serves them too,
+under the community's votes (``Toggles.resolve``): a boolean is decided by the toggle's
+strategies for the evaluation context (targeting key = ``userId``; attributes with Unleash's
+field names fill those fields, the others are properties).
+
 >>> from openfeature import api
 >>> from liberation_gates.openfeature import LiberationGatesProvider
 >>> api.set_provider(LiberationGatesProvider(), domain="community")
@@ -27,18 +32,19 @@ from openfeature.exception import ErrorCode
 from openfeature.flag_evaluation import FlagMetadata, FlagResolutionDetails, FlagValueType, Reason
 from openfeature.provider import AbstractProvider, Metadata
 
-from ._native import Decision, FlagSet
+from ._native import Decision, FlagSet, Toggles
 
 __all__ = ["LiberationGatesProvider"]
 
 
 class LiberationGatesProvider(AbstractProvider):
-    """The community flag set (``flags``, default ``FlagSet.builtin()``) as an OpenFeature
-    provider named ``liberation-gates``."""
+    """The community flag set (``flags``, default ``FlagSet.builtin()``), and optionally an
+    Unleash toggle state (``toggles``), as an OpenFeature provider named ``liberation-gates``."""
 
-    def __init__(self, flags: Optional[FlagSet] = None) -> None:
+    def __init__(self, flags: Optional[FlagSet] = None, toggles: Optional[Toggles] = None) -> None:
         super().__init__()
         self.flags = flags if flags is not None else FlagSet.builtin()
+        self.toggles = toggles
 
     def get_metadata(self) -> Metadata:
         return Metadata(name="liberation-gates")
@@ -60,7 +66,12 @@ class LiberationGatesProvider(AbstractProvider):
 
     def _resolve(self, key: str, default: Any, context: Optional[EvaluationContext], as_type: str) -> FlagResolutionDetails[Any]:
         targeting_key = context.targeting_key if context is not None else None
-        r = self.flags.resolve(key, targeting_key, as_type)
+        if self.toggles is None:
+            r = self.flags.resolve(key, targeting_key, as_type)
+        else:
+            # The attributes Unleash can read: text, numbers and booleans.
+            attributes = {k: v for k, v in (context.attributes if context is not None else {}).items() if isinstance(v, (str, int, float, bool))}
+            r = self.toggles.resolve(key, self.flags, as_type, targeting_key, attributes)
         metadata: FlagMetadata = dict(r.get("metadata") or {})
         if r.get("error"):
             return FlagResolutionDetails(
