@@ -918,3 +918,20 @@ fn unleash_spec_passes_the_suite_and_names_an_altered_test() {
         Some(2)
     );
 }
+
+#[test]
+fn report_exits_1_when_a_refund_leaves_creators_below_the_floor() {
+    // 0.04 split: creator 0.03, platform 0.01; the 0.01 refund comes from the creator by
+    // largest remainder, leaving them 0.02 of 0.03 (under 75%).
+    let p = tmp(
+        "broken-floor.jsonl",
+        "{\"type\":\"split\",\"id\":\"s\",\"t\":0,\"gross\":\"0.04\",\"currency\":\"GBP\",\"creators\":[{\"id\":\"c\",\"weight\":\"1\"}]}\n\
+         {\"type\":\"refund\",\"id\":\"r\",\"t\":1,\"split\":\"s\",\"amount\":\"0.01\"}\n",
+    );
+    let o = run(&["report", "--json", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["floor_held"], false, "{v}");
+    let o = run(&["report", "examples/ledger.jsonl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}

@@ -56,7 +56,8 @@ pub struct Record {
     pub split_id: Option<String>,
     /// For payouts, what was paid to whom (minor units); empty otherwise.
     pub paid: Vec<(String, i128)>,
-    /// Whether this transaction kept creators at or above 75% of its base.
+    /// Whether this transaction kept creators at or above 75% of its base (for a refund: whether
+    /// creators still hold at least 75% of what the split has left).
     pub floor_held: bool,
 }
 
@@ -429,7 +430,11 @@ impl Ledger {
             base: -(r.amount.minor() as i128),
             fee: 0,
             platform: -(r.platform.minor() as i128),
-            floor_held: true,
+            // Whether creators still hold at least 75% of what the split has left.
+            floor_held: {
+                let (kept, left) = open.remaining_minor();
+                floor_held(kept as i128, left as i128)
+            },
             creators,
             split_id: Some(split_id.to_string()),
             paid: Vec::new(),
@@ -1012,6 +1017,32 @@ pub fn read_lines<R: std::io::BufRead>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refund_reports_whether_creators_still_hold_the_floor() {
+        // 0.04 split: creator 0.03, platform 0.01. Refunding 0.01 by largest remainder takes
+        // it from the creator (quota 0.0075 against 0.0025): 0.02 of 0.03 left is under 75%.
+        let mut l = Ledger::new();
+        l.record_split("s", 0.0, &SplitInput::new("0.04", "GBP").creator("c", "1"))
+            .unwrap();
+        l.record_refund("r", 1.0, "s", "0.01").unwrap();
+        assert!(l.records()[0].floor_held);
+        assert!(!l.records()[1].floor_held);
+        assert!(!l.report(Period::All).floor_held);
+        // A refund in proportion keeps it: 100.00 split, 40.00 refunded leaves 45.00 of 60.00.
+        let mut l = Ledger::new();
+        l.record_split(
+            "s",
+            0.0,
+            &SplitInput::new("100.00", "GBP").creator("c", "1"),
+        )
+        .unwrap();
+        l.record_refund("r", 1.0, "s", "40.00").unwrap();
+        assert!(l.records()[1].floor_held);
+        // All refunded: nothing left, nothing below the floor.
+        l.record_refund("r2", 2.0, "s", "60.00").unwrap();
+        assert!(l.records()[2].floor_held && l.report(Period::All).floor_held);
+    }
 
     #[test]
     fn civil_dates() {

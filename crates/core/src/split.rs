@@ -957,6 +957,12 @@ impl Refundable {
         money(self.balances.iter().sum(), self.currency)
     }
 
+    /// What the creators still hold together, and what everyone holds, in minor units.
+    pub fn remaining_minor(&self) -> (u128, u128) {
+        let creators = self.balances[..self.ids.len()].iter().sum();
+        (creators, self.balances.iter().sum())
+    }
+
     /// The remaining balance of each creator (input order) and of the platform.
     pub fn balances(&self) -> (Vec<Payout>, Money) {
         let (c, p) = self.balances.split_at(self.ids.len());
