@@ -27,6 +27,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("breaker_ops", breaker_ops),
     ("governance_flags", governance_flags),
     ("deployment_events", deployment_events),
+    ("unleash_state", unleash_state),
 ];
 
 /// Any text as a policy in each format: never a panic; a policy that parses writes back and
@@ -425,4 +426,78 @@ pub fn deployment_events(data: &[u8]) {
     }
     assert_eq!(again.state(), d.state(), "replay differs");
     assert_eq!(again.notices(), d.notices(), "replayed notices differ");
+}
+
+/// Any text as an Unleash toggle state, evaluated for contexts made from the input: never a
+/// panic; a toggle that is off gives the `disabled` variant with `feature_enabled: false`; an
+/// enabled variant only for a toggle that is on; the community's votes are obeyed: a protected
+/// flag the flag set has switched off is off for everyone, whatever the state says.
+pub fn unleash_state(data: &[u8]) {
+    use liberation_gates::unleash::{Context, Toggles};
+    let text = String::from_utf8_lossy(data);
+    let Ok(toggles) = Toggles::from_json(&text) else {
+        return;
+    };
+    let mut flags = FlagSet::builtin();
+    // A verified vote switches the protected flag off.
+    let decision = tallied("flag:creator_sovereignty_enforcement", "disable", 0, 10.0);
+    flags
+        .disable(
+            "creator_sovereignty_enforcement",
+            Some(&decision),
+            "council",
+            10.0,
+        )
+        .expect("a passed decision disables a protected flag");
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .collect();
+    let mut contexts = vec![Context::default()];
+    for w in &words {
+        contexts.push(Context {
+            user_id: Some(w.to_string()),
+            session_id: Some(format!("s-{w}")),
+            remote_address: Some("10.0.0.1".into()),
+            environment: Some(w.to_string()),
+            current_time: Some("2024-01-01T00:00:00Z".into()),
+            ..Context::default()
+        });
+    }
+    let random = text.to_lowercase().contains("random");
+    let mut names = toggles.names();
+    names.push("creator_sovereignty_enforcement".into());
+    for name in &names {
+        for ctx in &contexts {
+            let on = toggles.is_enabled(name, ctx);
+            let v = toggles.get_variant(name, ctx);
+            // Random stickiness draws anew on each evaluation (as Unleash's SDKs): two calls
+            // agree only when nothing random is in the state.
+            if !random {
+                assert_eq!(
+                    v.feature_enabled, on,
+                    "{name}: variant and is_enabled agree"
+                );
+            }
+            if !v.feature_enabled {
+                assert_eq!(
+                    (v.name.as_str(), v.enabled, &v.payload),
+                    ("disabled", false, &None)
+                );
+            }
+            if v.enabled {
+                assert!(
+                    v.feature_enabled,
+                    "{name}: an enabled variant of a toggle that is off"
+                );
+            }
+            if name == "creator_sovereignty_enforcement" {
+                assert!(
+                    !toggles.is_enabled_governed(name, ctx, &flags),
+                    "the vote is obeyed"
+                );
+            }
+        }
+    }
 }
