@@ -47,7 +47,7 @@ export class DeploymentError extends LiberationGatesError {}
 /** Health models and statuses (`invalid_check`, `duplicate_check`, `unknown_check`, `invalid_status`). */
 export class HealthError extends LiberationGatesError {}
 export class BucketError extends LiberationGatesError {}
-/** Durable stores (`invalid_url`, `invalid_record`, `duplicate_id`, `tampered`, `unavailable`). */
+/** Durable stores (`invalid_url`, `invalid_record`, `duplicate_id`, `tampered`, `unavailable`, `corrupt`). */
 export class StoreError extends LiberationGatesError {}
 /** The breaker refused the call (code `call_rejected`). */
 export class CircuitOpenError extends LiberationGatesError {}

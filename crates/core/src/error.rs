@@ -215,6 +215,8 @@ error_family! {
         Tampered => "tampered",
         /// The backend could not be reached or failed (I/O, connection, database error).
         Unavailable => "unavailable",
+        /// The store's file is damaged: SQLite reads a malformed database image.
+        Corrupt => "corrupt",
     }
 }
 

@@ -584,3 +584,57 @@ fn a_removed_last_record_with_a_rewritten_head_is_reported(b: &dyn Backend) {
     assert_eq!(e.kind(), "tampered");
     assert!(e.message().contains("counted 3 records"), "{e}");
 }
+
+// -- issue 22: a damaged file is a typed error, never a panic or a silently shorter history ---
+
+#[test]
+fn flipped_bytes_in_a_sqlite_store_are_a_typed_error_or_change_nothing() {
+    let url = Sqlite.fresh();
+    let path = url.strip_prefix("sqlite:").unwrap().to_string();
+    let mut expected = Vec::new();
+    {
+        let mut s = store::open(&url).unwrap();
+        for i in 0..40 {
+            let body = format!("{{\"n\": {i}, \"note\": \"{}\"}}", "x".repeat(i * 7));
+            expected.push(s.append("ledger", &format!("r{i}"), &body).unwrap());
+        }
+    }
+    let original = std::fs::read(&path).unwrap();
+    let damaged = format!("{path}.damaged");
+    let (mut refused, mut unchanged) = (0, 0);
+    // Every 61st byte across the file (header, schema, table and index pages, free space).
+    for at in (0..original.len()).step_by(61) {
+        let mut bytes = original.clone();
+        bytes[at] ^= 0x5a;
+        std::fs::write(&damaged, &bytes).unwrap();
+        let _ = std::fs::remove_file(format!("{damaged}-wal"));
+        let read = std::panic::catch_unwind(|| {
+            let mut s = store::open_existing(&format!("sqlite:{damaged}"))?;
+            s.verify()?;
+            s.records(None)
+        });
+        match read.unwrap_or_else(|_| panic!("byte {at}: a panic")) {
+            Ok(records) => {
+                assert_eq!(
+                    records, expected,
+                    "byte {at}: read back different records, no error"
+                );
+                unchanged += 1;
+            }
+            Err(e) => {
+                let header = e.kind() == "unavailable" && e.message().contains("not a database");
+                assert!(
+                    matches!(e.kind(), "corrupt" | "tampered") || header,
+                    "byte {at}: {} {e}",
+                    e.kind()
+                );
+                refused += 1;
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&damaged);
+    assert!(
+        refused > 0 && refused + unchanged > 50,
+        "{refused} refused, {unchanged} unchanged"
+    );
+}

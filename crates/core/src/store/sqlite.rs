@@ -57,6 +57,10 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecord> {
 }
 
 fn unavailable(what: &str, e: rusqlite::Error) -> StoreError {
+    // A damaged file (a malformed database image) is `corrupt`, not a passing outage.
+    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) {
+        return StoreError::Corrupt(format!("sqlite: {what}: {e}"));
+    }
     StoreError::Unavailable(format!("sqlite: {what}: {e}"))
 }
 

@@ -87,7 +87,7 @@ class DeploymentError(LiberationGatesError, ValueError):
 
 
 class StoreError(LiberationGatesError):
-    """Durable stores (``invalid_url``, ``invalid_record``, ``duplicate_id``, ``tampered``,
+    """Durable stores (``invalid_url``, ``invalid_record``, ``duplicate_id``, ``tampered``, ``corrupt``,
     ``unavailable``)."""
 
 
