@@ -13,14 +13,19 @@ pub(crate) struct Toggles {
     inner: core::unleash::Toggles,
 }
 
-/// A context dict (`{"userId", "sessionId", "remoteAddress", "environment", "appName",
-/// "currentTime", "properties"}`), or None for the empty one.
-fn context(ob: Opt<'_, '_>) -> PyResult<core::unleash::Context> {
+/// A dict read into `T` through serde (None: the empty one); a bad one is
+/// `flags/invalid_context`. A context is `{"userId", "sessionId", "remoteAddress",
+/// "environment", "appName", "currentTime", "properties"}`.
+fn read<T: serde::de::DeserializeOwned + Default>(ob: Opt<'_, '_>) -> PyResult<T> {
     match ob.filter(|o| !o.is_none()) {
-        None => Ok(core::unleash::Context::default()),
+        None => Ok(T::default()),
         Some(o) => pythonize::depythonize(o)
             .map_err(|e| err(core::error::FlagError::InvalidContext(e.to_string()))),
     }
+}
+
+fn context(ob: Opt<'_, '_>) -> PyResult<core::unleash::Context> {
+    read(ob)
 }
 
 #[pymethods]
@@ -87,12 +92,7 @@ impl Toggles {
         targeting_key: Option<&str>,
         attributes: Opt<'_, 'py>,
     ) -> Out<'py> {
-        let attributes: serde_json::Map<String, serde_json::Value> =
-            match attributes.filter(|a| !a.is_none()) {
-                None => Default::default(),
-                Some(a) => pythonize::depythonize(a)
-                    .map_err(|e| err(core::error::FlagError::InvalidContext(e.to_string())))?,
-            };
+        let attributes: serde_json::Map<String, serde_json::Value> = read(attributes)?;
         let ctx = core::unleash::Context::from_evaluation(targeting_key, &attributes);
         to_py(py, &self.inner.resolve(key, &ctx, &flags.inner, as_type))
     }
