@@ -461,76 +461,73 @@ fn encode_decisions(r: &Recorded, e: &mut DescriptorEncoder<'_>) -> fmt::Result 
     Ok(())
 }
 
+/// One rollout or deployment as the progress families show it.
+struct Progress<'a> {
+    /// The rollout's name or the deployment's service.
+    label: &'a str,
+    status: &'static str,
+    weight: u8,
+    /// The rollout's step, the deployment's attempt.
+    count: u128,
+}
+
 fn encode_rollouts(r: &Recorded, e: &mut DescriptorEncoder<'_>) -> fmt::Result {
-    if !r.rollouts.is_empty() {
-        let mut f = family(
-            e,
-            "liberation_gates_rollout_status",
-            "Where each rollout stands (1 for its status)",
-            Gauge,
-        )?;
-        for (name, s) in &r.rollouts {
-            one_hot(
-                &mut f,
-                &[("rollout", name)],
-                "status",
-                RolloutStatus::NAMES,
-                s.status.as_str(),
-            )?;
-        }
-        let mut f = family(
-            e,
-            "liberation_gates_rollout_weight_percent",
-            "Percent of traffic on the new version",
-            Gauge,
-        )?;
-        for (name, s) in &r.rollouts {
-            f.count(&[("rollout", name)], s.weight.into())?;
-        }
-        let mut f = family(
-            e,
-            "liberation_gates_rollout_step",
-            "The rollout's step index",
-            Gauge,
-        )?;
-        for (name, s) in &r.rollouts {
-            f.count(&[("rollout", name)], s.step as u128)?;
-        }
+    let rollouts: Vec<Progress<'_>> = (r.rollouts.iter())
+        .map(|(name, s)| Progress {
+            label: name,
+            status: s.status.as_str(),
+            weight: s.weight,
+            count: s.step as u128,
+        })
+        .collect();
+    let step = ("step", "The rollout's step index");
+    encode_progress(
+        e,
+        ("rollout", "rollout"),
+        RolloutStatus::NAMES,
+        step,
+        &rollouts,
+    )?;
+    let deployments: Vec<Progress<'_>> = (r.deployments.iter())
+        .map(|(service, d)| Progress {
+            label: service,
+            status: d.status.as_str(),
+            weight: d.weight,
+            count: d.attempt.into(),
+        })
+        .collect();
+    let attempt = ("attempt", "1 for the first run, one more per redeploy");
+    let names = DeploymentStatus::NAMES;
+    encode_progress(e, ("deployment", "service"), names, attempt, &deployments)
+}
+
+/// `liberation_gates_{what}_status` (one-hot over `names`), `_weight_percent` and `_{count}`,
+/// each labelled `{label}`.
+fn encode_progress(
+    e: &mut DescriptorEncoder<'_>,
+    (what, label): (&str, &str),
+    names: &[&str],
+    (count, count_help): (&str, &str),
+    rows: &[Progress<'_>],
+) -> fmt::Result {
+    if rows.is_empty() {
+        return Ok(());
     }
-    if !r.deployments.is_empty() {
-        let mut f = family(
-            e,
-            "liberation_gates_deployment_status",
-            "Where each deployment stands (1 for its status)",
-            Gauge,
-        )?;
-        for (service, d) in &r.deployments {
-            one_hot(
-                &mut f,
-                &[("service", service)],
-                "status",
-                DeploymentStatus::NAMES,
-                d.status.as_str(),
-            )?;
-        }
-        let mut f = family(
-            e,
-            "liberation_gates_deployment_weight_percent",
-            "Percent of traffic on the new version",
-            Gauge,
-        )?;
-        for (service, d) in &r.deployments {
-            f.count(&[("service", service)], d.weight.into())?;
-        }
-        let mut f = family(
-            e,
-            "liberation_gates_deployment_attempt",
-            "1 for the first run, one more per redeploy",
-            Gauge,
-        )?;
-        for (service, d) in &r.deployments {
-            f.count(&[("service", service)], d.attempt.into())?;
-        }
+    let name = format!("liberation_gates_{what}_status");
+    let help = format!("Where each {what} stands (1 for its status)");
+    let mut f = family(e, &name, &help, Gauge)?;
+    for p in rows {
+        one_hot(&mut f, &[(label, p.label)], "status", names, p.status)?;
+    }
+    let name = format!("liberation_gates_{what}_weight_percent");
+    let mut f = family(e, &name, "Percent of traffic on the new version", Gauge)?;
+    for p in rows {
+        f.count(&[(label, p.label)], p.weight.into())?;
+    }
+    let name = format!("liberation_gates_{what}_{count}");
+    let mut f = family(e, &name, count_help, Gauge)?;
+    for p in rows {
+        f.count(&[(label, p.label)], p.count)?;
     }
     Ok(())
 }

@@ -110,21 +110,29 @@ impl<T> Resolution<T> {
 }
 
 impl FlagSet {
-    /// The state and metadata of `key`, or the `FLAG_NOT_FOUND` resolution.
-    fn found<T>(&self, key: &str) -> Result<(FlagState, FlagMetadata), Resolution<T>> {
-        let Ok(state) = self.state(key) else {
-            let message = format!("no flag named {key:?}");
-            return Err(Resolution::error(ResolveError::FlagNotFound, message, None));
-        };
+    /// What a resolution of `key` reports about the flag (its kind and the decision behind
+    /// its last change), or `None` when the set has no such flag.
+    pub(crate) fn metadata(&self, key: &str) -> Option<FlagMetadata> {
+        let state = self.state(key).ok()?;
         let decision = self.log().iter().rev().find(|e| e.key == key);
         let decision = decision
             .and_then(|e| e.decision.as_ref())
             .map(|d| format!("{} {} ({})", d.action, d.subject, d.status.as_str()));
-        let metadata = FlagMetadata {
+        Some(FlagMetadata {
             kind: state.kind,
             decision,
-        };
-        Ok((state, metadata))
+        })
+    }
+
+    /// The state and metadata of `key`, or the `FLAG_NOT_FOUND` resolution.
+    fn found<T>(&self, key: &str) -> Result<(FlagState, FlagMetadata), Resolution<T>> {
+        match (self.state(key), self.metadata(key)) {
+            (Ok(state), Some(metadata)) => Ok((state, metadata)),
+            _ => {
+                let message = format!("no flag named {key:?}");
+                Err(Resolution::error(ResolveError::FlagNotFound, message, None))
+            }
+        }
     }
 
     /// `key` as a boolean for the evaluation whose targeting key is `targeting_key`.

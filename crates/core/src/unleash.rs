@@ -412,11 +412,7 @@ impl Toggles {
     }
 
     fn governed(&self, name: &str, ctx: &Context, flags: &FlagSet) -> (bool, Option<Variant>) {
-        let community = flags
-            .state(name)
-            .ok()
-            .filter(|s| s.kind != FlagKind::Standard)
-            .map(|s| s.enabled);
+        let community = community_switch(name, flags);
         let feature = self.features.get(name);
         match (community, feature) {
             (Some(false), _) => (false, None),
@@ -621,6 +617,16 @@ fn values(c: &Constraint) -> Vec<String> {
     c.values.iter().filter_map(text_of).collect()
 }
 
+/// The community's say on `name`: for a flag it controls (any kind but `standard`), whether
+/// its votes leave the flag on; `None` when the flag set has no say and the toggle decides.
+fn community_switch(name: &str, flags: &FlagSet) -> Option<bool> {
+    flags
+        .state(name)
+        .ok()
+        .filter(|s| s.kind != FlagKind::Standard)
+        .map(|s| s.enabled)
+}
+
 /// Whether the constraint holds for `ctx`.
 fn holds(c: &Constraint, ctx: &Context) -> bool {
     let value = if c.context_name == "currentTime" {
@@ -628,44 +634,19 @@ fn holds(c: &Constraint, ctx: &Context) -> bool {
     } else {
         ctx.value(&c.context_name)
     };
-    let known = matches!(
-        c.operator.as_str(),
-        "IN" | "NOT_IN"
-            | "STR_STARTS_WITH"
-            | "STR_ENDS_WITH"
-            | "STR_CONTAINS"
-            | "NUM_EQ"
-            | "NUM_GT"
-            | "NUM_GTE"
-            | "NUM_LT"
-            | "NUM_LTE"
-            | "DATE_AFTER"
-            | "DATE_BEFORE"
-            | "SEMVER_EQ"
-            | "SEMVER_GT"
-            | "SEMVER_GTE"
-            | "SEMVER_LT"
-            | "SEMVER_LTE"
-            | "REGEX"
-            | "IN_CIDR"
-    );
-    if !known {
-        return false;
-    }
-    operator(c, value.as_deref()) != c.inverted
+    // An unknown operator is false whether or not the constraint is inverted.
+    operator(c, value.as_deref()).is_some_and(|holds| holds != c.inverted)
 }
 
-fn operator(c: &Constraint, value: Option<&str>) -> bool {
+/// The operator's answer for `value` (before `inverted`), or `None` for an operator this
+/// evaluator does not know. A missing context value holds only for `NOT_IN`.
+fn operator(c: &Constraint, value: Option<&str>) -> Option<bool> {
     let op = c.operator.as_str();
-    if op == "NOT_IN" {
-        return value.is_none_or(|v| !values(c).iter().any(|x| x == v));
-    }
-    let Some(v) = value else {
-        return false;
-    };
-    match op {
-        "IN" => values(c).iter().any(|x| x == v),
-        "STR_STARTS_WITH" | "STR_ENDS_WITH" | "STR_CONTAINS" => {
+    let present = |test: &dyn Fn(&str) -> bool| value.is_some_and(test);
+    Some(match op {
+        "NOT_IN" => value.is_none_or(|v| !values(c).iter().any(|x| x == v)),
+        "IN" => present(&|v| values(c).iter().any(|x| x == v)),
+        "STR_STARTS_WITH" | "STR_ENDS_WITH" | "STR_CONTAINS" => present(&|v| {
             let fold = |s: &str| match c.case_insensitive {
                 true => s.to_lowercase(),
                 false => s.to_string(),
@@ -676,8 +657,8 @@ fn operator(c: &Constraint, value: Option<&str>) -> bool {
                 "STR_ENDS_WITH" => v.ends_with(&x),
                 _ => v.contains(&x),
             })
-        }
-        "NUM_EQ" | "NUM_GT" | "NUM_GTE" | "NUM_LT" | "NUM_LTE" => {
+        }),
+        "NUM_EQ" | "NUM_GT" | "NUM_GTE" | "NUM_LT" | "NUM_LTE" => present(&|v| {
             let (Some(a), Some(b)) = (number(v), c.value.as_deref().and_then(number)) else {
                 return false;
             };
@@ -688,18 +669,17 @@ fn operator(c: &Constraint, value: Option<&str>) -> bool {
                 "NUM_LT" => a < b,
                 _ => a <= b,
             }
-        }
-        "DATE_AFTER" | "DATE_BEFORE" => {
+        }),
+        "DATE_AFTER" | "DATE_BEFORE" => present(&|v| {
             let (Some(a), Some(b)) = (date(v), c.value.as_deref().and_then(date)) else {
                 return false;
             };
-            if op == "DATE_AFTER" {
-                a > b
-            } else {
-                a < b
+            match op {
+                "DATE_AFTER" => a > b,
+                _ => a < b,
             }
-        }
-        "SEMVER_EQ" | "SEMVER_GT" | "SEMVER_GTE" | "SEMVER_LT" | "SEMVER_LTE" => {
+        }),
+        "SEMVER_EQ" | "SEMVER_GT" | "SEMVER_GTE" | "SEMVER_LT" | "SEMVER_LTE" => present(&|v| {
             let parse = |s: &str| semver::Version::parse(s.trim()).ok();
             let (Some(a), Some(b)) = (parse(v), c.value.as_deref().and_then(parse)) else {
                 return false;
@@ -711,19 +691,18 @@ fn operator(c: &Constraint, value: Option<&str>) -> bool {
                 "SEMVER_LT" => a < b,
                 _ => a <= b,
             }
-        }
-        "REGEX" => {
-            let Some(pattern) = c.value.as_deref() else {
-                return false;
-            };
-            regex_lite::RegexBuilder::new(pattern)
-                .case_insensitive(c.case_insensitive)
-                .build()
-                .is_ok_and(|re| re.is_match(v))
-        }
-        "IN_CIDR" => values(c).iter().any(|r| in_cidr(r, v)),
-        _ => false,
-    }
+        }),
+        "REGEX" => present(&|v| {
+            c.value.as_deref().is_some_and(|pattern| {
+                regex_lite::RegexBuilder::new(pattern)
+                    .case_insensitive(c.case_insensitive)
+                    .build()
+                    .is_ok_and(|re| re.is_match(v))
+            })
+        }),
+        "IN_CIDR" => present(&|v| values(c).iter().any(|r| in_cidr(r, v))),
+        _ => return None,
+    })
 }
 
 /// A number as JavaScript's `Number()` reads a context value: trimmed, finite.
@@ -929,7 +908,7 @@ impl Toggles {
         if !self.features.contains_key(key) {
             return flags.resolve(key, ctx.user_id.as_deref(), as_type);
         }
-        let metadata = flags.resolve_bool(key, None).metadata;
+        let metadata = flags.metadata(key);
         match as_type {
             "boolean" => self.resolve_bool(key, ctx, flags).map(Into::into),
             "number" if metadata.is_some() => flags.resolve_number(key).map(Into::into),
@@ -962,7 +941,7 @@ impl Toggles {
         let Some(f) = self.features.get(key) else {
             return flags.resolve_bool(key, ctx.user_id.as_deref());
         };
-        let metadata = flags.resolve_bool(key, None).metadata;
+        let metadata = flags.metadata(key);
         let resolved = |value: bool, reason| Resolution {
             value: Some(value),
             reason,
@@ -970,13 +949,7 @@ impl Toggles {
             message: None,
             metadata: metadata.clone(),
         };
-        let governed = metadata
-            .as_ref()
-            .is_some_and(|m| m.kind != FlagKind::Standard);
-        let on = match governed {
-            true => flags.is_enabled(key).unwrap_or(false),
-            false => f.enabled,
-        };
+        let on = community_switch(key, flags).unwrap_or(f.enabled);
         if !on {
             return resolved(false, Reason::Disabled);
         }
