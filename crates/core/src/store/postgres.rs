@@ -66,8 +66,11 @@ fn unavailable(what: &str, e: ::postgres::Error) -> StoreError {
     }
 }
 
-/// A store in a PostgreSQL database.
+/// A store in a PostgreSQL database. A connection the server closed (a restart, a
+/// killed backend) is opened again by the next operation: the operation that met the
+/// broken connection fails with `unavailable`, the ones after it carry on.
 pub struct PostgresStore {
+    url: String,
     client: Client,
 }
 
@@ -101,9 +104,21 @@ impl PostgresStore {
                 "postgres: this database holds no liberation-gates store".into(),
             ));
         }
-        let mut s = PostgresStore { client };
+        let mut s = PostgresStore {
+            url: url.to_string(),
+            client,
+        };
         s.verify()?;
         Ok(s)
+    }
+
+    /// The connection, opened again first if the server closed it.
+    fn client(&mut self) -> Result<&mut Client, StoreError> {
+        if self.client.is_closed() {
+            tracing::info!(target: "liberation_gates::store", "postgres: reconnecting");
+            self.client = connect(&self.url)?;
+        }
+        Ok(&mut self.client)
     }
 
     /// Connects (`postgres://USER[:PASSWORD]@HOST:PORT/DB`), migrates and verifies.
@@ -130,7 +145,10 @@ impl PostgresStore {
             }
         }
         tx.commit().map_err(|e| unavailable("commit", e))?;
-        let mut s = PostgresStore { client };
+        let mut s = PostgresStore {
+            url: url.to_string(),
+            client,
+        };
         s.verify()?;
         Ok(s)
     }
@@ -145,7 +163,7 @@ impl Store for PostgresStore {
         check_names(stream, id)?;
         no_nul(&[("body", body)])?;
         let mut tx = self
-            .client
+            .client()?
             .transaction()
             .map_err(|e| unavailable("begin", e))?;
         let head = tx
@@ -183,11 +201,11 @@ impl Store for PostgresStore {
 
     fn records(&mut self, stream: Option<&str>) -> Result<Vec<StoredRecord>, StoreError> {
         let rows = match stream {
-            Some(s) => self.client.query(
+            Some(s) => self.client()?.query(
                 "SELECT seq, stream, id, body, checksum FROM lg_records WHERE stream = $1 ORDER BY seq",
                 &[&s],
             ),
-            None => self.client.query(
+            None => self.client()?.query(
                 "SELECT seq, stream, id, body, checksum FROM lg_records ORDER BY seq",
                 &[],
             ),
@@ -197,7 +215,7 @@ impl Store for PostgresStore {
     }
 
     fn record(&mut self, stream: &str, id: &str) -> Result<Option<StoredRecord>, StoreError> {
-        self.client
+        self.client()?
             .query_opt(
                 "SELECT seq, stream, id, body, checksum FROM lg_records WHERE stream = $1 AND id = $2",
                 &[&stream, &id],
@@ -209,7 +227,7 @@ impl Store for PostgresStore {
     fn verify(&mut self) -> Result<u64, StoreError> {
         // One snapshot for the head and the records.
         let mut tx = self
-            .client
+            .client()?
             .build_transaction()
             .isolation_level(IsolationLevel::RepeatableRead)
             .read_only(true)
@@ -248,7 +266,7 @@ impl Store for PostgresStore {
 
     fn put_state(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         no_nul(&[("state key", key), ("state value", value)])?;
-        self.client
+        self.client()?
             .execute(
                 "INSERT INTO lg_state (key, value) VALUES ($1, $2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -259,7 +277,7 @@ impl Store for PostgresStore {
     }
 
     fn state(&mut self, key: &str) -> Result<Option<String>, StoreError> {
-        self.client
+        self.client()?
             .query_opt("SELECT value FROM lg_state WHERE key = $1", &[&key])
             .map(|r| r.map(|r| r.get(0)))
             .map_err(|e| unavailable("state", e))
