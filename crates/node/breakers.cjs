@@ -130,6 +130,9 @@ module.exports = function breakers(native) {
     }
   }
 
+  /** The native breaker `CircuitBreaker.attach` is building a wrapper over. */
+  let attaching;
+
   /** The SPEC's config keys of breaker options (the rest are this wrapper's own). */
   function coreConfig(options) {
     const { timeout, errorFilter, fallback, clock, name, ...config } = options;
@@ -144,7 +147,7 @@ module.exports = function breakers(native) {
    * `timeout` (ms; a timed-out call fails — what counts as slow is `slow_call_seconds`, as in
    * every language), `errorFilter(err)` (true: the
    * error does not count against the dependency), `fallback(...args)`, and `clock()` in
-   * milliseconds (default `performance.now`).
+   * milliseconds (default `performance.timeOrigin + performance.now()`).
    *
    * Events: `open`, `halfOpen`, `close`, `forcedOpen`, `disabled` (transitions, in order),
    * `success`, `failure`, `timeout`, `reject`, `fallback`.
@@ -152,8 +155,11 @@ module.exports = function breakers(native) {
   class CircuitBreaker extends BreakerBase {
     constructor(options = {}) {
       super(options);
-      this.clock = options.clock || (() => performance.now());
-      this._native = new NativeBreaker(coreConfig(options));
+      // Milliseconds since the epoch: one time line for every thread (a worker's
+      // performance.now() starts at its own origin), so a breaker shared with workers sees
+      // their times in order.
+      this.clock = options.clock || (() => performance.timeOrigin + performance.now());
+      this._native = attaching || new NativeBreaker(coreConfig(options));
       // fire()'s calls go through free functions on a handle: cheaper than methods.
       this._handle = this._native.handle();
       // While the core says every acquire is permitted (closed or disabled: bit 8 of its last
@@ -162,6 +168,32 @@ module.exports = function breakers(native) {
       // reaches the breaker in between.
       this._free = false;
       this._permits = 0;
+    }
+
+    /**
+     * A token (a number) naming this breaker to the worker threads of this process: post it
+     * to a worker and `CircuitBreaker.attach(token)` there calls through the same window and
+     * state. A token from another process, or of a breaker since collected, is refused.
+     */
+    share() {
+      return this._native.share();
+    }
+
+    /**
+     * The breaker `share()` gave `token` for, in this thread, with its own events and the
+     * options of this wrapper (`name`, `timeout`, `errorFilter`, `fallback`, `clock`); the
+     * config is the shared breaker's.
+     */
+    static attach(token, options = {}) {
+      if (coreConfig(options) !== undefined) {
+        throw new TypeError(`CircuitBreaker.attach(token, options): the config is the shared breaker's; options take only name, timeout, errorFilter, fallback and clock (got ${Object.keys(coreConfig(options)).join(', ')})`);
+      }
+      attaching = NativeBreaker.attach(token);
+      try {
+        return new CircuitBreaker(options);
+      } finally {
+        attaching = undefined;
+      }
     }
 
     /** The permits counted here since the last call into the core (see the constructor). */

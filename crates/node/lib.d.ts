@@ -60,7 +60,7 @@ export interface BreakerOptions extends BreakerConfig {
   errorFilter?: (err: unknown) => boolean;
   /** Called with the arguments (and the error) when a call is rejected or fails. */
   fallback?: (...args: any[]) => unknown;
-  /** Milliseconds on a monotonic clock (default performance.now). */
+  /** Milliseconds, the same time line in every thread (default performance.timeOrigin + performance.now()). */
   clock?: () => number;
   name?: string;
 }
@@ -70,6 +70,8 @@ export interface BreakerStats {
   calls: number;
   failedCalls: number;
   slowCalls: number;
+  /** One-second buckets a time window holds (at most its seconds); 0 for a count window. */
+  windowBuckets: number;
   failureRate: number;
   slowCallRate: number;
   secondsUntilHalfOpen: number | null;
@@ -79,6 +81,14 @@ export interface BreakerStats {
 /** A circuit breaker with an opossum-like API on the core's state machine. */
 export class CircuitBreaker extends EventEmitter {
   constructor(options?: BreakerOptions);
+  /**
+   * The breaker `share()` gave `token` for, in this thread (a worker), with its own events;
+   * the config is the shared breaker's, so `options` takes only this wrapper's own options.
+   * A TypeError for a token this process does not know.
+   */
+  static attach(token: number, options?: Pick<BreakerOptions, 'name' | 'timeout' | 'errorFilter' | 'fallback' | 'clock'>): CircuitBreaker;
+  /** A token naming this breaker to the worker threads of this process (post it to them). */
+  share(): number;
   readonly name: string;
   fire<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, ...args: A): Promise<R>;
   fallback(fn: (...args: any[]) => unknown): this;

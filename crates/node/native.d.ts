@@ -146,6 +146,8 @@ export interface BreakerMetrics {
   calls: number;
   failedCalls: number;
   slowCalls: number;
+  /** One-second buckets a time window holds (at most its seconds); 0 for a count window. */
+  windowBuckets: number;
   failureRate: number;
   slowCallRate: number;
   secondsUntilHalfOpen: number | null;
@@ -705,6 +707,17 @@ export declare class Metrics {
  */
 export declare class NativeBreaker {
   constructor(config?: object | undefined | null)
+  /**
+   * A token naming this breaker to the other threads of this process (worker threads):
+   * `NativeBreaker.attach(token)` there drives the same breaker. The token keeps nothing
+   * alive: once every breaker over it is collected, attaching fails.
+   */
+  share(): number
+  /**
+   * The breaker another thread of this process shared as `token` (see `share`), with its
+   * own transition events.
+   */
+  static attach(token: number): NativeBreaker
   /** A handle for `breakerAcquire` / `breakerRecord`. */
   handle(): ExternalObject<'BreakerHandle'>
   acquire(t: number): number

@@ -146,6 +146,8 @@ export interface BreakerMetrics {
   calls: number;
   failedCalls: number;
   slowCalls: number;
+  /** One-second buckets a time window holds (at most its seconds); 0 for a count window. */
+  windowBuckets: number;
   failureRate: number;
   slowCallRate: number;
   secondsUntilHalfOpen: number | null;

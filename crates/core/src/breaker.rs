@@ -968,6 +968,9 @@ pub struct BreakerMetrics {
     pub failed_calls: u64,
     /// Of which were slower than `slow_call_seconds` (a failed call can also be slow).
     pub slow_calls: u64,
+    /// The one-second buckets a time window holds now, at most its `seconds` whatever the
+    /// call rate (SPEC §4); 0 for a count window.
+    pub window_buckets: u64,
     /// Failures ÷ calls in the closed window (0 when it is empty).
     pub failure_rate: f64,
     /// Slow calls ÷ calls in the closed window (0 when it is empty).
@@ -1436,6 +1439,7 @@ impl CircuitBreaker {
             calls,
             failed_calls,
             slow_calls,
+            window_buckets: m.window_buckets() as u64,
             failure_rate,
             slow_call_rate,
             seconds_until_half_open: half_open_at.filter(|&at| now < at).map(|at| at - now),

@@ -10,8 +10,8 @@ use napi::bindgen_prelude::{External, Object};
 use napi::De;
 use napi_derive::napi;
 use serde_json::Value;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 // Breakers and fallbacks ---------------------------------------------------------------------
 
 /// A breaker config read straight from the JS object (NaN reaches the core and is refused).
@@ -134,20 +134,18 @@ pub fn guard_steps() -> Vec<&'static str> {
     GuardStep::NAMES.to_vec()
 }
 
-impl NativeBreaker {
-    /// The core breaker, for `Metrics.addBreaker`.
-    pub(crate) fn core(&self) -> Arc<core::breaker::CircuitBreaker> {
-        self.shared.inner.clone()
-    }
-}
+/// Breakers shared with other threads of this process, by token (`share`/`attach`). Weak:
+/// sharing keeps no breaker alive.
+static SHARED: std::sync::LazyLock<
+    Mutex<std::collections::HashMap<u32, Weak<core::breaker::CircuitBreaker>>>,
+> = std::sync::LazyLock::new(Default::default);
+static NEXT_TOKEN: AtomicU32 = AtomicU32::new(1);
 
-#[napi]
 impl NativeBreaker {
-    #[napi(constructor)]
-    pub fn new(config: Option<Object<'_>>) -> Result<Self> {
-        let inner = core::breaker::CircuitBreaker::new(breaker_config(config)?).map_err(err)?;
+    /// A view of `inner` with its own queue of transitions for `takeTransitions()`.
+    fn over(inner: Arc<core::breaker::CircuitBreaker>) -> NativeBreaker {
         let shared = Arc::new(BreakerShared {
-            inner: Arc::new(inner),
+            inner,
             transitions: Mutex::new(Vec::new()),
             has_pending: AtomicBool::new(false),
         });
@@ -161,7 +159,50 @@ impl NativeBreaker {
                 shared.has_pending.store(true, Ordering::Release);
             }
         });
-        Ok(NativeBreaker { shared })
+        NativeBreaker { shared }
+    }
+
+    /// The core breaker, for `Metrics.addBreaker`.
+    pub(crate) fn core(&self) -> Arc<core::breaker::CircuitBreaker> {
+        self.shared.inner.clone()
+    }
+}
+
+#[napi]
+impl NativeBreaker {
+    #[napi(constructor)]
+    pub fn new(config: Option<Object<'_>>) -> Result<Self> {
+        let inner = core::breaker::CircuitBreaker::new(breaker_config(config)?).map_err(err)?;
+        Ok(NativeBreaker::over(Arc::new(inner)))
+    }
+    /// A token naming this breaker to the other threads of this process (worker threads):
+    /// `NativeBreaker.attach(token)` there drives the same breaker. The token keeps nothing
+    /// alive: once every breaker over it is collected, attaching fails.
+    #[napi]
+    pub fn share(&self) -> u32 {
+        let mut shared = SHARED.lock().unwrap_or_else(|p| p.into_inner());
+        shared.retain(|_, b| b.strong_count() > 0);
+        let me = Arc::downgrade(&self.shared.inner);
+        if let Some((&token, _)) = shared.iter().find(|(_, b)| b.ptr_eq(&me)) {
+            return token;
+        }
+        let token = NEXT_TOKEN.fetch_add(1, Ordering::Relaxed);
+        shared.insert(token, me);
+        token
+    }
+    /// The breaker another thread of this process shared as `token` (see `share`), with its
+    /// own transition events.
+    #[napi(factory)]
+    pub fn attach(token: u32) -> Result<Self> {
+        let shared = SHARED.lock().unwrap_or_else(|p| p.into_inner());
+        let inner = shared.get(&token).and_then(std::sync::Weak::upgrade);
+        drop(shared);
+        inner.map(NativeBreaker::over).ok_or_else(|| {
+            arg(format!(
+                "no breaker is shared as token {token} in this process (a token from \
+                 another process, or its breaker was collected)"
+            ))
+        })
     }
     /// A handle for `breakerAcquire` / `breakerRecord`.
     #[napi(ts_return_type = "ExternalObject<'BreakerHandle'>")]
