@@ -90,8 +90,9 @@ const nb = new native.NativeBreaker();
 const handle = nb.handle();
 let t = 0;
 add('napi_call', 'NativeBreaker#acquire(t) method', measureSync(() => nb.acquire((t += 1e-6))));
-add('napi_call', 'breakerAcquire(handle, t) function', measureSync(() => native.breakerAcquire(handle, (t += 1e-6), 0)));
+add('napi_call', 'breakerAcquire(handle, t) function', measureSync(() => native.breakerAcquire(handle, (t += 1e-6), 0, 0)));
 add('napi_call', 'performance.now()', measureSync(() => performance.now()));
+add('napi_call', 'performance.timeOrigin + performance.now() (the default clock)', measureSync(() => performance.timeOrigin + performance.now()));
 
 for (const r of results) console.log(`${r.group.padEnd(20)} ${r.name.padEnd(30)} ${r.ns.toFixed(1).padStart(10)} ns`);
 if (jsonAt > 0) writeFileSync(process.argv[jsonAt + 1], JSON.stringify({ language: 'node', node: process.version, smoke, results }, null, 2));

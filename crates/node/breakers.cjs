@@ -23,6 +23,11 @@ module.exports = function breakers(native) {
   // What the guard protocol does with a refused call, without and with a fallback (the core
   // answers the same every time: asked once).
   const REFUSAL = [false, true].map((hasFallback) => native.guardStep(REFUSED, hasFallback) >> 4);
+  // What it does with a call that returned (a success counted under a lease must be one the
+  // core would simply return).
+  const RETURNED = [false, true].map((hasFallback) => native.guardStep(END.returned, hasFallback) >> 4);
+  // Most successes counted in JavaScript before they are handed to the core.
+  const BATCH = 1024;
 
   /**
    * What both breakers share: the opossum-like options (`name`, `timeout`, `errorFilter`,
@@ -168,6 +173,15 @@ module.exports = function breakers(native) {
       // reaches the breaker in between.
       this._free = false;
       this._permits = 0;
+      // While the core gives a success lease (bit 4: successes cannot move the machine
+      // before `until`), fire() counts successful calls no slower than `slow` here, up to
+      // BATCH of them and for at most a second, and hands them over with the next call
+      // into the core, which records them as that many successes. A breaker shared with
+      // other threads takes no lease: they may change it in between.
+      this._leases = !attaching;
+      this._until = -Infinity;
+      this._slow = 0;
+      this._successes = 0;
     }
 
     /**
@@ -176,6 +190,9 @@ module.exports = function breakers(native) {
      * state. A token from another process, or of a breaker since collected, is refused.
      */
     share() {
+      this._flush();
+      this._leases = false;
+      this._until = -Infinity;
       return this._native.share();
     }
 
@@ -203,12 +220,32 @@ module.exports = function breakers(native) {
       return n;
     }
 
+    /** The successes counted here under the lease since the last call into the core. */
+    _takeSuccesses() {
+      const n = this._successes;
+      this._successes = 0;
+      return n;
+    }
+
+    /** Hands what fire() counted here to the core. */
+    _flush() {
+      this._native.countLocal(this._takePermits(), this._takeSuccesses());
+    }
+
     _now() {
       return this.clock() / 1000;
     }
 
-    _transitions(bits) {
+    _transitions(bits, now) {
       this._free = (bits & 8) !== 0;
+      this._until = -Infinity;
+      if ((bits & 4) && this._leases) {
+        const lease = native.breakerLease(this._handle);
+        if (lease !== null) {
+          this._until = Math.min(lease[0], now + 1);
+          this._slow = lease[1];
+        }
+      }
       if (bits & 2) {
         for (const t of this._native.takeTransitions()) this.emit(EVENT_OF_STATE[t.to], t);
       }
@@ -220,8 +257,8 @@ module.exports = function breakers(native) {
       if (this._free) {
         this._permits++;
       } else {
-        const bits = native.breakerAcquire(this._handle, started, this._takePermits());
-        this._transitions(bits);
+        const bits = native.breakerAcquire(this._handle, started, this._takePermits(), this._takeSuccesses());
+        this._transitions(bits, started);
         if (!(bits & 1)) {
           return this._refuse(args, STATES[bits >> 4]);
         }
@@ -241,10 +278,17 @@ module.exports = function breakers(native) {
         ({ value, err, end, filterError } = await this._run(fn, args));
       }
       const ended = this._now();
+      if (end === END.returned && ended < this._until && ended - started <= this._slow
+          && this._successes < BATCH && RETURNED[hasFallback ? 1 : 0] === STEP.return) {
+        // Under the core's lease: counted here, handed over with the next crossing.
+        this._successes++;
+        this._emitEnd(end, value, err, (ended - started) * 1000);
+        return value;
+      }
       // The core records the call as the guard protocol says and tells what to do next.
-      const bits2 = native.breakerFinish(this._handle, ended, end, ended - started, hasFallback, this._takePermits());
+      const bits2 = native.breakerFinish(this._handle, ended, end, ended - started, hasFallback, this._takePermits(), this._takeSuccesses());
       this._emitEnd(end, value, err, (ended - started) * 1000);
-      this._transitions(bits2);
+      this._transitions(bits2, ended);
       return this._then(bits2 >> 4, value, err, filterError, args);
     }
 
@@ -263,13 +307,14 @@ module.exports = function breakers(native) {
     }
     /** State, calls, failure and slow-call rates, time until half-open, lifetime stats. */
     get stats() {
-      this._native.countPermits(this._takePermits());
+      this._flush();
       return this._native.metrics(this._now());
     }
     _control(op) {
-      this._native.countPermits(this._takePermits());
-      const s = this._native[op](this._now());
-      this._transitions(2);
+      this._flush();
+      const now = this._now();
+      const s = this._native[op](now);
+      this._transitions(2, now);
       return s;
     }
   }

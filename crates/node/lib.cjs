@@ -29,7 +29,7 @@ const { errors, guarded, wrapClass } = require('./errors.cjs');
 
 // Every native class and function with its errors translated; the breakers' natives stay
 // inside (breakers.cjs builds the JavaScript breakers on them).
-const INTERNAL = ['__napiBindingTarget', 'NativeBreaker', 'NativeFallbackCache', 'NativeSharedBreaker', 'breakerAcquire', 'breakerFinish', 'breakerStates', 'callEnds', 'guardStep', 'guardSteps'];
+const INTERNAL = ['__napiBindingTarget', 'NativeBreaker', 'NativeFallbackCache', 'NativeSharedBreaker', 'breakerAcquire', 'breakerFinish', 'breakerLease', 'breakerStates', 'callEnds', 'guardStep', 'guardSteps'];
 const api = {};
 for (const [name, value] of Object.entries(native)) {
   if (typeof value === 'function' && !INTERNAL.includes(name)) api[name] = /^[A-Z]/.test(name) ? wrapClass(value) : guarded(value);

@@ -866,6 +866,7 @@ module.exports.audit = nativeBinding.audit
 module.exports.auditFiles = nativeBinding.auditFiles
 module.exports.breakerAcquire = nativeBinding.breakerAcquire
 module.exports.breakerFinish = nativeBinding.breakerFinish
+module.exports.breakerLease = nativeBinding.breakerLease
 module.exports.breakerStates = nativeBinding.breakerStates
 module.exports.bucket = nativeBinding.bucket
 module.exports.callEnds = nativeBinding.callEnds

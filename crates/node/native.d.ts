@@ -721,8 +721,11 @@ export declare class NativeBreaker {
   /** A handle for `breakerAcquire` / `breakerRecord`. */
   handle(): ExternalObject<'BreakerHandle'>
   acquire(t: number): number
-  /** Counts `permits` acquires skipped while every call was permitted. */
-  countPermits(permits: number): void
+  /**
+   * Counts `permits` acquires skipped while every call was permitted, then `successes`
+   * counted under a lease.
+   */
+  countLocal(permits: number, successes: number): void
   /** Transitions since the last call, in order: `{t, from, to}`. */
   takeTransitions(): TransitionObject[]
   forceOpen(t: number): string
@@ -1052,16 +1055,23 @@ export declare function auditFiles(splitTerms: string, paid: string): AuditResul
 
 /**
  * `NativeBreaker#acquire` through a handle, after counting `permits` acquires skipped while
- * every call was permitted (see bit 8).
+ * every call was permitted (see bit 8) and `successes` counted under a lease (bit 4).
  */
-export declare function breakerAcquire(handle: ExternalObject<'BreakerHandle'>, t: number, permits: number): number
+export declare function breakerAcquire(handle: ExternalObject<'BreakerHandle'>, t: number, permits: number, successes: number): number
 
 /**
- * Ends a permitted call through a handle, after counting `permits` skipped acquires: records
+ * Ends a permitted call through a handle, after counting `permits` skipped acquires and
+ * `successes` counted under a lease: records
  * it as the guard protocol says and returns bits 2 and 8 (see `acquire`) with the
  * `GuardStep` index in bits 4 and up.
  */
-export declare function breakerFinish(handle: ExternalObject<'BreakerHandle'>, t: number, end: number, seconds: number, hasFallback: boolean, permits: number): number
+export declare function breakerFinish(handle: ExternalObject<'BreakerHandle'>, t: number, end: number, seconds: number, hasFallback: boolean, permits: number, successes: number): number
+
+/**
+ * The core's success lease (`CircuitBreaker::success_lease`): `[until, slowCallSeconds]`, or
+ * `null` when there is none.
+ */
+export declare function breakerLease(handle: ExternalObject<'BreakerHandle'>): [number, number] | null
 
 /** The names of the breaker states, in the order their indices mean. */
 export declare function breakerStates(): Array<string>

@@ -1315,6 +1315,44 @@ impl CircuitBreaker {
         self.state_hint.load(Ordering::Acquire) <= state_code(BreakerState::Disabled)
     }
 
+    /// While successes cannot move the breaker (the fast path of [`record_at`](Self::record_at)
+    /// is open): the time before which a successful call that took at most the returned
+    /// `slow_call_seconds` changes nothing but counts, as `(until, slow_call_seconds)`. A
+    /// caller that is the breaker's only user until it next calls it (Node's `fire` on a
+    /// breaker it has not shared) may count such successes itself and hand them over with
+    /// [`count_successes`](Self::count_successes) before anything else.
+    pub fn success_lease(&self) -> Option<(f64, f64)> {
+        let head = self.head.load(Ordering::Acquire);
+        let until = f64::from_bits(self.absorb_until.load(Ordering::Relaxed));
+        (head & 1 == 1).then_some((until, self.slow_call_seconds))
+    }
+
+    /// Records `k` successful, non-slow calls taken under a [`success_lease`](Self::success_lease)
+    /// by its only user, at the time of the breaker's last operation (the lease's second): what
+    /// `k` records during the lease would have done.
+    pub fn count_successes(&self, k: u64) {
+        if k == 0 {
+            return;
+        }
+        let moved = {
+            let mut m = self.machine.lock();
+            self.settle(&mut m);
+            let mut trans = Vec::new();
+            if let Some(t) = m.last_t {
+                m.successes_now(t, k, &mut trans);
+            }
+            let moved = !trans.is_empty();
+            if moved {
+                self.pending.lock().extend(trans);
+            }
+            self.publish(&m);
+            moved
+        };
+        if moved {
+            self.deliver();
+        }
+    }
+
     /// Counts `k` permits taken while [`permits_every_call`](Self::permits_every_call) held:
     /// what `k` acquires then would have counted.
     pub fn count_permits(&self, k: u64) {

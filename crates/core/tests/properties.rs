@@ -448,6 +448,66 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// Successes a single user counts itself under `success_lease` and hands over with
+    /// `count_successes` (Node's `fire`) leave the breaker as recording each one does: same
+    /// state, window and lifetime counts after every operation.
+    #[test]
+    fn successes_counted_under_a_lease_equal_single_records(config in breaker_config(), ops in breaker_ops()) {
+        use liberation_gates::breaker::CircuitBreaker;
+        let leased = CircuitBreaker::new(config).unwrap();
+        let single = CircuitBreaker::new(config).unwrap();
+        let mut held = 0u64;
+        let mut t = 0.0;
+        for (step, kind, k) in ops {
+            t += step as f64 * 0.5;
+            match kind {
+                // Successes, a tenth of a second apart, every fifth one slow.
+                0..=5 => {
+                    for i in 0..k {
+                        let at = t + i as f64 * 0.1;
+                        let seconds = if i % 5 == 4 { 3.0 } else { 0.0 };
+                        let _ = single.acquire_at(at);
+                        single.record_at(at, Outcome::Success, seconds);
+                        match leased.success_lease() {
+                            Some((until, slow)) if at < until && seconds <= slow && held < 1024 => {
+                                leased.count_permits(1);
+                                held += 1;
+                            }
+                            _ => {
+                                leased.count_successes(std::mem::take(&mut held));
+                                let _ = leased.acquire_at(at);
+                                leased.record_at(at, Outcome::Success, seconds);
+                            }
+                        }
+                    }
+                    t += k as f64 * 0.1;
+                }
+                6 | 7 => {
+                    leased.count_successes(std::mem::take(&mut held));
+                    for b in [&leased, &single] {
+                        let _ = b.acquire_at(t);
+                        b.record_at(t, Outcome::Failure, 0.0);
+                    }
+                }
+                8 => {
+                    leased.count_successes(std::mem::take(&mut held));
+                    for b in [&leased, &single] {
+                        if k % 3 == 0 { b.force_open_at(t); } else { b.reset_at(t); }
+                    }
+                }
+                _ => {}
+            }
+            leased.count_successes(std::mem::take(&mut held));
+            let (a, b) = (leased.metrics_at(t), single.metrics_at(t));
+            prop_assert_eq!((a.state, a.calls, a.failed_calls, a.slow_calls, a.window_buckets), (b.state, b.calls, b.failed_calls, b.slow_calls, b.window_buckets));
+            prop_assert_eq!(a.stats, b.stats);
+        }
+    }
+}
+
 /// One observation line as a file may hold it: names the built-in policy reads and one it
 /// does not, values of the right and wrong types, nulls, names given twice, an unknown key,
 /// times out of order, and now and then text that is not an observation at all.

@@ -32,13 +32,21 @@ pub struct BreakerShared {
 
 impl BreakerShared {
     /// 2 if transitions wait in `takeTransitions()`, | 8 if every acquire is permitted now
-    /// (the core's `permits_every_call`: `fire` may skip the next acquire).
+    /// (the core's `permits_every_call`: `fire` may skip the next acquire), | 4 if the core
+    /// gives a success lease (`breakerLease`: `fire` may count successes itself).
     fn pending(&self) -> u32 {
         let pending = self.has_pending.load(Ordering::Acquire) as u32 * 2;
-        pending | (self.inner.permits_every_call() as u32 * 8)
+        let lease = self.inner.success_lease().is_some() as u32 * 4;
+        pending | (self.inner.permits_every_call() as u32 * 8) | lease
     }
     /// 1 if permitted, | 2 if transitions wait; a refusal carries the index of the state
     /// that refused (in [`breaker_states`]) in bits 4 and up, for its message.
+    /// Hands over what `fire` counted itself: `permits` skipped acquires, then `successes`
+    /// taken under a lease.
+    fn local(&self, permits: u32, successes: u32) {
+        self.inner.count_permits(permits.into());
+        self.inner.count_successes(successes.into());
+    }
     fn acquire(&self, t: f64) -> u32 {
         // A state's index is its place in `BreakerState::ALL` (declaration order).
         let bits = self
@@ -63,11 +71,26 @@ pub struct NativeBreaker {
 pub type BreakerHandle = External<Arc<BreakerShared>>;
 
 /// `NativeBreaker#acquire` through a handle, after counting `permits` acquires skipped while
-/// every call was permitted (see bit 8).
-#[napi(ts_args_type = "handle: ExternalObject<'BreakerHandle'>, t: number, permits: number")]
-pub fn breaker_acquire(handle: &BreakerHandle, t: f64, permits: u32) -> u32 {
-    handle.inner.count_permits(permits.into());
+/// every call was permitted (see bit 8) and `successes` counted under a lease (bit 4).
+#[napi(
+    ts_args_type = "handle: ExternalObject<'BreakerHandle'>, t: number, permits: number, successes: number"
+)]
+pub fn breaker_acquire(handle: &BreakerHandle, t: f64, permits: u32, successes: u32) -> u32 {
+    handle.local(permits, successes);
     handle.acquire(t)
+}
+
+/// The core's success lease (`CircuitBreaker::success_lease`): `[until, slowCallSeconds]`, or
+/// `null` when there is none.
+#[napi(
+    ts_args_type = "handle: ExternalObject<'BreakerHandle'>",
+    ts_return_type = "[number, number] | null"
+)]
+pub fn breaker_lease(handle: &BreakerHandle) -> Option<Vec<f64>> {
+    handle
+        .inner
+        .success_lease()
+        .map(|(until, slow)| vec![until, slow])
 }
 
 /// The guard protocol's verdict (the core's `breaker::guard`): `end` is the index of the
@@ -85,11 +108,12 @@ fn verdict(end: i32, has_fallback: bool) -> Result<(Option<Outcome>, GuardStep)>
     Ok(guard(end, has_fallback))
 }
 
-/// Ends a permitted call through a handle, after counting `permits` skipped acquires: records
+/// Ends a permitted call through a handle, after counting `permits` skipped acquires and
+/// `successes` counted under a lease: records
 /// it as the guard protocol says and returns bits 2 and 8 (see `acquire`) with the
 /// `GuardStep` index in bits 4 and up.
 #[napi(
-    ts_args_type = "handle: ExternalObject<'BreakerHandle'>, t: number, end: number, seconds: number, hasFallback: boolean, permits: number"
+    ts_args_type = "handle: ExternalObject<'BreakerHandle'>, t: number, end: number, seconds: number, hasFallback: boolean, permits: number, successes: number"
 )]
 pub fn breaker_finish(
     handle: &BreakerHandle,
@@ -98,8 +122,9 @@ pub fn breaker_finish(
     seconds: f64,
     has_fallback: bool,
     permits: u32,
+    successes: u32,
 ) -> Result<u32> {
-    handle.inner.count_permits(permits.into());
+    handle.local(permits, successes);
     let (outcome, step) = verdict(end, has_fallback)?;
     if let Some(o) = outcome {
         handle.inner.record_at(t, o, seconds);
@@ -213,10 +238,11 @@ impl NativeBreaker {
     pub fn acquire(&self, t: f64) -> u32 {
         self.shared.acquire(t)
     }
-    /// Counts `permits` acquires skipped while every call was permitted.
+    /// Counts `permits` acquires skipped while every call was permitted, then `successes`
+    /// counted under a lease.
     #[napi]
-    pub fn count_permits(&self, permits: u32) {
-        self.shared.inner.count_permits(permits.into());
+    pub fn count_local(&self, permits: u32, successes: u32) {
+        self.shared.local(permits, successes);
     }
     /// Transitions since the last call, in order: `{t, from, to}`.
     #[napi(ts_return_type = "TransitionObject[]")]

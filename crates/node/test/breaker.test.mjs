@@ -155,3 +155,26 @@ test('acquires skipped while every call is permitted are all counted, and end wh
   await b.fire(async () => 1);
   assert.equal(b.stats.stats.permitted, 9);
 });
+
+test('successes fire() counts itself under the core lease are recorded as single records are', async () => {
+  const clock = fakeClock();
+  const b = new lg.CircuitBreaker({ window: { type: 'time', seconds: 2 }, minimum_calls: 10, clock });
+  for (let i = 1; i <= 3000; i++) {
+    clock.ms = i;
+    assert.equal(await b.fire(async () => i), i);
+  }
+  // At t = 3 s the window keeps seconds 2 and 3: the calls at 2.000–2.999 s and at 3.000 s.
+  let m = b.stats;
+  assert.deepEqual([m.calls, m.stats.permitted, m.stats.successes], [1001, 3000, 3000]);
+  const opened = [];
+  b.on('open', (t) => opened.push(t.t));
+  let failed = 0;
+  for (let i = 0; i < 1200 && opened.length === 0; i++) {
+    clock.ms += 0.5;
+    await b.fire(async () => { throw new Error('down'); }).catch(() => failed++);
+  }
+  m = b.stats;
+  assert.equal(opened.length, 1, 'more failures than successes in the window open it');
+  assert.equal(m.state, 'open');
+  assert.deepEqual([m.stats.successes, m.stats.failures], [3000, failed]);
+});
