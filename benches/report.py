@@ -41,6 +41,7 @@ COMPARISONS: List[Tuple[str, str, str, str, Optional[float]]] = [
     ("node", "breaker_reject", "liberation_gates fire() while open", "cockatiel execute() while isolated", None),
     ("node", "split_2_creators", "liberation_gates split()", "dinero.js allocate()", 0.3),
     ("node", "split_2_creators", "liberation_gates SplitTerms.splitMinor()", "dinero.js allocate()", 0.3),
+    ("node", "split_2_creators", "liberation_gates SplitTerms.splitMinorInto()", "dinero.js allocate()", 0.3),
     ("node", "core_call_overhead", "liberation_gates bucket()", "javascript no-op function", None),
     ("node", "napi_call", "NativeBreaker#acquire(t) method", "breakerAcquire(handle, t) function", None),
 ]

@@ -80,6 +80,8 @@ const terms = new lg.SplitTerms('GBP', [{ id: 'a', weight: '3' }, { id: 'b', wei
 const minor = terms.splitMinor(123457n);
 if (`${minor.creators}` !== '74075,24691') throw new Error(`the prepared split disagrees: ${minor.creators}`);
 add('split_2_creators', 'liberation_gates SplitTerms.splitMinor()', measureSync(() => terms.splitMinor(123457n)));
+const into = new BigInt64Array(5);
+add('split_2_creators', 'liberation_gates SplitTerms.splitMinorInto()', measureSync(() => terms.splitMinorInto(123457n, into)));
 add('split_2_creators', 'dinero.js allocate()', measureSync(() => allocate(dinero({ amount: 98766, currency: GBP }), [3, 1])));
 add('core_call_overhead', 'liberation_gates bucket()', measureSync(() => lg.bucket('user-42', 'new_event_cards')));
 add('core_call_overhead', 'javascript no-op function', measureSync(() => undefined));

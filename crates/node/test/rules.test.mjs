@@ -83,3 +83,29 @@ test('governance decisions unlock protected flags; bucketing matches Unleash', (
 
 test('prepared split terms give the split of every gross, in minor units too', () => checkSplitTerms(lg));
 test('a batch of successes leaves a breaker machine as single records do', () => checkRecordSuccesses(lg));
+
+test('splitMinorInto writes what splitMinor returns into a BigInt64Array, and refuses what does not fit', () => {
+  for (const n of [1, 2, 12]) {
+    const creators = [...Array(n).keys()].map((i) => ({ id: `c${i}`, weight: String(1 + (i % 4)) }));
+    const terms = new lg.SplitTerms('GBP', creators, { creatorShare: '0.8', fee: '0.30' });
+    const out = new BigInt64Array(n + 3);
+    for (let g = 200n; g < 2_000_000n; g = g * 3n + 13n) {
+      terms.splitMinorInto(g, out);
+      const m = terms.splitMinor(g);
+      assert.deepEqual([...out], [...m.creators, m.creatorTotal, m.platform, m.fee]);
+    }
+    assert.throws(() => terms.splitMinorInto(100n, out), (e) => e.code === 'fee_exceeds_platform_share' && e instanceof lg.SplitError);
+    assert.throws(() => terms.splitMinorInto(100n, new BigInt64Array(n + 2)), (e) => e instanceof TypeError && /BigInt64Array of/.test(e.message));
+  }
+  const terms = new lg.SplitTerms('GBP', [{ id: 'a', weight: '1' }]);
+  const out = new BigInt64Array(4);
+  terms.splitMinorInto(10n ** 17n, out); // the money limit, 10^15 pounds: fits easily
+  assert.equal(out[0] + out[2], 10n ** 17n);
+  assert.throws(() => terms.splitMinorInto(10n ** 17n + 1n, out), (e) => e.code === 'invalid_amount');
+  for (const gross of [2n ** 63n, -1n, 100, '1.00']) {
+    assert.throws(() => terms.splitMinorInto(gross, out), (e) => e instanceof TypeError && /2\^63/.test(e.message));
+  }
+  for (const bad of [new Float64Array(4), [0n, 0n, 0n, 0n], null]) {
+    assert.throws(() => terms.splitMinorInto(100n, bad), (e) => e instanceof TypeError && /BigInt64Array/.test(e.message));
+  }
+});
