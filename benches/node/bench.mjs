@@ -2,6 +2,7 @@
 // async function, and our split against dinero.js's allocate. Medians of repeated timed
 // batches, in nanoseconds per call.
 //   node benches/node/bench.mjs [--smoke] [--json benches/results/node.json]
+import { timer } from './measure.mjs';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -12,31 +13,7 @@ import * as lg from '../../crates/node/lib.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const jsonAt = process.argv.indexOf('--json');
-const [batch, repeat] = smoke ? [200, 3] : [20_000, 15];
-
-async function measure(fn) {
-  for (let i = 0; i < batch; i++) await fn(); // warm up
-  const runs = [];
-  for (let r = 0; r < repeat; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) await fn();
-    runs.push(((performance.now() - t0) * 1e6) / batch);
-  }
-  runs.sort((a, b) => a - b);
-  return runs[Math.floor(runs.length / 2)];
-}
-
-function measureSync(fn) {
-  for (let i = 0; i < batch; i++) fn();
-  const runs = [];
-  for (let r = 0; r < repeat; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) fn();
-    runs.push(((performance.now() - t0) * 1e6) / batch);
-  }
-  runs.sort((a, b) => a - b);
-  return runs[Math.floor(runs.length / 2)];
-}
+const { measure, measureSync } = timer(smoke);
 
 const trivial = async () => 1;
 const ours = new lg.CircuitBreaker();

@@ -8,24 +8,13 @@
 // one napi crossing (what fire() paid per call before the success lease); and cockatiel.
 import { createRequire } from 'node:module';
 import * as lg from '../../crates/node/lib.mjs';
+import { timer } from '../node/measure.mjs';
 
 const require = createRequire(new URL('../node/bench.mjs', import.meta.url));
 const { circuitBreaker, handleAll, ConsecutiveBreaker, SamplingBreaker } = require('cockatiel');
 const native = require('../../crates/node/native.cjs');
 const smoke = process.argv.includes('--smoke');
-const [batch, repeat] = smoke ? [200, 3] : [20_000, 15];
-
-async function measure(fn) {
-  for (let i = 0; i < batch; i++) await fn();
-  const runs = [];
-  for (let r = 0; r < repeat; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) await fn();
-    runs.push(((performance.now() - t0) * 1e6) / batch);
-  }
-  runs.sort((a, b) => a - b);
-  return runs[Math.floor(runs.length / 2)];
-}
+const { measure } = timer(smoke);
 
 const trivial = async () => 1;
 const ours = new lg.CircuitBreaker();
