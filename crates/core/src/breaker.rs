@@ -1329,7 +1329,8 @@ impl CircuitBreaker {
 
     /// Records `k` successful, non-slow calls taken under a [`success_lease`](Self::success_lease)
     /// by its only user, at the time of the breaker's last operation (the lease's second): what
-    /// `k` records during the lease would have done.
+    /// `k` records during the lease would have done. (Called with no operation before, which no
+    /// lease allows, they are recorded at the breaker's clock's now rather than dropped.)
     pub fn count_successes(&self, k: u64) {
         if k == 0 {
             return;
@@ -1338,7 +1339,9 @@ impl CircuitBreaker {
             let mut m = self.machine.lock();
             self.settle(&mut m);
             let mut trans = Vec::new();
-            if let Some(t) = m.last_t {
+            // Under a lease there was an operation before; without one, they are now's.
+            let t = m.last_t.unwrap_or_else(|| self.clock.now());
+            if m.advance(t, &mut trans).is_ok() {
                 m.successes_now(t, k, &mut trans);
             }
             let moved = !trans.is_empty();

@@ -246,3 +246,13 @@ fn refusals_without_the_lock_keep_the_open_period_and_the_counts() {
     assert_eq!(stats.rejected, 1002);
     assert_eq!(stats.permitted, 4);
 }
+
+/// `count_successes` on a breaker that has had no operation yet (no lease allows it) counts
+/// them rather than dropping them.
+#[test]
+fn successes_counted_before_any_operation_are_not_dropped() {
+    let b = CircuitBreaker::new(BreakerConfig::default()).unwrap();
+    b.count_successes(5);
+    assert_eq!(b.metrics().stats.successes, 5);
+    assert_eq!(b.metrics().calls, 5);
+}
