@@ -28,6 +28,9 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("governance_flags", governance_flags),
     ("deployment_events", deployment_events),
     ("unleash_state", unleash_state),
+    ("rollout_events", rollout_events),
+    ("payout_audit", payout_audit),
+    ("health_model", health_model),
 ];
 
 /// Any text as a policy in each format: never a panic; a policy that parses writes back and
@@ -501,5 +504,341 @@ pub fn unleash_state(data: &[u8]) {
                 );
             }
         }
+    }
+}
+
+#[derive(Debug, Arbitrary)]
+struct RolloutCase {
+    steps: Vec<(u8, u16, bool)>,
+    gentle_step_seconds: u16,
+    events: Vec<(u16, u8, u8, i8, u8)>,
+}
+
+/// Any text as a rollout plan file in each format, then a plan and rollout events (observe,
+/// approve, consulted, tick, and names that are none of them) from the input: never a panic;
+/// a refused event changes nothing; time must move forward; the weight is the step's (0 once
+/// rolled back, 100 once completed); a final state never changes; a consultation is ended
+/// only by the community's answer or a rollback; a step is left only after its bake time
+/// and, when it needs one, an approval of that step; a ramp only goes down.
+pub fn rollout_events(data: &[u8]) {
+    use liberation_gates::rollout::{Rollout, RolloutPlan, RolloutStatus, StepInput};
+    use liberation_gates::Num;
+    let text = String::from_utf8_lossy(data);
+    for format in [Format::Toml, Format::Yaml, Format::Json] {
+        if let Ok(p) = RolloutPlan::parse(&text, format) {
+            let w: Vec<u8> = p.steps().iter().map(|s| s.weight).collect();
+            assert!(w.windows(2).all(|x| x[0] < x[1]), "weights increase: {w:?}");
+            assert_eq!(w.last(), Some(&100), "the last step is 100%");
+        }
+    }
+    let Ok(c) = RolloutCase::arbitrary(&mut Unstructured::new(data)) else {
+        return;
+    };
+    let steps: Vec<StepInput> = c
+        .steps
+        .iter()
+        .take(6)
+        .map(|&(w, bake, approval)| StepInput {
+            weight: Num::Int((w % 101) as i128),
+            bake_seconds: bake as f64,
+            approval,
+        })
+        .collect();
+    let plan = RolloutPlan::new(steps)
+        .unwrap_or_default()
+        .with_gentle_step_seconds(c.gentle_step_seconds as f64)
+        .expect("a whole number of seconds is a gentle step");
+    let steps = plan.steps().to_vec();
+    let mut r = Rollout::start(plan, 0.0);
+    let weight_of = |s: &liberation_gates::rollout::RolloutState| match s.status {
+        RolloutStatus::RolledBack => 0,
+        _ => steps[s.step].weight,
+    };
+    let mut t = 0.0;
+    let mut entered = 0.0;
+    let mut approved = vec![false; steps.len()];
+    let kinds = ["observe", "approve", "consulted", "tick", "rollout"];
+    let decisions = [
+        "proceed",
+        "alert",
+        "hold",
+        "consult",
+        "rollback",
+        "gentle_rollback",
+        "stop",
+    ];
+    let outcomes = ["proceed", "rollback", "gentle_rollback", "maybe"];
+    for &(dt, kind, choice, step, back) in c.events.iter().take(64) {
+        // Mostly forward; sometimes the same instant or earlier, which must be refused.
+        let at = if back % 8 == 0 {
+            t - (dt % 3) as f64
+        } else {
+            t + dt as f64
+        };
+        let kind = kinds[kind as usize % kinds.len()];
+        let decision = decisions[choice as usize % decisions.len()];
+        let outcome = outcomes[choice as usize % outcomes.len()];
+        let before = r.state();
+        let result = r.apply_named(
+            at,
+            kind,
+            Some(decision),
+            Some(Num::Int(step as i128)),
+            Some(outcome),
+        );
+        let after = match result {
+            Err(e) => {
+                assert_eq!(r.state(), before, "a refused event changed the state: {e}");
+                if at <= t && t > 0.0 {
+                    assert_eq!(e.kind(), "out_of_order", "{e}");
+                }
+                continue;
+            }
+            Ok(s) => s,
+        };
+        assert!(
+            at > t || (t == 0.0 && at >= 0.0),
+            "an event at {at} after {t} was taken"
+        );
+        assert_eq!(after, r.state());
+        assert_eq!(after.weight, weight_of(&after), "{after:?}");
+        if after.status == RolloutStatus::Completed {
+            assert_eq!(after.weight, 100);
+        }
+        if before.status.is_terminal() {
+            assert_eq!(after, before, "a final state changed");
+        }
+        if before.status == RolloutStatus::Consulting && after.status != RolloutStatus::Consulting {
+            let answered = kind == "consulted" && outcome != "maybe";
+            let rolled = kind == "observe" && matches!(decision, "rollback" | "gentle_rollback");
+            assert!(answered || rolled, "{kind} {decision} ended a consultation");
+        }
+        if kind == "approve"
+            && step >= 0
+            && step as usize == before.step
+            && before.status != RolloutStatus::RampingDown
+            && !before.status.is_terminal()
+        {
+            approved[before.step] = true;
+        }
+        if after.step > before.step {
+            assert!(
+                !matches!(
+                    before.status,
+                    RolloutStatus::RampingDown | RolloutStatus::Consulting
+                ),
+                "moved forward from {before:?}"
+            );
+            for j in before.step..after.step {
+                let since = if j == before.step { entered } else { at };
+                assert!(
+                    at - since >= steps[j].bake_seconds,
+                    "step {j} left before its bake"
+                );
+                assert!(
+                    !steps[j].approval || approved[j],
+                    "step {j} left without approval"
+                );
+            }
+        }
+        if before.status == RolloutStatus::RampingDown {
+            assert!(
+                after.weight <= before.weight,
+                "a ramp went up: {before:?} → {after:?}"
+            );
+        }
+        let ramp: Vec<u8> = r.ramp_steps().iter().map(|s| s.weight).collect();
+        assert!(
+            ramp.windows(2).all(|x| x[0] > x[1]),
+            "ramp steps go down: {ramp:?}"
+        );
+        if after.step != before.step {
+            entered = at;
+        }
+        t = at;
+    }
+}
+
+/// Any text as a payout audit: the first line a split's terms, the rest payout lines, as
+/// `liberation-gates audit` reads them: never a panic; the paid total is the sum of what each
+/// creator was paid; each shortfall is `expected − paid`; `exact` exactly when every creator
+/// was paid what is expected; `floor_held` exactly when the paid total reaches the creator
+/// pool; the share paid is `paid / base` truncated to 4 places; paying what is expected is an
+/// exact audit.
+pub fn payout_audit(data: &[u8]) {
+    use liberation_gates::audit::{audit_files, audit_split, Paid};
+    let text = String::from_utf8_lossy(data);
+    let (terms, paid) = text.split_once('\n').unwrap_or((&text, ""));
+    let Ok(a) = audit_files(terms, paid) else {
+        return;
+    };
+    assert_eq!(a.paid.len(), a.expected.len());
+    let mut total = 0u128;
+    let mut short = Vec::new();
+    for (e, p) in a.expected.iter().zip(&a.paid) {
+        assert_eq!(e.id, p.id, "paid in the split's order");
+        total += p.amount.minor();
+        if p.amount.minor() < e.amount.minor() {
+            short.push((e.id.clone(), e.amount.minor() - p.amount.minor()));
+        }
+    }
+    assert_eq!(a.paid_total.minor(), total);
+    let got: Vec<(String, u128)> = a
+        .shortfalls
+        .iter()
+        .map(|s| (s.id.clone(), s.amount.minor()))
+        .collect();
+    assert_eq!(got, short);
+    assert_eq!(
+        a.shortfall_total.minor(),
+        short.iter().map(|s| s.1).sum::<u128>()
+    );
+    let all_equal = a
+        .expected
+        .iter()
+        .zip(&a.paid)
+        .all(|(e, p)| e.amount == p.amount);
+    assert_eq!(a.exact, all_equal);
+    assert_eq!(a.floor_held, total >= a.creator_total.minor(), "{a:?}");
+    let input = liberation_gates::split::SplitInput::from_json(terms).expect("audited terms read");
+    let s = split(&input).expect("audited terms split");
+    let base = s.base().minor();
+    match &a.creator_share_paid {
+        None => assert_eq!(base, 0),
+        Some(q) => {
+            let (whole, frac) = q.split_once('.').expect("a decimal point");
+            assert_eq!(frac.len(), 4, "{q}");
+            let q: u128 = format!("{whole}{frac}").parse().expect("digits");
+            assert!(
+                q * base <= total * 10_000 && total * 10_000 < (q + 1) * base,
+                "{q} for {total}/{base}"
+            );
+        }
+    }
+    let owed: Vec<Paid> = s
+        .creators
+        .iter()
+        .map(|e| Paid::new(e.id.clone(), e.amount.to_string()))
+        .collect();
+    let again = audit_split(&s, &owed).expect("paying what is owed audits");
+    assert!(
+        again.exact && again.floor_held && again.shortfalls.is_empty(),
+        "{again:?}"
+    );
+}
+
+#[derive(Debug, Arbitrary)]
+struct HealthCase {
+    checks: Vec<(u8, u8, Option<bool>)>,
+    status: Vec<(u8, u8)>,
+}
+
+/// Any text as a health model (and a deployment plan) in each format, and a model and statuses
+/// from the input: never a panic; each level is the worst of its checks (a non-critical `down`
+/// counting as `degraded`), every level above the lowest `down` one is skipped, the overall
+/// status is the worst of the rest and picks the action; missing data is never healthy;
+/// `failing` lists exactly the checks down or unknown, in name order.
+pub fn health_model(data: &[u8]) {
+    use liberation_gates::health::{CheckInput, HealthModel, HealthStatus};
+    use liberation_gates::Num;
+    let text = String::from_utf8_lossy(data);
+    let mut models = Vec::new();
+    for format in [Format::Toml, Format::Yaml, Format::Json] {
+        if let Ok(m) = HealthModel::parse(&text, format) {
+            models.push(m);
+        }
+        let _ = liberation_gates::plan::DeploymentPlan::parse(&text, format);
+    }
+    let Ok(c) = HealthCase::arbitrary(&mut Unstructured::new(data)) else {
+        return;
+    };
+    let inputs: Vec<CheckInput> = c
+        .checks
+        .iter()
+        .take(12)
+        .map(|&(n, level, critical)| CheckInput {
+            name: format!("c{}", n % 16),
+            level: Num::Int((level % 7) as i128),
+            critical,
+        })
+        .collect();
+    if let Ok(m) = HealthModel::new(inputs) {
+        models.push(m);
+    }
+    models.push(HealthModel::builtin());
+    let values = [
+        Some("up"),
+        Some("degraded"),
+        Some("down"),
+        None,
+        Some("sideways"),
+    ];
+    for m in &models {
+        let names: Vec<String> = m.checks().iter().map(|c| c.name.clone()).collect();
+        let mut status: Vec<(String, Option<&str>)> = Vec::new();
+        for &(k, v) in c.status.iter().take(16) {
+            let name = if k % 9 == 8 || names.is_empty() {
+                "nobody".to_string()
+            } else {
+                names[k as usize % names.len()].clone()
+            };
+            if status.iter().all(|(n, _)| *n != name) {
+                status.push((name, values[v as usize % values.len()]));
+            }
+        }
+        let Ok(r) = m.evaluate(&status) else {
+            continue;
+        };
+        let reported = |name: &str| {
+            status
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, v)| *v)
+                .map(|v| HealthStatus::parse_reported(v).expect("evaluated"))
+                .unwrap_or(HealthStatus::Unknown)
+        };
+        let mut below_down = false;
+        let mut overall = HealthStatus::Up;
+        for lr in &r.levels {
+            let expect = if below_down {
+                HealthStatus::Skipped
+            } else {
+                m.checks()
+                    .iter()
+                    .filter(|c| c.level == lr.level)
+                    .map(|c| match reported(&c.name) {
+                        HealthStatus::Down if !c.critical => HealthStatus::Degraded,
+                        s => s,
+                    })
+                    .fold(HealthStatus::Up, HealthStatus::worst)
+            };
+            assert_eq!(lr.status, expect, "level {:?}", lr.level);
+            if expect != HealthStatus::Skipped {
+                overall = overall.worst(expect);
+                let unknown = m
+                    .checks()
+                    .iter()
+                    .any(|c| c.level == lr.level && reported(&c.name) == HealthStatus::Unknown);
+                assert!(
+                    !unknown || r.overall != HealthStatus::Up,
+                    "missing data was healthy"
+                );
+            }
+            below_down |= expect == HealthStatus::Down;
+        }
+        assert_eq!(r.overall, overall);
+        assert_eq!(r.action, overall.action());
+        let mut failing: Vec<&str> = m
+            .checks()
+            .iter()
+            .filter(|c| match reported(&c.name) {
+                HealthStatus::Down => c.critical,
+                HealthStatus::Unknown => true,
+                _ => false,
+            })
+            .map(|c| c.name.as_str())
+            .collect();
+        failing.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+        assert_eq!(r.failing, failing);
     }
 }
