@@ -31,6 +31,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("rollout_events", rollout_events),
     ("payout_audit", payout_audit),
     ("health_model", health_model),
+    ("ledger_report", ledger_report),
+    ("proposal_file", proposal_file),
 ];
 
 /// Any text as a policy in each format: never a panic; a policy that parses writes back and
@@ -840,5 +842,97 @@ pub fn health_model(data: &[u8]) {
             .collect();
         failing.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
         assert_eq!(r.failing, failing);
+    }
+}
+
+/// A decimal amount as the report writes it (`"-12.50"`), in minor units.
+fn minor_of(s: &str) -> i128 {
+    let (neg, digits) = s.strip_prefix('-').map_or((false, s), |d| (true, d));
+    let v: i128 = digits
+        .replace('.', "")
+        .parse()
+        .unwrap_or_else(|_| panic!("{s:?} is an amount"));
+    if neg {
+        -v
+    } else {
+        v
+    }
+}
+
+/// Any text as a ledger (JSON lines of splits, refunds and payouts), then its transparency
+/// report by day, by month and in all: never a panic; per currency the day rows and the month
+/// rows add up to the overall row; each row's creators add up to its creator total; a paid
+/// summary's owed, paid and shortfall add up over its creators and each shortfall is
+/// `max(owed − paid, 0)`; the report holds the floor exactly when every row does, in every
+/// transaction, overall and, with payouts, in money paid.
+pub fn ledger_report(data: &[u8]) {
+    use liberation_gates::ledger::{Ledger, Period};
+    use std::collections::BTreeMap;
+    let text = String::from_utf8_lossy(data);
+    let Ok(ledger) = Ledger::from_jsonl(&text) else {
+        return;
+    };
+    type Sums = BTreeMap<String, (u64, u64, i128, i128, i128, i128, i128)>;
+    let mut sums: Vec<Sums> = Vec::new();
+    for period in [Period::Day, Period::Month, Period::All] {
+        let r = ledger.report(period);
+        let mut by_currency = Sums::new();
+        let mut held = true;
+        for row in &r.rows {
+            let creators: i128 = row.creators.values().map(|a| minor_of(a)).sum();
+            assert_eq!(creators, minor_of(&row.creator_total), "{row:?}");
+            held &= row.floor_held_overall
+                && row.floor_held_every_transaction
+                && row.paid.as_ref().is_none_or(|p| p.floor_held);
+            if let Some(p) = &row.paid {
+                let (mut owed, mut paid, mut short) = (0, 0, 0);
+                for l in p.creators.values() {
+                    let (o, pd, s) = (minor_of(&l.owed), minor_of(&l.paid), minor_of(&l.shortfall));
+                    assert_eq!(s, (o - pd).max(0), "{l:?}");
+                    (owed, paid, short) = (owed + o, paid + pd, short + s);
+                }
+                assert_eq!(owed, minor_of(&p.owed_total), "{p:?}");
+                assert_eq!(paid, minor_of(&p.paid_total), "{p:?}");
+                assert_eq!(short, minor_of(&p.shortfall_total), "{p:?}");
+            }
+            let e = by_currency.entry(row.currency.clone()).or_default();
+            e.0 += row.transactions;
+            e.1 += row.refunds;
+            e.2 += minor_of(&row.gross);
+            e.3 += minor_of(&row.fees);
+            e.4 += minor_of(&row.refunded);
+            e.5 += minor_of(&row.creator_total);
+            e.6 += minor_of(&row.platform_total);
+        }
+        assert_eq!(r.floor_held, held, "the report's floor is every row's");
+        sums.push(by_currency);
+    }
+    assert_eq!(sums[0], sums[2], "day rows add up to the whole");
+    assert_eq!(sums[1], sums[2], "month rows add up to the whole");
+}
+
+/// Any text as a proposal file (read at its `now`) and as a policy test file in each format
+/// (run against the built-in policy): never a panic; each member's vote is counted at most
+/// once and never more votes than members; a decision carries the reading's status.
+pub fn proposal_file(data: &[u8]) {
+    use liberation_gates::governance::ProposalFile;
+    use liberation_gates::policytest::PolicyTest;
+    let text = String::from_utf8_lossy(data);
+    if let Ok(f) = ProposalFile::parse(&text) {
+        if let Ok(r) = f.read() {
+            let members: std::collections::HashSet<&str> =
+                f.electorate.iter().map(String::as_str).collect();
+            assert!(r.reading.tally.cast() as usize <= members.len(), "{r:?}");
+            let counted = f.votes.iter().filter(|v| v.t <= f.now).count();
+            assert!(r.reading.tally.cast() as usize + r.reading.refused.len() <= counted);
+            if let Some(d) = &r.decision {
+                assert_eq!(d.status, r.reading.status);
+            }
+        }
+    }
+    for format in [Format::Toml, Format::Yaml, Format::Json] {
+        if let Ok(t) = PolicyTest::parse(&text, format) {
+            let _ = t.run(&Policy::builtin());
+        }
     }
 }

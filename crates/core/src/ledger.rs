@@ -299,7 +299,8 @@ pub struct TransparencyReport {
     pub allocation_method: &'static str,
     /// One row per period and currency.
     pub rows: Vec<ReportRow>,
-    /// Every row held the floor in every transaction and overall.
+    /// Every row held the floor in every transaction and overall, and, in a row with
+    /// payouts, in the money actually paid.
     pub floor_held: bool,
 }
 
