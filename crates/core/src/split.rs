@@ -92,14 +92,16 @@ impl Share {
             }
         };
         let one = 10u128.pow(scale);
-        if num * 100 < 75 * one {
-            return Err(SplitError::SovereigntyViolation(format!(
-                "creator_share {s} is below the 0.75 floor: creators keep at least 75%"
-            )));
-        }
+        // Above 1 first: with 36 places, `num` of a share above 1 can be beyond 10^36 and
+        // `num × 100` beyond 128 bits (the two errors cannot both apply).
         if num > one {
             return Err(SplitError::InvalidShare(format!(
                 "creator_share {s} is above 1"
+            )));
+        }
+        if num * 100 < 75 * one {
+            return Err(SplitError::SovereigntyViolation(format!(
+                "creator_share {s} is below the 0.75 floor: creators keep at least 75%"
             )));
         }
         Ok(Share { num, scale })
@@ -1033,6 +1035,25 @@ impl Refundable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the payout_audit fuzz target: a share above 1 with 36 decimal places made
+    /// `num × 100` overflow (a panic in debug builds, a wrapped comparison in release that
+    /// could report `sovereignty_violation` for a share above 1).
+    #[test]
+    fn a_share_above_one_with_36_places_is_invalid_share() {
+        for s in [
+            "5.815555555555555515555550000002055555",
+            "3.450000000000000000000000000000000001",
+            "3.4",
+            "339.99",
+        ] {
+            let e = Share::parse(s).unwrap_err();
+            assert_eq!(e.kind(), "invalid_share", "{s}: {e}");
+        }
+        let e = Share::parse("0.749999999999999999999999999999999999").unwrap_err();
+        assert_eq!(e.kind(), "sovereignty_violation");
+        assert!(Share::parse("1.000000000000000000000000000000000000").is_ok());
+    }
 
     #[test]
     fn wide_mul_div_matches_narrow() {
