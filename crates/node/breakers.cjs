@@ -26,6 +26,10 @@ module.exports = function breakers(native) {
   // What it does with a call that returned (a success counted under a lease must be one the
   // core would simply return).
   const RETURNED = [false, true].map((hasFallback) => native.guardStep(END.returned, hasFallback) >> 4);
+  // Whether a call that returned may be counted under a lease: the guard protocol just returns
+  // its value (by whether a fallback is set).
+  const LEASABLE = RETURNED.map((step) => step === STEP.return);
+  const NO_ARGS = Object.freeze([]);
   // Most successes counted in JavaScript before they are handed to the core.
   const BATCH = 1024;
 
@@ -260,7 +264,9 @@ module.exports = function breakers(native) {
     }
 
     /** Calls `fn(...args)` through the breaker; resolves with its result or the fallback's. */
-    async fire(fn, ...args) {
+    async fire(fn) {
+      // No rest parameter: most calls pass no arguments, and an array per call is measurable.
+      const args = arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : NO_ARGS;
       const started = this._now();
       if (this._free) {
         this._permits++;
@@ -276,7 +282,7 @@ module.exports = function breakers(native) {
       if (this.timeout === undefined) {
         // Awaited here rather than in _run: one promise fewer per call.
         try {
-          value = await fn(...args);
+          value = await (args === NO_ARGS ? fn() : fn(...args));
           end = END.returned;
         } catch (e) {
           err = e;
@@ -287,10 +293,10 @@ module.exports = function breakers(native) {
       }
       const ended = this._now();
       if (end === END.returned && ended < this._until && ended - started <= this._slow
-          && this._successes < BATCH && RETURNED[hasFallback ? 1 : 0] === STEP.return) {
+          && this._successes < BATCH && LEASABLE[hasFallback ? 1 : 0]) {
         // Under the core's lease: counted here, handed over with the next crossing.
         this._successes++;
-        this._emitEnd(end, value, err, (ended - started) * 1000);
+        this.emit('success', value, (ended - started) * 1000);
         return value;
       }
       // The core records the call as the guard protocol says and tells what to do next.
