@@ -118,8 +118,12 @@ def worker(url: str, name: str, k: int, phase: Any, shared: Any, state: Any, out
     def down() -> None:
         raise ConnectionError("the dependency is down")
 
-    while phase.value != DONE:
+    while True:
+        # Read the phase once per call: reading it again after the loop test would let a
+        # FAIL -> DONE flip in between send a normal call into the breaker we just opened.
         p = phase.value
+        if p == DONE:
+            break
         t0 = time.perf_counter()
         if p == FAIL:
             try:
