@@ -6,7 +6,7 @@ use crate::*;
 use liberation_gates as core;
 use liberation_gates::split::{CreatorArg, ExactArg, SplitTermsArg};
 use napi::bindgen_prelude::{
-    BigInt, BigInt64ArraySlice, FromNapiValue, JsObjectValue, JsValue, Object, Unknown,
+    BigInt64ArraySlice, FromNapiValue, JsObjectValue, JsValue, Object, Unknown,
 };
 use napi::ValueType;
 use napi_derive::napi;
@@ -97,9 +97,6 @@ pub(crate) fn known_keys(o: &Object<'_>, keys: &[&str], what: &str) -> Result<()
     Ok(())
 }
 
-/// The largest gross `splitMinorInto` takes: its amounts must fit a `BigInt64Array`.
-const MAX_INTO: u128 = i64::MAX as u128;
-
 #[napi]
 impl SplitTerms {
     /// Splits `gross` (a bigint of minor units) into `out`, a `BigInt64Array` of the creators'
@@ -116,11 +113,23 @@ impl SplitTerms {
                 n + 3
             ))
         };
-        let gross = BigInt::from_unknown(gross).ok().map(|g| g.get_u128());
-        let Some((false, gross, true)) = gross.filter(|&(_, g, _)| g <= MAX_INTO) else {
-            return Err(arg(
+        // One napi call and no allocation (napi-rs's `BigInt` reads the words into a `Vec`):
+        // a non-bigint is refused by the call, one outside i64 by `lossless`.
+        let (mut value, mut lossless) = (0i64, false);
+        // SAFETY: env and value come from this call's arguments; both out-pointers are live.
+        let status = unsafe {
+            napi::sys::napi_get_value_bigint_int64(
+                gross.value().env,
+                gross.value().value,
+                &mut value,
+                &mut lossless,
+            )
+        };
+        let gross = match u128::try_from(value) {
+            Ok(gross) if status == napi::sys::Status::napi_ok && lossless => gross,
+            _ => return Err(arg(
                 "gross must be a bigint of minor units from 0 to 2^63 − 1 (splitMinor takes more)",
-            ));
+            )),
         };
         let mut out = BigInt64ArraySlice::from_unknown(out).map_err(|_| bad_out("another type"))?;
         // SAFETY: JavaScript does not run while this synchronous call does, so nothing else

@@ -102,7 +102,7 @@ test('splitMinorInto writes what splitMinor returns into a BigInt64Array, and re
   terms.splitMinorInto(10n ** 17n, out); // the money limit, 10^15 pounds: fits easily
   assert.equal(out[0] + out[2], 10n ** 17n);
   assert.throws(() => terms.splitMinorInto(10n ** 17n + 1n, out), (e) => e.code === 'invalid_amount');
-  for (const gross of [2n ** 63n, -1n, 100, '1.00']) {
+  for (const gross of [2n ** 63n, 2n ** 64n + 5n, -(2n ** 63n), -1n, 100, '1.00', undefined]) {
     assert.throws(() => terms.splitMinorInto(gross, out), (e) => e instanceof TypeError && /2\^63/.test(e.message));
   }
   for (const bad of [new Float64Array(4), [0n, 0n, 0n, 0n], null]) {
