@@ -23,12 +23,9 @@ module.exports = function breakers(native) {
   // What the guard protocol does with a refused call, without and with a fallback (the core
   // answers the same every time: asked once).
   const REFUSAL = [false, true].map((hasFallback) => native.guardStep(REFUSED, hasFallback) >> 4);
-  // What it does with a call that returned (a success counted under a lease must be one the
-  // core would simply return).
-  const RETURNED = [false, true].map((hasFallback) => native.guardStep(END.returned, hasFallback) >> 4);
-  // Whether a call that returned may be counted under a lease: the guard protocol just returns
-  // its value (by whether a fallback is set).
-  const LEASABLE = RETURNED.map((step) => step === STEP.return);
+  // Whether a call that returned may be counted under a lease, without and with a fallback:
+  // only when the guard protocol (asked once, as above) would just return its value.
+  const LEASABLE = [false, true].map((hasFallback) => (native.guardStep(END.returned, hasFallback) >> 4) === STEP.return);
   const NO_ARGS = Object.freeze([]);
   // Most successes counted in JavaScript before they are handed to the core.
   const BATCH = 1024;
