@@ -25,11 +25,11 @@ function loadNative() {
   }
 }
 
-const { errors, guarded, wrapClass } = require('./errors.cjs');
+const { errors, guarded, translate, wrapClass } = require('./errors.cjs');
 
 // Every native class and function with its errors translated; the breakers' natives stay
 // inside (breakers.cjs builds the JavaScript breakers on them).
-const INTERNAL = ['__napiBindingTarget', 'NativeBreaker', 'NativeFallbackCache', 'NativeSharedBreaker', 'breakerAcquire', 'breakerFinish', 'breakerLease', 'breakerStates', 'callEnds', 'guardStep', 'guardSteps'];
+const INTERNAL = ['__napiBindingTarget', 'NativeBreaker', 'NativeFallbackCache', 'NativeSharedBreaker', 'breakerAcquire', 'breakerFinish', 'breakerLease', 'breakerStates', 'callEnds', 'guardStep', 'guardSteps', 'splitTermsHandle', 'splitTermsMinorInto'];
 const api = {};
 for (const [name, value] of Object.entries(native)) {
   if (typeof value === 'function' && !INTERNAL.includes(name)) api[name] = /^[A-Z]/.test(name) ? wrapClass(value) : guarded(value);
@@ -44,6 +44,24 @@ for (const [name, value] of Object.entries(native)) {
   api.Store.prototype.append = async function (stream, id, body) {
     return append.call(this, stream, id, typeof body === 'string' ? body : JSON.stringify(body));
   };
+}
+
+// SplitTerms#splitMinorInto, the prepared split's hot path, calls a function on a handle: a
+// napi class method unwraps `this` on every call (about 130 ns of its 430 on the benchmark
+// machine: benches/profile/node_split.md) and a function on an External does not. Each terms
+// object takes its handle (a copy of the immutable terms) at its first call.
+{
+  const HANDLE = Symbol('splitTermsHandle');
+  const { splitTermsHandle, splitTermsMinorInto } = native;
+  const d = Object.getOwnPropertyDescriptor(api.SplitTerms.prototype, 'splitMinorInto');
+  d.value = function splitMinorInto(gross, out) {
+    try {
+      return splitTermsMinorInto(this[HANDLE] ?? (this[HANDLE] = splitTermsHandle(this)), gross, out);
+    } catch (e) {
+      throw translate(e);
+    }
+  };
+  Object.defineProperty(api.SplitTerms.prototype, 'splitMinorInto', d);
 }
 
 // A durable object's calls run one at a time, in call order: each starts once the one before

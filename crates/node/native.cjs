@@ -881,3 +881,5 @@ module.exports.readProposal = nativeBinding.readProposal
 module.exports.runPolicyTest = nativeBinding.runPolicyTest
 module.exports.simulate = nativeBinding.simulate
 module.exports.split = nativeBinding.split
+module.exports.splitTermsHandle = nativeBinding.splitTermsHandle
+module.exports.splitTermsMinorInto = nativeBinding.splitTermsMinorInto

@@ -1152,3 +1152,13 @@ export declare function simulate(text: string, policy?: Policy | undefined | nul
  * method}`.
  */
 export declare function split(gross: Money, currency: string, creators: CreatorArg[], options?: SplitOptions | null): SplitResult
+
+/**
+ * A handle on a copy of `terms` (they never change): lib.cjs takes one per `SplitTerms` and
+ * calls `splitTermsMinorInto` with it, because a class method pays for unwrapping `this` on
+ * every call and a function on an External does not.
+ */
+export declare function splitTermsHandle(terms: SplitTerms): ExternalObject<'SplitTermsHandle'>
+
+/** `SplitTerms#splitMinorInto` through a handle from `splitTermsHandle`. */
+export declare function splitTermsMinorInto(handle: ExternalObject<'SplitTermsHandle'>, gross: bigint, out: BigInt64Array): void

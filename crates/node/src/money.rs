@@ -6,7 +6,7 @@ use crate::*;
 use liberation_gates as core;
 use liberation_gates::split::{CreatorArg, ExactArg, SplitTermsArg};
 use napi::bindgen_prelude::{
-    BigInt64ArraySlice, FromNapiValue, JsObjectValue, JsValue, Object, Unknown,
+    BigInt64ArraySlice, External, FromNapiValue, JsObjectValue, JsValue, Object, Unknown,
 };
 use napi::ValueType;
 use napi_derive::napi;
@@ -105,55 +105,84 @@ impl SplitTerms {
     /// amount within the money limit fits; `out` of another type or length is a TypeError.
     #[napi(ts_args_type = "gross: bigint, out: BigInt64Array")]
     pub fn split_minor_into(&self, gross: Unknown<'_>, out: Unknown<'_>) -> Result<()> {
-        let n = self.inner.creator_count();
-        let bad_out = |got: &str| {
-            arg(format!(
-                "out must be a BigInt64Array of {} places (the {n} creators, creatorTotal, \
+        minor_into(&self.inner, gross, out)
+    }
+}
+
+/// Prepared terms behind an External, for `splitTermsMinorInto`.
+pub type SplitTermsHandle = External<core::split::SplitTerms>;
+
+/// A handle on a copy of `terms` (they never change): lib.cjs takes one per `SplitTerms` and
+/// calls `splitTermsMinorInto` with it, because a class method pays for unwrapping `this` on
+/// every call and a function on an External does not.
+#[napi(ts_return_type = "ExternalObject<'SplitTermsHandle'>")]
+pub fn split_terms_handle(terms: &SplitTerms) -> SplitTermsHandle {
+    External::new(terms.inner.clone())
+}
+
+/// `SplitTerms#splitMinorInto` through a handle from `splitTermsHandle`.
+#[napi(
+    ts_args_type = "handle: ExternalObject<'SplitTermsHandle'>, gross: bigint, out: BigInt64Array"
+)]
+pub fn split_terms_minor_into(
+    handle: &SplitTermsHandle,
+    gross: Unknown<'_>,
+    out: Unknown<'_>,
+) -> Result<()> {
+    minor_into(handle, gross, out)
+}
+
+/// `splitMinorInto` on `terms`.
+fn minor_into(terms: &core::split::SplitTerms, gross: Unknown<'_>, out: Unknown<'_>) -> Result<()> {
+    let n = terms.creator_count();
+    let bad_out = |got: &str| {
+        arg(format!(
+            "out must be a BigInt64Array of {} places (the {n} creators, creatorTotal, \
                  platform, fee), got {got}",
-                n + 3
-            ))
-        };
-        // One napi call and no allocation (napi-rs's `BigInt` reads the words into a `Vec`):
-        // a non-bigint is refused by the call, one outside i64 by `lossless`.
-        let (mut value, mut lossless) = (0i64, false);
-        // SAFETY: env and value come from this call's arguments; both out-pointers are live.
-        let status = unsafe {
-            napi::sys::napi_get_value_bigint_int64(
-                gross.value().env,
-                gross.value().value,
-                &mut value,
-                &mut lossless,
-            )
-        };
-        let gross = match u128::try_from(value) {
+            n + 3
+        ))
+    };
+    // One napi call and no allocation (napi-rs's `BigInt` reads the words into a `Vec`):
+    // a non-bigint is refused by the call, one outside i64 by `lossless`.
+    let (mut value, mut lossless) = (0i64, false);
+    // SAFETY: env and value come from this call's arguments; both out-pointers are live.
+    let status = unsafe {
+        napi::sys::napi_get_value_bigint_int64(
+            gross.value().env,
+            gross.value().value,
+            &mut value,
+            &mut lossless,
+        )
+    };
+    let gross =
+        match u128::try_from(value) {
             Ok(gross) if status == napi::sys::Status::napi_ok && lossless => gross,
             _ => return Err(arg(
                 "gross must be a bigint of minor units from 0 to 2^63 − 1 (splitMinor takes more)",
             )),
         };
-        let mut out = BigInt64ArraySlice::from_unknown(out).map_err(|_| bad_out("another type"))?;
-        // SAFETY: JavaScript does not run while this synchronous call does, so nothing else
-        // reads or writes the array's memory meanwhile.
-        let out = unsafe { out.as_mut() };
-        if out.len() != n + 3 {
-            return Err(bad_out(&format!("{} places", out.len())));
-        }
-        let mut few = [0u128; 8];
-        let mut many = Vec::new();
-        let creators = if n <= few.len() {
-            &mut few[..n]
-        } else {
-            many.resize(n, 0);
-            &mut many[..]
-        };
-        let parts = self.inner.split_into(gross, creators).map_err(err)?;
-        // Every amount is at most the gross, which fits.
-        let amounts = creators
-            .iter()
-            .chain([&parts.creator_total, &parts.platform, &parts.fee]);
-        for (place, &amount) in out.iter_mut().zip(amounts) {
-            *place = amount as i64;
-        }
-        Ok(())
+    let mut out = BigInt64ArraySlice::from_unknown(out).map_err(|_| bad_out("another type"))?;
+    // SAFETY: JavaScript does not run while this synchronous call does, so nothing else
+    // reads or writes the array's memory meanwhile.
+    let out = unsafe { out.as_mut() };
+    if out.len() != n + 3 {
+        return Err(bad_out(&format!("{} places", out.len())));
     }
+    let mut few = [0u128; 8];
+    let mut many = Vec::new();
+    let creators = if n <= few.len() {
+        &mut few[..n]
+    } else {
+        many.resize(n, 0);
+        &mut many[..]
+    };
+    let parts = terms.split_into(gross, creators).map_err(err)?;
+    // Every amount is at most the gross, which fits.
+    let amounts = creators
+        .iter()
+        .chain([&parts.creator_total, &parts.platform, &parts.fee]);
+    for (place, &amount) in out.iter_mut().zip(amounts) {
+        *place = amount as i64;
+    }
+    Ok(())
 }

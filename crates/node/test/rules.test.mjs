@@ -109,3 +109,19 @@ test('splitMinorInto writes what splitMinor returns into a BigInt64Array, and re
     assert.throws(() => terms.splitMinorInto(100n, bad), (e) => e instanceof TypeError && /BigInt64Array/.test(e.message));
   }
 });
+
+test('splitMinorInto keeps each SplitTerms its own terms, called in turn', () => {
+  // lib.cjs gives each terms object a handle at its first call: two objects used in turn must
+  // each split by their own creators, share and fee.
+  const a = new lg.SplitTerms('GBP', [{ id: 'a', weight: '1' }]);
+  const b = new lg.SplitTerms('GBP', [{ id: 'x', weight: '1' }, { id: 'y', weight: '3' }], { creatorShare: '0.9', fee: '0.10' });
+  const [oa, ob] = [new BigInt64Array(4), new BigInt64Array(5)];
+  for (const gross of [1000n, 12345n, 99999n]) {
+    a.splitMinorInto(gross, oa);
+    b.splitMinorInto(gross, ob);
+    const [ma, mb] = [a.splitMinor(gross), b.splitMinor(gross)];
+    assert.deepEqual([...oa], [...ma.creators, ma.creatorTotal, ma.platform, ma.fee]);
+    assert.deepEqual([...ob], [...mb.creators, mb.creatorTotal, mb.platform, mb.fee]);
+  }
+  assert.throws(() => lg.SplitTerms.prototype.splitMinorInto.call({}, 1000n, oa), TypeError);
+});
