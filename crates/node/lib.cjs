@@ -47,9 +47,10 @@ for (const [name, value] of Object.entries(native)) {
 }
 
 // SplitTerms#splitMinorInto, the prepared split's hot path, calls a function on a handle: a
-// napi class method unwraps `this` on every call (about 130 ns of its 430 on the benchmark
-// machine: benches/profile/node_split.md) and a function on an External does not. Each terms
-// object takes its handle (a copy of the immutable terms) at its first call.
+// napi class method unwraps `this` on every call and a function on an External does not
+// (benches/profile/node_split.md times both). Each terms object takes its handle (a copy of
+// the immutable terms) at its first call. Errors are translated inline rather than through
+// guarded(), which would add a rest-parameter array to every call.
 {
   const HANDLE = Symbol('splitTermsHandle');
   const { splitTermsHandle, splitTermsMinorInto } = native;
