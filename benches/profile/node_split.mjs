@@ -6,7 +6,8 @@
 // Times in one run: splitMinorInto as benches/node/bench.mjs measures it; napi calls that do
 // almost nothing (a class method with one argument, as splitMinorInto is one with two, and a
 // free function on a handle), which set the floor any crossing into Rust pays; the other
-// prepared form, which builds an object; and dinero.js, whole and its object alone. The split
+// prepared form, which builds an object (in lib.cjs from splitMinorInto's array for a bigint
+// gross, through napi for a string); and dinero.js, whole and its object alone. The split
 // itself in Rust (`SplitTerms::split_into`) is criterion's split_2_creators row in
 // BENCHMARKS.md, tens of nanoseconds.
 import { createRequire } from 'node:module';
@@ -29,6 +30,7 @@ let t = 0;
 const rows = [
   ['SplitTerms.splitMinorInto(123457n, out) (the bench\'s row)', () => terms.splitMinorInto(123457n, out)],
   ['SplitTerms.splitMinor(123457n): the same split, an object of bigints returned', () => terms.splitMinor(123457n)],
+  ['SplitTerms.splitMinor(\'1234.57\'): a string gross, the native method (napi builds the object)', () => terms.splitMinor('1234.57')],
   ['a napi class method, one argument: NativeBreaker#acquire(t)', () => nb.acquire((t += 1e-6))],
   ['a napi function on a handle: breakerAcquire(handle, t, 0, 0)', () => native.breakerAcquire(handle, (t += 1e-6), 0, 0)],
   ['dinero.js allocate(dinero(...), [3, 1]) (the peer\'s row)', () => allocate(dinero({ amount: 98766, currency: GBP }), [3, 1])],

@@ -29,7 +29,7 @@ const { errors, guarded, translate, wrapClass } = require('./errors.cjs');
 
 // Every native class and function with its errors translated; the breakers' natives stay
 // inside (breakers.cjs builds the JavaScript breakers on them).
-const INTERNAL = ['__napiBindingTarget', 'NativeBreaker', 'NativeFallbackCache', 'NativeSharedBreaker', 'breakerAcquire', 'breakerFinish', 'breakerLease', 'breakerStates', 'callEnds', 'guardStep', 'guardSteps', 'splitTermsHandle', 'splitTermsMinorInto'];
+const INTERNAL = ['__napiBindingTarget', 'NativeBreaker', 'NativeFallbackCache', 'NativeSharedBreaker', 'breakerAcquire', 'breakerFinish', 'breakerLease', 'breakerStates', 'callEnds', 'guardStep', 'guardSteps', 'splitTermsHandle', 'splitTermsMinorInto', 'splitTermsPlaces'];
 const api = {};
 for (const [name, value] of Object.entries(native)) {
   if (typeof value === 'function' && !INTERNAL.includes(name)) api[name] = /^[A-Z]/.test(name) ? wrapClass(value) : guarded(value);
@@ -51,18 +51,46 @@ for (const [name, value] of Object.entries(native)) {
 // (benches/profile/node_split.md times both). Each terms object takes its handle (a copy of
 // the immutable terms) at its first call. Errors are translated inline rather than through
 // guarded(), which would add a rest-parameter array to every call.
+// SplitTerms#splitMinor with a bigint gross in 64 bits goes the same way, into an array the
+// terms object keeps, and builds its object here: napi builds one property by property.
+// Any other gross, and any error, takes the native method, so its answers and errors are the
+// native ones.
 {
   const HANDLE = Symbol('splitTermsHandle');
-  const { splitTermsHandle, splitTermsMinorInto } = native;
-  const d = Object.getOwnPropertyDescriptor(api.SplitTerms.prototype, 'splitMinorInto');
-  d.value = function splitMinorInto(gross, out) {
+  const PLACES = Symbol('splitTermsPlaces');
+  const I64_MAX = 2n ** 63n - 1n;
+  const { splitTermsHandle, splitTermsMinorInto, splitTermsPlaces } = native;
+  const handle = (terms) => terms[HANDLE] ?? (terms[HANDLE] = splitTermsHandle(terms));
+  const proto = api.SplitTerms.prototype;
+  const into = Object.getOwnPropertyDescriptor(proto, 'splitMinorInto');
+  into.value = function splitMinorInto(gross, out) {
     try {
-      return splitTermsMinorInto(this[HANDLE] ?? (this[HANDLE] = splitTermsHandle(this)), gross, out);
+      return splitTermsMinorInto(handle(this), gross, out);
     } catch (e) {
       throw translate(e);
     }
   };
-  Object.defineProperty(api.SplitTerms.prototype, 'splitMinorInto', d);
+  Object.defineProperty(proto, 'splitMinorInto', into);
+  const minor = Object.getOwnPropertyDescriptor(proto, 'splitMinor');
+  const nativeSplitMinor = minor.value;
+  minor.value = function splitMinor(gross) {
+    if (typeof gross !== 'bigint' || gross < 0n || gross > I64_MAX) {
+      return nativeSplitMinor.call(this, gross);
+    }
+    let out;
+    try {
+      const h = handle(this);
+      out = this[PLACES] ?? (this[PLACES] = new BigInt64Array(splitTermsPlaces(h)));
+      splitTermsMinorInto(h, gross, out);
+    } catch {
+      return nativeSplitMinor.call(this, gross);
+    }
+    const n = out.length - 3;
+    const creators = new Array(n);
+    for (let i = 0; i < n; i++) creators[i] = out[i];
+    return { creators, creatorTotal: out[n], platform: out[n + 1], fee: out[n + 2] };
+  };
+  Object.defineProperty(proto, 'splitMinor', minor);
 }
 
 // A durable object's calls run one at a time, in call order: each starts once the one before

@@ -883,3 +883,4 @@ module.exports.simulate = nativeBinding.simulate
 module.exports.split = nativeBinding.split
 module.exports.splitTermsHandle = nativeBinding.splitTermsHandle
 module.exports.splitTermsMinorInto = nativeBinding.splitTermsMinorInto
+module.exports.splitTermsPlaces = nativeBinding.splitTermsPlaces

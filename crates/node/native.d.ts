@@ -1162,3 +1162,9 @@ export declare function splitTermsHandle(terms: SplitTerms): ExternalObject<'Spl
 
 /** `SplitTerms#splitMinorInto` through a handle from `splitTermsHandle`. */
 export declare function splitTermsMinorInto(handle: ExternalObject<'SplitTermsHandle'>, gross: bigint, out: BigInt64Array): void
+
+/**
+ * How many places `splitMinorInto` writes for the terms behind `handle`: the creators, then
+ * the creators' total, the platform's amount and the fee.
+ */
+export declare function splitTermsPlaces(handle: ExternalObject<'SplitTermsHandle'>): number

@@ -120,6 +120,14 @@ pub fn split_terms_handle(terms: &SplitTerms) -> SplitTermsHandle {
     External::new(terms.inner.clone())
 }
 
+/// How many places `splitMinorInto` writes for the terms behind `handle`: the creators, then
+/// the creators' total, the platform's amount and the fee.
+#[napi(ts_args_type = "handle: ExternalObject<'SplitTermsHandle'>")]
+pub fn split_terms_places(handle: &SplitTermsHandle) -> u32 {
+    // A creator count beyond u32 cannot come from a JS array.
+    u32::try_from(handle.creator_count() + 3).unwrap_or(u32::MAX)
+}
+
 /// `SplitTerms#splitMinorInto` through a handle from `splitTermsHandle`.
 #[napi(
     ts_args_type = "handle: ExternalObject<'SplitTermsHandle'>, gross: bigint, out: BigInt64Array"

@@ -89,12 +89,20 @@ test('splitMinorInto writes what splitMinor returns into a BigInt64Array, and re
     const creators = [...Array(n).keys()].map((i) => ({ id: `c${i}`, weight: String(1 + (i % 4)) }));
     const terms = new lg.SplitTerms('GBP', creators, { creatorShare: '0.8', fee: '0.30' });
     const out = new BigInt64Array(n + 3);
+    const pounds = (g) => `${g / 100n}.${String(g % 100n).padStart(2, '0')}`;
     for (let g = 200n; g < 2_000_000n; g = g * 3n + 13n) {
       terms.splitMinorInto(g, out);
-      const m = terms.splitMinor(g);
+      // A string gross takes the native splitMinor; a bigint, lib.cjs's way through splitMinorInto.
+      const m = terms.splitMinor(pounds(g));
       assert.deepEqual([...out], [...m.creators, m.creatorTotal, m.platform, m.fee]);
+      assert.deepEqual(terms.splitMinor(g), m);
     }
     assert.throws(() => terms.splitMinorInto(100n, out), (e) => e.code === 'fee_exceeds_platform_share' && e instanceof lg.SplitError);
+    // The same error from splitMinor, whichever way it went.
+    const refused = (gross) => { try { terms.splitMinor(gross); } catch (e) { return e; } assert.fail(`${gross} was split`); };
+    const [viaBigint, viaText] = [refused(100n), refused('1.00')];
+    assert.ok(viaBigint instanceof lg.SplitError);
+    assert.deepEqual([viaBigint.code, viaBigint.message], [viaText.code, viaText.message]);
     assert.throws(() => terms.splitMinorInto(100n, new BigInt64Array(n + 2)), (e) => e instanceof TypeError && /BigInt64Array of/.test(e.message));
   }
   const terms = new lg.SplitTerms('GBP', [{ id: 'a', weight: '1' }]);
@@ -102,6 +110,11 @@ test('splitMinorInto writes what splitMinor returns into a BigInt64Array, and re
   terms.splitMinorInto(10n ** 17n, out); // the money limit, 10^15 pounds: fits easily
   assert.equal(out[0] + out[2], 10n ** 17n);
   assert.throws(() => terms.splitMinorInto(10n ** 17n + 1n, out), (e) => e.code === 'invalid_amount');
+  // splitMinor takes what splitMinorInto refuses, and refuses it as the money limit says.
+  for (const gross of [10n ** 17n + 1n, 2n ** 63n, 2n ** 64n + 5n, -1n]) {
+    assert.throws(() => terms.splitMinor(gross), (e) => e.code === 'invalid_amount' && e instanceof lg.SplitError);
+  }
+  assert.deepEqual(terms.splitMinor(10n ** 17n), terms.splitMinor('1000000000000000.00'));
   for (const gross of [2n ** 63n, 2n ** 64n + 5n, -(2n ** 63n), -1n, 100, '1.00', undefined]) {
     assert.throws(() => terms.splitMinorInto(gross, out), (e) => e instanceof TypeError && /2\^63/.test(e.message));
   }
@@ -124,4 +137,5 @@ test('splitMinorInto keeps each SplitTerms its own terms, called in turn', () =>
     assert.deepEqual([...ob], [...mb.creators, mb.creatorTotal, mb.platform, mb.fee]);
   }
   assert.throws(() => lg.SplitTerms.prototype.splitMinorInto.call({}, 1000n, oa), TypeError);
+  assert.throws(() => lg.SplitTerms.prototype.splitMinor.call({}, 1000n), TypeError);
 });
