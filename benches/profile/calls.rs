@@ -60,6 +60,17 @@ fn main() {
                 .filter(|_| black_box(terms.split(black_box(gross))).is_ok())
                 .count() as u64
         }
+        "split-strings" => {
+            // What a binding's split() does: every string parsed, the terms built, an owned
+            // Split returned.
+            let input = liberation_gates::split::SplitInput::new("1234.57", "GBP")
+                .creator("a", "3")
+                .creator("b", "1")
+                .share("0.8");
+            (0..calls)
+                .filter(|_| black_box(liberation_gates::split::split(black_box(&input))).is_ok())
+                .count() as u64
+        }
         "split-into" => {
             let (terms, gross) = liberation_gates_benches::split_2_creators();
             let mut out = [0u128; 2];

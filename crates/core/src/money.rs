@@ -116,21 +116,27 @@ pub(crate) enum ScaleError {
 
 impl<'a> DecimalStr<'a> {
     /// Parses `-?[0-9]+(\.[0-9]+)?`; anything else (exponents, `+`, spaces, `_`) is `None`.
+    /// One pass over the bytes: amounts are short, and a searcher per `.` cost more than
+    /// the scan.
     pub fn parse(s: &'a str) -> Option<Self> {
         let (negative, body) = match s.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, s),
         };
-        let (int, frac) = match body.split_once('.') {
-            Some((i, f)) => (i, f),
+        let mut dot = None;
+        for (i, &b) in body.as_bytes().iter().enumerate() {
+            match b {
+                b'0'..=b'9' => {}
+                b'.' if dot.is_none() => dot = Some(i),
+                _ => return None,
+            }
+        }
+        // Splitting at an ASCII '.' keeps both halves on character boundaries.
+        let (int, frac) = match dot {
+            Some(i) => (&body[..i], &body[i + 1..]),
             None => (body, ""),
         };
-        let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
-        if int.is_empty()
-            || !digits(int)
-            || !digits(frac)
-            || (body.contains('.') && frac.is_empty())
-        {
+        if int.is_empty() || (dot.is_some() && frac.is_empty()) {
             return None;
         }
         Some(DecimalStr {
@@ -160,13 +166,16 @@ impl<'a> DecimalStr<'a> {
         if int.len() > 39 {
             return Err(ScaleError::TooLarge);
         }
-        let mut v: u128 = 0;
-        for b in int.bytes().chain(frac.bytes()) {
-            v = v
-                .checked_mul(10)
-                .and_then(|v| v.checked_add((b - b'0') as u128))
-                .ok_or(ScaleError::TooLarge)?;
-        }
+        let mut digits = int.bytes().chain(frac.bytes()).map(|b| b - b'0');
+        let v = match int.len() + frac.len() {
+            // 19 digits are below 10^19 < 2^64: no overflow, and 64-bit arithmetic.
+            0..=19 => digits.fold(0u64, |v, d| v * 10 + d as u64) as u128,
+            _ => digits.try_fold(0u128, |v, d| {
+                v.checked_mul(10)
+                    .and_then(|v| v.checked_add(d as u128))
+                    .ok_or(ScaleError::TooLarge)
+            })?,
+        };
         let pad = scale - frac.len() as u32;
         let factor = 10u128.checked_pow(pad).ok_or(ScaleError::TooLarge)?;
         v.checked_mul(factor).ok_or(ScaleError::TooLarge)
@@ -362,6 +371,62 @@ mod tests {
             DecimalStr::parse("0.001").unwrap().to_scaled(2),
             Err(ScaleError::TooPrecise)
         );
+    }
+
+    /// The first definitions of `DecimalStr::parse` and `to_scaled`, written as the grammar
+    /// reads (split at the first '.', every part digits, the value built in `u128`): the
+    /// one-pass versions must answer exactly as they do.
+    fn reference(s: &str, scale: u32) -> Option<(bool, Result<u128, ScaleError>)> {
+        let (negative, body) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+        let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+        if int.is_empty()
+            || !digits(int)
+            || !digits(frac)
+            || (body.contains('.') && frac.is_empty())
+        {
+            return None;
+        }
+        let frac = frac.trim_end_matches('0');
+        if frac.len() as u32 > scale {
+            return Some((negative, Err(ScaleError::TooPrecise)));
+        }
+        let int = int.trim_start_matches('0');
+        if int.len() > 39 {
+            return Some((negative, Err(ScaleError::TooLarge)));
+        }
+        let mut v: u128 = 0;
+        for b in int.bytes().chain(frac.bytes()) {
+            match v
+                .checked_mul(10)
+                .and_then(|v| v.checked_add((b - b'0') as u128))
+            {
+                Some(next) => v = next,
+                None => return Some((negative, Err(ScaleError::TooLarge))),
+            }
+        }
+        let factor = 10u128.checked_pow(scale - frac.len() as u32);
+        Some((
+            negative,
+            factor
+                .and_then(|f| v.checked_mul(f))
+                .ok_or(ScaleError::TooLarge),
+        ))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        #[test]
+        fn one_pass_decimal_parsing_answers_as_the_grammar(
+            s in "-?[0-9.]{0,44}|-?[0-9]{0,25}(\\.[0-9]{0,25})?|\\PC{0,8}",
+            scale in 0u32..40,
+        ) {
+            let ours = DecimalStr::parse(&s).map(|d| (d.negative, d.to_scaled(scale)));
+            proptest::prop_assert_eq!(ours, reference(&s, scale), "{:?} at scale {}", s, scale);
+        }
     }
 
     #[test]

@@ -364,14 +364,21 @@ impl SplitTerms {
                 "a split needs at least one creator".into(),
             ));
         }
-        let mut seen = std::collections::HashSet::with_capacity(creators.len());
+        let mut seen = Seen::with_capacity(creators.len());
         for (id, _) in &creators {
-            if !seen.insert(id.as_str()) {
-                return Err(SplitError::DuplicateCreator(format!(
-                    "creator id {id:?} appears twice"
-                )));
-            }
+            seen.insert(id)?;
         }
+        Ok(Self::checked(currency, share, fee, fee_mode, creators))
+    }
+
+    /// Terms from creators already checked: at least one, no id twice, fee in `currency`.
+    fn checked(
+        currency: Currency,
+        share: Share,
+        fee: Money,
+        fee_mode: FeeMode,
+        creators: Vec<(String, Weight)>,
+    ) -> SplitTerms {
         let weight_total: u128 = creators.iter().map(|(_, w)| w.0 as u128).sum();
         let (num, den) = share.ratio();
         let widest = creators.iter().map(|(_, w)| w.0 as u128).max().unwrap_or(1);
@@ -379,7 +386,7 @@ impl SplitTerms {
             true => (u64::MAX as u128 / num.max(1)).min(u64::MAX as u128 / widest.max(1)),
             false => 0,
         };
-        Ok(SplitTerms {
+        SplitTerms {
             currency,
             share,
             fee,
@@ -389,7 +396,7 @@ impl SplitTerms {
             weight_total,
             max_gross: currency.max_minor(),
             fast_limit,
-        })
+        }
     }
 
     /// Allocate in cash steps (e.g. CHF 0.05): the pool rounds up to a whole step and every
@@ -426,6 +433,16 @@ impl SplitTerms {
     /// Splits `gross`. Errors: `currency_mismatch`, `fee_exceeds_gross` (before_split),
     /// `fee_exceeds_platform_share`, `invalid_step` when a whole-step pool exceeds the base.
     pub fn split(&self, gross: Money) -> Result<Split, SplitError> {
+        self.split_named(gross, self.creators.iter().map(|(id, _)| id.as_str()))
+    }
+
+    /// [`SplitTerms::split`] with the creators' ids taken from `ids` (in order, one per
+    /// creator): `split()` from strings uses its input's ids and does not copy them twice.
+    fn split_named<'a>(
+        &self,
+        gross: Money,
+        ids: impl Iterator<Item = &'a str>,
+    ) -> Result<Split, SplitError> {
         if gross.currency() != self.currency {
             return Err(SplitError::CurrencyMismatch(format!(
                 "gross is in {} but the split is in {}",
@@ -433,12 +450,20 @@ impl SplitTerms {
                 self.currency
             )));
         }
-        let mut units = vec![0u128; self.creators.len()];
-        let parts = self.split_into(gross.minor(), &mut units)?;
+        let n = self.creators.len();
+        let (mut few, mut many) = ([0u128; 8], Vec::new());
+        let units = match n <= few.len() {
+            true => &mut few[..n],
+            false => {
+                many.resize(n, 0);
+                &mut many[..]
+            }
+        };
+        let parts = self.split_into(gross.minor(), units)?;
         let c = self.currency;
-        let creators = (self.creators.iter().zip(units))
-            .map(|((id, _), u)| Payout {
-                id: id.clone(),
+        let creators = (ids.zip(units.iter()))
+            .map(|(id, &u)| Payout {
+                id: id.to_owned(),
                 amount: money(u, c),
             })
             .collect();
@@ -641,11 +666,23 @@ impl Serialize for Share {
 pub fn split(input: &SplitInput) -> Result<Split, SplitError> {
     let currency = Currency::from_code(&input.currency)?;
     let gross = Money::parse_named(&input.gross, currency, "gross")?;
-    terms_in(input, currency)?.split(gross)
+    // The terms live for this call only: their ids stay empty (no copy), the payouts take
+    // the input's.
+    let terms = terms_of(input, currency, |_| String::new())?;
+    terms.split_named(gross, input.creators.iter().map(|c| c.id.as_str()))
 }
 
 /// The terms of `input` in `currency`, its gross aside, checked in the SPEC's order.
 fn terms_in(input: &SplitInput, currency: Currency) -> Result<SplitTerms, SplitError> {
+    terms_of(input, currency, str::to_owned)
+}
+
+/// [`terms_in`] with each creator's id in the terms made by `keep` (after the checks).
+fn terms_of(
+    input: &SplitInput,
+    currency: Currency,
+    keep: impl Fn(&str) -> String,
+) -> Result<SplitTerms, SplitError> {
     let fee = match &input.fee {
         Some(f) => Money::parse_named(f, currency, "fee")?,
         None => Money::zero(currency),
@@ -664,21 +701,62 @@ fn terms_in(input: &SplitInput, currency: Currency) -> Result<SplitTerms, SplitE
         ));
     }
     let mut creators = Vec::with_capacity(input.creators.len());
-    let mut seen = std::collections::HashSet::with_capacity(input.creators.len());
+    let mut seen = Seen::with_capacity(input.creators.len());
     for c in &input.creators {
         let w = Weight::parse(&c.weight)?;
-        if !seen.insert(c.id.as_str()) {
-            return Err(SplitError::DuplicateCreator(format!(
-                "creator id {:?} appears twice",
-                c.id
-            )));
-        }
-        creators.push((c.id.clone(), w));
+        seen.insert(&c.id)?;
+        creators.push((keep(&c.id), w));
     }
-    let terms = SplitTerms::new(currency, share, fee, fee_mode, creators)?;
+    let terms = SplitTerms::checked(currency, share, fee, fee_mode, creators);
     match &input.step {
         Some(step) => terms.with_step(Money::parse_named(step, currency, "step")?),
         None => Ok(terms),
+    }
+}
+
+/// The creator ids met so far, to refuse one met twice (`duplicate_creator`). A few are
+/// compared one by one, which beats hashing them; many go into a hash set.
+struct Seen<'a> {
+    few: [&'a str; Seen::FEW],
+    len: usize,
+    many: Option<std::collections::HashSet<&'a str>>,
+}
+
+impl<'a> Seen<'a> {
+    /// Up to this many ids are compared one by one, on the stack.
+    const FEW: usize = 16;
+
+    fn with_capacity(n: usize) -> Self {
+        Seen {
+            few: [""; Seen::FEW],
+            len: 0,
+            many: (n > Self::FEW).then(|| std::collections::HashSet::with_capacity(n)),
+        }
+    }
+
+    /// Notes `id`; `duplicate_creator` when it was noted before.
+    fn insert(&mut self, id: &'a str) -> Result<(), SplitError> {
+        let new = match &mut self.many {
+            Some(set) => set.insert(id),
+            None if self.few[..self.len].contains(&id) => false,
+            None if self.len == Self::FEW => {
+                let mut set: std::collections::HashSet<&str> = self.few.into_iter().collect();
+                set.insert(id);
+                self.many = Some(set);
+                true
+            }
+            None => {
+                self.few[self.len] = id;
+                self.len += 1;
+                true
+            }
+        };
+        match new {
+            true => Ok(()),
+            false => Err(SplitError::DuplicateCreator(format!(
+                "creator id {id:?} appears twice"
+            ))),
+        }
     }
 }
 
