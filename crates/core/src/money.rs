@@ -262,6 +262,20 @@ impl Money {
         Decimal::from_i128_with_scale(self.minor as i128, self.currency.digits())
     }
 
+    /// The amount as [`Display`](fmt::Display) writes it (major units, exactly the
+    /// currency's digits), on the stack: what a binding turns into a string or a `Decimal`
+    /// without allocating.
+    ///
+    /// ```
+    /// use liberation_gates::money::{Currency, Money};
+    /// let kwd = Currency::from_code("KWD").unwrap();
+    /// assert_eq!(&*Money::from_minor(7, kwd).unwrap().text(), "0.007");
+    /// ```
+    pub fn text(&self) -> AmountText {
+        // A currency has at most 4 places, so `new` always writes it.
+        AmountText::new(self.minor, self.currency.digits()).unwrap_or_default()
+    }
+
     /// Integer minor units.
     pub fn minor(&self) -> u128 {
         self.minor
@@ -281,7 +295,7 @@ impl Money {
 impl fmt::Display for Money {
     /// Major units with exactly the currency's minor-unit digits.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        format_minor(f, self.minor, self.currency.digits())
+        f.write_str(&self.text())
     }
 }
 
@@ -322,17 +336,115 @@ pub fn not_money(what: &str, got: &str) -> String {
 }
 
 pub(crate) fn format_minor(f: &mut impl fmt::Write, minor: u128, digits: u32) -> fmt::Result {
-    if digits == 0 {
-        return write!(f, "{minor}");
+    match AmountText::new(minor, digits) {
+        Some(text) => f.write_str(&text),
+        // 10^digits exceeds every u128: the whole part is 0.
+        None => write!(f, "0.{minor:0>w$}", w = digits as usize),
     }
-    let p = 10u128.pow(digits);
-    write!(
-        f,
-        "{}.{:0width$}",
-        minor / p,
-        minor % p,
-        width = digits as usize
-    )
+}
+
+/// An amount written as decimal text, kept on the stack: [`Money::text`]. Dereferences to
+/// `str`. Writing it takes no allocation and, for every amount of money (at most 10^19
+/// minor units, below 2^64), no 128-bit division.
+#[derive(Clone, Copy)]
+pub struct AmountText {
+    buf: [u8; AmountText::ROOM],
+    len: u8,
+}
+
+impl AmountText {
+    /// Room for any `u128` and its point: 39 digits and a '.', or "0." and 46 places.
+    const ROOM: usize = 48;
+    /// The most places written here (a currency has at most 4, a share 36).
+    const MAX_PLACES: usize = 46;
+
+    /// `minor` units of `10^-places`, with exactly `places` digits after the point (none
+    /// and no point for 0 places): `(1250, 2)` is `"12.50"`, `(7, 3)` is `"0.007"`. `None`
+    /// beyond 46 places.
+    pub(crate) fn new(minor: u128, places: u32) -> Option<AmountText> {
+        let places = places as usize;
+        if places > Self::MAX_PLACES {
+            return None;
+        }
+        let mut text = AmountText::default();
+        // The digits, right-aligned: 19 at a time while the rest exceeds 64 bits.
+        let mut digits = [b'0'; 40];
+        let mut i = digits.len();
+        let mut rest = minor;
+        const CHUNK: u128 = 10_000_000_000_000_000_000; // 10^19
+        while rest > u64::MAX as u128 {
+            let mut chunk = (rest % CHUNK) as u64;
+            rest /= CHUNK;
+            for _ in 0..19 {
+                i -= 1;
+                digits[i] = b'0' + (chunk % 10) as u8;
+                chunk /= 10;
+            }
+        }
+        let mut small = rest as u64;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (small % 10) as u8;
+            small /= 10;
+            if small == 0 {
+                break;
+            }
+        }
+        let ds = &digits[i..];
+        let mut put = |bytes: &[u8]| {
+            let at = text.len as usize;
+            text.buf[at..at + bytes.len()].copy_from_slice(bytes);
+            text.len += bytes.len() as u8;
+        };
+        if places == 0 {
+            put(ds);
+        } else if ds.len() <= places {
+            put(b"0.");
+            put(&[b'0'; Self::MAX_PLACES][..places - ds.len()]);
+            put(ds);
+        } else {
+            let (int, frac) = ds.split_at(ds.len() - places);
+            put(int);
+            put(b".");
+            put(frac);
+        }
+        Some(text)
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits and '.' are written.
+        std::str::from_utf8(&self.buf[..self.len as usize]).unwrap_or_default()
+    }
+}
+
+impl Default for AmountText {
+    /// The empty text.
+    fn default() -> Self {
+        AmountText {
+            buf: [0; AmountText::ROOM],
+            len: 0,
+        }
+    }
+}
+
+impl std::ops::Deref for AmountText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for AmountText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl fmt::Debug for AmountText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 impl PartialOrd for Money {
@@ -345,7 +457,7 @@ impl PartialOrd for Money {
 impl Serialize for Money {
     /// As the decimal string, e.g. `"12.50"`.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_str(&self.text())
     }
 }
 
@@ -426,6 +538,28 @@ mod tests {
         ) {
             let ours = DecimalStr::parse(&s).map(|d| (d.negative, d.to_scaled(scale)));
             proptest::prop_assert_eq!(ours, reference(&s, scale), "{:?} at scale {}", s, scale);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        #[test]
+        fn amount_text_writes_what_fmt_writes(
+            minor in proptest::prop_oneof![0u128..1000, 0u128..=u64::MAX as u128 + 10, proptest::prelude::any::<u128>()],
+            places in 0u32..=50,
+        ) {
+            // The first definition, through fmt (exact up to 38 places, where 10^places fits).
+            let expected = match places {
+                0 => minor.to_string(),
+                1..=38 => {
+                    let p = 10u128.pow(places);
+                    format!("{}.{:0w$}", minor / p, minor % p, w = places as usize)
+                }
+                _ => format!("0.{minor:0>w$}", w = places as usize),
+            };
+            let mut ours = String::new();
+            format_minor(&mut ours, minor, places).unwrap();
+            proptest::prop_assert_eq!(ours, expected);
         }
     }
 

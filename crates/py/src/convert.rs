@@ -11,7 +11,6 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyModule, PyString};
 use pythonize::Depythonizer;
-use rust_decimal::Decimal;
 
 // ---------------------------------------------------------------------------------------
 // Errors: the one conversion.
@@ -93,8 +92,7 @@ pub(crate) fn decimal_text(ob: &Bound<'_, PyAny>, what: &str) -> PyResult<String
     if ob.is_instance_of::<PyInt>() {
         return Ok(ob.str()?.to_string());
     }
-    let decimal = ob.py().import("decimal")?.getattr("Decimal")?;
-    if ob.is_instance(&decimal)? {
+    if ob.is_instance(decimal_class(ob.py())?)? {
         // Fixed-point form: Decimal("1E+3") is written "1000".
         return ob
             .py()
@@ -227,8 +225,29 @@ pub(crate) type Opt<'a, 'py> = Option<&'a Bound<'py, PyAny>>;
 /// A Python object going out (or the exception raised instead).
 pub(crate) type Out<'py> = PyResult<Bound<'py, PyAny>>;
 
-pub(crate) fn dec(m: Money) -> Decimal {
-    m.to_decimal()
+/// `decimal.Decimal`, imported once.
+static DECIMAL: PyOnceLock<Py<pyo3::types::PyType>> = PyOnceLock::new();
+
+pub(crate) fn decimal_class(py: Python<'_>) -> PyResult<&Bound<'_, pyo3::types::PyType>> {
+    DECIMAL.import(py, "decimal", "Decimal")
+}
+
+/// An amount going out as a `decimal.Decimal` with exactly the currency's digits.
+pub(crate) struct Dec(Money);
+
+impl<'py> IntoPyObject<'py> for Dec {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+    /// `Decimal(text)`, the text written on the stack by the core (`rust_decimal`'s own
+    /// conversion formats through a `String` first).
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        decimal_class(py)?.call1((PyString::new(py, &self.0.text()),))
+    }
+}
+
+pub(crate) fn dec(m: Money) -> Dec {
+    Dec(m)
 }
 
 pub(crate) fn to_py<'py, T: serde::Serialize>(py: Python<'py>, v: &T) -> Out<'py> {

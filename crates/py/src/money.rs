@@ -25,7 +25,7 @@ impl Split {
         self.inner.currency.code()
     }
     #[getter]
-    fn gross(&self) -> Decimal {
+    fn gross(&self) -> Dec {
         dec(self.inner.gross)
     }
     /// Each creator's amount, in input order.
@@ -34,15 +34,15 @@ impl Split {
         amounts(py, &self.inner.creators)
     }
     #[getter]
-    fn platform(&self) -> Decimal {
+    fn platform(&self) -> Dec {
         dec(self.inner.platform)
     }
     #[getter]
-    fn fee(&self) -> Decimal {
+    fn fee(&self) -> Dec {
         dec(self.inner.fee)
     }
     #[getter]
-    fn creator_total(&self) -> Decimal {
+    fn creator_total(&self) -> Dec {
         dec(self.inner.creator_total)
     }
     #[getter]
@@ -204,7 +204,7 @@ impl Refundable {
         &self,
         py: Python<'py>,
         amount: &Bound<'py, PyAny>,
-    ) -> PyResult<(Bound<'py, PyDict>, Decimal)> {
+    ) -> PyResult<(Bound<'py, PyDict>, Dec)> {
         let mut r = lock(&self.inner);
         let code = r.remaining().currency().code();
         let text = money_text(amount, code, "amount")?;
@@ -213,11 +213,11 @@ impl Refundable {
     }
     /// What remains refundable.
     #[getter]
-    fn remaining(&self) -> Decimal {
+    fn remaining(&self) -> Dec {
         dec(lock(&self.inner).remaining())
     }
     /// `(creators, platform)` balances.
-    fn balances<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyDict>, Decimal)> {
+    fn balances<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyDict>, Dec)> {
         let (c, p) = lock(&self.inner).balances();
         Ok((amounts(py, &c)?, dec(p)))
     }
