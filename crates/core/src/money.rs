@@ -349,7 +349,8 @@ pub(crate) fn format_minor(f: &mut impl fmt::Write, minor: u128, digits: u32) ->
 #[derive(Clone, Copy)]
 pub struct AmountText {
     buf: [u8; AmountText::ROOM],
-    len: u8,
+    /// Where the text starts: it runs to the buffer's end.
+    start: u8,
 }
 
 impl AmountText {
@@ -367,54 +368,45 @@ impl AmountText {
             return None;
         }
         let mut text = AmountText::default();
-        // The digits, right-aligned: 19 at a time while the rest exceeds 64 bits.
-        let mut digits = [b'0'; 40];
-        let mut i = digits.len();
-        let mut rest = minor;
-        const CHUNK: u128 = 10_000_000_000_000_000_000; // 10^19
-        while rest > u64::MAX as u128 {
-            let mut chunk = (rest % CHUNK) as u64;
-            rest /= CHUNK;
-            for _ in 0..19 {
-                i -= 1;
-                digits[i] = b'0' + (chunk % 10) as u8;
-                chunk /= 10;
-            }
-        }
-        let mut small = rest as u64;
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (small % 10) as u8;
-            small /= 10;
-            if small == 0 {
-                break;
-            }
-        }
-        let ds = &digits[i..];
-        let mut put = |bytes: &[u8]| {
-            let at = text.len as usize;
-            text.buf[at..at + bytes.len()].copy_from_slice(bytes);
-            text.len += bytes.len() as u8;
+        // Written right to left, ending at the buffer's end.
+        let start = match u64::try_from(minor) {
+            Ok(small) => fill(&mut text.buf, small, places),
+            Err(_) => fill(&mut text.buf, minor, places),
         };
-        if places == 0 {
-            put(ds);
-        } else if ds.len() <= places {
-            put(b"0.");
-            put(&[b'0'; Self::MAX_PLACES][..places - ds.len()]);
-            put(ds);
-        } else {
-            let (int, frac) = ds.split_at(ds.len() - places);
-            put(int);
-            put(b".");
-            put(frac);
-        }
+        text.start = start as u8;
         Some(text)
     }
 
     /// The text.
     pub fn as_str(&self) -> &str {
         // Only ASCII digits and '.' are written.
-        std::str::from_utf8(&self.buf[..self.len as usize]).unwrap_or_default()
+        std::str::from_utf8(&self.buf[self.start as usize..]).unwrap_or_default()
+    }
+}
+
+/// Writes `rest` with `places` digits after a point into the end of `buf`, right to left,
+/// and returns where the text starts: the fraction's digits, the point, then the whole
+/// part's (at least one). Generic so that amounts of money, all below 2^64, divide in 64 bits.
+fn fill<T>(buf: &mut [u8; AmountText::ROOM], mut rest: T, places: usize) -> usize
+where
+    T: Copy + PartialEq + From<u8> + std::ops::Div<Output = T> + std::ops::Rem<Output = T>,
+    u8: TryFrom<T>,
+{
+    let (zero, ten) = (T::from(0), T::from(10));
+    let mut i = buf.len();
+    let mut written = 0;
+    loop {
+        if written == places && places > 0 {
+            i -= 1;
+            buf[i] = b'.';
+        }
+        i -= 1;
+        buf[i] = b'0' + u8::try_from(rest % ten).unwrap_or(0);
+        rest = rest / ten;
+        written += 1;
+        if rest == zero && written > places {
+            return i;
+        }
     }
 }
 
@@ -423,7 +415,7 @@ impl Default for AmountText {
     fn default() -> Self {
         AmountText {
             buf: [0; AmountText::ROOM],
-            len: 0,
+            start: AmountText::ROOM as u8,
         }
     }
 }

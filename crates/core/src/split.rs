@@ -107,6 +107,12 @@ impl Share {
         Ok(Share { num, scale })
     }
 
+    /// The share as [`Display`](fmt::Display) writes it (`"0.80"`), on the stack.
+    pub fn text(&self) -> crate::money::AmountText {
+        // A share has at most 36 places, which `new` always writes.
+        crate::money::AmountText::new(self.num, self.scale).unwrap_or_default()
+    }
+
     /// `(numerator, denominator)` of the exact ratio.
     pub fn ratio(&self) -> (u128, u128) {
         (self.num, 10u128.pow(self.scale))
@@ -121,9 +127,7 @@ impl Default for Share {
 
 impl fmt::Display for Share {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = String::new();
-        crate::money::format_minor(&mut s, self.num, self.scale)?;
-        f.write_str(&s)
+        f.write_str(&self.text())
     }
 }
 
@@ -664,51 +668,121 @@ impl Serialize for Share {
 
 /// Splits a payment described as strings, checking inputs in the SPEC's order.
 pub fn split(input: &SplitInput) -> Result<Split, SplitError> {
-    let currency = Currency::from_code(&input.currency)?;
-    let gross = Money::parse_named(&input.gross, currency, "gross")?;
+    split_text(&SplitText::of(input))
+}
+
+/// A split request borrowing its text: what a [`SplitInput`] holds, for a caller that has
+/// the strings already (a binding reading them out of its arguments) and need not copy them.
+/// `creators` yields each creator's `(id, weight)` in order.
+#[derive(Debug, Clone)]
+pub struct SplitText<'a, C> {
+    /// The payment, a decimal string in major units.
+    pub gross: &'a str,
+    /// Its ISO 4217 currency code.
+    pub currency: &'a str,
+    /// Each creator's id and weight, in order.
+    pub creators: C,
+    /// The creators' share (default 0.75).
+    pub creator_share: Option<&'a str>,
+    /// The processor's fee (default none).
+    pub fee: Option<&'a str>,
+    /// Who bears the fee (default `"platform"`).
+    pub fee_mode: Option<&'a str>,
+    /// Cash step in major units (default one minor unit).
+    pub step: Option<&'a str>,
+}
+
+/// The creators of a [`SplitInput`] as [`SplitText::of`] lends them.
+pub type InputCreators<'a> =
+    std::iter::Map<std::slice::Iter<'a, CreatorInput>, fn(&'a CreatorInput) -> (&'a str, &'a str)>;
+
+impl<'a> SplitText<'a, InputCreators<'a>> {
+    /// The text of `input`, borrowed.
+    pub fn of(input: &'a SplitInput) -> Self {
+        fn pair(c: &CreatorInput) -> (&str, &str) {
+            (&c.id, &c.weight)
+        }
+        SplitText {
+            gross: &input.gross,
+            currency: &input.currency,
+            creators: input.creators.iter().map(pair as fn(&'a CreatorInput) -> _),
+            creator_share: input.creator_share.as_deref(),
+            fee: input.fee.as_deref(),
+            fee_mode: input.fee_mode.as_deref(),
+            step: input.step.as_deref(),
+        }
+    }
+}
+
+/// [`split`] of borrowed text: the same checks in the same order, the same result.
+///
+/// ```
+/// use liberation_gates::split::{split_text, SplitText};
+/// let s = split_text(&SplitText {
+///     gross: "100.00",
+///     currency: "GBP",
+///     creators: [("alice", "3"), ("bob", "1")].into_iter(),
+///     creator_share: None,
+///     fee: Some("1.20"),
+///     fee_mode: None,
+///     step: None,
+/// })
+/// .unwrap();
+/// assert_eq!(s.to_string(), "GBP 100.00: creators [alice=56.25, bob=18.75], platform 23.80, fee 1.20");
+/// ```
+pub fn split_text<'a, C>(input: &SplitText<'a, C>) -> Result<Split, SplitError>
+where
+    C: Iterator<Item = (&'a str, &'a str)> + Clone,
+{
+    let currency = Currency::from_code(input.currency)?;
+    let gross = Money::parse_named(input.gross, currency, "gross")?;
     // The terms live for this call only: their ids stay empty (no copy), the payouts take
     // the input's.
     let terms = terms_of(input, currency, |_| String::new())?;
-    terms.split_named(gross, input.creators.iter().map(|c| c.id.as_str()))
+    terms.split_named(gross, input.creators.clone().map(|(id, _)| id))
 }
 
 /// The terms of `input` in `currency`, its gross aside, checked in the SPEC's order.
 fn terms_in(input: &SplitInput, currency: Currency) -> Result<SplitTerms, SplitError> {
-    terms_of(input, currency, str::to_owned)
+    terms_of(&SplitText::of(input), currency, str::to_owned)
 }
 
 /// [`terms_in`] with each creator's id in the terms made by `keep` (after the checks).
-fn terms_of(
-    input: &SplitInput,
+fn terms_of<'a, C>(
+    input: &SplitText<'a, C>,
     currency: Currency,
     keep: impl Fn(&str) -> String,
-) -> Result<SplitTerms, SplitError> {
-    let fee = match &input.fee {
+) -> Result<SplitTerms, SplitError>
+where
+    C: Iterator<Item = (&'a str, &'a str)> + Clone,
+{
+    let fee = match input.fee {
         Some(f) => Money::parse_named(f, currency, "fee")?,
         None => Money::zero(currency),
     };
-    let fee_mode = match &input.fee_mode {
+    let fee_mode = match input.fee_mode {
         Some(m) => m.parse()?,
         None => FeeMode::Platform,
     };
-    let share = match &input.creator_share {
+    let share = match input.creator_share {
         Some(s) => Share::parse(s)?,
         None => Share::FLOOR,
     };
-    if input.creators.is_empty() {
+    let n = input.creators.clone().count();
+    if n == 0 {
         return Err(SplitError::NoCreators(
             "a split needs at least one creator".into(),
         ));
     }
-    let mut creators = Vec::with_capacity(input.creators.len());
-    let mut seen = Seen::with_capacity(input.creators.len());
-    for c in &input.creators {
-        let w = Weight::parse(&c.weight)?;
-        seen.insert(&c.id)?;
-        creators.push((keep(&c.id), w));
+    let mut creators = Vec::with_capacity(n);
+    let mut seen = Seen::with_capacity(n);
+    for (id, weight) in input.creators.clone() {
+        let w = Weight::parse(weight)?;
+        seen.insert(id)?;
+        creators.push((keep(id), w));
     }
     let terms = SplitTerms::checked(currency, share, fee, fee_mode, creators);
-    match &input.step {
+    match input.step {
         Some(step) => terms.with_step(Money::parse_named(step, currency, "step")?),
         None => Ok(terms),
     }
@@ -724,7 +798,7 @@ struct Seen<'a> {
 
 impl<'a> Seen<'a> {
     /// Up to this many ids are compared one by one, on the stack.
-    const FEW: usize = 16;
+    const FEW: usize = 8;
 
     fn with_capacity(n: usize) -> Self {
         Seen {
