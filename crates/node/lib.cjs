@@ -29,7 +29,7 @@ const { errors, guarded, translate, wrapClass } = require('./errors.cjs');
 
 // Every native class and function with its errors translated; the breakers' natives stay
 // inside (breakers.cjs builds the JavaScript breakers on them).
-const INTERNAL = ['__napiBindingTarget', 'NativeBreaker', 'NativeFallbackCache', 'NativeSharedBreaker', 'breakerAcquire', 'breakerFinish', 'breakerLease', 'breakerStates', 'callEnds', 'guardStep', 'guardSteps', 'splitTermsHandle', 'splitTermsMinorInto', 'splitTermsPlaces'];
+const INTERNAL = ['__napiBindingTarget', 'NativeBreaker', 'NativeFallbackCache', 'NativeSharedBreaker', 'breakerAcquire', 'breakerFinish', 'breakerLease', 'breakerStates', 'callEnds', 'guardStep', 'guardSteps', 'splitPacked', 'splitTermsHandle', 'splitTermsMinorInto', 'splitTermsPlaces'];
 const api = {};
 for (const [name, value] of Object.entries(native)) {
   if (typeof value === 'function' && !INTERNAL.includes(name)) api[name] = /^[A-Z]/.test(name) ? wrapClass(value) : guarded(value);
@@ -91,6 +91,59 @@ for (const [name, value] of Object.entries(native)) {
     return { creators, creatorTotal: out[n], platform: out[n + 1], fee: out[n + 2] };
   };
   Object.defineProperty(proto, 'splitMinor', minor);
+}
+
+// split() with every argument a string, in plain objects and arrays (the common case), crosses
+// into Rust once with the arguments packed into one string and builds its result here from
+// one string back: read and built through napi, property by property, it took about forty
+// N-API calls. Anything else (a bigint, a number, another key, another kind of object, a
+// U+0000 inside a string) and any error take the native split(), so every answer and every
+// error is the native one.
+{
+  const { splitPacked } = native;
+  const nativeSplit = api.split;
+  const OPTIONS = ['creatorShare', 'fee', 'feeMode', 'step'];
+  const plain = (o) => typeof o === 'object' && o !== null && Object.getPrototypeOf(o) === Object.prototype;
+  const text = (s) => typeof s === 'string' && !s.includes('\0');
+  // The packed arguments and which options are given, or undefined for the native way.
+  const pack = (gross, currency, creators, options) => {
+    if (!text(gross) || !text(currency) || !Array.isArray(creators)) return undefined;
+    let present = 0;
+    const given = ['', '', '', ''];
+    if (options !== undefined && options !== null) {
+      if (!plain(options)) return undefined;
+      for (const key in options) {
+        const i = OPTIONS.indexOf(key);
+        if (i < 0 || !text(options[key])) return undefined;
+        given[i] = options[key];
+        present |= 1 << i;
+      }
+    }
+    let packed = `${gross}\0${currency}\0${given[0]}\0${given[1]}\0${given[2]}\0${given[3]}`;
+    for (let i = 0; i < creators.length; i++) {
+      const c = creators[i];
+      if (!plain(c) || !text(c.id) || !text(c.weight)) return undefined;
+      let keys = 0;
+      for (const _ in c) keys++;
+      if (keys !== 2) return undefined;
+      packed += `\0${c.id}\0${c.weight}`;
+    }
+    return [packed, present];
+  };
+  api.split = function split(gross, currency, creators, options) {
+    const args = pack(gross, currency, creators, options);
+    if (args === undefined) return nativeSplit(gross, currency, creators, options);
+    let f;
+    try {
+      f = splitPacked(args[0], args[1]).split('\0');
+    } catch {
+      return nativeSplit(gross, currency, creators, options);
+    }
+    const payouts = new Array(creators.length);
+    for (let i = 0; i < payouts.length; i++) payouts[i] = { amount: f[8 + i], id: creators[i].id };
+    // The native result's keys, in its order.
+    return { creatorShare: f[5], creatorTotal: f[4], creators: payouts, currency: f[0], fee: f[3], feeMode: f[6], gross: f[1], method: f[7], platform: f[2] };
+  };
 }
 
 // A durable object's calls run one at a time, in call order: each starts once the one before

@@ -881,6 +881,7 @@ module.exports.readProposal = nativeBinding.readProposal
 module.exports.runPolicyTest = nativeBinding.runPolicyTest
 module.exports.simulate = nativeBinding.simulate
 module.exports.split = nativeBinding.split
+module.exports.splitPacked = nativeBinding.splitPacked
 module.exports.splitTermsHandle = nativeBinding.splitTermsHandle
 module.exports.splitTermsMinorInto = nativeBinding.splitTermsMinorInto
 module.exports.splitTermsPlaces = nativeBinding.splitTermsPlaces

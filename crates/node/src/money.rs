@@ -120,6 +120,68 @@ pub fn split_terms_handle(terms: &SplitTerms) -> SplitTermsHandle {
     External::new(terms.inner.clone())
 }
 
+/// `split()` for arguments lib.cjs has checked and packed into one string, its result packed
+/// the same way: reading the arguments and building the result through napi costs about
+/// forty N-API calls, this two. `packed` joins with U+0000 the gross, the currency, then the
+/// creator share, fee, fee mode and step (an empty field for each one absent; bits 0 to 3 of
+/// `present` say which are given), then each creator's id and weight. The result joins the
+/// currency, gross, platform, fee, creators' total, creator share, fee mode and method,
+/// then each creator's amount in order.
+#[napi(js_name = "splitPacked")]
+pub fn split_packed(packed: String, present: u32) -> Result<String> {
+    let short = || arg("splitPacked: fewer fields than the header's six");
+    let mut fields = packed.split('\0');
+    let mut header = [""; 6];
+    for h in &mut header {
+        *h = fields.next().ok_or_else(short)?;
+    }
+    let [gross, currency, share, fee, fee_mode, step] = header;
+    let given = |bit: u32, field| (present & (1 << bit) != 0).then_some(field);
+    // The rest are id, weight pairs.
+    if fields.clone().count() % 2 != 0 {
+        return Err(arg("splitPacked: a creator's id without its weight"));
+    }
+    let input = core::split::SplitText {
+        gross,
+        currency,
+        creators: Pairs(fields),
+        creator_share: given(0, share),
+        fee: given(1, fee),
+        fee_mode: given(2, fee_mode),
+        step: given(3, step),
+    };
+    let s = core::split::split_text(&input).map_err(err)?;
+    let mut out = String::with_capacity(64 + 24 * s.creators.len());
+    let mut put = |text: &str| {
+        out.push_str(text);
+        out.push('\0');
+    };
+    put(s.currency.code());
+    put(&s.gross.text());
+    put(&s.platform.text());
+    put(&s.fee.text());
+    put(&s.creator_total.text());
+    put(&s.creator_share.text());
+    put(s.fee_mode.as_str());
+    put(s.method.as_str());
+    for p in &s.creators {
+        put(&p.amount.text());
+    }
+    out.pop();
+    Ok(out)
+}
+
+/// Consecutive items two by two.
+#[derive(Clone)]
+struct Pairs<I>(I);
+
+impl<'a, I: Iterator<Item = &'a str>> Iterator for Pairs<I> {
+    type Item = (&'a str, &'a str);
+    fn next(&mut self) -> Option<Self::Item> {
+        Some((self.0.next()?, self.0.next()?))
+    }
+}
+
 /// How many places `splitMinorInto` writes for the terms behind `handle`: the creators, then
 /// the creators' total, the platform's amount and the fee.
 #[napi(ts_args_type = "handle: ExternalObject<'SplitTermsHandle'>")]

@@ -123,6 +123,50 @@ test('splitMinorInto writes what splitMinor returns into a BigInt64Array, and re
   }
 });
 
+test('split() answers and refuses as the native split, whichever way lib.cjs sends its arguments', () => {
+  // Strings in plain objects go packed into one string; objects without a prototype, a
+  // bigint or a number take the native split(). Both must give the same result or error.
+  const bare = (o) => (o && typeof o === 'object' ? Object.assign(Object.create(null), o) : o);
+  const outcome = (f) => {
+    try {
+      return { ok: f() };
+    } catch (e) {
+      return { error: [e.constructor.name, e.code, e.message] };
+    }
+  };
+  const grosses = ['1234.57', '0.00', '0.01', '99.99', '1000000000000000.00', '1000000000000000.01', '12.345', '-1', '1e3', '', ' 1'];
+  const currencies = ['GBP', 'JPY', 'KWD', 'gbp', 'XXX', ''];
+  const creatorLists = [
+    [{ id: 'a', weight: '3' }, { id: 'b', weight: '1' }],
+    [{ id: 'amara', weight: '0.000001' }],
+    [],
+    [{ id: 'a', weight: '1' }, { id: 'a', weight: '2' }],
+    [{ id: 'a', weight: '0' }],
+    [{ id: 'a\u0000b', weight: '1' }, { id: 'c', weight: '1000000000' }],
+    [{ id: 'a', weight: '1', extra: '1' }],
+    [{ id: 'a' }],
+  ];
+  const optionSets = [undefined, null, {}, { creatorShare: '0.8' }, { creatorShare: '0.7' }, { creatorShare: '1.5' }, { fee: '1.20' },
+    { fee: '1.20', feeMode: 'before_split' }, { fee: '5000.00' }, { step: '0.05' }, { feeMode: 'bogus' }, { colour: 'red' }, { creatorShare: '' }];
+  let compared = 0;
+  for (const gross of grosses) {
+    for (const currency of currencies) {
+      for (const creators of creatorLists) {
+        for (const options of optionSets) {
+          const packed = outcome(() => lg.split(gross, currency, creators, options));
+          const native = outcome(() => lg.split(gross, currency, creators.map(bare), bare(options)));
+          assert.deepEqual(packed, native, JSON.stringify([gross, currency, creators, options]));
+          compared++;
+        }
+      }
+    }
+  }
+  assert.equal(compared, grosses.length * currencies.length * creatorLists.length * optionSets.length);
+  // The same split with a bigint gross (native) and its text (packed).
+  const cs = [{ id: 'a', weight: '3' }, { id: 'b', weight: '1' }];
+  assert.deepEqual(lg.split(123457n, 'GBP', cs, { creatorShare: '0.8' }), lg.split('1234.57', 'GBP', cs, { creatorShare: '0.8' }));
+});
+
 test('splitMinorInto keeps each SplitTerms its own terms, called in turn', () => {
   // lib.cjs gives each terms object a handle at its first call: two objects used in turn must
   // each split by their own creators, share and fee.
