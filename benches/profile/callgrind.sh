@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 command -v valgrind >/dev/null || { echo "valgrind is missing (apt-get install valgrind)" >&2; exit 2; }
 cargo build --quiet --release -p liberation-gates-benches --example calls
 OPS=("$@")
-[ ${#OPS[@]} -gt 0 ] || OPS=(breaker-default breaker-system breaker-manual recloser failsafe split split-into rusty-money)
+[ ${#OPS[@]} -gt 0 ] || OPS=(breaker-default breaker-system breaker-manual recloser failsafe split split-into split-strings rusty-money)
 irefs() {
   valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/calls "$1" "$2" 2>&1 \
     | sed -n 's/.*I *refs: *//p' | tr -d ,

@@ -8,7 +8,8 @@
 //! OPERATION: breaker-default, breaker-system, breaker-manual (our protected call as
 //! `CircuitBreaker::new` makes it: the coarse clock; on the precise system clock; on a manual
 //! clock), recloser, failsafe, split (ours, terms prepared), split-into (the same into minor
-//! units, no allocation), rusty-money (its `allocate`).
+//! units, no allocation), split-strings (`split()` from strings, as the bindings call it),
+//! rusty-money (its `allocate`).
 use liberation_gates::breaker::{BreakerConfig, CircuitBreaker};
 use liberation_gates::clock::{Clock, ManualClock, SystemClock};
 use std::hint::black_box;

@@ -38,9 +38,11 @@ def main() -> int:
         ("lg.split(...) alone, result not read", lambda: lg.split(*ARGS, creator_share="0.8")),
         ("reading .creators and .platform of a split made before", lambda: read(s)),
         ("three Decimal('...') from text (what reading builds)", lambda: (Decimal("740.75"), Decimal("246.91"), Decimal("246.91"))),
+        ("SplitTerms('GBP', creators, creator_share='0.8'): the same arguments but gross read, the terms built, no split", lambda: lg.SplitTerms("GBP", [("a", "3"), ("b", "1")], creator_share="0.8")),
         ("SplitTerms.split(gross), prepared terms, not read", lambda: terms.split("1234.57")),
         ("SplitTerms.split_minor(123457), ints, prepared", lambda: terms.split_minor(123457)),
         ("lg.degradation(0.1, 0.2): a native call that does almost nothing", lambda: lg.degradation(0.1, 0.2)),
+        ("{'a': Decimal('740.75'), 'b': Decimal('246.91')}, Decimal('246.91'): what reading returns, built in Python", lambda: ({"a": Decimal("740.75"), "b": Decimal("246.91")}, Decimal("246.91"))),
         ("Decimal('1234.57') * Decimal('0.8'): one step of the by-hand version", lambda: Decimal("1234.57") * Decimal("0.8")),
     ]
     print("| piece | ns per call |")
