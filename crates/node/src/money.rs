@@ -121,8 +121,8 @@ pub fn split_terms_handle(terms: &SplitTerms) -> SplitTermsHandle {
 }
 
 /// `split()` for arguments lib.cjs has checked and packed into one string, its result packed
-/// the same way: reading the arguments and building the result through napi costs about
-/// forty N-API calls, this two. `packed` joins with U+0000 the gross, the currency, then the
+/// the same way: reading the arguments and building the result through napi takes an N-API
+/// call per property, this two calls in all. `packed` joins with U+0000 the gross, the currency, then the
 /// creator share, fee, fee mode and step (an empty field for each one absent; bits 0 to 3 of
 /// `present` say which are given), then each creator's id and weight. The result joins the
 /// currency, gross, platform, fee, creators' total, creator share, fee mode and method,
