@@ -4,10 +4,8 @@ use crate::*;
 use liberation_gates as core;
 use liberation_gates::money::Currency;
 use liberation_gates::split::SplitInput;
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use rust_decimal::Decimal;
 // ---------------------------------------------------------------------------------------
 // Money: split, refunds, ledger.
 
@@ -417,10 +415,8 @@ pub(crate) fn audit_out(
     py: Python<'_>,
     a: core::audit::PayoutAudit,
 ) -> PyResult<Bound<'_, PyDict>> {
-    let decimal = |text: String| -> PyResult<Decimal> {
-        text.parse::<Decimal>()
-            .map_err(|e| PyValueError::new_err(e.to_string()))
-    };
+    // Totals and the paid share are the core's decimal text: Decimal(text), as `Dec` does.
+    let decimal = |text: String| decimal_class(py)?.call1((text,));
     let out = PyDict::new(py);
     out.set_item("currency", a.currency.code())?;
     out.set_item("expected", amounts(py, &a.expected)?)?;
