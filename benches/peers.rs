@@ -5,6 +5,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use liberation_gates::breaker::{BreakerConfig, CircuitBreaker, Outcome, WindowConfig};
+use liberation_gates::split::Payout;
 use rust_decimal::prelude::*;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -49,8 +50,23 @@ fn breakers(c: &mut Criterion) {
     g.bench_function("liberation_gates_manual_clock", |b| {
         b.iter(|| black_box(manual.call(|| Ok::<u32, ()>(black_box(1))).is_ok()))
     });
+    // The clocks a protected call could read, each alone: the coarse clock `ours()` runs on
+    // (its default times are coarse enough), the precise one, and the processor's time-stamp
+    // counter. A call needs two reads (start and end): BENCHMARKS.md's floor is the
+    // manual-clock call plus two reads of the cheapest clock.
+    let coarse = liberation_gates::clock::CoarseClock::new();
+    g.bench_function("coarse_clock_read_alone", |b| {
+        use liberation_gates::clock::Clock as _;
+        b.iter(|| black_box(black_box(&coarse).now()))
+    });
     g.bench_function("instant_now_alone", |b| {
         b.iter(|| black_box(Instant::now()))
+    });
+    #[cfg(target_arch = "x86_64")]
+    g.bench_function("rdtsc_alone", |b| {
+        // SAFETY: RDTSC reads a register; it exists on every x86_64 processor.
+        #[allow(unused_unsafe)]
+        b.iter(|| black_box(unsafe { std::arch::x86_64::_rdtsc() }))
     });
     let rc = recloser::Recloser::default();
     g.bench_function("recloser", |b| {
@@ -186,6 +202,22 @@ fn splits(c: &mut Criterion) {
         b.iter(|| {
             let parts = terms.split_into(black_box(gross.minor()), &mut out);
             black_box((parts, out))
+        })
+    });
+    // What an owned `Split` of two creators owns, made and freed alone: a `Vec` of two
+    // payouts and a `String` per id (the same `collect` as the core's). BENCHMARKS.md's floor
+    // for an owned split is `split_into` plus these.
+    g.bench_function("owned_split_allocations_alone", |b| {
+        let amount = gross;
+        b.iter(|| {
+            let payouts: Vec<Payout> = black_box(["a", "b"])
+                .iter()
+                .map(|id| Payout {
+                    id: (*id).to_owned(),
+                    amount,
+                })
+                .collect();
+            black_box(payouts)
         })
     });
     let rm =
