@@ -7,8 +7,8 @@
 // and does nothing else (what any promise-returning breaker pays); the default clock alone;
 // one napi crossing (what fire() paid per call before the success lease); and cockatiel.
 // Each monotonic clock Node has is timed too, read twice as fire() reads it; the last row
-// adds the cheapest to the async wrapper: what a promise breaker that times its calls pays
-// before doing anything else.
+// adds the cheapest to the async wrapper: about what a promise breaker that times its calls
+// pays before doing anything else (a sum of parts timed alone, not a bound).
 import { createRequire } from 'node:module';
 import * as lg from '../../crates/node/lib.mjs';
 import { timer } from '../node/measure.mjs';
@@ -57,4 +57,4 @@ for (const [name, fn, sync, monotonic] of rows) {
   console.log(`| ${name} | ${ns.toFixed(0)} |`);
 }
 // Any promise breaker that times a call pays the await and two monotonic clock reads.
-console.log(`| floor: the async wrapper + the cheapest monotonic clock read twice (sum of the rows above) | ${(wrapperNs + cheapestTwice).toFixed(0)} |`);
+console.log(`| the async wrapper + the cheapest monotonic clock read twice (computed: the sum of their rows) | ${(wrapperNs + cheapestTwice).toFixed(0)} |`);
