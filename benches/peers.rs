@@ -59,6 +59,22 @@ fn breakers(c: &mut Criterion) {
         use liberation_gates::clock::Clock as _;
         b.iter(|| black_box(black_box(&coarse).now()))
     });
+    // The least a breaker that times its calls can do: read the clock, make the call, read
+    // the clock, compare the duration with the slow-call time and count the call. Not a
+    // breaker; a measured lower bound for one on this clock.
+    g.bench_function("least_timed_call", |b| {
+        use liberation_gates::clock::Clock as _;
+        let mut counted = 0u64;
+        b.iter(|| {
+            let started = coarse.now();
+            let r = Ok::<u32, ()>(black_box(1));
+            let ended = coarse.now();
+            if ended - started <= black_box(60.0) {
+                counted += 1;
+            }
+            black_box((r.is_ok(), counted))
+        })
+    });
     g.bench_function("instant_now_alone", |b| {
         b.iter(|| black_box(Instant::now()))
     });
