@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyModule, PyString};
 use pythonize::Depythonizer;
+use std::borrow::Cow;
 
 // ---------------------------------------------------------------------------------------
 // Errors: the one conversion.
@@ -107,6 +108,31 @@ pub(crate) fn decimal_text(ob: &Bound<'_, PyAny>, what: &str) -> PyResult<String
     )))
 }
 
+/// [`money_text`], a `str` lent rather than copied (what `split()` reads on every call).
+pub(crate) fn money_str<'a>(
+    ob: &'a Bound<'_, PyAny>,
+    currency: &str,
+    what: &str,
+) -> PyResult<Cow<'a, str>> {
+    match ob.cast::<PyString>() {
+        Ok(s) => Ok(Cow::Borrowed(s.to_str()?)),
+        Err(_) => money_text(ob, currency, what).map(Cow::Owned),
+    }
+}
+
+/// [`decimal_text`], a `str` lent rather than copied.
+pub(crate) fn decimal_str<'a>(ob: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Cow<'a, str>> {
+    match ob.cast::<PyString>() {
+        Ok(s) => Ok(Cow::Borrowed(s.to_str()?)),
+        Err(_) => decimal_text(ob, what).map(Cow::Owned),
+    }
+}
+
+/// An optional argument given, Python's `None` being not given.
+pub(crate) fn given<'a, 'py>(ob: Opt<'a, 'py>) -> Opt<'a, 'py> {
+    ob.filter(|o| !o.is_none())
+}
+
 pub(crate) fn opt_decimal(ob: Opt<'_, '_>, what: &str) -> PyResult<Option<String>> {
     ob.filter(|o| !o.is_none())
         .map(|o| decimal_text(o, what))
@@ -140,21 +166,34 @@ pub(crate) fn num(ob: &Bound<'_, PyAny>, what: &str) -> PyResult<Num> {
 
 /// Creators as `[(id, weight)]`, `[{"id": .., "weight": ..}]` or `{id: weight}`.
 pub(crate) fn parse_creators(ob: &Bound<'_, PyAny>) -> PyResult<Vec<CreatorInput>> {
-    let pairs = match ob.cast::<PyDict>() {
-        Ok(d) => d
-            .iter()
-            .map(|(id, w)| Ok((id_text(&id, "creator")?, w)))
-            .collect(),
-        Err(_) => id_pairs(ob, "creator", "weight"),
-    };
-    pairs?
+    creator_objects(ob)?
         .into_iter()
         .map(|(id, w)| {
             Ok(CreatorInput {
-                id,
+                id: id.to_cow()?.into_owned(),
                 weight: decimal_text(&w, "weight")?,
             })
         })
+        .collect()
+}
+
+/// The creators' ids (each checked to be a `str`) and weights as given, in order; every id
+/// is checked before any weight is read.
+pub(crate) fn creator_objects<'py>(ob: &Bound<'py, PyAny>) -> PyResult<Vec<IdAnd<'py>>> {
+    match ob.cast::<PyDict>() {
+        Ok(d) => d
+            .iter()
+            .map(|(id, w)| Ok((id_str(id, "creator")?, w)))
+            .collect(),
+        Err(_) => id_objects(ob, "creator", "weight"),
+    }
+}
+
+/// What [`creator_objects`] holds, lent as text: ids and `str` weights borrowed, any other
+/// weight written out.
+pub(crate) fn creator_strs<'a>(held: &'a [IdAnd<'_>]) -> PyResult<Vec<(&'a str, Cow<'a, str>)>> {
+    held.iter()
+        .map(|(id, w)| Ok((id.to_str()?, decimal_str(w, "weight")?)))
         .collect()
 }
 
@@ -171,12 +210,23 @@ pub(crate) fn parse_paid(ob: &Bound<'_, PyAny>, currency: &str) -> PyResult<Vec<
         .collect()
 }
 
+/// An id (a `str`) and the value that goes with it.
+pub(crate) type IdAnd<'py> = (Bound<'py, PyString>, Bound<'py, PyAny>);
+
 /// A list of `(id, value)` pairs or `{"id": .., key: ..}` mappings (each one a `what`).
 fn id_pairs<'py>(
     ob: &Bound<'py, PyAny>,
     what: &str,
     key: &str,
 ) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
+    id_objects(ob, what, key)?
+        .into_iter()
+        .map(|(id, v)| Ok((id.to_cow()?.into_owned(), v)))
+        .collect()
+}
+
+/// [`id_pairs`] with the ids kept as Python strings.
+fn id_objects<'py>(ob: &Bound<'py, PyAny>, what: &str, key: &str) -> PyResult<Vec<IdAnd<'py>>> {
     let field = |d: &Bound<'py, PyDict>, k: &str| {
         let missing = || PyTypeError::new_err(format!("a {what} mapping needs \"{k}\""));
         d.get_item(k)?.ok_or_else(missing)
@@ -189,13 +239,13 @@ fn id_pairs<'py>(
             Ok(d) => (field(d, "id")?, field(d, key)?),
             Err(_) => item.extract().map_err(|_| PyTypeError::new_err(shape()))?,
         };
-        out.push((id_text(&id, what)?, v));
+        out.push((id_str(id, what)?, v));
     }
     Ok(out)
 }
 
-fn id_text(id: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
-    id.extract()
+fn id_str<'py>(id: Bound<'py, PyAny>, what: &str) -> PyResult<Bound<'py, PyString>> {
+    id.cast_into()
         .map_err(|_| PyTypeError::new_err(format!("a {what} id must be a str")))
 }
 

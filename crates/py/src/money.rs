@@ -134,9 +134,28 @@ pub(crate) fn split(
     fee_mode: Option<String>,
     step: Opt<'_, '_>,
 ) -> PyResult<Split> {
-    let keywords = (creator_share, fee, fee_mode, step);
-    let input = split_input(Some(gross), currency, creators, keywords)?;
-    wrap(core::split::split(&input))
+    // The same conversions, in the same order, as `split_input`, but every `str` lent to the
+    // core's `split_text` rather than copied into a `SplitInput`.
+    let gross = money_str(gross, currency, "gross")?;
+    let held = creator_objects(creators)?;
+    let pairs = creator_strs(&held)?;
+    let share = given(creator_share).map(|o| decimal_str(o, "creator_share"));
+    let share = share.transpose()?;
+    let fee = given(fee)
+        .map(|m| money_str(m, currency, "fee"))
+        .transpose()?;
+    let step = given(step)
+        .map(|m| money_str(m, currency, "step"))
+        .transpose()?;
+    wrap(core::split::split_text(&core::split::SplitText {
+        gross: &gross,
+        currency,
+        creators: pairs.iter().map(|(id, w)| (*id, w.as_ref())),
+        creator_share: share.as_deref(),
+        fee: fee.as_deref(),
+        fee_mode: fee_mode.as_deref(),
+        step: step.as_deref(),
+    }))
 }
 
 /// Split terms prepared once (currency, creators, share, fee, step) to split many payments:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -130,3 +131,46 @@ def test_a_split_reads_as_its_amounts_and_as_the_vectors_shape() -> None:
         "fee": "1.20",
         "creator_total": "75.00",
     }
+
+
+# split() lends its str arguments to the core without copying them; audit() reads the same
+# arguments into owned text first. Whatever the arguments, both must see the same split or
+# refuse it with the same error.
+_amounts = st.one_of(
+    st.sampled_from(["12.50", "0.05", "1234.57", "100", "-1", "1e3", "x", "12.505", "", " 1"]),
+    st.integers(min_value=-5, max_value=10**6),
+    st.sampled_from([Decimal("12.50"), Decimal("1E+2"), Decimal("-0.01"), Decimal("NaN")]),
+    st.sampled_from([1.5, True, None, b"12.50", object()]),
+)
+_weights = st.one_of(
+    st.sampled_from(["1", "3", "0", "-1", "0.5", "w", ""]),
+    st.integers(min_value=-1, max_value=5),
+    st.sampled_from([Decimal("2"), 2.0, None]),
+)
+_ids = st.one_of(st.sampled_from(["a", "b", "ama", "é", ""]), st.sampled_from([1, None, b"a"]))
+
+
+def _outcome(fn: Any) -> tuple[Any, ...]:
+    try:
+        return ("ok", fn())
+    except Exception as e:  # noqa: BLE001 - the outcome is compared, not handled
+        return (type(e).__name__, getattr(e, "kind", None), str(e))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    gross=_amounts,
+    creators=st.lists(st.tuples(_ids, _weights), max_size=3),
+    as_dict=st.booleans(),
+    share=st.one_of(st.none(), st.sampled_from(["0.8", "0.7", "1", "x", Decimal("0.9"), 0.8])),
+    fee=st.one_of(st.none(), _amounts),
+    fee_mode=st.sampled_from([None, "platform", "before_split", "other"]),
+)
+def test_split_lending_its_strings_agrees_with_the_copying_audit(
+    gross: Any, creators: list[tuple[Any, Any]], as_dict: bool, share: Any, fee: Any, fee_mode: Any
+) -> None:
+    given_creators: Any = dict(creators) if as_dict else creators
+    kw: dict[str, Any] = {"creator_share": share, "fee": fee, "fee_mode": fee_mode}
+    lent = _outcome(lambda: lg.split(gross, "GBP", given_creators, **kw).creators)
+    copied = _outcome(lambda: lg.audit(gross, "GBP", given_creators, [], **kw)["expected"])
+    assert lent == copied
