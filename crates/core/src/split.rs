@@ -581,8 +581,9 @@ pub struct SplitMinor {
 pub const NO_ALLOC_CREATORS: usize = 32;
 
 /// An amount known to be within range (every part of a split is ≤ its gross).
+/// An amount made of amounts already checked (see [`Money::of_checked`]).
 fn money(minor: u128, c: Currency) -> Money {
-    Money::from_minor(minor, c).unwrap_or_else(|_| Money::zero(c))
+    Money::of_checked(minor, c)
 }
 
 /// One creator's payout.
@@ -1191,6 +1192,27 @@ mod tests {
     /// Found by the payout_audit fuzz target: a share above 1 with 36 decimal places made
     /// `num × 100` overflow (a panic in debug builds, a wrapped comparison in release that
     /// could report `sovereignty_violation` for a share above 1).
+    #[test]
+    fn a_refundable_total_beyond_one_amounts_limit_is_still_its_total() {
+        // Each balance is within 10^15 major units; together they are not, and the total is
+        // what it is (it once came back as zero).
+        let gbp = Currency::from_code("GBP").unwrap();
+        let max = Money::parse("1000000000000000", gbp).unwrap();
+        let creators = vec![
+            Payout {
+                id: "a".into(),
+                amount: max,
+            },
+            Payout {
+                id: "b".into(),
+                amount: max,
+            },
+        ];
+        let r = Refundable::from_parts(gbp, creators, max).unwrap();
+        assert_eq!(r.remaining().minor(), 3 * max.minor());
+        assert_eq!(r.remaining().to_string(), "3000000000000000.00");
+    }
+
     #[test]
     fn a_share_above_one_with_36_places_is_invalid_share() {
         for s in [
