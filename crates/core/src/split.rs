@@ -580,7 +580,6 @@ pub struct SplitMinor {
 /// nothing: the leftover units are handed out by selection instead of a sort.
 pub const NO_ALLOC_CREATORS: usize = 32;
 
-/// An amount known to be within range (every part of a split is ≤ its gross).
 /// An amount made of amounts already checked (see [`Money::of_checked`]).
 fn money(minor: u128, c: Currency) -> Money {
     Money::of_checked(minor, c)
@@ -1189,9 +1188,6 @@ impl Refundable {
 mod tests {
     use super::*;
 
-    /// Found by the payout_audit fuzz target: a share above 1 with 36 decimal places made
-    /// `num × 100` overflow (a panic in debug builds, a wrapped comparison in release that
-    /// could report `sovereignty_violation` for a share above 1).
     #[test]
     fn a_refundable_total_beyond_one_amounts_limit_is_still_its_total() {
         // Each balance is within 10^15 major units; together they are not, and the total is
@@ -1213,6 +1209,9 @@ mod tests {
         assert_eq!(r.remaining().to_string(), "3000000000000000.00");
     }
 
+    /// Found by the payout_audit fuzz target: a share above 1 with 36 decimal places made
+    /// `num × 100` overflow (a panic in debug builds, a wrapped comparison in release that
+    /// could report `sovereignty_violation` for a share above 1).
     #[test]
     fn a_share_above_one_with_36_places_is_invalid_share() {
         for s in [

@@ -134,9 +134,7 @@ pub(crate) fn given<'a, 'py>(ob: Opt<'a, 'py>) -> Opt<'a, 'py> {
 }
 
 pub(crate) fn opt_decimal(ob: Opt<'_, '_>, what: &str) -> PyResult<Option<String>> {
-    ob.filter(|o| !o.is_none())
-        .map(|o| decimal_text(o, what))
-        .transpose()
+    given(ob).map(|o| decimal_text(o, what)).transpose()
 }
 
 /// A count or number as the core's `Num` (`bool` refused).
@@ -264,7 +262,7 @@ pub(crate) fn via_json<T: serde::de::DeserializeOwned>(
 
 /// An optional argument read through serde by the core; `None` and Python's None are absent.
 pub(crate) fn de<'a, 'py>(ob: Option<&'a Bound<'py, PyAny>>) -> Option<Depythonizer<'a, 'py>> {
-    ob.filter(|o| !o.is_none()).map(Depythonizer::from_object)
+    given(ob).map(Depythonizer::from_object)
 }
 
 // Conversions out.

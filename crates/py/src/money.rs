@@ -80,11 +80,8 @@ fn split_input(
     creators: &Bound<'_, PyAny>,
     (creator_share, fee, fee_mode, step): Keywords<'_, '_>,
 ) -> PyResult<SplitInput> {
-    let money = |m: Opt<'_, '_>, what: &str| {
-        m.filter(|m| !m.is_none())
-            .map(|m| money_text(m, currency, what))
-            .transpose()
-    };
+    let money =
+        |m: Opt<'_, '_>, what: &str| given(m).map(|m| money_text(m, currency, what)).transpose();
     let gross = gross
         .map(|g| money_text(g, currency, "gross"))
         .transpose()?;
