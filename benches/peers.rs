@@ -52,8 +52,7 @@ fn breakers(c: &mut Criterion) {
     });
     // The clocks a protected call could read, each alone: the coarse clock `ours()` runs on
     // (its default times are coarse enough), the precise one, and the processor's time-stamp
-    // counter. A call needs two reads (start and end): BENCHMARKS.md's floor is the
-    // manual-clock call plus two reads of the cheapest clock.
+    // counter. A call that times itself reads one of them twice (start and end).
     let coarse = liberation_gates::clock::CoarseClock::new();
     g.bench_function("coarse_clock_read_alone", |b| {
         use liberation_gates::clock::Clock as _;
@@ -221,8 +220,8 @@ fn splits(c: &mut Criterion) {
         })
     });
     // What an owned `Split` of two creators owns, made and freed alone: a `Vec` of two
-    // payouts and a `String` per id (the same `collect` as the core's). BENCHMARKS.md's floor
-    // for an owned split is `split_into` plus these.
+    // payouts and a `String` per id (the same `collect` as the core's): what an owned split
+    // adds to `split_into`.
     g.bench_function("owned_split_allocations_alone", |b| {
         let amount = gross;
         b.iter(|| {

@@ -11,19 +11,21 @@
 // least a promise breaker that times its calls can do.
 import { createRequire } from 'node:module';
 import * as lg from '../../crates/node/lib.mjs';
-import { timer } from '../node/measure.mjs';
+import { profileTable } from '../node/measure.mjs';
 
 const require = createRequire(new URL('../node/bench.mjs', import.meta.url));
 const { circuitBreaker, handleAll, ConsecutiveBreaker, SamplingBreaker } = require('cockatiel');
 const native = require('../../crates/node/native.cjs');
 const smoke = process.argv.includes('--smoke');
-const { measure, measureSync } = timer(smoke);
 
 const trivial = async () => 1;
 const ours = new lg.CircuitBreaker();
 const free = new lg.CircuitBreaker({ clock: () => 1000 });
 const ck = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) });
 const cks = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new SamplingBreaker({ threshold: 0.5, duration: 10_000 }) });
+const ORIGIN = performance.timeOrigin;
+const clock = () => ORIGIN + performance.now();
+const nowSeconds = () => (ORIGIN + performance.now()) / 1000;
 const wrapper = async (fn) => fn();
 // The least a promise breaker that times its calls can do: read the default clock, await
 // the call, read the clock, compare the duration with the slow-call time, count. Not a
@@ -39,9 +41,6 @@ async function leastTimed(fn) {
 const nb = new native.NativeBreaker();
 const handle = nb.handle();
 let t = 0;
-const ORIGIN = performance.timeOrigin;
-const clock = () => ORIGIN + performance.now();
-const nowSeconds = () => (ORIGIN + performance.now()) / 1000;
 
 // Asynchronous pieces are awaited like fire(); synchronous ones are timed without an await.
 const rows = [
@@ -58,14 +57,4 @@ const rows = [
   ['cockatiel ConsecutiveBreaker execute(trivial)', () => ck.execute(trivial)],
   ['cockatiel SamplingBreaker execute(trivial)', () => cks.execute(trivial)],
 ];
-console.log('| piece | ns per call |');
-console.log('|---|---|');
-// Rows taken in turn, five rounds, each row's median over the rounds: a slow spell of the
-// machine then spreads over every row instead of landing on one.
-const rounds = smoke ? 1 : 5;
-const times = rows.map(() => []);
-for (let r = 0; r < rounds; r++) {
-  for (const [i, [, fn, sync]] of rows.entries()) times[i].push(sync ? measureSync(fn) : await measure(fn));
-}
-const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-for (const [i, [name]] of rows.entries()) console.log(`| ${name} | ${median(times[i]).toFixed(0)} |`);
+await profileTable(rows, smoke);

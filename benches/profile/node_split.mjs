@@ -14,12 +14,11 @@
 // tens of nanoseconds) and the core table's parse_and_split_2_creators_from_strings.
 import { createRequire } from 'node:module';
 import * as lg from '../../crates/node/lib.mjs';
-import { timer } from '../node/measure.mjs';
+import { profileTable } from '../node/measure.mjs';
 
 const require = createRequire(new URL('../node/bench.mjs', import.meta.url));
 const { dinero, allocate, GBP } = require('dinero.js');
 const native = require('../../crates/node/native.cjs');
-const { measureSync } = timer(process.argv.includes('--smoke'));
 
 const terms = new lg.SplitTerms('GBP', [{ id: 'a', weight: '3' }, { id: 'b', weight: '1' }], { creatorShare: '0.8' });
 const out = new BigInt64Array(5);
@@ -45,14 +44,4 @@ const rows = [
   ['dinero.js allocate(dinero(...), [3, 1]) (the peer\'s row)', () => allocate(dinero({ amount: 98766, currency: GBP }), [3, 1])],
   ['dinero.js dinero({ amount, currency }) alone', () => dinero({ amount: 98766, currency: GBP })],
 ];
-console.log('| piece | ns per call |');
-console.log('|---|---|');
-// Rows taken in turn, five rounds, each row's median over the rounds: a slow spell of the
-// machine then spreads over every row instead of landing on one.
-const rounds = process.argv.includes('--smoke') ? 1 : 5;
-const times = rows.map(() => []);
-for (let r = 0; r < rounds; r++) {
-  for (const [i, [, fn]] of rows.entries()) times[i].push(measureSync(fn));
-}
-const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-for (const [i, [name]] of rows.entries()) console.log(`| ${name} | ${median(times[i]).toFixed(0)} |`);
+await profileTable(rows.map(([name, fn]) => [name, fn, 'sync']), process.argv.includes('--smoke'));
